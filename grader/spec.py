@@ -1,0 +1,53 @@
+"""The plain exercise definition that `exercises/` builds from a file and `grader.grade` receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Kinds the grader knows; each has a module in grader/answers/.
+KINDS = ("number", "choice", "expression", "matrix", "code", "interactive")
+
+
+@dataclass(frozen=True)
+class PartDef:
+    """One named part of an exercise.
+
+    `config` keeps the kind-specific keys of the file as written (answer, tolerance, options,
+    mistakes, variables, form, tests, ...); each answer kind reads its own keys from it.
+    """
+
+    name: str
+    kind: str
+    weight: float = 1.0
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExerciseDef:
+    """A whole exercise as the bank defines it: parameters, prompt and parts."""
+
+    slug: str
+    title: str
+    parts: tuple[PartDef, ...]
+    version: int = 1
+    module: str = ""
+    prompt: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    redraw_if: str | None = None
+    hints: tuple[str, ...] = ()
+    solution: str = ""
+    solution_after: int | None = None
+    tags: tuple[str, ...] = ()
+    limits: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # extra trusted files (generator.py, tests.py)
+
+    @property
+    def single_part(self) -> bool:
+        return len(self.parts) == 1
+
+    def part(self, name: str) -> PartDef:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise KeyError(name)
