@@ -42,6 +42,10 @@ class InvalidAnswer(ValueError):
         self.part = part
 
 
+class AnswerTooLarge(InvalidAnswer):
+    """The payload is over the size limit for its kind (answered with 413)."""
+
+
 class GraderError(RuntimeError):
     """Our fault (a broken exercise or engine): never counted against the learner."""
 

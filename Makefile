@@ -1,0 +1,42 @@
+# Tangent: `make run` starts everything with embedded defaults; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint format bench validate clean
+
+install: $(VENV)/.installed .env
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A development .env (ignored by git): development mode, a random SECRET_KEY and demo password.
+.env:
+	$(PYTHON) -c "import secrets; print('TANGENT_MODE=development\nDEBUG=1\nSECRET_KEY=' + secrets.token_urlsafe(50) + '\nDEMO_PASSWORD=' + secrets.token_urlsafe(9))" > .env
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_exercises
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python -m tangent.devstack
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

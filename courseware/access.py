@@ -1,0 +1,66 @@
+"""Who may see what. Denial is a 404 for things a user may not know exist."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from courseware.models import Attempt, Course, Exercise, Membership, Submission
+
+
+def membership_for(user, course_slug: str) -> Membership:
+    """The user's membership of the course (learner or staff), or 404."""
+    membership = (
+        Membership.objects.select_related("course")
+        .filter(user=user, course__slug=course_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such course.")
+    return membership
+
+
+def exercise_in_course(course: Course, exercise_slug: str) -> Exercise:
+    """A live exercise of the bank (every course offers the whole bank), or 404."""
+    exercise = (
+        Exercise.objects.select_related("module", "current_version")
+        .filter(slug=exercise_slug, retired=False)
+        .first()
+    )
+    if exercise is None:
+        raise Http404("No such exercise.")
+    return exercise
+
+
+def attempt_for(user, attempt_id: int, exercise: Exercise) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("exercise_version")
+        .filter(pk=attempt_id, learner=user, exercise_version__exercise=exercise)
+        .first()
+    )
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def submission_for(user, submission_id: int) -> Submission:
+    """A submission the user may see: their own, or one in a course they are staff of; else 404."""
+    submission = (
+        Submission.objects.select_related(
+            "grading", "attempt__exercise_version__exercise", "attempt__course"
+        )
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission.")
+    if submission.attempt.learner_id == user.pk:
+        return submission
+    course = submission.attempt.course_id
+    if (
+        course
+        and Membership.objects.filter(
+            user=user, course_id=course, role=Membership.Role.STAFF
+        ).exists()
+    ):
+        return submission
+    raise Http404("No such submission.")

@@ -1,0 +1,101 @@
+"""The Django admin: for superusers only (course staff use Tangent's own staff pages)."""
+
+from django.contrib import admin
+
+from courseware.models import (
+    Attempt,
+    Course,
+    Exercise,
+    ExerciseVersion,
+    Grading,
+    Membership,
+    Module,
+    OutboxEvent,
+    Quiz,
+    QuizItem,
+    Submission,
+)
+
+
+def superuser_only(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superuser_only
+admin.site.site_header = "Tangent administration"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "open_enrolment"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ["order", "slug", "title"]
+
+
+class QuizItemInline(admin.TabularInline):
+    model = QuizItem
+    extra = 0
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "module", "opens_at", "due_at", "attempt_limit"]
+    inlines = [QuizItemInline]
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "module", "current_version", "retired"]
+    list_filter = ["module", "retired"]
+
+
+@admin.register(ExerciseVersion)
+class ExerciseVersionAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "number", "content_hash", "created_at"]
+    readonly_fields = ["exercise", "number", "content_hash", "spec", "created_at"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["learner", "exercise_version", "number", "seed", "created_at"]
+    raw_id_fields = ["learner", "exercise_version", "course"]
+
+
+class GradingInline(admin.TabularInline):
+    model = Grading
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "request",
+        "status",
+        "verdict",
+        "score",
+        "rule",
+        "grader_version",
+        "finished_at",
+        "graded_by",
+    ]
+    fields = readonly_fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["pk", "attempt", "status", "deliveries", "grader_errors", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["attempt", "grading"]
+    inlines = [GradingInline]
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(admin.ModelAdmin):
+    list_display = ["kind", "created_at", "delivered_at"]

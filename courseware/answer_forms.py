@@ -1,0 +1,71 @@
+"""Reading the learner's answer from the exercise page's form into the API's answer payload."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from django.http import QueryDict
+
+from courseware.plots import function_svg
+from courseware.rendering import render_markdown
+from grader.answers import PAYLOAD_KEYS
+from grader.spec import ExerciseDef, PartDef
+
+
+def field_name(part: PartDef) -> str:
+    return f"part-{part.name}"
+
+
+def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
+    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it."""
+    payloads = {}
+    for part in exercise.parts:
+        name = field_name(part)
+        if part.kind == "choice":
+            payloads[part.name] = {"choices": post.getlist(name)}
+        else:
+            payloads[part.name] = {PAYLOAD_KEYS.get(part.kind, "value"): post.get(name, "")}
+    if exercise.single_part:
+        return payloads[exercise.parts[0].name]
+    return {"parts": payloads}
+
+
+def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> list[dict[str, Any]]:
+    """What the page shows for each part: its label, kind, input name and (for choices) options."""
+    widgets = []
+    for part in exercise.parts:
+        widget = {
+            "name": part.name,
+            "field": field_name(part),
+            "kind": part.kind,
+            "label": render_markdown(part.config.get("label", ""), params),
+            "multiple": bool(part.config.get("multiple")),
+        }
+        if part.kind == "choice":
+            options = list(part.config["options"])
+            if part.config.get("shuffle", True):
+                random.Random(f"{seed}:{part.name}").shuffle(options)  # noqa: S311 - a display order, not a secret
+            widget["options"] = [
+                {
+                    "id": option["id"],
+                    "letter": chr(ord("A") + index),
+                    "html": render_markdown(option.get("text", ""), params),
+                    "plot": function_svg(
+                        option["plot"], params, label=f"Graph {chr(ord('A') + index)}"
+                    )
+                    if option.get("plot")
+                    else "",
+                }
+                for index, option in enumerate(options)
+            ]
+        widgets.append(widget)
+    return widgets
+
+
+def figure_svg(figure: dict[str, Any] | None, params: dict[str, Any]) -> str:
+    """The exercise's figure (a graph of an authored expression), if it has one."""
+    if not figure:
+        return ""
+    x_range = tuple(figure.get("x", (-4, 4)))
+    return function_svg(figure["expr"], params, x_range, label=figure.get("label", ""))

@@ -1,0 +1,70 @@
+"""Tangent's own use of Redis: queue depth and worker heartbeats, under the deployment's prefix."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import threading
+import time
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+QUEUE_NAME = "celery"
+
+
+@lru_cache(maxsize=1)
+def client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def key(name: str) -> str:
+    return f"{settings.REDIS_PREFIX}{name}"
+
+
+def queue_depth() -> int:
+    """Messages waiting in the grading queue (not yet taken by a worker)."""
+    return int(client().llen(key(QUEUE_NAME)))
+
+
+def beat(worker_name: str, info: dict) -> None:
+    ttl = max(3 * settings.WORKER_HEARTBEAT_SECONDS, 5)
+    client().set(key(f"worker:{worker_name}"), json.dumps({**info, "at": time.time()}), ex=ttl)
+
+
+def forget(worker_name: str) -> None:
+    client().delete(key(f"worker:{worker_name}"))
+
+
+def live_workers() -> list[dict]:
+    """The heartbeats of workers seen in the last few seconds."""
+    names = list(client().scan_iter(match=key("worker:*"), count=100))
+    values = client().mget(names) if names else []
+    return [json.loads(value) for value in values if value]
+
+
+class Heartbeat:
+    """A daemon thread in a worker's main process that says, every few seconds, that it is alive."""
+
+    def __init__(self, worker_name: str | None = None, info=None):
+        self.name = worker_name or f"{socket.gethostname()}:{os.getpid()}"
+        self.info = info or (lambda: {})
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="tangent-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            with contextlib.suppress(redis.RedisError):  # the broker is away; the next beat tells
+                beat(self.name, {"name": self.name, **self.info()})
+            self.stopped.wait(settings.WORKER_HEARTBEAT_SECONDS)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        with contextlib.suppress(redis.RedisError):
+            forget(self.name)

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from courseware.models import Course, Membership
+from tangent.environment import env
+
+DEMO_COURSE = ("mml-calculus", "Mathematics for Machine Learning: Multivariate Calculus")
+
+
+class Command(BaseCommand):
+    help = "Development only: a demo course with a demo learner and a demo instructor; prints their log-ins."
+
+    def handle(self, *args, **options):
+        if not settings.DEVELOPMENT:
+            raise CommandError(
+                "Demo users exist only in development mode (TANGENT_MODE=development)."
+            )
+        password = env("DEMO_PASSWORD")
+        if not password:
+            raise CommandError(
+                "DEMO_PASSWORD is not set; run `make install` to write a development .env."
+            )
+        course, _ = Course.objects.update_or_create(
+            slug=DEMO_COURSE[0], defaults={"title": DEMO_COURSE[1], "open_enrolment": True}
+        )
+        User = get_user_model()
+        for username, role in (
+            ("learner", Membership.Role.LEARNER),
+            ("instructor", Membership.Role.STAFF),
+        ):
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.com"}
+            )
+            user.set_password(password)
+            user.save()
+            Membership.objects.update_or_create(user=user, course=course, defaults={"role": role})
+        self.stdout.write("Demo log-ins (development only):")
+        self.stdout.write(f"  learner    / {password}")
+        self.stdout.write(f"  instructor / {password}")

@@ -1,0 +1,275 @@
+"""Courses, the bank's modules/quizzes/exercises and their versions, attempts, submissions, gradings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Course(models.Model):
+    """An offering of the course: local, or one LTI context."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    open_enrolment = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEARNER = "learner"
+        STAFF = "staff"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.LEARNER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_membership_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course} ({self.role})"
+
+
+class Module(models.Model):
+    """One of the six modules of the syllabus, from the bank's `_module.yaml`."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField()
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Exercise(models.Model):
+    """An exercise of the bank; retired, never deleted (its versions are referenced by attempts)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="exercises")
+    current_version = models.ForeignKey(
+        "ExerciseVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ExerciseVersion(models.Model):
+    """The spec of an exercise as loaded, identified by a hash of its files."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    spec = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exercise", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["exercise", "content_hash"], name="version_hash_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.slug} v{self.number}"
+
+    @property
+    def kinds(self) -> list[str]:
+        return [part["kind"] for part in self.spec["parts"]]
+
+
+class Quiz(models.Model):
+    """A practice quiz inside a module: an ordered list of exercises."""
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="quizzes")
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    attempt_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Graded attempts allowed per exercise; empty means unlimited.",
+    )
+    exercises = models.ManyToManyField(Exercise, through="QuizItem", related_name="quizzes")
+
+    class Meta:
+        ordering = ["module__order", "order"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at is None or self.opens_at <= now
+
+    def is_past_due(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.due_at is not None and now > self.due_at
+
+
+class QuizItem(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="quiz_items")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "exercise"], name="exercise_once_per_quiz")
+        ]
+
+
+class Attempt(models.Model):
+    """One variant of an exercise for one learner: the seed and the parameters drawn from it."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attempts"
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts"
+    )
+    exercise_version = models.ForeignKey(
+        ExerciseVersion, on_delete=models.PROTECT, related_name="attempts"
+    )
+    number = models.PositiveIntegerField(
+        help_text="1 for the learner's first variant of the exercise."
+    )
+    seed = models.BigIntegerField()
+    params = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["learner", "exercise_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.exercise_version} · #{self.number}"
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.exercise_version.exercise
+
+
+class Submission(models.Model):
+    """An answer to an attempt. A database row before anything else happens; graded by the worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        GRADED = "graded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="submissions")
+    answer = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The grading request being served: a regrade starts a new one. One Grading row per request.
+    request = models.PositiveIntegerField(default=1)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    deliveries = models.PositiveIntegerField(
+        default=0, help_text="Times a worker started grading it."
+    )
+    grader_errors = models.PositiveIntegerField(default=0)
+    failure_reason = models.TextField(blank=True)
+    grading = models.ForeignKey(
+        "Grading",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The latest committed grading.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"submission {self.pk} ({self.status})"
+
+    @property
+    def learner(self):
+        return self.attempt.learner
+
+
+class Grading(models.Model):
+    """One grading of a submission: append-only, regrades add rows."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="gradings")
+    request = models.PositiveIntegerField()
+    exercise_version = models.ForeignKey(
+        ExerciseVersion, on_delete=models.PROTECT, related_name="gradings"
+    )
+    grader_version = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Submission.Status.choices)
+    verdict = models.CharField(max_length=20)
+    score = models.FloatField()
+    feedback = models.JSONField(default=list)
+    rule = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Empty for the engine; the staff member for a manual override.",
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        constraints = [
+            # Exactly once: whatever the broker redelivers, one grading per request.
+            models.UniqueConstraint(
+                fields=["submission", "request"], name="one_grading_per_request"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=1), name="score_in_unit_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"grading of {self.submission_id}: {self.verdict} {self.score:.2f}"
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class OutboxEvent(models.Model):
+    """A change to report outside (a learner's score changed): LMS passback and webhooks deliver from here."""
+
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]

@@ -1,0 +1,204 @@
+"""The grading pipeline's steps, as plain functions the Celery task calls.
+
+Recovery is database-driven: a worker claims a submission with a lease; whatever the broker
+redelivers, one Grading row is committed per grading request (unique submission + request).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+import grader
+from courseware.models import Grading, OutboxEvent, Submission
+from courseware.variants import definition_of
+from grader.results import Feedback, GradeResult, Verdict
+
+log = logging.getLogger(__name__)
+Status = Submission.Status
+GRADER_ERROR_TEXT = (
+    "We could not grade this answer because of a fault on our side. "
+    "It does not count against you; staff have been told."
+)
+
+
+class Busy(Exception):
+    """Another worker holds a live lease on the submission; try again when it expires."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+
+def claim(submission_id: int, request: int) -> Submission | None:
+    """Take the lease on a submission for this grading request, or None if there is nothing to do."""
+    now = timezone.now()
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("attempt__exercise_version")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None or submission.request != request:
+            return None
+        if submission.status in (Status.GRADED, Status.FAILED, Status.CANCELLED):
+            return None
+        if Grading.objects.filter(submission=submission, request=request).exists():
+            return None
+        if (
+            submission.status == Status.RUNNING
+            and submission.lease_expires_at
+            and submission.lease_expires_at > now
+        ):
+            raise Busy((submission.lease_expires_at - now).total_seconds())
+        submission.status = Status.RUNNING
+        submission.lease_expires_at = now + timedelta(seconds=settings.GRADING_LEASE_SECONDS)
+        submission.deliveries += 1
+        submission.save(update_fields=["status", "lease_expires_at", "deliveries", "updated_at"])
+        return submission
+
+
+def evaluate(submission: Submission) -> GradeResult:
+    """Grade the stored answer against the attempt's exercise version and parameters."""
+    attempt = submission.attempt
+    return grader.grade(definition_of(attempt), attempt.params, submission.answer)
+
+
+def best_score(learner_id: int, exercise_id: int) -> float | None:
+    """The learner's best score on the exercise, over each submission's current grading."""
+    return Grading.objects.filter(
+        submission__attempt__learner_id=learner_id,
+        submission__attempt__exercise_version__exercise_id=exercise_id,
+        submission__grading=F("id"),
+    ).aggregate(best=Max("score"))["best"]
+
+
+def record(submission_id: int, request: int, result: GradeResult, started_at) -> Grading | None:
+    """Commit the grading once; a duplicate delivery finds it already there and changes nothing."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update().select_related("attempt").get(pk=submission_id)
+        )
+        if (
+            submission.request != request
+            or Grading.objects.filter(submission=submission, request=request).exists()
+        ):
+            return None
+        attempt = submission.attempt
+        exercise_id = attempt.exercise_version.exercise_id
+        before = best_score(attempt.learner_id, exercise_id)
+        grading = Grading.objects.create(
+            submission=submission,
+            request=request,
+            exercise_version_id=attempt.exercise_version_id,
+            grader_version=grader.GRADER_VERSION,
+            status=Status.GRADED,
+            verdict=result.verdict.value,
+            score=min(max(result.score, 0.0), 1.0),
+            feedback=result.feedback_dicts(),
+            rule=result.rule or "",
+            started_at=started_at,
+            finished_at=timezone.now(),
+        )
+        submission.status = Status.GRADED
+        submission.grading = grading
+        submission.lease_expires_at = None
+        submission.failure_reason = ""
+        submission.save(
+            update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
+        )
+        after = best_score(attempt.learner_id, exercise_id)
+        if after != before:
+            OutboxEvent.objects.create(
+                kind="score.changed",
+                payload={
+                    "learner": attempt.learner_id,
+                    "course": attempt.course_id,
+                    "exercise": attempt.exercise_version.exercise.slug,
+                    "submission": submission.pk,
+                    "score": after,
+                    "previous": before,
+                },
+            )
+        return grading
+
+
+def record_grader_error(submission_id: int, request: int, error: BaseException, started_at) -> bool:
+    """Note a fault of ours; True when the grading should be retried, else it is marked failed."""
+    log.exception("grader error on submission %s", submission_id, exc_info=error)
+    reason = f"{type(error).__name__}: {error}"[:500]
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if (
+            submission.request != request
+            or Grading.objects.filter(submission=submission, request=request).exists()
+        ):
+            return False
+        submission.grader_errors += 1
+        submission.lease_expires_at = None
+        submission.failure_reason = reason
+        if submission.grader_errors <= settings.GRADER_ERROR_RETRIES:
+            submission.status = Status.QUEUED
+            submission.save(
+                update_fields=[
+                    "grader_errors",
+                    "lease_expires_at",
+                    "failure_reason",
+                    "status",
+                    "updated_at",
+                ]
+            )
+            return True
+        grading = Grading.objects.create(
+            submission=submission,
+            request=request,
+            exercise_version_id=submission.attempt.exercise_version_id,
+            grader_version=grader.GRADER_VERSION,
+            status=Status.FAILED,
+            verdict=Verdict.GRADER_ERROR.value,
+            score=0.0,
+            feedback=[Feedback("message", GRADER_ERROR_TEXT).as_dict()],
+            started_at=started_at,
+            finished_at=timezone.now(),
+            reason=reason,
+        )
+        submission.status = Status.FAILED
+        submission.grading = grading
+        submission.save(
+            update_fields=[
+                "grader_errors",
+                "lease_expires_at",
+                "failure_reason",
+                "status",
+                "grading",
+                "updated_at",
+            ]
+        )
+        return False
+
+
+def stuck_submissions(now=None, *, queue_is_empty: bool) -> list[Submission]:
+    """Submissions whose grading was lost: an expired lease, or queued with no message left to serve it."""
+    now = now or timezone.now()
+    expired = Submission.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now)
+    stuck = list(expired)
+    if queue_is_empty:
+        grace = now - timedelta(seconds=settings.QUEUED_GRACE_SECONDS)
+        stuck += list(Submission.objects.filter(status=Status.QUEUED, updated_at__lt=grace))
+    return stuck
+
+
+def requeue(submission: Submission) -> None:
+    """Put a stuck submission back in the queue (its lease is given up)."""
+    from courseware.submissions import enqueue
+
+    with transaction.atomic():
+        Submission.objects.filter(
+            pk=submission.pk, status__in=[Status.RUNNING, Status.QUEUED]
+        ).update(status=Status.QUEUED, lease_expires_at=None, updated_at=timezone.now())
+        enqueue(submission)

@@ -1,0 +1,82 @@
+"""A learner's progress: best score per exercise, quiz scores (the mean of their exercises), modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Max
+
+from courseware.models import Grading, Module, Quiz
+
+
+def best_scores(learner, exercise_ids=None) -> dict[int, float]:
+    """{exercise id: best score} over each submission's current grading."""
+    gradings = Grading.objects.filter(
+        submission__attempt__learner=learner, submission__grading=F("id")
+    )
+    if exercise_ids is not None:
+        gradings = gradings.filter(
+            submission__attempt__exercise_version__exercise_id__in=exercise_ids
+        )
+    rows = gradings.values("submission__attempt__exercise_version__exercise_id").annotate(
+        best=Max("score")
+    )
+    return {row["submission__attempt__exercise_version__exercise_id"]: row["best"] for row in rows}
+
+
+def submission_counts(learner) -> dict[int, int]:
+    rows = (
+        Grading.objects.filter(submission__attempt__learner=learner, submission__grading=F("id"))
+        .values("submission__attempt__exercise_version__exercise_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["submission__attempt__exercise_version__exercise_id"]: row["n"] for row in rows}
+
+
+@dataclass
+class QuizProgress:
+    quiz: Quiz
+    score: float
+    attempted: int
+    correct: int
+    total: int
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    quizzes: list[QuizProgress] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(q.score for q in self.quizzes) / len(self.quizzes) if self.quizzes else 0.0
+
+    @property
+    def attempted(self) -> int:
+        return sum(q.attempted for q in self.quizzes)
+
+    @property
+    def total(self) -> int:
+        return sum(q.total for q in self.quizzes)
+
+
+def quiz_progress(quiz: Quiz, scores: dict[int, float]) -> QuizProgress:
+    ids = [item.exercise_id for item in quiz.items.all() if not item.exercise.retired]
+    values = [scores.get(i, 0.0) for i in ids]
+    return QuizProgress(
+        quiz=quiz,
+        score=sum(values) / len(values) if values else 0.0,
+        attempted=sum(1 for i in ids if i in scores),
+        correct=sum(1 for v in values if v >= 1.0),
+        total=len(ids),
+    )
+
+
+def course_progress(learner) -> list[ModuleProgress]:
+    """Every module with its quizzes' progress for this learner."""
+    scores = best_scores(learner)
+    modules = Module.objects.prefetch_related("quizzes__items__exercise").order_by("order")
+    return [
+        ModuleProgress(module, [quiz_progress(quiz, scores) for quiz in module.quizzes.all()])
+        for module in modules
+    ]

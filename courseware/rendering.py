@@ -1,0 +1,71 @@
+"""Prompts, hints and feedback to safe HTML: Markdown with `$…$`/`$$…$$` math left for KaTeX.
+
+Markdown is rendered with raw HTML disabled and the result is sanitised again, so neither an
+author nor a parameter can inject markup or script. Math is emitted as escaped TeX in
+`<span class="math">` (or `class="math display"`), which static/tangent/app.js renders with KaTeX.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+
+from grader.placeholders import fill
+
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+).enable("table")
+_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?![\s$])([^$]+?)(?<!\s)\$(?!\d)", re.DOTALL)
+_TOKEN = "\ue000{}\ue001"  # noqa: S105 - a placeholder, not a password
+_ALLOWED_TAGS = {
+    "p",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "br",
+    "hr",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "div",
+}
+
+
+def render_markdown(text: str, params: dict[str, Any] | None = None) -> str:
+    """Markdown (with parameters filled in) to sanitised HTML; math kept for KaTeX."""
+    if params:
+        text = fill(text, params)
+    maths: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        display = match.group(1) is not None
+        tex = match.group(1) if display else match.group(2)
+        css = "math display" if display else "math"
+        maths.append(f'<span class="{css}">{html.escape(tex.strip())}</span>')
+        return _TOKEN.format(len(maths) - 1)
+
+    rendered = _markdown.render(_MATH.sub(stash, text))
+    for index, snippet in enumerate(maths):
+        rendered = rendered.replace(_TOKEN.format(index), snippet)
+    return nh3.clean(
+        rendered,
+        tags=_ALLOWED_TAGS,
+        attributes={"span": {"class"}, "div": {"class"}, "a": {"href", "title"}, "code": {"class"}},
+        url_schemes={"http", "https", "mailto"},
+    )

@@ -1,0 +1,75 @@
+"""Taking an answer: validate it, store it, queue its grading once the transaction commits."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from courseware.models import Attempt, Quiz, Submission
+from courseware.variants import definition_of
+from grader import validate
+from grader.results import NOT_AN_ATTEMPT
+
+
+class SubmissionRefused(Exception):
+    """The answer is well formed but may not be submitted now (quiz closed, due, attempts used up)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def attempts_used(learner, exercise) -> int:
+    """Submissions that count as attempts: every one except unreadable answers and our own errors."""
+    submissions = Submission.objects.filter(
+        attempt__learner=learner, attempt__exercise_version__exercise=exercise
+    )
+    return (
+        submissions.exclude(grading__verdict__in=[v.value for v in NOT_AN_ATTEMPT])
+        .exclude(status=Submission.Status.CANCELLED)
+        .count()
+    )
+
+
+def check_can_submit(attempt: Attempt) -> None:
+    """Raise SubmissionRefused when every quiz that holds the exercise forbids a new attempt."""
+    quizzes = list(Quiz.objects.filter(exercises=attempt.exercise_version.exercise_id))
+    if not quizzes:
+        return
+    now = timezone.now()
+    reasons = []
+    for quiz in quizzes:
+        if not quiz.is_open(now):
+            reasons.append(f"“{quiz.title}” opens at {quiz.opens_at:%Y-%m-%d %H:%M} UTC.")
+        elif quiz.is_past_due(now):
+            reasons.append(f"“{quiz.title}” was due at {quiz.due_at:%Y-%m-%d %H:%M} UTC.")
+        elif (
+            quiz.attempt_limit is not None
+            and attempts_used(attempt.learner, attempt.exercise) >= quiz.attempt_limit
+        ):
+            reasons.append(f"You have used all {quiz.attempt_limit} attempts for this exercise.")
+        else:
+            return
+    raise SubmissionRefused(reasons[0])
+
+
+def submit(attempt: Attempt, answer: dict) -> Submission:
+    """Store the answer (status queued) and queue its grading once the transaction commits.
+
+    Raises grader.results.InvalidAnswer for an unreadable answer (not an attempt) and
+    SubmissionRefused when the quiz does not allow it.
+    """
+    validate(definition_of(attempt), answer)
+    check_can_submit(attempt)
+    submission = Submission.objects.create(
+        attempt=attempt, answer=answer, status=Submission.Status.QUEUED
+    )
+    enqueue(submission)
+    return submission
+
+
+def enqueue(submission: Submission) -> None:
+    from courseware.tasks import grade_submission
+
+    pk, request = submission.pk, submission.request
+    transaction.on_commit(lambda: grade_submission.delay(pk, request))

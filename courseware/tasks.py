@@ -1,0 +1,60 @@
+"""Celery tasks: grade a submission; sweep submissions whose grading was lost."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready, worker_shutdown
+from django.utils import timezone
+
+from courseware import broker, pipeline
+from courseware.health import sandbox_report
+
+log = logging.getLogger(__name__)
+_heartbeat: broker.Heartbeat | None = None
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=90, time_limit=120, max_retries=None)
+def grade_submission(self, submission_id: int, request: int = 1) -> None:
+    """Grade one submission for one grading request; safe to run twice (the second does nothing)."""
+    try:
+        submission = pipeline.claim(submission_id, request)
+    except pipeline.Busy as busy:
+        raise self.retry(countdown=max(1.0, busy.seconds)) from None
+    if submission is None:
+        return
+    started_at = timezone.now()
+    try:
+        result = pipeline.evaluate(submission)
+    except Exception as error:  # any fault here is ours, never the learner's
+        if pipeline.record_grader_error(submission_id, request, error, started_at):
+            grade_submission.apply_async(
+                (submission_id, request), countdown=2**submission.grader_errors
+            )
+        return
+    pipeline.record(submission_id, request, result, started_at)
+
+
+@shared_task(ignore_result=True)
+def sweep_stuck_submissions() -> int:
+    """Re-queue submissions with an expired lease, or queued while the queue holds nothing for them."""
+    stuck = pipeline.stuck_submissions(queue_is_empty=broker.queue_depth() == 0)
+    for submission in stuck:
+        log.warning("re-queueing stuck submission %s (%s)", submission.pk, submission.status)
+        pipeline.requeue(submission)
+    return len(stuck)
+
+
+@worker_ready.connect
+def start_heartbeat(sender=None, **kwargs) -> None:
+    global _heartbeat
+    name = getattr(sender, "hostname", None)
+    _heartbeat = broker.Heartbeat(name, info=lambda: {"sandbox": sandbox_report()})
+    _heartbeat.start()
+
+
+@worker_shutdown.connect
+def stop_heartbeat(**kwargs) -> None:
+    if _heartbeat is not None:
+        _heartbeat.stop()

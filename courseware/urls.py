@@ -1,0 +1,28 @@
+from django.urls import path
+
+from courseware import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/signup/", views.sign_up, name="signup"),
+    path("courses/", views.course_list, name="courses"),
+    path("courses/<slug:course_slug>/", views.course_page, name="course"),
+    path("courses/<slug:course_slug>/enrol/", views.enrol, name="enrol"),
+    path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_page, name="quiz"),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/",
+        views.exercise_page,
+        name="exercise",
+    ),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/submit/",
+        views.submit_answer,
+        name="submit",
+    ),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/another-variant/",
+        views.another_variant,
+        name="another_variant",
+    ),
+    path("submissions/<int:submission_id>/", views.submission_status, name="submission"),
+]

@@ -1,0 +1,69 @@
+"""Attempts: a learner's variant of an exercise, its seed and the parameters drawn from it."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from courseware.definitions import definition_for
+from courseware.models import Attempt, Course, Exercise
+from grader.params import draw_params
+
+SEED_BITS = 53
+
+
+def derive_seed(exercise_slug: str, learner_id: int, attempt_number: int) -> int:
+    """A seed in [0, 2^53) from the learner, the exercise and the attempt number."""
+    text = f"{settings.VARIANT_SALT}:{exercise_slug}:{learner_id}:{attempt_number}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> (64 - SEED_BITS)
+
+
+def new_attempt(
+    learner, exercise: Exercise, course: Course | None = None, seed: int | None = None
+) -> Attempt:
+    """A fresh variant on the exercise's current version; `seed` only for staff and tests."""
+    with transaction.atomic():
+        last = Attempt.objects.filter(
+            learner=learner, exercise_version__exercise=exercise
+        ).aggregate(n=Max("number"))
+        number = (last["n"] or 0) + 1
+        if seed is None:
+            seed = derive_seed(exercise.slug, learner.pk, number)
+        version = exercise.current_version
+        params = draw_params(version.spec.get("params", {}), seed, version.spec.get("redraw_if"))
+        return Attempt.objects.create(
+            learner=learner,
+            course=course,
+            exercise_version=version,
+            number=number,
+            seed=seed,
+            params=params,
+        )
+
+
+def current_attempt(learner, exercise: Exercise, course: Course | None = None) -> Attempt:
+    """The learner's latest variant of the exercise, created on first visit."""
+    attempt = (
+        Attempt.objects.filter(learner=learner, exercise_version__exercise=exercise)
+        .select_related("exercise_version")
+        .order_by("-number")
+        .first()
+    )
+    return attempt or new_attempt(learner, exercise, course)
+
+
+def attempt_with_seed(
+    learner, exercise: Exercise, seed: int, course: Course | None = None
+) -> Attempt:
+    """The learner's attempt on the current version with this seed (staff-chosen), created if needed."""
+    existing = Attempt.objects.filter(
+        learner=learner, exercise_version=exercise.current_version, seed=seed
+    ).first()
+    return existing or new_attempt(learner, exercise, course, seed=seed)
+
+
+def definition_of(attempt: Attempt):
+    return definition_for(attempt.exercise_version)

@@ -1,0 +1,161 @@
+"""Learner pages. Views parse the request, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from courseware import progress
+from courseware.access import attempt_for, exercise_in_course, membership_for, submission_for
+from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
+from courseware.forms import SignUpForm
+from courseware.models import Course, Membership, Quiz, Submission
+from courseware.rendering import render_markdown
+from courseware.submissions import SubmissionRefused, attempts_used, submit
+from courseware.variants import current_attempt, definition_of, new_attempt
+from grader.results import AnswerTooLarge, InvalidAnswer
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("courses")
+    return render(request, "courseware/landing.html")
+
+
+def sign_up(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        for course in Course.objects.filter(open_enrolment=True):
+            Membership.objects.get_or_create(user=user, course=course)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to Tangent, {user.username}.")
+        return redirect("courses")
+    return render(
+        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def course_list(request):
+    memberships = Membership.objects.filter(user=request.user).select_related("course")
+    joined = {m.course_id for m in memberships}
+    open_courses = Course.objects.filter(open_enrolment=True).exclude(pk__in=joined)
+    return render(
+        request,
+        "courseware/courses.html",
+        {"memberships": memberships, "open_courses": open_courses},
+    )
+
+
+@login_required
+@require_POST
+def enrol(request, course_slug):
+    course = get_object_or_404(Course, slug=course_slug, open_enrolment=True)
+    Membership.objects.get_or_create(user=request.user, course=course)
+    return redirect("course", course_slug=course.slug)
+
+
+@login_required
+def course_page(request, course_slug):
+    membership = membership_for(request.user, course_slug)
+    modules = progress.course_progress(request.user)
+    return render(
+        request, "courseware/course.html", {"course": membership.course, "modules": modules}
+    )
+
+
+@login_required
+def quiz_page(request, course_slug, quiz_slug):
+    membership = membership_for(request.user, course_slug)
+    quiz = get_object_or_404(Quiz.objects.select_related("module"), slug=quiz_slug)
+    items = [item for item in quiz.items.select_related("exercise") if not item.exercise.retired]
+    scores = progress.best_scores(request.user, [item.exercise_id for item in items])
+    rows = [
+        {
+            "exercise": item.exercise,
+            "score": scores.get(item.exercise_id),
+            "used": attempts_used(request.user, item.exercise) if quiz.attempt_limit else None,
+        }
+        for item in items
+    ]
+    summary = progress.quiz_progress(quiz, scores)
+    return render(
+        request,
+        "courseware/quiz.html",
+        {"course": membership.course, "quiz": quiz, "rows": rows, "summary": summary},
+    )
+
+
+@login_required
+def exercise_page(request, course_slug, exercise_slug):
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    definition = definition_of(attempt)
+    history = (
+        Submission.objects.filter(
+            attempt__learner=request.user, attempt__exercise_version__exercise=exercise
+        )
+        .select_related("grading", "attempt")
+        .order_by("-created_at")[:50]
+    )
+    failed = sum(
+        1 for s in history if s.attempt_id == attempt.pk and s.grading and s.grading.score < 1
+    )
+    solved = any(s.grading and s.grading.score >= 1 for s in history)
+    solution_after = definition.solution_after
+    show_solution = bool(definition.solution) and (
+        solved or (solution_after is not None and failed >= solution_after)
+    )
+    context = {
+        "course": membership.course,
+        "exercise": exercise,
+        "attempt": attempt,
+        "prompt": render_markdown(definition.prompt, attempt.params),
+        "parts": part_widgets(definition, attempt.params, attempt.seed),
+        "figure": figure_svg(attempt.exercise_version.spec.get("figure"), attempt.params),
+        "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
+        "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
+        "history": history,
+        "quizzes": exercise.quizzes.all(),
+    }
+    return render(request, "courseware/exercise.html", context)
+
+
+@login_required
+@require_POST
+def submit_answer(request, course_slug, exercise_slug):
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+    answer = answer_from_post(definition_of(attempt), request.POST)
+    try:
+        with transaction.atomic():
+            submission = submit(attempt, answer)
+    except AnswerTooLarge as error:
+        return render(request, "courseware/_answer_error.html", {"error": error}, status=413)
+    except InvalidAnswer as error:
+        return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
+    except SubmissionRefused as refused:
+        return render(request, "courseware/_answer_error.html", {"error": refused}, status=409)
+    return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
+
+
+@login_required
+def submission_status(request, submission_id):
+    submission = submission_for(request.user, submission_id)
+    return render(request, "courseware/_grading.html", {"submission": submission})
+
+
+@login_required
+@require_POST
+def another_variant(request, course_slug, exercise_slug):
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    new_attempt(request.user, exercise, membership.course)
+    return redirect("exercise", course_slug=course_slug, exercise_slug=exercise.slug)

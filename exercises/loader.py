@@ -1,0 +1,343 @@
+"""Reads the exercise bank from disk into plain objects (no Django): modules, quizzes, exercises.
+
+Layout: exercises/<module-slug>/_module.yaml, then one `<slug>.yaml` per exercise, or a folder
+`<slug>/exercise.yaml` with trusted extras (tests.py, generator.py, data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from grader.answers import kind_module
+from grader.params import check_spec
+from grader.spec import KINDS, ExerciseDef, PartDef
+
+EXERCISE_KEYS = {
+    "slug",
+    "title",
+    "version",
+    "tags",
+    "params",
+    "redraw_if",
+    "prompt",
+    "parts",
+    "hints",
+    "solution",
+    "solution_after",
+    "limits",
+    "figure",
+}
+PART_KEYS_RESERVED = {"name", "kind", "weight"}
+TRUSTED_FILES = ("tests.py", "generator.py")
+
+
+@dataclass
+class BankError:
+    """A problem in a bank file: which file, which field, and why."""
+
+    path: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.reason}"
+
+
+@dataclass
+class QuizDef:
+    slug: str
+    title: str
+    exercises: list[str]
+    order: int
+
+
+@dataclass
+class ModuleDef:
+    slug: str
+    title: str
+    order: int
+    summary: str = ""
+    quizzes: list[QuizDef] = field(default_factory=list)
+
+
+@dataclass
+class LoadedExercise:
+    """An exercise file, read: its module, its spec (JSON-able) and a hash of all its files."""
+
+    module: str
+    spec: dict[str, Any]
+    content_hash: str
+    path: str
+
+
+@dataclass
+class Bank:
+    modules: list[ModuleDef] = field(default_factory=list)
+    exercises: list[LoadedExercise] = field(default_factory=list)
+    errors: list[BankError] = field(default_factory=list)
+
+
+def read_bank(root: Path) -> Bank:
+    """Every module and exercise under `root`, with every problem found (nothing is half-loaded)."""
+    bank = Bank()
+    for module_dir in sorted(p for p in root.iterdir() if (p / "_module.yaml").is_file()):
+        module = _read_module(module_dir, root, bank.errors)
+        if module is None:
+            continue
+        bank.modules.append(module)
+        for path in _exercise_files(module_dir):
+            loaded = read_exercise(path, module.slug, root, bank.errors)
+            if loaded is not None:
+                bank.exercises.append(loaded)
+    _check_cross_references(bank)
+    return bank
+
+
+def _exercise_files(module_dir: Path) -> list[Path]:
+    singles = [p for p in module_dir.glob("*.yaml") if p.name != "_module.yaml"]
+    folders = [p / "exercise.yaml" for p in module_dir.iterdir() if (p / "exercise.yaml").is_file()]
+    return sorted(singles + folders)
+
+
+def _load_yaml(path: Path, root: Path, errors: list[BankError]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "file"
+        errors.append(
+            BankError(
+                _rel(path, root), where, f"not valid YAML ({getattr(error, 'problem', error)})"
+            )
+        )
+    except UnicodeDecodeError:
+        errors.append(BankError(_rel(path, root), "file", "not UTF-8 text"))
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_module(module_dir: Path, root: Path, errors: list[BankError]) -> ModuleDef | None:
+    path = module_dir / "_module.yaml"
+    data = _load_yaml(path, root, errors)
+    if not isinstance(data, dict):
+        if data is not None:
+            errors.append(BankError(_rel(path, root), "file", "expected a mapping"))
+        return None
+    where = _rel(path, root)
+    for key in ("title", "order"):
+        if key not in data:
+            errors.append(BankError(where, key, "required"))
+    if not isinstance(data.get("order", 0), int):
+        errors.append(BankError(where, "order", "expected a whole number"))
+    quizzes = []
+    for index, quiz in enumerate(data.get("quizzes") or []):
+        if not isinstance(quiz, dict) or not {"slug", "title", "exercises"} <= set(quiz):
+            errors.append(BankError(where, f"quizzes[{index}]", "needs slug, title and exercises"))
+            continue
+        quizzes.append(
+            QuizDef(str(quiz["slug"]), str(quiz["title"]), list(quiz["exercises"]), index)
+        )
+    if "title" not in data:
+        return None
+    return ModuleDef(
+        module_dir.name,
+        str(data["title"]),
+        int(data.get("order", 0)),
+        str(data.get("summary", "")),
+        quizzes,
+    )
+
+
+def read_exercise(
+    path: Path, module: str, root: Path, errors: list[BankError]
+) -> LoadedExercise | None:
+    """One exercise file into a spec; problems are appended to `errors` and None is returned."""
+    where = _rel(path, root)
+    data = _load_yaml(path, root, errors)
+    if data is None:
+        return None
+    found: list[BankError] = []
+    spec = _normalise(data, found, where)
+    if spec is not None:
+        expected_slug = path.parent.name if path.name == "exercise.yaml" else path.stem
+        if spec["slug"] != expected_slug:
+            found.append(BankError(where, "slug", f"must match the file name ({expected_slug!r})"))
+        folder = path.parent if path.name == "exercise.yaml" else None
+        spec["files"] = {
+            name: str((folder / name).relative_to(root))
+            for name in TRUSTED_FILES
+            if folder is not None and (folder / name).is_file()
+        }
+        if not found:
+            found.extend(
+                BankError(where, e.split(":")[0], e.split(":", 1)[1].strip())
+                for e in check_definition(spec, root)
+            )
+    if found:
+        errors.extend(found)
+        return None
+    return LoadedExercise(module, spec, _hash_files(path), where)
+
+
+def _hash_files(path: Path) -> str:
+    """A hash of the exercise file, or of every file in its folder."""
+    digest = hashlib.sha256()
+    files = (
+        sorted(p for p in path.parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        if path.name == "exercise.yaml"
+        else [path]
+    )
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] | None:
+    """The file's mapping in one shape: a list of named parts (a one-part file becomes part `answer`)."""
+    if not isinstance(data, dict):
+        errors.append(
+            BankError(where, "file", "expected a mapping of keys such as slug, title, parts")
+        )
+        return None
+    for key in ("slug", "title"):
+        if not isinstance(data.get(key), str) or not data.get(key):
+            errors.append(BankError(where, key, "required (text)"))
+    if "parts" in data:
+        unknown = sorted(set(data) - EXERCISE_KEYS)
+        if unknown:
+            errors.append(
+                BankError(where, unknown[0], "unknown key (part keys belong under parts)")
+            )
+        raw_parts = data["parts"]
+        if not isinstance(raw_parts, list) or not raw_parts:
+            errors.append(BankError(where, "parts", "expected a non-empty list"))
+            return None
+    else:
+        part = {key: value for key, value in data.items() if key not in EXERCISE_KEYS}
+        part.setdefault("name", "answer")
+        raw_parts = [part]
+    parts = []
+    for index, raw in enumerate(raw_parts):
+        label = f"parts[{index}]"
+        if not isinstance(raw, dict):
+            errors.append(BankError(where, label, "expected a mapping"))
+            continue
+        if raw.get("kind") not in KINDS:
+            errors.append(BankError(where, f"{label}.kind", f"one of {', '.join(KINDS)}"))
+            continue
+        if not isinstance(raw.get("name"), str):
+            errors.append(BankError(where, f"{label}.name", "required (text)"))
+            continue
+        weight = raw.get("weight", 1)
+        if not isinstance(weight, (int, float)) or weight < 0:
+            errors.append(BankError(where, f"{label}.weight", "a number ≥ 0"))
+            continue
+        config = {k: v for k, v in raw.items() if k not in PART_KEYS_RESERVED}
+        parts.append(
+            {"name": raw["name"], "kind": raw["kind"], "weight": float(weight), "config": config}
+        )
+    names = [part["name"] for part in parts]
+    if len(set(names)) != len(names):
+        errors.append(BankError(where, "parts", "part names must be unique"))
+    params = data.get("params") or {}
+    if not isinstance(params, dict):
+        errors.append(BankError(where, "params", "expected a mapping of name: specification"))
+        params = {}
+    for name, param in params.items():
+        for message in check_spec(str(name), param):
+            field_name, reason = message.split(":", 1)
+            errors.append(BankError(where, field_name, reason.strip()))
+    if errors:
+        return None
+    return {
+        "slug": data["slug"],
+        "title": data["title"],
+        "version": int(data.get("version", 1)),
+        "tags": list(data.get("tags") or []),
+        "params": params,
+        "redraw_if": data.get("redraw_if"),
+        "prompt": str(data.get("prompt", "")),
+        "parts": parts,
+        "hints": [str(h) for h in data.get("hints") or []],
+        "solution": str(data.get("solution", "")),
+        "solution_after": data.get("solution_after"),
+        "limits": dict(data.get("limits") or {}),
+        "figure": data.get("figure"),
+    }
+
+
+def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> ExerciseDef:
+    """The plain ExerciseDef that grader.grade receives, from a stored spec."""
+    files = {name: str(root / rel) for name, rel in spec.get("files", {}).items()}
+    parts = []
+    for part in spec["parts"]:
+        config = dict(part["config"])
+        if part["kind"] == "code" and "tests.py" in files:
+            config["tests_path"] = files["tests.py"]
+        parts.append(PartDef(part["name"], part["kind"], part["weight"], config))
+    return ExerciseDef(
+        slug=spec["slug"],
+        title=spec["title"],
+        parts=tuple(parts),
+        version=spec.get("version", 1),
+        module=module,
+        prompt=spec.get("prompt", ""),
+        params=spec.get("params", {}),
+        redraw_if=spec.get("redraw_if"),
+        hints=tuple(spec.get("hints", ())),
+        solution=spec.get("solution", ""),
+        solution_after=spec.get("solution_after"),
+        tags=tuple(spec.get("tags", ())),
+        limits=spec.get("limits", {}),
+        files=files,
+    )
+
+
+def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
+    """Authoring errors found by each part's answer kind ("field: reason")."""
+    definition = build_definition(spec, root)
+    errors = []
+    for part in definition.parts:
+        errors.extend(kind_module(part.kind).check_config(part))
+    return errors
+
+
+def _check_cross_references(bank: Bank) -> None:
+    slugs = {}
+    for loaded in bank.exercises:
+        slug = loaded.spec["slug"]
+        if slug in slugs:
+            bank.errors.append(BankError(loaded.path, "slug", f"also used by {slugs[slug]}"))
+        slugs[slug] = loaded.path
+    quiz_slugs = set()
+    for module in bank.modules:
+        for quiz in module.quizzes:
+            if quiz.slug in quiz_slugs:
+                bank.errors.append(
+                    BankError(
+                        f"exercises/{module.slug}/_module.yaml",
+                        f"quizzes.{quiz.slug}",
+                        "quiz slug used twice",
+                    )
+                )
+            quiz_slugs.add(quiz.slug)
+            for slug in quiz.exercises:
+                if slug not in slugs:
+                    bank.errors.append(
+                        BankError(
+                            f"exercises/{module.slug}/_module.yaml",
+                            f"quizzes.{quiz.slug}",
+                            f"no exercise {slug!r}",
+                        )
+                    )

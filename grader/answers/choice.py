@@ -1,0 +1,98 @@
+"""Multiple-choice answers: single or multi-select, with partial credit for multi-select.
+
+An option is {id, text, correct, feedback?, rule?}; `correct` is true/false or a condition on the
+parameters (`a > 0`), so which option is right can depend on the variant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.placeholders import fill
+from grader.results import Feedback, InvalidAnswer, PartResult, Verdict
+from grader.spec import PartDef
+
+
+def check_config(part: PartDef) -> list[str]:
+    prefix = f"parts.{part.name}"
+    options = part.config.get("options")
+    if not isinstance(options, list) or len(options) < 2:
+        return [f"{prefix}.options: at least two options are needed"]
+    errors = []
+    ids = [option.get("id") for option in options if isinstance(option, dict)]
+    if len(ids) != len(options) or not all(isinstance(i, str) and i for i in ids):
+        errors.append(f"{prefix}.options: every option needs an id and text")
+    elif len(set(ids)) != len(ids):
+        errors.append(f"{prefix}.options: option ids must be unique")
+    for index, option in enumerate(options):
+        if isinstance(option, dict) and not isinstance(option.get("correct", False), (bool, str)):
+            errors.append(f"{prefix}.options[{index}].correct: true, false or a condition")
+    return errors
+
+
+def is_correct(option: dict[str, Any], params: dict[str, Any]) -> bool:
+    correct = option.get("correct", False)
+    if isinstance(correct, str):
+        from grader.mathinput import parse_condition
+
+        return parse_condition(correct, params)
+    return bool(correct)
+
+
+def read(part: PartDef, payload: dict[str, Any]) -> list[str]:
+    choices = payload.get("choices")
+    if isinstance(choices, str):
+        choices = [choices]
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        raise InvalidAnswer('Send the chosen option ids as a list: {"choices": ["a"]}.')
+    if not choices:
+        raise InvalidAnswer("Choose an option.")
+    known = {option["id"] for option in part.config["options"]}
+    unknown = [c for c in choices if c not in known]
+    if unknown:
+        raise InvalidAnswer(
+            f"Unknown option {unknown[0]!r}; the options are {', '.join(sorted(known))}."
+        )
+    if len(set(choices)) != len(choices):
+        raise InvalidAnswer("An option was chosen twice.")
+    if not part.config.get("multiple", False) and len(choices) > 1:
+        raise InvalidAnswer("Choose exactly one option.")
+    return choices
+
+
+def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+    chosen = set(read(part, payload))
+    options = part.config["options"]
+    right = {option["id"] for option in options if is_correct(option, params)}
+    feedback = [
+        Feedback("mistake", fill(option["feedback"], params), {"option": option["id"]})
+        for option in options
+        if option["id"] in chosen and option["id"] not in right and option.get("feedback")
+    ]
+    rules = [
+        option.get("rule", option["id"])
+        for option in options
+        if option["id"] in chosen and option["id"] not in right
+    ]
+    if part.config.get("multiple", False):
+        hits = len(chosen & right)
+        false_alarms = len(chosen - right)
+        score = max(0.0, (hits - false_alarms) / len(right)) if right else float(not chosen)
+        if score < 1 and not feedback:
+            missed = len(right - chosen)
+            parts = []
+            if false_alarms:
+                parts.append(
+                    f"{false_alarms} of your choices {'is' if false_alarms == 1 else 'are'} wrong"
+                )
+            if missed:
+                parts.append(f"{missed} correct option{'s' if missed > 1 else ''} not chosen")
+            feedback.append(Feedback("message", "; ".join(parts).capitalize() + "."))
+    else:
+        score = 1.0 if chosen <= right else 0.0
+    if score == 1.0:
+        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+    if not feedback:
+        feedback.append(Feedback("message", "Not correct."))
+    verdict = Verdict.PARTIAL if score > 0 else Verdict.INCORRECT
+    return PartResult(verdict, score, feedback, rule=rules[0] if rules else None)

@@ -1,0 +1,160 @@
+"""Number answers: exact reading of decimals, fractions and scientific notation; tolerances and
+significant figures; anticipated mistakes."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import Any
+
+from grader.placeholders import fill
+from grader.results import Feedback, InvalidAnswer, PartResult, Verdict
+from grader.spec import PartDef
+
+DEFAULT_RELATIVE = 1e-4
+DEFAULT_ABSOLUTE = 1e-9
+_DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(
+    rf"^(?P<sign>[+-]?)\s*(?P<num>{_DECIMAL})(?:\s*/\s*(?P<den>[+-]?{_DECIMAL}))?$"
+)
+_NON_FINITE = re.compile(r"^[+-]?(nan|inf|infinity|∞)$", re.IGNORECASE)
+_HINT = "Enter a number such as 0.75, 3/4, -1.2e-3 or sqrt(2)/2."
+
+
+def normalise(text: str) -> str:
+    return text.strip().replace("−", "-").replace("–", "-").replace("×10^", "e").replace(" ", "")
+
+
+def parse_number(text: str) -> tuple[float, int | None]:
+    """The learner's number and its count of significant figures (None when not written as a decimal).
+
+    Decimals and fractions are read exactly; anything else goes through the safe math parser
+    (so `sqrt(2)/2` and `pi/4` are numbers too).
+    """
+    cleaned = normalise(text)
+    if not cleaned:
+        raise InvalidAnswer("Enter a number.")
+    if _NON_FINITE.match(cleaned):
+        raise InvalidAnswer(f"`{text.strip()}` is not a finite number. {_HINT}")
+    match = _NUMBER.match(cleaned)
+    if match:
+        numerator = Fraction(match.group("num"))
+        if match.group("den") is not None:
+            denominator = Fraction(match.group("den"))
+            if denominator == 0:
+                raise InvalidAnswer("Division by zero: the denominator is 0.")
+            value = numerator / denominator
+            figures = None
+        else:
+            value = numerator
+            figures = significant_figures(match.group("num"))
+        value = -value if match.group("sign") == "-" else value
+        return float(value), figures
+    return _parse_expression_number(text), None
+
+
+def _parse_expression_number(text: str) -> float:
+    from grader.mathinput import MathInputError, parse
+
+    try:
+        expr = parse(text)
+    except MathInputError as error:
+        raise InvalidAnswer(
+            f"`{text.strip()}` is not a number: {error.message} {_HINT}", column=error.column
+        ) from None
+    if expr.free_symbols:
+        names = ", ".join(sorted(str(s) for s in expr.free_symbols))
+        raise InvalidAnswer(f"`{text.strip()}` is not a number (it contains {names}). {_HINT}")
+    value = complex(expr.evalf(30))
+    if value.imag != 0 or not math.isfinite(value.real):
+        raise InvalidAnswer(f"`{text.strip()}` is not a finite real number. {_HINT}")
+    return value.real
+
+
+def significant_figures(decimal_text: str) -> int:
+    """Significant figures of a decimal as written: 0.00120 has 3, 1200 has 2, 1.200e3 has 4."""
+    mantissa = decimal_text.lower().split("e")[0]
+    digits = mantissa.replace(".", "").lstrip("0")
+    if "." not in mantissa:
+        digits = digits.rstrip("0")
+    return max(len(digits), 1)
+
+
+def check_config(part: PartDef) -> list[str]:
+    errors = []
+    if "answer" not in part.config:
+        errors.append(f"parts.{part.name}.answer: required")
+    tolerance = part.config.get("tolerance", {})
+    if not isinstance(tolerance, dict) or set(tolerance) - {"rel", "abs"}:
+        errors.append(f"parts.{part.name}.tolerance: expected {{rel: ..., abs: ...}}")
+    sigfigs = part.config.get("sigfigs")
+    if sigfigs is not None and (not isinstance(sigfigs, int) or not 1 <= sigfigs <= 15):
+        errors.append(f"parts.{part.name}.sigfigs: a whole number from 1 to 15")
+    for index, mistake in enumerate(part.config.get("mistakes", [])):
+        if not isinstance(mistake, dict) or "answer" not in mistake or "feedback" not in mistake:
+            errors.append(f"parts.{part.name}.mistakes[{index}]: needs answer and feedback")
+    return errors
+
+
+def read(part: PartDef, payload: dict[str, Any]) -> tuple[float, int | None]:
+    value = payload.get("value")
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise InvalidAnswer("Enter a number.")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise InvalidAnswer(f"`{value}` is not a finite number. {_HINT}")
+        return float(value), None
+    return parse_number(value)
+
+
+def expected_value(text: str, params: dict[str, Any]) -> float:
+    """An authored numeric answer (an expression of the parameters), evaluated exactly, as a float."""
+    from grader.mathinput import evaluate_number
+
+    return float(evaluate_number(str(text), params))
+
+
+def _close(value: float, target: float, rel: float, abs_: float) -> bool:
+    return abs(value - target) <= max(abs_, rel * abs(target))
+
+
+def _sigfig_tolerance(target: float, figures: int) -> float:
+    if target == 0:
+        return 0.0
+    exponent = math.floor(math.log10(abs(target)))
+    return 0.5 * 10 ** (exponent - figures + 1) * (1 + 1e-9)
+
+
+def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+    value, figures = read(part, payload)
+    config = part.config
+    target = expected_value(config["answer"], params)
+    tolerance = config.get("tolerance", {})
+    rel = float(tolerance.get("rel", DEFAULT_RELATIVE))
+    abs_ = float(tolerance.get("abs", DEFAULT_ABSOLUTE))
+    required = config.get("sigfigs")
+
+    if required:
+        if abs(value - target) <= max(_sigfig_tolerance(target, required), abs_):
+            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        if (
+            figures is not None
+            and figures < required
+            and abs(value - target) <= _sigfig_tolerance(target, figures)
+        ):
+            text = (
+                f"Your answer agrees with the expected value to {figures} significant "
+                f"figure{'s' if figures > 1 else ''}; give it to {required}."
+            )
+            return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
+    elif _close(value, target, rel, abs_):
+        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+
+    for mistake in config.get("mistakes", []):
+        if _close(value, expected_value(mistake["answer"], params), rel, abs_):
+            credit = float(mistake.get("credit", 0))
+            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+            item = Feedback("mistake", fill(mistake["feedback"], params))
+            return PartResult(verdict, credit, [item], rule=mistake.get("rule"))
+    return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")])

@@ -1,0 +1,123 @@
+"""`grade(exercise, params, answer)`: split an answer into its parts, grade each, combine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.answers import PAYLOAD_KEYS, kind_module
+from grader.results import (
+    AnswerTooLarge,
+    Feedback,
+    GradeResult,
+    InvalidAnswer,
+    PartResult,
+    Verdict,
+)
+from grader.spec import ExerciseDef
+
+# Request body limits per kind (DESIGN: code 64 KB, an expression 2 KB).
+SIZE_LIMITS = {
+    "code": 64 * 1024,
+    "expression": 2048,
+    "number": 2048,
+    "choice": 2048,
+    "matrix": 64 * 1024,
+}
+
+
+def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]]:
+    """The payload of each part: a bare payload for one-part exercises, else {"parts": {...}}."""
+    if not isinstance(answer, dict):
+        raise InvalidAnswer("The answer must be a JSON object.")
+    if "parts" in answer:
+        parts = answer["parts"]
+        if not isinstance(parts, dict):
+            raise InvalidAnswer('"parts" must map each part name to its answer.')
+    elif exercise.single_part:
+        parts = {exercise.parts[0].name: answer}
+    else:
+        names = ", ".join(part.name for part in exercise.parts)
+        raise InvalidAnswer(
+            f'This exercise has several parts ({names}); send {{"parts": {{...}}}}.'
+        )
+    expected = {part.name for part in exercise.parts}
+    unknown = sorted(set(parts) - expected)
+    if unknown:
+        raise InvalidAnswer(
+            f"Unknown part {unknown[0]!r}; the parts are {', '.join(sorted(expected))}."
+        )
+    missing = [part.name for part in exercise.parts if part.name not in parts]
+    if missing:
+        raise InvalidAnswer(f"Part {missing[0]!r} has no answer.", part=missing[0])
+    for part in exercise.parts:
+        payload = parts[part.name]
+        key = PAYLOAD_KEYS.get(part.kind)
+        if not isinstance(payload, dict) or (key and key not in payload and "latex" not in payload):
+            example = f'{{"{key}": ...}}' if key else "an object"
+            raise InvalidAnswer(f"Part {part.name!r}: send {example}.", part=part.name)
+        limit = SIZE_LIMITS.get(part.kind)
+        if limit and len(repr(payload)) > limit:
+            raise AnswerTooLarge(
+                f"Part {part.name!r}: the answer is over the {limit // 1024 or 1} KB limit.",
+                part=part.name,
+            )
+    return parts
+
+
+def validate(exercise: ExerciseDef, answer: Any) -> None:
+    """Raise InvalidAnswer (with the part's name) when the answer cannot be read; cheap, no grading."""
+    parts = split_answer(exercise, answer)
+    for part in exercise.parts:
+        try:
+            kind_module(part.kind).read(part, parts[part.name])
+        except InvalidAnswer as error:
+            error.part = part.name
+            if not exercise.single_part:
+                error.message = f"{part.name}: {error.message}"
+                error.args = (error.message,)
+            raise
+
+
+def grade(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> GradeResult:
+    """The verdict, score (weighted mean of the parts) and feedback for one answer.
+
+    A part that cannot be read is `invalid`; an error inside the grader propagates (it is ours).
+    """
+    try:
+        payloads = split_answer(exercise, answer)
+    except InvalidAnswer as error:
+        return GradeResult(Verdict.INVALID, 0.0, [Feedback("message", error.message)])
+    results: dict[str, PartResult] = {}
+    for part in exercise.parts:
+        try:
+            results[part.name] = kind_module(part.kind).grade(part, params, payloads[part.name])
+        except InvalidAnswer as error:
+            results[part.name] = PartResult(
+                Verdict.INVALID, 0.0, [Feedback("message", error.message)]
+            )
+    return combine(exercise, results)
+
+
+def combine(exercise: ExerciseDef, results: dict[str, PartResult]) -> GradeResult:
+    if exercise.single_part:
+        only = next(iter(results.values()))
+        return GradeResult(only.verdict, only.score, only.feedback, only.rule, results)
+    total = sum(part.weight for part in exercise.parts) or 1.0
+    score = sum(results[p.name].score * p.weight for p in exercise.parts) / total
+    feedback = []
+    for name, result in results.items():
+        for item in result.feedback:
+            feedback.append(Feedback(item.type, item.text, {**item.data, "part": name}))
+    verdicts = {result.verdict for result in results.values()}
+    if Verdict.INVALID in verdicts:
+        verdict = Verdict.INVALID
+    elif Verdict.NEEDS_REVIEW in verdicts:
+        verdict = Verdict.NEEDS_REVIEW
+    elif score >= 1.0:
+        verdict = Verdict.CORRECT
+    elif score > 0:
+        verdict = Verdict.PARTIAL
+    else:
+        verdict = Verdict.INCORRECT
+    rules = [f"{name}:{r.rule}" for name, r in results.items() if r.rule]
+    return GradeResult(verdict, score, feedback, ",".join(rules) or None, results)

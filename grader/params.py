@@ -1,0 +1,86 @@
+"""Variants: an exercise's parameters drawn deterministically from a seed.
+
+Parameters are integers, short decimals or choices; they are stored with the attempt, so a
+regrade never depends on today's generator code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+MAX_REDRAWS = 200
+
+
+class ParamSpecError(ValueError):
+    """An exercise's parameter specification is malformed (an authoring error)."""
+
+
+def check_spec(name: str, spec: Any) -> list[str]:
+    """Authoring errors in one parameter's specification."""
+    if not isinstance(spec, dict):
+        return [f"params.{name}: expected a mapping such as {{int: [1, 5]}}"]
+    kinds = [key for key in ("int", "decimal", "choice") if key in spec]
+    if len(kinds) != 1:
+        return [f"params.{name}: give exactly one of int, decimal or choice"]
+    kind = kinds[0]
+    if kind == "choice":
+        values = spec["choice"]
+        if not isinstance(values, list) or not values:
+            return [f"params.{name}.choice: expected a non-empty list"]
+        return []
+    bounds = spec[kind]
+    if not (isinstance(bounds, list) and len(bounds) == 2) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds
+    ):
+        return [f"params.{name}.{kind}: expected [low, high]"]
+    if bounds[0] > bounds[1]:
+        return [f"params.{name}.{kind}: low is greater than high"]
+    errors = []
+    if kind == "decimal":
+        try:
+            step = Decimal(str(spec.get("step", "0.1")))
+        except ArithmeticError:
+            return [f"params.{name}.step: not a number"]
+        if step <= 0:
+            errors.append(f"params.{name}.step: must be positive")
+    excluded = spec.get("not", [])
+    if not isinstance(excluded, list):
+        errors.append(f"params.{name}.not: expected a list")
+    return errors
+
+
+def _draw_one(spec: dict[str, Any], rng: np.random.Generator) -> Any:
+    excluded = spec.get("not", [])
+    if "choice" in spec:
+        values = [v for v in spec["choice"] if v not in excluded]
+        return values[int(rng.integers(len(values)))]
+    if "int" in spec:
+        low, high = (int(v) for v in spec["int"])
+        values = [v for v in range(low, high + 1) if v not in excluded]
+        return values[int(rng.integers(len(values)))]
+    step = Decimal(str(spec.get("step", "0.1")))
+    low, high = (Decimal(str(v)) for v in spec["decimal"])
+    count = int((high - low) / step) + 1
+    values = [low + k * step for k in range(count)]
+    values = [v for v in values if float(v) not in [float(x) for x in excluded]]
+    value = values[int(rng.integers(len(values)))]
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def draw_params(specs: dict[str, Any], seed: int, redraw_if: str | None = None) -> dict[str, Any]:
+    """Draw every parameter in declared order; redraw all of them while `redraw_if` holds."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    for _ in range(MAX_REDRAWS):
+        params = {name: _draw_one(spec, rng) for name, spec in specs.items()}
+        if not redraw_if or not _holds(redraw_if, params):
+            return params
+    raise ParamSpecError(f"redraw_if {redraw_if!r} held for {MAX_REDRAWS} draws in a row")
+
+
+def _holds(condition: str, params: dict[str, Any]) -> bool:
+    from grader.mathinput import parse_condition
+
+    return parse_condition(condition, params)
