@@ -1,0 +1,497 @@
+"""A Pratt parser from tokens to a literal SymPy tree (built unevaluated, so domains survive).
+
+Precedence, loosest first: or, and, not, comparisons (conditions only); + -; * / and implicit
+multiplication (left to right, so 1/2x is x/2); unary minus (so -x^2 is -(x^2)); ^ (right-assoc).
+A function name without parentheses takes the implicit product that follows it: sin 2x is sin(2x),
+sin x cos x is sin(x)cos(x), sin x/2 is sin(x)/2.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import sympy
+from sympy import Abs, Add, Mul, Pow
+
+from grader.mathinput import operators
+from grader.mathinput.errors import MathInputError
+from grader.mathinput.limits import (
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_NODES,
+    check_power,
+    evaluate_tree,
+    read_decimal,
+)
+from grader.mathinput.tokens import Token
+from grader.mathinput.vocabulary import (
+    ALIASES,
+    CONSTANTS,
+    FUNCTIONS,
+    GREEK,
+    OPTIONAL_FUNCTIONS,
+    function_named,
+)
+
+_SUM, _PRODUCT, _PREFIX, _POWER = 10, 20, 25, 30
+_COMPARE, _NOT, _AND, _OR = 6, 5, 4, 3
+_COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+_KEYWORDS = {"and", "or", "not"}
+_OPERAND_STARTS = {"num", "name", "(", "|"}
+
+
+@dataclass
+class Scope:
+    """What names mean in one question: variables, parameter values, declared functions."""
+
+    variables: dict[str, sympy.Symbol]
+    params: Mapping[str, object] = field(default_factory=dict)
+    functions: frozenset[str] = frozenset()
+    trusted: bool = False
+    conditions: bool = False
+    param_reader: Callable[[str, str], sympy.Basic] | None = None
+
+    def knows(self, name: str) -> bool:
+        return (
+            name in self.params
+            or name in self.variables
+            or function_named(name, self.functions) is not None
+            or name in CONSTANTS
+            or (self.trusted and name in operators.REGISTRY)
+            or (self.conditions and name in _KEYWORDS)
+        )
+
+
+class Parser:
+    """Reads one token list; `parse()` returns the literal tree (or a bool in condition mode)."""
+
+    def __init__(self, tokens: list[Token], scope: Scope):
+        self.tokens = tokens
+        self.position = 0
+        self.scope = scope
+        self.depth = 0
+        self.nodes = 0
+        self.bars = 0  # how many |...| are open
+        self.chains: set[int] = set()  # ids of the Add/Mul chains this parser built
+
+    def parse(self):
+        if self.tokens[0].kind == "end":
+            raise MathInputError("the answer is empty", 1)
+        result = self.expression(0)
+        token = self.peek()
+        if token.kind != "end":
+            if token.kind == ")":
+                raise MathInputError(
+                    f"unbalanced `)` at column {token.column}", token.column
+                )
+            raise self.unexpected(token)
+        return result
+
+    # -- token stream -------------------------------------------------------------------------
+
+    def peek(self) -> Token:
+        return self.tokens[self.position]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def expect_close(self, opener: Token, closer: str) -> None:
+        token = self.peek()
+        if token.kind == closer:
+            self.position += 1
+            return
+        if token.kind in ("end", ")", "|") or token.text == ",":
+            what = "|" if opener.kind == "|" else opener.text
+            raise MathInputError(
+                f"unbalanced `{what}` at column {opener.column}", opener.column
+            )
+        raise self.unexpected(token)
+
+    def unexpected(self, token: Token) -> MathInputError:
+        if token.kind == "end":
+            return MathInputError("the expression ends too early", token.column)
+        if token.text == "=":
+            return MathInputError(
+                f"`=` at column {token.column}: enter only the expression, not an equation",
+                token.column,
+            )
+        return MathInputError(
+            f"unexpected `{token.text}` at column {token.column}", token.column
+        )
+
+    def count(self, amount: int = 1) -> None:
+        self.nodes += amount
+        if self.nodes > MAX_NODES:
+            raise MathInputError("the expression is too long")
+
+    # -- expressions --------------------------------------------------------------------------
+
+    def expression(self, min_power: int, bare: bool = False):
+        """An expression whose operators bind more tightly than `min_power`.
+
+        `bare` is the argument of a function written without parentheses: it stops at explicit
+        operators and at the next function name.
+        """
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise MathInputError(
+                "the expression is nested too deeply", self.peek().column
+            )
+        left = self.prefix(bare)
+        while True:
+            token = self.peek()
+            kind, text = token.kind, token.text
+            if kind == "op":
+                power = _binding(text, self.scope.conditions)
+                if power is None:
+                    raise self.unexpected(token)
+                if power <= min_power or (bare and power < _POWER):
+                    break
+                self.position += 1
+                if text == "^":
+                    left = self.power(left, self.expression(_POWER - 1), token)
+                elif power == _COMPARE:
+                    left = _compare(text, left, self.expression(_COMPARE), token)
+                else:
+                    left = self.combine(text, left, self.expression(power))
+            elif kind == "name" and text in _KEYWORDS and self.scope.conditions:
+                power = _AND if text == "and" else _OR if text == "or" else None
+                if power is None:
+                    raise self.unexpected(token)
+                if power <= min_power:
+                    break
+                self.position += 1
+                right = self.expression(power)
+                left = (left and right) if text == "and" else (left or right)
+            elif kind in _OPERAND_STARTS and not (kind == "|" and self.bars):
+                if _PRODUCT <= min_power and not bare:
+                    break
+                if bare and kind == "name" and self.is_function(text):
+                    break
+                if kind == "num" and self.tokens[self.position - 1].kind == "num":
+                    raise MathInputError(
+                        f"two numbers in a row at column {token.column}: write * between them",
+                        token.column,
+                    )
+                left = self.combine("*", left, self.expression(_PRODUCT, bare))
+            else:
+                break
+        self.depth -= 1
+        return left
+
+    def prefix(self, bare: bool):
+        token = self.advance()
+        kind = token.kind
+        if kind == "num":
+            self.count()
+            return read_decimal(token.text, token.column)
+        if kind == "name":
+            return self.name(token)
+        if kind == "(":
+            inner = self.expression(0)
+            self.expect_close(token, ")")
+            return inner
+        if kind == "|":
+            self.bars += 1
+            inner = self.expression(0)
+            self.expect_close(token, "|")
+            self.bars -= 1
+            self.count()
+            return Abs(inner, evaluate=False)
+        if kind == "op" and token.text in "+-":
+            operand = self.expression(_PREFIX, bare)
+            return self.negate(operand) if token.text == "-" else operand
+        if kind == "str" and self.scope.conditions:
+            return token.text
+        if kind == "[" and self.scope.trusted:
+            return self.bracketed_list(token)
+        self.position -= 1
+        if kind == ")":
+            if self.position == 0 or self.tokens[self.position - 1].kind in (
+                "(",
+                "op",
+                ",",
+            ):
+                raise MathInputError(
+                    f"missing expression before `)` at column {token.column}",
+                    token.column,
+                )
+            raise MathInputError(
+                f"unbalanced `)` at column {token.column}", token.column
+            )
+        if kind == "end":
+            previous = self.tokens[self.position - 1] if self.position else None
+            after = f" after `{previous.text}`" if previous else ""
+            raise MathInputError(f"the expression ends too early{after}", token.column)
+        if kind == "op" and token.text == "^":
+            raise MathInputError(
+                f"`^` at column {token.column} has nothing to raise", token.column
+            )
+        raise self.unexpected(token)
+
+    # -- names --------------------------------------------------------------------------------
+
+    def is_function(self, name: str) -> bool:
+        if name in self.scope.params or name in self.scope.variables:
+            return False
+        return function_named(name, self.scope.functions) is not None or (
+            self.scope.trusted and name in operators.REGISTRY
+        )
+
+    def name(self, token: Token):
+        name = token.text
+        scope = self.scope
+        if scope.conditions and name in _KEYWORDS:
+            if name != "not":
+                raise self.unexpected(token)
+            return not self.expression(_NOT)
+        if name in scope.params:
+            self.count()
+            return scope.param_reader(name, token.column)
+        if name in scope.variables:
+            self.count()
+            return scope.variables[name]
+        function = function_named(name, scope.functions)
+        if function is not None:
+            return self.application(token, function)
+        if name in CONSTANTS:
+            self.count()
+            return CONSTANTS[name]
+        if scope.trusted and name in operators.REGISTRY:
+            return self.operator(token)
+        if name.startswith("log_") and name[4:].isdigit():
+            base = read_decimal(name[4:], token.column + 4)
+            argument = self.application(token, sympy.log)
+            return Mul(
+                argument,
+                Pow(sympy.log(base, evaluate=False), -1, evaluate=False),
+                evaluate=False,
+            )
+        pieces = _split(name, scope)
+        if pieces is None:
+            raise self.unknown(token)
+        # Re-read a run like `xsinx` as the tokens `x sin x`, in place.
+        column = token.column
+        replacement = []
+        for piece in pieces:
+            replacement.append(
+                Token("num" if piece[0].isdigit() else "name", piece, column)
+            )
+            column += len(piece)
+        self.tokens[self.position - 1 : self.position] = replacement
+        self.position -= 1
+        return self.expression(_PRODUCT - 1)
+
+    def unknown(self, token: Token) -> MathInputError:
+        name, column = token.text, token.column
+        following = self.peek()
+        variables = ", ".join(sorted(self.scope.variables)) or "no variables"
+        looks_like_function = following.kind == "(" and len(name) > 1
+        if looks_like_function or name.lower() in FUNCTIONS or name.lower() in ALIASES:
+            choices = [
+                *FUNCTIONS,
+                *ALIASES,
+                *(self.scope.functions & OPTIONAL_FUNCTIONS.keys()),
+            ]
+            close = difflib.get_close_matches(name.lower(), choices, n=1, cutoff=0.6)
+            if name in OPTIONAL_FUNCTIONS:
+                return MathInputError(
+                    f"`{name}` is not available in this question", column
+                )
+            hint = f" — did you mean `{close[0]}`?" if close else ""
+            return MathInputError(f"unknown function `{name}`{hint}", column)
+        if len(name) == 1 or name in GREEK or "_" in name:
+            return MathInputError(
+                f"`{name}` is not a variable in this question (use {variables})", column
+            )
+        close = difflib.get_close_matches(
+            name, [*FUNCTIONS, *self.scope.variables], n=1
+        )
+        hint = (
+            f" — did you mean `{close[0]}`?"
+            if close
+            else f" (the variables are {variables})"
+        )
+        return MathInputError(f"unknown name `{name}`{hint}", column)
+
+    def application(self, token: Token, function):
+        """A function applied to a parenthesised or bare argument, with `sin^2 x` read as (sin x)^2."""
+        exponent = None
+        if self.peek().text == "^":
+            self.position += 1
+            exponent = self.expression(_POWER - 1)
+            if exponent == -1 or exponent == sympy.Integer(-1):
+                raise MathInputError(
+                    f"`{token.text}^-1` is ambiguous: write a{token.text}(x) for the inverse "
+                    f"function or 1/{token.text}(x) for the reciprocal",
+                    token.column,
+                )
+        following = self.peek()
+        if following.kind == "(":
+            self.position += 1
+            argument = self.expression(0)
+            if self.peek().kind == ",":
+                raise MathInputError(
+                    f"`{token.text}` takes one argument", self.peek().column
+                )
+            self.expect_close(following, ")")
+        elif following.kind in _OPERAND_STARTS or following.text == "-":
+            argument = self.expression(_PRODUCT - 1, bare=True)
+        else:
+            raise MathInputError(
+                f"`{token.text}` needs an argument, e.g. {token.text}(x)", token.column
+            )
+        self.count()
+        result = function(argument, evaluate=False)
+        return result if exponent is None else self.power(result, exponent, token)
+
+    def operator(self, token: Token):
+        """A trusted operator such as diff(expr, x, 2), applied to the evaluated arguments."""
+        opener = self.peek()
+        if opener.kind != "(":
+            raise MathInputError(
+                f"`{token.text}` needs arguments in parentheses", token.column
+            )
+        self.position += 1
+        arguments = [self.argument()]
+        while self.peek().kind == ",":
+            self.position += 1
+            arguments.append(self.argument())
+        self.expect_close(opener, ")")
+        self.count(10)
+        return operators.apply(token.text, arguments, token.column)
+
+    def argument(self):
+        if self.peek().kind == "[":
+            return self.bracketed_list(self.advance())
+        return self.expression(0)
+
+    def bracketed_list(self, opener: Token) -> list:
+        items = [self.argument()]
+        while self.peek().kind == ",":
+            self.position += 1
+            items.append(self.argument())
+        self.expect_close(opener, "]")
+        return items
+
+    # -- building -----------------------------------------------------------------------------
+
+    def combine(self, operator: str, left, right):
+        self.count()
+        if isinstance(left, (list, sympy.MatrixBase)) or isinstance(
+            right, (list, sympy.MatrixBase)
+        ):
+            raise MathInputError(
+                "a vector or matrix cannot be combined with `" + operator + "` here"
+            )
+        if operator == "+":
+            return self.chain(Add, left, right)
+        if operator == "-":
+            return self.chain(Add, left, self.negate(right))
+        if operator == "*":
+            return self.chain(Mul, left, right)
+        if right.is_Number and left.is_Number:
+            if right.is_zero:
+                raise MathInputError("division by zero")
+            return left / right
+        return self.chain(Mul, left, Pow(right, -1, evaluate=False))
+
+    def chain(self, kind, left, right):
+        """left op right, flattening a chain a + b + c into one node (keeps trees shallow)."""
+        if type(left) is kind and id(left) in self.chains:
+            node = kind(*left.args, right, evaluate=False)
+        else:
+            node = kind(left, right, evaluate=False)
+        self.chains.add(id(node))
+        return node
+
+    def negate(self, operand):
+        self.count()
+        if operand.is_Number:
+            return -operand
+        return Mul(sympy.S.NegativeOne, operand, evaluate=False)
+
+    def power(self, base, exponent, token: Token):
+        self.count()
+        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+            raise MathInputError(
+                f"an exponent is too large (at most {MAX_EXPONENT})", token.column
+            )
+        if not (isinstance(base, sympy.Basic) and isinstance(exponent, sympy.Basic)):
+            raise MathInputError(
+                f"`^` at column {token.column} needs numbers or expressions"
+            )
+        if not base.free_symbols and not exponent.free_symbols:
+            try:
+                check_power(evaluate_tree(base), evaluate_tree(exponent))
+            except MathInputError as error:
+                raise MathInputError(
+                    f"{error.message} (column {token.column})", token.column
+                ) from None
+        if base is sympy.E:
+            return sympy.exp(exponent, evaluate=False)
+        return Pow(base, exponent, evaluate=False)
+
+
+def _binding(operator: str, conditions: bool) -> int | None:
+    if operator in ("+", "-"):
+        return _SUM
+    if operator in ("*", "/"):
+        return _PRODUCT
+    if operator == "^":
+        return _POWER
+    if conditions and operator in _COMPARISONS:
+        return _COMPARE
+    return None
+
+
+def _compare(operator: str, left, right, token: Token) -> bool:
+    """An exact comparison of two parameter values (numbers or strings) in a condition."""
+    if isinstance(left, str) or isinstance(right, str):
+        if operator not in ("==", "!="):
+            raise MathInputError(f"`{operator}` cannot compare text", token.column)
+        return (left == right) == (operator == "==")
+    if isinstance(left, bool) or isinstance(right, bool):
+        raise MathInputError(
+            f"`{operator}` at column {token.column} compares a condition", token.column
+        )
+    difference = evaluate_tree(left) - evaluate_tree(right)
+    if difference.free_symbols:
+        raise MathInputError(
+            "a condition can only use the exercise's parameters", token.column
+        )
+    if not difference.is_Rational:
+        approximate = sympy.N(difference, 50)
+        if not approximate.is_real:
+            raise MathInputError(
+                "a condition compares a value that is not a real number"
+            )
+        difference = sympy.Integer(0) if abs(approximate) < 1e-40 else approximate
+    sign = bool(difference > 0) - bool(difference < 0)
+    return {"==": sign == 0, "!=": sign != 0, "<": sign < 0, "<=": sign <= 0, ">": sign > 0,
+            ">=": sign >= 0}[operator]  # fmt: skip
+
+
+def _split(name: str, scope: Scope) -> list[str] | None:
+    """`xy` as [x, y], `xsinx` as [x, sin, x], `x2` as [x, 2]: known names, fewest pieces first."""
+    if "_" in name:
+        return None
+    letters = name.rstrip("0123456789")
+    digits = name[len(letters) :]
+    best: dict[int, list[str]] = {0: []}
+    for end in range(1, len(letters) + 1):
+        options = [
+            best[start] + [letters[start:end]]
+            for start in range(end)
+            if start in best and scope.knows(letters[start:end])
+        ]
+        if options:
+            best[end] = min(options, key=len)
+    pieces = best.get(len(letters))
+    if pieces is None or (len(pieces) == 1 and not digits):
+        return None
+    return pieces + ([digits] if digits else [])

@@ -1,0 +1,66 @@
+"""Limits on everything a learner controls, and the guarded evaluation of a parsed tree."""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+
+from grader.mathinput.errors import MathInputError
+
+MAX_LENGTH = 2000  # characters of input (the API's 2 KB)
+MAX_DEPTH = 60  # nested groups, functions and operators
+MAX_NODES = 1500  # objects built for one input
+MAX_DIGITS = 40  # significant digits of one written number
+MAX_DECIMAL_EXPONENT = 300  # |n| in 1e-n
+MAX_EXPONENT = 1000  # |n| in x^n
+MAX_RESULT_DIGITS = (
+    2000  # digits of a number the parser computes (2^1000 is 302 digits)
+)
+
+
+def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
+    """`expr` as SymPy evaluates it, refusing any power whose result would be too large to compute."""
+    if not expr.args or isinstance(expr, sympy.MatrixBase):
+        return expr
+    args = [evaluate_tree(arg) for arg in expr.args]
+    if isinstance(expr, sympy.Pow):
+        check_power(args[0], args[1])
+        result = sympy.Pow(args[0], args[1])
+        if isinstance(result, sympy.Pow) and result.exp.is_Integer:
+            check_power(result.base, result.exp)
+        return result
+    return expr.func(*args)
+
+
+def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
+    """Raise MathInputError when base^exponent is a number too large to compute or a huge power."""
+    if not exponent.is_Rational:
+        return
+    size = abs(exponent.p)
+    if base.is_Rational:
+        if base.is_zero or abs(base.p) == 1 and base.q == 1:
+            return
+        digits = size * (math.log10(abs(base.p)) + math.log10(base.q))
+        if digits > MAX_RESULT_DIGITS or exponent.q > MAX_EXPONENT:
+            raise MathInputError("a number is too large: keep powers of numbers small")
+    elif size > MAX_EXPONENT * exponent.q or exponent.q > MAX_EXPONENT:
+        raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})")
+
+
+def read_decimal(text: str, column: int) -> sympy.Rational:
+    """A written number (integer, decimal or scientific) as an exact SymPy Rational."""
+    mantissa, _, power = text.lower().partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        raise MathInputError(
+            f"a number is too large (at most {MAX_DIGITS} digits)", column
+        )
+    exponent = int(power) - len(fraction) if power else -len(fraction)
+    if power and abs(int(power)) > MAX_DECIMAL_EXPONENT:
+        raise MathInputError("a number is too large", column)
+    value = int(whole + fraction or "0")
+    if exponent >= 0:
+        return sympy.Integer(value * 10**exponent)
+    return sympy.Rational(value, 10**-exponent)

@@ -1,0 +1,128 @@
+"""Reading text into SymPy: the literal tree (for domains) and its evaluated value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import sympy
+
+from grader.mathinput.errors import MathInputError
+from grader.mathinput.grammar import Parser, Scope
+from grader.mathinput.limits import MAX_LENGTH, evaluate_tree
+from grader.mathinput.tokens import tokenize
+from grader.mathinput.vocabulary import symbol
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An expression as written (`literal`, unevaluated: sqrt(x)^2 stays so) and as SymPy evaluates it."""
+
+    literal: sympy.Basic
+    value: sympy.Basic
+
+
+def read(
+    text: str,
+    variables: Iterable[str] = (),
+    *,
+    params: Mapping[str, object] | None = None,
+    functions: Iterable[str] = (),
+    trusted: bool = False,
+    latex: bool = False,
+) -> Reading:
+    """Parse `text` (calculator syntax, or the LaTeX subset when `latex`) into a Reading."""
+    literal = _parse(text, _scope(variables, params, functions, trusted), latex)
+    if isinstance(literal, list):
+        literal = _as_matrix(literal)
+    elif isinstance(literal, (bool, str)):
+        raise MathInputError("expected an expression, not a condition or text")
+    return Reading(literal, evaluate_tree(literal))
+
+
+def read_condition(text: str, params: Mapping[str, object]) -> bool:
+    """The truth of an authored condition over parameter values."""
+    scope = _scope((), params, (), True)
+    scope.conditions = True
+    result = _parse(text, scope, False)
+    if not isinstance(result, bool):
+        raise MathInputError(
+            "a condition must compare values, e.g. `a == n` or `a*b != 0`"
+        )
+    return result
+
+
+def _parse(text: str, scope: Scope, latex: bool):
+    if not isinstance(text, str):
+        raise MathInputError("the answer must be text")
+    if len(text) > MAX_LENGTH:
+        raise MathInputError(
+            f"the answer is too long (at most {MAX_LENGTH} characters)"
+        )
+    if latex:
+        from grader.mathinput.latex import tokenize_latex
+
+        tokens = tokenize_latex(text)
+    else:
+        tokens = tokenize(text, conditions=scope.conditions)
+    return Parser(tokens, scope).parse()
+
+
+def _scope(variables, params, functions, trusted: bool) -> Scope:
+    params = dict(params or {})
+    if isinstance(variables, str):
+        variables = [variables]
+    names = {name: symbol(name) for name in variables if name not in params}
+    scope = Scope(names, params, frozenset(functions), trusted)
+    cache: dict[str, sympy.Basic] = {}
+
+    def param_reader(name: str, column: int):
+        if name not in cache:
+            cache[name] = _param_value(name, params[name], scope, column)
+        return cache[name]
+
+    scope.param_reader = param_reader
+    return scope
+
+
+def _param_value(name: str, value: object, scope: Scope, column: int):
+    """A parameter's exact value: ints, floats read as the short decimal they print as, text parsed."""
+    if isinstance(value, bool):
+        raise MathInputError(
+            f"parameter `{name}` is a truth value, not a number", column
+        )
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, float):
+        return sympy.Rational(repr(value))
+    if isinstance(value, (Fraction, Decimal)):
+        return sympy.Rational(str(value))
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, str):
+        if scope.conditions:
+            return value
+        inner = Scope(scope.variables, {}, scope.functions, scope.trusted)
+        inner.param_reader = scope.param_reader
+        try:
+            return Parser(tokenize(value), inner).parse()
+        except MathInputError as error:
+            raise MathInputError(
+                f"parameter `{name}` = {value!r}: {error.message}", column
+            ) from None
+    raise MathInputError(
+        f"parameter `{name}` has a value of type {type(value).__name__}", column
+    )
+
+
+def _as_matrix(rows: list) -> sympy.Matrix:
+    if all(isinstance(row, list) for row in rows):
+        widths = {len(row) for row in rows}
+        if len(widths) != 1:
+            raise MathInputError("the rows of the matrix have different lengths")
+        return sympy.Matrix([[evaluate_tree(item) for item in row] for row in rows])
+    if any(isinstance(row, list) for row in rows):
+        raise MathInputError("mix of rows and entries in a matrix")
+    return sympy.Matrix([evaluate_tree(item) for item in rows])

@@ -1,0 +1,137 @@
+"""Tokens of calculator-style math text, with the 1-based column each one starts at."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from grader.mathinput.errors import MathInputError
+from grader.mathinput.vocabulary import GREEK_LETTERS
+
+
+class Token(NamedTuple):
+    """kind: num, name, op, (, ), |, ",", str or end; text: what it stands for."""
+
+    kind: str
+    text: str
+    column: int
+
+
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))?")
+_STRING = re.compile(r"\"[^\"\\]{0,200}\"|'[^'\\]{0,200}'")
+_SPACE = re.compile(r"[ \t\r\n\u00a0\u2009\u202f]+")
+
+# Two-character operators first, so `**` is not read as `*` `*`.
+_OPERATORS = ("**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "^", "<", ">", "=")
+_PUNCTUATION = {
+    "(": "(",
+    ")": ")",
+    "[": "[",
+    "]": "]",
+    "{": "(",
+    "}": ")",
+    "|": "|",
+    ",": ",",
+}
+
+# Unicode forms learners paste, as the tokens they stand for.
+_UNICODE = {
+    "×": [("op", "*")], "·": [("op", "*")], "⋅": [("op", "*")], "∗": [("op", "*")],
+    "•": [("op", "*")], "−": [("op", "-")], "–": [("op", "-")], "—": [("op", "-")],
+    "÷": [("op", "/")], "∕": [("op", "/")], "√": [("name", "sqrt")], "π": [("name", "pi")],
+    "ℯ": [("name", "e")], "≤": [("op", "<=")], "≥": [("op", ">=")], "≠": [("op", "!=")],
+    "（": [("(", "(")], "）": [(")", ")")],
+}  # fmt: skip
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+
+
+def tokenize(text: str, *, conditions: bool = False) -> list[Token]:
+    """Split `text` into tokens; raise MathInputError at the first character that cannot start one."""
+    tokens: list[Token] = []
+    append = tokens.append
+    position, end = 0, len(text)
+    while position < end:
+        char = text[position]
+        column = position + 1
+        if char in " \t\r\n\u00a0\u2009\u202f":
+            position = _SPACE.match(text, position).end()
+            continue
+        if char.isascii() and (char.isdigit() or char == "."):
+            match = _NUMBER.match(text, position)
+            if match is None:
+                raise MathInputError(f"a lone `.` at column {column}", column)
+            append(Token("num", match.group(), column))
+            position = match.end()
+            continue
+        if char.isascii() and char.isalpha():
+            match = _NAME.match(text, position)
+            append(
+                Token("name", match.group().replace("{", "").replace("}", ""), column)
+            )
+            position = match.end()
+            continue
+        if char in _PUNCTUATION:
+            append(Token(_PUNCTUATION[char], char, column))
+            position += 1
+            continue
+        if conditions and char in "\"'":
+            match = _STRING.match(text, position)
+            if match is None:
+                raise MathInputError(f"unclosed quote at column {column}", column)
+            append(Token("str", match.group()[1:-1], column))
+            position = match.end()
+            continue
+        operator = next(
+            (op for op in _OPERATORS if text.startswith(op, position)), None
+        )
+        if operator is not None:
+            append(Token("op", "^" if operator == "**" else operator, column))
+            position += len(operator)
+            continue
+        if char in _UNICODE:
+            tokens.extend(Token(kind, value, column) for kind, value in _UNICODE[char])
+            position += 1
+            continue
+        if char in GREEK_LETTERS:
+            append(Token("name", GREEK_LETTERS[char], column))
+            position += 1
+            continue
+        if char in _SUPERSCRIPTS:
+            position = _read_superscript(text, position, tokens)
+            continue
+        raise MathInputError(
+            f"the character `{_shown(char)}` at column {column} is not allowed", column
+        )
+    tokens.append(Token("end", "", end + 1))
+    return tokens
+
+
+def _read_superscript(text: str, position: int, tokens: list[Token]) -> int:
+    """`x²` and `x⁻¹` as `^` followed by the exponent (in parentheses when it has a sign)."""
+    start = position
+    while position < len(text) and text[position] in _SUPERSCRIPTS:
+        position += 1
+    exponent = "".join(_SUPERSCRIPTS[char] for char in text[start:position])
+    column = start + 1
+    sign, digits = (
+        (exponent[0], exponent[1:]) if exponent[0] in "+-" else ("", exponent)
+    )
+    if not digits.isdigit():
+        raise MathInputError(
+            f"the superscript at column {column} is not a number", column
+        )
+    tokens.append(Token("op", "^", column))
+    if sign:
+        tokens.extend([Token("(", "(", column), Token("op", sign, column)])
+    tokens.append(Token("num", digits, column))
+    if sign:
+        tokens.append(Token(")", ")", column))
+    return position
+
+
+def _shown(char: str) -> str:
+    """A character as a message can show it: invisible and control characters by code point."""
+    if char.isprintable() and not char.isspace():
+        return char
+    return f"U+{ord(char):04X}"

@@ -1,0 +1,121 @@
+"""The allow-list: functions, constants and Greek names the parser knows, as SymPy objects."""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Function
+
+
+class sigmoid(Function):
+    """The logistic function 1/(1 + e^(-x)), written sigma(x) or sigmoid(x) where declared."""
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_zero:
+            return sympy.Rational(1, 2)
+        return None
+
+    def fdiff(self, argindex=1):
+        return self * (1 - self)
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return 1 / (1 + sympy.exp(-arg))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _latex(self, printer, exp=None):
+        inner = printer._print(self.args[0])
+        base = rf"\sigma\left({inner}\right)"
+        return rf"{base}^{{{exp}}}" if exp else base
+
+
+# Functions every question knows: name -> SymPy function of one argument.
+FUNCTIONS = {
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "sec": sympy.sec,
+    "csc": sympy.csc,
+    "cot": sympy.cot,
+    "asin": sympy.asin,
+    "acos": sympy.acos,
+    "atan": sympy.atan,
+    "asec": sympy.asec,
+    "acsc": sympy.acsc,
+    "acot": sympy.acot,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "tanh": sympy.tanh,
+    "sech": sympy.sech,
+    "csch": sympy.csch,
+    "coth": sympy.coth,
+    "asinh": sympy.asinh,
+    "acosh": sympy.acosh,
+    "atanh": sympy.atanh,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "ln": sympy.log,
+    "sqrt": sympy.sqrt,
+    "abs": sympy.Abs,
+}
+
+# Other spellings learners use for the same functions.
+ALIASES = {
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arcsec": "asec",
+    "arccsc": "acsc",
+    "arccot": "acot",
+    "arsinh": "asinh",
+    "arcosh": "acosh",
+    "artanh": "atanh",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+    "cosec": "csc",
+}
+
+# Functions an exercise may declare with `functions:`.
+OPTIONAL_FUNCTIONS = {"sigma": sigmoid, "sigmoid": sigmoid}
+
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+
+GREEK = frozenset(
+    {
+        "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+        "lambda", "mu", "nu", "xi", "omicron", "rho", "sigma", "tau", "upsilon", "phi", "chi",
+        "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi",
+        "Omega",
+    }
+)  # fmt: skip
+
+# Unicode Greek letters learners paste, by the name the parser uses.
+GREEK_LETTERS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta",
+    "Λ": "Lambda", "Ξ": "Xi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}  # fmt: skip
+
+_SYMBOLS: dict[str, sympy.Symbol] = {}
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The real SymPy symbol for a variable name (answers are real functions)."""
+    found = _SYMBOLS.get(name)
+    if found is None:
+        found = _SYMBOLS[name] = sympy.Symbol(name, real=True)
+    return found
+
+
+def function_named(name: str, declared: frozenset[str]) -> object | None:
+    """The SymPy function for `name`, or None when it is not a function in this question."""
+    name = ALIASES.get(name, name)
+    if name in FUNCTIONS:
+        return FUNCTIONS[name]
+    if name in declared:
+        return OPTIONAL_FUNCTIONS.get(name)
+    return None

@@ -1,0 +1,154 @@
+"""The safe math parser: what learners and authors can type, how it is read, and located errors."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from grader.mathinput import (
+    MathInputError,
+    evaluate_number,
+    parse,
+    parse_condition,
+    preview,
+    to_latex,
+)
+from grader.results import InvalidAnswer
+
+x, y, z, t = (sympy.Symbol(name, real=True) for name in "xyzt")
+VARIABLES = ["x", "y", "z"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2x^2 + 3x", 2 * x**2 + 3 * x),
+        ("-x^2", -(x**2)),
+        ("2^3^2", sympy.Integer(2) ** 9),
+        ("x**2", x**2),
+        ("2 x y", 2 * x * y),
+        ("3(x+1)", 3 * (x + 1)),
+        ("(x+1)(x-1)", (x + 1) * (x - 1)),
+        ("x sin x", x * sympy.sin(x)),
+        ("sin x", sympy.sin(x)),
+        ("sin(2x)", sympy.sin(2 * x)),
+        ("sin 2x", sympy.sin(2 * x)),
+        ("sin x cos x", sympy.sin(x) * sympy.cos(x)),
+        ("sin x/2", sympy.sin(x) / 2),
+        ("sin^2 x", sympy.sin(x) ** 2),
+        ("cos^2(x)", sympy.cos(x) ** 2),
+        ("sin(x)^2", sympy.sin(x) ** 2),
+        ("1/2x", x / 2),
+        ("e^x", sympy.exp(x)),
+        ("e^(2x)", sympy.exp(2 * x)),
+        ("exp(-x^2)", sympy.exp(-(x**2))),
+        ("ln x + log(y)", sympy.log(x) + sympy.log(y)),
+        ("|x - 1|", sympy.Abs(x - 1)),
+        ("sqrt(x + 1)", sympy.sqrt(x + 1)),
+        ("arctan(x) + asin(y)", sympy.atan(x) + sympy.asin(y)),
+        ("sech(x)^2", sympy.sech(x) ** 2),
+        ("pi x", sympy.pi * x),
+        ("0.5x", x / 2),
+        ("1.5e-3", sympy.Rational(3, 2000)),
+        ("xy", x * y),
+        ("xsinx", x * sympy.sin(x)),
+        ("x² − 3·x", x**2 - 3 * x),
+        ("√x × π", sympy.sqrt(x) * sympy.pi),
+        ("2^-1", sympy.Rational(1, 2)),
+    ],
+)
+def test_calculator_syntax_is_read_as_a_person_would(text, expected):
+    assert parse(text, VARIABLES) == expected
+
+
+def test_greek_and_subscripted_variables_are_available_when_declared():
+    assert parse("alpha x_1 + w_12", ["alpha", "x_1", "w_12"]) == sympy.Symbol(
+        "alpha", real=True
+    ) * sympy.Symbol("x_1", real=True) + sympy.Symbol("w_12", real=True)
+    assert parse("λ μ", ["lambda", "mu"]) == sympy.Symbol(
+        "lambda", real=True
+    ) * sympy.Symbol("mu", real=True)
+
+
+def test_sigma_is_a_function_only_where_the_exercise_declares_it():
+    assert str(parse("sigma(z)(1 - sigma(z))", ["z"], functions=["sigma"])) == (
+        "(1 - sigmoid(z))*sigmoid(z)"
+    )
+    with pytest.raises(MathInputError, match="not available"):
+        parse("sigma(z)", ["z"])
+
+
+def test_parameters_are_replaced_by_their_exact_values():
+    assert parse("a x + b", ["x"], params={"a": 3, "b": 0.1}) == 3 * x + sympy.Rational(
+        1, 10
+    )
+
+
+def test_authored_text_may_use_diff():
+    assert parse(
+        "diff(exp(a*x^n), x)", ["x"], params={"a": 3, "n": 2}, trusted=True
+    ) == (6 * x * sympy.exp(3 * x**2))
+    assert parse("diff(x^3*y, x, 2)", ["x", "y"], trusted=True) == 6 * x * y
+
+
+def test_learner_text_may_not_use_diff():
+    with pytest.raises(MathInputError, match="diff"):
+        parse("diff(x^2, x)", ["x"])
+
+
+@pytest.mark.parametrize(
+    ("condition", "params", "truth"),
+    [
+        ("a == n", {"a": 2, "n": 2}, True),
+        ("a == n", {"a": 2, "n": 3}, False),
+        ("a*b == 0 or c < 2", {"a": 0, "b": 2, "c": 3}, True),
+        ("a*b == 0 or c < 2", {"a": 1, "b": 2, "c": 3}, False),
+        ("not a < 0.5 and a != 1", {"a": 0.7}, True),
+        ("a >= 0.1", {"a": 0.1}, True),
+        ('f == "exp"', {"f": "exp"}, True),
+    ],
+)
+def test_conditions_compare_parameters_exactly(condition, params, truth):
+    assert parse_condition(condition, params) is truth
+
+
+def test_numbers_are_evaluated_exactly():
+    value = evaluate_number(
+        "(a*(x0+d)^2 + b*(x0+d) - a*x0^2 - b*x0)/d",
+        {"a": 2, "b": -1, "x0": 0.5, "d": 0.1},
+    )
+    assert value == sympy.Rational(6, 5)
+    assert abs(evaluate_number("sqrt(2)") - sympy.sqrt(2)) < 1e-25
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("sinn(x)", "unknown function `sinn` — did you mean `sin`?", 1),
+        ("2*sin(x+1", "unbalanced `(` at column 6", 6),
+        ("y + 1", "`y` is not a variable in this question (use x)", 1),
+        ("(x+1))", "unbalanced `)` at column 6", 6),
+        ("x +", "the expression ends too early", 4),
+        ("2 3", "two numbers in a row", 3),
+        ("x = 2", "not an equation", 3),
+        ("x!", "`!` at column 2 is not allowed", 2),
+    ],
+)
+def test_errors_say_what_is_wrong_and_where(text, message, column):
+    with pytest.raises(MathInputError) as caught:
+        parse(text, ["x"])
+    assert message in caught.value.message
+    assert caught.value.column == column
+    assert isinstance(caught.value, InvalidAnswer)
+
+
+def test_huge_numbers_are_refused_not_computed():
+    for text in ["9^9^9^9", "10^10^10", "(2^100)^100"]:
+        with pytest.raises(MathInputError, match="too large"):
+            parse(text, ["x"])
+
+
+def test_preview_shows_the_answer_as_written():
+    assert preview("sqrt(x)^2", ["x"]) == r"\left(\sqrt{x}\right)^{2}"
+    assert preview("ln(x)/x", ["x"]) == r"\frac{\ln{\left(x \right)}}{x}"
+    assert to_latex(parse("e^(2x)", ["x"])) == "e^{2 x}"
