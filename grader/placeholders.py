@@ -1,4 +1,9 @@
-"""`[[name]]` placeholders: an exercise's parameters written into prompts, options and feedback."""
+"""Placeholders that write an exercise's parameters into prompts, options and feedback.
+
+- `[[name]]`: the parameter's value, as an author writes it (3, -0.5).
+- `[[tex: expression]]`: the canonical LaTeX of an expression of the parameters, so that
+  `[[tex: a*x^2 + b*x + c]]` reads `3 - 2 x^{2}` rather than `-2x^2 + 0x + 3`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
+PLACEHOLDER = re.compile(r"\[\[\s*(?:tex:\s*(?P<tex>[^\]]+?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*))\s*\]\]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def format_value(value: Any) -> str:
@@ -18,15 +24,28 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def tex(expression: str, params: Mapping[str, Any]) -> str:
+    """The canonical LaTeX of an authored expression; names that are not parameters are variables."""
+    from grader.mathinput import parse, to_latex
+    from grader.mathinput.operators import REGISTRY
+    from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS
+
+    known = set(params) | set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS) | set(REGISTRY)
+    variables = sorted(set(_IDENTIFIER.findall(expression)) - known)
+    return to_latex(parse(expression, variables, params=params, trusted=True))
+
+
 def fill(text: str, params: Mapping[str, Any]) -> str:
-    """Replace each `[[name]]` by the parameter's value; unknown names are left for the validator."""
+    """Replace each placeholder; unknown names are left for the validator to report."""
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+        if match.group("tex") is not None:
+            return tex(match.group("tex"), params)
+        name = match.group("name")
         return format_value(params[name]) if name in params else match.group(0)
 
     return PLACEHOLDER.sub(replace, text)
 
 
 def names_in(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
+    return {m.group("name") for m in PLACEHOLDER.finditer(text) if m.group("name")}

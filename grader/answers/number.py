@@ -19,6 +19,8 @@ _NUMBER = re.compile(
     rf"^(?P<sign>[+-]?)\s*(?P<num>{_DECIMAL})(?:\s*/\s*(?P<den>[+-]?{_DECIMAL}))?$"
 )
 _NON_FINITE = re.compile(r"^[+-]?(nan|inf|infinity|∞)$", re.IGNORECASE)
+MAX_EXPONENT = 400  # never build 10**huge: 1e999999999 is refused, not computed
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)")
 _HINT = "Enter a number such as 0.75, 3/4, -1.2e-3 or sqrt(2)/2."
 
 
@@ -38,6 +40,8 @@ def parse_number(text: str) -> tuple[float, int | None]:
     if _NON_FINITE.match(cleaned):
         raise InvalidAnswer(f"`{text.strip()}` is not a finite number. {_HINT}")
     match = _NUMBER.match(cleaned)
+    if match and any(abs(e) > MAX_EXPONENT for e in _exponents(cleaned)):
+        raise InvalidAnswer(f"`{text.strip()}`: a number is too large or too small to grade.")
     if match:
         numerator = Fraction(match.group("num"))
         if match.group("den") is not None:
@@ -50,7 +54,10 @@ def parse_number(text: str) -> tuple[float, int | None]:
             value = numerator
             figures = significant_figures(match.group("num"))
         value = -value if match.group("sign") == "-" else value
-        return float(value), figures
+        try:
+            return float(value), figures
+        except OverflowError:
+            raise InvalidAnswer(f"`{text.strip()}` is not a finite number. {_HINT}") from None
     return _parse_expression_number(text), None
 
 
@@ -70,6 +77,10 @@ def _parse_expression_number(text: str) -> float:
     if value.imag != 0 or not math.isfinite(value.real):
         raise InvalidAnswer(f"`{text.strip()}` is not a finite real number. {_HINT}")
     return value.real
+
+
+def _exponents(text: str) -> list[int]:
+    return [int(e) if len(e) < 8 else 10**8 for e in _EXPONENT.findall(text)]
 
 
 def significant_figures(decimal_text: str) -> int:
@@ -152,7 +163,11 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
 
     for mistake in config.get("mistakes", []):
-        if _close(value, expected_value(mistake["answer"], params), rel, abs_):
+        try:
+            anticipated = expected_value(mistake["answer"], params)
+        except (ArithmeticError, ValueError, TypeError):
+            continue  # the mistake is undefined for this variant (a division by zero, say)
+        if _close(value, anticipated, rel, abs_):
             credit = float(mistake.get("credit", 0))
             verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             item = Feedback("mistake", fill(mistake["feedback"], params))

@@ -48,9 +48,7 @@ def read_condition(text: str, params: Mapping[str, object]) -> bool:
     scope.conditions = True
     result = _parse(text, scope, False)
     if not isinstance(result, bool):
-        raise MathInputError(
-            "a condition must compare values, e.g. `a == n` or `a*b != 0`"
-        )
+        raise MathInputError("a condition must compare values, e.g. `a == n` or `a*b != 0`")
     return result
 
 
@@ -58,9 +56,7 @@ def _parse(text: str, scope: Scope, latex: bool):
     if not isinstance(text, str):
         raise MathInputError("the answer must be text")
     if len(text) > MAX_LENGTH:
-        raise MathInputError(
-            f"the answer is too long (at most {MAX_LENGTH} characters)"
-        )
+        raise MathInputError(f"the answer is too long (at most {MAX_LENGTH} characters)")
     if latex:
         from grader.mathinput.latex import tokenize_latex
 
@@ -90,9 +86,7 @@ def _scope(variables, params, functions, trusted: bool) -> Scope:
 def _param_value(name: str, value: object, scope: Scope, column: int):
     """A parameter's exact value: ints, floats read as the short decimal they print as, text parsed."""
     if isinstance(value, bool):
-        raise MathInputError(
-            f"parameter `{name}` is a truth value, not a number", column
-        )
+        raise MathInputError(f"parameter `{name}` is a truth value, not a number", column)
     if isinstance(value, int):
         return sympy.Integer(value)
     if isinstance(value, float):
@@ -112,9 +106,7 @@ def _param_value(name: str, value: object, scope: Scope, column: int):
             raise MathInputError(
                 f"parameter `{name}` = {value!r}: {error.message}", column
             ) from None
-    raise MathInputError(
-        f"parameter `{name}` has a value of type {type(value).__name__}", column
-    )
+    raise MathInputError(f"parameter `{name}` has a value of type {type(value).__name__}", column)
 
 
 def _as_matrix(rows: list) -> sympy.Matrix:

@@ -1,0 +1,167 @@
+"""Shared fixtures: a Redis for the session, a live web server, real Celery worker processes.
+
+With REDIS_URL / DATABASE_URL set (CI), the real servers are used, under a run-unique Redis key
+prefix and a fresh test database; otherwise an embedded Redis and a SQLite file in WAL mode.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tangent.embedded_redis import start_redis, stop
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedded_redis(tmp_path_factory):
+    """The Redis this test session uses (started here unless REDIS_URL is set), with its own prefix."""
+    process = None
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        process, url = start_redis(tmp_path_factory.mktemp("redis"))
+    prefix = f"tangent-test-{uuid.uuid4().hex[:12]}:"
+    _point_at_redis(url, prefix)
+    yield url
+    _clear_prefix(url, prefix)
+    if process is not None:
+        stop(process)
+
+
+def _point_at_redis(url: str, prefix: str) -> None:
+    from courseware import broker
+    from tangent.celery import app
+
+    settings.REDIS_URL = url
+    settings.REDIS_PREFIX = prefix
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix}
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    broker.client.cache_clear()
+
+
+def _clear_prefix(url: str, prefix: str) -> None:
+    """Delete only this run's keys: the server may be shared."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
+def database_url() -> str:
+    """The URL of the test database, for processes started by the tests."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    auth = f"{user}:{db['PASSWORD']}@" if db.get("PASSWORD") else (f"{user}@" if user else "")
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        TANGENT_REDIS_PREFIX=settings.REDIS_PREFIX,
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+class Worker:
+    """A real Celery worker process (prefork pool) on the test database and Redis."""
+
+    def __init__(self, module: str = "tangent", concurrency: int = 1, **env: str):
+        self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.log = ROOT / "var" / "test-logs" / f"{self.name.split('@')[0]}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "celery", "-A", module, "worker", "--pool", "prefork",
+                   "--concurrency", str(concurrency), "--hostname", self.name, "--loglevel", "INFO",
+                   "--without-gossip", "--without-mingle"]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=process_env(**env), stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> Worker:
+        from courseware import broker
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(w.get("name") == self.name for w in broker.live_workers()):
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"worker did not start:\n{self.log.read_text()[-3000:]}")
+
+    def children(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker: the main process and its pool children."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def live_worker(transactional_db):
+    """Start real Celery workers: `live_worker()` returns a ready Worker; all are stopped afterwards."""
+    started: list[Worker] = []
+
+    def start(module: str = "tangent", concurrency: int = 1, **env: str) -> Worker:
+        worker = Worker(module, concurrency, **env)
+        started.append(worker)
+        return worker.wait_ready()
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def live_site(live_server):
+    """The site served over HTTP on a free port (pytest-django's live server, with static files)."""
+    return live_server.url
+
+
+@pytest.fixture
+def bank(db):
+    """The repository's exercise bank, loaded."""
+    from exercises.sync import load_bank
+
+    load_bank(settings.EXERCISES_DIR)
+
+
+def require_tool(path: str, reason: str) -> None:
+    """Skip with a visible reason when a tool is missing locally; in CI, fail instead."""
+    if not Path(path).exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing in CI: {reason}")
+        pytest.skip(f"{path} is not installed: {reason}")

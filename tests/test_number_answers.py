@@ -1,0 +1,116 @@
+"""Number answers: exact reading, tolerances, significant figures, clear messages, mistakes."""
+
+import pytest
+
+from grader import grade, validate
+from grader.results import InvalidAnswer, Verdict
+from grader.spec import ExerciseDef, PartDef
+
+
+def number_exercise(answer="3/4", **config) -> ExerciseDef:
+    return ExerciseDef("n", "Number", (PartDef("answer", "number", 1.0, {"answer": answer, **config}),))
+
+
+def graded(text, exercise=None, params=None):
+    return grade(exercise or number_exercise(), params or {}, {"value": text})
+
+
+@pytest.mark.parametrize("text", ["0.75", "3/4", "6/8", "7.5e-1", "75E-2", " 0.75 ", "+0.75", ".75", "0.750000"])
+def test_equal_numbers_in_any_notation_are_correct(text):
+    result = graded(text)
+    assert result.verdict == Verdict.CORRECT
+    assert result.score == 1.0
+
+
+def test_exact_constants_are_read_as_numbers():
+    exercise = number_exercise("sqrt(2)/2")
+    assert graded("sqrt(2)/2", exercise).verdict == Verdict.CORRECT
+    assert graded("1/sqrt(2)", exercise).verdict == Verdict.CORRECT
+    assert graded("0.70711", exercise).verdict == Verdict.CORRECT
+
+
+def test_default_relative_tolerance_accepts_rounding_but_not_a_wrong_value():
+    exercise = number_exercise("2/3")
+    assert graded("0.66667", exercise).verdict == Verdict.CORRECT
+    assert graded("0.6667", exercise).verdict == Verdict.CORRECT
+    assert graded("0.67", exercise).verdict == Verdict.INCORRECT
+
+
+def test_absolute_tolerance_for_answers_near_zero():
+    exercise = number_exercise("0", tolerance={"abs": 0.001})
+    assert graded("0.0004", exercise).verdict == Verdict.CORRECT
+    assert graded("-0.002", exercise).verdict == Verdict.INCORRECT
+
+
+def test_unicode_minus_is_a_minus():
+    assert graded("−0.75", number_exercise("-3/4")).verdict == Verdict.CORRECT
+
+
+def test_significant_figures_accept_the_rounded_value_and_more_digits():
+    exercise = number_exercise("pi", sigfigs=3)
+    assert graded("3.14", exercise).verdict == Verdict.CORRECT
+    assert graded("3.1416", exercise).verdict == Verdict.CORRECT
+    assert graded("3.15", exercise).verdict == Verdict.INCORRECT
+
+
+def test_too_few_significant_figures_are_named():
+    result = graded("3.1", number_exercise("pi", sigfigs=3))
+    assert result.verdict == Verdict.INCORRECT
+    assert "2 significant figures; give it to 3" in result.feedback[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter a number."),
+        ("   ", "Enter a number."),
+        ("abc", "`abc` is not a number"),
+        ("nan", "`nan` is not a finite number"),
+        ("inf", "`inf` is not a finite number"),
+        ("1/0", "Division by zero"),
+        ("2x", "is not a number"),
+        ("1e999999", "too large or too small"),
+        ("1e99999999999999999", "too large or too small"),
+        ("9e307/1e-300", "not a finite number"),
+    ],
+)
+def test_malformed_numbers_are_rejected_with_a_clear_message(text, message):
+    with pytest.raises(InvalidAnswer) as caught:
+        validate(number_exercise(), {"value": text})
+    assert message in caught.value.message
+    assert graded(text).verdict == Verdict.INVALID
+
+
+def test_a_non_text_value_is_rejected():
+    with pytest.raises(InvalidAnswer, match="Enter a number"):
+        validate(number_exercise(), {"value": [1, 2]})
+
+
+def test_the_answer_may_depend_on_parameters():
+    exercise = number_exercise("2*a*x0 + b")
+    assert graded("-1", exercise, {"a": 2, "x0": -1, "b": 3}).verdict == Verdict.CORRECT
+    assert graded("7", exercise, {"a": 2, "x0": 1, "b": 3}).verdict == Verdict.CORRECT
+
+
+def test_an_anticipated_mistake_gets_its_feedback_and_rule():
+    exercise = number_exercise(
+        "(f1 - f0)/d",
+        mistakes=[
+            {"answer": "d/(f1 - f0)", "feedback": "That is run over rise, with run [[d]].", "rule": "run-over-rise"},
+            {"answer": "f1 - f0", "feedback": "Divide by the run.", "rule": "forgot-to-divide", "credit": 0.5},
+        ],
+    )
+    params = {"f1": 5, "f0": 1, "d": 0.5}
+    result = graded("0.125", exercise, params)
+    assert result.verdict == Verdict.INCORRECT
+    assert result.rule == "run-over-rise"
+    assert result.feedback[0].text == "That is run over rise, with run 0.5."
+    partial = graded("4", exercise, params)
+    assert partial.verdict == Verdict.PARTIAL
+    assert partial.score == 0.5
+    assert partial.rule == "forgot-to-divide"
+
+
+def test_a_mistake_that_is_undefined_for_this_variant_is_skipped():
+    exercise = number_exercise("a", mistakes=[{"answer": "1/(a - 2)", "feedback": "x"}])
+    assert graded("3", exercise, {"a": 2}).verdict == Verdict.INCORRECT
