@@ -11,7 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\[\[\s*(?:tex:\s*(?P<tex>[^\]]+?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*))\s*\]\]")
+PLACEHOLDER = re.compile(
+    r"\[\[\s*(?:tex:\s*(?P<tex>[^\]]+?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*))\s*\]\]"
+)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -161,7 +161,7 @@ def create_submission(request, payload: SubmissionIn, response: HttpResponse):
     except SubmissionRefused as refused:
         return problem(409, refused.message)
     response["Location"] = reverse("api:get_submission", args=[submission.pk])
-    return 202, {"id": submission.pk, "status": submission.status}
+    return Status(202, {"id": submission.pk, "status": submission.status})
 
 
 @api.get("/submissions/{submission_id}", response=SubmissionOut, tags=["submissions"])

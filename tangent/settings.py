@@ -102,6 +102,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ until `collectstatic` has run
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -132,7 +133,7 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": REDIS_PREFIX,
     # Longer than the longest grading, so a slow job is never redelivered while it still runs.
-    "visibility_timeout": 3600,
+    "visibility_timeout": int(env("TANGENT_VISIBILITY_TIMEOUT", "3600") or 3600),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True

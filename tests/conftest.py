@@ -46,7 +46,10 @@ def _point_at_redis(url: str, prefix: str) -> None:
     settings.REDIS_URL = url
     settings.REDIS_PREFIX = prefix
     settings.CELERY_BROKER_URL = url
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix}
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        "global_keyprefix": prefix,
+    }
     app.conf.broker_url = url
     app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     broker.client.cache_clear()
@@ -95,7 +98,11 @@ class Worker:
                    "--concurrency", str(concurrency), "--hostname", self.name, "--loglevel", "INFO",
                    "--without-gossip", "--without-mingle"]  # fmt: skip
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=process_env(**env), stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            command,
+            cwd=ROOT,
+            env=process_env(**env),
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -112,7 +119,9 @@ class Worker:
         raise RuntimeError(f"worker did not start:\n{self.log.read_text()[-3000:]}")
 
     def children(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
         return [int(pid) for pid in out.split()]
 
     def kill(self) -> None:

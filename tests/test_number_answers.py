@@ -8,14 +8,18 @@ from grader.spec import ExerciseDef, PartDef
 
 
 def number_exercise(answer="3/4", **config) -> ExerciseDef:
-    return ExerciseDef("n", "Number", (PartDef("answer", "number", 1.0, {"answer": answer, **config}),))
+    return ExerciseDef(
+        "n", "Number", (PartDef("answer", "number", 1.0, {"answer": answer, **config}),)
+    )
 
 
 def graded(text, exercise=None, params=None):
     return grade(exercise or number_exercise(), params or {}, {"value": text})
 
 
-@pytest.mark.parametrize("text", ["0.75", "3/4", "6/8", "7.5e-1", "75E-2", " 0.75 ", "+0.75", ".75", "0.750000"])
+@pytest.mark.parametrize(
+    "text", ["0.75", "3/4", "6/8", "7.5e-1", "75E-2", " 0.75 ", "+0.75", ".75", "0.750000"]
+)
 def test_equal_numbers_in_any_notation_are_correct(text):
     result = graded(text)
     assert result.verdict == Verdict.CORRECT
@@ -96,8 +100,17 @@ def test_an_anticipated_mistake_gets_its_feedback_and_rule():
     exercise = number_exercise(
         "(f1 - f0)/d",
         mistakes=[
-            {"answer": "d/(f1 - f0)", "feedback": "That is run over rise, with run [[d]].", "rule": "run-over-rise"},
-            {"answer": "f1 - f0", "feedback": "Divide by the run.", "rule": "forgot-to-divide", "credit": 0.5},
+            {
+                "answer": "d/(f1 - f0)",
+                "feedback": "That is run over rise, with run [[d]].",
+                "rule": "run-over-rise",
+            },
+            {
+                "answer": "f1 - f0",
+                "feedback": "Divide by the run.",
+                "rule": "forgot-to-divide",
+                "credit": 0.5,
+            },
         ],
     )
     params = {"f1": 5, "f0": 1, "d": 0.5}

@@ -10,11 +10,17 @@ PASSWORD = "a-long-test-password-42"
 
 
 def make_user(username: str = "ada", **extra):
-    return get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.com", PASSWORD, **extra
+    )
 
 
-def make_course(slug: str = "calc", title: str = "Calculus for ML", open_enrolment: bool = True) -> Course:
-    return Course.objects.get_or_create(slug=slug, defaults={"title": title, "open_enrolment": open_enrolment})[0]
+def make_course(
+    slug: str = "calc", title: str = "Calculus for ML", open_enrolment: bool = True
+) -> Course:
+    return Course.objects.get_or_create(
+        slug=slug, defaults={"title": title, "open_enrolment": open_enrolment}
+    )[0]
 
 
 def enrol(user, course: Course, role: str = Membership.Role.LEARNER) -> Membership:

@@ -1,0 +1,31 @@
+"""Waiting for the worker, and right answers for the bank's variants."""
+
+from __future__ import annotations
+
+import time
+
+from courseware.models import Attempt, Submission
+from courseware.variants import definition_of
+from grader.answers.number import expected_value
+
+
+def wait_for_status(
+    submission_id: int, statuses=("graded", "failed"), timeout: float = 30
+) -> Submission:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        submission = Submission.objects.select_related("grading").get(pk=submission_id)
+        if submission.status in statuses:
+            return submission
+        time.sleep(0.1)
+    raise AssertionError(f"submission {submission_id} still {submission.status} after {timeout} s")
+
+
+def right_number_answers(attempt: Attempt) -> dict:
+    """The correct payload for a number exercise's variant (each part's reference value)."""
+    definition = definition_of(attempt)
+    values = {
+        p.name: {"value": repr(expected_value(p.config["answer"], attempt.params))}
+        for p in definition.parts
+    }
+    return next(iter(values.values())) if definition.single_part else {"parts": values}
