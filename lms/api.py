@@ -19,9 +19,6 @@ from lms.keys import authenticate
 from lms.models import ApiKey
 from lms.problems import problem
 
-MAX_BODY_BYTES = 72 * 1024  # the largest answer (64 KB of code) plus its envelope
-
-
 class ApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         return authenticate(token)

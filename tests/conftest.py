@@ -174,3 +174,9 @@ def require_tool(path: str, reason: str) -> None:
         if IN_CI:
             pytest.fail(f"{path} is missing in CI: {reason}")
         pytest.skip(f"{path} is not installed: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests log in often; a fast hasher keeps them quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
