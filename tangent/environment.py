@@ -11,7 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANGENT_VAR_DIR", BASE_DIR / "var"))
 EMBEDDED_REDIS_URL_FILE = VAR_DIR / "redis.url"
 
-_dotenv = dotenv_values(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else {}
+ENV_FILE = Path(os.environ.get("TANGENT_ENV_FILE", BASE_DIR / ".env"))
+_dotenv = dotenv_values(ENV_FILE) if ENV_FILE.is_file() else {}
 
 
 def env(name: str, default: str | None = None) -> str | None:

@@ -1,0 +1,63 @@
+"""docker-compose.yml and the Dockerfile agree with the settings (no Docker engine runs here)."""
+
+import yaml
+
+from tests.conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def command(service: str) -> str:
+    return " ".join(SERVICES[service]["command"])
+
+
+def test_compose_has_the_whole_system():
+    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(SERVICES)
+
+
+def test_web_runs_gunicorn_on_the_wsgi_app_and_workers_run_celery():
+    assert command("web").startswith("gunicorn tangent.wsgi")
+    assert command("worker").startswith("celery -A tangent worker")
+    assert command("beat").startswith("celery -A tangent beat")
+    assert "migrate" in command("migrate") and "load_exercises" in command("migrate")
+
+
+def test_workers_can_scale_and_are_not_privileged():
+    worker = SERVICES["worker"]
+    assert "container_name" not in worker and "ports" not in worker  # `--scale worker=N` works
+    assert not worker.get("privileged")
+    assert "seccomp=unconfined" in worker["security_opt"]
+
+
+def test_services_point_at_compose_postgres_and_redis_with_health_checks():
+    for name in ("web", "worker", "beat", "migrate"):
+        env = SERVICES[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["TANGENT_MODE"] == "production"
+        assert "SECRET_KEY" in env
+        assert SERVICES[name]["depends_on"]
+    for name in ("postgres", "redis", "web", "worker"):
+        assert "healthcheck" in SERVICES[name]
+    assert "postgres-data" in COMPOSE["volumes"]
+
+
+def test_the_image_installs_bubblewrap_and_the_requirements():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "bubblewrap" in dockerfile
+    assert "requirements.txt" in dockerfile
+    assert "collectstatic" in dockerfile
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "TANGENT_MODE": "production", "PYTHONPATH": str(ROOT), "TANGENT_VAR_DIR": "/tmp"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import os; os.environ['DJANGO_SETTINGS_MODULE']='tangent.settings'; import django; django.setup()"],
+        cwd="/", env={**env, "TANGENT_ENV_FILE": "/nonexistent"}, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
