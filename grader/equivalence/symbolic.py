@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import select
 import signal
-import time
+from collections.abc import Callable
 
 import sympy
 
@@ -50,31 +50,40 @@ def identical(answer_literal, answer_value, expected_literal, expected_value) ->
 
 def confirm(answer: sympy.Basic, expected: sympy.Basic, seconds: float) -> bool | None:
     """True if SymPy proves answer - expected == 0 within `seconds`; None if it cannot (or no time)."""
+    return (
+        True if run_bounded(_proves_zero, answer - expected, seconds=seconds) else None
+    )
+
+
+def _proves_zero(difference: sympy.Basic) -> bool:
+    if sympy.simplify(difference) == 0:
+        return True
+    return sympy.expand(sympy.simplify(difference.rewrite(sympy.exp))) == 0
+
+
+def run_bounded(predicate: Callable[..., bool], *args, seconds: float) -> bool | None:
+    """predicate(*args) computed in a forked child killed after `seconds`; None when it ran out.
+
+    Only one byte comes back from the child (no pickle), and the parent never waits longer.
+    """
     if seconds < 0.02 or not hasattr(os, "fork"):
         return None
     reader, writer = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: prove, answer with one byte, leave without cleanup
+    if pid == 0:  # the child: compute, answer with one byte, leave without cleanup
         try:
             os.close(reader)
-            difference = answer - expected
-            proved = (
-                sympy.simplify(difference) == 0
-                or sympy.expand(sympy.simplify(difference.rewrite(sympy.exp))) == 0
-            )
-            os.write(writer, b"1" if proved else b"0")
+            os.write(writer, b"1" if predicate(*args) else b"0")
         finally:
             os._exit(0)
     os.close(writer)
+    byte = b""
     try:
-        deadline = time.perf_counter() + seconds
-        ready, _, _ = select.select(
-            [reader], [], [], max(0.0, deadline - time.perf_counter())
-        )
+        ready, _, _ = select.select([reader], [], [], seconds)
         byte = os.read(reader, 1) if ready else b""
     finally:
         os.close(reader)
         if not byte:
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-    return True if byte == b"1" else None
+    return {b"1": True, b"0": False}.get(byte)

@@ -21,7 +21,7 @@ MAX_RESULT_DIGITS = (
 
 def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
     """`expr` as SymPy evaluates it, refusing any power whose result would be too large to compute."""
-    if not expr.args or isinstance(expr, sympy.MatrixBase):
+    if isinstance(expr, sympy.MatrixBase) or not expr.args:
         return expr
     args = [evaluate_tree(arg) for arg in expr.args]
     if isinstance(expr, sympy.Pow):
