@@ -13,7 +13,8 @@ from typing import Any
 
 from grader.equivalence import Equivalence, check_equivalent
 from grader.forms import FORMS, MESSAGES, failed_forms
-from grader.mathinput import MathInputError, Reading, read as read_math
+from grader.mathinput import MathInputError, Reading
+from grader.mathinput import read as read_math
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS
 from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
