@@ -1,6 +1,6 @@
 """Grading a batch of expression pairs from JSON lines, in one process (no start-up per line).
 
-Each input line is {"id", "answer", "expected", "variables"} (optionally "functions" and
+Each input line is {"id", "answer", "expected", "variables"} (a list, or text like "x, y") (optionally "functions" and
 "tolerance"); each output line is {"id", "equivalent": true|false|null, "error": str|null,
 "seconds": float}, in input order. A malformed line gets an error line, never a crash.
 """
@@ -8,6 +8,7 @@ Each input line is {"id", "answer", "expected", "variables"} (optionally "functi
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import IO, Any
 
@@ -52,7 +53,11 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
         result["error"] = f"line {number}: {problem}"
         return result
     variables = item.get("variables", [])
-    variables = [variables] if isinstance(variables, str) else variables
+    variables = (
+        re.split(r"[,\s]+", variables.strip())
+        if isinstance(variables, str)
+        else variables
+    )
     functions = item.get("functions", [])
     try:
         answer = read(item["answer"], variables, functions=functions)
@@ -78,7 +83,7 @@ def _problem(item: dict) -> str | None:
             return f'"{key}" must be text'
     variables = item.get("variables", [])
     if isinstance(variables, str):
-        variables = [variables]
+        variables = variables.split(",")
     if not isinstance(variables, list) or not all(
         isinstance(v, str) for v in variables
     ):

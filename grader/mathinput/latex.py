@@ -7,6 +7,7 @@ input goes through the same allow-list as calculator text.
 from __future__ import annotations
 
 from grader.mathinput.errors import MathInputError
+from grader.mathinput.limits import MAX_DEPTH
 from grader.mathinput.tokens import Token
 from grader.mathinput.vocabulary import GREEK
 
@@ -26,6 +27,7 @@ class _Reader:
         self.text = text
         self.position = 0
         self.tokens: list[Token] = []
+        self.depth = 0
 
     def fail(self, message: str, position: int) -> MathInputError:
         return MathInputError(f"{message} at column {position + 1}", position + 1)
@@ -49,11 +51,15 @@ class _Reader:
     def read(self, closer: str | None = None, opened_at: int = 0) -> None:
         """Tokens until `closer` (`}` or `]`) or the end of the text."""
         text = self.text
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail("the expression is nested too deeply", self.position)
         while self.position < len(text):
             char = text[self.position]
             start = self.position
             if char == closer:
                 self.position += 1
+                self.depth -= 1
                 return
             if char in " \t\r\n~":
                 self.position += 1
@@ -159,7 +165,7 @@ class _Reader:
             self.emit("op", _OPERATOR_COMMANDS[name], start)
         elif name in _BARS:
             self.emit("|", "|", start)
-        elif name in _FUNCTION_COMMANDS or name in GREEK:
+        elif name in _FUNCTION_COMMANDS or name in GREEK or name == "pi":
             self.emit("name", name, start)
         elif name == "exponentialE":
             self.emit("name", "e", start)

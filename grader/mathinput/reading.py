@@ -67,7 +67,10 @@ def _parse(text: str, scope: Scope, latex: bool):
         tokens = tokenize_latex(text)
     else:
         tokens = tokenize(text, conditions=scope.conditions)
-    return Parser(tokens, scope).parse()
+    try:
+        return Parser(tokens, scope).parse()
+    except RecursionError:
+        raise MathInputError("the expression is nested too deeply") from None
 
 
 def _scope(variables, params, functions, trusted: bool) -> Scope:
