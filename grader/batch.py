@@ -53,11 +53,7 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
         result["error"] = f"line {number}: {problem}"
         return result
     variables = item.get("variables", [])
-    variables = (
-        re.split(r"[,\s]+", variables.strip())
-        if isinstance(variables, str)
-        else variables
-    )
+    variables = re.split(r"[,\s]+", variables.strip()) if isinstance(variables, str) else variables
     functions = item.get("functions", [])
     try:
         answer = read(item["answer"], variables, functions=functions)
@@ -69,9 +65,7 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     except MathInputError as error:
         result["error"] = f"expected: {error.message}"
         return result
-    verdict = check_equivalent(
-        answer, expected, variables, tolerance=item.get("tolerance")
-    )
+    verdict = check_equivalent(answer, expected, variables, tolerance=item.get("tolerance"))
     result["equivalent"] = verdict.equivalent
     return result
 
@@ -84,22 +78,15 @@ def _problem(item: dict) -> str | None:
     variables = item.get("variables", [])
     if isinstance(variables, str):
         variables = variables.split(",")
-    if not isinstance(variables, list) or not all(
-        isinstance(v, str) for v in variables
-    ):
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
         return '"variables" must be a list of names'
     functions = item.get("functions", [])
-    if not isinstance(functions, list) or not all(
-        isinstance(f, str) for f in functions
-    ):
+    if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
         return '"functions" must be a list of names'
     tolerance = item.get("tolerance")
     if tolerance is not None and not (
         isinstance(tolerance, dict)
-        and all(
-            k in ("rel", "abs") and isinstance(v, (int, float))
-            for k, v in tolerance.items()
-        )
+        and all(k in ("rel", "abs") and isinstance(v, (int, float)) for k, v in tolerance.items())
     ):
         return '"tolerance" must be {"rel": number, "abs": number}'
     return None

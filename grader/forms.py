@@ -36,9 +36,7 @@ def _in_form(reading: Reading, form: str) -> bool:
         return not value.free_symbols
     if form == "no_derivatives":
         return not value.has(sympy.Derivative, sympy.Integral, sympy.Subs)
-    check = {"expanded": _expanded, "factored": _factored, "simplified": _simplified}[
-        form
-    ]
+    check = {"expanded": _expanded, "factored": _factored, "simplified": _simplified}[form]
     return run_bounded(check, reading.literal, value, seconds=_SECONDS) is not False
 
 
@@ -54,10 +52,7 @@ def _factored(literal: sympy.Basic, value: sympy.Basic) -> bool:
         base = factor.base if isinstance(factor, sympy.Pow) else factor
         if isinstance(base, sympy.Add):
             evaluated = evaluate_tree(base)
-            if (
-                isinstance(evaluated, sympy.Add)
-                and sympy.factor(evaluated) != evaluated
-            ):
+            if isinstance(evaluated, sympy.Add) and sympy.factor(evaluated) != evaluated:
                 return False
     return True
 

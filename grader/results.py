@@ -22,9 +22,7 @@ class Verdict(StrEnum):
 
 
 # Verdicts that do not count as an attempt: the answer could not be read, or the fault is ours.
-NOT_AN_ATTEMPT = frozenset(
-    {Verdict.INVALID, Verdict.SYNTAX_ERROR, Verdict.GRADER_ERROR}
-)
+NOT_AN_ATTEMPT = frozenset({Verdict.INVALID, Verdict.SYNTAX_ERROR, Verdict.GRADER_ERROR})
 
 FEEDBACK_TYPES = frozenset(
     {
@@ -46,9 +44,7 @@ class InvalidAnswer(ValueError):
     `column` (1-based) locates the problem in text input when known.
     """
 
-    def __init__(
-        self, message: str, *, column: int | None = None, part: str | None = None
-    ):
+    def __init__(self, message: str, *, column: int | None = None, part: str | None = None):
         super().__init__(message)
         self.message = message
         self.column = column

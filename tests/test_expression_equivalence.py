@@ -14,9 +14,7 @@ from grader.mathinput import parse, read
 
 PAIRS = [
     json.loads(line)
-    for line in (Path(__file__).parent / "data" / "expression_pairs.jsonl")
-    .read_text()
-    .splitlines()
+    for line in (Path(__file__).parent / "data" / "expression_pairs.jsonl").read_text().splitlines()
     if line.strip()
 ]
 
@@ -37,9 +35,7 @@ def test_the_corpus_has_at_least_300_labelled_pairs_of_both_kinds():
     assert sum(not pair["equivalent"] for pair in PAIRS) >= 100
 
 
-@pytest.mark.parametrize(
-    "pair", PAIRS, ids=[f"{i}-{pair['note']}" for i, pair in enumerate(PAIRS)]
-)
+@pytest.mark.parametrize("pair", PAIRS, ids=[f"{i}-{pair['note']}" for i, pair in enumerate(PAIRS)])
 def test_labelled_pair_gets_its_verdict(pair):
     result = verdict(
         pair["answer"],

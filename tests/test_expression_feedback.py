@@ -86,13 +86,8 @@ def test_feedback_placeholders_are_left_for_rendering():
 def test_an_unanticipated_wrong_answer_gets_a_counterexample():
     result = grade(CHAIN, "6x")
     assert result.verdict == Verdict.INCORRECT
-    counterexample = next(
-        item for item in result.feedback if item.type == "counterexample"
-    )
-    assert (
-        counterexample.text
-        == "At x = 0.5 your answer is 3, the expected value is 6.351."
-    )
+    counterexample = next(item for item in result.feedback if item.type == "counterexample")
+    assert counterexample.text == "At x = 0.5 your answer is 3, the expected value is 6.351."
     assert counterexample.data["point"] == {"x": "0.5"}
 
 
@@ -141,9 +136,7 @@ def test_a_number_can_be_required_instead_of_an_expression():
 
 
 def test_an_answer_the_engine_cannot_decide_awaits_review_and_is_not_marked_wrong():
-    part = PartDef(
-        "p", "expression", config={"answer": "log(-x^2 - 1)", "variables": ["x"]}
-    )
+    part = PartDef("p", "expression", config={"answer": "log(-x^2 - 1)", "variables": ["x"]})
     result = grade(part, "log(-x^2 - 2)", {})
     assert (result.verdict, result.score) == (Verdict.NEEDS_REVIEW, 0.0)
     assert "awaiting review" in result.feedback[0].text

@@ -185,18 +185,14 @@ LATEX = [
     "\\sqrt{" * 300 + "x" + "}" * 300,
 ]
 
-HOSTILE = [(text, False) for text in CODE + BOMBS + UNICODE] + [
-    (text, True) for text in LATEX
-]
+HOSTILE = [(text, False) for text in CODE + BOMBS + UNICODE] + [(text, True) for text in LATEX]
 
 
 def test_there_are_at_least_100_hostile_inputs():
     assert len(HOSTILE) >= 100
 
 
-@pytest.mark.parametrize(
-    ("text", "latex"), HOSTILE, ids=[repr(t)[:40] for t, _ in HOSTILE]
-)
+@pytest.mark.parametrize(("text", "latex"), HOSTILE, ids=[repr(t)[:40] for t, _ in HOSTILE])
 def test_hostile_input_is_rejected_quickly_with_a_clear_message(text, latex):
     started = time.perf_counter()
     with pytest.raises(MathInputError) as caught:

@@ -65,9 +65,9 @@ def test_greek_and_subscripted_variables_are_available_when_declared():
     assert parse("alpha x_1 + w_12", ["alpha", "x_1", "w_12"]) == sympy.Symbol(
         "alpha", real=True
     ) * sympy.Symbol("x_1", real=True) + sympy.Symbol("w_12", real=True)
-    assert parse("λ μ", ["lambda", "mu"]) == sympy.Symbol(
-        "lambda", real=True
-    ) * sympy.Symbol("mu", real=True)
+    assert parse("λ μ", ["lambda", "mu"]) == sympy.Symbol("lambda", real=True) * sympy.Symbol(
+        "mu", real=True
+    )
 
 
 def test_sigma_is_a_function_only_where_the_exercise_declares_it():
@@ -79,15 +79,13 @@ def test_sigma_is_a_function_only_where_the_exercise_declares_it():
 
 
 def test_parameters_are_replaced_by_their_exact_values():
-    assert parse("a x + b", ["x"], params={"a": 3, "b": 0.1}) == 3 * x + sympy.Rational(
-        1, 10
-    )
+    assert parse("a x + b", ["x"], params={"a": 3, "b": 0.1}) == 3 * x + sympy.Rational(1, 10)
 
 
 def test_authored_text_may_use_diff():
-    assert parse(
-        "diff(exp(a*x^n), x)", ["x"], params={"a": 3, "n": 2}, trusted=True
-    ) == (6 * x * sympy.exp(3 * x**2))
+    assert parse("diff(exp(a*x^n), x)", ["x"], params={"a": 3, "n": 2}, trusted=True) == (
+        6 * x * sympy.exp(3 * x**2)
+    )
     assert parse("diff(x^3*y, x, 2)", ["x", "y"], trusted=True) == 6 * x * y
 
 
@@ -190,9 +188,7 @@ def test_latex_greek_and_subscripts_are_variables():
 def test_unsupported_latex_is_rejected_with_its_column():
     with pytest.raises(MathInputError) as caught:
         preview(r"x + \int x", ["x"], latex_input=True)
-    assert (
-        caught.value.message == r"the LaTeX command `\int` is not supported at column 5"
-    )
+    assert caught.value.message == r"the LaTeX command `\int` is not supported at column 5"
     assert caught.value.column == 5
 
 

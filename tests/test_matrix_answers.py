@@ -26,9 +26,7 @@ HESSIAN = PartDef(
     "matrix",
     config={"answer": "hessian(x^3*y^2, [x, y])", "variables": ["x", "y"]},
 )
-GRADIENT = PartDef(
-    "g", "matrix", config={"answer": ["a*x*y", "x^2"], "variables": ["x", "y"]}
-)
+GRADIENT = PartDef("g", "matrix", config={"answer": ["a*x*y", "x^2"], "variables": ["x", "y"]})
 COLUMN = PartDef(
     "g",
     "matrix",
@@ -45,16 +43,12 @@ def texts(result):
 
 
 def test_a_right_jacobian_is_correct():
-    result = matrix.grade(
-        JACOBIAN, {}, {"matrix": [["2xy", "x^2"], ["1", "cos y"], ["y", "x"]]}
-    )
+    result = matrix.grade(JACOBIAN, {}, {"matrix": [["2xy", "x^2"], ["1", "cos y"], ["y", "x"]]})
     assert (result.verdict, result.score) == (Verdict.CORRECT, 1.0)
 
 
 def test_a_transposed_jacobian_is_named_in_feedback():
-    result = matrix.grade(
-        JACOBIAN, {}, {"matrix": [["2xy", "1", "y"], ["x^2", "cos y", "x"]]}
-    )
+    result = matrix.grade(JACOBIAN, {}, {"matrix": [["2xy", "1", "y"], ["x^2", "cos y", "x"]]})
     assert result.verdict == Verdict.INCORRECT
     assert result.rule == "transposed"
     assert "transpose" in texts(result)[0] and "rows are outputs" in texts(result)[0]
@@ -74,9 +68,7 @@ def test_the_wrong_shape_is_reported_before_any_entry():
 
 
 def test_each_entry_is_marked_and_earns_partial_credit():
-    result = matrix.grade(
-        JACOBIAN, {}, {"matrix": [["2xy", "x^2"], ["1", "cos y"], ["y", "y"]]}
-    )
+    result = matrix.grade(JACOBIAN, {}, {"matrix": [["2xy", "x^2"], ["1", "cos y"], ["y", "y"]]})
     assert result.verdict == Verdict.PARTIAL
     assert result.score == pytest.approx(5 / 6)
     entries = [item for item in result.feedback if item.type == "entry"]
@@ -110,10 +102,7 @@ def test_a_vector_is_accepted_in_any_orientation_by_default(written):
 
 
 def test_an_exercise_can_require_a_column_vector():
-    assert (
-        matrix.grade(COLUMN, {}, {"matrix": [["2xy"], ["x^2"]]}).verdict
-        == Verdict.CORRECT
-    )
+    assert matrix.grade(COLUMN, {}, {"matrix": [["2xy"], ["x^2"]]}).verdict == Verdict.CORRECT
     row = matrix.grade(COLUMN, {}, {"matrix": [["2xy", "x^2"]]})
     assert row.verdict == Verdict.INCORRECT and row.rule == "transposed"
 
@@ -161,9 +150,7 @@ def test_unreadable_matrices_are_rejected_with_a_located_message(payload, messag
 
 
 def test_configuration_errors_are_reported_to_the_author():
-    part = PartDef(
-        "J", "matrix", config={"answer": [["x"], ["x", "y"]], "orientation": "diagonal"}
-    )
+    part = PartDef("J", "matrix", config={"answer": [["x"], ["x", "y"]], "orientation": "diagonal"})
     errors = matrix.check_config(part)
     assert any("answer" in error for error in errors)
     assert any("orientation" in error for error in errors)

@@ -59,9 +59,7 @@ def check_common(config: dict, where: str) -> list[str]:
         or set(tolerance) - {"rel", "abs"}
         or not all(isinstance(v, (int, float)) and v >= 0 for v in tolerance.values())
     ):
-        errors.append(
-            f"{where}.tolerance: expected {{rel: ..., abs: ...}} with numbers >= 0"
-        )
+        errors.append(f"{where}.tolerance: expected {{rel: ..., abs: ...}} with numbers >= 0")
     credit = config.get("form_credit", DEFAULT_FORM_CREDIT)
     if not isinstance(credit, (int, float)) or not 0 <= credit <= 1:
         errors.append(f"{where}.form_credit: a number from 0 to 1")
@@ -69,11 +67,7 @@ def check_common(config: dict, where: str) -> list[str]:
     if not isinstance(mistakes, list):
         return [*errors, f"{where}.mistakes: a list"]
     for index, mistake in enumerate(mistakes):
-        if (
-            not isinstance(mistake, dict)
-            or "answer" not in mistake
-            or "feedback" not in mistake
-        ):
+        if not isinstance(mistake, dict) or "answer" not in mistake or "feedback" not in mistake:
             errors.append(f"{where}.mistakes[{index}]: needs answer and feedback")
             continue
         credit = mistake.get("credit", 0)
@@ -134,9 +128,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     return judge(part, params, answer, expected)
 
 
-def judge(
-    part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading
-) -> PartResult:
+def judge(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading) -> PartResult:
     """The verdict for one read answer against one expected reading (used by both kinds)."""
     config = part.config
     variables = config.get("variables", [])
@@ -150,9 +142,7 @@ def judge(
             return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
         credit = float(config.get("form_credit", DEFAULT_FORM_CREDIT))
         items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
-        return PartResult(
-            Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items
-        )
+        return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
     matched = match_mistake(part, params, answer)
     if matched is not None:
         return matched
@@ -161,9 +151,7 @@ def judge(
     return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result))
 
 
-def match_mistake(
-    part: PartDef, params: dict[str, Any], answer: Reading
-) -> PartResult | None:
+def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> PartResult | None:
     """The first anticipated mistake the answer is equivalent to, with its feedback and credit."""
     config = part.config
     for mistake in config.get("mistakes", []):
@@ -179,9 +167,7 @@ def match_mistake(
             credit = float(mistake.get("credit", 0))
             verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             rule = mistake.get("rule")
-            item = Feedback(
-                "mistake", str(mistake["feedback"]), {"rule": rule} if rule else {}
-            )
+            item = Feedback("mistake", str(mistake["feedback"]), {"rule": rule} if rule else {})
             return PartResult(verdict, credit, [item], rule=rule)
     return None
 

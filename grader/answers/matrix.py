@@ -36,9 +36,7 @@ def check_config(part: PartDef) -> list[str]:
     errors = check_common(config, where)
     answer = config.get("answer")
     if not (isinstance(answer, str) or _is_table(answer)):
-        errors.append(
-            f"{where}.answer: a list of rows of text, a list of entries, or one text"
-        )
+        errors.append(f"{where}.answer: a list of rows of text, a list of entries, or one text")
     if config.get("orientation") not in (None, "row", "column"):
         errors.append(f"{where}.orientation: row or column")
     return errors
@@ -61,13 +59,9 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[Grid, bool]:
     if flat:
         rows = [[item] for item in rows]
     if not rows or not all(isinstance(row, list) and row for row in rows):
-        raise InvalidAnswer(
-            "The matrix needs at least one row, each with at least one entry."
-        )
+        raise InvalidAnswer("The matrix needs at least one row, each with at least one entry.")
     if len({len(row) for row in rows}) != 1:
-        raise InvalidAnswer(
-            "Every row of the matrix must have the same number of entries."
-        )
+        raise InvalidAnswer("Every row of the matrix must have the same number of entries.")
     if len(rows) * len(rows[0]) > MAX_CELLS:
         raise InvalidAnswer(f"The matrix is too large (at most {MAX_CELLS} entries).")
     grid = []
@@ -80,16 +74,12 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[Grid, bool]:
             try:
                 cells.append(read_text(part, text))
             except MathInputError as error:
-                raise InvalidAnswer(
-                    f"{where}: {error.message}", column=error.column
-                ) from None
+                raise InvalidAnswer(f"{where}: {error.message}", column=error.column) from None
         grid.append(cells)
     return grid, flat
 
 
-def expected_grid(
-    part: PartDef, answer: Any, params: dict[str, Any]
-) -> tuple[Grid, bool]:
+def expected_grid(part: PartDef, answer: Any, params: dict[str, Any]) -> tuple[Grid, bool]:
     """An authored matrix (table of text or one trusted expression) as a grid of readings."""
     if isinstance(answer, str):
         value = authored(part, answer, params).value
@@ -100,9 +90,7 @@ def expected_grid(
             for i in range(value.rows)
         ], False
     if all(isinstance(row, list) for row in answer):
-        return [
-            [authored(part, str(cell), params) for cell in row] for row in answer
-        ], False
+        return [[authored(part, str(cell), params) for cell in row] for row in answer], False
     return [[authored(part, str(cell), params)] for cell in answer], True
 
 
@@ -134,9 +122,7 @@ def _transpose(grid: Grid) -> Grid:
     return [list(column) for column in zip(*grid, strict=True)]
 
 
-def _oriented(
-    part, grid: Grid, flat: bool, expected: Grid, expected_flat: bool
-) -> Grid:
+def _oriented(part, grid: Grid, flat: bool, expected: Grid, expected_flat: bool) -> Grid:
     """A vector in the orientation of the expected one, when the exercise leaves it free."""
     rows, columns = _shape(expected)
     is_vector = expected_flat or rows == 1 or columns == 1
@@ -150,7 +136,9 @@ def _oriented(
 
 def _describe_shape(shape: tuple[int, int]) -> str:
     rows, columns = shape
-    return f"{rows}×{columns} ({rows} row{'s' * (rows != 1)}, {columns} column{'s' * (columns != 1)})"
+    return (
+        f"{rows}×{columns} ({rows} row{'s' * (rows != 1)}, {columns} column{'s' * (columns != 1)})"
+    )
 
 
 def _equal(part: PartDef, left: Reading, right: Reading):
@@ -184,9 +172,7 @@ def _wrong_shape(part: PartDef, grid: Grid, expected: Grid) -> PartResult:
     if shape == wanted[::-1] and _all_equal(part, grid, _transpose(expected)):
         return _transposed(part)
     text = f"Expected a {_describe_shape(wanted)} matrix; yours is {_describe_shape(shape)}."
-    return PartResult(
-        Verdict.INCORRECT, 0.0, [Feedback("message", text, {"shape": list(shape)})]
-    )
+    return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text, {"shape": list(shape)})])
 
 
 def _transposed(part: PartDef) -> PartResult:
@@ -201,16 +187,12 @@ def _transposed(part: PartDef) -> PartResult:
 
 def _all_right(part: PartDef, grid: Grid) -> PartResult:
     forms = part.config.get("form", [])
-    failed = sorted(
-        {form for row in grid for cell in row for form in failed_forms(cell, forms)}
-    )
+    failed = sorted({form for row in grid for cell in row for form in failed_forms(cell, forms)})
     if not failed:
         return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
     credit = float(part.config.get("form_credit", 0.5))
     items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
-    return PartResult(
-        Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items
-    )
+    return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
 
 
 def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
@@ -221,17 +203,13 @@ def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | 
         if wrong is not None and _all_equal(part, grid, wrong):
             credit = float(mistake.get("credit", 0))
             rule = mistake.get("rule")
-            item = Feedback(
-                "mistake", str(mistake["feedback"]), {"rule": rule} if rule else {}
-            )
+            item = Feedback("mistake", str(mistake["feedback"]), {"rule": rule} if rule else {})
             verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             return PartResult(verdict, credit, [item], rule=rule)
     return None
 
 
-def _named_square_mistake(
-    part: PartDef, grid: Grid, expected: Grid
-) -> PartResult | None:
+def _named_square_mistake(part: PartDef, grid: Grid, expected: Grid) -> PartResult | None:
     """A square answer that is the transpose, or an asymmetric answer where symmetry is due."""
     transposed = _transpose(expected)
     symmetric = _all_equal(part, expected, transposed)

@@ -79,9 +79,7 @@ def check_equivalent(
     if outcome.equivalent is True:
         return Equivalence(True, outcome.how)
     if outcome.equivalent is False:
-        return _counterexample(
-            answer_function, expected_function, outcome, symbols, deadline
-        )
+        return _counterexample(answer_function, expected_function, outcome, symbols, deadline)
     if outcome.how == "time" or tolerance is not None:
         return Equivalence(None, outcome.how)
     return _confirm(answer, expected, deadline)
@@ -99,9 +97,7 @@ def _tolerance(tolerance) -> Tolerance | None:
 
 def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol]:
     """The declared variables plus any other free symbol, in a stable order."""
-    named = [
-        name if isinstance(name, sympy.Symbol) else symbol(name) for name in variables
-    ]
+    named = [name if isinstance(name, sympy.Symbol) else symbol(name) for name in variables]
     free = (answer.literal.free_symbols | expected.literal.free_symbols) - set(named)
     used = answer.literal.free_symbols | expected.literal.free_symbols
     return [s for s in named if s in used] + sorted(free, key=str)
@@ -109,9 +105,7 @@ def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol
 
 def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence:
     """The bounded symbolic step; only trusted when both restrict their domains alike."""
-    if symbolic.domain_conditions(answer.literal) != symbolic.domain_conditions(
-        expected.literal
-    ):
+    if symbolic.domain_conditions(answer.literal) != symbolic.domain_conditions(expected.literal):
         return Equivalence(None, "undecided")
     remaining = deadline - time.perf_counter()
     proved = symbolic.confirm(answer.value, expected.value, remaining)
@@ -130,11 +124,7 @@ def _counterexample(answer, expected, outcome, symbols, deadline) -> Equivalence
             continue
         if domain and (a is Undefined) != (b is Undefined):
             return _shown(outcome.how, names, point, a, b)
-        if (
-            not domain
-            and Undefined not in (a, b)
-            and abs(a - b) > 1e-12 * (abs(a) + abs(b))
-        ):
+        if not domain and Undefined not in (a, b) and abs(a - b) > 1e-12 * (abs(a) + abs(b)):
             return _shown(outcome.how, names, point, a, b)
     point = outcome.point
     a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
@@ -148,9 +138,7 @@ def _nice_points(count: int):
 
 
 def _shown(how, names, point, a, b, digits=3) -> Equivalence:
-    shown_point = {
-        name: _format(value, digits) for name, value in zip(names, point, strict=True)
-    }
+    shown_point = {name: _format(value, digits) for name, value in zip(names, point, strict=True)}
     for places in range(_SHOWN_DIGITS, 31):
         answer = None if a is Undefined else _number(a, places)
         expected = None if b is Undefined else _number(b, places)

@@ -145,9 +145,7 @@ _FUNCTION_NAMES = {
 }  # fmt: skip
 
 
-def compile_real(
-    expr: sympy.Basic, variables: Sequence[sympy.Symbol], backend: str
-) -> Evaluator:
+def compile_real(expr: sympy.Basic, variables: Sequence[sympy.Symbol], backend: str) -> Evaluator:
     """A function of the variables' values (in order) that returns expr's real value.
 
     It raises Undefined outside the real domain and Overflow when a value is too large to judge.
@@ -161,9 +159,7 @@ def compile_real(
         try:
             result = inner(values)
         except (OverflowError, ZeroDivisionError) as error:
-            raise (
-                Overflow if isinstance(error, OverflowError) else Undefined
-            ) from None
+            raise (Overflow if isinstance(error, OverflowError) else Undefined) from None
         if not (-limit < result < limit):
             raise Overflow
         return result

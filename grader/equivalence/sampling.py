@@ -83,19 +83,14 @@ def draw_points(count_variables: int, seed: int):
         for variable in range(count_variables):
             low, high = scales[(round_index + 2 * variable) % len(scales)]
             value = rng.uniform(low, high)
-            while (
-                abs(value - round(value)) < 0.03
-                or abs(2 * value - round(2 * value)) < 0.02
-            ):
+            while abs(value - round(value)) < 0.03 or abs(2 * value - round(2 * value)) < 0.02:
                 value = rng.uniform(low, high)
             point.append(value)
         round_index += 1
         yield tuple(point)
 
 
-def compare_at(
-    answer: Function, expected: Function, point, tolerance: Tolerance | None
-) -> str:
+def compare_at(answer: Function, expected: Function, point, tolerance: Tolerance | None) -> str:
     """AGREE, DIFFER, UNDEFINED (neither is defined) or UNCLEAR at one point, at high precision.
 
     Being defined must read the same at two precisions before it counts, and equal values must
@@ -148,9 +143,7 @@ def sample(
     if count == 0:
         verdict = compare_at(answer, expected, (), tolerance)
         equivalent = {AGREE: True, DIFFER: False}.get(verdict)
-        return Outcome(
-            equivalent, "values differ" if equivalent is False else "sampling", ()
-        )
+        return Outcome(equivalent, "values differ" if equivalent is False else "sampling", ())
     agreeing: list[tuple] = []
     tries = 0
     for point in draw_points(count, seed):

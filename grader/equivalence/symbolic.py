@@ -50,9 +50,7 @@ def identical(answer_literal, answer_value, expected_literal, expected_value) ->
 
 def confirm(answer: sympy.Basic, expected: sympy.Basic, seconds: float) -> bool | None:
     """True if SymPy proves answer - expected == 0 within `seconds`; None if it cannot (or no time)."""
-    return (
-        True if run_bounded(_proves_zero, answer - expected, seconds=seconds) else None
-    )
+    return True if run_bounded(_proves_zero, answer - expected, seconds=seconds) else None
 
 
 def _proves_zero(difference: sympy.Basic) -> bool:

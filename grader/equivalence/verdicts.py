@@ -35,9 +35,7 @@ class Equivalence:
                 f"{at} your answer is {self.answer}, but the expected answer is not defined there: "
                 "check where your expression is defined."
             )
-        return (
-            f"{at} your answer is {self.answer}, the expected value is {self.expected}."
-        )
+        return f"{at} your answer is {self.answer}, the expected value is {self.expected}."
 
     def as_data(self) -> dict:
         return {"point": self.point, "answer": self.answer, "expected": self.expected}

@@ -35,9 +35,7 @@ def parse(
     trusted: bool = False,
 ) -> sympy.Expr:
     """`text` as an evaluated SymPy expression (a Matrix for authored arrays); MathInputError if not."""
-    return read(
-        text, variables, params=params, functions=functions, trusted=trusted
-    ).value
+    return read(text, variables, params=params, functions=functions, trusted=trusted).value
 
 
 def parse_condition(text: str, params: Mapping[str, object]) -> bool:
@@ -45,9 +43,7 @@ def parse_condition(text: str, params: Mapping[str, object]) -> bool:
     return read_condition(text, params)
 
 
-def evaluate_number(
-    text: str, params: Mapping[str, object] | None = None
-) -> sympy.Number:
+def evaluate_number(text: str, params: Mapping[str, object] | None = None) -> sympy.Number:
     """An authored numeric expression's exact value: a Rational where possible, else a 30-digit Float."""
     value = read(text, (), params=params, trusted=True).value
     if isinstance(value, sympy.MatrixBase) or value.free_symbols:
@@ -69,7 +65,5 @@ def preview(
     params: Mapping[str, object] | None = None,
 ) -> str:
     """The canonical LaTeX of how the parser reads a learner's answer (raises MathInputError)."""
-    reading = read(
-        text, variables, params=params, functions=functions, latex=latex_input
-    )
+    reading = read(text, variables, params=params, functions=functions, latex=latex_input)
     return to_latex(reading.literal)

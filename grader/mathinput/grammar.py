@@ -83,9 +83,7 @@ class Parser:
         token = self.peek()
         if token.kind != "end":
             if token.kind == ")":
-                raise MathInputError(
-                    f"unbalanced `)` at column {token.column}", token.column
-                )
+                raise MathInputError(f"unbalanced `)` at column {token.column}", token.column)
             raise self.unexpected(token)
         return result
 
@@ -106,9 +104,7 @@ class Parser:
             return
         if token.kind in ("end", ")", "|") or token.text == ",":
             what = "|" if opener.kind == "|" else opener.text
-            raise MathInputError(
-                f"unbalanced `{what}` at column {opener.column}", opener.column
-            )
+            raise MathInputError(f"unbalanced `{what}` at column {opener.column}", opener.column)
         raise self.unexpected(token)
 
     def unexpected(self, token: Token) -> MathInputError:
@@ -119,9 +115,7 @@ class Parser:
                 f"`=` at column {token.column}: enter only the expression, not an equation",
                 token.column,
             )
-        return MathInputError(
-            f"unexpected `{token.text}` at column {token.column}", token.column
-        )
+        return MathInputError(f"unexpected `{token.text}` at column {token.column}", token.column)
 
     def count(self, amount: int = 1) -> None:
         self.nodes += amount
@@ -138,9 +132,7 @@ class Parser:
         """
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise MathInputError(
-                "the expression is nested too deeply", self.peek().column
-            )
+            raise MathInputError("the expression is nested too deeply", self.peek().column)
         left = self.prefix(bare)
         while True:
             token = self.peek()
@@ -220,17 +212,13 @@ class Parser:
                     f"missing expression before `)` at column {token.column}",
                     token.column,
                 )
-            raise MathInputError(
-                f"unbalanced `)` at column {token.column}", token.column
-            )
+            raise MathInputError(f"unbalanced `)` at column {token.column}", token.column)
         if kind == "end":
             previous = self.tokens[self.position - 1] if self.position else None
             after = f" after `{previous.text}`" if previous else ""
             raise MathInputError(f"the expression ends too early{after}", token.column)
         if kind == "op" and token.text == "^":
-            raise MathInputError(
-                f"`^` at column {token.column} has nothing to raise", token.column
-            )
+            raise MathInputError(f"`^` at column {token.column} has nothing to raise", token.column)
         raise self.unexpected(token)
 
     # -- names --------------------------------------------------------------------------------
@@ -278,9 +266,7 @@ class Parser:
         column = token.column
         replacement = []
         for piece in pieces:
-            replacement.append(
-                Token("num" if piece[0].isdigit() else "name", piece, column)
-            )
+            replacement.append(Token("num" if piece[0].isdigit() else "name", piece, column))
             column += len(piece)
         self.tokens[self.position - 1 : self.position] = replacement
         self.position -= 1
@@ -299,23 +285,15 @@ class Parser:
             ]
             close = difflib.get_close_matches(name.lower(), choices, n=1, cutoff=0.6)
             if name in OPTIONAL_FUNCTIONS:
-                return MathInputError(
-                    f"`{name}` is not available in this question", column
-                )
+                return MathInputError(f"`{name}` is not available in this question", column)
             hint = f" — did you mean `{close[0]}`?" if close else ""
             return MathInputError(f"unknown function `{name}`{hint}", column)
         if len(name) == 1 or name in GREEK or "_" in name:
             return MathInputError(
                 f"`{name}` is not a variable in this question (use {variables})", column
             )
-        close = difflib.get_close_matches(
-            name, [*FUNCTIONS, *self.scope.variables], n=1
-        )
-        hint = (
-            f" — did you mean `{close[0]}`?"
-            if close
-            else f" (the variables are {variables})"
-        )
+        close = difflib.get_close_matches(name, [*FUNCTIONS, *self.scope.variables], n=1)
+        hint = f" — did you mean `{close[0]}`?" if close else f" (the variables are {variables})"
         return MathInputError(f"unknown name `{name}`{hint}", column)
 
     def application(self, token: Token, function):
@@ -335,9 +313,7 @@ class Parser:
             self.position += 1
             argument = self.expression(0)
             if self.peek().kind == ",":
-                raise MathInputError(
-                    f"`{token.text}` takes one argument", self.peek().column
-                )
+                raise MathInputError(f"`{token.text}` takes one argument", self.peek().column)
             self.expect_close(following, ")")
         elif following.kind in _OPERAND_STARTS or following.text == "-":
             argument = self.expression(_PRODUCT - 1, bare=True)
@@ -353,9 +329,7 @@ class Parser:
         """A trusted operator such as diff(expr, x, 2), applied to the evaluated arguments."""
         opener = self.peek()
         if opener.kind != "(":
-            raise MathInputError(
-                f"`{token.text}` needs arguments in parentheses", token.column
-            )
+            raise MathInputError(f"`{token.text}` needs arguments in parentheses", token.column)
         self.position += 1
         arguments = [self.argument()]
         while self.peek().kind == ",":
@@ -416,22 +390,23 @@ class Parser:
         return Mul(sympy.S.NegativeOne, operand, evaluate=False)
 
     def power(self, base, exponent, token: Token):
+        """base^exponent, refusing numbers too large to compute and exponents over the limit."""
         self.count()
-        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise MathInputError(
-                f"an exponent is too large (at most {MAX_EXPONENT})", token.column
-            )
         if not (isinstance(base, sympy.Basic) and isinstance(exponent, sympy.Basic)):
-            raise MathInputError(
-                f"`^` at column {token.column} needs numbers or expressions"
-            )
-        if not base.free_symbols and not exponent.free_symbols:
-            try:
-                check_power(evaluate_tree(base), evaluate_tree(exponent))
-            except MathInputError as error:
-                raise MathInputError(
-                    f"{error.message} (column {token.column})", token.column
-                ) from None
+            raise MathInputError(f"`^` at column {token.column} needs numbers or expressions")
+        size = exponent
+        if not exponent.free_symbols:
+            size = evaluate_tree(exponent)
+            if not base.free_symbols:
+                try:
+                    check_power(evaluate_tree(base), size)
+                except MathInputError as error:
+                    message = f"{error.message} (column {token.column})"
+                    raise MathInputError(message, token.column) from None
+        if isinstance(base, Pow) and base.exp.is_Number and size.is_Number:
+            size = base.exp * size  # (x^a)^b becomes x^(ab) when evaluated
+        if size.is_Number and abs(size) > MAX_EXPONENT:
+            raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})", token.column)
         if base is sympy.E:
             return sympy.exp(exponent, evaluate=False)
         return Pow(base, exponent, evaluate=False)
@@ -461,15 +436,11 @@ def _compare(operator: str, left, right, token: Token) -> bool:
         )
     difference = evaluate_tree(left) - evaluate_tree(right)
     if difference.free_symbols:
-        raise MathInputError(
-            "a condition can only use the exercise's parameters", token.column
-        )
+        raise MathInputError("a condition can only use the exercise's parameters", token.column)
     if not difference.is_Rational:
         approximate = sympy.N(difference, 50)
         if not approximate.is_real:
-            raise MathInputError(
-                "a condition compares a value that is not a real number"
-            )
+            raise MathInputError("a condition compares a value that is not a real number")
         difference = sympy.Integer(0) if abs(approximate) < 1e-40 else approximate
     sign = bool(difference > 0) - bool(difference < 0)
     return {"==": sign == 0, "!=": sign != 0, "<": sign < 0, "<=": sign <= 0, ">": sign > 0,

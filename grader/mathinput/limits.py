@@ -14,9 +14,7 @@ MAX_NODES = 1500  # objects built for one input
 MAX_DIGITS = 40  # significant digits of one written number
 MAX_DECIMAL_EXPONENT = 300  # |n| in 1e-n
 MAX_EXPONENT = 1000  # |n| in x^n
-MAX_RESULT_DIGITS = (
-    2000  # digits of a number the parser computes (2^1000 is 302 digits)
-)
+MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 302 digits)
 
 
 def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
@@ -54,9 +52,7 @@ def read_decimal(text: str, column: int) -> sympy.Rational:
     whole, _, fraction = mantissa.partition(".")
     digits = (whole + fraction).lstrip("0")
     if len(digits) > MAX_DIGITS:
-        raise MathInputError(
-            f"a number is too large (at most {MAX_DIGITS} digits)", column
-        )
+        raise MathInputError(f"a number is too large (at most {MAX_DIGITS} digits)", column)
     exponent = int(power) - len(fraction) if power else -len(fraction)
     if power and abs(int(power)) > MAX_DECIMAL_EXPONENT:
         raise MathInputError("a number is too large", column)

@@ -18,17 +18,13 @@ def _symbol(value, operator: str) -> sympy.Symbol:
 
 def _count(value, operator: str) -> int:
     if not (isinstance(value, sympy.Integer) and 0 <= value <= 20):
-        raise MathInputError(
-            f"`{operator}`: the order must be a whole number from 0 to 20"
-        )
+        raise MathInputError(f"`{operator}`: the order must be a whole number from 0 to 20")
     return int(value)
 
 
 def _symbols(values, operator: str) -> list[sympy.Symbol]:
     if not isinstance(values, list):
-        raise MathInputError(
-            f"`{operator}`: list the variables in brackets, e.g. [x, y]"
-        )
+        raise MathInputError(f"`{operator}`: list the variables in brackets, e.g. [x, y]")
     return [_symbol(value, operator) for value in values]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,12 +15,30 @@ from grader.mathinput.tokens import tokenize
 from grader.mathinput.vocabulary import symbol
 
 
-@dataclass(frozen=True)
 class Reading:
-    """An expression as written (`literal`, unevaluated: sqrt(x)^2 stays so) and as SymPy evaluates it."""
+    """An expression as written (`literal`, unevaluated: sqrt(x)^2 stays so) and as SymPy evaluates it.
 
-    literal: sympy.Basic
-    value: sympy.Basic
+    `value` is computed on first use: grading by sampling needs only the literal tree.
+    """
+
+    __slots__ = ("_value", "literal")
+
+    def __init__(self, literal: sympy.Basic, value: sympy.Basic | None = None):
+        self.literal = literal
+        self._value = value
+
+    @property
+    def value(self) -> sympy.Basic:
+        if self._value is None:
+            self._value = evaluate_tree(self.literal)
+        return self._value
+
+    @property
+    def evaluated(self) -> bool:
+        return self._value is not None
+
+    def __repr__(self) -> str:
+        return f"Reading({self.literal!r})"
 
 
 def read(
@@ -37,9 +54,14 @@ def read(
     literal = _parse(text, _scope(variables, params, functions, trusted), latex)
     if isinstance(literal, list):
         literal = _as_matrix(literal)
-    elif isinstance(literal, (bool, str)):
+        return Reading(literal, literal)
+    if isinstance(literal, (bool, str)):
         raise MathInputError("expected an expression, not a condition or text")
-    return Reading(literal, evaluate_tree(literal))
+    if trusted:
+        return Reading(
+            literal, evaluate_tree(literal)
+        )  # authored text: fail early, not mid-grading
+    return Reading(literal)
 
 
 def read_condition(text: str, params: Mapping[str, object]) -> bool:
@@ -48,9 +70,7 @@ def read_condition(text: str, params: Mapping[str, object]) -> bool:
     scope.conditions = True
     result = _parse(text, scope, False)
     if not isinstance(result, bool):
-        raise MathInputError(
-            "a condition must compare values, e.g. `a == n` or `a*b != 0`"
-        )
+        raise MathInputError("a condition must compare values, e.g. `a == n` or `a*b != 0`")
     return result
 
 
@@ -58,9 +78,7 @@ def _parse(text: str, scope: Scope, latex: bool):
     if not isinstance(text, str):
         raise MathInputError("the answer must be text")
     if len(text) > MAX_LENGTH:
-        raise MathInputError(
-            f"the answer is too long (at most {MAX_LENGTH} characters)"
-        )
+        raise MathInputError(f"the answer is too long (at most {MAX_LENGTH} characters)")
     if latex:
         from grader.mathinput.latex import tokenize_latex
 
@@ -93,9 +111,7 @@ def _scope(variables, params, functions, trusted: bool) -> Scope:
 def _param_value(name: str, value: object, scope: Scope, column: int):
     """A parameter's exact value: ints, floats read as the short decimal they print as, text parsed."""
     if isinstance(value, bool):
-        raise MathInputError(
-            f"parameter `{name}` is a truth value, not a number", column
-        )
+        raise MathInputError(f"parameter `{name}` is a truth value, not a number", column)
     if isinstance(value, int):
         return sympy.Integer(value)
     if isinstance(value, float):
@@ -115,9 +131,7 @@ def _param_value(name: str, value: object, scope: Scope, column: int):
             raise MathInputError(
                 f"parameter `{name}` = {value!r}: {error.message}", column
             ) from None
-    raise MathInputError(
-        f"parameter `{name}` has a value of type {type(value).__name__}", column
-    )
+    raise MathInputError(f"parameter `{name}` has a value of type {type(value).__name__}", column)
 
 
 def _as_matrix(rows: list) -> sympy.Matrix:

@@ -66,9 +66,7 @@ def tokenize(text: str, *, conditions: bool = False) -> list[Token]:
             continue
         if char.isascii() and char.isalpha():
             match = _NAME.match(text, position)
-            append(
-                Token("name", match.group().replace("{", "").replace("}", ""), column)
-            )
+            append(Token("name", match.group().replace("{", "").replace("}", ""), column))
             position = match.end()
             continue
         if char in _PUNCTUATION:
@@ -82,9 +80,7 @@ def tokenize(text: str, *, conditions: bool = False) -> list[Token]:
             append(Token("str", match.group()[1:-1], column))
             position = match.end()
             continue
-        operator = next(
-            (op for op in _OPERATORS if text.startswith(op, position)), None
-        )
+        operator = next((op for op in _OPERATORS if text.startswith(op, position)), None)
         if operator is not None:
             append(Token("op", "^" if operator == "**" else operator, column))
             position += len(operator)
@@ -114,13 +110,9 @@ def _read_superscript(text: str, position: int, tokens: list[Token]) -> int:
         position += 1
     exponent = "".join(_SUPERSCRIPTS[char] for char in text[start:position])
     column = start + 1
-    sign, digits = (
-        (exponent[0], exponent[1:]) if exponent[0] in "+-" else ("", exponent)
-    )
+    sign, digits = (exponent[0], exponent[1:]) if exponent[0] in "+-" else ("", exponent)
     if not digits.isdigit():
-        raise MathInputError(
-            f"the superscript at column {column} is not a number", column
-        )
+        raise MathInputError(f"the superscript at column {column} is not a number", column)
     tokens.append(Token("op", "^", column))
     if sign:
         tokens.extend([Token("(", "(", column), Token("op", sign, column)])
