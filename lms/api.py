@@ -19,6 +19,7 @@ from lms.keys import authenticate
 from lms.models import ApiKey
 from lms.problems import problem
 
+
 class ApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         return authenticate(token)

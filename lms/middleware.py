@@ -16,5 +16,7 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 return problem(400, "Content-Length is not a number.")
             if length > MAX_BODY_BYTES:
-                return problem(413, f"The request body is over the {MAX_BODY_BYTES // 1024} KB limit.")
+                return problem(
+                    413, f"The request body is over the {MAX_BODY_BYTES // 1024} KB limit."
+                )
         return self.get_response(request)

@@ -17,7 +17,12 @@ def test_signing_up_logs_in_and_enrols_in_open_courses():
     client = Client()
     response = client.post(
         "/accounts/signup/",
-        {"username": "newton", "email": "newton@example.com", "password1": "fluxions-1687!", "password2": "fluxions-1687!"},
+        {
+            "username": "newton",
+            "email": "newton@example.com",
+            "password1": "fluxions-1687!",
+            "password2": "fluxions-1687!",
+        },
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user__username="newton", course__slug="calc").exists()
@@ -27,7 +32,9 @@ def test_signing_up_logs_in_and_enrols_in_open_courses():
 
 
 def test_sign_up_errors_are_shown():
-    response = Client().post("/accounts/signup/", {"username": "x", "email": "bad", "password1": "a", "password2": "b"})
+    response = Client().post(
+        "/accounts/signup/", {"username": "x", "email": "bad", "password1": "a", "password2": "b"}
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "Enter a valid email address." in text
@@ -37,7 +44,9 @@ def test_sign_up_errors_are_shown():
 def test_log_in_and_log_out():
     make_user("ada")
     client = Client()
-    assert client.post("/accounts/login/", {"username": "ada", "password": "wrong"}).status_code == 200
+    assert (
+        client.post("/accounts/login/", {"username": "ada", "password": "wrong"}).status_code == 200
+    )
     response = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     assert response.status_code == 302
     assert "ada" in client.get("/courses/").content.decode()
@@ -55,6 +64,9 @@ def test_password_reset_by_email(settings):
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "leibniz-1684!", "new_password2": "leibniz-1684!"})
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "leibniz-1684!", "new_password2": "leibniz-1684!"},
+    )
     assert done.status_code == 302
     assert client.login(username="ada", password="leibniz-1684!")

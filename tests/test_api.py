@@ -22,10 +22,18 @@ def api(key=None):
 
 
 def post(client, body, **extra):
-    return client.post("/api/v1/submissions", body if isinstance(body, str) else json.dumps(body), content_type="application/json", **extra)
+    return client.post(
+        "/api/v1/submissions",
+        body if isinstance(body, str) else json.dumps(body),
+        content_type="application/json",
+        **extra,
+    )
 
 
-RIGHT_SHAPE = {"exercise": "m1-rise-over-run", "answer": {"parts": {"secant": {"value": "1"}, "tangent": {"value": "2"}}}}
+RIGHT_SHAPE = {
+    "exercise": "m1-rise-over-run",
+    "answer": {"parts": {"secant": {"value": "1"}, "tangent": {"value": "2"}}},
+}
 
 
 def test_health_reports_database_broker_workers_and_sandbox():
@@ -44,7 +52,10 @@ def test_create_api_key_prints_a_working_key_as_its_last_line(learner, capsys):
     assert response.status_code == 200
     slugs = {item["slug"]: item for item in response.json()["items"]}
     assert slugs["m1-rise-over-run"] == {
-        "slug": "m1-rise-over-run", "title": "Rise over run", "module": "m1-what-is-calculus", "kind": "number",
+        "slug": "m1-rise-over-run",
+        "title": "Rise over run",
+        "module": "m1-what-is-calculus",
+        "kind": "number",
     }
     assert response.json()["next"] is None
 
@@ -85,12 +96,38 @@ def test_submitting_returns_202_with_the_submission_id(learner):
 @pytest.mark.parametrize(
     ("body", "status", "detail"),
     [
-        ({"exercise": "no-such-thing", "answer": {"value": "1"}}, 404, "No exercise 'no-such-thing'"),
+        (
+            {"exercise": "no-such-thing", "answer": {"value": "1"}},
+            404,
+            "No exercise 'no-such-thing'",
+        ),
         ({"exercise": "m1-rise-over-run", "answer": {"value": "1"}}, 422, "several parts"),
-        ({"exercise": "m1-rise-over-run", "answer": {"parts": {"secant": {"value": "abc"}, "tangent": {"value": "1"}}}}, 422, "`abc` is not a number"),
-        ({"exercise": "m1-rise-over-run", "answer": {"parts": {"secant": {"value": ""}, "tangent": {"value": "1"}}}}, 422, "Enter a number"),
-        ({"exercise": "m1-rise-over-run", "answer": {"parts": {"secant": {"value": "1"}}}}, 422, "Part 'tangent' has no answer"),
-        ({"exercise": "m1-graph-derivative-match", "answer": {"choices": ["nope"]}}, 422, "Unknown option 'nope'"),
+        (
+            {
+                "exercise": "m1-rise-over-run",
+                "answer": {"parts": {"secant": {"value": "abc"}, "tangent": {"value": "1"}}},
+            },
+            422,
+            "`abc` is not a number",
+        ),
+        (
+            {
+                "exercise": "m1-rise-over-run",
+                "answer": {"parts": {"secant": {"value": ""}, "tangent": {"value": "1"}}},
+            },
+            422,
+            "Enter a number",
+        ),
+        (
+            {"exercise": "m1-rise-over-run", "answer": {"parts": {"secant": {"value": "1"}}}},
+            422,
+            "Part 'tangent' has no answer",
+        ),
+        (
+            {"exercise": "m1-graph-derivative-match", "answer": {"choices": ["nope"]}},
+            422,
+            "Unknown option 'nope'",
+        ),
         ({"answer": {"value": "1"}}, 422, "not valid"),
         ({"exercise": "m1-rise-over-run"}, 422, "not valid"),
     ],
@@ -110,14 +147,19 @@ def test_malformed_json_is_a_4xx(learner):
 
 
 def test_an_oversized_answer_is_413(learner):
-    huge = {"exercise": "m1-rise-over-run", "answer": {"parts": {"secant": {"value": "1" * 5000}, "tangent": {"value": "1"}}}}
+    huge = {
+        "exercise": "m1-rise-over-run",
+        "answer": {"parts": {"secant": {"value": "1" * 5000}, "tangent": {"value": "1"}}},
+    }
     response = post(api(api_key_for(learner)), huge)
     assert response.status_code == 413
     assert "limit" in response.json()["detail"]
 
 
 def test_a_huge_request_body_is_413_before_it_is_parsed(learner):
-    response = post(api(api_key_for(learner)), {"exercise": "x", "answer": {"value": "1" * 200_000}})
+    response = post(
+        api(api_key_for(learner)), {"exercise": "x", "answer": {"value": "1" * 200_000}}
+    )
     assert response.status_code == 413
 
 
@@ -151,4 +193,9 @@ def test_a_key_only_sees_its_own_submissions(learner):
 
 def test_the_openapi_schema_lists_the_endpoints():
     schema = api().get("/api/v1/openapi.json").json()
-    assert {"/api/v1/health", "/api/v1/exercises", "/api/v1/submissions", "/api/v1/submissions/{submission_id}"} <= set(schema["paths"])
+    assert {
+        "/api/v1/health",
+        "/api/v1/exercises",
+        "/api/v1/submissions",
+        "/api/v1/submissions/{submission_id}",
+    } <= set(schema["paths"])

@@ -33,7 +33,10 @@ def test_workers_can_scale_and_are_not_privileged():
 def test_services_point_at_compose_postgres_and_redis_with_health_checks():
     for name in ("web", "worker", "beat", "migrate"):
         env = SERVICES[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert (
+            env["DATABASE_URL"].startswith("postgres://")
+            and "@postgres:5432/" in env["DATABASE_URL"]
+        )
         assert env["REDIS_URL"] == "redis://redis:6379/0"
         assert env["TANGENT_MODE"] == "production"
         assert "SECRET_KEY" in env
@@ -54,10 +57,22 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     import subprocess
     import sys
 
-    env = {"PATH": "/usr/bin:/bin", "TANGENT_MODE": "production", "PYTHONPATH": str(ROOT), "TANGENT_VAR_DIR": "/tmp"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TANGENT_MODE": "production",
+        "PYTHONPATH": str(ROOT),
+        "TANGENT_VAR_DIR": "/tmp",
+    }
     result = subprocess.run(
-        [sys.executable, "-c", "import os; os.environ['DJANGO_SETTINGS_MODULE']='tangent.settings'; import django; django.setup()"],
-        cwd="/", env={**env, "TANGENT_ENV_FILE": "/nonexistent"}, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE']='tangent.settings'; import django; django.setup()",
+        ],
+        cwd="/",
+        env={**env, "TANGENT_ENV_FILE": "/nonexistent"},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr

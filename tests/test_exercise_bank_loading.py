@@ -22,7 +22,11 @@ def bank_dir(tmp_path) -> Path:
     """A copy of the real bank that a test may edit."""
     root = tmp_path / "exercises"
     for module in read_bank(settings.EXERCISES_DIR).modules:
-        shutil.copytree(settings.EXERCISES_DIR / module.slug, root / module.slug, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            settings.EXERCISES_DIR / module.slug,
+            root / module.slug,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
     return root
 
 
@@ -48,7 +52,9 @@ def test_loading_twice_changes_nothing(bank_dir):
     assert "0 new version(s)" in second
     assert ExerciseVersion.objects.filter(exercise__slug="m1-rise-over-run").count() == 1
     assert Module.objects.count() == 6
-    assert list(Quiz.objects.get(slug="m1-rise-over-run-quiz").exercises.values_list("slug", flat=True)) == ["m1-rise-over-run"]
+    assert list(
+        Quiz.objects.get(slug="m1-rise-over-run-quiz").exercises.values_list("slug", flat=True)
+    ) == ["m1-rise-over-run"]
 
 
 def test_a_changed_file_makes_a_new_version_and_old_submissions_keep_theirs(bank_dir):
@@ -56,9 +62,13 @@ def test_a_changed_file_makes_a_new_version_and_old_submissions_keep_theirs(bank
     learner = learner_in(make_course())
     exercise = Exercise.objects.get(slug="m1-rise-over-run")
     old_attempt = current_attempt(learner, exercise)
-    old = Submission.objects.create(attempt=old_attempt, answer={"parts": {"secant": {"value": "1"}, "tangent": {"value": "1"}}})
+    old = Submission.objects.create(
+        attempt=old_attempt, answer={"parts": {"secant": {"value": "1"}, "tangent": {"value": "1"}}}
+    )
     path = bank_dir / MODULE / "m1-rise-over-run.yaml"
-    path.write_text(path.read_text().replace("title: Rise over run", "title: Rise over run (revised)"))
+    path.write_text(
+        path.read_text().replace("title: Rise over run", "title: Rise over run (revised)")
+    )
     assert "new: m1-rise-over-run v2" in load(bank_dir)
     exercise.refresh_from_db()
     assert exercise.title == "Rise over run (revised)"
@@ -73,7 +83,9 @@ def test_a_removed_exercise_is_retired_not_deleted(bank_dir):
     load(bank_dir)
     (bank_dir / MODULE / "m1-graph-derivative-match.yaml").unlink()
     module_file = bank_dir / MODULE / "_module.yaml"
-    module_file.write_text(module_file.read_text().replace("exercises: [m1-graph-derivative-match]", "exercises: []"))
+    module_file.write_text(
+        module_file.read_text().replace("exercises: [m1-graph-derivative-match]", "exercises: []")
+    )
     assert "retired: m1-graph-derivative-match" in load(bank_dir)
     assert Exercise.objects.get(slug="m1-graph-derivative-match").retired
 
@@ -81,11 +93,26 @@ def test_a_removed_exercise_is_retired_not_deleted(bank_dir):
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda t: t.replace("title: Rise over run", "title: ''"), "m1-rise-over-run.yaml: title: required (text)"),
-        (lambda t: t.replace("kind: number", "kind: essay", 1), "m1-rise-over-run.yaml: parts[0].kind: one of number"),
-        (lambda t: t.replace("a: {int: [-3, 3], not: [0]}", "a: {int: [3, -3]}"), "params.a.int: low is greater than high"),
-        (lambda t: t.replace('answer: "2*a*x0 + b"', "feedback: x"), "parts.tangent.answer: required"),
-        (lambda t: t.replace("slug: m1-rise-over-run", "slug: something-else"), "slug: must match the file name"),
+        (
+            lambda t: t.replace("title: Rise over run", "title: ''"),
+            "m1-rise-over-run.yaml: title: required (text)",
+        ),
+        (
+            lambda t: t.replace("kind: number", "kind: essay", 1),
+            "m1-rise-over-run.yaml: parts[0].kind: one of number",
+        ),
+        (
+            lambda t: t.replace("a: {int: [-3, 3], not: [0]}", "a: {int: [3, -3]}"),
+            "params.a.int: low is greater than high",
+        ),
+        (
+            lambda t: t.replace('answer: "2*a*x0 + b"', "feedback: x"),
+            "parts.tangent.answer: required",
+        ),
+        (
+            lambda t: t.replace("slug: m1-rise-over-run", "slug: something-else"),
+            "slug: must match the file name",
+        ),
         (lambda t: t + "\n  - : :\n bad", "m1-rise-over-run.yaml: line"),
     ],
 )
@@ -101,7 +128,9 @@ def test_invalid_files_are_rejected_with_file_field_and_reason(bank_dir, edit, e
 
 def test_a_quiz_naming_a_missing_exercise_is_rejected(bank_dir, capsys):
     module_file = bank_dir / MODULE / "_module.yaml"
-    module_file.write_text(module_file.read_text().replace("exercises: [m1-rise-over-run]", "exercises: [m1-nope]"))
+    module_file.write_text(
+        module_file.read_text().replace("exercises: [m1-rise-over-run]", "exercises: [m1-nope]")
+    )
     with pytest.raises(CommandError):
         load(bank_dir)
     assert "quizzes.m1-rise-over-run-quiz: no exercise 'm1-nope'" in capsys.readouterr().err

@@ -150,3 +150,47 @@ def test_preview_shows_the_answer_as_written():
     assert preview("sqrt(x)^2", ["x"]) == r"\left(\sqrt{x}\right)^{2}"
     assert preview("ln(x)/x", ["x"]) == r"\frac{\ln{\left(x \right)}}{x}"
     assert to_latex(parse("e^(2x)", ["x"])) == "e^{2 x}"
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\frac{1}{2}x^{2}", x**2 / 2),
+        (r"\frac12", sympy.Rational(1, 2)),
+        (r"\sqrt{x+1}", sympy.sqrt(x + 1)),
+        (r"\sqrt[3]{x}", x ** sympy.Rational(1, 3)),
+        (r"e^{-x^2}", sympy.exp(-(x**2))),
+        (r"\sin\left(2x\right)\cdot\cos x", sympy.sin(2 * x) * sympy.cos(x)),
+        (r"\ln\left|x\right|", sympy.log(sympy.Abs(x))),
+        (r"x^23", 3 * x**2),
+        (r"\sin^{2}x", sympy.sin(x) ** 2),
+        (r"\left(x+1\right)^{2}", (x + 1) ** 2),
+        (r"3\times y \div 2", 3 * y / 2),
+        (r"\mathrm{e}^{x}", sympy.exp(x)),
+        (r"\exponentialE^{x}", sympy.exp(x)),
+        (r"\operatorname{sech}^2 x", sympy.sech(x) ** 2),
+        (r"\pi\,x", sympy.pi * x),
+    ],
+)
+def test_latex_from_a_math_keyboard_goes_through_the_same_allow_list(latex, expected):
+    from grader.mathinput import read
+
+    assert read(latex, VARIABLES, latex=True).value == expected
+
+
+def test_latex_greek_and_subscripts_are_variables():
+    from grader.mathinput import read
+
+    value = read(r"\alpha x_{1} + \sigma", ["alpha", "x_1", "sigma"], latex=True).value
+    assert str(value) == "alpha*x_1 + sigma"
+
+
+def test_unsupported_latex_is_rejected_with_its_column():
+    with pytest.raises(MathInputError) as caught:
+        preview(r"x + \int x", ["x"], latex_input=True)
+    assert caught.value.message == r"the LaTeX command `\int` is not supported at column 5"
+    assert caught.value.column == 5
+
+
+def test_preview_of_latex_input_is_the_parsers_canonical_latex():
+    assert preview(r"\frac{x}{2}", ["x"], latex_input=True) == r"\frac{x}{2}"

@@ -5,7 +5,7 @@ from django.test import Client
 
 from courseware.models import Course, Exercise, Submission
 from courseware.variants import current_attempt
-from tests.support.people import PASSWORD, learner_in, make_course, make_user, enrol
+from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ada_submission(bank):
     ada = learner_in(make_course(), "ada")
-    attempt = current_attempt(ada, Exercise.objects.get(slug="m1-graph-derivative-match"), Course.objects.get())
+    attempt = current_attempt(
+        ada, Exercise.objects.get(slug="m1-graph-derivative-match"), Course.objects.get()
+    )
     return Submission.objects.create(attempt=attempt, answer={"choices": ["derivative"]})
 
 
@@ -26,7 +28,12 @@ def logged_in(user) -> Client:
 def test_a_learner_cannot_open_another_learners_submission(ada_submission):
     bob = learner_in(Course.objects.get(), "bob")
     assert logged_in(bob).get(f"/submissions/{ada_submission.pk}/").status_code == 404
-    assert logged_in(ada_submission.attempt.learner).get(f"/submissions/{ada_submission.pk}/").status_code == 200
+    assert (
+        logged_in(ada_submission.attempt.learner)
+        .get(f"/submissions/{ada_submission.pk}/")
+        .status_code
+        == 200
+    )
 
 
 def test_course_staff_can_open_a_learners_submission(ada_submission):

@@ -44,7 +44,9 @@ def test_an_impossible_redraw_condition_is_an_authoring_error():
 
 
 def test_seeds_depend_on_learner_exercise_and_attempt_number():
-    seeds = {derive_seed(slug, learner, n) for slug in ("x", "y") for learner in (1, 2) for n in (1, 2)}
+    seeds = {
+        derive_seed(slug, learner, n) for slug in ("x", "y") for learner in (1, 2) for n in (1, 2)
+    }
     assert len(seeds) == 8
     assert all(0 <= s < 2**53 for s in seeds)
     assert derive_seed("x", 1, 1) == derive_seed("x", 1, 1)
@@ -60,7 +62,14 @@ def test_a_learner_keeps_their_variant_until_they_ask_for_another(bank):
     assert second.number == 2
     assert current_attempt(learner, exercise) == second
     assert second.seed != first.seed
-    assert draw_params(exercise.current_version.spec["params"], first.seed, exercise.current_version.spec["redraw_if"]) == first.params
+    assert (
+        draw_params(
+            exercise.current_version.spec["params"],
+            first.seed,
+            exercise.current_version.spec["redraw_if"],
+        )
+        == first.params
+    )
 
 
 @pytest.mark.django_db

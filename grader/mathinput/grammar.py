@@ -390,18 +390,23 @@ class Parser:
         return Mul(sympy.S.NegativeOne, operand, evaluate=False)
 
     def power(self, base, exponent, token: Token):
+        """base^exponent, refusing numbers too large to compute and exponents over the limit."""
         self.count()
-        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})", token.column)
         if not (isinstance(base, sympy.Basic) and isinstance(exponent, sympy.Basic)):
             raise MathInputError(f"`^` at column {token.column} needs numbers or expressions")
-        if not base.free_symbols and not exponent.free_symbols:
-            try:
-                check_power(evaluate_tree(base), evaluate_tree(exponent))
-            except MathInputError as error:
-                raise MathInputError(
-                    f"{error.message} (column {token.column})", token.column
-                ) from None
+        size = exponent
+        if not exponent.free_symbols:
+            size = evaluate_tree(exponent)
+            if not base.free_symbols:
+                try:
+                    check_power(evaluate_tree(base), size)
+                except MathInputError as error:
+                    message = f"{error.message} (column {token.column})"
+                    raise MathInputError(message, token.column) from None
+        if isinstance(base, Pow) and base.exp.is_Number and size.is_Number:
+            size = base.exp * size  # (x^a)^b becomes x^(ab) when evaluated
+        if size.is_Number and abs(size) > MAX_EXPONENT:
+            raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})", token.column)
         if base is sympy.E:
             return sympy.exp(exponent, evaluate=False)
         return Pow(base, exponent, evaluate=False)

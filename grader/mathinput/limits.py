@@ -19,7 +19,7 @@ MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 30
 
 def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
     """`expr` as SymPy evaluates it, refusing any power whose result would be too large to compute."""
-    if not expr.args or isinstance(expr, sympy.MatrixBase):
+    if isinstance(expr, sympy.MatrixBase) or not expr.args:
         return expr
     args = [evaluate_tree(arg) for arg in expr.args]
     if isinstance(expr, sympy.Pow):

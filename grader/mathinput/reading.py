@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,12 +15,30 @@ from grader.mathinput.tokens import tokenize
 from grader.mathinput.vocabulary import symbol
 
 
-@dataclass(frozen=True)
 class Reading:
-    """An expression as written (`literal`, unevaluated: sqrt(x)^2 stays so) and as SymPy evaluates it."""
+    """An expression as written (`literal`, unevaluated: sqrt(x)^2 stays so) and as SymPy evaluates it.
 
-    literal: sympy.Basic
-    value: sympy.Basic
+    `value` is computed on first use: grading by sampling needs only the literal tree.
+    """
+
+    __slots__ = ("_value", "literal")
+
+    def __init__(self, literal: sympy.Basic, value: sympy.Basic | None = None):
+        self.literal = literal
+        self._value = value
+
+    @property
+    def value(self) -> sympy.Basic:
+        if self._value is None:
+            self._value = evaluate_tree(self.literal)
+        return self._value
+
+    @property
+    def evaluated(self) -> bool:
+        return self._value is not None
+
+    def __repr__(self) -> str:
+        return f"Reading({self.literal!r})"
 
 
 def read(
@@ -37,9 +54,14 @@ def read(
     literal = _parse(text, _scope(variables, params, functions, trusted), latex)
     if isinstance(literal, list):
         literal = _as_matrix(literal)
-    elif isinstance(literal, (bool, str)):
+        return Reading(literal, literal)
+    if isinstance(literal, (bool, str)):
         raise MathInputError("expected an expression, not a condition or text")
-    return Reading(literal, evaluate_tree(literal))
+    if trusted:
+        return Reading(
+            literal, evaluate_tree(literal)
+        )  # authored text: fail early, not mid-grading
+    return Reading(literal)
 
 
 def read_condition(text: str, params: Mapping[str, object]) -> bool:
@@ -63,7 +85,10 @@ def _parse(text: str, scope: Scope, latex: bool):
         tokens = tokenize_latex(text)
     else:
         tokens = tokenize(text, conditions=scope.conditions)
-    return Parser(tokens, scope).parse()
+    try:
+        return Parser(tokens, scope).parse()
+    except RecursionError:
+        raise MathInputError("the expression is nested too deeply") from None
 
 
 def _scope(variables, params, functions, trusted: bool) -> Scope:

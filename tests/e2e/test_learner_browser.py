@@ -21,7 +21,9 @@ def log_in(page, site, username):
     expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
 
 
-def test_a_learner_answers_a_numeric_question_and_sees_the_verdict(page, live_site, live_worker, bank):
+def test_a_learner_answers_a_numeric_question_and_sees_the_verdict(
+    page, live_site, live_worker, bank
+):
     learner = learner_in(make_course())
     live_worker()
     log_in(page, live_site, learner.username)

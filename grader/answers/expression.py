@@ -1,0 +1,180 @@
+"""Expression answers: a formula in the question's variables, graded by real-function equivalence.
+
+Part config: answer (authored text, trusted), variables, functions (e.g. [sigma]), form (list of
+grader.forms.FORMS), form_credit (score when equivalent but not in form, default 0.5), tolerance
+({rel, abs}, optional: decimals are exact without it), mistakes ([{answer, feedback, credit, rule}]).
+Payload: {"value": "text"} or {"latex": "..."}.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from grader.equivalence import Equivalence, check_equivalent
+from grader.forms import FORMS, MESSAGES, failed_forms
+from grader.mathinput import MathInputError, Reading
+from grader.mathinput import read as read_math
+from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS
+from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.spec import PartDef
+
+DEFAULT_FORM_CREDIT = 0.5
+CHECK_SECONDS = 0.25
+_NAME = re.compile(r"^[A-Za-z][A-Za-z]*(?:_[A-Za-z0-9]+)?$")
+
+REVIEW_TEXT = (
+    "Your answer could not be checked automatically in time; it is awaiting review by the "
+    "course staff and has not been marked wrong."
+)
+
+
+def check_config(part: PartDef) -> list[str]:
+    """Authoring errors in an expression part's configuration."""
+    config, where = part.config, f"parts.{part.name}"
+    errors = []
+    if not isinstance(config.get("answer"), str):
+        errors.append(f"{where}.answer: required, as text")
+    errors += check_common(config, where)
+    return errors
+
+
+def check_common(config: dict, where: str) -> list[str]:
+    """Checks shared by the expression and matrix kinds: variables, functions, form, mistakes."""
+    errors = []
+    variables = config.get("variables", [])
+    if not isinstance(variables, list) or not all(
+        isinstance(name, str) and _NAME.match(name) for name in variables
+    ):
+        errors.append(f"{where}.variables: a list of names such as [x, y, x_1, alpha]")
+    functions = config.get("functions", [])
+    if not isinstance(functions, list) or set(functions) - OPTIONAL_FUNCTIONS.keys():
+        errors.append(f"{where}.functions: only {sorted(OPTIONAL_FUNCTIONS)}")
+    form = config.get("form", [])
+    if not isinstance(form, list) or set(form) - set(FORMS):
+        errors.append(f"{where}.form: a list of {', '.join(FORMS)}")
+    tolerance = config.get("tolerance")
+    if tolerance is not None and (
+        not isinstance(tolerance, dict)
+        or set(tolerance) - {"rel", "abs"}
+        or not all(isinstance(v, (int, float)) and v >= 0 for v in tolerance.values())
+    ):
+        errors.append(f"{where}.tolerance: expected {{rel: ..., abs: ...}} with numbers >= 0")
+    credit = config.get("form_credit", DEFAULT_FORM_CREDIT)
+    if not isinstance(credit, (int, float)) or not 0 <= credit <= 1:
+        errors.append(f"{where}.form_credit: a number from 0 to 1")
+    mistakes = config.get("mistakes", [])
+    if not isinstance(mistakes, list):
+        return [*errors, f"{where}.mistakes: a list"]
+    for index, mistake in enumerate(mistakes):
+        if not isinstance(mistake, dict) or "answer" not in mistake or "feedback" not in mistake:
+            errors.append(f"{where}.mistakes[{index}]: needs answer and feedback")
+            continue
+        credit = mistake.get("credit", 0)
+        if not isinstance(credit, (int, float)) or not 0 <= credit <= 1:
+            errors.append(f"{where}.mistakes[{index}].credit: a number from 0 to 1")
+    return errors
+
+
+def read(part: PartDef, payload: dict[str, Any]) -> Reading:
+    """The learner's expression; InvalidAnswer (a located MathInputError) when it cannot be read."""
+    return read_text(
+        part, payload_text(payload), latex="latex" in payload and "value" not in payload
+    )
+
+
+def payload_text(payload: Any) -> str:
+    if not isinstance(payload, dict):
+        raise InvalidAnswer('Send {"value": "your expression"}.')
+    text = payload.get("value", payload.get("latex"))
+    if not isinstance(text, str):
+        raise InvalidAnswer("Enter an expression.")
+    if not text.strip():
+        raise InvalidAnswer("Enter an expression.")
+    return text
+
+
+def read_text(part: PartDef, text: str, *, latex: bool = False) -> Reading:
+    config = part.config
+    return read_math(
+        text,
+        config.get("variables", []),
+        functions=config.get("functions", []),
+        latex=latex,
+    )
+
+
+def authored(part: PartDef, text: str, params: dict[str, Any]):
+    """An authored expression (answer or mistake) read with the trusted operators; our fault if not."""
+    config = part.config
+    try:
+        return read_math(
+            str(text),
+            config.get("variables", []),
+            params=params,
+            functions=config.get("functions", []),
+            trusted=True,
+        )
+    except MathInputError as error:
+        raise GraderError(
+            f"part {part.name}: cannot read authored `{text}`: {error.message}"
+        ) from None
+
+
+def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+    """Correct if equivalent (and in the required form); else a mistake rule or a counterexample."""
+    answer = read(part, payload)
+    expected = authored(part, part.config["answer"], params)
+    return judge(part, params, answer, expected)
+
+
+def judge(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading) -> PartResult:
+    """The verdict for one read answer against one expected reading (used by both kinds)."""
+    config = part.config
+    variables = config.get("variables", [])
+    tolerance = config.get("tolerance")
+    result = check_equivalent(
+        answer, expected, variables, tolerance=tolerance, budget_s=CHECK_SECONDS
+    )
+    if result.equivalent:
+        failed = failed_forms(answer, config.get("form", []))
+        if not failed:
+            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        credit = float(config.get("form_credit", DEFAULT_FORM_CREDIT))
+        items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
+        return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
+    matched = match_mistake(part, params, answer)
+    if matched is not None:
+        return matched
+    if result.equivalent is None:
+        return PartResult(Verdict.NEEDS_REVIEW, 0.0, [Feedback("message", REVIEW_TEXT)])
+    return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result))
+
+
+def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> PartResult | None:
+    """The first anticipated mistake the answer is equivalent to, with its feedback and credit."""
+    config = part.config
+    for mistake in config.get("mistakes", []):
+        wrong = authored(part, mistake["answer"], params)
+        found = check_equivalent(
+            answer,
+            wrong,
+            config.get("variables", []),
+            tolerance=config.get("tolerance"),
+            budget_s=CHECK_SECONDS,
+        )
+        if found.equivalent:
+            credit = float(mistake.get("credit", 0))
+            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+            rule = mistake.get("rule")
+            item = Feedback("mistake", str(mistake["feedback"]), {"rule": rule} if rule else {})
+            return PartResult(verdict, credit, [item], rule=rule)
+    return None
+
+
+def incorrect_feedback(result: Equivalence) -> list[Feedback]:
+    items = [Feedback("message", "Not correct.")]
+    text = result.describe()
+    if text:
+        items.append(Feedback("counterexample", text, result.as_data()))
+    return items

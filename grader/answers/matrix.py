@@ -1,0 +1,265 @@
+"""Matrix answers: gradients, Jacobians, Hessians as arrays of expressions, graded per entry.
+
+Part config: answer (a list of rows of authored text, a list of entries for a vector, or one
+trusted expression giving a matrix such as "jacobian([x*y, x+y], [x, y])"), orientation ("row" or
+"column"; without it a vector is accepted as (n,), (n,1) or (1,n)), transpose_credit (default 0),
+and variables, functions, form, tolerance, mistakes as for expressions.
+Payload: {"matrix": [["text", ...], ...]} (or a flat list for a vector).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from grader.answers.expression import (
+    REVIEW_TEXT,
+    authored,
+    check_common,
+    read_text,
+)
+from grader.equivalence import check_equivalent
+from grader.forms import MESSAGES, failed_forms
+from grader.mathinput import MathInputError, Reading
+from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.spec import PartDef
+
+MAX_CELLS = 100
+CHECK_SECONDS = 0.25
+Grid = list[list[Reading]]
+
+
+def check_config(part: PartDef) -> list[str]:
+    """Authoring errors in a matrix part's configuration."""
+    config, where = part.config, f"parts.{part.name}"
+    errors = check_common(config, where)
+    answer = config.get("answer")
+    if not (isinstance(answer, str) or _is_table(answer)):
+        errors.append(f"{where}.answer: a list of rows of text, a list of entries, or one text")
+    if config.get("orientation") not in (None, "row", "column"):
+        errors.append(f"{where}.orientation: row or column")
+    return errors
+
+
+def _is_table(value: Any) -> bool:
+    if not isinstance(value, list) or not value:
+        return False
+    if all(isinstance(row, list) and row for row in value):
+        return len({len(row) for row in value}) == 1
+    return all(not isinstance(item, (list, dict)) for item in value)
+
+
+def read(part: PartDef, payload: dict[str, Any]) -> tuple[Grid, bool]:
+    """The learner's grid of read entries and whether it was written as a flat vector."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("matrix"), list):
+        raise InvalidAnswer('Send {"matrix": [[...], ...]}: a list of rows.')
+    rows = payload["matrix"]
+    flat = bool(rows) and all(isinstance(item, str) for item in rows)
+    if flat:
+        rows = [[item] for item in rows]
+    if not rows or not all(isinstance(row, list) and row for row in rows):
+        raise InvalidAnswer("The matrix needs at least one row, each with at least one entry.")
+    if len({len(row) for row in rows}) != 1:
+        raise InvalidAnswer("Every row of the matrix must have the same number of entries.")
+    if len(rows) * len(rows[0]) > MAX_CELLS:
+        raise InvalidAnswer(f"The matrix is too large (at most {MAX_CELLS} entries).")
+    grid = []
+    for i, row in enumerate(rows, start=1):
+        cells = []
+        for j, text in enumerate(row, start=1):
+            where = f"entry {i}" if flat else f"row {i}, column {j}"
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidAnswer(f"{where}: enter an expression.")
+            try:
+                cells.append(read_text(part, text))
+            except MathInputError as error:
+                raise InvalidAnswer(f"{where}: {error.message}", column=error.column) from None
+        grid.append(cells)
+    return grid, flat
+
+
+def expected_grid(part: PartDef, answer: Any, params: dict[str, Any]) -> tuple[Grid, bool]:
+    """An authored matrix (table of text or one trusted expression) as a grid of readings."""
+    if isinstance(answer, str):
+        value = authored(part, answer, params).value
+        if not isinstance(value, sympy.MatrixBase):
+            raise GraderError(f"part {part.name}: `{answer}` does not give a matrix")
+        return [
+            [Reading(value[i, j], value[i, j]) for j in range(value.cols)]
+            for i in range(value.rows)
+        ], False
+    if all(isinstance(row, list) for row in answer):
+        return [[authored(part, str(cell), params) for cell in row] for row in answer], False
+    return [[authored(part, str(cell), params)] for cell in answer], True
+
+
+def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+    """Shape first, then each entry; transposes and asymmetric Hessians are named."""
+    grid, flat = read(part, payload)
+    expected, expected_flat = expected_grid(part, part.config["answer"], params)
+    grid = _oriented(part, grid, flat, expected, expected_flat)
+    if _shape(grid) != _shape(expected):
+        return _wrong_shape(part, grid, expected)
+    marks = _marks(part, grid, expected)
+    if all(mark.equivalent for row in marks for mark in row):
+        return _all_right(part, grid)
+    mistake = _mistake(part, params, grid)
+    if mistake is not None:
+        return mistake
+    if _shape(grid)[0] == _shape(grid)[1] > 1:
+        named = _named_square_mistake(part, grid, expected)
+        if named is not None:
+            return named
+    return _per_entry(marks, flat or expected_flat)
+
+
+def _shape(grid: Grid) -> tuple[int, int]:
+    return len(grid), len(grid[0])
+
+
+def _transpose(grid: Grid) -> Grid:
+    return [list(column) for column in zip(*grid, strict=True)]
+
+
+def _oriented(part, grid: Grid, flat: bool, expected: Grid, expected_flat: bool) -> Grid:
+    """A vector in the orientation of the expected one, when the exercise leaves it free."""
+    rows, columns = _shape(expected)
+    is_vector = expected_flat or rows == 1 or columns == 1
+    orientation = part.config.get("orientation")
+    if not is_vector or (orientation and not flat):
+        return grid
+    if _shape(grid) == (columns, rows) and 1 in _shape(grid):
+        return _transpose(grid)
+    return grid
+
+
+def _describe_shape(shape: tuple[int, int]) -> str:
+    rows, columns = shape
+    return (
+        f"{rows}×{columns} ({rows} row{'s' * (rows != 1)}, {columns} column{'s' * (columns != 1)})"
+    )
+
+
+def _equal(part: PartDef, left: Reading, right: Reading):
+    config = part.config
+    return check_equivalent(
+        left,
+        right,
+        config.get("variables", []),
+        tolerance=config.get("tolerance"),
+        budget_s=CHECK_SECONDS,
+    )
+
+
+def _all_equal(part: PartDef, grid: Grid, other: Grid) -> bool:
+    return all(
+        _equal(part, cell, target).equivalent
+        for row, targets in zip(grid, other, strict=True)
+        for cell, target in zip(row, targets, strict=True)
+    )
+
+
+def _marks(part: PartDef, grid: Grid, expected: Grid):
+    return [
+        [_equal(part, cell, target) for cell, target in zip(row, targets, strict=True)]
+        for row, targets in zip(grid, expected, strict=True)
+    ]
+
+
+def _wrong_shape(part: PartDef, grid: Grid, expected: Grid) -> PartResult:
+    shape, wanted = _shape(grid), _shape(expected)
+    if shape == wanted[::-1] and _all_equal(part, grid, _transpose(expected)):
+        return _transposed(part)
+    text = f"Expected a {_describe_shape(wanted)} matrix; yours is {_describe_shape(shape)}."
+    return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text, {"shape": list(shape)})])
+
+
+def _transposed(part: PartDef) -> PartResult:
+    credit = float(part.config.get("transpose_credit", 0))
+    text = (
+        "Your matrix is the transpose of the expected one: in a Jacobian, rows are outputs and "
+        "columns are inputs."
+    )
+    verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+    return PartResult(verdict, credit, [Feedback("mistake", text)], rule="transposed")
+
+
+def _all_right(part: PartDef, grid: Grid) -> PartResult:
+    forms = part.config.get("form", [])
+    failed = sorted({form for row in grid for cell in row for form in failed_forms(cell, forms)})
+    if not failed:
+        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+    credit = float(part.config.get("form_credit", 0.5))
+    items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
+    return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
+
+
+def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
+    for mistake in part.config.get("mistakes", []):
+        wrong, _ = expected_grid(part, mistake["answer"], params)
+        if _shape(wrong) != _shape(grid):
+            wrong = _transpose(wrong) if _shape(wrong)[::-1] == _shape(grid) else None
+        if wrong is not None and _all_equal(part, grid, wrong):
+            credit = float(mistake.get("credit", 0))
+            rule = mistake.get("rule")
+            item = Feedback("mistake", str(mistake["feedback"]), {"rule": rule} if rule else {})
+            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+            return PartResult(verdict, credit, [item], rule=rule)
+    return None
+
+
+def _named_square_mistake(part: PartDef, grid: Grid, expected: Grid) -> PartResult | None:
+    """A square answer that is the transpose, or an asymmetric answer where symmetry is due."""
+    transposed = _transpose(expected)
+    symmetric = _all_equal(part, expected, transposed)
+    if not symmetric and _all_equal(part, grid, transposed):
+        return _transposed(part)
+    if not symmetric:
+        return None
+    size = len(grid)
+    for i in range(size):
+        for j in range(i + 1, size):
+            if _equal(part, grid[i][j], grid[j][i]).equivalent is False:
+                text = (
+                    f"Your matrix is not symmetric: entries ({i + 1},{j + 1}) and ({j + 1},{i + 1}) "
+                    "differ, but for a smooth f the mixed partials are equal (f_xy = f_yx), so a "
+                    "Hessian is symmetric."
+                )
+                marks = _per_entry(_marks(part, grid, expected), False)
+                feedback = [Feedback("mistake", text), *marks.feedback]
+                return PartResult(
+                    marks.verdict, marks.score, feedback, rule="hessian-not-symmetric"
+                )
+    return None
+
+
+def _per_entry(marks, flat: bool) -> PartResult:
+    """Partial credit: the share of right entries, with one feedback item per entry."""
+    feedback = []
+    right = wrong = unknown = 0
+    for i, row in enumerate(marks, start=1):
+        for j, mark in enumerate(row, start=1):
+            where = f"Entry {i}" if flat else f"Row {i}, column {j}"
+            data = {"row": i, "column": j, "correct": mark.equivalent}
+            if mark.equivalent:
+                right += 1
+                text = f"{where}: correct."
+            elif mark.equivalent is None:
+                unknown += 1
+                text = f"{where}: could not be checked automatically; awaiting review."
+            else:
+                wrong += 1
+                detail = mark.describe()
+                text = f"{where}: not correct." + (f" {detail}" if detail else "")
+                data.update(mark.as_data())
+            feedback.append(Feedback("entry", text, data))
+    total = right + wrong + unknown
+    score = right / total
+    if unknown and not wrong:
+        return PartResult(
+            Verdict.NEEDS_REVIEW, score, [Feedback("message", REVIEW_TEXT), *feedback]
+        )
+    verdict = Verdict.PARTIAL if right else Verdict.INCORRECT
+    summary = Feedback("message", f"{right} of {total} entries are correct.")
+    return PartResult(verdict, score, [summary, *feedback])

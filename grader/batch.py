@@ -1,0 +1,92 @@
+"""Grading a batch of expression pairs from JSON lines, in one process (no start-up per line).
+
+Each input line is {"id", "answer", "expected", "variables"} (a list, or text like "x, y") (optionally "functions" and
+"tolerance"); each output line is {"id", "equivalent": true|false|null, "error": str|null,
+"seconds": float}, in input order. A malformed line gets an error line, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import IO, Any
+
+from grader.equivalence import check_equivalent
+from grader.mathinput import MathInputError, read
+
+MAX_LINE = 64 * 1024
+
+
+def grade_lines(in_stream: IO[str], out_stream: IO[str]) -> int:
+    """Grade every line of `in_stream`, writing one result line each; returns the count written."""
+    written = 0
+    for number, line in enumerate(in_stream, start=1):
+        if not line.strip():
+            continue
+        started = time.perf_counter()
+        result = grade_line(line, number)
+        result["seconds"] = round(time.perf_counter() - started, 6)
+        out_stream.write(json.dumps(result) + "\n")
+        out_stream.flush()
+        written += 1
+    return written
+
+
+def grade_line(line: str, number: int) -> dict[str, Any]:
+    """The result object for one input line (without its timing)."""
+    result: dict[str, Any] = {"id": None, "equivalent": None, "error": None}
+    if len(line) > MAX_LINE:
+        result["error"] = f"line {number}: longer than {MAX_LINE} characters"
+        return result
+    try:
+        item = json.loads(line)
+    except ValueError as error:
+        result["error"] = f"line {number}: not JSON ({error.msg})"
+        return result
+    if not isinstance(item, dict):
+        result["error"] = f"line {number}: expected a JSON object"
+        return result
+    result["id"] = item.get("id")
+    problem = _problem(item)
+    if problem:
+        result["error"] = f"line {number}: {problem}"
+        return result
+    variables = item.get("variables", [])
+    variables = re.split(r"[,\s]+", variables.strip()) if isinstance(variables, str) else variables
+    functions = item.get("functions", [])
+    try:
+        answer = read(item["answer"], variables, functions=functions)
+    except MathInputError as error:
+        result["error"] = f"answer: {error.message}"
+        return result
+    try:
+        expected = read(item["expected"], variables, functions=functions, trusted=True)
+    except MathInputError as error:
+        result["error"] = f"expected: {error.message}"
+        return result
+    verdict = check_equivalent(answer, expected, variables, tolerance=item.get("tolerance"))
+    result["equivalent"] = verdict.equivalent
+    return result
+
+
+def _problem(item: dict) -> str | None:
+    """What is wrong with the shape of one input object, if anything."""
+    for key in ("answer", "expected"):
+        if not isinstance(item.get(key), str):
+            return f'"{key}" must be text'
+    variables = item.get("variables", [])
+    if isinstance(variables, str):
+        variables = variables.split(",")
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        return '"variables" must be a list of names'
+    functions = item.get("functions", [])
+    if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
+        return '"functions" must be a list of names'
+    tolerance = item.get("tolerance")
+    if tolerance is not None and not (
+        isinstance(tolerance, dict)
+        and all(k in ("rel", "abs") and isinstance(v, (int, float)) for k, v in tolerance.items())
+    ):
+        return '"tolerance" must be {"rel": number, "abs": number}'
+    return None

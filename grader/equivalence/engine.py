@@ -1,0 +1,158 @@
+"""check_equivalent: the policy and the three steps (structure, sampling, bounded symbolic proof).
+
+Policy: two expressions are equivalent when they are the same real function wherever both are
+defined and their real domains differ at most at isolated points. So (x^2-1)/(x-1) equals x+1,
+log(x^2) does not equal 2 log(x), sqrt(x)^2 does not equal x. Powers of negative numbers with
+non-integer exponents are undefined (principal branch). Decimals are exact unless a tolerance is set.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Iterable
+
+import mpmath
+import sympy
+
+from grader.equivalence import symbolic
+from grader.equivalence.realvalues import NotNumeric, Overflow, Undefined
+from grader.equivalence.sampling import Function, Tolerance, sample
+from grader.equivalence.verdicts import Equivalence
+from grader.mathinput import Reading
+from grader.mathinput.vocabulary import symbol
+
+# Points a learner can check by hand, tried first when showing a counterexample.
+_NICE_VALUES = (
+    0.5,
+    1.5,
+    -0.5,
+    2.0,
+    -1.5,
+    0.7,
+    1.3,
+    2.5,
+    -2.0,
+    3.0,
+    0.2,
+    -0.7,
+    1.0,
+    -1.0,
+)
+_SHOWN_DIGITS = 4
+
+
+def check_equivalent(
+    answer: Reading | sympy.Basic,
+    expected: Reading | sympy.Basic,
+    variables: Iterable[str | sympy.Symbol] = (),
+    *,
+    tolerance: Tolerance | dict | None = None,
+    budget_s: float = 0.25,
+) -> Equivalence:
+    """Whether the learner's `answer` is the same real function as `expected` (see the policy).
+
+    Never takes longer than about `budget_s`; when it cannot decide in time the verdict is None.
+    """
+    started = time.perf_counter()
+    deadline = started + budget_s
+    answer, expected = _reading(answer), _reading(expected)
+    tolerance = _tolerance(tolerance)
+    if tolerance is None and symbolic.identical(
+        answer.literal, answer.value, expected.literal, expected.value
+    ):
+        return Equivalence(True, "identical")
+    symbols = _symbols(variables, answer, expected)
+    try:
+        answer_function = Function(answer.literal, symbols)
+        expected_function = Function(expected.literal, symbols)
+    except NotNumeric:
+        return _confirm(answer, expected, deadline)
+    seed = zlib.crc32(sympy.srepr(expected.value).encode())
+    outcome = sample(
+        answer_function,
+        expected_function,
+        tolerance=tolerance,
+        deadline=deadline,
+        seed=seed,
+    )
+    if outcome.equivalent is True:
+        return Equivalence(True, outcome.how)
+    if outcome.equivalent is False:
+        return _counterexample(answer_function, expected_function, outcome, symbols, deadline)
+    if outcome.how == "time" or tolerance is not None:
+        return Equivalence(None, outcome.how)
+    return _confirm(answer, expected, deadline)
+
+
+def _reading(value: Reading | sympy.Basic) -> Reading:
+    return value if isinstance(value, Reading) else Reading(value, value)
+
+
+def _tolerance(tolerance) -> Tolerance | None:
+    if tolerance is None or isinstance(tolerance, Tolerance):
+        return tolerance
+    return Tolerance(float(tolerance.get("rel", 0.0)), float(tolerance.get("abs", 0.0)))
+
+
+def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol]:
+    """The declared variables plus any other free symbol, in a stable order."""
+    named = [name if isinstance(name, sympy.Symbol) else symbol(name) for name in variables]
+    free = (answer.literal.free_symbols | expected.literal.free_symbols) - set(named)
+    used = answer.literal.free_symbols | expected.literal.free_symbols
+    return [s for s in named if s in used] + sorted(free, key=str)
+
+
+def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence:
+    """The bounded symbolic step; only trusted when both restrict their domains alike."""
+    if symbolic.domain_conditions(answer.literal) != symbolic.domain_conditions(expected.literal):
+        return Equivalence(None, "undecided")
+    remaining = deadline - time.perf_counter()
+    proved = symbolic.confirm(answer.value, expected.value, remaining)
+    return Equivalence(True, "symbolic") if proved else Equivalence(None, "undecided")
+
+
+def _counterexample(answer, expected, outcome, symbols, deadline) -> Equivalence:
+    """A point to show the learner: a short decimal where possible, with both values there."""
+    names = [str(s) for s in symbols]
+    domain = outcome.how == "domain"
+    for point in _nice_points(len(symbols)):
+        if time.perf_counter() > deadline:
+            break
+        a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
+        if Overflow in (a, b):
+            continue
+        if domain and (a is Undefined) != (b is Undefined):
+            return _shown(outcome.how, names, point, a, b)
+        if not domain and Undefined not in (a, b) and abs(a - b) > 1e-12 * (abs(a) + abs(b)):
+            return _shown(outcome.how, names, point, a, b)
+    point = outcome.point
+    a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
+    return _shown(outcome.how, names, point, a, b, digits=6)
+
+
+def _nice_points(count: int):
+    values = _NICE_VALUES
+    for index in range(len(values)):
+        yield tuple(values[(index + 3 * k) % len(values)] for k in range(count))
+
+
+def _shown(how, names, point, a, b, digits=3) -> Equivalence:
+    shown_point = {name: _format(value, digits) for name, value in zip(names, point, strict=True)}
+    for places in range(_SHOWN_DIGITS, 31):
+        answer = None if a is Undefined else _number(a, places)
+        expected = None if b is Undefined else _number(b, places)
+        if answer != expected:
+            break
+    return Equivalence(False, how, shown_point, answer, expected)
+
+
+def _format(value: float, digits: int) -> str:
+    text = f"{value:.{digits}g}" if abs(value) >= 1e-3 else f"{value:.3e}"
+    return text if len(text) < len(repr(value)) else repr(value)
+
+
+def _number(value, places: int) -> str:
+    """A value with `places` significant digits and no trailing `.0`."""
+    text = mpmath.nstr(value, places)
+    return text.removesuffix(".0")

@@ -1,0 +1,178 @@
+"""Comparing two real functions at random points, in floats first and in mpmath where it matters.
+
+Points avoid integers and other special values. A float disagreement is confirmed at high precision
+before it counts (cancellation can fool floats, e.g. (1+x)^20 against its expansion near x = -1);
+float agreement is confirmed at high precision on a few points, so decimals stay exact (1.0001x is
+not x) unless the exercise sets a tolerance.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+
+from grader.equivalence.realvalues import Overflow, Undefined, compile_real
+
+AGREE, DIFFER, UNDEFINED, UNCLEAR = "agree", "differ", "undefined", "unclear"
+_PRECISIONS = (30, 50, 80)
+_CONFIRMED_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Values agree when |a - b| <= absolute + relative * |b|."""
+
+    relative: float = 0.0
+    absolute: float = 0.0
+
+
+@dataclass
+class Outcome:
+    """What sampling found: a verdict (True/False/None), how, and the deciding point if any."""
+
+    equivalent: bool | None
+    how: str
+    point: tuple | None = None
+
+
+class Function:
+    """One side of the comparison: evaluators of a tree in floats and at each mp precision."""
+
+    def __init__(self, expr: sympy.Basic, variables: Sequence[sympy.Symbol]):
+        self.expr = expr
+        self.variables = variables
+        self.in_floats = compile_real(expr, variables, "float")
+        self._mp = None
+
+    def at_float(self, point: Sequence[float]):
+        """The float value, or Undefined / Overflow (the exception class) when there is none."""
+        try:
+            return self.in_floats(point)
+        except (Undefined, Overflow) as error:
+            return type(error)
+
+    def at_precision(self, point: Sequence[float], digits: int):
+        if self._mp is None:
+            self._mp = compile_real(self.expr, self.variables, "mp")
+        with mpmath.workdps(digits):
+            try:
+                return self._mp([mpmath.mpf(value) for value in point])
+            except (Undefined, Overflow) as error:
+                return type(error)
+
+
+def draw_points(count_variables: int, seed: int):
+    """Endless random points; each coordinate from a mix of scales, never near an integer."""
+    rng = random.Random(seed)
+    scales = (
+        (-2.0, 2.0),
+        (0.05, 1.0),
+        (-4.0, 4.0),
+        (1.0, 8.0),
+        (-1.0, -0.05),
+        (-8.0, -1.0),
+    )
+    round_index = 0
+    while True:
+        point = []
+        for variable in range(count_variables):
+            low, high = scales[(round_index + 2 * variable) % len(scales)]
+            value = rng.uniform(low, high)
+            while abs(value - round(value)) < 0.03 or abs(2 * value - round(2 * value)) < 0.02:
+                value = rng.uniform(low, high)
+            point.append(value)
+        round_index += 1
+        yield tuple(point)
+
+
+def compare_at(answer: Function, expected: Function, point, tolerance: Tolerance | None) -> str:
+    """AGREE, DIFFER, UNDEFINED (neither is defined) or UNCLEAR at one point, at high precision.
+
+    Being defined must read the same at two precisions before it counts, and equal values must
+    agree within the error estimated from the change between precisions.
+    """
+    previous = None
+    for digits in _PRECISIONS:
+        a, b = answer.at_precision(point, digits), expected.at_precision(point, digits)
+        if a is Overflow or b is Overflow:
+            return UNCLEAR
+        defined = (a is not Undefined, b is not Undefined)
+        if defined != (True, True):
+            if previous == defined:
+                return UNDEFINED if defined == (False, False) else DIFFER
+            previous = defined
+            continue
+        if tolerance is not None:
+            slack = tolerance.absolute + tolerance.relative * abs(b)
+            return AGREE if abs(a - b) <= slack else DIFFER
+        if isinstance(previous, tuple) and not isinstance(previous[0], bool):
+            error = abs(previous[0] - a) + abs(previous[1] - b)
+            error += (abs(a) + abs(b)) * mpmath.mpf(10) ** (5 - digits)
+            gap = abs(a - b)
+            if gap <= 2 * error:
+                return AGREE
+            if gap > 100 * error:
+                return DIFFER
+        previous = (a, b)
+    return UNCLEAR
+
+
+def floats_agree(a: float, b: float, tolerance: Tolerance | None) -> bool:
+    if tolerance is not None:
+        slack = tolerance.absolute + tolerance.relative * abs(b)
+        return abs(a - b) <= slack * (1 + 1e-9) + 1e-300
+    return abs(a - b) <= 1e-9 * (abs(a) + abs(b)) + 1e-13
+
+
+def sample(
+    answer: Function,
+    expected: Function,
+    *,
+    tolerance: Tolerance | None,
+    deadline: float,
+    seed: int,
+    wanted: int = 10,
+) -> Outcome:
+    """Compare the two functions at random points until `wanted` defined points agree or one differs."""
+    count = len(answer.variables)
+    if count == 0:
+        verdict = compare_at(answer, expected, (), tolerance)
+        equivalent = {AGREE: True, DIFFER: False}.get(verdict)
+        return Outcome(equivalent, "values differ" if equivalent is False else "sampling", ())
+    agreeing: list[tuple] = []
+    tries = 0
+    for point in draw_points(count, seed):
+        tries += 1
+        if len(agreeing) >= wanted + 2 * (count - 1) or tries > 120:
+            break
+        if time.perf_counter() > deadline:
+            return Outcome(None, "time")
+        a, b = answer.at_float(point), expected.at_float(point)
+        if a is Overflow or b is Overflow or (a is Undefined and b is Undefined):
+            continue
+        if a is not Undefined and b is not Undefined and floats_agree(a, b, tolerance):
+            agreeing.append(point)
+            continue
+        verdict = compare_at(answer, expected, point, tolerance)
+        if verdict == DIFFER:
+            one_sided = (a is Undefined) != (b is Undefined)
+            return Outcome(False, "domain" if one_sided else "values differ", point)
+        if verdict == AGREE:
+            agreeing.append(point)
+    if len(agreeing) < wanted:
+        return Outcome(None, "undecided")
+    if tolerance is None:
+        for point in agreeing[:_CONFIRMED_POINTS]:
+            if time.perf_counter() > deadline:
+                return Outcome(None, "time")
+            verdict = compare_at(answer, expected, point, None)
+            if verdict == DIFFER:
+                return Outcome(False, "values differ", point)
+            if verdict == UNCLEAR:
+                return Outcome(None, "undecided")
+    return Outcome(True, "sampling")

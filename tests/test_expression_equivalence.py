@@ -1,0 +1,105 @@
+"""Equivalence of expression answers: the labelled corpus, the policy on real domains, time limits."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import sympy
+
+from grader.equivalence import check_equivalent
+from grader.mathinput import parse, read
+
+PAIRS = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "expression_pairs.jsonl").read_text().splitlines()
+    if line.strip()
+]
+
+
+def verdict(answer: str, expected: str, variables=("x",), **options):
+    functions = options.pop("functions", ())
+    return check_equivalent(
+        read(answer, variables, functions=functions),
+        read(expected, variables, functions=functions, trusted=True),
+        variables,
+        **options,
+    )
+
+
+def test_the_corpus_has_at_least_300_labelled_pairs_of_both_kinds():
+    assert len(PAIRS) >= 300
+    assert sum(pair["equivalent"] for pair in PAIRS) >= 100
+    assert sum(not pair["equivalent"] for pair in PAIRS) >= 100
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[f"{i}-{pair['note']}" for i, pair in enumerate(PAIRS)])
+def test_labelled_pair_gets_its_verdict(pair):
+    result = verdict(
+        pair["answer"],
+        pair["expected"],
+        pair["variables"],
+        functions=pair.get("functions", ()),
+        tolerance=pair.get("tolerance"),
+    )
+    assert result.equivalent is pair["equivalent"], result
+
+
+def test_a_removable_singularity_does_not_make_answers_different():
+    assert verdict("(x^2-1)/(x-1)", "x+1").equivalent is True
+
+
+def test_log_of_a_square_is_not_twice_the_log_because_the_domains_differ():
+    result = verdict("log(x^2)", "2 log(x)")
+    assert result.equivalent is False
+    assert "expected answer is not defined" in result.describe()
+
+
+def test_the_square_of_a_square_root_is_not_x_on_the_real_line():
+    result = verdict("sqrt(x)^2", "x")
+    assert result.equivalent is False
+    assert "your answer is not defined" in result.describe()
+
+
+def test_decimals_are_exact_unless_the_exercise_sets_a_tolerance():
+    assert verdict("0.5 x", "x/2").equivalent is True
+    assert verdict("1.0001 x", "x").equivalent is False
+    assert verdict("1.0001 x", "x", tolerance={"rel": 1e-3}).equivalent is True
+
+
+def test_sin_pi_x_is_not_zero_even_though_it_vanishes_at_integers():
+    assert verdict("sin(pi x)", "0").equivalent is False
+
+
+def test_a_wrong_answer_comes_with_a_counterexample_at_a_short_decimal():
+    result = verdict("2x", "diff(x^2 + x, x)")
+    assert result.describe() == "At x = 0.5 your answer is 1, the expected value is 2."
+
+
+def test_counterexample_shows_enough_digits_to_tell_close_values_apart():
+    text = verdict("1.0001x", "x").describe()
+    assert "0.50005" in text and "0.5." in text
+
+
+def test_a_check_without_time_left_says_it_cannot_decide_instead_of_guessing():
+    result = verdict("x + 1", "diff(x^2/2 + x, x) + 0*x", budget_s=0.0)
+    assert result.equivalent in (True, None)
+    assert verdict("sin(x)^2", "1 - cos(x)^2 + x/1000", budget_s=0.0).equivalent is None
+
+
+def test_functions_undefined_everywhere_are_left_for_review():
+    assert verdict("log(-x^2 - 1)", "log(-x^2 - 2)").equivalent is None
+
+
+def test_a_heavy_check_stays_within_its_time_budget():
+    started = time.perf_counter()
+    result = verdict("(x+y+z)^999", "(x+y+z)^998 (x+y+z)", ("x", "y", "z"))
+    assert time.perf_counter() - started < 0.75  # the budget is 0.25 s
+    assert result.equivalent in (True, None)
+
+
+def test_expected_answers_may_be_sympy_expressions():
+    x = sympy.Symbol("x", real=True)
+    assert check_equivalent(parse("2x", ["x"]), 2 * x, ["x"]).equivalent is True
