@@ -45,7 +45,7 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
         if part.kind == "choice":
             options = list(part.config["options"])
             if part.config.get("shuffle", True):
-                random.Random(f"{seed}:{part.name}").shuffle(options)  # noqa: S311 - a display order, not a secret
+                random.Random(f"{seed}:{part.name}").shuffle(options)
             widget["options"] = [
                 {
                     "id": option["id"],
