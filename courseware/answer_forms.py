@@ -17,6 +17,18 @@ def field_name(part: PartDef) -> str:
     return f"part-{part.name}"
 
 
+def cell_name(part: PartDef, row: int, column: int) -> str:
+    return f"{field_name(part)}-{row}-{column}"
+
+
+def _grid_from_post(part: PartDef, post: QueryDict) -> list[list[str]]:
+    """The cells `part-<name>-<i>-<j>` the page sent, as rows (the shape is the page's)."""
+    rows = int(post.get(f"{field_name(part)}-rows", 0) or 0)
+    columns = int(post.get(f"{field_name(part)}-columns", 0) or 0)
+    rows, columns = min(max(rows, 0), 10), min(max(columns, 0), 10)
+    return [[post.get(cell_name(part, i, j), "") for j in range(columns)] for i in range(rows)]
+
+
 def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
     """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it."""
     payloads = {}
@@ -24,6 +36,8 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
         name = field_name(part)
         if part.kind == "choice":
             payloads[part.name] = {"choices": post.getlist(name)}
+        elif part.kind == "matrix":
+            payloads[part.name] = {"matrix": _grid_from_post(part, post)}
         else:
             payloads[part.name] = {PAYLOAD_KEYS.get(part.kind, "value"): post.get(name, "")}
     if exercise.single_part:
@@ -42,6 +56,10 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
             "label": render_markdown(part.config.get("label", ""), params),
             "multiple": bool(part.config.get("multiple")),
         }
+        if part.kind in ("expression", "matrix"):
+            widget["variables"] = ", ".join(part.config.get("variables", []))
+        if part.kind == "matrix":
+            widget["grid"] = matrix_cells(part, params)
         if part.kind == "choice":
             options = list(part.config["options"])
             if part.config.get("shuffle", True):
@@ -69,3 +87,17 @@ def figure_svg(figure: dict[str, Any] | None, params: dict[str, Any]) -> str:
         return ""
     x_range = tuple(figure.get("x", (-4, 4)))
     return function_svg(figure["expr"], params, x_range, label=figure.get("label", ""))
+
+
+def matrix_cells(part: PartDef, params: dict[str, Any]) -> list[list[dict[str, str]]]:
+    """The input grid of a matrix part, sized like the variant's expected answer."""
+    from grader.answers.matrix import expected_grid
+
+    grid, _ = expected_grid(part, part.config["answer"], params)
+    return [
+        [
+            {"name": cell_name(part, i, j), "label": f"row {i + 1}, column {j + 1}"}
+            for j in range(len(row))
+        ]
+        for i, row in enumerate(grid)
+    ]

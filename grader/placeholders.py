@@ -33,7 +33,8 @@ def tex(expression: str, params: Mapping[str, Any]) -> str:
     from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS
 
     known = set(params) | set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS) | set(REGISTRY)
-    variables = sorted(set(_IDENTIFIER.findall(expression)) - known)
+    texts = [expression, *(value for value in params.values() if isinstance(value, str))]
+    variables = sorted({name for text in texts for name in _IDENTIFIER.findall(text)} - known)
     return to_latex(parse(expression, variables, params=params, trusted=True))
 
 

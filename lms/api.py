@@ -8,12 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, django_auth
 
 from courseware import health as health_checks
 from courseware.models import Exercise, Submission
 from courseware.submissions import SubmissionRefused, submit
 from courseware.variants import attempt_with_seed, current_attempt
+from grader.mathinput import MathInputError, preview
 from grader.results import AnswerTooLarge, InvalidAnswer
 from lms.keys import authenticate
 from lms.models import ApiKey
@@ -102,8 +103,21 @@ class SubmissionOut(Schema):
     rule: str | None = None
 
 
+class PreviewIn(Schema):
+    exercise: str
+    part: str | None = None
+    value: str
+    latex: bool = False
+
+
+class PreviewOut(Schema):
+    latex: str
+
+
 def require_scope(request: HttpRequest, scope: str) -> ApiKey:
-    key: ApiKey = request.auth
+    key = request.auth
+    if not isinstance(key, ApiKey):
+        return key  # a logged-in learner on the site: their session stands for every scope
     if not key.allows(scope):
         raise HttpError(403, f"This key does not have the {scope!r} scope.")
     return key
@@ -129,6 +143,44 @@ def list_exercises(request):
         for e in exercises
     ]
     return {"items": items, "next": None}
+
+
+@api.post(
+    "/preview",
+    response=PreviewOut,
+    auth=[ApiKeyAuth(), django_auth],
+    tags=["exercises"],
+    url_name="preview",
+)
+def preview_answer(request, payload: PreviewIn):
+    """How the parser reads an expression, as canonical LaTeX, or the located reason it cannot."""
+    exercise = (
+        Exercise.objects.filter(slug=payload.exercise, retired=False)
+        .select_related("current_version")
+        .first()
+    )
+    if exercise is None:
+        raise HttpError(404, f"No exercise {payload.exercise!r}.")
+    parts = {part["name"]: part for part in exercise.current_version.spec["parts"]}
+    name = payload.part or (next(iter(parts)) if len(parts) == 1 else None)
+    part = parts.get(name or "")
+    if part is None or part["kind"] not in ("expression", "matrix"):
+        raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
+    if len(payload.value) > 2048:
+        return problem(413, "The expression is over the 2 KB limit.")
+    config = part["config"]
+    try:
+        latex = preview(
+            payload.value,
+            config.get("variables", []),
+            latex_input=payload.latex,
+            functions=config.get("functions", []),
+        )
+    except MathInputError as error:
+        return problem(
+            422, error.message, errors={"value": [error.message]}, extra={"column": error.column}
+        )
+    return {"latex": latex}
 
 
 @api.post("/submissions", response={202: SubmissionCreated}, tags=["submissions"])

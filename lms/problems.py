@@ -8,8 +8,14 @@ from django.http import JsonResponse
 
 
 def problem(
-    status: int, detail: str, *, errors: dict | None = None, headers: dict | None = None
+    status: int,
+    detail: str,
+    *,
+    errors: dict | None = None,
+    headers: dict | None = None,
+    extra: dict | None = None,
 ) -> JsonResponse:
+    """A problem+json response; `extra` adds members such as a located error's `column`."""
     body = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -18,6 +24,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = JsonResponse(body, status=status, content_type="application/problem+json")
     for name, value in (headers or {}).items():
         response[name] = value

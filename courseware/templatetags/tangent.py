@@ -10,3 +10,31 @@ register = template.Library()
 def markdown(text: str) -> str:
     """Sanitised Markdown with math (see courseware.rendering)."""
     return mark_safe(render_markdown(str(text)))  # noqa: S308 - render_markdown sanitises
+
+
+@register.filter
+def entry_grid(feedback: list) -> list[list[dict]]:
+    """Per-entry marks of a matrix answer, as rows of {"mark", "css", "label"} for a small grid."""
+    entries = [
+        item["data"]
+        for item in feedback
+        if item.get("type") == "entry" and "row" in item.get("data", {})
+    ]
+    if not entries:
+        return []
+    rows = max(e["row"] for e in entries)
+    columns = max(e["column"] for e in entries)
+    grid = [[{"mark": "", "css": "", "label": ""} for _ in range(columns)] for _ in range(rows)]
+    for e in entries:
+        state = {
+            True: ("✓", "right", "correct"),
+            False: ("✗", "wrong", "wrong"),
+            None: ("?", "unknown", "awaiting review"),
+        }
+        mark, css, word = state[e.get("correct")]
+        grid[e["row"] - 1][e["column"] - 1] = {
+            "mark": mark,
+            "css": css,
+            "label": f"row {e['row']}, column {e['column']}: {word}",
+        }
+    return grid

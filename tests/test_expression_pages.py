@@ -1,0 +1,133 @@
+"""Expression and matrix answers on the site: the preview endpoint, the form, the batch command."""
+
+import io
+import json
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from courseware.models import Attempt
+from courseware.tasks import grade_submission
+from courseware.variants import definition_of
+from grader.answers.matrix import expected_grid
+from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def learner(bank):
+    return learner_in(make_course())
+
+
+def preview(client, value, exercise="m1-chain-rule", part=None, **extra):
+    body = {"exercise": exercise, "value": value, **extra}
+    if part:
+        body["part"] = part
+    return client.post("/api/v1/preview", json.dumps(body), content_type="application/json")
+
+
+def test_preview_shows_how_the_answer_was_read(learner):
+    client = Client(headers={"authorization": f"Bearer {api_key_for(learner)}"})
+    response = preview(client, "2x cos(x^2)")
+    assert response.status_code == 200
+    assert response.json()["latex"].replace(" ", "") in {
+        r"2x\cos{\left(x^{2}\right)}",
+        r"2\cdotx\cos{\left(x^{2}\right)}",
+    }
+
+
+def test_preview_locates_the_error(learner):
+    client = Client(headers={"authorization": f"Bearer {api_key_for(learner)}"})
+    response = preview(client, "sinn(x)")
+    assert response.status_code == 422
+    assert "did you mean `sin`" in response.json()["detail"]
+    unbalanced = preview(client, "3*(x+1")
+    assert unbalanced.json()["column"] == 3
+
+
+def test_preview_works_for_a_logged_in_learner_with_csrf(learner):
+    client = Client(enforce_csrf_checks=True)
+    client.login(username=learner.username, password=PASSWORD)
+    page = client.get("/courses/calc/exercises/m1-chain-rule/")
+    token = page.cookies["csrftoken"].value
+    ok = client.post(
+        "/api/v1/preview",
+        json.dumps({"exercise": "m1-chain-rule", "value": "x"}),
+        content_type="application/json",
+        headers={"x-csrftoken": token},
+    )
+    assert ok.status_code == 200
+    refused = client.post(
+        "/api/v1/preview",
+        json.dumps({"exercise": "m1-chain-rule", "value": "x"}),
+        content_type="application/json",
+    )
+    assert refused.status_code in (401, 403)
+
+
+def test_preview_needs_a_known_expression_part(learner):
+    client = Client(headers={"authorization": f"Bearer {api_key_for(learner)}"})
+    assert preview(client, "x", exercise="nope").status_code == 404
+    assert preview(client, "x", exercise="m1-rise-over-run", part="secant").status_code == 404
+
+
+def test_a_matrix_answer_from_the_page_gets_per_entry_marks(learner):
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    page = client.get("/courses/calc/exercises/m2-jacobian/").content.decode()
+    assert 'aria-label="row 2, column 2"' in page
+    attempt = Attempt.objects.get(learner=learner)
+    part = definition_of(attempt).parts[0]
+    grid, _ = expected_grid(part, part.config["answer"], attempt.params)
+    form = {"attempt": attempt.pk, "part-answer-rows": 2, "part-answer-columns": 2}
+    for i, row in enumerate(grid):
+        for j, cell in enumerate(row):
+            form[f"part-answer-{i}-{j}"] = "12345" if (i, j) == (0, 0) else str(cell.value)
+    posted = client.post("/courses/calc/exercises/m2-jacobian/submit/", form)
+    assert posted.status_code == 202
+    submission = attempt.submissions.get()
+    grade_submission.apply(args=(submission.pk, 1))  # the worker's task, run here
+    fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert "Partly correct" in fragment
+    assert "score 75%" in fragment
+    assert 'aria-label="row 1, column 1: wrong"' in fragment
+    assert 'aria-label="row 2, column 2: correct"' in fragment
+    assert "Row 1, column 1: not correct." in fragment
+
+
+def test_an_unreadable_matrix_cell_is_refused_before_grading(learner):
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    client.get("/courses/calc/exercises/m2-jacobian/")
+    attempt = Attempt.objects.get(learner=learner)
+    form = {"attempt": attempt.pk, "part-answer-rows": 2, "part-answer-columns": 2,
+            "part-answer-0-0": "x", "part-answer-0-1": "sinn(x)", "part-answer-1-0": "1", "part-answer-1-1": "1"}  # fmt: skip
+    response = client.post("/courses/calc/exercises/m2-jacobian/submit/", form)
+    assert response.status_code == 422
+    assert "row 1, column 2" in response.content.decode()
+    assert attempt.submissions.count() == 0
+
+
+def test_grade_expressions_reads_json_lines_and_writes_results_in_order(monkeypatch):
+    lines = [
+        {"id": "a", "answer": "2*sin(x)*cos(x)", "expected": "sin(2x)", "variables": ["x"]},
+        {"id": "b", "answer": "log(x^2)", "expected": "2 log(x)", "variables": ["x"]},
+        "not json",
+        {"id": "d", "answer": "x +", "expected": "x", "variables": ["x"]},
+    ]
+    stdin = io.StringIO(
+        "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    )
+    stdout = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    call_command("grade_expressions")
+    results = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [r["id"] for r in results] == ["a", "b", None, "d"]
+    assert results[0]["equivalent"] is True
+    assert results[1]["equivalent"] is False
+    assert results[2]["error"] and results[3]["error"]
+    assert all(isinstance(r["seconds"], float) for r in results)
