@@ -114,8 +114,11 @@ def taylor_nd(expr: sp.Expr, variables: Variables, about: Point, order: int = 2)
     if order not in (0, 1, 2):
         raise ValueError("taylor_nd handles orders 0, 1 and 2")
     value, J, H, delta = _taylor_nd_terms(expr, variables, about, order)
-    terms = [value, (J * delta)[0], sp.Rational(1, 2) * (delta.T * H * delta)[0]]
-    return sum(terms[: order + 1], sp.Integer(0))
+    if order >= 1:
+        value += (J * delta)[0]
+    if order == 2:
+        value += sp.Rational(1, 2) * (delta.T * H * delta)[0]
+    return value
 
 
 def _taylor_nd_terms(expr: sp.Expr, variables: Variables, about: Point, order: int = 2) -> tuple:
