@@ -40,8 +40,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 def d_sigmoid(z: np.ndarray) -> np.ndarray:
     """σ′(z) = σ(z)(1 − σ(z)) (equal to 1/(4cosh²(z/2)))."""
-    s = expit(z)
-    return s * (1 - s)
+    return expit(z) * expit(-z)  # 1 − σ(z) = σ(−z), without the cancellation for large z
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
