@@ -16,8 +16,9 @@ arguments of `backprop` (plus `layer` where it names one) and returns `[(dW, db)
 - `missing-factor-two`: δ_L = (a_L − y) ⊙ σ′(z_L).
 - `previous-z-for-activation`: ∂C/∂W_l = δ_l z_{l−1}ᵀ / N for l ≥ 2.
 - `bias-not-summed`: ∂C/∂b_l = δ_l / N, one column per example.
-Activation slips, with the signature of the derivative they distort: `d_sigmoid_in_z`
-(σ(z)(1 − z)) and `d_tanh_plus` (1 + tanh²z).
+Activation slips, with the signature of the derivative they distort:
+- `d-sigmoid-in-z`: σ′(z) written as σ(z)(1 − z).
+- `d-tanh-plus`: tanh′(z) written as 1 + tanh²z.
 """
 
 from __future__ import annotations
