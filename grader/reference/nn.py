@@ -142,31 +142,29 @@ def _backprop(
 ) -> Gradients:
     """Backpropagation, optionally with one of the learners' slips."""
     _, d_sigma = _activation(activation)
-    z, a = feed_forward(params, x, activation)
+    z, a = feed_forward(params, x, activation)  # z[layer - 1] is z_layer, a[layer] is a_layer
     N = x.shape[1] if slip.averaged else 1
     L = len(params)
-    gradients: Gradients = [None] * L  # type: ignore[list-item]
-    dC_da = slip.output_factor * (a[L] - y)  # ∂(N·C)/∂a_L
-    for l in range(L, 0, -1):
-        W, _ = params[l - 1]
-        if l in slip.no_slope_at:
-            delta = dC_da
-        else:
-            delta = dC_da * d_sigma(a[l] if l in slip.slope_of_a_at else z[l - 1])
-        a_prev = z[l - 2] if slip.previous_z and l >= 2 else a[l - 1]
+    gradients: Gradients = []
+    dC_da = slip.output_factor * (a[L] - y)  # N·∂C/∂a_L = 2(a_L − y)
+    for layer in range(L, 0, -1):  # from the output layer back to the first
+        slope = d_sigma(a[layer] if layer in slip.slope_of_a_at else z[layer - 1])
+        delta = dC_da if layer in slip.no_slope_at else dC_da * slope  # δ_l = N·∂C/∂z_l
+        a_prev = z[layer - 2] if slip.previous_z and layer >= 2 else a[layer - 1]
         db = delta.sum(axis=1, keepdims=True) if slip.bias_summed else delta
-        gradients[l - 1] = (delta @ a_prev.T / N, db / N)
-        if l > 1:
-            dC_da = _carry_back(W, delta, l) if slip.untransposed else W.T @ delta
+        gradients.insert(0, (delta @ a_prev.T / N, db / N))
+        if layer > 1:  # carry δ_l back: N·∂C/∂a_{l−1} = W_lᵀ δ_l
+            W = params[layer - 1][0]
+            dC_da = _carry_back(W, delta, layer) if slip.untransposed else W.T @ delta
     return gradients
 
 
-def _carry_back(W: np.ndarray, delta: np.ndarray, l: int) -> np.ndarray:
+def _carry_back(W: np.ndarray, delta: np.ndarray, layer: int) -> np.ndarray:
     """W_l δ_l, the untransposed product a learner writes, or the error they would meet."""
     if W.shape[1] != delta.shape[0]:
         raise ValueError(
-            f"W{l} @ delta{l} does not fit: W{l} is {W.shape[0]}×{W.shape[1]} and delta{l} has "
-            f"{delta.shape[0]} rows; back-propagate with W{l}.T"
+            f"W{layer} @ delta{layer} does not fit: W{layer} is {W.shape[0]}×{W.shape[1]} and "
+            f"delta{layer} has {delta.shape[0]} rows; back-propagate with W{layer}.T"
         )
     return W @ delta
 
