@@ -31,6 +31,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -154,26 +155,67 @@ class StationaryPoint:
 
 
 def stationary_points(expr: sp.Expr, variables: Variables) -> list[StationaryPoint]:
-    """All real solutions of ∇f = 0, each classified by the definiteness of H there."""
+    """All real solutions of ∇f = 0, each classified by the definiteness of H there.
+
+    Raises ValueError when the stationary points are not isolated (a whole curve of them).
+    """
     H = hessian(expr, variables)
     points = []
-    for solution in sp.solve(partials(expr, variables), list(variables), dict=True):
-        if set(solution) != set(variables) or not all(value.is_real for value in solution.values()):
-            continue
+    for solution in real_solutions(partials(expr, variables), list(variables)):
         H_at = H.subs(solution, simultaneous=True)
         points.append(StationaryPoint(point=solution, hessian=H_at, kind=classify(H_at)))
     return points
 
 
+def real_solutions(equations: list, unknowns: list) -> list[dict]:
+    """The real solutions of a system, each as {unknown: exact value}.
+
+    Cardano's formula writes some real roots with i (casus irreducibilis); those are kept, as their
+    real part, when their imaginary part vanishes numerically.
+    """
+    solutions = []
+    for solution in sp.solve(equations, unknowns, dict=True):
+        if set(solution) != set(unknowns):
+            free = sorted(str(u) for u in set(unknowns) - set(solution))
+            raise ValueError(f"the solutions are not isolated: {', '.join(free)} stay free")
+        if all(_is_real(value) for value in solution.values()):
+            solutions.append({u: sp.re(v) if v.has(sp.I) else v for u, v in solution.items()})
+    return solutions
+
+
+def _is_real(value: sp.Expr) -> bool:
+    """Whether an exact number is real, deciding numerically (to 30 digits) when SymPy cannot."""
+    if value.is_real is not None:
+        return bool(value.is_real)
+    real, imaginary = sp.N(value, 30).as_real_imag()
+    return abs(imaginary) <= sp.Float("1e-25") * (1 + abs(real))
+
+
 def classify(H: sp.Matrix) -> str:
     """The kind of a stationary point from its Hessian: positive definite → minimum, and so on."""
-    if H.is_positive_definite:
-        return "minimum"
-    if H.is_negative_definite:
-        return "maximum"
-    if H.is_indefinite:
-        return "saddle"
+    checks = (H.is_positive_definite, H.is_negative_definite, H.is_indefinite)
+    if None in checks:  # SymPy could not decide exactly: use eigenvalues to 30 digits
+        return _classify_numerically(H)
+    for holds, kind in zip(checks, ("minimum", "maximum", "saddle"), strict=True):
+        if holds:
+            return kind
     return "degenerate"
+
+
+def _classify_numerically(H: sp.Matrix) -> str:
+    """The kind of a stationary point from H's eigenvalues computed to 30 digits."""
+    with mpmath.workdps(30):
+        entries = [[mpmath.mpf(str(sp.re(e).evalf(30))) for e in row] for row in H.tolist()]
+        eigenvalues, _ = mpmath.eigsy(mpmath.matrix(entries))
+        tolerance = mpmath.mpf("1e-20") * max(1, *(abs(e) for e in eigenvalues))
+        positive = any(e > tolerance for e in eigenvalues)
+        negative = any(e < -tolerance for e in eigenvalues)
+        zero = any(abs(e) <= tolerance for e in eigenvalues)
+    if positive and negative:
+        return "saddle"
+    if zero:
+        return "degenerate"
+    return "minimum" if positive else "maximum"
 
 
 def compile_numeric(expr: sp.Expr | sp.Matrix, variables: Variables) -> Callable[..., np.ndarray]:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from grader.reference.calculus import real_solutions
+
 ZERO_DERIVATIVE = "zero derivative"
 CYCLE = "cycle"
 DIVERGENCE = "divergence"
@@ -144,13 +146,10 @@ def lagrange_points(
     lam = sp.Dummy("lambda")
     equations = [sp.diff(f, v) - lam * sp.diff(g, v) for v in variables] + [g]
     points = []
-    for solution in sp.solve(equations, [*variables, lam], dict=True):
-        if set(solution) != {*variables, lam} or not all(v.is_real for v in solution.values()):
-            continue
+    for solution in real_solutions(equations, [*variables, lam]):
         point = {v: solution[v] for v in variables}
-        points.append(
-            ConstrainedPoint(point, solution[lam], sp.simplify(f.subs(point, simultaneous=True)))
-        )
+        value = sp.simplify(f.subs(point, simultaneous=True))
+        points.append(ConstrainedPoint(point, solution[lam], value))
     return points
 
 
