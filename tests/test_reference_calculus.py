@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from grader.reference.calculus import (
     StationaryPoint,
     chain_rule,
+    classify,
     compile_numeric,
     derivative,
     gradient,
@@ -316,6 +317,14 @@ def test_stationary_points_keep_real_roots_that_cardano_writes_with_i():
     np.testing.assert_allclose([float(p.point[x]) for p in points], expected, rtol=1e-12)
     assert [p.kind for p in points] == ["minimum", "saddle", "minimum"]
     assert all(sp.N(p.point[x], 30).as_real_imag()[1] == 0 for p in points)
+
+
+def test_hessians_whose_real_entries_are_written_with_i_are_still_classified():
+    four = sp.cbrt(2 + 11 * sp.I) + sp.cbrt(2 - 11 * sp.I)  # a real 4 that SymPy cannot prove real
+    assert classify(sp.Matrix([[four - 3, 0], [0, 1]])) == "minimum"
+    assert classify(sp.Matrix([[-four, 1], [1, -1]])) == "maximum"
+    assert classify(sp.Matrix([[four - 5, 0], [0, 1]])) == "saddle"
+    assert classify(sp.Matrix([[four - 3, 1], [1, 1]])) == "degenerate"
 
 
 def test_stationary_points_refuse_a_curve_of_them():

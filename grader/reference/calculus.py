@@ -193,8 +193,12 @@ def _is_real(value: sp.Expr) -> bool:
 
 def classify(H: sp.Matrix) -> str:
     """The kind of a stationary point from its Hessian: positive definite → minimum, and so on."""
+    # SymPy decides definiteness exactly only for entries it knows to be real (with others it
+    # can even recurse for ever); when it cannot, the eigenvalues are computed to 30 digits.
+    if not all(entry.is_real for entry in H):
+        return _classify_numerically(H)
     checks = (H.is_positive_definite, H.is_negative_definite, H.is_indefinite)
-    if None in checks:  # SymPy could not decide exactly: use eigenvalues to 30 digits
+    if None in checks:
         return _classify_numerically(H)
     for holds, kind in zip(checks, ("minimum", "maximum", "saddle"), strict=True):
         if holds:
