@@ -249,6 +249,11 @@ def test_taylor_polynomials_match_sympy_series(f, about):
         assert sp.expand(taylor(f, x, about, order) - expected) == 0
 
 
+def test_taylor_refuses_to_expand_about_a_pole():
+    with pytest.raises(ValueError, match="no Taylor series there"):
+        taylor(1 / x, x, 0, 2)
+
+
 def test_taylor_expands_through_a_removable_singularity():
     assert sp.expand(taylor(sp.sin(x) / x, x, 0, 4)) == 1 - x**2 / 6 + x**4 / 120
 
@@ -291,6 +296,8 @@ def test_linearisation_is_the_tangent_plane():
     assert sp.expand(plane) == sp.Rational(3, 5) * x + sp.Rational(4, 5) * y
     with pytest.raises(ValueError, match="2 coordinates for 3 variables"):
         linearise(f, [x, y, z], [3, 4])
+    with pytest.raises(sp.SympifyError):
+        linearise(f, [x, y], ["3", "4"])
 
 
 def kinds(points: list[StationaryPoint]) -> dict:

@@ -107,6 +107,8 @@ def _value_at(expr: sp.Expr, var: sp.Symbol, about: sp.Expr) -> sp.Expr:
     value = expr.subs(var, about)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         value = sp.limit(expr, var, about)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise ValueError(f"{expr} has no finite value at {var} = {about}: no Taylor series there")
     return value
 
 
@@ -139,10 +141,11 @@ def linearise(expr: sp.Expr, variables: Variables, about: Point) -> sp.Expr:
 def _as_point(variables: Variables, about: Point) -> dict:
     """The expansion point as {variable: value}, from a mapping or a sequence in variable order."""
     if isinstance(about, Mapping):
-        return {v: sp.sympify(about[v]) for v in variables}
+        about = [about[v] for v in variables]
     if len(about) != len(variables):
         raise ValueError(f"the point has {len(about)} coordinates for {len(variables)} variables")
-    return {v: sp.sympify(a) for v, a in zip(variables, about, strict=True)}
+    # strict=True converts numbers only: a string is refused, never parsed
+    return {v: sp.sympify(a, strict=True) for v, a in zip(variables, about, strict=True)}
 
 
 @dataclass(frozen=True)
