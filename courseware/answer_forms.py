@@ -38,6 +38,8 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
             payloads[part.name] = {"choices": post.getlist(name)}
         elif part.kind == "matrix":
             payloads[part.name] = {"matrix": _grid_from_post(part, post)}
+        elif part.kind == "expression" and post.get(f"{name}-format") == "latex":
+            payloads[part.name] = {"latex": post.get(name, "")}
         else:
             payloads[part.name] = {PAYLOAD_KEYS.get(part.kind, "value"): post.get(name, "")}
     if exercise.single_part:

@@ -67,6 +67,11 @@
     }
   }
 
+  function isLatex(input) {
+    var format = document.querySelector('input[data-format-for="' + input.id + '"]');
+    return !!format && format.value === "latex";
+  }
+
   function preview(input) {
     var form = input.closest("form[data-preview-url]");
     var output = document.getElementById(input.getAttribute("aria-describedby").split(" ").pop());
@@ -80,7 +85,12 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
-      body: JSON.stringify({ exercise: form.dataset.exercise, part: input.dataset.previewPart, value: sent }),
+      body: JSON.stringify({
+        exercise: form.dataset.exercise,
+        part: input.dataset.previewPart,
+        value: sent,
+        latex: isLatex(input),
+      }),
     })
       .then(function (response) {
         return response.json().then(function (body) {
@@ -94,10 +104,109 @@
       .catch(function () {});
   }
 
+  function schedule(input) {
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () { preview(input); }, 200));
+  }
+  window.TangentPreview = { schedule: schedule };
+
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("input[data-preview-part]")) return;
-    clearTimeout(timers.get(input));
-    timers.set(input, setTimeout(function () { preview(input); }, 200));
+    schedule(input);
+  });
+})();
+
+// The math keyboard: a MathLive field in place of the text input; its LaTeX goes through the same parser.
+(function () {
+  "use strict";
+
+  function configure() {
+    if (!window.MathfieldElement) return false;
+    window.MathfieldElement.fontsDirectory = document.body.dataset.static + "vendor/mathlive/fonts";
+    window.MathfieldElement.soundsDirectory = null;
+    return true;
+  }
+
+  function toggle(button) {
+    if (!configure()) return;
+    var input = document.getElementById(button.dataset.mathKeyboard);
+    var format = document.querySelector('input[data-format-for="' + input.id + '"]');
+    var field = input.parentNode.querySelector("math-field");
+    var on = button.getAttribute("aria-pressed") !== "true";
+    if (on) {
+      if (!field) {
+        field = new window.MathfieldElement();
+        field.setAttribute("aria-label", (input.labels[0] || {}).textContent || "Answer");
+        field.addEventListener("input", function () {
+          input.value = field.value;
+          window.TangentPreview.schedule(input);
+        });
+        input.parentNode.insertBefore(field, input);
+      }
+      field.value = "";
+      input.value = "";
+      field.hidden = false;
+      input.hidden = true;
+      format.value = "latex";
+      field.focus();
+    } else {
+      input.value = field ? field.getValue("ascii-math") : input.value;
+      if (field) field.hidden = true;
+      input.hidden = false;
+      format.value = "text";
+      input.focus();
+      window.TangentPreview.schedule(input);
+    }
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = on ? "Text input" : "Math keyboard";
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-math-keyboard]");
+    if (button) toggle(button);
+  });
+})();
+
+// Code answers: CodeMirror on each code textarea (the textarea stays the form field), drafts kept locally.
+(function () {
+  "use strict";
+
+  function draftKey(area) {
+    var form = area.closest("form");
+    var attempt = form && form.querySelector("input[name=attempt]");
+    return "tangent-draft:" + (attempt ? attempt.value : location.pathname) + ":" + area.name;
+  }
+
+  function attach(area) {
+    var saved = window.localStorage.getItem(draftKey(area));
+    if (saved !== null && saved !== "") area.value = saved;
+    var cm = window.TangentCodeMirror;
+    if (!cm) return;
+    var view = new cm.EditorView({
+      doc: area.value,
+      extensions: [
+        cm.basicSetup,
+        cm.python(),
+        cm.keymap.of([cm.indentWithTab]),
+        cm.EditorView.contentAttributes.of({ "aria-label": (area.labels[0] || {}).textContent || "Code" }),
+        cm.EditorView.updateListener.of(function (update) {
+          if (!update.docChanged) return;
+          area.value = update.state.doc.toString();
+          window.localStorage.setItem(draftKey(area), area.value);
+        }),
+      ],
+    });
+    area.hidden = true;
+    area.parentNode.insertBefore(view.dom, area.nextSibling);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("textarea.code").forEach(attach);
+    document.querySelectorAll("textarea.code").forEach(function (area) {
+      area.addEventListener("input", function () {
+        window.localStorage.setItem(draftKey(area), area.value);
+      });
+    });
   });
 })();
