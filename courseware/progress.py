@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max
 
-from courseware.models import Grading, Module, Quiz
+from courseware.models import Attempt, Exercise, Grading, Module, Quiz, Submission
 
 
 def best_scores(learner, exercise_ids=None) -> dict[int, float]:
@@ -79,4 +79,56 @@ def course_progress(learner) -> list[ModuleProgress]:
     return [
         ModuleProgress(module, [quiz_progress(quiz, scores) for quiz in module.quizzes.all()])
         for module in modules
+    ]
+
+
+def last_exercise(learner) -> Exercise | None:
+    """The exercise the learner last opened or answered (for "continue where you left off")."""
+    attempt = (
+        Attempt.objects.filter(learner=learner, exercise_version__exercise__retired=False)
+        .select_related("exercise_version__exercise")
+        .order_by("-created_at")
+        .first()
+    )
+    submission = (
+        Submission.objects.filter(
+            attempt__learner=learner, attempt__exercise_version__exercise__retired=False
+        )
+        .select_related("attempt__exercise_version__exercise")
+        .order_by("-created_at")
+        .first()
+    )
+    latest = max(
+        (item for item in (attempt, submission) if item is not None),
+        key=lambda item: item.created_at,
+        default=None,
+    )
+    if latest is None:
+        return None
+    return (latest.attempt if isinstance(latest, Submission) else latest).exercise_version.exercise
+
+
+@dataclass
+class Mastery:
+    tag: str
+    score: float
+    exercises: int
+    attempted: int
+
+
+def mastery_by_topic(learner) -> list[Mastery]:
+    """For each topic (an exercise tag): the mean best score over the live exercises that carry it."""
+    scores = best_scores(learner)
+    by_tag: dict[str, list[int]] = {}
+    for exercise in Exercise.objects.filter(retired=False).select_related("current_version"):
+        for tag in exercise.current_version.spec.get("tags", []):
+            by_tag.setdefault(tag, []).append(exercise.pk)
+    return [
+        Mastery(
+            tag,
+            sum(scores.get(i, 0.0) for i in ids) / len(ids),
+            len(ids),
+            sum(1 for i in ids if i in scores),
+        )
+        for tag, ids in sorted(by_tag.items())
     ]

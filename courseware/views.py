@@ -63,10 +63,13 @@ def enrol(request, course_slug):
 @login_required
 def course_page(request, course_slug):
     membership = membership_for(request.user, course_slug)
-    modules = progress.course_progress(request.user)
-    return render(
-        request, "courseware/course.html", {"course": membership.course, "modules": modules}
-    )
+    context = {
+        "course": membership.course,
+        "modules": progress.course_progress(request.user),
+        "resume": progress.last_exercise(request.user),
+        "mastery": progress.mastery_by_topic(request.user),
+    }
+    return render(request, "courseware/course.html", context)
 
 
 @login_required

@@ -98,3 +98,12 @@ def test_the_exercise_page_shows_the_plots_and_the_history(client, learner):
     page = client.get(URL).content.decode()
     assert "Incorrect" in page
     assert "a peak or a trough" in page  # the first hint, revealed after a failed attempt
+
+
+def test_the_course_page_offers_to_continue_and_shows_mastery_by_topic(client, learner):
+    answer(client, learner)
+    grade_submission.apply(args=(Attempt.objects.get(learner=learner).submissions.get().pk, 1))
+    page = client.get("/courses/calc/").content.decode()
+    assert "Continue where you left off: Match a function to its derivative" in page
+    assert "Mastery by topic" in page
+    assert '<th scope="row">graphs</th>' in page

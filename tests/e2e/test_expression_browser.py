@@ -20,7 +20,9 @@ def reference_text(attempt, key="answer", index=None):
     return str(authored(part, text, attempt.params).value)
 
 
-def test_typing_shows_a_preview_and_a_located_error_then_mistake_feedback(page, live_site, live_worker, bank):
+def test_typing_shows_a_preview_and_a_located_error_then_mistake_feedback(
+    page, live_site, live_worker, bank
+):
     learner = learner_in(make_course())
     live_worker()
     log_in(page, live_site, learner.username)
