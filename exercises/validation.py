@@ -7,9 +7,12 @@ Plain Python (no Django), so tests and the management commands share it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sympy.printing.str import StrPrinter
 
 from exercises.loader import LoadedExercise, build_definition, read_bank
 from grader import grade
@@ -18,11 +21,14 @@ from grader.answers.expression import authored
 from grader.answers.matrix import expected_grid
 from grader.answers.number import expected_value
 from grader.mathinput import MathInputError, read
+from grader.mathinput.operators import REGISTRY
+from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
 from grader.params import draw_params
-from grader.placeholders import fill
+from grader.placeholders import PLACEHOLDER, fill
 from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,19 @@ def answer_payload(part: PartDef, answer: Any, params: dict[str, Any]) -> dict[s
     raise ValueError(f"no reference payload for kind {part.kind!r}")
 
 
+class LearnerPrinter(StrPrinter):
+    """SymPy's text form with the spellings a learner types: `e`, not `E`; `abs`, not `Abs`."""
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+
 def as_text(value: Any) -> str:
     """A SymPy value as learner text that the parser reads back (it accepts `**`)."""
-    return str(value)
+    return LearnerPrinter().doprint(value)
 
 
 def mistake_payloads(part: PartDef, params: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -208,6 +224,7 @@ def _check_texts(
                 plots.append((f"{where}.options.{option['id']}.plot", option["plot"]))
         for index, mistake in enumerate(part.config.get("mistakes", [])):
             texts.append((f"{where}.mistakes[{index}].feedback", str(mistake["feedback"])))
+    variables = {"x"} | {v for part in definition.parts for v in part.config.get("variables", [])}
     problems = []
     for where, text in texts:
         try:
@@ -215,6 +232,7 @@ def _check_texts(
         except (MathInputError, ValueError, TypeError) as error:
             problems.append((where, f"a placeholder does not read: {error}"))
             continue
+        problems += [(where, reason) for reason in _unknown_names(text, params, variables)]
         if UNFILLED in filled:
             problems.append(
                 (where, f"placeholder left unfilled: {filled[filled.index(UNFILLED) :][:40]}")
@@ -222,6 +240,17 @@ def _check_texts(
     for where, text in plots:
         problems.extend(_check_plot(where, str(text), params))
     return problems
+
+
+def _unknown_names(text: str, params: dict[str, Any], variables: set[str]) -> list[str]:
+    """Long names in a tex placeholder that are neither known nor variables: `expand` would
+    otherwise print as the product e·x·p·a·n·d."""
+    known = set(params) | set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS) | set(REGISTRY) | GREEK
+    reasons = []
+    for match in PLACEHOLDER.finditer(text):
+        names = set(IDENTIFIER.findall(match.group("tex") or "")) - known - variables
+        reasons += [f"unknown name `{name}` in a placeholder" for name in names if len(name) > 1]
+    return reasons
 
 
 def _check_plot(where: str, text: str, params: dict[str, Any]) -> list[tuple[str, str]]:
