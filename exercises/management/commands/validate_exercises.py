@@ -1,0 +1,43 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from exercises.loader import read_bank
+from exercises.validation import Problem, validate_exercise
+
+
+class Command(BaseCommand):
+    help = "Self-test exercises over many seeds: variants draw, texts fill, references and mistakes grade."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*", metavar="SLUG", help="only these exercises")
+        parser.add_argument("--seeds", type=int, default=50, help="seeds 0..N-1 (default 50)")
+        parser.add_argument(
+            "--path", type=Path, default=settings.EXERCISES_DIR, help="the bank's folder"
+        )
+
+    def handle(self, *args, slugs, seeds, path: Path, **options):
+        started = time.monotonic()
+        bank = read_bank(path)
+        problems = [Problem(e.path, None, e.field, e.reason) for e in bank.errors]
+        chosen = [x for x in bank.exercises if not slugs or x.spec["slug"] in slugs]
+        missing = sorted(set(slugs) - {x.spec["slug"] for x in chosen})
+        problems += [
+            Problem(slug, None, "slug", "no such exercise in the bank") for slug in missing
+        ]
+        width = max([len(x.spec["slug"]) for x in chosen] + [8])
+        self.stdout.write(f"{'exercise':<{width}}  seeds  result")
+        for loaded in chosen:
+            found = validate_exercise(loaded, path, seeds)
+            problems += found
+            result = "ok" if not found else f"{len(found)} failure(s)"
+            self.stdout.write(f"{loaded.spec['slug']:<{width}}  {seeds:>5}  {result}")
+        for problem in problems:
+            self.stderr.write(str(problem))
+        elapsed = time.monotonic() - started
+        summary = f"{len(chosen)} exercise(s), {seeds} seed(s) each, {elapsed:.1f} s"
+        if problems:
+            raise CommandError(f"{len(problems)} problem(s); {summary}.")
+        self.stdout.write(f"All good: {summary}.")
