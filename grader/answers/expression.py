@@ -1,8 +1,6 @@
 """Expression answers: a formula in the question's variables, graded by real-function equivalence.
 
-Part config: answer (authored text, trusted), variables, auxiliary (names that only authored
-text uses, such as the u of a composite written subs(f, u, g); learners cannot type them),
-functions (e.g. [sigma]), form (list of
+Part config: answer (authored text, trusted), variables, functions (e.g. [sigma]), form (list of
 grader.forms.FORMS), form_credit (score when equivalent but not in form, default 0.5), tolerance
 ({rel, abs}, optional: decimals are exact without it), mistakes ([{answer, feedback, credit, rule}]).
 Payload: {"value": "text"} or {"latex": "..."}.
@@ -49,11 +47,6 @@ def check_common(config: dict, where: str) -> list[str]:
         isinstance(name, str) and _NAME.match(name) for name in variables
     ):
         errors.append(f"{where}.variables: a list of names such as [x, y, x_1, alpha]")
-    auxiliary = config.get("auxiliary", [])
-    if not isinstance(auxiliary, list) or not all(
-        isinstance(n, str) and _NAME.match(n) for n in auxiliary
-    ):
-        errors.append(f"{where}.auxiliary: a list of names used only in authored text, such as [u]")
     functions = config.get("functions", [])
     if not isinstance(functions, list) or set(functions) - OPTIONAL_FUNCTIONS.keys():
         errors.append(f"{where}.functions: only {sorted(OPTIONAL_FUNCTIONS)}")
@@ -117,7 +110,7 @@ def authored(part: PartDef, text: str, params: dict[str, Any]):
     try:
         return read_math(
             str(text),
-            [*config.get("variables", []), *config.get("auxiliary", [])],
+            config.get("variables", []),
             params=params,
             functions=config.get("functions", []),
             trusted=True,
