@@ -13,7 +13,12 @@ from tangent.embedded_redis import start_redis, stop
 from tangent.environment import EMBEDDED_REDIS_URL_FILE, VAR_DIR, env
 
 
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops everything, like Ctrl-C
     port = os.environ.get("PORT", "8000")
     children: list[subprocess.Popen] = []
     redis_process = None
