@@ -62,6 +62,10 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
             widget["variables"] = ", ".join(part.config.get("variables", []))
         if part.kind == "matrix":
             widget["grid"] = matrix_cells(part, params)
+        if part.kind == "code":
+            widget["starter"] = part.config.get("starter", "")
+            widget["signature"] = part.config.get("signature", "")
+            widget["has_examples"] = True
         if part.kind == "choice":
             options = list(part.config["options"])
             if part.config.get("shuffle", True):

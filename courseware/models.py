@@ -184,8 +184,13 @@ class Submission(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
+    class Purpose(models.TextChoices):
+        ANSWER = "answer"
+        EXAMPLES = "examples", "run the visible examples (not an attempt)"
+
     attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="submissions")
     answer = models.JSONField()
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.ANSWER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # The grading request being served: a regrade starts a new one. One Grading row per request.
     request = models.PositiveIntegerField(default=1)

@@ -66,6 +66,8 @@ def claim(submission_id: int, request: int) -> Submission | None:
 def evaluate(submission: Submission) -> GradeResult:
     """Grade the stored answer against the attempt's exercise version and parameters."""
     attempt = submission.attempt
+    if submission.purpose == Submission.Purpose.EXAMPLES:
+        return grader.run_examples(definition_of(attempt), attempt.params, submission.answer)
     return grader.grade(definition_of(attempt), attempt.params, submission.answer)
 
 
@@ -75,6 +77,7 @@ def best_score(learner_id: int, exercise_id: int) -> float | None:
         submission__attempt__learner_id=learner_id,
         submission__attempt__exercise_version__exercise_id=exercise_id,
         submission__grading=F("id"),
+        submission__purpose=Submission.Purpose.ANSWER,
     ).aggregate(best=Max("score"))["best"]
 
 
@@ -113,7 +116,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
         after = best_score(attempt.learner_id, exercise_id)
-        if after != before:
+        if after != before and submission.purpose == Submission.Purpose.ANSWER:
             OutboxEvent.objects.create(
                 kind="score.changed",
                 payload={

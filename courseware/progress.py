@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max
+from django.db.models import F, Max
 
 from courseware.models import Attempt, Exercise, Grading, Module, Quiz, Submission
 
@@ -12,7 +12,9 @@ from courseware.models import Attempt, Exercise, Grading, Module, Quiz, Submissi
 def best_scores(learner, exercise_ids=None) -> dict[int, float]:
     """{exercise id: best score} over each submission's current grading."""
     gradings = Grading.objects.filter(
-        submission__attempt__learner=learner, submission__grading=F("id")
+        submission__attempt__learner=learner,
+        submission__grading=F("id"),
+        submission__purpose=Submission.Purpose.ANSWER,
     )
     if exercise_ids is not None:
         gradings = gradings.filter(
@@ -22,15 +24,6 @@ def best_scores(learner, exercise_ids=None) -> dict[int, float]:
         best=Max("score")
     )
     return {row["submission__attempt__exercise_version__exercise_id"]: row["best"] for row in rows}
-
-
-def submission_counts(learner) -> dict[int, int]:
-    rows = (
-        Grading.objects.filter(submission__attempt__learner=learner, submission__grading=F("id"))
-        .values("submission__attempt__exercise_version__exercise_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["submission__attempt__exercise_version__exercise_id"]: row["n"] for row in rows}
 
 
 @dataclass

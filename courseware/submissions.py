@@ -22,7 +22,9 @@ class SubmissionRefused(Exception):
 def attempts_used(learner, exercise) -> int:
     """Submissions that count as attempts: every one except unreadable answers and our own errors."""
     submissions = Submission.objects.filter(
-        attempt__learner=learner, attempt__exercise_version__exercise=exercise
+        attempt__learner=learner,
+        attempt__exercise_version__exercise=exercise,
+        purpose=Submission.Purpose.ANSWER,
     )
     return (
         submissions.exclude(grading__verdict__in=[v.value for v in NOT_AN_ATTEMPT])
@@ -63,6 +65,19 @@ def submit(attempt: Attempt, answer: dict) -> Submission:
     check_can_submit(attempt)
     submission = Submission.objects.create(
         attempt=attempt, answer=answer, status=Submission.Status.QUEUED
+    )
+    enqueue(submission)
+    return submission
+
+
+def run_examples(attempt: Attempt, answer: dict) -> Submission:
+    """Queue a run of the visible examples ("run my tests"): graded like an answer, never an attempt."""
+    validate(definition_of(attempt), answer)
+    submission = Submission.objects.create(
+        attempt=attempt,
+        answer=answer,
+        purpose=Submission.Purpose.EXAMPLES,
+        status=Submission.Status.QUEUED,
     )
     enqueue(submission)
     return submission

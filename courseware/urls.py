@@ -20,6 +20,11 @@ urlpatterns = [
         name="submit",
     ),
     path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/run-tests/",
+        views.run_tests,
+        name="run_tests",
+    ),
+    path(
         "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/another-variant/",
         views.another_variant,
         name="another_variant",

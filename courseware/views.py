@@ -15,7 +15,7 @@ from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
 from courseware.rendering import render_markdown
-from courseware.submissions import SubmissionRefused, attempts_used, submit
+from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
 from grader.results import AnswerTooLarge, InvalidAnswer
 
@@ -121,6 +121,7 @@ def exercise_page(request, course_slug, exercise_slug):
         "attempt": attempt,
         "prompt": render_markdown(definition.prompt, attempt.params),
         "parts": part_widgets(definition, attempt.params, attempt.seed),
+        "has_code": any(part.kind == "code" for part in definition.parts),
         "figure": figure_svg(attempt.exercise_version.spec.get("figure"), attempt.params),
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
         "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
@@ -146,6 +147,24 @@ def submit_answer(request, course_slug, exercise_slug):
         return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
     except SubmissionRefused as refused:
         return render(request, "courseware/_answer_error.html", {"error": refused}, status=409)
+    return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
+
+
+@login_required
+@require_POST
+def run_tests(request, course_slug, exercise_slug):
+    """ "Run my tests": the visible examples, graded by the worker; not an attempt."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+    answer = answer_from_post(definition_of(attempt), request.POST)
+    try:
+        with transaction.atomic():
+            submission = run_examples(attempt, answer)
+    except AnswerTooLarge as error:
+        return render(request, "courseware/_answer_error.html", {"error": error}, status=413)
+    except InvalidAnswer as error:
+        return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
     return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
 
 

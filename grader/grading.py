@@ -98,6 +98,32 @@ def grade(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> GradeRe
     return combine(exercise, results)
 
 
+def run_examples(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> GradeResult:
+    """ "Run my tests": the visible examples of the code parts only, shown in full; not an attempt."""
+    try:
+        payloads = split_answer(exercise, answer)
+    except InvalidAnswer as error:
+        return GradeResult(Verdict.INVALID, 0.0, [Feedback("message", error.message)])
+    results: dict[str, PartResult] = {}
+    for part in exercise.parts:
+        module = kind_module(part.kind)
+        if hasattr(module, "run_examples"):
+            try:
+                results[part.name] = module.run_examples(part, params, payloads[part.name])
+            except InvalidAnswer as error:
+                results[part.name] = PartResult(
+                    Verdict.INVALID, 0.0, [Feedback("message", error.message)]
+                )
+    if not results:
+        return GradeResult(
+            Verdict.INVALID, 0.0, [Feedback("message", "This exercise has no examples to run.")]
+        )
+    shown = ExerciseDef(
+        exercise.slug, exercise.title, tuple(p for p in exercise.parts if p.name in results)
+    )
+    return combine(shown, results)
+
+
 def combine(exercise: ExerciseDef, results: dict[str, PartResult]) -> GradeResult:
     if exercise.single_part:
         only = next(iter(results.values()))
