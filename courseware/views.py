@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from math import ceil
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import progress
+from courseware import progress, ratelimits
 from courseware.access import attempt_for, exercise_in_course, membership_for, submission_for
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
@@ -26,6 +29,38 @@ def home(request):
     return render(request, "courseware/landing.html")
 
 
+class LogInView(auth_views.LoginView):
+    """Django's log-in, limited per address, and holding an account after repeated failures."""
+
+    def post(self, request, *args, **kwargs):
+        retry_after = ratelimits.hit(
+            ratelimits.configured("login"), ratelimits.client_address(request)
+        )
+        if retry_after is None:
+            retry_after = ratelimits.peek(
+                ratelimits.configured("login-failures"), self.account(request)
+            )
+        if retry_after is not None:
+            form = self.get_form()
+            form.add_error(
+                None, f"Too many log-in attempts. Try again in {ceil(retry_after / 60)} minute(s)."
+            )
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        ratelimits.hit(ratelimits.configured("login-failures"), self.account(self.request))
+        return super().form_invalid(form)
+
+    @staticmethod
+    def account(request) -> str:
+        return request.POST.get("username", "").strip().lower()[:150]
+
+
+@ratelimits.limited("signup", actor=ratelimits.client_address)
 def sign_up(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -133,6 +168,7 @@ def exercise_page(request, course_slug, exercise_slug):
 
 @login_required
 @require_POST
+@ratelimits.limited("submit")
 def submit_answer(request, course_slug, exercise_slug):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
@@ -152,6 +188,7 @@ def submit_answer(request, course_slug, exercise_slug):
 
 @login_required
 @require_POST
+@ratelimits.limited("submit")
 def run_tests(request, course_slug, exercise_slug):
     """ "Run my tests": the visible examples, graded by the worker; not an attempt."""
     membership = membership_for(request.user, course_slug)

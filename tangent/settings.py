@@ -159,6 +159,15 @@ QUEUED_GRACE_SECONDS = int(env("TANGENT_QUEUED_GRACE_SECONDS", "60") or 60)
 GRADER_ERROR_RETRIES = 2
 WORKER_HEARTBEAT_SECONDS = 5
 
+# Rate limits: name -> (events, seconds) per actor (a user, an API key or an address).
+RATE_LIMITS = {
+    "login": (20, 300),  # log-in attempts per address
+    "login-failures": (5, 900),  # failed log-ins per account before it is held for the window
+    "signup": (10, 3600),  # sign-ups per address
+    "submit": (30, 60),  # answers per learner
+    "preview": (240, 60),  # previews per learner (the page previews while typing)
+}
+
 # Seeds for variants are derived from this salt (not SECRET_KEY, so rotating the key keeps variants).
 VARIANT_SALT = env("TANGENT_VARIANT_SALT", "tangent-variants")
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from courseware.views import LogInView
 from lms.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", LogInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("", include("courseware.urls")),

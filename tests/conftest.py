@@ -180,3 +180,14 @@ def require_tool(path: str, reason: str) -> None:
 def fast_password_hashing(settings):
     """Tests log in often; a fast hasher keeps them quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with empty rate-limit windows (the counters live in the shared Redis)."""
+    from courseware import broker
+
+    yield
+    keys = list(broker.client().scan_iter(match=broker.key("rate:*"), count=500))
+    if keys:
+        broker.client().delete(*keys)
