@@ -1,0 +1,9 @@
+"""Runs learner Python in bubblewrap with rlimits, Landlock and seccomp, from a warm fork server."""
+
+from grader.sandbox.jobs import BudgetExceeded, Call, Job, JobResult, Outcome, Sandbox, Session, SessionEnded
+
+
+__all__ = [
+    "BudgetExceeded", "Call", "Job", "JobResult", "Outcome", "Sandbox", "Session", "SessionEnded",
+    "default_sandbox", "refuse_unless_ready", "sandbox_status", "self_test",
+]
