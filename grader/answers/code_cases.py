@@ -19,6 +19,9 @@ from grader.sandbox import Outcome, Session
 from grader.sandbox.inside.protocol import FunctionArg
 
 
+ANY_VALUE = type("AnyValue", (), {"__repr__": lambda self: "ANY_VALUE"})()  # checks alone decide
+
+
 @dataclass
 class Mistake:
     """A known wrong answer for one case: output close to `value` gets `feedback` (rule `rule`)."""
@@ -45,6 +48,7 @@ class Case:
     Tolerance is relative with an absolute floor: |actual − expected| ≤ atol + rtol·|expected|.
     `raises` names the built-in exception class the call must raise instead of returning.
     `not_mutated` fails the test when the call changed any array argument in place.
+    `expected=ANY_VALUE` leaves the verdict to `checks` (when several answers are right).
     """
 
     args: tuple[Any, ...]

@@ -67,6 +67,7 @@ class JobResult:
     confinement_error: str | None = None
     mode: str = "fork-server"
     seconds: float = 0.0
+    confine_seconds: float = 0.0  # as the job process measured it (a figure, never trusted)
 
 
 class SessionEnded(Exception):
@@ -197,6 +198,8 @@ def converse(conversation: Conversation, job: Job, drivers: list[tuple[SessionDr
             break
         header, blobs = frame
         if header.get("done") is True:
+            if isinstance(header.get("confine_seconds"), float):
+                result.confine_seconds = header["confine_seconds"]
             break
         if isinstance(header.get("static"), list):
             result.static = [f for f in header["static"] if isinstance(f, dict)][:20]

@@ -115,11 +115,14 @@ class Cgroup:
         return 0
 
     def remove(self) -> None:
+        """Remove this cgroup, and any earlier one whose processes have all gone."""
         for path in self.paths:
-            try:
-                path.rmdir()
-            except OSError:
-                pass
+            for group in [path, *path.parent.iterdir()]:
+                if group.is_dir() and not (group / "cgroup.procs").read_text().strip():
+                    try:
+                        group.rmdir()
+                    except OSError:
+                        pass  # still emptying; a later sweep removes it
 
 
 def spawn(setup: Setup, args: list[str], pass_fds: tuple[int, ...], cgroup: Cgroup | None, **popen) -> subprocess.Popen:

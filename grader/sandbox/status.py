@@ -6,6 +6,7 @@ requires every one to be contained; a worker whose self-test fails refuses to gr
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from typing import Any
@@ -66,6 +67,7 @@ def default_sandbox() -> Sandbox:
     with _lock:
         if _sandbox is None or _sandbox.owner != os.getpid():
             _sandbox = Sandbox()
+            atexit.register(_sandbox.stop)
         return _sandbox
 
 

@@ -149,8 +149,9 @@ def run_sessions(channel: JobChannel, compiled: Any, name: str) -> None:
             channel.send(dict(result, call=True), out)
 
 
-def run(job_fd: int, result_fd: int, job: dict[str, Any], blobs: list[bytes], channel=None) -> None:
-    """Everything a confined job process does after confinement."""
+def run(job_fd: int, result_fd: int, job: dict[str, Any], blobs: list[bytes], channel=None,
+        confine_seconds: float = 0.0) -> None:
+    """Everything a confined job process does after confinement (whose cost is reported)."""
     channel = channel or JobChannel(job_fd, result_fd)
     sys.setrecursionlimit(1000)
     compiled = load_submission(channel, job)
@@ -161,6 +162,6 @@ def run(job_fd: int, result_fd: int, job: dict[str, Any], blobs: list[bytes], ch
         if function is None:
             return
         run_tests(channel, function, job, blobs)
-    channel.send({"done": True})
+    channel.send({"done": True, "confine_seconds": confine_seconds})
     if job.get("sessions"):
         run_sessions(channel, compiled, job["function"])

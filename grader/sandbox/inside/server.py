@@ -64,6 +64,7 @@ def run_job(jobdir: str, program: bytes) -> None:
         os._exit(0)
     job, blobs = message
     limits = job["limits"]
+    started = time.perf_counter()
     try:
         confine.confine(
             limits["memory_mb"], limits["cpu_seconds"],
@@ -72,7 +73,7 @@ def run_job(jobdir: str, program: bytes) -> None:
     except (confine.ConfinementError, OSError) as error:
         channel.send({"confinement": str(error)})
         os._exit(70)
-    runner.run(JOB_FD, RESULT_FD, job, blobs, channel)
+    runner.run(JOB_FD, RESULT_FD, job, blobs, channel, time.perf_counter() - started)
     os._exit(0)
 
 
