@@ -81,6 +81,7 @@ class Conversation:
         self.deadline = time.monotonic() + seconds + GRACE_SECONDS
         self.reader = protocol.FrameReader()
         self.frames: list[tuple[dict[str, Any], list[bytes]]] = []
+        self.received = 0  # frames so far: none means the job never started
         self.outbox = bytearray()
         self.stdout, self.stderr = Output(), Output()
         self.result_open = True
@@ -155,7 +156,9 @@ class Conversation:
             if self.protocol_error:
                 return
             try:
-                self.frames.extend(self.reader.feed(data))
+                frames = self.reader.feed(data)
+                self.received += len(frames)
+                self.frames.extend(frames)
             except protocol.ProtocolError as error:
                 self.protocol_error = str(error)
                 self.supervisor.kill()

@@ -99,7 +99,10 @@ class _ServerSupervisor:
         return self.control.fileno()
 
     def read_exit(self) -> Exit | None:
-        message = self.control.recv(4096)
+        try:
+            message = self.control.recv(4096)
+        except OSError:
+            message = b""
         if not message:
             self.server.stop()
             return Exit(server_lost=True)

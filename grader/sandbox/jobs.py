@@ -68,6 +68,7 @@ class JobResult:
     mode: str = "fork-server"
     seconds: float = 0.0
     confine_seconds: float = 0.0  # as the job process measured it (a figure, never trusted)
+    frames_received: int = 0
 
 
 class SessionEnded(Exception):
@@ -233,7 +234,17 @@ class Sandbox:
         self.owner = os.getpid()
 
     def run(self, job: Job, drivers: list[tuple[SessionDriver, int]] = ()) -> JobResult:
-        """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox."""
+        """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox.
+
+        A server that died before the job started is replaced and the job run again, once.
+        """
+        result = self._run_once(job, drivers)
+        lost = result.exit.server_lost and not result.exit.timed_out
+        if lost and not result.frames_received:
+            result = self._run_once(job, drivers)
+        return result
+
+    def _run_once(self, job: Job, drivers: list[tuple[SessionDriver, int]]) -> JobResult:
         started = time.perf_counter()
         conversation, mode = self._begin(job)
         try:
@@ -244,6 +255,7 @@ class Sandbox:
         result.stdout, result.stderr = conversation.stdout.text(), conversation.stderr.text()
         result.output_exceeded = conversation.output_exceeded
         result.protocol_error = conversation.protocol_error
+        result.frames_received = conversation.received
         result.mode = mode
         result.seconds = time.perf_counter() - started
         return result

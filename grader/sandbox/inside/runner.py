@@ -130,6 +130,8 @@ def run_tests(channel: JobChannel, function: Any, job: dict[str, Any], blobs: li
             except (protocol.Unsupported, MemoryError):
                 header["args"] = None
         channel.send(dict(header, i=index), out)
+        if "memory" in header:
+            return  # the verdict is "memory" whatever the other tests do
 
 
 def run_sessions(channel: JobChannel, compiled: Any, name: str) -> None:

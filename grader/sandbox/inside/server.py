@@ -156,6 +156,8 @@ def serve(control_fd: int) -> None:
         message, fds, _, _ = socket.recv_fds(control, 4096, 4)
         if not message:
             return
+        if message == b"kill" and not fds:
+            continue  # a late "kill" for a job that had already ended
         request = json.loads(message)
         if len(fds) != 4:
             for fd in fds:

@@ -1,0 +1,7 @@
+# verdict: error
+# must not: a segfault in learner code crashes the worker or counts as passed
+import ctypes
+
+
+def d_sigma(z):
+    ctypes.string_at(0)

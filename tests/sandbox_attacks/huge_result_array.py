@@ -1,0 +1,7 @@
+# verdict: incorrect
+# must not: a 10 GB (broadcast) result is copied into the worker
+import numpy as np
+
+
+def d_sigma(z):
+    return np.broadcast_to(np.float64(0.25), (10**10 // 8,))

@@ -1,0 +1,6 @@
+# verdict: memory
+# must not: a huge allocation takes the worker's memory
+def d_sigma(z):
+    hog = []
+    while True:
+        hog.append(bytearray(256 * 1024 * 1024))

@@ -1,0 +1,7 @@
+# verdict: incorrect
+# must not: an array of NaN passes a comparison (NaN != NaN tricks)
+import numpy as np
+
+
+def d_sigma(z):
+    return np.full(np.shape(z), np.nan)

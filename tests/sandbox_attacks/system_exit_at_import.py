@@ -1,0 +1,10 @@
+# verdict: error
+# must not: SystemExit while loading skips the tests and counts as passed
+import sys
+
+print("score: 100%")
+sys.exit(0)
+
+
+def d_sigma(z):
+    return z
