@@ -11,9 +11,11 @@ import time
 import numpy as np
 import pytest
 
-from grader.sandbox import Call, Job, Sandbox, sandbox_status
+from grader.answers import code
+from grader.results import Verdict
+from grader.sandbox import Call, Job, Sandbox, sandbox_status, status
 from grader.sandbox.forkserver import SandboxError
-from tests.support.sandbox import CORRECT_D_SIGMA, require_sandbox
+from tests.support.sandbox import CORRECT_D_SIGMA, d_sigma_part, require_sandbox
 
 LISTING = """\
 import os
@@ -79,10 +81,11 @@ def test_a_fresh_sandbox_runs_the_job_when_the_server_cannot_start(sandbox, monk
 
 def test_the_fresh_sandbox_enforces_the_deadline(sandbox, monkeypatch):
     monkeypatch.setattr(sandbox.server, "start", lambda: (_ for _ in ()).throw(SandboxError("down")))
+    monkeypatch.setattr(status, "_sandbox", sandbox)
     started = time.monotonic()
-    result = sandbox.run(Job("def spin():\n    while True:\n        pass\n", "spin", [Call()], seconds=1))
-    assert result.mode == "fresh"
-    assert result.exit.timed_out
+    result = code.grade(d_sigma_part(seconds=1), {}, {"code": "def d_sigma(z):\n    while True:\n        pass\n"})
+    assert result.verdict == Verdict.TIMEOUT
+    assert sandbox_status(sandbox)["status"] == "degraded"
     assert time.monotonic() - started < 3 * 2.0
 
 

@@ -282,7 +282,7 @@ def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:
         return Verdict.OUTPUT_LIMIT, "Your code printed too much output; it was stopped."
     if result.exit.oom or any(o.kind == "memory" for o in result.outcomes):
         return Verdict.MEMORY, "Your code ran out of memory."
-    if result.exit.timed_out or result.exit.code == -signal.SIGXCPU:
+    if result.exit.timed_out or result.exit.code in (-signal.SIGXCPU, -signal.SIGKILL):
         return Verdict.TIMEOUT, "Your code took too long and was stopped."
     return None
 

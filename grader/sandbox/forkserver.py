@@ -152,6 +152,8 @@ class _FreshSupervisor:
     def read_exit(self, timed_out: bool = False) -> Exit:
         if self.exit is None:
             code = self.proc.wait()
+            if code is not None and code > 128:
+                code = 128 - code  # bubblewrap reports a job killed by signal n as 128 + n
             os.close(self.pidfd)
             oom = bool(self.cgroup and self.cgroup.oom_kills() > 0)
             if self.cgroup is not None:

@@ -8,6 +8,7 @@ half-confined.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import platform
 import resource
@@ -39,16 +40,16 @@ def _syscall(number: int, *args: object) -> int:
 
 
 def set_rlimits(memory_mb: int, cpu_seconds: int, file_mb: int = 8, files: int = 64) -> None:
-    """Soft and hard limits alike, so the job cannot raise them again."""
+    """Hard limits the job cannot raise; CPU: SIGXCPU at the limit, SIGKILL a second later."""
     limits = {
-        resource.RLIMIT_AS: memory_mb * 2**20,
-        resource.RLIMIT_CPU: cpu_seconds,
-        resource.RLIMIT_FSIZE: file_mb * 2**20,
-        resource.RLIMIT_NOFILE: files,
-        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_AS: (memory_mb * 2**20,) * 2,
+        resource.RLIMIT_CPU: (cpu_seconds, cpu_seconds + 1),
+        resource.RLIMIT_FSIZE: (file_mb * 2**20,) * 2,
+        resource.RLIMIT_NOFILE: (files, files),
+        resource.RLIMIT_CORE: (0, 0),
     }
-    for which, value in limits.items():
-        resource.setrlimit(which, (value, value))
+    for which, (soft, hard) in limits.items():
+        resource.setrlimit(which, (soft, hard))
 
 
 # --- Landlock --------------------------------------------------------------------------------
@@ -87,30 +88,39 @@ def landlock_abi() -> int:
     return max(result, 0)
 
 
-def apply_landlock(readable: list[str], writable: list[str]) -> None:
-    """Read-only access beneath `readable`, full file access beneath `writable`, no TCP, scoped."""
-    if landlock_abi() < MIN_LANDLOCK_ABI:
-        raise ConfinementError(f"Landlock ABI {MIN_LANDLOCK_ABI} or later is required")
-    attr = _RulesetAttr(FS_ALL, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL)
-    ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.sizeof(attr), 0)
-    try:
-        for paths, rights in ((readable, FS_READ | FS_EXECUTE), (writable, FS_WORK)):
-            for path in paths:
-                _add_path_rule(ruleset, path, rights)
-        _syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
-    finally:
-        os.close(ruleset)
+class PathRules:
+    """Landlock path rules prepared once (O_PATH fds and their rights), applied per job."""
 
+    def __init__(self, readable: list[str]):
+        self.readable = [self._open(path, FS_READ | FS_EXECUTE, low=200) for path in readable]
 
-def _add_path_rule(ruleset: int, path: str, rights: int) -> None:
-    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-    try:
+    @staticmethod
+    def _open(path: str, rights: int, low: int = 0) -> _PathBeneath:
+        """An O_PATH fd numbered from `low` (prepared ones stay clear of a job's fds 0-4)."""
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        if low:
+            fd, opened = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, low), fd
+            os.close(opened)
         if not os.path.isdir(path):
             rights &= FS_FILE_RIGHTS
-        rule = _PathBeneath(rights, fd)
-        _syscall(SYS_LANDLOCK_ADD_RULE, ruleset, 1, ctypes.byref(rule), 0)  # RULE_PATH_BENEATH
-    finally:
-        os.close(fd)
+        return _PathBeneath(rights, fd)
+
+    def apply(self, writable: list[str]) -> None:
+        """Read-only beneath the prepared paths, full file access beneath `writable`, no TCP, scoped.
+
+        Called in a job process, which then closes its copies of the prepared fds.
+        """
+        attr = _RulesetAttr(FS_ALL, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL)
+        ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.sizeof(attr), 0)
+        work = [self._open(path, FS_WORK) for path in writable]
+        try:
+            for rule in self.readable + work:
+                _syscall(SYS_LANDLOCK_ADD_RULE, ruleset, 1, ctypes.byref(rule), 0)  # PATH_BENEATH
+            _syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
+        finally:
+            os.close(ruleset)
+            for rule in self.readable + work:
+                os.close(rule.parent_fd)
 
 
 # --- seccomp ---------------------------------------------------------------------------------
@@ -206,11 +216,13 @@ def apply_seccomp(program: bytes) -> None:
 
 
 def confine(
-    memory_mb: int, cpu_seconds: int, readable: list[str], writable: list[str], program: bytes
+    memory_mb: int, cpu_seconds: int, rules: PathRules, writable: list[str], program: bytes
 ) -> None:
     """All three layers, in the order that keeps each one installable."""
+    if landlock_abi() < MIN_LANDLOCK_ABI:
+        raise ConfinementError(f"Landlock ABI {MIN_LANDLOCK_ABI} or later is required")
     set_rlimits(memory_mb, cpu_seconds)
     if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise ConfinementError("cannot set no_new_privs")
-    apply_landlock(readable, writable)
+    rules.apply(writable)
     apply_seccomp(program)

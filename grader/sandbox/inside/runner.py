@@ -32,6 +32,7 @@ class JobChannel:
         self.job_fd, self.result_fd = job_fd, result_fd
         self.reader = protocol.FrameReader()
         self.pending: list[tuple[dict[str, Any], list[bytes]]] = []
+        self.outgoing = bytearray()
 
     def receive(self) -> tuple[dict[str, Any], list[bytes]] | None:
         while not self.pending:
@@ -41,10 +42,13 @@ class JobChannel:
             self.pending.extend(self.reader.feed(data))
         return self.pending.pop(0)
 
-    def send(self, header: dict[str, Any], blobs: list[bytes] = ()) -> None:
-        view = memoryview(protocol.pack(header, list(blobs)))
-        while view:
-            view = view[_write(self.result_fd, view) :]
+    def send(self, header: dict[str, Any], blobs: list[bytes] = (), flush: bool = True) -> None:
+        """Queue a frame; write the queue unless more frames follow at once."""
+        self.outgoing += protocol.pack(header, list(blobs))
+        if flush:
+            data, self.outgoing = bytes(self.outgoing), bytearray()
+            while data:
+                data = data[_write(self.result_fd, data) :]
 
 
 def describe_exception(error: BaseException) -> dict[str, Any]:
@@ -82,7 +86,7 @@ def load_submission(channel: JobChannel, job: dict[str, Any]) -> Any:
                                  "line": None, "column": None}})
         return None
     if job.get("forbidden"):
-        channel.send({"static": find_forbidden(ast.parse(code), job["forbidden"])})
+        channel.send({"static": find_forbidden(ast.parse(code), job["forbidden"])}, flush=False)
     linecache.cache[FILENAME] = (len(code), None, code.splitlines(True), FILENAME)
     return compiled
 
@@ -129,9 +133,10 @@ def run_tests(channel: JobChannel, function: Any, job: dict[str, Any], blobs: li
                 header["args"] = [protocol.encode(arg, out) for arg in args]
             except (protocol.Unsupported, MemoryError):
                 header["args"] = None
-        channel.send(dict(header, i=index), out)
         if "memory" in header:
+            channel.send(dict(header, i=index), out)
             return  # the verdict is "memory" whatever the other tests do
+        channel.send(dict(header, i=index), out, flush=len(channel.outgoing) > 1 << 20)
 
 
 def run_sessions(channel: JobChannel, compiled: Any, name: str) -> None:

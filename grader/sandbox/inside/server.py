@@ -12,6 +12,7 @@ memory for later children to find.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -21,6 +22,7 @@ import signal
 import socket
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,7 +48,15 @@ def readable_paths(allow_scipy: bool) -> list[str]:
     return paths
 
 
-def run_job(jobdir: str, program: bytes) -> None:
+class Prepared:
+    """What every job needs and the server computes once: the seccomp filter and the path rules."""
+
+    def __init__(self) -> None:
+        self.program = confine.build_seccomp_filter()
+        self.rules = {allow: confine.PathRules(readable_paths(allow)) for allow in (False, True)}
+
+
+def run_job(jobdir: str, prepared: Prepared) -> None:
     """In a job process whose fds 0-4 are in place: read the job, confine, run, exit."""
     channel = runner.JobChannel(JOB_FD, RESULT_FD)
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), "utf-8", "replace", write_through=True)
@@ -55,8 +65,9 @@ def run_job(jobdir: str, program: bytes) -> None:
     os.environ.clear()
     os.environ.update(TMPDIR=jobdir, HOME=jobdir)
     try:
-        with open("/proc/self/oom_score_adj", "w") as handle:
-            handle.write("1000")  # under memory pressure, the job dies, not the server
+        fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+        os.write(fd, b"1000")  # under memory pressure, the job dies, not the server
+        os.close(fd)
     except OSError:
         pass
     message = channel.receive()
@@ -66,10 +77,8 @@ def run_job(jobdir: str, program: bytes) -> None:
     limits = job["limits"]
     started = time.perf_counter()
     try:
-        confine.confine(
-            limits["memory_mb"], limits["cpu_seconds"],
-            readable_paths(bool(job.get("allow_scipy"))), [jobdir], program,
-        )
+        rules = prepared.rules[bool(job.get("allow_scipy"))]
+        confine.confine(limits["memory_mb"], limits["cpu_seconds"], rules, [jobdir], prepared.program)
     except (confine.ConfinementError, OSError) as error:
         channel.send({"confinement": str(error)})
         os._exit(70)
@@ -77,28 +86,47 @@ def run_job(jobdir: str, program: bytes) -> None:
     os._exit(0)
 
 
-def place_fds(job_fd: int, result_fd: int, out_fd: int, err_fd: int) -> None:
-    """Put the job's fds at 1-4 (stdin reads /dev/null) and close everything else."""
+def place_fds(job_fd: int, result_fd: int, out_fd: int, err_fd: int, keep: list[int]) -> None:
+    """Put the job's fds at 1-4 (stdin reads /dev/null); close all others but `keep`."""
     pairs = ((out_fd, 1), (err_fd, 2), (job_fd, JOB_FD), (result_fd, RESULT_FD))
     for source, target in pairs:
-        os.dup2(source, target + 100)
+        os.dup2(source, target + 1000)
     os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
     for _, target in pairs:
-        os.dup2(target + 100, target)
-    os.closerange(RESULT_FD + 1, 1024)
+        os.dup2(target + 1000, target)
+    low = RESULT_FD + 1
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 4096)
 
 
-def start_child(fds: list[int], jobdir: str, program: bytes) -> int:
+def report_broken_harness() -> None:
+    """The runner itself failed (learner code can break it from inside): say so on stderr."""
+    try:
+        os.write(2, b"\nThe test harness stopped: " + traceback.format_exc(limit=-3).encode()[-2000:])
+    except BaseException:
+        pass
+
+
+def start_child(fds: list[int], jobdir: str, prepared: Prepared) -> int:
     """Fork a job process holding only the job's fds, none of the server's."""
     pid = os.fork()
     if pid:
         return pid
     try:
-        place_fds(*fds)
+        place_fds(*fds, keep=kept_fds(prepared))
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        run_job(jobdir, program)
+        run_job(jobdir, prepared)
+    except BaseException:
+        report_broken_harness()
     finally:
         os._exit(70)
+
+
+def kept_fds(prepared: Prepared) -> list[int]:
+    """The path-rule fds a job keeps until it has applied Landlock (then it closes them)."""
+    return [rule.parent_fd for rules in prepared.rules.values() for rule in rules.readable]
 
 
 def supervise(control: socket.socket, pid: int, seconds: float) -> dict[str, object]:
@@ -138,6 +166,11 @@ def supervise(control: socket.socket, pid: int, seconds: float) -> dict[str, obj
 
 def empty_tmp(jobdir: str) -> bool:
     """Remove the job's directory; False when /tmp must be thrown away with the whole server."""
+    try:
+        os.rmdir(jobdir)  # the usual case: the job left nothing
+        return True
+    except OSError:
+        pass
     for root, dirs, _ in os.walk(jobdir):
         for name in dirs:
             os.chmod(os.path.join(root, name), 0o700)
@@ -149,7 +182,8 @@ def empty_tmp(jobdir: str) -> bool:
 
 def serve(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
-    program = confine.build_seccomp_filter()
+    prepared = Prepared()
+    gc.freeze()  # a job's garbage collections then leave the server's objects (and pages) alone
     control.send(json.dumps({"ready": True, "landlock": confine.landlock_abi()}).encode())
     count = 0
     while True:
@@ -167,7 +201,7 @@ def serve(control_fd: int) -> None:
         count += 1
         jobdir = f"/tmp/job-{count}"
         os.mkdir(jobdir, 0o700)
-        pid = start_child(fds, jobdir, program)
+        pid = start_child(fds, jobdir, prepared)
         for fd in fds:
             os.close(fd)
         report = supervise(control, pid, float(request["seconds"]))
@@ -184,10 +218,11 @@ def main() -> None:
             os.dup2(null, fd)
         serve(int(sys.argv[2]))
     else:
-        place_fds(int(sys.argv[2]), int(sys.argv[3]), 1, 2)
+        prepared = Prepared()
+        place_fds(int(sys.argv[2]), int(sys.argv[3]), 1, 2, keep=kept_fds(prepared))
         jobdir = "/tmp/job"
         os.mkdir(jobdir, 0o700)
-        run_job(jobdir, confine.build_seccomp_filter())
+        run_job(jobdir, prepared)
 
 
 if __name__ == "__main__":
