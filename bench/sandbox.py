@@ -19,19 +19,23 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader.answers import code  # noqa: E402
-from grader.sandbox import Call, Job, Sandbox, sandbox_status  # noqa: E402
-from grader.sandbox.forkserver import begin_fresh  # noqa: E402
-from grader.sandbox.jobs import converse  # noqa: E402
-from grader.spec import PartDef  # noqa: E402
+from grader.answers import code
+from grader.sandbox import Call, Job, Sandbox, sandbox_status
+from grader.sandbox.forkserver import begin_fresh
+from grader.sandbox.jobs import converse
+from grader.spec import PartDef
 
 TRIVIAL = "import numpy as np\n\n\ndef double(z):\n    return 2 * np.asarray(z)\n"
 D_SIGMA = "import numpy as np\n\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
 ROOT = Path(__file__).resolve().parent.parent
-D_SIGMA_PART = PartDef("code", "code", config={
-    "function": "d_sigma",
-    "tests_path": str(ROOT / "exercises/m3-chain-rule-and-neural-networks/m3-d-sigma/tests.py"),
-})
+D_SIGMA_PART = PartDef(
+    "code",
+    "code",
+    config={
+        "function": "d_sigma",
+        "tests_path": str(ROOT / "exercises/m3-chain-rule-and-neural-networks/m3-d-sigma/tests.py"),
+    },
+)
 
 
 def trivial_job() -> Job:
@@ -76,7 +80,10 @@ def throughput_worker(kind: str, seconds: float, queue: multiprocessing.Queue) -
 def throughput(kind: str, workers: int, seconds: float) -> float:
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    processes = [context.Process(target=throughput_worker, args=(kind, seconds, queue)) for _ in range(workers)]
+    processes = [
+        context.Process(target=throughput_worker, args=(kind, seconds, queue))
+        for _ in range(workers)
+    ]
     for process in processes:
         process.start()
     total = sum(queue.get() for _ in processes)
@@ -123,18 +130,25 @@ def main() -> None:
     graded_single = throughput("grade", 1, args.seconds)
     graded_double = throughput("grade", 2, args.seconds)
 
-    print(f"sandbox: {health['status']}" + (f" ({'; '.join(health['missing'])})" if health["missing"] else ""))
+    print(
+        f"sandbox: {health['status']}"
+        + (f" ({'; '.join(health['missing'])})" if health["missing"] else "")
+    )
     print("per job: a trivial numpy function, 5 tests (milliseconds)")
     print(f"  {'':34} {'median':>8} {'p95':>8}")
     print(f"  {'fresh bwrap + python + numpy':34} {fresh[0]:8.1f} {fresh[1]:8.1f}   (baseline)")
     print(f"  {'fork server':34} {fork[0]:8.1f} {fork[1]:8.1f}   {fresh[0] / fork[0]:.1f}x faster")
-    print(f"  {'  of which confinement in the job':34} {confine[0]:8.2f} {confine[1]:8.2f}   "
-          f"rlimits + Landlock + seccomp, {confine[0] / fork[0]:.0%} of the job")
+    print(
+        f"  {'  of which confinement in the job':34} {confine[0]:8.2f} {confine[1]:8.2f}   "
+        f"rlimits + Landlock + seccomp, {confine[0] / fork[0]:.0%} of the job"
+    )
     print("throughput (jobs per second)")
     print(f"  {'sandbox jobs, 1 worker process':34} {single:8.0f}   (baseline)")
     print(f"  {'sandbox jobs, 2 worker processes':34} {double:8.0f}   {double / single:.2f}x")
     print(f"  {'graded m3-d-sigma, 1 worker':34} {graded_single:8.0f}   (baseline)")
-    print(f"  {'graded m3-d-sigma, 2 workers':34} {graded_double:8.0f}   {graded_double / graded_single:.2f}x")
+    print(
+        f"  {'graded m3-d-sigma, 2 workers':34} {graded_double:8.0f}   {graded_double / graded_single:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ def test_correct_d_sigma_is_correct_with_every_test_passed():
 
 
 def test_an_equivalent_form_of_d_sigma_is_correct():
-    result = grade("import numpy as np\n\ndef d_sigma(z):\n    return 1 / (4 * np.cosh(z / 2) ** 2)\n")
+    result = grade(
+        "import numpy as np\n\ndef d_sigma(z):\n    return 1 / (4 * np.cosh(z / 2) ** 2)\n"
+    )
     assert result.verdict == Verdict.CORRECT
 
 
@@ -48,7 +50,9 @@ def test_visible_tests_show_inputs_expected_actual_and_tolerance():
 def test_hidden_tests_show_pass_or_fail_but_not_their_values():
     result = grade("import numpy as np\n\ndef d_sigma(z):\n    return 1 / (1 + np.exp(-z))\n")
     hidden = [item for item in items(result, "test") if not item.data["visible"]]
-    assert hidden and all("expected" not in item.data and "args" not in item.data for item in hidden)
+    assert hidden and all(
+        "expected" not in item.data and "args" not in item.data for item in hidden
+    )
     assert all(item.text.endswith("(hidden): failed") for item in hidden)
 
 
@@ -77,7 +81,9 @@ def test_correct_but_slow_code_within_the_limit_is_correct():
 
 
 def test_changing_the_input_in_place_fails_the_tests():
-    source = CORRECT_D_SIGMA.replace("    s = 1 / (1 + np.exp(-z))", "    z *= -1\n    s = 1 / (1 + np.exp(z))")
+    source = CORRECT_D_SIGMA.replace(
+        "    s = 1 / (1 + np.exp(-z))", "    z *= -1\n    s = 1 / (1 + np.exp(z))"
+    )
     result = grade(source)
     assert result.verdict == Verdict.INCORRECT
     assert "in place" in items(result, "test")[0].text
@@ -112,13 +118,17 @@ def test_a_missing_function_is_named():
 
 
 def test_an_infinite_loop_is_a_timeout():
-    result = code.grade(d_sigma_part(seconds=1), {}, {"code": "def d_sigma(z):\n    while True:\n        pass\n"})
+    result = code.grade(
+        d_sigma_part(seconds=1), {}, {"code": "def d_sigma(z):\n    while True:\n        pass\n"}
+    )
     assert result.verdict == Verdict.TIMEOUT
     assert result.score == 0
 
 
 def test_printed_output_is_shown_but_never_read_as_a_score():
-    result = grade("import numpy as np\n\ndef d_sigma(z):\n    print('score: 1.0 correct')\n    return 0 * z\n")
+    result = grade(
+        "import numpy as np\n\ndef d_sigma(z):\n    print('score: 1.0 correct')\n    return 0 * z\n"
+    )
     assert result.verdict == Verdict.INCORRECT
     assert "score: 1.0 correct" in items(result, "stdout")[0].text
 
@@ -144,7 +154,9 @@ def test_grading_the_same_variant_twice_gives_the_same_feedback():
 
 
 def test_check_config_names_authoring_errors():
-    part = exercise_part("m3-chain-rule-and-neural-networks/m3-d-sigma", "not an identifier", forbidden="x")
+    part = exercise_part(
+        "m3-chain-rule-and-neural-networks/m3-d-sigma", "not an identifier", forbidden="x"
+    )
     errors = code.check_config(part)
     assert any("function" in e for e in errors) and any("forbidden" in e for e in errors)
     assert code.check_config(d_sigma_part()) == []
@@ -196,7 +208,9 @@ def test_an_uncentred_fit_is_diagnosed():
 
 
 def test_a_forbidden_call_is_flagged_but_the_tests_decide():
-    result = grade("import numpy as np\n\ndef linfit(x, y):\n    return tuple(np.polyfit(x, y, 1))\n", LINFIT)
+    result = grade(
+        "import numpy as np\n\ndef linfit(x, y):\n    return tuple(np.polyfit(x, y, 1))\n", LINFIT
+    )
     assert result.verdict == Verdict.CORRECT
     assert any("numpy.polyfit" in item.text for item in items(result, "message"))
 

@@ -80,10 +80,14 @@ def test_a_fresh_sandbox_runs_the_job_when_the_server_cannot_start(sandbox, monk
 
 
 def test_the_fresh_sandbox_enforces_the_deadline(sandbox, monkeypatch):
-    monkeypatch.setattr(sandbox.server, "start", lambda: (_ for _ in ()).throw(SandboxError("down")))
+    monkeypatch.setattr(
+        sandbox.server, "start", lambda: (_ for _ in ()).throw(SandboxError("down"))
+    )
     monkeypatch.setattr(status, "_sandbox", sandbox)
     started = time.monotonic()
-    result = code.grade(d_sigma_part(seconds=1), {}, {"code": "def d_sigma(z):\n    while True:\n        pass\n"})
+    result = code.grade(
+        d_sigma_part(seconds=1), {}, {"code": "def d_sigma(z):\n    while True:\n        pass\n"}
+    )
     assert result.verdict == Verdict.TIMEOUT
     assert sandbox_status(sandbox)["status"] == "degraded"
     assert time.monotonic() - started < 3 * 2.0
@@ -100,7 +104,9 @@ def test_a_job_past_its_deadline_is_stopped_and_the_server_keeps_serving(sandbox
     server_pid = None
     sandbox.run(d_sigma_job())
     server_pid = sandbox.server.proc.pid
-    result = sandbox.run(Job("def spin():\n    while True:\n        pass\n", "spin", [Call()], seconds=1))
+    result = sandbox.run(
+        Job("def spin():\n    while True:\n        pass\n", "spin", [Call()], seconds=1)
+    )
     assert result.exit.timed_out
     assert sandbox.run(d_sigma_job()).outcomes[0].kind == "value"
     assert sandbox.server.proc.pid == server_pid

@@ -73,7 +73,9 @@ class Listener:
 def planted(tmp_path_factory):
     """Canary secrets where an escaped job would find them: env, host files, a local service."""
     require_sandbox()
-    found = {name: f"CANARY-{name}-{secrets.token_hex(8)}" for name in ("env", "file", "project", "port")}
+    found = {
+        name: f"CANARY-{name}-{secrets.token_hex(8)}" for name in ("env", "file", "project", "port")
+    }
     canary_dir = tmp_path_factory.mktemp("canary")
     (canary_dir / "secret.txt").write_text(found["file"])
     (canary_dir / "submissions").mkdir()
@@ -149,7 +151,9 @@ def test_attack_is_contained(attack, planted):
     for name, secret in planted["secrets"].items():
         assert secret not in shown, f"the {name} canary leaked ({effect})"
     assert planted["listener"].contacts == 0, f"a local service was reached ({effect})"
-    assert not [p for p in PWNED if p.exists()], f"a file was created outside the sandbox ({effect})"
+    assert not [p for p in PWNED if p.exists()], (
+        f"a file was created outside the sandbox ({effect})"
+    )
     assert sorted(p.name for p in planted["dir"].rglob("*")) == before_files
     assert (planted["dir"] / "secret.txt").read_text() == planted["secrets"]["file"]
 

@@ -25,7 +25,9 @@ def test_health_status_is_ok_or_names_what_is_degraded():
 
 def test_a_probe_that_is_not_contained_makes_the_sandbox_unavailable(monkeypatch):
     require_sandbox()
-    leaky = status.PROBE_CODE + "\n_real = probe\n\ndef probe():\n    return dict(_real(), etc=False)\n"
+    leaky = (
+        status.PROBE_CODE + "\n_real = probe\n\ndef probe():\n    return dict(_real(), etc=False)\n"
+    )
     monkeypatch.setattr(status, "PROBE_CODE", leaky)
     monkeypatch.setattr(status, "_checked", {})
     box = Sandbox()

@@ -89,7 +89,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
 
 
 def run_examples(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
-    """"Run my tests": the visible tests only, shown in full (not an attempt)."""
+    """ "Run my tests": the visible tests only, shown in full (not an attempt)."""
     return evaluate(part, params, read(part, payload), visible_only=True)
 
 
@@ -110,7 +110,9 @@ def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest
     seed_text = json.dumps([part.name, params], sort_keys=True, default=str)
     seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "little")
     try:
-        return list(load_tests(part.config["tests_path"]).cases(params, np.random.default_rng(seed)))
+        return list(
+            load_tests(part.config["tests_path"]).cases(params, np.random.default_rng(seed))
+        )
     except Exception as error:
         raise GraderError(f"the exercise's tests failed: {error!r}") from error
 
@@ -155,67 +157,97 @@ def _guarded(drive: Any) -> Any:
     return run
 
 
-def score(result: JobResult, cases: list[Case], sessions: list[SessionTest], job: Job) -> PartResult:
+def score(
+    result: JobResult, cases: list[Case], sessions: list[SessionTest], job: Job
+) -> PartResult:
     """Verdict, per-test credit and feedback from what the sandbox reported."""
     feedback = _output_feedback(result)
     if result.syntax:
         line, column = result.syntax["line"], result.syntax["column"]
         where = f" on line {line}, column {column}" if line else ""
         text = f"Syntax error{where}: {result.syntax['message']}"
-        return PartResult(Verdict.SYNTAX_ERROR, 0.0, [Feedback("message", text, {"line": line, "column": column})])
+        return PartResult(
+            Verdict.SYNTAX_ERROR, 0.0, [Feedback("message", text, {"line": line, "column": column})]
+        )
     feedback += _static_feedback(result)
     limit = _limit_verdict(result)
     if limit is not None:
         return PartResult(limit[0], 0.0, [Feedback("message", limit[1]), *feedback])
     if result.load_error:
         text = f"Your code raised {result.load_error['name']} while it was being loaded."
-        return PartResult(Verdict.ERROR, 0.0, [Feedback("message", text),
-                                               Feedback("traceback", result.load_error["traceback"]), *feedback])
+        return PartResult(
+            Verdict.ERROR,
+            0.0,
+            [
+                Feedback("message", text),
+                Feedback("traceback", result.load_error["traceback"]),
+                *feedback,
+            ],
+        )
     if result.missing:
         text = f"Define a function named `{result.missing}`."
         return PartResult(Verdict.ERROR, 0.0, [Feedback("message", text), *feedback])
     lost = [o for o in result.outcomes if o.kind == "lost"]
     if lost or result.protocol_error:
-        return PartResult(Verdict.ERROR, 0.0, [Feedback("message", _lost_message(result)), *feedback])
+        return PartResult(
+            Verdict.ERROR, 0.0, [Feedback("message", _lost_message(result)), *feedback]
+        )
 
     earned = total = 0.0
     rule = None
     items = []
-    for index, (case, outcome) in enumerate(zip(cases, result.outcomes), start=1):
+    for index, (case, outcome) in enumerate(zip(cases, result.outcomes, strict=True), start=1):
         passed, test_items, fired = _judge(index, case, outcome, job.function)
         earned += case.weight * passed
         total += case.weight
         items += test_items
         rule = rule or fired
-    for session, outcome in zip(sessions, result.sessions + [None] * len(sessions)):
+    for session, outcome in zip(sessions, result.sessions + [None] * len(sessions), strict=False):
         credit, item = _judge_session(session, outcome, result)
         earned += session.weight * credit
         total += session.weight
         items.append(item)
     fraction = earned / total if total else 0.0
-    verdict = Verdict.CORRECT if fraction >= 1 else Verdict.PARTIAL if fraction > 0 else Verdict.INCORRECT
-    if fraction == 0 and cases and all(o.kind == "raised" for o in result.outcomes) and not any(
-        c.raises for c in cases
+    verdict = (
+        Verdict.CORRECT if fraction >= 1 else Verdict.PARTIAL if fraction > 0 else Verdict.INCORRECT
+    )
+    if (
+        fraction == 0
+        and cases
+        and all(o.kind == "raised" for o in result.outcomes)
+        and not any(c.raises for c in cases)
     ):
         verdict = Verdict.ERROR  # every call raised: the learner's exception is the news
     return PartResult(verdict, round(fraction, 6), items + feedback, rule)
 
 
-def _judge(index: int, case: Case, outcome: Outcome, function: str) -> tuple[bool, list[Feedback], str | None]:
+def _judge(
+    index: int, case: Case, outcome: Outcome, function: str
+) -> tuple[bool, list[Feedback], str | None]:
     """One case: passed?, its feedback items, and the mistake rule that fired."""
     label = case.name or f"Test {index}"
     problem = _problem(case, outcome)
     if problem is None:
-        problem = next((c.feedback for c in case.checks if not _check_passes(c, outcome.value, case)), None)
-    if problem is None and case.not_mutated and outcome.args_after is not None:
-        if any(compare(a, b, 0, 0) for a, b in zip(case.args, outcome.args_after) if isinstance(a, np.ndarray)):
-            problem = "your function changed its input array in place; work on a copy"
+        problem = next(
+            (c.feedback for c in case.checks if not _check_passes(c, outcome.value, case)), None
+        )
+    if problem is None and case.not_mutated and _mutated(case.args, outcome.args_after):
+        problem = "your function changed its input array in place; work on a copy"
     passed = problem is None
-    data: dict[str, Any] = {"name": label, "visible": case.visible, "passed": passed, "weight": case.weight}
+    data: dict[str, Any] = {
+        "name": label,
+        "visible": case.visible,
+        "passed": passed,
+        "weight": case.weight,
+    }
     if case.visible:
-        data.update(args=[plain(a) for a in case.args], rtol=case.rtol, atol=case.atol,
-                    expected=plain(case.expected) if case.raises is None else f"raises {case.raises}",
-                    actual=_shown_actual(outcome, plain))
+        data.update(
+            args=[plain(a) for a in case.args],
+            rtol=case.rtol,
+            atol=case.atol,
+            expected=plain(case.expected) if case.raises is None else f"raises {case.raises}",
+            actual=_shown_actual(outcome, plain),
+        )
         call = f"{function}({', '.join(show(a, 120) for a in case.args)})"
         text = f"{label}: {call} " + ("passed" if passed else f"failed: {problem}")
         if not passed:
@@ -225,16 +257,32 @@ def _judge(index: int, case: Case, outcome: Outcome, function: str) -> tuple[boo
         text = f"{label} (hidden): " + ("passed" if passed else "failed")
     items = [Feedback("test", text, data)]
     if not passed and outcome.kind == "raised" and case.raises is None:
-        trace = outcome.raised["traceback"] if case.visible else f"{outcome.raised['name']} was raised."
+        trace = (
+            outcome.raised["traceback"] if case.visible else f"{outcome.raised['name']} was raised."
+        )
         items.append(Feedback("traceback", trace, {"test": label}))
     fired = None
     if not passed and outcome.kind == "value":
         for mistake in case.mistakes:
-            if compare(mistake.value, outcome.value, max(case.rtol, 1e-6), max(case.atol, 1e-9)) is None:
-                items.append(Feedback("diagnosis", mistake.feedback, {"rule": mistake.rule, "test": label}))
+            if (
+                compare(mistake.value, outcome.value, max(case.rtol, 1e-6), max(case.atol, 1e-9))
+                is None
+            ):
+                items.append(
+                    Feedback("diagnosis", mistake.feedback, {"rule": mistake.rule, "test": label})
+                )
                 fired = mistake.rule
                 break
     return passed, items, fired
+
+
+def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
+    """Whether any array argument came back changed (`after` is None when it could not be sent)."""
+    if after is None or len(after) != len(args):
+        return False
+    return any(
+        compare(a, b, 0, 0) for a, b in zip(args, after, strict=True) if isinstance(a, np.ndarray)
+    )
 
 
 def _problem(case: Case, outcome: Outcome) -> str | None:
@@ -270,11 +318,17 @@ def _judge_session(session: SessionTest, outcome: Any, result: JobResult) -> tup
     label = session.name
     if isinstance(outcome, SessionScore):
         credit = min(1.0, max(0.0, float(outcome.score)))
-        text = f"{label}: {outcome.text}" if session.visible else f"{label} (hidden): {outcome.text}"
-        data = dict(outcome.data if session.visible else {}, name=label, passed=credit >= 1, score=credit)
+        text = (
+            f"{label}: {outcome.text}" if session.visible else f"{label} (hidden): {outcome.text}"
+        )
+        data = dict(
+            outcome.data if session.visible else {}, name=label, passed=credit >= 1, score=credit
+        )
         return credit, Feedback("test", text, data)
     reason = str(outcome) if isinstance(outcome, Exception) else "your function could not be loaded"
-    return 0.0, Feedback("test", f"{label}: stopped ({reason})", {"name": label, "passed": False, "score": 0})
+    return 0.0, Feedback(
+        "test", f"{label}: stopped ({reason})", {"name": label, "passed": False, "score": 0}
+    )
 
 
 def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:
@@ -282,7 +336,8 @@ def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:
         return Verdict.OUTPUT_LIMIT, "Your code printed too much output; it was stopped."
     if result.exit.oom or any(o.kind == "memory" for o in result.outcomes):
         return Verdict.MEMORY, "Your code ran out of memory."
-    if result.exit.timed_out or result.exit.code in (-signal.SIGXCPU, -signal.SIGKILL):
+    cpu_limit = result.exit.code in (-signal.SIGXCPU, -signal.SIGKILL) and not result.exit.killed
+    if result.exit.timed_out or cpu_limit:
         return Verdict.TIMEOUT, "Your code took too long and was stopped."
     return None
 
@@ -292,7 +347,9 @@ def _lost_message(result: JobResult) -> str:
         return "Your code interfered with the test harness, so its results could not be read."
     code = result.exit.code
     if code is not None and code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        name = (
+            signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        )
         return f"Your program crashed ({name}) before the tests finished."
     return f"Your program ended (exit status {code}) before the tests finished."
 
@@ -307,7 +364,11 @@ def _output_feedback(result: JobResult) -> list[Feedback]:
 
 def _static_feedback(result: JobResult) -> list[Feedback]:
     return [
-        Feedback("message", f"Line {f.get('line')}: this exercise asks you not to use `{f.get('name')}`; "
-                 "the tests decide your score.", {"line": f.get("line"), "rule": "forbidden-call"})
+        Feedback(
+            "message",
+            f"Line {f.get('line')}: this exercise asks you not to use `{f.get('name')}`; "
+            "the tests decide your score.",
+            {"line": f.get("line"), "rule": "forbidden-call"},
+        )
         for f in result.static
     ]

@@ -10,14 +10,14 @@ only each Case's `args`/`kwargs` (arrays, numbers, strings, function descriptors
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from grader.sandbox import Outcome, Session
 from grader.sandbox.inside.protocol import FunctionArg
-
 
 ANY_VALUE = type("AnyValue", (), {"__repr__": lambda self: "ANY_VALUE"})()  # checks alone decide
 
@@ -104,8 +104,9 @@ def quadratic_gradient(A: Any, b: Any) -> FunctionArg:
     return FunctionArg("quadratic_gradient", np.asarray(A, dtype=float), np.asarray(b, dtype=float))
 
 
-def finite_difference_audit(f: Callable[[np.ndarray], float], at: int = 0, h: float = 1e-6,
-                            rtol: float = 1e-5) -> Check:
+def finite_difference_audit(
+    f: Callable[[np.ndarray], float], at: int = 0, h: float = 1e-6, rtol: float = 1e-5
+) -> Check:
     """The returned gradient agrees with central differences of the (trusted) `f` at argument `at`."""
 
     def passes(actual: Any, args: list[Any]) -> bool:
@@ -116,10 +117,16 @@ def finite_difference_audit(f: Callable[[np.ndarray], float], at: int = 0, h: fl
             step[index] = h
             estimate[index] = (f(x + step) - f(x - step)) / (2 * h)
         scale = np.linalg.norm(estimate) + 1e-12
-        return np.shape(actual) == x.shape and np.linalg.norm(np.asarray(actual) - estimate) <= rtol * scale
+        return (
+            np.shape(actual) == x.shape
+            and np.linalg.norm(np.asarray(actual) - estimate) <= rtol * scale
+        )
 
-    return Check("finite differences", passes,
-                 "Your gradient disagrees with a finite-difference estimate of the function's slope.")
+    return Check(
+        "finite differences",
+        passes,
+        "Your gradient disagrees with a finite-difference estimate of the function's slope.",
+    )
 
 
 def call_value(outcome: Outcome) -> Any:

@@ -18,8 +18,10 @@ def compare(expected: Any, actual: Any, rtol: float, atol: float) -> str | None:
     if isinstance(expected, np.ndarray):
         return _compare_array(expected, actual, rtol, atol)
     if isinstance(expected, bool) or expected is None or isinstance(expected, str):
-        return None if type(actual) is type(expected) and actual == expected else (
-            f"expected {show(expected)}, got {show(actual)}"
+        return (
+            None
+            if type(actual) is type(expected) and actual == expected
+            else (f"expected {show(expected)}, got {show(actual)}")
         )
     if isinstance(expected, NUMBER_TYPES):
         if isinstance(actual, np.ndarray) and actual.shape == ():
@@ -32,7 +34,7 @@ def compare(expected: Any, actual: Any, rtol: float, atol: float) -> str | None:
             actual = list(actual)
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
             return f"expected {len(expected)} values, got {kind_of(actual)}"
-        for index, (e, a) in enumerate(zip(expected, actual)):
+        for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
             problem = compare(e, a, rtol, atol)
             if problem:
                 return f"item {index}: {problem}"
@@ -92,7 +94,9 @@ def show(value: Any, limit: int = 400) -> str:
         inner = ", ".join(show(item, limit) for item in value[:12])
         text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k!r}: {show(v, limit)}" for k, v in list(value.items())[:12]) + "}"
+        text = (
+            "{" + ", ".join(f"{k!r}: {show(v, limit)}" for k, v in list(value.items())[:12]) + "}"
+        )
     elif hasattr(value, "kind") and hasattr(value, "args"):
         text = f"<function: {value.kind}>"
     else:
@@ -103,7 +107,9 @@ def show(value: Any, limit: int = 400) -> str:
 def plain(value: Any) -> Any:
     """A JSON-ready copy of a value for feedback data."""
     if isinstance(value, np.ndarray):
-        return plain(value.tolist()) if value.size <= 1000 else f"array of shape {list(value.shape)}"
+        return (
+            plain(value.tolist()) if value.size <= 1000 else f"array of shape {list(value.shape)}"
+        )
     if isinstance(value, (np.floating, np.integer, np.bool_)):
         return value.item()
     if isinstance(value, float) and not np.isfinite(value):

@@ -25,6 +25,7 @@ class Exit:
 
     code: int | None = None  # negative: killed by that signal
     timed_out: bool = False
+    killed: bool = False  # stopped on the worker's request (output limit, malformed results)
     oom: bool = False
     server_lost: bool = False
 
@@ -105,7 +106,7 @@ class Conversation:
     def receive(self) -> tuple[dict[str, Any], list[bytes]] | None:
         """The next result frame, or None once the job has ended or been stopped."""
         while not self.frames:
-            if not self.result_open or self.exit is not None and not self._pending():
+            if not self.result_open or (self.exit is not None and not self._pending()):
                 return None
             self._pump()
         return self.frames.pop(0)
@@ -130,7 +131,7 @@ class Conversation:
             self.exit = self.exit or Exit(timed_out=True, server_lost=True)
             self._close_all_streams()
             return
-        for key, events in self.selector.select(min(remaining, 1.0)):
+        for key, _ in self.selector.select(min(remaining, 1.0)):
             if key.data == "exit":
                 self.exit = self.supervisor.read_exit() or self.exit
                 if self.exit is not None:

@@ -44,8 +44,13 @@ class ForkServer:
             name = f"server-{os.getpid()}-{next(_names)}"
             self.cgroup = Cgroup(name, SERVER_MEMORY_MB * 2**20, SERVER_PIDS)
         self.proc = spawn(
-            self.setup, ["serve", str(child.fileno())], (child.fileno(),), self.cgroup,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            self.setup,
+            ["serve", str(child.fileno())],
+            (child.fileno(),),
+            self.cgroup,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         child.close()
         self.control = parent
@@ -66,7 +71,9 @@ class ForkServer:
             self.cgroup.set_memory((SERVER_MEMORY_MB + memory_mb) * 2**20)
         pipes = JobPipes()
         try:
-            socket.send_fds(self.control, [json.dumps({"seconds": seconds}).encode()], pipes.sandbox_ends())
+            socket.send_fds(
+                self.control, [json.dumps({"seconds": seconds}).encode()], pipes.sandbox_ends()
+            )
         except OSError as error:
             pipes.close_sandbox_ends()
             self.stop()
@@ -110,7 +117,12 @@ class _ServerSupervisor:
         if not report.get("clean", True):
             self.server.stop()  # its /tmp was filled; the next job gets a new server
         oom = bool(self.server.cgroup and self.server.cgroup.oom_kills() > self.oom_before)
-        return Exit(code=report.get("exit"), timed_out=report.get("timed_out", False), oom=oom)
+        return Exit(
+            code=report.get("exit"),
+            timed_out=report.get("timed_out", False),
+            killed=report.get("killed", False),
+            oom=oom,
+        )
 
     def kill(self) -> None:
         try:
@@ -126,12 +138,19 @@ def begin_fresh(setup: Setup, seconds: float, memory_mb: int) -> Conversation:
     """A new bubblewrap + interpreter + numpy for this job alone (the fallback, and the baseline)."""
     cgroup = None
     if Cgroup.available():
-        cgroup = Cgroup(f"job-{os.getpid()}-{next(_names)}", (SERVER_MEMORY_MB + memory_mb) * 2**20, SERVER_PIDS)
+        cgroup = Cgroup(
+            f"job-{os.getpid()}-{next(_names)}", (SERVER_MEMORY_MB + memory_mb) * 2**20, SERVER_PIDS
+        )
     pipes = JobPipes()
     try:
         proc = spawn(
-            setup, ["once", str(pipes.job_r), str(pipes.result_w)], (pipes.job_r, pipes.result_w), cgroup,
-            stdin=subprocess.DEVNULL, stdout=pipes.out_w, stderr=pipes.err_w,
+            setup,
+            ["once", str(pipes.job_r), str(pipes.result_w)],
+            (pipes.job_r, pipes.result_w),
+            cgroup,
+            stdin=subprocess.DEVNULL,
+            stdout=pipes.out_w,
+            stderr=pipes.err_w,
         )
     finally:
         pipes.close_sandbox_ends()
@@ -145,6 +164,7 @@ class _FreshSupervisor:
         self.proc, self.cgroup = proc, cgroup
         self.pidfd = os.pidfd_open(proc.pid)
         self.exit: Exit | None = None
+        self.killed = False
 
     def fileno(self) -> int:
         return self.pidfd
@@ -158,14 +178,15 @@ class _FreshSupervisor:
             oom = bool(self.cgroup and self.cgroup.oom_kills() > 0)
             if self.cgroup is not None:
                 self.cgroup.remove()
-            self.exit = Exit(code=code, timed_out=timed_out, oom=oom)
+            self.exit = Exit(code=code, timed_out=timed_out, killed=self.killed, oom=oom)
         return self.exit
 
     def kill(self) -> None:
+        self.killed = True
         _kill_group(self.proc, wait=False)
 
     def force_stop(self) -> None:
-        self.kill()
+        _kill_group(self.proc, wait=False)
         self.read_exit(timed_out=True)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from grader.sandbox.channel import Conversation, Exit
 from grader.sandbox.forkserver import ForkServer, SandboxError, begin_fresh
@@ -100,7 +101,9 @@ class Session:
             raise BudgetExceeded(f"more than {self.budget} calls")
         self.calls += 1
         blobs: list[bytes] = []
-        self.conversation.send({"op": "call", "args": [protocol.encode(a, blobs) for a in args]}, blobs)
+        self.conversation.send(
+            {"op": "call", "args": [protocol.encode(a, blobs) for a in args]}, blobs
+        )
         header, blobs = self._receive()
         if header.get("call") is not True:
             raise SessionEnded("unexpected message")
@@ -137,10 +140,18 @@ def decode_outcome(header: dict[str, Any], blobs: list[bytes]) -> Outcome:
 
 
 def _raised(info: dict[str, Any]) -> dict[str, Any]:
-    text = {key: info.get(key) if isinstance(info.get(key), str) else "" for key in ("name", "message", "traceback")}
+    text = {
+        key: info.get(key) if isinstance(info.get(key), str) else ""
+        for key in ("name", "message", "traceback")
+    }
     builtin = info.get("builtin")
-    text["builtin"] = [n for n in builtin if isinstance(n, str)][:10] if isinstance(builtin, list) else []
-    return {key: value[: protocol.MAX_TEXT] if isinstance(value, str) else value for key, value in text.items()}
+    text["builtin"] = (
+        [n for n in builtin if isinstance(n, str)][:10] if isinstance(builtin, list) else []
+    )
+    return {
+        key: value[: protocol.MAX_TEXT] if isinstance(value, str) else value
+        for key, value in text.items()
+    }
 
 
 def _record_load_failure(result: JobResult, header: dict[str, Any]) -> bool:
@@ -185,7 +196,9 @@ def encode_job(job: Job, sessions: bool) -> tuple[dict[str, Any], list[bytes]]:
     return header, blobs
 
 
-def converse(conversation: Conversation, job: Job, drivers: list[tuple[SessionDriver, int]]) -> JobResult:
+def converse(
+    conversation: Conversation, job: Job, drivers: list[tuple[SessionDriver, int]]
+) -> JobResult:
     """Send the job, collect one frame per call, then drive the sessions."""
     result = JobResult(outcomes=[])
     header, blobs = encode_job(job, bool(drivers))

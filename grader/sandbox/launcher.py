@@ -11,16 +11,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INSIDE = Path(__file__).with_name("inside")
-RUNNER_FILES = ("server.py", "runner.py", "confine.py", "protocol.py", "descriptors.py", "static_check.py")
+RUNNER_FILES = (
+    "server.py",
+    "runner.py",
+    "confine.py",
+    "protocol.py",
+    "descriptors.py",
+    "static_check.py",
+)
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 TMP_BYTES = 16 * 2**20
+TMP = "/tmp"  # noqa: S108  (inside the sandbox: a fresh size-capped tmpfs)
 ENVIRONMENT = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "PYTHONDONTWRITEBYTECODE": "1",
     "LANG": "C.UTF-8",
-    "HOME": "/tmp",
+    "HOME": TMP,
 }
 
 
@@ -55,20 +63,44 @@ def bwrap_command(setup: Setup, runner_fds: dict[str, int], args: list[str]) -> 
     """The bubblewrap command line: new namespaces, read-only /usr and virtualenv, nothing else."""
     command = [
         setup.bwrap,
-        "--unshare-all", "--unshare-user", "--disable-userns",
-        "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-        "--ro-bind", "/usr", "/usr",
-        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-        "--proc", "/proc", "--dev", "/dev",
-        "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
-        "--ro-bind", setup.venv, setup.venv,
-        "--dir", "/runner",
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(TMP_BYTES),
+        "--tmpfs",
+        TMP,
+        "--ro-bind",
+        setup.venv,
+        setup.venv,
+        "--dir",
+        "/runner",
     ]
     for name, fd in runner_fds.items():
         command += ["--ro-bind-data", str(fd), f"/runner/{name}"]
     for key, value in ENVIRONMENT.items():
         command += ["--setenv", key, value]
-    command += ["--chdir", "/tmp", setup.python, "-I", "-B", "/runner/server.py", *args]
+    command += ["--chdir", TMP, setup.python, "-I", "-B", "/runner/server.py", *args]
     return command
 
 
@@ -96,9 +128,12 @@ class Cgroup:
     @staticmethod
     def available() -> bool:
         root = CGROUP_ROOT / "memory"
-        return os.geteuid() == 0 and (root / "memory.limit_in_bytes").exists() and (
-            CGROUP_ROOT / "pids" / "cgroup.procs"
-        ).exists() and os.access(root, os.W_OK)
+        return (
+            os.geteuid() == 0
+            and (root / "memory.limit_in_bytes").exists()
+            and (CGROUP_ROOT / "pids" / "cgroup.procs").exists()
+            and os.access(root, os.W_OK)
+        )
 
     def set_memory(self, memory_bytes: int) -> None:
         (self.paths[0] / "memory.limit_in_bytes").write_text(str(memory_bytes))
@@ -125,22 +160,33 @@ class Cgroup:
                         pass  # still emptying; a later sweep removes it
 
 
-def spawn(setup: Setup, args: list[str], pass_fds: tuple[int, ...], cgroup: Cgroup | None, **popen) -> subprocess.Popen:
+def spawn(
+    setup: Setup, args: list[str], pass_fds: tuple[int, ...], cgroup: Cgroup | None, **popen
+) -> subprocess.Popen:
     """Start bubblewrap with an empty environment, as the sandbox user when we are root."""
     files = runner_files()
     command = bwrap_command(setup, files, args)
     if os.geteuid() == 0:
         entry = pwd.getpwnam(setup.user)
         command = [
-            "/usr/bin/setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}",
-            "--clear-groups", "--inh-caps=-all", "--", *command,
+            "/usr/bin/setpriv",
+            f"--reuid={entry.pw_uid}",
+            f"--regid={entry.pw_gid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--",
+            *command,
         ]
     if cgroup is not None:
         command = cgroup.join_prefix() + command
     try:
         return subprocess.Popen(
-            command, env={}, close_fds=True, pass_fds=(*pass_fds, *files.values()),
-            start_new_session=True, **popen,
+            command,
+            env={},
+            close_fds=True,
+            pass_fds=(*pass_fds, *files.values()),
+            start_new_session=True,
+            **popen,
         )
     finally:
         for fd in files.values():

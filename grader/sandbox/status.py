@@ -16,7 +16,7 @@ from grader.sandbox.jobs import Call, Job, Sandbox
 from grader.sandbox.launcher import Cgroup
 
 # Each probe returns True when the attack was contained.
-PROBE_CODE = '''
+PROBE_CODE = """
 import os, socket, ctypes
 
 def contained(action):
@@ -53,8 +53,20 @@ def probe():
         "uid": os.getuid() != 0,
         "env": len(os.environ) <= 2,
     }
-'''
-PROBES = ("network", "socket", "fork", "exec", "etc", "environ", "write", "ptrace", "unshare", "uid", "env")
+"""
+PROBES = (
+    "network",
+    "socket",
+    "fork",
+    "exec",
+    "etc",
+    "environ",
+    "write",
+    "ptrace",
+    "unshare",
+    "uid",
+    "env",
+)
 
 _lock = threading.Lock()
 _sandbox: Sandbox | None = None

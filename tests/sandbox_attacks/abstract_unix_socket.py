@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: an abstract or filesystem unix socket reaches another process
+# ruff: noqa  (a hostile submission, kept as written)
 import socket
 
 import numpy as np

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: an __array_function__/__array_ufunc__ proxy is taken as an array
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

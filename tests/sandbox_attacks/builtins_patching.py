@@ -1,5 +1,6 @@
 # verdict: error
 # must not: patched builtins (isinstance, len, float.hex) alter the reported values
+# ruff: noqa  (a hostile submission, kept as written)
 import builtins
 
 import numpy as np

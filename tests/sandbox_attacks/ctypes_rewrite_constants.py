@@ -1,5 +1,6 @@
 # verdict: error
 # must not: rewriting interpreter constants through ctypes changes the comparison (it breaks only its own process)
+# ruff: noqa  (a hostile submission, kept as written)
 import ctypes
 import sys
 

@@ -1,5 +1,6 @@
 # verdict: error
 # must not: a segfault in learner code crashes the worker or counts as passed
+# ruff: noqa  (a hostile submission, kept as written)
 import ctypes
 
 

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a thread keeps writing into the next learner's output after the job
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 import threading
 import time

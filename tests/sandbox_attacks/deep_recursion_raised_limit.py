@@ -1,5 +1,6 @@
 # verdict: error
 # must not: a raised recursion limit lets C-level recursion overflow the stack of the worker
+# ruff: noqa  (a hostile submission, kept as written)
 import sys
 
 sys.setrecursionlimit(10**7)

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: the job fills a disk (host or the server's /tmp for later jobs)
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a float subclass that lies in __eq__/__sub__/__abs__ passes
+# ruff: noqa  (a hostile submission, kept as written)
 class Liar(float):
     def __eq__(self, other):
         return True

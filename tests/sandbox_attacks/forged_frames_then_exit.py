@@ -1,5 +1,6 @@
 # verdict: error
 # must not: hand-written result frames claiming success raise the score
+# ruff: noqa  (a hostile submission, kept as written)
 import json
 import os
 import struct

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: processes multiply (and outlive the job)
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: walking sys._getframe() up to the harness reveals expected values
+# ruff: noqa  (a hostile submission, kept as written)
 import sys
 
 import numpy as np

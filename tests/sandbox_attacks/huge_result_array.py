@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a 10 GB (broadcast) result is copied into the worker
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

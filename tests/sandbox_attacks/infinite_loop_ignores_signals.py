@@ -1,5 +1,6 @@
 # verdict: timeout
 # must not: a loop ignoring SIGTERM/SIGALRM/SIGXCPU runs past the deadline
+# ruff: noqa  (a hostile submission, kept as written)
 import signal
 
 for sig in (signal.SIGTERM, signal.SIGALRM, signal.SIGXCPU, signal.SIGINT):

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a flood of empty files or directories stays behind for later jobs
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

@@ -1,5 +1,6 @@
 # verdict: memory
 # must not: a huge allocation takes the worker's memory
+# ruff: noqa  (a hostile submission, kept as written)
 def d_sigma(z):
     hog = []
     while True:

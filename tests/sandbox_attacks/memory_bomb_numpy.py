@@ -1,5 +1,6 @@
 # verdict: memory
 # must not: a 16 GB numpy array is allocated
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

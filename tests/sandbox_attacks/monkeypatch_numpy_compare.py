@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: patched numpy.allclose/array_equal/isclose make zeros pass
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 np.allclose = lambda *a, **k: True

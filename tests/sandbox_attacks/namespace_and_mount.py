@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: unshare, setns or mount give the job new privileges
+# ruff: noqa  (a hostile submission, kept as written)
 import ctypes
 
 import numpy as np

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: an array of NaN passes a comparison (NaN != NaN tricks)
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

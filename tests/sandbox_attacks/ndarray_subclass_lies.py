@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: an ndarray subclass overriding comparison, tobytes and __array__ passes
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: an object-dtype array carries Python objects across the boundary
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # verdict: error
 # must not: a score line printed before os._exit(0) is read as the result
+# ruff: noqa  (a hostile submission, kept as written)
 import json
 import os
 

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a returned object with __reduce__ is unpickled (and runs code) on the trusted side
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 

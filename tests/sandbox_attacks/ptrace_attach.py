@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: ptrace attaches to the fork server or another process
+# ruff: noqa  (a hostile submission, kept as written)
 import ctypes
 import os
 

@@ -1,5 +1,6 @@
 # verdict: memory
 # must not: setrlimit or prlimit raise the address-space limit for a big allocation
+# ruff: noqa  (a hostile submission, kept as written)
 import resource
 
 import numpy as np

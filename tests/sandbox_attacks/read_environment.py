@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: the worker's environment (secret keys, URLs) reaches the learner
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

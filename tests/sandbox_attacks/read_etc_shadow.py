@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: host /etc/shadow or /etc/passwd contents reach the learner
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: another learner's submission (host files or earlier job dirs) is readable
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

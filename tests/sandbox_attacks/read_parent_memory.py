@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: /proc/<parent>/mem of the fork server or worker is readable
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

@@ -1,5 +1,6 @@
 # verdict: timeout
 # must not: a job that sleeps (no CPU) is never stopped
+# ruff: noqa  (a hostile submission, kept as written)
 import time
 
 

@@ -1,5 +1,6 @@
 # verdict: output_limit
 # must not: unbounded stdout fills the worker's memory or blocks it
+# ruff: noqa  (a hostile submission, kept as written)
 import sys
 
 

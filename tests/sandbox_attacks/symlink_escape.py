@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a symlink or hard link in the job directory leads to files outside it
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 import numpy as np

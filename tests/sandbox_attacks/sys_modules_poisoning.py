@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: replacing json/struct/os in sys.modules changes what the harness reports
+# ruff: noqa  (a hostile submission, kept as written)
 import sys
 import types
 

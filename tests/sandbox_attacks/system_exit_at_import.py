@@ -1,5 +1,6 @@
 # verdict: error
 # must not: SystemExit while loading skips the tests and counts as passed
+# ruff: noqa  (a hostile submission, kept as written)
 import sys
 
 print("score: 100%")

@@ -1,5 +1,6 @@
 # verdict: error
 # must not: SystemExit ends the run with the harness reporting success
+# ruff: noqa  (a hostile submission, kept as written)
 import sys
 
 

@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: thousands of threads exhaust the worker's pids or memory
+# ruff: noqa  (a hostile submission, kept as written)
 import threading
 import time
 

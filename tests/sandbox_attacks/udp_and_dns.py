@@ -1,5 +1,6 @@
 # verdict: incorrect
 # must not: a UDP datagram or DNS query leaves the sandbox
+# ruff: noqa  (a hostile submission, kept as written)
 import socket
 
 import numpy as np
@@ -7,7 +8,9 @@ import numpy as np
 
 def d_sigma(z):
     try:
-        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"leak", ("127.0.0.1", @PORT@))
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
+            b"leak", ("127.0.0.1", int("@PORT@"))
+        )
     except OSError as error:
         print("udp", type(error).__name__)
     try:

@@ -1,5 +1,6 @@
 # verdict: error
 # must not: a Cyrillic look-alike function name is graded as d_sigma
+# ruff: noqa  (a hostile submission, kept as written)
 import numpy as np
 
 

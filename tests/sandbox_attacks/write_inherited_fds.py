@@ -1,5 +1,6 @@
 # verdict: error
 # must not: bytes written into every open fd forge a result or reach the worker
+# ruff: noqa  (a hostile submission, kept as written)
 import os
 
 

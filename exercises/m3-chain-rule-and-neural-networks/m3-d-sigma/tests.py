@@ -18,18 +18,34 @@ def mistakes(z):
     """Predictable wrong answers and what to tell a learner who gives one."""
     s = sigma(z)
     return [
-        Mistake(s, "You returned σ(z) itself; the task is its derivative σ′(z).", "sigma-not-derivative"),
-        Mistake(z * (1 - z), "σ′ takes z: compute σ(z) first, then σ(z)(1 − σ(z)), not z(1 − z).",
-                "derivative-of-activation"),
+        Mistake(
+            s, "You returned σ(z) itself; the task is its derivative σ′(z).", "sigma-not-derivative"
+        ),
+        Mistake(
+            z * (1 - z),
+            "σ′ takes z: compute σ(z) first, then σ(z)(1 − σ(z)), not z(1 − z).",
+            "derivative-of-activation",
+        ),
         Mistake(-s * (1 - s), "Check the sign: σ is increasing, so σ′(z) is positive.", "sign"),
-        Mistake(1 - s, "The derivative is σ(z)(1 − σ(z)); you returned only 1 − σ(z).", "missing-factor"),
+        Mistake(
+            1 - s, "The derivative is σ(z)(1 − σ(z)); you returned only 1 − σ(z).", "missing-factor"
+        ),
     ]
 
 
 def case(z, name, visible=False, weight=1.0):
     with np.errstate(over="ignore"):
-        return Case(args=(z,), expected=d_sigma(z), name=name, visible=visible, weight=weight,
-                    rtol=1e-9, atol=1e-12, mistakes=mistakes(z), not_mutated=True)
+        return Case(
+            args=(z,),
+            expected=d_sigma(z),
+            name=name,
+            visible=visible,
+            weight=weight,
+            rtol=1e-9,
+            atol=1e-12,
+            mistakes=mistakes(z),
+            not_mutated=True,
+        )
 
 
 def cases(params, rng):

@@ -8,16 +8,24 @@ from grader.answers.code_cases import ANY_VALUE, Case, Check, polynomial
 
 def converges_to(root, within):
     def passes(actual, args):
-        return (isinstance(actual, (tuple, list)) and len(actual) == 2
-                and isinstance(actual[1], int) and not isinstance(actual[1], bool)
-                and abs(float(actual[0]) - root) < 1e-9 and 1 <= actual[1] <= within)
+        return (
+            isinstance(actual, (tuple, list))
+            and len(actual) == 2
+            and isinstance(actual[1], int)
+            and not isinstance(actual[1], bool)
+            and abs(float(actual[0]) - root) < 1e-9
+            and 1 <= actual[1] <= within
+        )
 
-    return Check(f"converges to {root:g} within {within} iterations", passes,
-                 f"Expected (root, iterations) with the root {root:.12g} found in at most {within} steps.")
+    return Check(
+        f"converges to {root:g} within {within} iterations",
+        passes,
+        f"Expected (root, iterations) with the root {root:.12g} found in at most {within} steps.",
+    )
 
 
 def describe(roots):
-    """"(x + 1)(x − 2)" for the roots [-1, 2]."""
+    """ "(x + 1)(x − 2)" for the roots [-1, 2]."""
     return "".join(f"(x {'−' if r > 0 else '+'} {abs(r):g})" if r else "x" for r in roots)
 
 
@@ -25,10 +33,14 @@ def root_cases(roots, x0s, visible):
     coefficients = np.poly(roots)
     f, df = polynomial(coefficients), polynomial(np.polyder(coefficients))
     return [
-        Case(args=(f, df, float(x0)), expected=ANY_VALUE, checks=[converges_to(root, 8)],
-             name=f"p(x) = {describe(roots)} from x0 = {x0:.4g}",
-             visible=visible)
-        for root, x0 in zip(roots, x0s)
+        Case(
+            args=(f, df, float(x0)),
+            expected=ANY_VALUE,
+            checks=[converges_to(root, 8)],
+            name=f"p(x) = {describe(roots)} from x0 = {x0:.4g}",
+            visible=visible,
+        )
+        for root, x0 in zip(roots, x0s, strict=True)
     ]
 
 
@@ -39,9 +51,18 @@ def cases(params, rng):
     cycle = polynomial([1.0, 0.0, -2.0, 2.0])  # x³ − 2x + 2 cycles 0 ↔ 1 from x0 = 0
     return [
         *root_cases(visible_roots, [x + 0.3 for x in visible_roots], visible=True),
-        *root_cases(hidden_roots, [r + o for r, o in zip(hidden_roots, offsets)], visible=False),
-        Case(args=(polynomial([1.0, 0.0, -4.0]), polynomial([2.0, 0.0]), 0.0), raises="ValueError",
-             name="x² − 4 from x0 = 0, where f′ = 0", visible=True),
-        Case(args=(cycle, polynomial([3.0, 0.0, -2.0]), 0.0), raises="ValueError",
-             name="x³ − 2x + 2 from x0 = 0, which cycles"),
+        *root_cases(
+            hidden_roots, [r + o for r, o in zip(hidden_roots, offsets, strict=True)], visible=False
+        ),
+        Case(
+            args=(polynomial([1.0, 0.0, -4.0]), polynomial([2.0, 0.0]), 0.0),
+            raises="ValueError",
+            name="x² − 4 from x0 = 0, where f′ = 0",
+            visible=True,
+        ),
+        Case(
+            args=(cycle, polynomial([3.0, 0.0, -2.0]), 0.0),
+            raises="ValueError",
+            name="x³ − 2x + 2 from x0 = 0, which cycles",
+        ),
     ]

@@ -42,7 +42,7 @@ def trial(session, landscape, start):
         if not isinstance(step, np.ndarray) or step.shape != (2,) or not np.all(np.isfinite(step)):
             return False
         x = x + step
-        if not np.all((0 <= x) & (x <= 6)):
+        if not np.all((x >= 0) & (x <= 6)):
             return False
         if np.linalg.norm(x - landscape.bottom) < RADIUS:
             return True
@@ -57,7 +57,9 @@ def strategy_test(name, rng, landscapes, starts, visible):
         successes = sum(trial(session, land, start) for land, start in plans)
         rate = successes / len(plans)
         text = f"reached the bottom {successes} times out of {len(plans)} ({rate:.0%}; pass {PASS_RATE:.0%})"
-        return SessionScore(min(1.0, rate / PASS_RATE), text, {"successes": successes, "trials": len(plans)})
+        return SessionScore(
+            min(1.0, rate / PASS_RATE), text, {"successes": successes, "trials": len(plans)}
+        )
 
     return SessionTest(name, drive, budget=len(plans) * STEPS, visible=visible)
 

@@ -61,8 +61,15 @@ FS_ALL = (1 << 16) - 1  # every right up to ABI 5 (IOCTL_DEV)
 FS_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | (1 << 15)
 FS_READ = FS_READ_FILE | FS_READ_DIR
 FS_WORK = (
-    FS_READ | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_DIR | FS_MAKE_REG
-    | FS_MAKE_SYM | FS_REFER | FS_TRUNCATE
+    FS_READ
+    | FS_WRITE_FILE
+    | FS_REMOVE_DIR
+    | FS_REMOVE_FILE
+    | FS_MAKE_DIR
+    | FS_MAKE_REG
+    | FS_MAKE_SYM
+    | FS_REFER
+    | FS_TRUNCATE
 )
 NET_BIND_TCP, NET_CONNECT_TCP = 1, 2
 SCOPE_ABSTRACT_UNIX, SCOPE_SIGNAL = 1, 2
@@ -84,7 +91,9 @@ class _PathBeneath(ctypes.Structure):
 
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when Landlock is off."""
-    result = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, 0, 1)  # LANDLOCK_CREATE_RULESET_VERSION
+    result = _libc.syscall(
+        SYS_LANDLOCK_CREATE_RULESET, None, 0, 1
+    )  # LANDLOCK_CREATE_RULESET_VERSION
     return max(result, 0)
 
 
@@ -110,7 +119,9 @@ class PathRules:
 
         Called in a job process, which then closes its copies of the prepared fds.
         """
-        attr = _RulesetAttr(FS_ALL, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL)
+        attr = _RulesetAttr(
+            FS_ALL, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL
+        )
         ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.sizeof(attr), 0)
         work = [self._open(path, FS_WORK) for path in writable]
         try:
@@ -133,21 +144,77 @@ CLONE_THREAD = 0x00010000
 # Denied with EPERM: sockets, processes, exec, tracing, mounts and namespaces, kernel attack
 # surface (io_uring, bpf, keyctl, userfaultfd, perf), file locks, and raising limits.
 DENIED = {
-    "socket": 41, "connect": 42, "accept": 43, "sendto": 44, "recvfrom": 45, "sendmsg": 46,
-    "recvmsg": 47, "shutdown": 48, "bind": 49, "listen": 50, "socketpair": 53, "setsockopt": 54,
-    "fork": 57, "vfork": 58, "execve": 59, "kill": 62, "flock": 73, "uselib": 134,
-    "personality": 135, "ptrace": 101, "setrlimit": 160, "chroot": 161, "acct": 163,
-    "mount": 165, "umount2": 166, "pivot_root": 155, "swapon": 167, "swapoff": 168,
-    "reboot": 169, "sethostname": 170, "setdomainname": 171, "iopl": 172, "ioperm": 173,
-    "init_module": 175, "delete_module": 176, "quotactl": 179, "tkill": 200,
-    "kexec_load": 246, "add_key": 248, "request_key": 249, "keyctl": 250, "unshare": 272,
-    "accept4": 288, "perf_event_open": 298, "fanotify_init": 300, "name_to_handle_at": 303,
-    "open_by_handle_at": 304, "recvmmsg": 299, "sendmmsg": 307, "setns": 308,
-    "process_vm_readv": 310, "process_vm_writev": 311, "kcmp": 312, "finit_module": 313,
-    "bpf": 321, "execveat": 322, "userfaultfd": 323, "pidfd_send_signal": 424,
-    "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428,
-    "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433,
-    "pidfd_getfd": 438, "process_madvise": 440, "mount_setattr": 442, "kexec_file_load": 320,
+    "socket": 41,
+    "connect": 42,
+    "accept": 43,
+    "sendto": 44,
+    "recvfrom": 45,
+    "sendmsg": 46,
+    "recvmsg": 47,
+    "shutdown": 48,
+    "bind": 49,
+    "listen": 50,
+    "socketpair": 53,
+    "setsockopt": 54,
+    "fork": 57,
+    "vfork": 58,
+    "execve": 59,
+    "kill": 62,
+    "flock": 73,
+    "uselib": 134,
+    "personality": 135,
+    "ptrace": 101,
+    "setrlimit": 160,
+    "chroot": 161,
+    "acct": 163,
+    "mount": 165,
+    "umount2": 166,
+    "pivot_root": 155,
+    "swapon": 167,
+    "swapoff": 168,
+    "reboot": 169,
+    "sethostname": 170,
+    "setdomainname": 171,
+    "iopl": 172,
+    "ioperm": 173,
+    "init_module": 175,
+    "delete_module": 176,
+    "quotactl": 179,
+    "tkill": 200,
+    "kexec_load": 246,
+    "add_key": 248,
+    "request_key": 249,
+    "keyctl": 250,
+    "unshare": 272,
+    "accept4": 288,
+    "perf_event_open": 298,
+    "fanotify_init": 300,
+    "name_to_handle_at": 303,
+    "open_by_handle_at": 304,
+    "recvmmsg": 299,
+    "sendmmsg": 307,
+    "setns": 308,
+    "process_vm_readv": 310,
+    "process_vm_writev": 311,
+    "kcmp": 312,
+    "finit_module": 313,
+    "bpf": 321,
+    "execveat": 322,
+    "userfaultfd": 323,
+    "pidfd_send_signal": 424,
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "fspick": 433,
+    "pidfd_getfd": 438,
+    "process_madvise": 440,
+    "mount_setattr": 442,
+    "kexec_file_load": 320,
 }
 SYS_CLONE, SYS_CLONE3, SYS_PRLIMIT64 = 56, 435, 302
 
@@ -177,7 +244,10 @@ def build_seccomp_filter() -> bytes:
     emit(load, 36)  # high word
     emit(jeq, 0, "allow", "eperm")
     for label, action in (
-        ("allow", RET_ALLOW), ("eperm", RET_EPERM), ("enosys", RET_ENOSYS), ("kill", RET_KILL_PROCESS)
+        ("allow", RET_ALLOW),
+        ("eperm", RET_EPERM),
+        ("enosys", RET_ENOSYS),
+        ("kill", RET_KILL_PROCESS),
     ):
         program.append(("label", label))
         emit(ret, action)

@@ -6,7 +6,8 @@ functions inside the sandbox. Nothing here evaluates text.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,11 @@ def quadratic_gradient(A: Any, b: Any) -> Callable[[Any], np.ndarray]:
     return lambda x: A @ np.asarray(x, dtype=float) - b
 
 
-VOCABULARY = {"polynomial": polynomial, "quadratic": quadratic, "quadratic_gradient": quadratic_gradient}
+VOCABULARY = {
+    "polynomial": polynomial,
+    "quadratic": quadratic,
+    "quadratic_gradient": quadratic_gradient,
+}
 
 
 def make_function(kind: Any, args: list[Any]) -> Callable[..., Any]:

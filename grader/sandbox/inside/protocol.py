@@ -146,7 +146,11 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> dict[str, Any]:
             items.append([str.__str__(key)[:MAX_TEXT], encode(item, blobs, depth + 1)])
         return {"t": "dict", "items": items}
     if isinstance(value, FunctionArg):
-        return {"t": "fn", "kind": value.kind, "args": [encode(a, blobs, depth + 1) for a in value.args]}
+        return {
+            "t": "fn",
+            "kind": value.kind,
+            "args": [encode(a, blobs, depth + 1) for a in value.args],
+        }
     raise Unsupported(f"a value of type {type(value).__name__}")
 
 

@@ -78,12 +78,26 @@ def load_submission(channel: JobChannel, job: dict[str, Any]) -> Any:
     except (SyntaxError, ValueError) as error:
         line = getattr(error, "lineno", None)
         column = getattr(error, "offset", None)
-        channel.send({"syntax": {"message": str(getattr(error, "msg", error))[:500],
-                                 "line": line, "column": column}})
+        channel.send(
+            {
+                "syntax": {
+                    "message": str(getattr(error, "msg", error))[:500],
+                    "line": line,
+                    "column": column,
+                }
+            }
+        )
         return None
     except (RecursionError, MemoryError) as error:
-        channel.send({"syntax": {"message": f"the code is too deeply nested ({type(error).__name__})",
-                                 "line": None, "column": None}})
+        channel.send(
+            {
+                "syntax": {
+                    "message": f"the code is too deeply nested ({type(error).__name__})",
+                    "line": None,
+                    "column": None,
+                }
+            }
+        )
         return None
     if job.get("forbidden"):
         channel.send({"static": find_forbidden(ast.parse(code), job["forbidden"])}, flush=False)
@@ -95,7 +109,7 @@ def execute_module(channel: JobChannel, compiled: Any, name: str) -> Any:
     """The learner's function from a fresh module namespace, or None after reporting why not."""
     namespace = {"__name__": "submission", "__builtins__": builtins}
     try:
-        exec(compiled, namespace)
+        exec(compiled, namespace)  # noqa: S102  (the learner's code, in the confined process)
     except BaseException as error:  # SystemExit and KeyboardInterrupt are the learner's too
         channel.send({"load": describe_exception(error)})
         return None
@@ -106,10 +120,14 @@ def execute_module(channel: JobChannel, compiled: Any, name: str) -> Any:
     return function
 
 
-def call(function: Any, args_tree: list[Any], kwargs_tree: dict[str, Any], blobs: list[bytes]) -> tuple:
+def call(
+    function: Any, args_tree: list[Any], kwargs_tree: dict[str, Any], blobs: list[bytes]
+) -> tuple:
     """Call the learner's function on fresh copies of the inputs; returns (header, blobs, args)."""
     args = [protocol.decode(item, blobs, descriptors.make_function) for item in args_tree]
-    kwargs = {k: protocol.decode(v, blobs, descriptors.make_function) for k, v in kwargs_tree.items()}
+    kwargs = {
+        k: protocol.decode(v, blobs, descriptors.make_function) for k, v in kwargs_tree.items()
+    }
     out: list[bytes] = []
     try:
         value = function(*args, **kwargs)
@@ -156,8 +174,14 @@ def run_sessions(channel: JobChannel, compiled: Any, name: str) -> None:
             channel.send(dict(result, call=True), out)
 
 
-def run(job_fd: int, result_fd: int, job: dict[str, Any], blobs: list[bytes], channel=None,
-        confine_seconds: float = 0.0) -> None:
+def run(
+    job_fd: int,
+    result_fd: int,
+    job: dict[str, Any],
+    blobs: list[bytes],
+    channel=None,
+    confine_seconds: float = 0.0,
+) -> None:
     """Everything a confined job process does after confinement (whose cost is reported)."""
     channel = channel or JobChannel(job_fd, result_fd)
     sys.setrecursionlimit(1000)

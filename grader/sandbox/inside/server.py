@@ -26,16 +26,16 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy  # noqa: E402,F401  (the point of a warm server)
-import numpy.linalg  # noqa: E402,F401
-
-import confine  # noqa: E402
-import runner  # noqa: E402
+import confine
+import numpy
+import numpy.linalg  # noqa: F401
+import runner
 
 SITE = next(p for p in sys.path if p.endswith("site-packages"))
 RUNNER_DIR = os.path.dirname(os.path.abspath(__file__))
 JOB_FD, RESULT_FD = 3, 4
 MAX_TMP_FILES = 1000
+TMP = "/tmp"  # noqa: S108  (the sandbox's own size-capped tmpfs)
 
 
 def readable_paths(allow_scipy: bool) -> list[str]:
@@ -59,8 +59,12 @@ class Prepared:
 def run_job(jobdir: str, prepared: Prepared) -> None:
     """In a job process whose fds 0-4 are in place: read the job, confine, run, exit."""
     channel = runner.JobChannel(JOB_FD, RESULT_FD)
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), "utf-8", "replace", write_through=True)
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), "utf-8", "replace", write_through=True)
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(1, "w", closefd=False), "utf-8", "replace", write_through=True
+    )
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), "utf-8", "replace", write_through=True
+    )
     os.chdir(jobdir)
     os.environ.clear()
     os.environ.update(TMPDIR=jobdir, HOME=jobdir)
@@ -78,7 +82,9 @@ def run_job(jobdir: str, prepared: Prepared) -> None:
     started = time.perf_counter()
     try:
         rules = prepared.rules[bool(job.get("allow_scipy"))]
-        confine.confine(limits["memory_mb"], limits["cpu_seconds"], rules, [jobdir], prepared.program)
+        confine.confine(
+            limits["memory_mb"], limits["cpu_seconds"], rules, [jobdir], prepared.program
+        )
     except (confine.ConfinementError, OSError) as error:
         channel.send({"confinement": str(error)})
         os._exit(70)
@@ -104,8 +110,10 @@ def place_fds(job_fd: int, result_fd: int, out_fd: int, err_fd: int, keep: list[
 def report_broken_harness() -> None:
     """The runner itself failed (learner code can break it from inside): say so on stderr."""
     try:
-        os.write(2, b"\nThe test harness stopped: " + traceback.format_exc(limit=-3).encode()[-2000:])
-    except BaseException:
+        os.write(
+            2, b"\nThe test harness stopped: " + traceback.format_exc(limit=-3).encode()[-2000:]
+        )
+    except BaseException:  # noqa: S110  (nothing is left to report with)
         pass
 
 
@@ -175,9 +183,13 @@ def empty_tmp(jobdir: str) -> bool:
         for name in dirs:
             os.chmod(os.path.join(root, name), 0o700)
     shutil.rmtree(jobdir, ignore_errors=True)
-    stats = os.statvfs("/tmp")
+    stats = os.statvfs(TMP)
     used_files = stats.f_files - stats.f_ffree
-    return not os.path.exists(jobdir) and used_files < MAX_TMP_FILES and stats.f_bfree > stats.f_blocks // 2
+    return (
+        not os.path.exists(jobdir)
+        and used_files < MAX_TMP_FILES
+        and stats.f_bfree > stats.f_blocks // 2
+    )
 
 
 def serve(control_fd: int) -> None:
@@ -199,7 +211,7 @@ def serve(control_fd: int) -> None:
             control.send(json.dumps({"error": "expected four fds"}).encode())
             continue
         count += 1
-        jobdir = f"/tmp/job-{count}"
+        jobdir = f"{TMP}/job-{count}"
         os.mkdir(jobdir, 0o700)
         pid = start_child(fds, jobdir, prepared)
         for fd in fds:
@@ -220,7 +232,7 @@ def main() -> None:
     else:
         prepared = Prepared()
         place_fds(int(sys.argv[2]), int(sys.argv[3]), 1, 2, keep=kept_fds(prepared))
-        jobdir = "/tmp/job"
+        jobdir = f"{TMP}/job"
         os.mkdir(jobdir, 0o700)
         run_job(jobdir, prepared)
 
