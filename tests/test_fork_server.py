@@ -67,11 +67,16 @@ def test_a_server_killed_during_a_job_runs_the_job_again(sandbox):
 
 
 def test_a_fresh_sandbox_runs_the_job_when_the_server_cannot_start(sandbox, monkeypatch):
+    attempts = []
+
     def fail() -> None:
+        attempts.append(1)
         raise SandboxError("the fork server did not start: test")
 
     monkeypatch.setattr(sandbox.server, "start", fail)
+    sandbox.run(d_sigma_job())
     result = sandbox.run(d_sigma_job())
+    assert len(attempts) == 2, "a failing server is not retried for every job"
     assert result.mode == "fresh"
     assert result.outcomes[0].value == pytest.approx([0.25, 0.104993585])
     health = sandbox_status(sandbox)

@@ -245,13 +245,13 @@ def _judge(
             args=[plain(a) for a in case.args],
             rtol=case.rtol,
             atol=case.atol,
-            expected=plain(case.expected) if case.raises is None else f"raises {case.raises}",
+            expected=_expected(case, plain),
             actual=_shown_actual(outcome, plain),
         )
         call = f"{function}({', '.join(show(a, 120) for a in case.args)})"
         text = f"{label}: {call} " + ("passed" if passed else f"failed: {problem}")
         if not passed:
-            text += f"\n  expected {show(case.expected) if case.raises is None else 'raises ' + case.raises}"
+            text += f"\n  expected {_expected(case, show)}"
             text += f"\n  got      {_shown_actual(outcome, show)}"
     else:
         text = f"{label} (hidden): " + ("passed" if passed else "failed")
@@ -304,6 +304,15 @@ def _check_passes(check: Any, value: Any, case: Case) -> bool:
         return bool(check.passes(value, list(case.args)))
     except (TypeError, ValueError, IndexError, ArithmeticError):
         return False
+
+
+def _expected(case: Case, render: Any) -> Any:
+    """What a visible case expects, for feedback: a value, "raises X", or the checks' names."""
+    if case.raises is not None:
+        return f"raises {case.raises}"
+    if case.expected is ANY_VALUE:
+        return "; ".join(check.name for check in case.checks)
+    return render(case.expected)
 
 
 def _shown_actual(outcome: Outcome, render: Any) -> Any:

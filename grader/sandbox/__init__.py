@@ -1,4 +1,16 @@
-"""Runs learner Python in bubblewrap with rlimits, Landlock and seccomp, from a warm fork server."""
+"""Runs learner Python in bubblewrap with rlimits, Landlock and seccomp, from a warm fork server.
+
+    sandbox_status() -> {"status": "ok" | "degraded" | "unavailable", "missing": [...]}
+        for the health endpoint; runs the startup self-test once per worker process
+    refuse_unless_ready() -> Sandbox
+        this process's sandbox, or SandboxUnavailable: code is never run half-confined
+    Sandbox.run(Job, drivers) -> JobResult
+        a Job is the learner's code, the function's name and the Calls to make (data only);
+        drivers are (callable(Session), call budget) pairs for step-driven sessions
+
+Machine setup: grader/sandbox/setup.sh (the sandbox user and virtualenv), Debian packages
+`bubblewrap` and `python3.11-venv`. Environment: TANGENT_SANDBOX_VENV, TANGENT_SANDBOX_USER.
+"""
 
 from grader.sandbox.jobs import (
     BudgetExceeded,

@@ -237,6 +237,9 @@ def converse(
     return result
 
 
+SERVER_RETRY_SECONDS = 30.0
+
+
 class Sandbox:
     """One worker process's sandbox: its fork server, and whether it may grade at all."""
 
@@ -244,6 +247,7 @@ class Sandbox:
         self.setup = setup or Setup()
         self.server = ForkServer(self.setup)
         self.server_error: str | None = None
+        self.retry_server_at = 0.0
         self.owner = os.getpid()
 
     def run(self, job: Job, drivers: list[tuple[SessionDriver, int]] = ()) -> JobResult:
@@ -274,7 +278,10 @@ class Sandbox:
         return result
 
     def _begin(self, job: Job) -> tuple[Conversation, str]:
+        """A fork-server child; after the server fails twice, fresh sandboxes for a while."""
         for _ in range(2):
+            if time.monotonic() < self.retry_server_at:
+                break
             try:
                 if not self.server.alive:
                     self.server.start()
@@ -283,7 +290,11 @@ class Sandbox:
                 return conversation, "fork-server"
             except SandboxError as error:
                 self.server_error = str(error)
+        else:
+            self.retry_server_at = time.monotonic() + SERVER_RETRY_SECONDS
         return begin_fresh(self.setup, job.seconds, job.memory_mb), "fresh"
 
     def stop(self) -> None:
-        self.server.stop()
+        """Stop this process's fork server (a forked child leaves its parent's server alone)."""
+        if self.owner == os.getpid():
+            self.server.stop()
