@@ -40,7 +40,9 @@ class ExerciseDef:
     solution_after: int | None = None
     tags: tuple[str, ...] = ()
     limits: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # extra trusted files (generator.py, tests.py)
+    files: dict[str, str] = field(
+        default_factory=dict
+    )  # extra trusted files (generator.py, tests.py)
 
     @property
     def single_part(self) -> bool:

@@ -241,3 +241,66 @@ def test_a_strategy_that_raises_ends_its_trials_without_credit():
     result = grade("def next_step(f, J, H):\n    raise ValueError('no idea')\n", SANDPIT)
     assert result.verdict == Verdict.INCORRECT
     assert result.score == 0
+
+
+GD = exercise_part("m5-optimisation/m5-gd-py", "gradient_descent")
+GD_SOLUTION = """\
+import numpy as np
+
+
+def gradient_descent(grad, x0, gamma, n_steps):
+    path = [np.array(x0, dtype=float)]
+    for _ in range(n_steps):
+        path.append(path[-1] - gamma * grad(path[-1]))
+    return np.array(path)
+"""
+
+
+def test_a_gradient_descent_path_is_graded_against_the_reference_path():
+    assert grade(GD_SOLUTION, GD).verdict == Verdict.CORRECT
+
+
+def test_a_path_without_x0_fails_the_starts_at_x0_check_and_is_diagnosed():
+    result = grade(GD_SOLUTION.replace("return np.array(path)", "return np.array(path[1:])"), GD)
+    assert result.verdict == Verdict.INCORRECT
+    assert result.rule == "missing-x0"
+
+
+def test_a_descent_that_moves_x0_in_place_fails():
+    source = GD_SOLUTION.replace(
+        "    path = [np.array(x0, dtype=float)]",
+        "    path = [np.array(x0, dtype=float)]\n    x0 -= gamma * grad(x0)",
+    )
+    result = grade(source, GD)
+    assert "in place" in items(result, "test")[0].text
+
+
+FD_TESTS = """\
+import numpy as np
+
+from grader.answers.code_cases import ANY_VALUE, Case, finite_difference_audit
+
+
+def f(x):
+    return float(np.sum(x**4) + x[0] * x[1])
+
+
+def cases(params, rng):
+    audit = finite_difference_audit(f)
+    return [Case(args=(rng.normal(size=3),), expected=ANY_VALUE, checks=[audit], visible=True)]
+"""
+
+
+@pytest.mark.parametrize(
+    ("cross_term", "verdict"),
+    [("g[0] += x[1]; g[1] += x[0]", Verdict.CORRECT), ("pass", Verdict.INCORRECT)],
+)
+def test_a_finite_difference_audit_judges_gradient_code(tmp_path, cross_term, verdict):
+    tests = tmp_path / "tests.py"
+    tests.write_text(FD_TESTS)
+    part = d_sigma_part(seconds=5)
+    part.config.update(function="grad", tests_path=str(tests))
+    result = grade(f"def grad(x):\n    g = 4 * x**3\n    {cross_term}\n    return g\n", part)
+    assert result.verdict == verdict
+    if verdict == Verdict.INCORRECT:
+        assert "finite-difference" in items(result, "test")[0].text

@@ -281,7 +281,9 @@ def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
     if after is None or len(after) != len(args):
         return False
     return any(
-        compare(a, b, 0, 0) for a, b in zip(args, after, strict=True) if isinstance(a, np.ndarray)
+        compare(a, b, 0, 0) is not None
+        for a, b in zip(args, after, strict=True)
+        if isinstance(a, np.ndarray) and b is not None
     )
 
 

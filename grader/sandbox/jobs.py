@@ -8,6 +8,7 @@ decodes what comes back strictly. Expected values never leave this process.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -249,17 +250,19 @@ class Sandbox:
         self.server_error: str | None = None
         self.retry_server_at = 0.0
         self.owner = os.getpid()
+        self.lock = threading.Lock()  # one job at a time per server
 
     def run(self, job: Job, drivers: list[tuple[SessionDriver, int]] = ()) -> JobResult:
         """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox.
 
         A server that died before the job started is replaced and the job run again, once.
         """
-        result = self._run_once(job, drivers)
-        lost = result.exit.server_lost and not result.exit.timed_out
-        if lost and not result.frames_received:
+        with self.lock:
             result = self._run_once(job, drivers)
-        return result
+            lost = result.exit.server_lost and not result.exit.timed_out
+            if lost and not result.frames_received:
+                result = self._run_once(job, drivers)
+            return result
 
     def _run_once(self, job: Job, drivers: list[tuple[SessionDriver, int]]) -> JobResult:
         started = time.perf_counter()

@@ -143,14 +143,19 @@ def call(
         return {"unsupported": str(error)}, [], args
 
 
+def encode_array_arg(arg: Any, out: list[bytes]) -> dict[str, Any]:
+    """An array argument as it is after the call (to detect in-place changes); others as None."""
+    try:
+        return protocol.encode(arg, out) if isinstance(arg, protocol.np.ndarray) else {"t": "none"}
+    except (protocol.Unsupported, MemoryError):
+        return {"t": "none"}
+
+
 def run_tests(channel: JobChannel, function: Any, job: dict[str, Any], blobs: list[bytes]) -> None:
     for index, test in enumerate(job["tests"]):
         header, out, args = call(function, test["args"], test.get("kwargs", {}), blobs)
         if test.get("return_args") and "memory" not in header:
-            try:
-                header["args"] = [protocol.encode(arg, out) for arg in args]
-            except (protocol.Unsupported, MemoryError):
-                header["args"] = None
+            header["args"] = [encode_array_arg(arg, out) for arg in args]
         if "memory" in header:
             channel.send(dict(header, i=index), out)
             return  # the verdict is "memory" whatever the other tests do
