@@ -150,6 +150,8 @@ def test_attack_is_contained(attack, planted):
     shown = json.dumps([item.as_dict() for item in result.feedback], default=str)
     for name, secret in planted["secrets"].items():
         assert secret not in shown, f"the {name} canary leaked ({effect})"
+    texts = [item.text for item in result.feedback] + [str(item.data) for item in result.feedback]
+    assert not [c for t in texts for c in t if not (c.isprintable() or c in "\n\t")], effect
     assert planted["listener"].contacts == 0, f"a local service was reached ({effect})"
     assert not [p for p in PWNED if p.exists()], (
         f"a file was created outside the sandbox ({effect})"

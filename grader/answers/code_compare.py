@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.sandbox.channel import printable
+
 NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
@@ -120,4 +122,6 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if hasattr(value, "kind") and hasattr(value, "args"):
         return {"function": value.kind}
+    if isinstance(value, str):
+        return printable(value)
     return value

@@ -19,6 +19,11 @@ OUTPUT_LIMIT = 1024 * 1024  # beyond this, the job is stopped: "output limit"
 GRACE_SECONDS = 1.0
 
 
+def printable(text: str) -> str:
+    """Learner text made safe to show: control and bidi-override characters become U+FFFD."""
+    return "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in text)
+
+
 @dataclass
 class Exit:
     """How the job process ended."""
@@ -69,8 +74,7 @@ class Output:
             self.kept += data[:room]
 
     def text(self) -> str:
-        text = self.kept.decode("utf-8", "replace")
-        text = "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in text)
+        text = printable(self.kept.decode("utf-8", "replace"))
         return text + ("\n… (output truncated)" if self.total > len(self.kept) else "")
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.sandbox.channel import Conversation, Exit
+from grader.sandbox.channel import Conversation, Exit, printable
 from grader.sandbox.forkserver import ForkServer, SandboxError, begin_fresh
 from grader.sandbox.inside import protocol
 from grader.sandbox.launcher import Setup
@@ -150,7 +150,7 @@ def _raised(info: dict[str, Any]) -> dict[str, Any]:
         [n for n in builtin if isinstance(n, str)][:10] if isinstance(builtin, list) else []
     )
     return {
-        key: value[: protocol.MAX_TEXT] if isinstance(value, str) else value
+        key: printable(value[: protocol.MAX_TEXT]) if isinstance(value, str) else value
         for key, value in text.items()
     }
 
@@ -160,7 +160,7 @@ def _record_load_failure(result: JobResult, header: dict[str, Any]) -> bool:
     if isinstance(header.get("syntax"), dict):
         info = header["syntax"]
         result.syntax = {
-            "message": str(info.get("message", ""))[:500],
+            "message": printable(str(info.get("message", ""))[:500]),
             "line": info.get("line") if type(info.get("line")) is int else None,
             "column": info.get("column") if type(info.get("column")) is int else None,
         }
