@@ -304,3 +304,18 @@ def test_a_finite_difference_audit_judges_gradient_code(tmp_path, cross_term, ve
     assert result.verdict == verdict
     if verdict == Verdict.INCORRECT:
         assert "finite-difference" in items(result, "test")[0].text
+
+
+SCIPY_D_SIGMA = "from scipy.special import expit\n\n\ndef d_sigma(z):\n    s = expit(z)\n    return s * (1 - s)\n"
+
+
+def test_scipy_cannot_be_imported_unless_the_exercise_allows_it():
+    result = grade(SCIPY_D_SIGMA)
+    assert result.verdict == Verdict.ERROR
+    assert "scipy" in items(result, "traceback")[0].text
+
+
+def test_scipy_can_be_imported_where_the_exercise_allows_it():
+    part = d_sigma_part(seconds=5)
+    part.config["allow_scipy"] = True
+    assert grade(SCIPY_D_SIGMA, part).verdict == Verdict.CORRECT
