@@ -21,6 +21,7 @@ import pytest
 
 from grader.answers import code
 from grader.results import Verdict
+from grader.sandbox import default_sandbox
 from tests.support.sandbox import CORRECT_D_SIGMA, ROOT, d_sigma_part, require_sandbox
 
 ATTACKS = sorted(Path(__file__).with_name("sandbox_attacks").glob("*.py"))
@@ -117,6 +118,20 @@ def sandbox_processes() -> set[int]:
     return found
 
 
+def process_tree(pid: int) -> set[int]:
+    """`pid` and its descendants."""
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
 def source_of(path: Path, planted: dict) -> str:
     return (
         path.read_text()
@@ -142,6 +157,7 @@ def test_honest_submission_is_correct_before_the_attacks(planted):
 def test_attack_is_contained(attack, planted):
     part = d_sigma_part(seconds=2)
     before_files = sorted(p.name for p in planted["dir"].rglob("*"))
+    before_processes = sandbox_processes()
     result = code.grade(part, {}, {"code": source_of(attack, planted)})
     effect = header(attack, "must not")
 
@@ -164,8 +180,12 @@ def test_attack_is_contained(attack, planted):
     assert honest.verdict == Verdict.CORRECT, (effect, honest.feedback[:3])
     assert time.monotonic() - started < 6.0
     assert "LEAK-FROM-PREVIOUS-JOB" not in json.dumps([i.as_dict() for i in honest.feedback])
-    left = sandbox_processes()
-    assert len(left) <= 3, [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in left]
+    now = sandbox_processes()
+    server_tree = process_tree(default_sandbox().server.proc.pid) & now
+    assert len(server_tree) <= 3, (
+        f"processes were left in the sandbox ({effect})"
+    )  # bwrap ×2 + server
+    assert not now - before_processes - server_tree, f"processes were left behind ({effect})"
 
 
 def test_honest_submission_is_correct_after_the_attacks(planted):
