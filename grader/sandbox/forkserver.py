@@ -33,6 +33,8 @@ class ForkServer:
         self.cgroup: Cgroup | None = None
         self.landlock_abi = 0
         self.jobs = 0
+        self.memory_limit = 0
+        self.oom_kills = 0  # the cgroup's count after the last job
 
     @property
     def alive(self) -> bool:
@@ -43,6 +45,7 @@ class ForkServer:
         if Cgroup.available():
             name = f"server-{os.getpid()}-{next(_names)}"
             self.cgroup = Cgroup(name, SERVER_MEMORY_MB * 2**20, SERVER_PIDS)
+            self.memory_limit, self.oom_kills = SERVER_MEMORY_MB * 2**20, 0
         self.proc = spawn(
             self.setup,
             ["serve", str(child.fileno())],
@@ -67,8 +70,10 @@ class ForkServer:
         """Hand a new job's pipes to the server, which forks a child for it."""
         if not self.alive:
             raise SandboxError("the fork server is not running")
-        if self.cgroup is not None:
-            self.cgroup.set_memory((SERVER_MEMORY_MB + memory_mb) * 2**20)
+        limit = (SERVER_MEMORY_MB + memory_mb) * 2**20
+        if self.cgroup is not None and limit != self.memory_limit:
+            self.cgroup.set_memory(limit)
+            self.memory_limit = limit
         pipes = JobPipes()
         try:
             socket.send_fds(
@@ -100,7 +105,6 @@ class _ServerSupervisor:
     def __init__(self, server: ForkServer):
         self.server = server
         self.control = server.control
-        self.oom_before = server.cgroup.oom_kills() if server.cgroup else 0
 
     def fileno(self) -> int:
         return self.control.fileno()
@@ -116,7 +120,10 @@ class _ServerSupervisor:
         report = json.loads(message)
         if not report.get("clean", True):
             self.server.stop()  # its /tmp was filled; the next job gets a new server
-        oom = bool(self.server.cgroup and self.server.cgroup.oom_kills() > self.oom_before)
+        oom = False
+        if self.server.cgroup is not None:
+            kills = self.server.cgroup.oom_kills()
+            oom, self.server.oom_kills = kills > self.server.oom_kills, kills
         return Exit(
             code=report.get("exit"),
             timed_out=report.get("timed_out", False),
