@@ -93,6 +93,31 @@ def throughput(kind: str, workers: int, seconds: float) -> float:
     return total / seconds
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of `pid`, its descendants and their reaped children (the fork server's jobs)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15])
+            for task in Path(f"/proc/{current}/task").glob("*/children"):
+                todo += [int(child) for child in task.read_text().split()]
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_job(sandbox: Sandbox, job: Job, count: int) -> tuple[float, float]:
+    """Milliseconds of CPU per job in the worker and in the sandbox (load-independent cost)."""
+    worker_before = time.process_time()
+    sandbox_before = tree_cpu_seconds(sandbox.server.proc.pid)
+    for _ in range(count):
+        sandbox.run(job)
+    worker = (time.process_time() - worker_before) / count * 1000
+    return worker, (tree_cpu_seconds(sandbox.server.proc.pid) - sandbox_before) / count * 1000
+
+
 def quantiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
@@ -122,6 +147,7 @@ def main() -> None:
         confinement.append(result.confine_seconds * 1000)
 
     fork = quantiles(timed(fork_job, args.jobs))
+    worker_cpu, sandbox_cpu = cpu_per_job(sandbox, job, args.jobs)
     sandbox.stop()
     run_fresh(job)
     fresh = quantiles(timed(lambda: run_fresh(job), args.fresh))
@@ -142,6 +168,11 @@ def main() -> None:
     ]
     for label, (median, p95), ratio, target in rows:
         print(f"  {label:42} {median:8.2f} {p95:8.2f}   {ratio:12} {target}")
+    cpu = worker_cpu + sandbox_cpu
+    print(
+        f"CPU per fork-server job: {cpu:.2f} ms ({worker_cpu:.2f} worker + {sandbox_cpu:.2f} sandbox),"
+    )
+    print(f"  so two idle cores could run about {2000 / cpu:.0f} jobs per second")
     print("throughput (jobs per second)")
     rows = [
         ("sandbox jobs, 1 worker process", single, "baseline", ""),
