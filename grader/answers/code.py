@@ -1,0 +1,154 @@
+"""Code answers: the learner writes a Python function; the sandbox runs it on the exercise's test
+inputs and the trusted side compares the outputs with the expected values.
+
+Part configuration (YAML keys of a `kind: code` part):
+    function     name of the function the learner defines (required)
+    signature    how the prompt shows it, e.g. "d_sigma(z: ndarray) -> ndarray"
+    tests_path   absolute path of the exercise's trusted tests.py (set by the loader from `tests`)
+    starter      code the editor starts with
+    forbidden    dotted names the static check flags, e.g. [numpy.polyfit] (advisory)
+    allow_scipy  whether the learner's code may import scipy (default false)
+    limits       {seconds: wall-clock limit (default 5), memory_mb: address space (default 512)}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+from grader.answers.code_cases import Case, SessionTest
+from grader.answers.code_scoring import score
+from grader.results import GraderError, InvalidAnswer, PartResult
+from grader.sandbox import (
+    BudgetExceeded,
+    Call,
+    Job,
+    SandboxUnavailable,
+    SessionEnded,
+    refuse_unless_ready,
+)
+from grader.spec import PartDef
+
+MAX_CODE_BYTES = 64 * 1024
+DEFAULT_SECONDS = 5.0
+DEFAULT_MEMORY_MB = 512
+_tests_cache: dict[tuple[str, float], Any] = {}
+
+
+def check_config(part: PartDef) -> list[str]:
+    """Authoring errors in a code part's configuration."""
+    config, errors = part.config, []
+    if not str(config.get("function", "")).isidentifier():
+        errors.append("`function` must name the Python function learners write")
+    path = config.get("tests_path")
+    if not path or not os.path.isfile(str(path)):
+        errors.append(f"`tests` must name the exercise's tests.py (found {path!r})")
+    else:
+        try:
+            if not callable(getattr(load_tests(path), "cases", None)):
+                errors.append("tests.py must define cases(params, rng)")
+        except Exception as error:  # an authoring error, reported as such
+            errors.append(f"tests.py does not import: {error}")
+    forbidden = config.get("forbidden", [])
+    if not isinstance(forbidden, list) or not all(isinstance(n, str) for n in forbidden):
+        errors.append("`forbidden` must be a list of dotted names")
+    if not isinstance(config.get("allow_scipy", False), bool):
+        errors.append("`allow_scipy` must be true or false")
+    limits = config.get("limits", {})
+    if not isinstance(limits, dict) or not all(
+        isinstance(limits.get(key, 1), (int, float)) and 0 < limits.get(key, 1) <= bound
+        for key, bound in (("seconds", 60), ("memory_mb", 4096))
+    ):
+        errors.append("`limits` takes seconds (≤ 60) and memory_mb (≤ 4096)")
+    return errors
+
+
+def read(part: PartDef, payload: dict[str, Any]) -> str:
+    """The learner's source code; empty or over 64 KB is not an attempt."""
+    code = payload.get("code") if isinstance(payload, dict) else None
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidAnswer("Write your function before submitting.")
+    if len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
+        raise InvalidAnswer("The code is over the 64 KB limit.")
+    if "\x00" in code:
+        raise InvalidAnswer("The code contains a NUL character.")
+    return code
+
+
+def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+    """Run every test (visible, hidden and sessions) and score them."""
+    return evaluate(part, params, read(part, payload), visible_only=False)
+
+
+def run_examples(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+    """ "Run my tests": the visible tests only, shown in full (not an attempt)."""
+    return evaluate(part, params, read(part, payload), visible_only=True)
+
+
+def load_tests(path: str) -> Any:
+    """The exercise's trusted tests module, imported once per file version."""
+    key = (path, os.path.getmtime(path))
+    if key not in _tests_cache:
+        name = "exercise_tests_" + hashlib.sha256(path.encode()).hexdigest()[:16]
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _tests_cache[key] = module
+    return _tests_cache[key]
+
+
+def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest]:
+    """The variant's cases; the generator is seeded from the parameters, so grading is repeatable."""
+    seed_text = json.dumps([part.name, params], sort_keys=True, default=str)
+    seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "little")
+    try:
+        return list(
+            load_tests(part.config["tests_path"]).cases(params, np.random.default_rng(seed))
+        )
+    except Exception as error:
+        raise GraderError(f"the exercise's tests failed: {error!r}") from error
+
+
+def evaluate(part: PartDef, params: dict[str, Any], code: str, visible_only: bool) -> PartResult:
+    drawn = [c for c in draw_cases(part, params) if c.visible or not visible_only]
+    cases = [c for c in drawn if isinstance(c, Case)]
+    sessions = [c for c in drawn if isinstance(c, SessionTest)]
+    limits = part.config.get("limits", {})
+    job = Job(
+        code=code,
+        function=part.config["function"],
+        calls=[Call(c.args, c.kwargs, return_args=c.not_mutated) for c in cases],
+        forbidden=list(part.config.get("forbidden", [])),
+        allow_scipy=bool(part.config.get("allow_scipy", False)),
+        seconds=float(limits.get("seconds", DEFAULT_SECONDS)),
+        memory_mb=int(limits.get("memory_mb", DEFAULT_MEMORY_MB)),
+    )
+    try:
+        sandbox = refuse_unless_ready()
+        result = sandbox.run(job, [(_guarded(s.drive), s.budget) for s in sessions])
+    except SandboxUnavailable as error:
+        raise GraderError(str(error)) from error
+    if result.confinement_error or (result.exit.server_lost and not result.exit.timed_out):
+        raise GraderError(f"the sandbox failed: {result.confinement_error or 'fork server lost'}")
+    return score(result, cases, sessions, job)
+
+
+def _guarded(drive: Any) -> Any:
+    """A session driver whose own failures are ours (GraderError), not the learner's."""
+
+    def run(session: Any) -> Any:
+        if not session.start():
+            return None
+        try:
+            return drive(session)
+        except (SessionEnded, BudgetExceeded):
+            raise
+        except Exception as error:
+            raise GraderError(f"the exercise's session driver failed: {error!r}") from error
+
+    return run

@@ -1,0 +1,244 @@
+"""Scoring code answers: from what the sandbox reported to a verdict, per-test credit and feedback.
+
+Everything here runs on the trusted side with decoded plain data; learner text is shown, never read.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+import numpy as np
+
+from grader.answers.code_cases import ANY_VALUE, Case, SessionScore, SessionTest
+from grader.answers.code_compare import compare, plain, show
+from grader.results import Feedback, PartResult, Verdict
+from grader.sandbox import Job, JobResult, Outcome
+
+
+def score(
+    result: JobResult, cases: list[Case], sessions: list[SessionTest], job: Job
+) -> PartResult:
+    """Verdict, per-test credit and feedback from what the sandbox reported."""
+    feedback = _output_feedback(result)
+    if result.syntax:
+        line, column = result.syntax["line"], result.syntax["column"]
+        where = f" on line {line}, column {column}" if line else ""
+        text = f"Syntax error{where}: {result.syntax['message']}"
+        return PartResult(
+            Verdict.SYNTAX_ERROR, 0.0, [Feedback("message", text, {"line": line, "column": column})]
+        )
+    feedback += _static_feedback(result)
+    limit = _limit_verdict(result)
+    if limit is not None:
+        return PartResult(limit[0], 0.0, [Feedback("message", limit[1]), *feedback])
+    if result.load_error:
+        text = f"Your code raised {result.load_error['name']} while it was being loaded."
+        return PartResult(
+            Verdict.ERROR,
+            0.0,
+            [
+                Feedback("message", text),
+                Feedback("traceback", result.load_error["traceback"]),
+                *feedback,
+            ],
+        )
+    if result.missing:
+        text = f"Define a function named `{result.missing}`."
+        return PartResult(Verdict.ERROR, 0.0, [Feedback("message", text), *feedback])
+    lost = [o for o in result.outcomes if o.kind == "lost"]
+    if lost or result.protocol_error:
+        return PartResult(
+            Verdict.ERROR, 0.0, [Feedback("message", _lost_message(result)), *feedback]
+        )
+
+    earned = total = 0.0
+    rule = None
+    items = []
+    for index, (case, outcome) in enumerate(zip(cases, result.outcomes, strict=True), start=1):
+        passed, test_items, fired = _judge(index, case, outcome, job.function)
+        earned += case.weight * passed
+        total += case.weight
+        items += test_items
+        rule = rule or fired
+    for session, outcome in zip(sessions, result.sessions + [None] * len(sessions), strict=False):
+        credit, item = _judge_session(session, outcome, result)
+        earned += session.weight * credit
+        total += session.weight
+        items.append(item)
+    fraction = earned / total if total else 0.0
+    verdict = (
+        Verdict.CORRECT if fraction >= 1 else Verdict.PARTIAL if fraction > 0 else Verdict.INCORRECT
+    )
+    if (
+        fraction == 0
+        and cases
+        and all(o.kind == "raised" for o in result.outcomes)
+        and not any(c.raises for c in cases)
+    ):
+        verdict = Verdict.ERROR  # every call raised: the learner's exception is the news
+    return PartResult(verdict, round(fraction, 6), items + feedback, rule)
+
+
+def _judge(
+    index: int, case: Case, outcome: Outcome, function: str
+) -> tuple[bool, list[Feedback], str | None]:
+    """One case: passed?, its feedback items, and the mistake rule that fired."""
+    label = case.name or f"Test {index}"
+    problem = _problem(case, outcome)
+    if problem is None:
+        problem = next(
+            (c.feedback for c in case.checks if not _check_passes(c, outcome.value, case)), None
+        )
+    if problem is None and case.not_mutated and _mutated(case.args, outcome.args_after):
+        problem = "your function changed its input array in place; work on a copy"
+    passed = problem is None
+    data: dict[str, Any] = {
+        "name": label,
+        "visible": case.visible,
+        "passed": passed,
+        "weight": case.weight,
+    }
+    if case.visible:
+        data.update(
+            args=[plain(a) for a in case.args],
+            rtol=case.rtol,
+            atol=case.atol,
+            expected=_expected(case, plain),
+            actual=_shown_actual(outcome, plain),
+        )
+        call = f"{function}({', '.join(show(a, 120) for a in case.args)})"
+        text = f"{label}: {call} " + ("passed" if passed else f"failed: {problem}")
+        if not passed:
+            text += f"\n  expected {_expected(case, show)}"
+            text += f"\n  got      {_shown_actual(outcome, show)}"
+    else:
+        text = f"{label} (hidden): " + ("passed" if passed else "failed")
+    items = [Feedback("test", text, data)]
+    if not passed and outcome.kind == "raised" and case.raises is None:
+        trace = (
+            outcome.raised["traceback"] if case.visible else f"{outcome.raised['name']} was raised."
+        )
+        items.append(Feedback("traceback", trace, {"test": label}))
+    fired = None
+    if not passed and outcome.kind == "value":
+        for mistake in case.mistakes:
+            if (
+                compare(mistake.value, outcome.value, max(case.rtol, 1e-6), max(case.atol, 1e-9))
+                is None
+            ):
+                items.append(
+                    Feedback("diagnosis", mistake.feedback, {"rule": mistake.rule, "test": label})
+                )
+                fired = mistake.rule
+                break
+    return passed, items, fired
+
+
+def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
+    """Whether any array argument came back changed (`after` is None when it could not be sent)."""
+    if after is None or len(after) != len(args):
+        return False
+    return any(
+        compare(a, b, 0, 0) is not None
+        for a, b in zip(args, after, strict=True)
+        if isinstance(a, np.ndarray) and b is not None
+    )
+
+
+def _problem(case: Case, outcome: Outcome) -> str | None:
+    if case.raises is not None:
+        if outcome.kind == "raised" and case.raises in outcome.raised["builtin"]:
+            return None
+        return f"expected it to raise {case.raises}"
+    if outcome.kind == "raised":
+        return f"it raised {outcome.raised['name']}: {outcome.raised['message']}".strip(": ")
+    if outcome.kind == "unsupported":
+        return f"it returned {outcome.message}"
+    if case.expected is ANY_VALUE:
+        return None
+    return compare(case.expected, outcome.value, case.rtol, case.atol)
+
+
+def _check_passes(check: Any, value: Any, case: Case) -> bool:
+    try:
+        return bool(check.passes(value, list(case.args)))
+    except (TypeError, ValueError, IndexError, ArithmeticError):
+        return False
+
+
+def _expected(case: Case, render: Any) -> Any:
+    """What a visible case expects, for feedback: a value, "raises X", or the checks' names."""
+    if case.raises is not None:
+        return f"raises {case.raises}"
+    if case.expected is ANY_VALUE:
+        return "; ".join(check.name for check in case.checks)
+    return render(case.expected)
+
+
+def _shown_actual(outcome: Outcome, render: Any) -> Any:
+    if outcome.kind == "value":
+        return render(outcome.value)
+    if outcome.kind == "raised":
+        return f"raised {outcome.raised['name']}"
+    return outcome.message or outcome.kind
+
+
+def _judge_session(session: SessionTest, outcome: Any, result: JobResult) -> tuple[float, Feedback]:
+    label = session.name
+    if isinstance(outcome, SessionScore):
+        credit = min(1.0, max(0.0, float(outcome.score)))
+        text = (
+            f"{label}: {outcome.text}" if session.visible else f"{label} (hidden): {outcome.text}"
+        )
+        data = dict(
+            outcome.data if session.visible else {}, name=label, passed=credit >= 1, score=credit
+        )
+        return credit, Feedback("test", text, data)
+    reason = str(outcome) if isinstance(outcome, Exception) else "your function could not be loaded"
+    return 0.0, Feedback(
+        "test", f"{label}: stopped ({reason})", {"name": label, "passed": False, "score": 0}
+    )
+
+
+def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:
+    if result.output_exceeded:
+        return Verdict.OUTPUT_LIMIT, "Your code printed too much output; it was stopped."
+    if result.exit.oom or any(o.kind == "memory" for o in result.outcomes):
+        return Verdict.MEMORY, "Your code ran out of memory."
+    cpu_limit = result.exit.code in (-signal.SIGXCPU, -signal.SIGKILL) and not result.exit.killed
+    if result.exit.timed_out or cpu_limit:
+        return Verdict.TIMEOUT, "Your code took too long and was stopped."
+    return None
+
+
+def _lost_message(result: JobResult) -> str:
+    if result.protocol_error:
+        return "Your code interfered with the test harness, so its results could not be read."
+    code = result.exit.code
+    if code is not None and code < 0:
+        name = (
+            signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        )
+        return f"Your program crashed ({name}) before the tests finished."
+    return f"Your program ended (exit status {code}) before the tests finished."
+
+
+def _output_feedback(result: JobResult) -> list[Feedback]:
+    items = []
+    for stream, text in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if text:
+            items.append(Feedback("stdout", text, {"stream": stream}))
+    return items
+
+
+def _static_feedback(result: JobResult) -> list[Feedback]:
+    return [
+        Feedback(
+            "message",
+            f"Line {f.get('line')}: this exercise asks you not to use `{f.get('name')}`; "
+            "the tests decide your score.",
+            {"line": f.get("line"), "rule": "forbidden-call"},
+        )
+        for f in result.static
+    ]
