@@ -10,7 +10,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN if [ -x grader/sandbox/setup.sh ]; then grader/sandbox/setup.sh; fi \
+RUN sh grader/sandbox/setup.sh \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --create-home tangent && mkdir -p /var/lib/tangent && chown tangent /var/lib/tangent
 USER tangent

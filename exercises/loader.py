@@ -283,8 +283,10 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
     parts = []
     for part in spec["parts"]:
         config = dict(part["config"])
-        if part["kind"] == "code" and "tests.py" in files:
-            config["tests_path"] = files["tests.py"]
+        if part["kind"] == "code":
+            if "tests.py" in files:
+                config["tests_path"] = files["tests.py"]
+            config.setdefault("limits", spec.get("limits", {}))
         parts.append(PartDef(part["name"], part["kind"], part["weight"], config))
     return ExerciseDef(
         slug=spec["slug"],
