@@ -12,7 +12,9 @@ from tests.support.sandbox import require_sandbox
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-RIGHT = "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
+RIGHT = (
+    "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
+)
 SIGMA_ITSELF = "import numpy as np\n\ndef d_sigma(z):\n    return 1 / (1 + np.exp(-z))\n"
 RAISES = "def d_sigma(z):\n    return z.nope()\n"
 
@@ -29,7 +31,9 @@ def test_code_sent_to_the_api_is_graded_in_the_sandbox(learner, live_worker):
     ids = []
     for code in (RIGHT, SIGMA_ITSELF):
         body = {"exercise": "m3-d-sigma", "answer": {"code": code}}
-        response = api.post("/api/v1/submissions", json.dumps(body), content_type="application/json")
+        response = api.post(
+            "/api/v1/submissions", json.dumps(body), content_type="application/json"
+        )
         assert response.status_code == 202
         ids.append(response.json()["id"])
     right, wrong = (api.get(f"/api/v1/submissions/{wait_for_status(i).pk}").json() for i in ids)
@@ -41,7 +45,9 @@ def test_code_sent_to_the_api_is_graded_in_the_sandbox(learner, live_worker):
     assert health["sandbox"] in {"ok", "degraded"}
 
 
-def test_run_my_tests_on_the_page_shows_the_visible_tests_and_is_not_an_attempt(learner, live_worker):
+def test_run_my_tests_on_the_page_shows_the_visible_tests_and_is_not_an_attempt(
+    learner, live_worker
+):
     live_worker()
     client = Client()
     client.login(username=learner.username, password=PASSWORD)

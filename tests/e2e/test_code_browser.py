@@ -1,0 +1,52 @@
+"""A code answer in Chromium: the editor, "run my tests" with a failing test, then a passing answer; drafts survive a reload."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_learner_browser import log_in
+from tests.support.people import learner_in, make_course
+from tests.support.sandbox import require_sandbox
+
+pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+URL = "/courses/calc/exercises/m3-d-sigma/"
+WRONG = (
+    "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 + s)\n"
+)
+RIGHT = (
+    "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
+)
+
+
+def write_code(page, code):
+    editor = page.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+
+
+def test_a_learner_runs_their_tests_then_submits_a_passing_function(
+    page, live_site, live_worker, bank
+):
+    require_sandbox()
+    learner = learner_in(make_course())
+    live_worker()
+    log_in(page, live_site, learner.username)
+    page.goto(live_site + URL)
+    expect(page.locator(".cm-editor")).to_be_visible()
+    write_code(page, WRONG)
+    page.reload()  # the draft is kept
+    expect(page.locator(".cm-content")).to_contain_text("return s * (1 + s)")
+    page.get_by_role("button", name="Run my tests").click()
+    result = page.get_by_role("status", name="Grading result")
+    expect(result).to_contain_text("three values", timeout=30_000)
+    expect(result).to_contain_text("failed")
+    expect(result).to_contain_text("expected")
+    screenshot(page, "code-run-tests")
+
+    write_code(page, RIGHT)
+    page.get_by_role("button", name="Submit").click()
+    expect(result).to_contain_text("Correct", timeout=30_000)
+    expect(result).to_contain_text("score 100%")
+    screenshot(page, "code-correct")
+    assert page.console_errors == []
