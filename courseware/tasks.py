@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from courseware import broker, pipeline
 from courseware.health import sandbox_report
+from tangent import logs
 
 log = logging.getLogger(__name__)
 _heartbeat: broker.Heartbeat | None = None
@@ -18,6 +19,7 @@ _heartbeat: broker.Heartbeat | None = None
 @shared_task(bind=True, acks_late=True, soft_time_limit=90, time_limit=120, max_retries=None)
 def grade_submission(self, submission_id: int, request: int = 1) -> None:
     """Grade one submission for one grading request; safe to run twice (the second does nothing)."""
+    logs.submission_id.set(submission_id)
     try:
         submission = pipeline.claim(submission_id, request)
     except pipeline.Busy as busy:

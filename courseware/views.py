@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
 from math import ceil
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import progress, ratelimits
+from courseware import metrics, progress, ratelimits
 from courseware.access import attempt_for, exercise_in_course, membership_for, submission_for
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
@@ -21,6 +24,18 @@ from courseware.rendering import render_markdown
 from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
 from grader.results import AnswerTooLarge, InvalidAnswer
+
+
+def metrics_page(request):
+    """Prometheus metrics for superusers and for scrapers that send the METRICS_TOKEN."""
+    token = settings.METRICS_TOKEN
+    bearer = request.headers.get("Authorization", "")
+    allowed = request.user.is_authenticated and request.user.is_superuser
+    if token and hmac.compare_digest(bearer.encode(), f"Bearer {token}".encode()):
+        allowed = True
+    if not allowed:
+        raise Http404("No such page.")
+    return HttpResponse(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 def home(request):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tangent.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.middleware.ApiBodyLimitMiddleware",
@@ -168,15 +169,33 @@ RATE_LIMITS = {
     "preview": (240, 60),  # previews per learner (the page previews while typing)
 }
 
+# Scrapers send `Authorization: Bearer <METRICS_TOKEN>` to read /metrics (superusers may too).
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+
 # Seeds for variants are derived from this salt (not SECRET_KEY, so rotating the key keeps variants).
 VARIANT_SALT = env("TANGENT_VARIANT_SALT", "tangent-variants")
 
 EXERCISES_DIR = BASE_DIR / "exercises"
 
+# Logs: JSON lines in production (LOG_FORMAT=json), plain text in development; each line carries
+# the request id or the submission id it belongs to.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "tangent.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s %(context)s"},
+        "json": {"()": "tangent.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", "plain" if DEVELOPMENT else "json"),
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "tangent.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if DEVELOPMENT else "INFO")}
+    },
 }

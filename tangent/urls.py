@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from courseware.views import LogInView
+from courseware.views import LogInView, metrics_page
 from lms.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LogInView.as_view(), name="login"),
+    path("metrics", metrics_page, name="metrics"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("", include("courseware.urls")),

@@ -1,0 +1,79 @@
+"""Structured logs: one JSON object per line, carrying the request id or the submission id."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import time
+import uuid
+
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+submission_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "submission_id", default=None
+)
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_log = logging.getLogger("tangent.access")
+
+
+class ContextFilter(logging.Filter):
+    """Adds the current request and submission ids to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        record.submission_id = submission_id.get()
+        labels = [f"request={record.request_id}" if record.request_id else "",
+                  f"submission={record.submission_id}" if record.submission_id else ""]  # fmt: skip
+        record.context = " ".join(label for label in labels if label)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    FIELDS = ("request_id", "submission_id", "method", "path", "status", "duration_ms", "user")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(
+            {f: getattr(record, f) for f in self.FIELDS if getattr(record, f, None) is not None}
+        )
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the caller's X-Request-ID when sane), echoes it, logs the access."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        token = request_id.set(given if _SAFE_ID.match(given) else uuid.uuid4().hex)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id.get()
+            user = getattr(request, "user", None)
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+            return response
+        finally:
+            request_id.reset(token)

@@ -1,0 +1,45 @@
+"""Structured logs: each line is JSON and carries the request id that the response echoes."""
+
+import json
+import logging
+
+import pytest
+from django.test import Client
+
+from tangent.logs import ContextFilter, JsonFormatter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def json_lines():
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    handler.addFilter(ContextFilter())
+    logger = logging.getLogger("tangent.access")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    yield lambda: [json.loads(JsonFormatter().format(r)) for r in records]
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_every_response_carries_a_request_id_that_the_access_log_records(json_lines):
+    response = Client().get("/accounts/login/")
+    rid = response["X-Request-ID"]
+    assert len(rid) == 32
+    [line] = [entry for entry in json_lines() if entry.get("request_id") == rid]
+    assert line["path"] == "/accounts/login/"
+    assert line["status"] == 200
+    assert line["method"] == "GET"
+    assert line["duration_ms"] >= 0
+
+
+def test_a_callers_request_id_is_kept_when_sane_and_replaced_when_not(json_lines):
+    assert (
+        Client().get("/", headers={"x-request-id": "lms-abc-123"})["X-Request-ID"] == "lms-abc-123"
+    )
+    replaced = Client().get("/", headers={"x-request-id": "<script>" * 20})["X-Request-ID"]
+    assert replaced != "<script>" * 20 and len(replaced) == 32
