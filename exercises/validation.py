@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import sympy
 from sympy.printing.str import StrPrinter
 
 from exercises.loader import LoadedExercise, build_definition, read_bank
@@ -28,6 +30,7 @@ from grader.placeholders import PLACEHOLDER, fill
 from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
+PLOT_SAMPLES = 81
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -93,6 +96,7 @@ def validate_variant(definition: ExerciseDef, spec: dict[str, Any], seed: int) -
     try:
         variant = build_variant(definition, params)
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
+        found += _check_distinct_plots(definition, params)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
     problems += [problem(where, reason) for where, reason in found]
@@ -262,3 +266,35 @@ def _check_plot(where: str, text: str, params: dict[str, Any]) -> list[tuple[str
     if extra:
         return [(where, f"plots a function of {', '.join(sorted(extra))}, not only x")]
     return []
+
+
+def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """Options drawn as graphs must look different, or a learner cannot tell the right one."""
+    problems = []
+    for part in definition.parts:
+        curves = {}
+        for option in part.config.get("options", []):
+            if option.get("plot"):
+                curves[option["id"]] = _samples(str(option["plot"]), params)
+        ids = list(curves)
+        for i, first in enumerate(ids):
+            for second in ids[i + 1 :]:
+                if _same_curve(curves[first], curves[second]):
+                    reason = f"options {first!r} and {second!r} draw the same graph"
+                    problems.append((f"parts.{part.name}.options", reason))
+    return problems
+
+
+def _samples(text: str, params: dict[str, Any]) -> np.ndarray:
+    """The plotted function on the site's default range, NaN where it is undefined."""
+    x = sympy.Symbol("x")
+    value = read(text, ["x"], params=params, trusted=True).value
+    xs = np.linspace(-4, 4, PLOT_SAMPLES)
+    with np.errstate(all="ignore"):
+        ys = np.broadcast_to(np.asarray(sympy.lambdify(x, value, "numpy")(xs), complex), xs.shape)
+    return np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+
+
+def _same_curve(first: np.ndarray, second: np.ndarray) -> bool:
+    both = np.isfinite(first) & np.isfinite(second)
+    return bool(both.any()) and bool(np.allclose(first[both], second[both], rtol=1e-3, atol=1e-3))
