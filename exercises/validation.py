@@ -16,7 +16,7 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
-from exercises.loader import LoadedExercise, build_definition, read_bank
+from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from grader import grade
 from grader.answers.choice import is_correct
 from grader.answers.expression import authored
@@ -31,6 +31,8 @@ from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
 PLOT_SAMPLES = 81
+# Kinds whose reference answer and mistakes this module can turn into learner payloads.
+GRADED_HERE = {"number", "choice", "expression", "matrix"}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -60,16 +62,27 @@ class Variant:
 def validate_bank(root: Path, slugs: list[str] | None = None, seeds: int = 50) -> list[Problem]:
     """Every problem in the bank under `root` (or in the exercises named by `slugs`)."""
     bank = read_bank(root)
-    problems = [Problem(error.path, None, error.field, error.reason) for error in bank.errors]
-    known = {loaded.spec["slug"] for loaded in bank.exercises}
-    for slug in slugs or []:
-        if slug not in known:
-            problems.append(Problem(slug, None, "slug", "no such exercise in the bank"))
-    for loaded in bank.exercises:
-        if slugs and loaded.spec["slug"] not in slugs:
-            continue
+    problems = bank_problems(bank, slugs)
+    for loaded in chosen(bank, slugs):
         problems.extend(validate_exercise(loaded, root, seeds))
     return problems
+
+
+def bank_problems(bank: Bank, slugs: list[str] | None = None) -> list[Problem]:
+    """Problems found while reading the bank, and slugs asked for that it does not hold."""
+    problems = [Problem(error.path, None, error.field, error.reason) for error in bank.errors]
+    known = {loaded.spec["slug"] for loaded in bank.exercises}
+    problems += [
+        Problem(slug, None, "slug", "no such exercise in the bank")
+        for slug in slugs or []
+        if slug not in known
+    ]
+    return problems
+
+
+def chosen(bank: Bank, slugs: list[str] | None = None) -> list[LoadedExercise]:
+    """The bank's exercises named by `slugs` (all of them when none are named)."""
+    return [loaded for loaded in bank.exercises if not slugs or loaded.spec["slug"] in slugs]
 
 
 def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> list[Problem]:
@@ -93,6 +106,8 @@ def validate_variant(definition: ExerciseDef, spec: dict[str, Any], seed: int) -
     except (ValueError, MathInputError) as error:
         return [problem("params", str(error))]
     problems = [problem(where, reason) for where, reason in _check_texts(definition, spec, params)]
+    if any(part.kind not in GRADED_HERE for part in definition.parts):
+        return problems  # code and interactive parts have their own self-tests
     try:
         variant = build_variant(definition, params)
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
