@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import sympy
 from sympy.printing.str import StrPrinter
 
-from exercises.loader import LoadedExercise, build_definition, read_bank
+from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from grader import grade
 from grader.answers.choice import is_correct
 from grader.answers.expression import authored
@@ -28,6 +30,9 @@ from grader.placeholders import PLACEHOLDER, fill
 from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
+PLOT_SAMPLES = 81
+# Kinds whose reference answer and mistakes this module can turn into learner payloads.
+GRADED_HERE = {"number", "choice", "expression", "matrix"}
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -57,16 +62,27 @@ class Variant:
 def validate_bank(root: Path, slugs: list[str] | None = None, seeds: int = 50) -> list[Problem]:
     """Every problem in the bank under `root` (or in the exercises named by `slugs`)."""
     bank = read_bank(root)
-    problems = [Problem(error.path, None, error.field, error.reason) for error in bank.errors]
-    known = {loaded.spec["slug"] for loaded in bank.exercises}
-    for slug in slugs or []:
-        if slug not in known:
-            problems.append(Problem(slug, None, "slug", "no such exercise in the bank"))
-    for loaded in bank.exercises:
-        if slugs and loaded.spec["slug"] not in slugs:
-            continue
+    problems = bank_problems(bank, slugs)
+    for loaded in chosen(bank, slugs):
         problems.extend(validate_exercise(loaded, root, seeds))
     return problems
+
+
+def bank_problems(bank: Bank, slugs: list[str] | None = None) -> list[Problem]:
+    """Problems found while reading the bank, and slugs asked for that it does not hold."""
+    problems = [Problem(error.path, None, error.field, error.reason) for error in bank.errors]
+    known = {loaded.spec["slug"] for loaded in bank.exercises}
+    problems += [
+        Problem(slug, None, "slug", "no such exercise in the bank")
+        for slug in slugs or []
+        if slug not in known
+    ]
+    return problems
+
+
+def chosen(bank: Bank, slugs: list[str] | None = None) -> list[LoadedExercise]:
+    """The bank's exercises named by `slugs` (all of them when none are named)."""
+    return [loaded for loaded in bank.exercises if not slugs or loaded.spec["slug"] in slugs]
 
 
 def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> list[Problem]:
@@ -90,9 +106,12 @@ def validate_variant(definition: ExerciseDef, spec: dict[str, Any], seed: int) -
     except (ValueError, MathInputError) as error:
         return [problem("params", str(error))]
     problems = [problem(where, reason) for where, reason in _check_texts(definition, spec, params)]
+    if any(part.kind not in GRADED_HERE for part in definition.parts):
+        return problems  # code and interactive parts have their own self-tests
     try:
         variant = build_variant(definition, params)
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
+        found += _check_distinct_plots(definition, params)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
     problems += [problem(where, reason) for where, reason in found]
@@ -262,3 +281,35 @@ def _check_plot(where: str, text: str, params: dict[str, Any]) -> list[tuple[str
     if extra:
         return [(where, f"plots a function of {', '.join(sorted(extra))}, not only x")]
     return []
+
+
+def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """Options drawn as graphs must look different, or a learner cannot tell the right one."""
+    problems = []
+    for part in definition.parts:
+        curves = {}
+        for option in part.config.get("options", []):
+            if option.get("plot"):
+                curves[option["id"]] = _samples(str(option["plot"]), params)
+        ids = list(curves)
+        for i, first in enumerate(ids):
+            for second in ids[i + 1 :]:
+                if _same_curve(curves[first], curves[second]):
+                    reason = f"options {first!r} and {second!r} draw the same graph"
+                    problems.append((f"parts.{part.name}.options", reason))
+    return problems
+
+
+def _samples(text: str, params: dict[str, Any]) -> np.ndarray:
+    """The plotted function on the site's default range, NaN where it is undefined."""
+    x = sympy.Symbol("x")
+    value = read(text, ["x"], params=params, trusted=True).value
+    xs = np.linspace(-4, 4, PLOT_SAMPLES)
+    with np.errstate(all="ignore"):
+        ys = np.broadcast_to(np.asarray(sympy.lambdify(x, value, "numpy")(xs), complex), xs.shape)
+    return np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+
+
+def _same_curve(first: np.ndarray, second: np.ndarray) -> bool:
+    both = np.isfinite(first) & np.isfinite(second)
+    return bool(both.any()) and bool(np.allclose(first[both], second[both], rtol=1e-3, atol=1e-3))

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from exercises.loader import read_bank
-from exercises.validation import Problem, validate_exercise
+from exercises.validation import bank_problems, chosen, validate_exercise
 
 
 class Command(BaseCommand):
@@ -21,15 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args, slugs, seeds, path: Path, **options):
         started = time.monotonic()
         bank = read_bank(path)
-        problems = [Problem(e.path, None, e.field, e.reason) for e in bank.errors]
-        chosen = [x for x in bank.exercises if not slugs or x.spec["slug"] in slugs]
-        missing = sorted(set(slugs) - {x.spec["slug"] for x in chosen})
-        problems += [
-            Problem(slug, None, "slug", "no such exercise in the bank") for slug in missing
-        ]
-        width = max([len(x.spec["slug"]) for x in chosen] + [8])
+        problems = bank_problems(bank, slugs)
+        exercises = chosen(bank, slugs)
+        width = max([len(x.spec["slug"]) for x in exercises] + [8])
         self.stdout.write(f"{'exercise':<{width}}  seeds  result")
-        for loaded in chosen:
+        for loaded in exercises:
             found = validate_exercise(loaded, path, seeds)
             problems += found
             result = "ok" if not found else f"{len(found)} failure(s)"
@@ -37,7 +33,7 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(str(problem))
         elapsed = time.monotonic() - started
-        summary = f"{len(chosen)} exercise(s), {seeds} seed(s) each, {elapsed:.1f} s"
+        summary = f"{len(exercises)} exercise(s), {seeds} seed(s) each, {elapsed:.1f} s"
         if problems:
             raise CommandError(f"{len(problems)} problem(s); {summary}.")
         self.stdout.write(f"All good: {summary}.")
