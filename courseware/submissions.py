@@ -87,4 +87,5 @@ def enqueue(submission: Submission) -> None:
     from courseware.tasks import grade_submission
 
     pk, request = submission.pk, submission.request
-    transaction.on_commit(lambda: grade_submission.delay(pk, request))
+    # robust: if the broker is away the answer is still stored (queued); the sweeper sends it later.
+    transaction.on_commit(lambda: grade_submission.delay(pk, request), robust=True)

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_ready, worker_shutdown
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
 from courseware import broker, pipeline
@@ -21,15 +22,24 @@ def grade_submission(self, submission_id: int, request: int = 1) -> None:
     """Grade one submission for one grading request; safe to run twice (the second does nothing)."""
     logs.submission_id.set(submission_id)
     try:
-        submission = pipeline.claim(submission_id, request)
+        grade_once(submission_id, request)
     except pipeline.Busy as busy:
         raise self.retry(countdown=max(1.0, busy.seconds)) from None
+    except (OperationalError, InterfaceError):
+        close_old_connections()  # the database went away: try again on a fresh connection
+        raise self.retry(countdown=2) from None
+
+
+def grade_once(submission_id: int, request: int) -> None:
+    submission = pipeline.claim(submission_id, request)
     if submission is None:
         return
     started_at = timezone.now()
     try:
         result = pipeline.evaluate(submission)
-    except Exception as error:  # any fault here is ours, never the learner's
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:  # any other fault here is ours, never the learner's
         if pipeline.record_grader_error(submission_id, request, error, started_at):
             grade_submission.apply_async(
                 (submission_id, request), countdown=2**submission.grader_errors

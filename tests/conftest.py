@@ -52,6 +52,9 @@ def _point_at_redis(url: str, prefix: str) -> None:
     }
     app.conf.broker_url = url
     app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    # Forget pooled connections to a previous broker, so tasks are published to this one.
+    app._pool = None
+    app.amqp._producer_pool = None
     broker.client.cache_clear()
 
 

@@ -39,14 +39,14 @@ def test_a_learner_runs_their_tests_then_submits_a_passing_function(
     expect(page.locator(".cm-content")).to_contain_text("return s * (1 + s)")
     page.get_by_role("button", name="Run my tests").click()
     result = page.get_by_role("status", name="Grading result")
-    expect(result).to_contain_text("three values", timeout=30_000)
+    expect(result).to_contain_text("three values", timeout=45_000)
     expect(result).to_contain_text("failed")
     expect(result).to_contain_text("expected")
     screenshot(page, "code-run-tests")
 
     write_code(page, RIGHT)
     page.get_by_role("button", name="Submit").click()
-    expect(result).to_contain_text("Correct", timeout=30_000)
+    expect(result).to_contain_text("Correct", timeout=45_000)
     expect(result).to_contain_text("score 100%")
     screenshot(page, "code-correct")
     assert page.console_errors == []

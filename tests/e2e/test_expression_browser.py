@@ -40,13 +40,13 @@ def test_typing_shows_a_preview_and_a_located_error_then_mistake_feedback(
     answer.fill(reference_text(attempt, index=0))  # the "forgot the inner derivative" mistake
     page.get_by_role("button", name="Submit").click()
     status = page.get_by_role("status", name="Grading result")
-    expect(status).to_contain_text("Incorrect", timeout=20_000)
+    expect(status).to_contain_text("Incorrect", timeout=45_000)
     expect(status).to_contain_text("You differentiated the outer function but not the inner one")
     screenshot(page, "expression-mistake")
 
     answer.fill(reference_text(attempt))
     page.get_by_role("button", name="Submit").click()
-    expect(status).to_contain_text("Correct", timeout=20_000)
+    expect(status).to_contain_text("Correct", timeout=45_000)
     expect(status).to_contain_text("score 100%")
 
 
@@ -65,6 +65,6 @@ def test_the_math_keyboard_sends_latex_through_the_same_parser(page, live_site, 
     screenshot(page, "math-keyboard")
     page.get_by_role("button", name="Submit").click()
     status = page.get_by_role("status", name="Grading result")
-    expect(status).to_contain_text("Incorrect", timeout=20_000)
+    expect(status).to_contain_text("Incorrect", timeout=45_000)
     expect(status).to_contain_text("the expected value is")
     assert page.console_errors == []

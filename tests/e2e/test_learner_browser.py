@@ -41,7 +41,7 @@ def test_a_learner_answers_a_numeric_question_and_sees_the_verdict(
     url = page.url
     page.get_by_role("button", name="Submit").click()
     result = page.get_by_role("status", name="Grading result")
-    expect(result).to_contain_text("Correct", timeout=20_000)
+    expect(result).to_contain_text("Correct", timeout=45_000)
     expect(result).to_contain_text("score 100%")
     assert page.url == url  # no full page reload
     screenshot(page, "exercise-graded")
