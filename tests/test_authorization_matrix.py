@@ -1,0 +1,189 @@
+"""Who may reach what: every URL pattern × every kind of visitor.
+
+Each URL name has a rule below; a new view without a rule fails `test_every_url_has_an_access_rule`.
+Denials are 404 (things a visitor may not know exist), 403, 401 (API without a key), 405, or a
+redirect to log in; nothing answers 5xx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from courseware.models import Course, Exercise, Submission
+from courseware.variants import current_attempt
+from tests.support.people import PASSWORD, api_key_for, enrol, learner_in, make_course, make_user
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ("anonymous", "learner", "classmate", "staff", "other_staff", "superuser")
+MEMBERS = {"learner", "classmate", "staff"}
+LOGGED_IN = set(PEOPLE) - {"anonymous"}
+DENIED = {302, 401, 403, 404, 405}
+
+
+@dataclass
+class Rule:
+    """Who may use a URL: `allowed` people get a non-denial for GET; everyone else is denied."""
+
+    allowed: set[str]
+    path: str = ""  # a sample path, with the fixture's objects; empty to reverse without arguments
+    methods: tuple[str, ...] = ("GET",)
+    public_errors: set[int] = field(default_factory=set)  # statuses that are fine even when allowed
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(
+                pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace
+            )
+        elif isinstance(pattern, URLPattern):
+            yield (
+                (f"{namespace}:" if namespace else "") + (pattern.name or ""),
+                prefix + str(pattern.pattern),
+            )
+
+
+def rules(submission_id: int) -> dict[str, Rule]:
+    everyone = set(PEOPLE)
+    course = "/courses/calc"
+    return {
+        "home": Rule(everyone, "/"),
+        "login": Rule(everyone, "/accounts/login/"),
+        "logout": Rule(set(), "/accounts/logout/"),  # GET is refused (405); logging out is a POST
+        "signup": Rule(everyone, "/accounts/signup/"),
+        "password_reset": Rule(everyone, "/accounts/password_reset/"),
+        "password_reset_done": Rule(everyone, "/accounts/password_reset/done/"),
+        "password_reset_confirm": Rule(everyone, "/accounts/reset/MQ/bad-token/"),
+        "password_reset_complete": Rule(everyone, "/accounts/reset/done/"),
+        "password_change": Rule(LOGGED_IN, "/accounts/password_change/"),
+        "password_change_done": Rule(LOGGED_IN, "/accounts/password_change/done/"),
+        "metrics": Rule({"superuser"}, "/metrics"),
+        "courses": Rule(LOGGED_IN, "/courses/"),
+        "course": Rule(MEMBERS, f"{course}/"),
+        "enrol": Rule(
+            set(), "/courses/lobby/enrol/", ("POST",)
+        ),  # a course of its own: enrolling changes access
+        "quiz": Rule(MEMBERS, f"{course}/quizzes/m1-matching-graphs/"),
+        "exercise": Rule(MEMBERS, f"{course}/exercises/m1-graph-derivative-match/"),
+        "submit": Rule(set(), f"{course}/exercises/m1-graph-derivative-match/submit/", ("POST",)),
+        "run_tests": Rule(set(), f"{course}/exercises/m3-d-sigma/run-tests/", ("POST",)),
+        "another_variant": Rule(
+            set(), f"{course}/exercises/m1-graph-derivative-match/another-variant/", ("POST",)
+        ),
+        "submission": Rule({"learner", "staff"}, f"/submissions/{submission_id}/"),
+        # The API answers to keys (tested below); for browsers it is public only where it says so.
+        "api:api-root": Rule(set(), "/api/v1/", public_errors={404}),
+        "api:openapi-json": Rule(everyone, "/api/v1/openapi.json"),
+        "api:openapi-view": Rule(everyone, "/api/v1/docs"),
+        "api:health": Rule(everyone, "/api/v1/health"),
+        "api:list_exercises": Rule(set(), "/api/v1/exercises"),
+        "api:preview": Rule(set(), "/api/v1/preview", ("POST",)),
+        "api:create_submission": Rule(set(), "/api/v1/submissions", ("POST",)),
+        "api:get_submission": Rule(set(), f"/api/v1/submissions/{submission_id}"),
+    }
+
+
+@pytest.fixture
+def world(bank):
+    """Two courses, a learner with a submission, a classmate, the course's staff, another course's staff."""
+    calc = make_course()
+    learner = learner_in(calc, "learner")
+    attempt = current_attempt(learner, Exercise.objects.get(slug="m1-graph-derivative-match"), calc)
+    submission = Submission.objects.create(attempt=attempt, answer={"choices": ["derivative"]})
+    learner_in(calc, "classmate")
+    make_course("lobby", "An open course")
+    enrol(make_user("staff"), calc, "staff")
+    enrol(
+        make_user("other_staff"),
+        make_course("other", "Other course", open_enrolment=False),
+        "staff",
+    )
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("superuser", "root@example.com", PASSWORD)
+    return {"submission": submission, "course": calc}
+
+
+def client_for(person: str) -> Client:
+    client = Client()
+    if person != "anonymous":
+        assert client.login(username=person, password=PASSWORD)
+    return client
+
+
+def test_every_url_has_an_access_rule(world):
+    names = {name for name, _ in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+    missing = names - set(rules(world["submission"].pk))
+    assert missing == set(), f"URL names without an access rule in this test: {sorted(missing)}"
+
+
+def test_every_page_admits_only_whom_its_rule_allows(world):
+    problems = []
+    for name, rule in rules(world["submission"].pk).items():
+        for person in PEOPLE:
+            client = client_for(person)
+            for method in rule.methods:
+                response = getattr(client, method.lower())(rule.path)
+                status = response.status_code
+                if status >= 500:
+                    problems.append(f"{name} {method} as {person}: {status}")
+                elif person in rule.allowed and method == "GET":
+                    location = response.get("Location", "")
+                    refused = status in DENIED - {302} and status not in rule.public_errors
+                    if refused or (status == 302 and "/login/" in location):
+                        problems.append(f"{name} GET as {person}: {status}, expected access")
+                elif person not in rule.allowed and status not in DENIED:
+                    problems.append(f"{name} {method} as {person}: {status}, expected a denial")
+    assert problems == []
+
+
+def test_posting_actions_are_denied_to_visitors_outside_the_course(world):
+    for person in ("anonymous", "other_staff", "superuser"):
+        client = client_for(person)
+        for path in ("submit", "run-tests", "another-variant"):
+            url = f"/courses/calc/exercises/m1-graph-derivative-match/{path}/"
+            assert client.post(url, {"attempt": world["submission"].attempt_id}).status_code in {
+                302,
+                404,
+            }
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("scopes", "expected"),
+    [
+        (["read"], {"exercises": 200, "own": 200, "other": 404, "submit": 403}),
+        (["submit"], {"exercises": 403, "own": 403, "other": 403, "submit": 202}),
+        (["read", "submit"], {"exercises": 200, "own": 200, "other": 404, "submit": 202}),
+        (["staff"], {"exercises": 200, "own": 200, "other": 404, "submit": 202}),
+    ],
+)
+def test_api_keys_reach_what_their_scopes_allow(world, scopes, expected):
+    import json
+
+    learner = world["submission"].attempt.learner
+    key = api_key_for(learner, scopes)
+    api = Client(headers={"authorization": f"Bearer {key}"})
+    other = Submission.objects.create(
+        attempt=current_attempt(Course.objects.get(slug="calc").memberships.get(user__username="classmate").user,
+                                Exercise.objects.get(slug="m1-graph-derivative-match")),
+        answer={"choices": ["derivative"]},
+    )  # fmt: skip
+    seen = {
+        "exercises": api.get("/api/v1/exercises").status_code,
+        "own": api.get(f"/api/v1/submissions/{world['submission'].pk}").status_code,
+        "other": api.get(f"/api/v1/submissions/{other.pk}").status_code,
+        "submit": api.post(
+            "/api/v1/submissions",
+            json.dumps(
+                {"exercise": "m1-graph-derivative-match", "answer": {"choices": ["derivative"]}}
+            ),
+            content_type="application/json",
+        ).status_code,
+    }
+    assert seen == expected
