@@ -24,7 +24,7 @@ class ExerciseStats:
     eventually_correct: float = 0.0
     median_attempts_to_correct: float | None = None
     median_time_to_correct: timedelta | None = None
-    verdicts: Counter = field(default_factory=Counter)
+    verdicts: list[tuple[str, int]] = field(default_factory=list)
     rules: list[tuple[str, int]] = field(default_factory=list)
     failed_tests: list[tuple[str, int]] = field(default_factory=list)
     diagnoses: list[tuple[str, int]] = field(default_factory=list)
@@ -60,10 +60,10 @@ def compute_stats(submissions: list[Submission]) -> ExerciseStats:
     """The figures of the analytics page from the exercise's submissions (oldest first)."""
     stats = ExerciseStats(attempts=len(submissions))
     by_learner: dict[int, list[Submission]] = defaultdict(list)
-    rules, tests, diagnoses = Counter(), Counter(), Counter()
+    verdicts, rules, tests, diagnoses = Counter(), Counter(), Counter(), Counter()
     for submission in submissions:
         by_learner[submission.attempt.learner_id].append(submission)
-        stats.verdicts[submission.grading.verdict] += 1
+        verdicts[submission.grading.verdict] += 1
         stats.times.append(submission.created_at)
         rules.update(fired_rules(submission))
         for item in submission.grading.feedback:
@@ -88,6 +88,7 @@ def compute_stats(submissions: list[Submission]) -> ExerciseStats:
     if to_correct:
         stats.median_attempts_to_correct = statistics.median(to_correct)
         stats.median_time_to_correct = statistics.median(durations)
+    stats.verdicts = verdicts.most_common()
     stats.rules = rules.most_common()
     stats.failed_tests = tests.most_common(10)
     stats.diagnoses = diagnoses.most_common(10)
