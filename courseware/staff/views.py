@@ -284,7 +284,10 @@ def submission_page(request, course, submission_id):
 def grade_submission(request, course, submission_id):
     """Accept, reject or override a submission's score with a reason (a grading by this person)."""
     submission = _course_submission(course, submission_id)
-    score = _percent_filter(request.POST.get("score")) if request.POST.get("score") else None
+    try:
+        score = float(request.POST["score"]) / 100 if request.POST.get("score") else None
+    except ValueError:
+        score = -1.0  # refused below with the message for a score out of range
     try:
         review.grade_by_staff(
             submission,
