@@ -57,6 +57,10 @@ class Grouping:
     considered: int
     ran_out_of_time: bool
 
+    @property
+    def several_parts(self) -> bool:
+        return len({group.part for group in self.groups}) > 1
+
 
 def expression_parts(submission: Submission) -> list[tuple[PartDef, str]]:
     """(part, the learner's text) for each expression part of the answer that can be read as text."""
@@ -136,6 +140,9 @@ def place(
                 budget_s=CHECK_SECONDS,
             )
             if verdict.equivalent:
+                shorter = to_latex(reading.literal)
+                if not group.matches_answer and len(shorter) < len(group.latex):
+                    group.latex = shorter  # show the group by its simplest member
                 return group
     latex = to_latex(reading.literal) if reading is not None else ""
     group = AnswerGroup(part.name, params, latex, reading=reading)
