@@ -83,3 +83,9 @@ def test_an_override_without_a_reason_or_score_is_refused_with_a_message(prof, w
     response = grade(prof, waiting, decision="shrug")
     assert response.status_code == 422 and "Choose accept, reject or override" in response.text
     assert Submission.objects.get(pk=waiting.pk).gradings.count() == 1
+
+
+def test_a_staff_grade_is_not_replaced_by_a_later_regrade(prof, waiting):
+    grade(prof, waiting, decision="accept")
+    page = prof.get("/courses/calc/staff/exercises/t-power-rule/regrade/").content.decode()
+    assert "<strong>0</strong> submissions match" in page

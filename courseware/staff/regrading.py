@@ -47,8 +47,14 @@ class RegradeReport:
 
 
 def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> QuerySet:
-    """The course's submissions on the exercise that match the filter (newest first)."""
-    submissions = submissions_in(course).filter(attempt__exercise_version__exercise=exercise)
+    """The course's submissions on the exercise that match the filter (newest first).
+
+    A submission whose current grade was given by staff is left out: a regrade never silently
+    replaces a person's decision.
+    """
+    submissions = submissions_in(course).filter(
+        attempt__exercise_version__exercise=exercise, grading__graded_by__isnull=True
+    )
     if choice.verdict:
         submissions = submissions.filter(grading__verdict=choice.verdict)
     if choice.version is not None:
