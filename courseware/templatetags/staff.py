@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.urls import reverse
 
@@ -48,3 +50,17 @@ def duration(delta) -> str:
 def share(value) -> str:
     """A 0–1 share as a percentage with one decimal."""
     return f"{float(value) * 100:.1f}%"
+
+
+@register.filter
+def answer_text(answer) -> str:
+    """A stored answer as a person reads it: the typed text, `part: text; …`, or its JSON."""
+    if isinstance(answer, dict):
+        for key in ("value", "latex", "code"):
+            if isinstance(answer.get(key), str) and len(answer) == 1:
+                return answer[key]
+        if isinstance(answer.get("parts"), dict) and len(answer) == 1:
+            return "; ".join(
+                f"{name}: {answer_text(part)}" for name, part in answer["parts"].items()
+            )
+    return json.dumps(answer, ensure_ascii=False)

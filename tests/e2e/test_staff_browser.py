@@ -30,6 +30,7 @@ def test_an_instructor_opens_the_gradebook_and_an_exercises_analytics(page, live
         )
         if name != "cat":
             graded(attempt, {"value": "6x^2"}, 1.0, minutes=10 + i)
+    cat_attempt = attempt
 
     page.goto(f"{live_site}/accounts/login/")
     page.get_by_label("Username").fill("prof")
@@ -61,6 +62,15 @@ def test_an_instructor_opens_the_gradebook_and_an_exercises_analytics(page, live
     page.get_by_role("link", name="Regrade", exact=True).click()
     expect(page.get_by_role("button", name="Regrade 5 submissions")).to_be_visible()
     screenshot(page, "staff-regrade")
+    undecided = graded(cat_attempt, {"value": "2*3*x^2"}, 0.0, verdict="needs_review", minutes=20)
     page.get_by_role("link", name="Review queue").click()
+    item = page.get_by_role("region", name=f"Submission {undecided.pk}")
+    expect(item.locator(".katex").first).to_be_visible()  # the answer as read, typeset
+    screenshot(page, "staff-review")
+    item.get_by_label("Reason").fill("Same as 6x^2.")
+    item.get_by_role("button", name="Accept (100%)").click()
     expect(page.get_by_text("Nothing awaits review.")).to_be_visible()
+    page.goto(f"{live_site}/courses/calc/staff/submissions/{undecided.pk}/")
+    expect(page.get_by_role("cell", name="prof: Same as 6x^2.")).to_be_visible()
+    screenshot(page, "staff-submission")
     assert page.console_errors == []
