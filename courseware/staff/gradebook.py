@@ -93,10 +93,13 @@ def exercise_columns(quiz: Quiz) -> list[Column]:
     ]
 
 
-def exercise_records(course: Course) -> dict[tuple[int, int], ExerciseRecord]:
-    """{(learner id, exercise id): record} over the course's submissions."""
+def exercise_records(course: Course, learners=None) -> dict[tuple[int, int], ExerciseRecord]:
+    """{(learner id, exercise id): record} over the course's submissions (of `learners` if given)."""
     records: dict[tuple[int, int], ExerciseRecord] = defaultdict(ExerciseRecord)
-    rows = submissions_in(course).values_list(
+    submissions = submissions_in(course)
+    if learners is not None:
+        submissions = submissions.filter(attempt__learner__in=learners)
+    rows = submissions.values_list(
         "attempt__learner_id",
         "attempt__exercise_version__exercise_id",
         "status",
@@ -114,12 +117,13 @@ def exercise_records(course: Course) -> dict[tuple[int, int], ExerciseRecord]:
     return records
 
 
-def build_gradebook(course: Course, quiz: Quiz | None = None) -> Gradebook:
-    """Rows for every learner of the course; columns are quizzes, or one quiz's exercises."""
+def build_gradebook(course: Course, quiz: Quiz | None = None, learners=None) -> Gradebook:
+    """Rows for the course's learners (or the given ones); columns are quizzes, or a quiz's exercises."""
     columns = exercise_columns(quiz) if quiz else quiz_columns()
-    records = exercise_records(course)
+    learners = list(learners_of(course) if learners is None else learners)
+    records = exercise_records(course, learners)
     rows = []
-    for learner in learners_of(course):
+    for learner in learners:
         row = Row(learner)
         for column in columns:
             mine = [records.get((learner.pk, e)) for e in column.exercise_ids]

@@ -76,8 +76,8 @@ def gradebook_csv(request, course):
 def learner_page(request, course, learner_id):
     """One learner's scores per quiz and their full history of submissions and gradings."""
     learner = get_object_or_404(learners_of(course), pk=learner_id)
-    book = gradebook.build_gradebook(course)
-    row = next(r for r in book.rows if r.learner.pk == learner.pk)
+    book = gradebook.build_gradebook(course, learners=[learner])
+    row = book.rows[0]
     history = list(
         submissions_in(course)
         .filter(attempt__learner=learner)
