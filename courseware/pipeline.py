@@ -112,26 +112,20 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         submission.save(
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
-        note_score_change(submission, before)
+        after = best_score(attempt.learner_id, exercise_id)
+        if after != before:
+            OutboxEvent.objects.create(
+                kind="score.changed",
+                payload={
+                    "learner": attempt.learner_id,
+                    "course": attempt.course_id,
+                    "exercise": attempt.exercise_version.exercise.slug,
+                    "submission": submission.pk,
+                    "score": after,
+                    "previous": before,
+                },
+            )
         return grading
-
-
-def note_score_change(submission: Submission, before: float | None) -> None:
-    """Write a score.changed event when the learner's best score on the exercise is no longer `before`."""
-    attempt = submission.attempt
-    after = best_score(attempt.learner_id, attempt.exercise_version.exercise_id)
-    if after != before:
-        OutboxEvent.objects.create(
-            kind="score.changed",
-            payload={
-                "learner": attempt.learner_id,
-                "course": attempt.course_id,
-                "exercise": attempt.exercise_version.exercise.slug,
-                "submission": submission.pk,
-                "score": after,
-                "previous": before,
-            },
-        )
 
 
 def record_grader_error(submission_id: int, request: int, error: BaseException, started_at) -> bool:

@@ -1,8 +1,9 @@
 """The review queue, and grades given by staff: accept, reject or override a score, with a reason.
 
 A staff grade is a new append-only Grading for a new grading request of the submission (so a
-grading the worker may still be running for the old request is dropped), recorded with the staff
-member in `graded_by` and the reason; a change of the learner's best score goes to the outbox.
+grading the worker may still be running for the old request is dropped), committed by
+pipeline.record like the engine's (a change of the learner's best score goes to the outbox) and
+signed with the staff member in `graded_by` and the reason, in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from courseware.staff.scope import submissions_in
 from courseware.variants import definition_of
 from grader.answers.expression import authored, payload_text, read_text
 from grader.mathinput import MathInputError, to_latex
-from grader.results import Feedback, GraderError, InvalidAnswer, Verdict
+from grader.results import Feedback, GraderError, GradeResult, InvalidAnswer, Verdict
 
 STAFF_GRADER = "staff"
 DECISIONS = ("accept", "reject", "override")
@@ -65,37 +66,19 @@ def grade_by_staff(
         reason = reason or (
             "Accepted on review." if decision == "accept" else "Rejected on review."
         )
-    now = timezone.now()
+    result = GradeResult(
+        verdict_for(score), score, [Feedback("message", f"Graded by course staff: {reason}")]
+    )
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update()
-            .select_related("attempt__exercise_version__exercise")
-            .get(pk=submission.pk)
-        )
-        attempt = locked.attempt
-        before = pipeline.best_score(attempt.learner_id, attempt.exercise_version.exercise_id)
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
         locked.request += 1
-        grading = Grading.objects.create(
-            submission=locked,
-            request=locked.request,
-            exercise_version_id=attempt.exercise_version_id,
-            grader_version=STAFF_GRADER,
-            status=Submission.Status.GRADED,
-            verdict=verdict_for(score).value,
-            score=score,
-            feedback=[Feedback("message", f"Graded by course staff: {reason}").as_dict()],
-            started_at=now,
-            finished_at=now,
-            graded_by=staff,
-            reason=reason,
+        locked.save(update_fields=["request", "updated_at"])
+        # Committed like any grading (outbox included), then signed by the staff member.
+        grading = pipeline.record(locked.pk, locked.request, result, timezone.now())
+        Grading.objects.filter(pk=grading.pk).update(
+            graded_by=staff, reason=reason, grader_version=STAFF_GRADER
         )
-        locked.status = Submission.Status.GRADED
-        locked.grading = grading
-        locked.lease_expires_at = None
-        locked.save(
-            update_fields=["request", "status", "grading", "lease_expires_at", "updated_at"]
-        )
-        pipeline.note_score_change(locked, before)
+        grading.refresh_from_db()
     return grading
 
 
