@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from courseware import views
 
@@ -30,4 +30,5 @@ urlpatterns = [
         name="another_variant",
     ),
     path("submissions/<int:submission_id>/", views.submission_status, name="submission"),
+    path("courses/<slug:course_slug>/staff/", include("courseware.staff.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The staff side of a course: gradebook, exercise analytics, variant fairness, regrading, review."""

@@ -1,0 +1,170 @@
+"""Regrading an exercise's submissions through the worker, as new append-only gradings.
+
+Each chosen submission gets a new grading request (its request number goes up by one, it is
+queued again, any lease is dropped) and the worker commits exactly one Grading for that request;
+the previous grading stays. Score changes reach the outbox through pipeline.record, which compares
+the learner's best score before and after (a lowered best score is a change too).
+
+Which version grades: with `use_current_version` (the default, "the exercise was fixed"), an
+attempt drawn on an older version is moved onto the exercise's current version, keeping its seed
+and parameters, when that version draws parameters with the same names; otherwise (or when asked)
+the attempt keeps the version it was drawn on. The worker grades against the attempt's version and
+records it on the new Grading (Grading.exercise_version), so every grading says what it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from courseware.models import Attempt, Course, Exercise, Grading, Submission
+from courseware.staff.scope import submissions_in
+from courseware.submissions import enqueue
+from grader.params import draw_params
+
+Status = Submission.Status
+IN_FLIGHT = (Status.QUEUED, Status.RUNNING, Status.CANCELLED)
+MAX_REGRADE = 5000
+
+
+@dataclass
+class RegradeFilter:
+    """Which submissions to regrade: all, or those with one verdict, or graded under one version."""
+
+    verdict: str = ""
+    version: int | None = None
+    below_full_marks: bool = False
+
+
+@dataclass
+class RegradeReport:
+    queued: list[int] = field(default_factory=list)
+    skipped: int = 0  # still being graded, or cancelled
+    moved_attempts: int = 0  # attempts moved onto the current version
+    kept_version: int = 0  # attempts whose parameters do not fit the current version
+
+
+def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> QuerySet:
+    """The course's submissions on the exercise that match the filter (newest first).
+
+    A submission whose current grade was given by staff is left out: a regrade never silently
+    replaces a person's decision.
+    """
+    submissions = submissions_in(course).filter(
+        attempt__exercise_version__exercise=exercise, grading__graded_by__isnull=True
+    )
+    if choice.verdict:
+        submissions = submissions.filter(grading__verdict=choice.verdict)
+    if choice.version is not None:
+        submissions = submissions.filter(grading__exercise_version__number=choice.version)
+    if choice.below_full_marks:
+        submissions = submissions.filter(grading__score__lt=1.0)
+    return submissions.order_by("-created_at")
+
+
+def fits(attempt: Attempt, version) -> bool:
+    """Whether the version draws parameters with the same names as the attempt's."""
+    spec = version.spec
+    drawn = draw_params(spec.get("params", {}), attempt.seed, spec.get("redraw_if"))
+    return set(drawn) == set(attempt.params)
+
+
+def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
+    """Queue a new grading request for each submission (see the module docstring)."""
+    report = RegradeReport()
+    moved: dict[int, bool] = {}
+    for submission_id in [s.pk for s in submissions][:MAX_REGRADE]:
+        with transaction.atomic():
+            submission = (
+                Submission.objects.select_for_update()
+                .select_related("attempt__exercise_version__exercise__current_version")
+                .get(pk=submission_id)
+            )
+            if submission.status in IN_FLIGHT:
+                report.skipped += 1
+                continue
+            attempt = submission.attempt
+            if use_current_version and attempt.pk not in moved:
+                moved[attempt.pk] = move_to_current_version(attempt)
+                report.moved_attempts += moved[attempt.pk] is True
+                report.kept_version += moved[attempt.pk] is False
+            submission.request += 1
+            submission.status = Status.QUEUED
+            submission.lease_expires_at = None
+            submission.grader_errors = 0
+            submission.failure_reason = ""
+            submission.save(
+                update_fields=[
+                    "request",
+                    "status",
+                    "lease_expires_at",
+                    "grader_errors",
+                    "failure_reason",
+                    "updated_at",
+                ]
+            )
+            enqueue(submission)
+            report.queued.append(submission.pk)
+    return report
+
+
+def move_to_current_version(attempt: Attempt) -> bool | None:
+    """Put the attempt on its exercise's current version if its parameters fit.
+
+    True if moved, False if they do not fit, None if it is already there.
+    """
+    current = attempt.exercise_version.exercise.current_version
+    if current is None or current.pk == attempt.exercise_version_id:
+        return None
+    if not fits(attempt, current):
+        return False
+    Attempt.objects.filter(pk=attempt.pk).update(exercise_version=current)
+    attempt.exercise_version = current
+    return True
+
+
+@dataclass
+class Change:
+    """One regraded submission: its grading before the latest request and the one after."""
+
+    submission: Submission
+    before: Grading | None
+    after: Grading | None  # None while the worker has not committed it
+
+    @property
+    def changed(self) -> bool:
+        return (
+            self.after is not None
+            and self.before is not None
+            and abs(self.after.score - self.before.score) > 1e-9
+        )
+
+    @property
+    def pending(self) -> bool:
+        return self.after is None
+
+
+def regrade_results(course: Course, exercise: Exercise, limit: int = 500) -> list[Change]:
+    """The latest regrade of each regraded submission (request > 1), newest first."""
+    submissions = list(
+        submissions_in(course)
+        .filter(attempt__exercise_version__exercise=exercise, request__gt=1)
+        .select_related("attempt__learner")
+        .order_by("-updated_at")[:limit]
+    )
+    gradings: dict[int, dict[int, Grading]] = {}
+    rows = Grading.objects.filter(submission__in=submissions).select_related(
+        "exercise_version", "graded_by"
+    )
+    for grading in rows:
+        gradings.setdefault(grading.submission_id, {})[grading.request] = grading
+    changes = []
+    for submission in submissions:
+        mine = gradings.get(submission.pk, {})
+        after = mine.get(submission.request)
+        earlier = [r for r in mine if r < submission.request]
+        before = mine[max(earlier)] if earlier else None
+        changes.append(Change(submission, before, after))
+    return changes

@@ -1,0 +1,66 @@
+"""Template helpers for the staff pages, and the navigation's Staff link."""
+
+from __future__ import annotations
+
+import json
+
+from django import template
+from django.urls import reverse
+
+from courseware.staff.access import staffed_courses
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_link(context) -> str:
+    """The staff pages of the course on screen if the user is its staff, else of their first such course."""
+    courses = staffed_courses(context.get("user"))
+    if not courses:
+        return ""
+    shown = context.get("course")
+    course = next((c for c in courses if shown is not None and c.pk == shown.pk), courses[0])
+    return reverse("staff:gradebook", kwargs={"course_slug": course.slug})
+
+
+@register.filter
+def percent(score) -> str:
+    """0.8333 → "83%"; empty for no score."""
+    if score is None or score == "":
+        return ""
+    return f"{float(score) * 100:.0f}%"
+
+
+@register.filter
+def duration(delta) -> str:
+    """A timedelta in words a reader takes in at a glance: "45 s", "12 min", "3.5 h", "2.0 days"."""
+    if delta is None:
+        return "—"
+    seconds = delta.total_seconds()
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 36 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+@register.filter
+def share(value) -> str:
+    """A 0–1 share as a percentage with one decimal."""
+    return f"{float(value) * 100:.1f}%"
+
+
+@register.filter
+def answer_text(answer) -> str:
+    """A stored answer as a person reads it: the typed text, `part: text; …`, or its JSON."""
+    if isinstance(answer, dict):
+        for key in ("value", "latex", "code"):
+            if isinstance(answer.get(key), str) and len(answer) == 1:
+                return answer[key]
+        if isinstance(answer.get("parts"), dict) and len(answer) == 1:
+            return "; ".join(
+                f"{name}: {answer_text(part)}" for name, part in answer["parts"].items()
+            )
+    return json.dumps(answer, ensure_ascii=False)

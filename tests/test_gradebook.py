@@ -1,0 +1,130 @@
+"""The gradebook: learners × quizzes, drill-down, sorting, filtering, CSV, and a learner's history."""
+
+import csv
+import io
+
+import pytest
+
+from courseware.models import Exercise, Membership
+from tests.support.histories import graded, variant
+from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
+
+pytestmark = pytest.mark.django_db
+
+RISE = {"a": 1, "b": 0, "c": 0, "x0": 1, "d": 1}
+CHAIN = {"outer": "u^n", "inner": "a*x^2 + b", "a": 2, "b": 1, "n": 2}
+
+
+@pytest.fixture
+def course(bank):
+    course = make_course()
+    prof = make_user("prof")
+    enrol(prof, course, Membership.Role.STAFF)
+    rise = Exercise.objects.get(slug="m1-rise-over-run")
+    chain = Exercise.objects.get(slug="m1-chain-rule")
+    ada = learner_in(course, "ada")
+    graded(variant(ada, rise, RISE, course), {"parts": {}}, 0.0, minutes=1)
+    graded(variant(ada, rise, RISE, course), {"parts": {}}, 1.0, minutes=2)
+    graded(variant(ada, chain, CHAIN, course), {"value": "8x"}, 0.5, minutes=3)
+    bob = learner_in(course, "bob")
+    graded(variant(bob, chain, CHAIN, None), {"value": "8x(2x^2+1)"}, 1.0, minutes=4)  # the API's
+    other = make_course("other", "Another offering")
+    eve = learner_in(other, "eve")
+    graded(variant(eve, chain, CHAIN, other), {"value": "1"}, 1.0, minutes=5)
+    return course
+
+
+@pytest.fixture
+def staff_client(client, course):
+    client.login(username="prof", password=PASSWORD)
+    return client
+
+
+def rows_of(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [row for row in body.split("<tr>")[1:]]
+
+
+def test_gradebook_lists_the_courses_learners_with_quiz_scores_and_attempts(staff_client):
+    page = staff_client.get("/courses/calc/staff/").content.decode()
+    rows = rows_of(page)
+    assert [("ada" in r, "bob" in r) for r in rows] == [(True, False), (False, True)]
+    assert "Rise over run" in page and "Practising the chain rule" in page
+    assert "100%" in rows[0] and "2 att." in rows[0]  # the rise-over-run quiz: best of two attempts
+    assert "50%" in rows[0]  # the chain-rule quiz
+    assert "eve" not in page  # another course's learner
+
+
+def test_a_members_attempts_made_through_the_api_count_and_the_page_says_so(staff_client):
+    page = staff_client.get("/courses/calc/staff/").content.decode()
+    assert "100%" in rows_of(page)[1]
+    assert "through the API" in page
+
+
+def test_gradebook_sorts_by_score_and_filters_by_name_and_score(staff_client):
+    page = staff_client.get("/courses/calc/staff/?sort=score&desc=1").content.decode()
+    assert "ada" in rows_of(page)[0]
+    page = staff_client.get("/courses/calc/staff/?sort=score").content.decode()
+    assert "bob" in rows_of(page)[0]
+    page = staff_client.get("/courses/calc/staff/?q=BO").content.decode()
+    assert len(rows_of(page)) == 1 and "bob" in rows_of(page)[0]
+    page = staff_client.get("/courses/calc/staff/quizzes/m1-chain-rule-quiz/?below=60")
+    assert [("ada" in r) for r in rows_of(page.content.decode())] == [True]
+
+
+def test_sorting_by_a_quiz_column_orders_by_that_quiz(staff_client):
+    page = staff_client.get("/courses/calc/staff/?sort=col:m1-chain-rule-quiz&desc=1")
+    assert "bob" in rows_of(page.content.decode())[0]
+
+
+def test_quiz_drill_down_shows_each_exercise(staff_client):
+    page = staff_client.get("/courses/calc/staff/quizzes/m1-rise-over-run-quiz/").content.decode()
+    assert "Rise over run: gradebook" in page
+    assert "/courses/calc/staff/exercises/m1-rise-over-run/" in page
+    assert "100%" in rows_of(page)[0]
+
+
+def test_csv_export_has_a_line_per_learner_with_scores_and_attempts(staff_client):
+    response = staff_client.get("/courses/calc/staff/gradebook.csv?sort=learner")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="calc-gradebook.csv"' in response["Content-Disposition"]
+    lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [line["username"] for line in lines] == ["ada", "bob"]
+    ada, bob = lines
+    assert ada["Rise over run score %"] == "100.0" and ada["Rise over run attempts"] == "2"
+    assert ada["Practising the chain rule score %"] == "50.0"
+    assert ada["attempts"] == "3"
+    assert bob["Rise over run score %"] == "" and bob["Rise over run attempts"] == "0"
+    assert bob["last activity"].endswith("+00:00")
+
+
+def test_csv_of_a_quiz_drill_down_and_filter(staff_client):
+    response = staff_client.get("/courses/calc/staff/gradebook.csv?quiz=m1-chain-rule-quiz&q=bob")
+    lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [line["username"] for line in lines] == ["bob"]
+    assert lines[0]["The chain rule score %"] == "100.0"
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, course):
+    user = learner_in(course, "@mallory")
+    user.first_name = "=HYPERLINK(1)"
+    user.save()
+    text = staff_client.get("/courses/calc/staff/gradebook.csv").content.decode()
+    line = next(row for row in csv.reader(io.StringIO(text)) if "mallory" in row[0])
+    assert line[0] == "'@mallory" and line[1].startswith("'=HYPERLINK")
+
+
+def test_learner_page_shows_quiz_scores_and_full_history(staff_client, course):
+    ada = course.memberships.get(user__username="ada").user
+    page = staff_client.get(f"/courses/calc/staff/learners/{ada.pk}/").content.decode()
+    assert "<h1>ada" in page
+    assert "Rise over run" in page and "The chain rule" in page
+    assert page.count("/courses/calc/staff/submissions/") == 3
+    assert "Partly correct" in page and "outer=u^n" in page
+
+
+def test_a_learner_of_another_course_has_no_page_here(staff_client):
+    from django.contrib.auth import get_user_model
+
+    eve = get_user_model().objects.get(username="eve")
+    assert staff_client.get(f"/courses/calc/staff/learners/{eve.pk}/").status_code == 404
