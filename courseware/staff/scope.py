@@ -35,5 +35,7 @@ def attempts_in(course: Course) -> QuerySet:
 
 
 def submissions_in(course: Course) -> QuerySet:
-    """Submissions on the course's attempts."""
-    return Submission.objects.filter(attempt__in=attempts_in(course).values("pk"))
+    """Answers on the course's attempts ("run my tests" runs are not answers)."""
+    return Submission.objects.filter(
+        attempt__in=attempts_in(course).values("pk"), purpose=Submission.Purpose.ANSWER
+    )
