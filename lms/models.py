@@ -28,3 +28,79 @@ class ApiKey(models.Model):
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes or self.Scope.STAFF in self.scopes
+
+
+class LtiCourse(models.Model):
+    """The Tangent course an LMS context (a course in Canvas, Moodle, Open edX…) maps to."""
+
+    context = models.OneToOneField(
+        "lti_tool.LtiContext", on_delete=models.CASCADE, related_name="tangent_course"
+    )
+    course = models.ForeignKey(
+        "courseware.Course", on_delete=models.PROTECT, related_name="lti_contexts"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.context} → {self.course}"
+
+
+class GradeLine(models.Model):
+    """A gradebook column (AGS line item) that one learner's exercise or quiz score goes to."""
+
+    registration = models.ForeignKey("lti_tool.LtiRegistration", on_delete=models.CASCADE)
+    lineitem_url = models.URLField(max_length=1000)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grade_lines"
+    )
+    sub = models.CharField(max_length=255, help_text="The learner's user id on the platform.")
+    course = models.ForeignKey("courseware.Course", on_delete=models.CASCADE)
+    exercise = models.ForeignKey(
+        "courseware.Exercise", on_delete=models.PROTECT, null=True, blank=True
+    )
+    quiz = models.ForeignKey("courseware.Quiz", on_delete=models.PROTECT, null=True, blank=True)
+    last_timestamp = models.DateTimeField(
+        null=True, blank=True, help_text="The newest score timestamp sent; the next is later."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lineitem_url", "learner"], name="one_line_per_learner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.lineitem_url}"
+
+
+class ScoreSync(models.Model):
+    """One score sent to one gradebook line (the AGS sync state of a score change)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    line = models.ForeignKey(GradeLine, on_delete=models.CASCADE, related_name="syncs")
+    event = models.ForeignKey("courseware.OutboxEvent", on_delete=models.CASCADE)
+    submission = models.ForeignKey(
+        "courseware.Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="score_syncs",
+    )
+    score = models.FloatField(help_text="0..1; sent as scoreGiven = score × scoreMaximum.")
+    timestamp = models.DateTimeField(help_text="Fixed when created; re-sent unchanged on retries.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "event"], name="one_sync_per_line_and_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.score} ({self.state})"
