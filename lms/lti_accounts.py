@@ -33,28 +33,31 @@ def external_user(username: str, **fields):
     return user
 
 
+def auth_user_for(lti_user: LtiUser):
+    """The Django user behind an LTI user, created (unusable password) on first need."""
+    if lti_user.auth_user is None:
+        registration = lti_user.registration
+        lti_user.auth_user = external_user(
+            external_username("lti", registration.issuer, registration.client_id, lti_user.sub),
+            first_name=(lti_user.given_name or "")[:150],
+            last_name=(lti_user.family_name or "")[:150],
+        )
+        lti_user.save(update_fields=["auth_user"])
+    return lti_user.auth_user
+
+
 def learner_for(registration: LtiRegistration, claims: dict):
     """The Tangent user for the launch's `sub`, with the platform's name and e-mail kept current."""
-    sub = claims["sub"]
-    lti_user = LtiUser.objects.filter(registration=registration, sub=sub).first()
     names = {
         "given_name": str(claims.get("given_name", ""))[:500],
         "family_name": str(claims.get("family_name", ""))[:500],
         "name": str(claims.get("name", ""))[:500],
         "email": str(claims.get("email", ""))[:254],
     }
-    if lti_user is None:
-        user = external_user(
-            external_username("lti", registration.issuer, registration.client_id, sub),
-            first_name=names["given_name"][:150],
-            last_name=names["family_name"][:150],
-        )
-        lti_user, _ = LtiUser.objects.get_or_create(
-            registration=registration, sub=sub, defaults={**names, "auth_user": user}
-        )
-    else:
-        LtiUser.objects.filter(pk=lti_user.pk).update(**names)
-    return lti_user.auth_user
+    lti_user, _ = LtiUser.objects.update_or_create(
+        registration=registration, sub=claims["sub"], defaults=names
+    )
+    return auth_user_for(lti_user)
 
 
 def course_for(launch: Launch) -> Course:

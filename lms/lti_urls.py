@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lms import lti_views
+from lms import lti_views, staff_views
 
 app_name = "lti"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("launch", lti_views.launch, name="launch"),
     path("open/<str:launch_id>", lti_views.open_launch, name="open"),
     path("deep-link/select", lti_views.deep_link_select, name="deep_link_select"),
+    path("courses/<slug:course_slug>/", staff_views.lms_page, name="staff"),
+    path("courses/<slug:course_slug>/roster", staff_views.sync_roster, name="roster"),
 ]

@@ -106,7 +106,7 @@ def launch(request):
     if item is not None and not valid.is_staff:
         remember_grade_line(valid, user, course, item)
     if item is None:
-        target = reverse("course", args=[course.slug])
+        target = reverse("lti:staff", args=[course.slug])
     elif isinstance(item, Quiz):
         target = reverse("quiz", args=[course.slug, item.slug])
     else:

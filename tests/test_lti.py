@@ -521,3 +521,65 @@ def test_a_pending_score_is_not_sent_twice(graded_learner, platform):
     deliver_outbox.apply()
     send_score.apply(args=(ScoreSync.objects.get().pk,))
     assert len(platform.scores) == 1
+
+
+# --- staff pages: sync state and roster ---------------------------------------------------------------
+
+
+def instructor_session(platform, registration):
+    session = requests.Session()
+
+    def instructor(nonce):
+        claims = platform.claims(nonce, role=INSTRUCTOR, sub="teacher-1")
+        claims[LTI + "custom"] = {}
+        return claims
+
+    landing = launch(platform, registration, session, instructor).headers["Location"]
+    staff_url = session.get(platform.tool + landing, allow_redirects=False).headers["Location"]
+    return session, platform.tool + staff_url
+
+
+def test_an_instructor_without_a_linked_item_lands_on_the_lms_staff_page(
+    bank, platform, registration
+):
+    session, staff_url = instructor_session(platform, registration)
+    page = session.get(staff_url)
+    assert page.status_code == 200
+    assert "Sync roster" in page.text and "No grades sent yet." in page.text
+
+
+def test_staff_see_each_score_sync_and_its_state(graded_learner, platform, registration):
+    platform.score_replies = [422]
+    deliver_outbox.apply()
+    session, staff_url = instructor_session(platform, registration)
+    page = session.get(staff_url).text
+    assert "Rise over run" in page and "Failed" in page and "platform answered 422" in page
+
+
+def test_a_learner_cannot_see_the_lms_staff_page(graded_learner, platform, registration):
+    session = requests.Session()
+    landing = launch(platform, registration, session).headers["Location"]
+    session.get(platform.tool + landing)
+    course = Membership.objects.get(user=graded_learner).course
+    assert session.get(f"{platform.tool}/lti/courses/{course.slug}/").status_code == 404
+
+
+def test_staff_sync_the_roster_from_the_platform(bank, platform, registration):
+    platform.members = [
+        {"user_id": "s-1", "name": "Sam One", "roles": ["Learner"], "status": "Active"},
+        {"user_id": "s-2", "name": "Sam Two", "roles": ["Learner"], "status": "Active"},
+        {"user_id": "t-2", "name": "Tess", "roles": [INSTRUCTOR], "status": "Active"},
+        {"user_id": "s-3", "name": "Gone", "roles": ["Learner"], "status": "Deleted"},
+    ]
+    session, staff_url = instructor_session(platform, registration)
+    page = session.get(staff_url)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    synced = session.post(
+        staff_url + "roster", data={"csrfmiddlewaretoken": csrf}, headers={"Referer": staff_url}
+    )
+    assert "Roster synced: 4 members." in synced.text
+    roles = {
+        m.user.lti_users.get().sub: m.role
+        for m in Membership.objects.filter(course__slug__startswith="lti-")
+    }
+    assert roles == {"teacher-1": "staff", "s-1": "learner", "s-2": "learner", "t-2": "staff"}

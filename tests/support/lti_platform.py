@@ -21,6 +21,7 @@ from jwcrypto.jwk import JWK
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
@@ -58,6 +59,7 @@ class LtiPlatform:
         self.score_attempts: list[dict] = []
         self.score_replies: list[int] = []  # scripted statuses for the next score POSTs
         self.deep_link_responses: list[dict] = []
+        self.members: list[dict] = []
         self.tool_kids_seen: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -123,6 +125,10 @@ class LtiPlatform:
             LTI + "roles": [role],
             LTI + "context": {"id": "course-7", "label": "MML", "title": "Multivariate Calculus"},
             LTI + "custom": custom or {"exercise": "m1-rise-over-run"},
+            NRPS: {
+                "context_memberships_url": f"{self.url}/memberships",
+                "service_versions": ["2.0"],
+            },
             AGS: {
                 "scope": [SCORE_SCOPE],
                 "lineitems": f"{self.url}/lineitems",
@@ -205,6 +211,19 @@ class LtiPlatform:
                 if self.path == "/jwks":
                     platform.jwks_fetches += 1
                     return self._reply(200, {"keys": [k.public() for k in platform.published]})
+                if self.path.startswith("/memberships"):
+                    token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    if token not in platform.tokens:
+                        return self._reply(401, {"error": "invalid token"})
+                    page = 2 if self.path.endswith("?page=2") else 1
+                    half = len(platform.members) // 2
+                    members = platform.members[:half] if page == 1 else platform.members[half:]
+                    link = {"Link": f'<{platform.url}/memberships?page=2>; rel="next"'}
+                    return self._reply(
+                        200,
+                        {"id": "roster", "context": {"id": "course-7"}, "members": members},
+                        link if page == 1 else None,
+                    )
                 return self._reply(404)
 
             def do_POST(self):
