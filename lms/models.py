@@ -104,3 +104,110 @@ class ScoreSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.score} ({self.state})"
+
+
+class ApiLearner(models.Model):
+    """A learner an API client names by its own opaque reference; a user with no password."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_learners"
+    )
+    ref = models.CharField(max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_learner"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "ref"], name="one_learner_per_client_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} (of {self.client})"
+
+
+class ApiSubmission(models.Model):
+    """What the API knows about a submission it created: who asked, and where to call back."""
+
+    submission = models.OneToOneField(
+        "courseware.Submission", on_delete=models.CASCADE, related_name="api"
+    )
+    key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, related_name="+")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    learner_ref = models.CharField(max_length=200, blank=True)
+    callback_url = models.URLField(max_length=1000, blank=True)
+    notified_request = models.PositiveIntegerField(
+        default=0, help_text="The grading request whose outcome was last announced."
+    )
+
+
+class IdempotencyRecord(models.Model):
+    """A submission request made with an Idempotency-Key, and the response it got."""
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    body_digest = models.CharField(max_length=64)
+    finished = models.BooleanField(default=False)
+    status = models.PositiveIntegerField(null=True)
+    body = models.JSONField(null=True)
+    location = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="one_record_per_client_key")
+        ]
+
+
+class Webhook(models.Model):
+    """A URL that receives signed events about a client's submissions."""
+
+    class Event(models.TextChoices):
+        GRADED = "submission.graded"
+        FAILED = "submission.failed"
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(max_length=1000)
+    events = models.JSONField(default=list)
+    secret = models.TextField(help_text="Encrypted with TANGENT_ENCRYPTION_KEYS.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to a webhook or a submission's callback URL."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    event_id = models.UUIDField()
+    kind = models.CharField(max_length=40)
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    callback_for = models.ForeignKey(
+        ApiSubmission, on_delete=models.CASCADE, null=True, blank=True, related_name="callbacks"
+    )
+    url = models.URLField(max_length=1000)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    tries = models.PositiveIntegerField(default=0)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "event_id"], name="one_delivery_per_webhook_event"
+            )
+        ]

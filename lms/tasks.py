@@ -1,4 +1,4 @@
-"""Celery tasks of the LMS integration: outbox fan-out, AGS score delivery."""
+"""Celery tasks of the LMS integration: outbox fan-out, AGS score and webhook delivery."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from lms import outbox, passback
-from lms.models import ScoreSync
+from lms import outbox, passback, webhooks
+from lms.models import ScoreSync, WebhookDelivery
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 8
@@ -19,10 +19,15 @@ MAX_TRIES = 8
 @shared_task(ignore_result=True)
 def deliver_outbox() -> int:
     """Fan score changes out to their destinations and start sending them."""
+    from lms.submission_api import submission_event_data
+
     created = outbox.fan_out()
     for sync_id in created:
         transaction.on_commit(lambda s=sync_id: send_score.delay(s))
-    return len(created)
+    deliveries = webhooks.announce_outcomes(submission_event_data)
+    for delivery_id in deliveries:
+        transaction.on_commit(lambda d=delivery_id: send_webhook.delay(d))
+    return len(created) + len(deliveries)
 
 
 def backoff_seconds(tries: int) -> float:
@@ -47,4 +52,27 @@ def send_score(self, sync_id: int) -> str:
     if fields.get("state") is None:
         log.info("score %s to retry: %s", sync.pk, outcome.detail)
         raise self.retry(countdown=outcome.retry_after or backoff_seconds(tries))
+    return fields["state"]
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=MAX_TRIES, acks_late=True)
+def send_webhook(self, delivery_id: int) -> str:
+    """Deliver one webhook event; retried with exponential backoff until it is accepted."""
+    delivery = (
+        WebhookDelivery.objects.select_related("webhook", "callback_for__key")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
+        return "skipped"
+    outcome, status, error = webhooks.post(delivery)
+    tries = delivery.tries + 1
+    fields = {"tries": tries, "response_status": status, "last_error": error}
+    if outcome == "delivered":
+        fields.update(state=WebhookDelivery.State.DELIVERED, delivered_at=timezone.now())
+    elif outcome == "failed" or tries > MAX_TRIES:
+        fields["state"] = WebhookDelivery.State.FAILED
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    if "state" not in fields:
+        raise self.retry(countdown=backoff_seconds(tries))
     return fields["state"]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "exercises",
     "lms",
     "lti_tool",
+    "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
 ]
 
 MIDDLEWARE = [
