@@ -66,7 +66,7 @@ def create_api_key(request, payload: KeyIn):
             raise HttpError(404, f"No user {payload.user!r}.")
     if len(payload.name) > 100:
         raise HttpError(422, "A key's name is at most 100 characters.")
-    record, plain = create_key(owner, payload.name, sorted({str(s.value) for s in payload.scopes}))
+    record, plain = create_key(owner, payload.name, sorted({str(s) for s in payload.scopes}))
     return Status(201, {**describe(record), "key": plain})
 
 

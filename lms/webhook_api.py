@@ -80,7 +80,7 @@ def register_webhook(request, payload: WebhookIn):
         raise HttpError(422, "Name at least one event.")
     try:
         webhook, secret = webhooks.register(
-            client_of(request), payload.url, sorted({str(e.value) for e in payload.events})
+            client_of(request), payload.url, sorted({str(e) for e in payload.events})
         )
     except outbound.UnsafeUrl as error:
         raise HttpError(422, str(error)) from error
