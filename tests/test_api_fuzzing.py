@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 BIG_INTS = st.integers() | st.sampled_from([0, -1, 2**31, 2**53, 2**63, 2**64, -(2**63) - 1])
@@ -51,7 +53,9 @@ def schema_strategy(schema: dict, components: dict, depth: int = 0):
     if kind == "boolean":
         return st.booleans()
     if kind == "string":
-        return st.text(max_size=40) | st.sampled_from(["m1-rise-over-run", "me", "https://x.invalid/"])
+        return st.text(max_size=40) | st.sampled_from(
+            ["m1-rise-over-run", "me", "https://x.invalid/"]
+        )
     return JSON
 
 

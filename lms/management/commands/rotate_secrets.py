@@ -4,17 +4,20 @@ from django.core.management.base import BaseCommand
 from lti_tool.models import Key
 
 from lms import vault
+from lms.models import Webhook
 
 
 class Command(BaseCommand):
     help = (
-        "After prepending a new key to TANGENT_ENCRYPTION_KEYS, re-encrypt stored secrets with it."
+        "After prepending a new key to TANGENT_ENCRYPTION_KEYS, re-encrypt tool private keys "
+        "and webhook secrets with it; the old key can then be removed."
     )
 
     def handle(self, *args, **options):
         count = 0
-        for key in Key.objects.all():
-            key.private_key = vault.reencrypt(key.private_key)
-            key.save(update_fields=["private_key"])
-            count += 1
+        for model, field in ((Key, "private_key"), (Webhook, "secret")):
+            for record in model.objects.all():
+                setattr(record, field, vault.reencrypt(getattr(record, field)))
+                record.save(update_fields=[field])
+                count += 1
         self.stdout.write(f"Re-encrypted {count} secret(s).")
