@@ -143,7 +143,7 @@ def test_the_worker_refuses_a_queue_on_a_private_address(settings):
     from django.core.management.base import CommandError
 
     settings.OUTBOUND_ALLOW_PRIVATE = False
-    with pytest.raises(CommandError, match="non-public|https"):
+    with pytest.raises(CommandError, match=r"non-public|https"):
         call_command(
             "xqueue_worker",
             "--url",
