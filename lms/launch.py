@@ -166,6 +166,11 @@ def _check_message(claims: dict, registration: LtiRegistration, host: str) -> Lt
     target = claims.get(LTI + "target_link_uri")
     if not isinstance(target, str) or urlsplit(target).netloc != host:
         raise LaunchRejected("The launch's target_link_uri is not on this site.")
+    for name in (LTI + "custom", LTI + "launch_presentation", AGS_ENDPOINT, NRPS):
+        if name in claims and not isinstance(claims[name], dict):
+            raise LaunchRejected(
+                f"The launch's {name.rsplit('/', 1)[-1]!r} claim is not an object."
+            )
     if not isinstance(claims.get(LTI + "roles"), list):
         raise LaunchRejected("The launch has no roles claim.")
     if message_type == RESOURCE_LINK_REQUEST:

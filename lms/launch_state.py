@@ -57,3 +57,14 @@ def find(launch_id: str) -> dict | None:
         return None
     raw = broker.client().get(broker.key(f"lti:launch:{launch_id}"))
     return json.loads(raw) if raw else None
+
+
+def forget(launch_id: str) -> bool:
+    """End a launch (a deep-linking choice is sent once); False if it had ended already."""
+    return broker.client().getdel(broker.key(f"lti:launch:{launch_id}")) is not None
+
+
+def use_login_token(launch_id: str) -> bool:
+    """True the first time the launch's one-time sign-in link is used."""
+    key = broker.key(f"lti:login:{launch_id}")
+    return bool(broker.client().set(key, "1", nx=True, ex=settings.LTI_LAUNCH_TTL_SECONDS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode, urlsplit
 
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +14,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import LtiRegistration
 
-from courseware import broker
 from courseware.models import Exercise, Quiz
 from lms import deep_linking, launch_state, lti_accounts, tool_keys
 from lms.launch import AGS_ENDPOINT, DEEP_LINKING, DEEP_LINKING_REQUEST, Launch, LaunchRejected
@@ -24,8 +23,10 @@ from lms.models import GradeLine
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def origin(url: str) -> str | None:
-    parts = urlsplit(url or "")
+def origin(url) -> str | None:
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
@@ -169,11 +170,9 @@ def open_launch(request, launch_id):
         return rejected(request, "This launch has expired. Open the link again from your course.")
     token = request.GET.get("login", "")
     if request.user.pk != record["user"] and token:
-        used = broker.client().set(broker.key(f"lti:login:{launch_id}"), "1", nx=True, ex=86400)
-        if not used or not secrets.compare_digest(token, record["login_token"]):
+        fresh = launch_state.use_login_token(launch_id)
+        if not fresh or not secrets.compare_digest(token, record["login_token"]):
             return rejected(request, "This sign-in link has been used already.")
-        from django.contrib.auth import get_user_model
-
         login(request, get_user_model().objects.get(pk=record["user"]), backend=BACKEND)
         request.session["lti_frame_origins"] = record["origins"]
     if request.user.pk == record["user"]:
@@ -231,7 +230,7 @@ def deep_link_select(request):
     item = chosen_item(request.POST.get("item", ""))
     if item is None:
         return rejected(request, "Pick one of the listed exercises or quizzes.", registration)
-    if broker.client().getdel(broker.key(f"lti:launch:{launch_id}")) is None:
+    if not launch_state.forget(launch_id):
         return rejected(request, "This content selection has been sent already.", registration)
     jwt_value = deep_linking.response_jwt(
         record, registration, item, deep_linking.launch_url(request)

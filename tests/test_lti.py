@@ -320,6 +320,7 @@ FORGERIES = {
     "another nonce": (forge(nonce="made-up"), "nonce does not match"),
     "no resource link": (forge(LTI_resource_link=None), "resource link"),
     "no roles": (forge(LTI_roles=None), "roles"),
+    "a custom claim that is not an object": (forge(LTI_custom=["exercise"]), "not an object"),
     "an unknown message type": (forge(LTI_message_type="LtiSomethingElse"), "does not handle"),
 }
 
