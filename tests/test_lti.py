@@ -118,6 +118,28 @@ def test_a_learner_launch_opens_the_exercise_and_the_score_reaches_the_gradebook
     assert sync.state == "sent" and sync.submission_id == graded.pk
 
 
+def test_with_real_workers_a_launched_learners_score_reaches_the_gradebook(
+    bank, platform, registration, live_worker
+):
+    from lti_tool.models import LtiUser
+
+    live_worker(TANGENT_OUTBOUND_ALLOW_PRIVATE="1", TANGENT_LMS_RETRY_BASE_SECONDS="0")
+    session = requests.Session()
+    landing = launch(platform, registration, session).headers["Location"]
+    page_url = (
+        platform.tool
+        + session.get(platform.tool + landing, allow_redirects=False).headers["Location"]
+    )
+    learner = LtiUser.objects.get(sub="learner-1").auth_user
+    submit_on_site(session, platform, page_url, learner, "m1-rise-over-run")
+    deadline = time.monotonic() + 60
+    while not platform.scores and time.monotonic() < deadline:
+        deliver_outbox.delay()
+        time.sleep(0.5)
+    assert platform.scores and platform.scores[0]["scoreGiven"] == 100
+    assert ScoreSync.objects.get().state == "sent"
+
+
 def test_an_instructor_launch_makes_them_staff_of_the_course(bank, platform, registration):
     session = requests.Session()
 
@@ -511,6 +533,7 @@ def test_score_timestamps_only_move_forward(graded_learner, platform):
     event = OutboxEvent.objects.get()
     OutboxEvent.objects.create(kind="score.changed", payload={**event.payload, "score": 0.5})
     deliver_outbox.apply()
+    assert len(platform.token_requests) == 1  # the token is cached per registration and scope
     stamps = [s.timestamp for s in ScoreSync.objects.order_by("pk")]
     assert stamps[0] > line.last_timestamp and stamps[1] > stamps[0]
     assert [s["timestamp"] for s in platform.scores] == [
