@@ -60,20 +60,25 @@ def learner_for(registration: LtiRegistration, claims: dict):
     return auth_user_for(lti_user)
 
 
+def text(value) -> str:
+    """A claim value that should be a string; anything else counts as absent."""
+    return value if isinstance(value, str) else ""
+
+
 def course_for(launch: Launch) -> Course:
     """The course for the launch's context (created on its first launch), with service URLs kept."""
     context_claim = launch.claim("context")
     ags = launch.claims.get(AGS_ENDPOINT) or {}
     nrps = launch.claims.get(NRPS) or {}
-    scopes = ags.get("scope") or []
+    scopes = ags.get("scope") if isinstance(ags.get("scope"), list) else []
     context, _ = LtiContext.objects.update_or_create(
         deployment=launch.deployment,
         id_on_platform=str(context_claim["id"])[:255],
         defaults={
             "label": str(context_claim.get("label", ""))[:255],
             "title": str(context_claim.get("title", ""))[:500],
-            "lineitems_url": str(ags.get("lineitems", ""))[:200],
-            "memberships_url": str(nrps.get("context_memberships_url", ""))[:200],
+            "lineitems_url": text(ags.get("lineitems"))[:200],
+            "memberships_url": text(nrps.get("context_memberships_url"))[:200],
             "can_publish_scores": "https://purl.imsglobal.org/spec/lti-ags/scope/score" in scopes,
         },
     )

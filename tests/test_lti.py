@@ -607,3 +607,54 @@ def test_staff_sync_the_roster_from_the_platform(bank, platform, registration):
         for m in Membership.objects.filter(course__slug__startswith="lti-")
     }
     assert roles == {"teacher-1": "staff", "s-1": "learner", "s-2": "learner", "t-2": "staff"}
+
+
+# --- no launch, however odd, is a 500 ------------------------------------------------------------------
+
+CLAIM_NAMES = [
+    "sub",
+    "name",
+    "email",
+    "aud",
+    "azp",
+    LTI + "resource_link",
+    LTI + "context",
+    LTI + "custom",
+    LTI + "roles",
+    LTI + "launch_presentation",
+    LTI + "target_link_uri",
+    LTI + "deployment_id",
+    "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
+    "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
+]
+
+
+def test_launches_with_odd_claims_are_refused_or_accepted_but_never_a_server_error(
+    bank, platform, registration
+):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["id", "title", "lineitem", "scope", "return_url"]),
+                inner,
+                max_size=3,
+            )
+        ),
+        max_leaves=6,
+    )
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(changes=st.dictionaries(st.sampled_from(CLAIM_NAMES), values, min_size=1, max_size=3))
+    def check(changes):
+        def claims(nonce):
+            return {**platform.claims(nonce), **changes}
+
+        response = launch(platform, registration, claims=claims)
+        assert response.status_code in (302, 400), (changes, response.text[:300])
+
+    check()
