@@ -189,6 +189,11 @@ def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
             request, "Only instructors can add Tangent content to a course.", valid.registration
         )
     dl_settings = valid.claims[DEEP_LINKING]
+    accepted = dl_settings.get("accept_types")
+    if isinstance(accepted, list) and "ltiResourceLink" not in accepted:
+        return rejected(
+            request, "The platform does not accept LTI resource links here.", valid.registration
+        )
     launch_id = launch_state.keep(
         {
             "kind": "deep_linking",

@@ -239,6 +239,20 @@ def test_an_instructor_picks_an_exercise_and_the_platform_gets_a_link_with_a_gra
     assert resent.status_code == 400
 
 
+def test_deep_linking_is_refused_where_the_platform_takes_no_resource_links(
+    bank, platform, registration
+):
+    def files_only(nonce):
+        claims = platform.deep_linking_claims(nonce)
+        claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"][
+            "accept_types"
+        ] = ["file"]
+        return claims
+
+    response = launch(platform, registration, claims=files_only)
+    assert response.status_code == 400 and "resource links" in response.text
+
+
 def test_a_learner_cannot_start_deep_linking(bank, platform, registration):
     def learner_deep_link(nonce):
         claims = platform.deep_linking_claims(nonce)
