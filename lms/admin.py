@@ -1,9 +1,85 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from lti_tool.admin import LtiRegistrationAdmin
+from lti_tool.models import LtiRegistration
 
-from lms.models import ApiKey
+from lms.models import ApiKey, GradeLine, LtiCourse, ScoreSync, Webhook, WebhookDelivery
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+
+
+admin.site.unregister(LtiRegistration)
+
+
+@admin.register(LtiRegistration)
+class PlatformRegistrationAdmin(LtiRegistrationAdmin):
+    """A platform (LMS) registration: no static key fields, since Tangent signs with its own
+    encrypted, rotated keys; shows the URLs to paste into the platform."""
+
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "uuid",
+                    "issuer",
+                    "client_id",
+                    "audience",
+                    "auth_url",
+                    "token_url",
+                    "keyset_url",
+                    "is_active",
+                    "tool_urls",
+                ]
+            },
+        )
+    ]
+    readonly_fields = ["tool_urls"]
+
+    @admin.display(description="URLs for the platform")
+    def tool_urls(self, registration):
+        if registration.pk is None:
+            return "Save first."
+        return format_html(
+            "Login: {}<br>Launch (redirect) and deep linking: {}<br>Key set (JWKS): {}",
+            reverse("lti:login", args=[registration.uuid]),
+            reverse("lti:launch"),
+            reverse("jwks"),
+        )
+
+
+@admin.register(LtiCourse)
+class LtiCourseAdmin(admin.ModelAdmin):
+    list_display = ["context", "course"]
+
+
+@admin.register(GradeLine)
+class GradeLineAdmin(admin.ModelAdmin):
+    list_display = ["learner", "course", "exercise", "quiz", "lineitem_url", "last_timestamp"]
+    list_filter = ["course"]
+
+
+@admin.register(ScoreSync)
+class ScoreSyncAdmin(admin.ModelAdmin):
+    list_display = ["line", "score", "state", "tries", "timestamp", "sent_at"]
+    list_filter = ["state"]
+    readonly_fields = [f.name for f in ScoreSync._meta.fields]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ["url", "client", "events", "created_at", "deleted_at"]
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["kind", "url", "state", "tries", "response_status", "created_at"]
+    list_filter = ["state", "kind"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]

@@ -1,35 +1,40 @@
-"""The public REST API under /api/v1/ (django-ninja, OpenAPI at /api/v1/openapi.json)."""
+"""The public REST API under /api/v1/ (django-ninja; schema at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
-from ninja import NinjaAPI, Schema, Status
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from courseware import health as health_checks
-from courseware.models import Exercise, Submission
-from courseware.submissions import SubmissionRefused, submit
-from courseware.variants import attempt_with_seed, current_attempt
+from courseware.models import Exercise
 from grader.mathinput import MathInputError, preview
-from grader.results import AnswerTooLarge, InvalidAnswer
+from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
+from lms.api_access import require_scope
 from lms.keys import authenticate
 from lms.models import ApiKey
 from lms.problems import problem
 
+__all__ = ["api", "require_scope"]
+
 
 class ApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        return authenticate(token)
+        key = authenticate(token)
+        if key is not None:
+            throttling.count(key.prefix)
+        return key
 
 
 api = NinjaAPI(
     title="Tangent API",
     version="1",
-    description="Grading API for Tangent's calculus exercises. Authenticate with `Authorization: Bearer <key>`.",
+    description=(
+        "Grading API for Tangent's calculus exercises. Authenticate with "
+        "`Authorization: Bearer <key>`. Errors are RFC 9457 problem JSON; lists are "
+        '`{"items": [...], "next": cursor}`; work that takes time answers 202 with a Location.'
+    ),
     urls_namespace="api",
     auth=ApiKeyAuth(),
 )
@@ -53,6 +58,15 @@ def on_auth_error(request, exc):
     )
 
 
+@api.exception_handler(throttling.Throttled)
+def on_throttled(request, exc: throttling.Throttled):
+    return problem(
+        429,
+        f"Too many requests with this key; retry after {exc.retry_after} s.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return problem(404, str(exc) or "Not found.")
@@ -70,39 +84,6 @@ class HealthOut(Schema):
     sandbox: str
 
 
-class ExerciseOut(Schema):
-    slug: str
-    title: str
-    module: str
-    kind: str
-
-
-class ExerciseList(Schema):
-    items: list[ExerciseOut]
-    next: str | None = None
-
-
-class SubmissionIn(Schema):
-    exercise: str
-    seed: int | None = None
-    answer: dict[str, Any]
-
-
-class SubmissionCreated(Schema):
-    id: int
-    status: str
-
-
-class SubmissionOut(Schema):
-    id: int
-    exercise: str
-    status: str
-    verdict: str | None
-    score: float | None
-    feedback: list[dict[str, Any]]
-    rule: str | None = None
-
-
 class PreviewIn(Schema):
     exercise: str
     part: str | None = None
@@ -114,35 +95,10 @@ class PreviewOut(Schema):
     latex: str
 
 
-def require_scope(request: HttpRequest, scope: str) -> ApiKey:
-    key = request.auth
-    if not isinstance(key, ApiKey):
-        return key  # a logged-in learner on the site: their session stands for every scope
-    if not key.allows(scope):
-        raise HttpError(403, f"This key does not have the {scope!r} scope.")
-    return key
-
-
 @api.get("/health", auth=None, response=HealthOut, tags=["system"])
 def health(request):
     """Database, broker, live workers (from heartbeats) and the code sandbox."""
     return health_checks.health()
-
-
-@api.get("/exercises", response=ExerciseList, tags=["exercises"])
-def list_exercises(request):
-    require_scope(request, ApiKey.Scope.READ)
-    exercises = Exercise.objects.filter(retired=False).select_related("module", "current_version")
-    items = [
-        {
-            "slug": e.slug,
-            "title": e.title,
-            "module": e.module.slug,
-            "kind": "+".join(dict.fromkeys(e.current_version.kinds)),
-        }
-        for e in exercises
-    ]
-    return {"items": items, "next": None}
 
 
 @api.post(
@@ -183,59 +139,5 @@ def preview_answer(request, payload: PreviewIn):
     return {"latex": latex}
 
 
-@api.post("/submissions", response={202: SubmissionCreated}, tags=["submissions"])
-def create_submission(request, payload: SubmissionIn, response: HttpResponse):
-    """Store an answer and queue its grading; poll the Location for the verdict."""
-    key = require_scope(request, ApiKey.Scope.SUBMIT)
-    exercise = Exercise.objects.filter(slug=payload.exercise, retired=False).first()
-    if exercise is None:
-        raise HttpError(404, f"No exercise {payload.exercise!r}.")
-    if payload.seed is not None:
-        if not key.allows(ApiKey.Scope.STAFF):
-            raise HttpError(
-                403,
-                "Only a staff key may choose a seed; leave it out to get the learner's variant.",
-            )
-        if not 0 <= payload.seed < 2**53:
-            return problem(422, "The seed must be in [0, 2^53).", errors={"seed": ["out of range"]})
-        attempt = attempt_with_seed(key.user, exercise, payload.seed)
-    else:
-        attempt = current_attempt(key.user, exercise)
-    try:
-        submission = submit(attempt, payload.answer)
-    except AnswerTooLarge as error:
-        return problem(413, error.message)
-    except InvalidAnswer as error:
-        field = f"answer.{error.part}" if error.part else "answer"
-        return problem(422, error.message, errors={field: [error.message]})
-    except SubmissionRefused as refused:
-        return problem(409, refused.message)
-    response["Location"] = reverse("api:get_submission", args=[submission.pk])
-    return Status(202, {"id": submission.pk, "status": submission.status})
-
-
-@api.get("/submissions/{submission_id}", response=SubmissionOut, tags=["submissions"])
-def get_submission(request, submission_id: int):
-    """A submission of the key's owner: status, then verdict, score and feedback once graded."""
-    key = require_scope(request, ApiKey.Scope.READ)
-    submission = (
-        Submission.objects.select_related("grading", "attempt__exercise_version__exercise")
-        .filter(pk=submission_id, attempt__learner=key.user)
-        .first()
-    )
-    if submission is None:
-        raise Http404("No such submission.")
-    return serialise_submission(submission)
-
-
-def serialise_submission(submission: Submission) -> dict:
-    grading = submission.grading
-    return {
-        "id": submission.pk,
-        "exercise": submission.attempt.exercise_version.exercise.slug,
-        "status": submission.status,
-        "verdict": grading.verdict if grading else None,
-        "score": grading.score if grading else None,
-        "feedback": grading.feedback if grading else [],
-        "rule": (grading.rule or None) if grading else None,
-    }
+for module in (exercise_api, submission_api, learner_api, key_api, webhook_api):
+    api.add_router("/", module.router)

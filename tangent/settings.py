@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "courseware",
     "exercises",
     "lms",
+    "lti_tool",
+    "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tangent.security.ContentSecurityPolicyMiddleware",
+    "lms.middleware.LtiFrameMiddleware",  # innermost: frames LTI pages for their platform only
 ]
 
 ROOT_URLCONF = "tangent.urls"
@@ -161,6 +164,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env("TANGENT_SWEEP_INTERVAL_SECONDS", "30") or 30),
     },
 }
+
+CELERY_BEAT_SCHEDULE["lms-deliver-outbox"] = {
+    "task": "lms.tasks.deliver_outbox",
+    "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "5") or 5),
+}
+
+# LMS integration (LTI 1.3, grading API, webhooks)
+# Secrets at rest (tool private keys, webhook secrets): Fernet keys, newest first.
+TANGENT_ENCRYPTION_KEYS = env_list("TANGENT_ENCRYPTION_KEYS")
+LTI_MAX_TOKEN_AGE_SECONDS = 300  # an id_token issued longer ago than this is refused
+LTI_CLOCK_LEEWAY_SECONDS = 30
+LTI_KEY_GRACE_HOURS = int(env("TANGENT_LTI_KEY_GRACE_HOURS", "72") or 72)
+LTI_LAUNCH_TTL_SECONDS = 4 * 3600  # how long a launch id keeps its tab usable
+# Outbound requests (webhooks, callbacks, LMS endpoints) must be https to public addresses;
+# tests set this to reach their own servers on 127.0.0.1.
+OUTBOUND_ALLOW_PRIVATE = env_bool("TANGENT_OUTBOUND_ALLOW_PRIVATE", default=False)
+OUTBOUND_TIMEOUT_SECONDS = 10
+LMS_RETRY_BASE_SECONDS = float(env("TANGENT_LMS_RETRY_BASE_SECONDS", "10") or 10)
+API_THROTTLE_PER_MINUTE = int(env("TANGENT_API_THROTTLE_PER_MINUTE", "120") or 120)
 
 # Grading pipeline
 GRADING_LEASE_SECONDS = int(env("TANGENT_GRADING_LEASE_SECONDS", "120") or 120)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from courseware.views import LogInView, metrics_page
+from lms import lti_views
 from lms.api import api
 
 urlpatterns = [
@@ -10,5 +11,7 @@ urlpatterns = [
     path("metrics", metrics_page, name="metrics"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
+    path("lti/", include("lms.lti_urls")),
+    path(".well-known/jwks.json", lti_views.jwks, name="jwks"),
     path("", include("courseware.urls")),
 ]

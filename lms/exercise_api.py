@@ -1,0 +1,115 @@
+"""API: the exercise bank, and variants drawn for a learner."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from courseware.models import Exercise
+from courseware.rendering import render_markdown
+from courseware.variants import definition_of, new_attempt
+from lms.api_access import acting_learner, require_scope
+from lms.models import ApiKey
+
+router = Router(tags=["exercises"])
+
+
+class ExerciseOut(Schema):
+    slug: str
+    title: str
+    module: str
+    kind: str
+
+
+class ExerciseList(Schema):
+    items: list[ExerciseOut]
+    next: str | None = None
+
+
+class PartOut(Schema):
+    name: str
+    kind: str
+
+
+class ExerciseDetail(ExerciseOut):
+    version: str
+    parts: list[PartOut]
+    quizzes: list[str]
+
+
+class VariantIn(Schema):
+    learner: str | None = None
+    seed: int | None = None
+
+
+class VariantOut(Schema):
+    exercise: str
+    learner: str | None
+    attempt: int
+    seed: int
+    prompt: str
+
+
+def exercise_or_404(slug: str) -> Exercise:
+    exercise = (
+        Exercise.objects.filter(slug=slug, retired=False)
+        .select_related("module", "current_version")
+        .first()
+    )
+    if exercise is None:
+        raise HttpError(404, f"No exercise {slug!r}.")
+    return exercise
+
+
+def summary(exercise: Exercise) -> dict:
+    return {
+        "slug": exercise.slug,
+        "title": exercise.title,
+        "module": exercise.module.slug,
+        "kind": "+".join(dict.fromkeys(exercise.current_version.kinds)),
+    }
+
+
+@router.get("/exercises", response=ExerciseList)
+def list_exercises(request):
+    """Every exercise of the bank that is not retired."""
+    require_scope(request, ApiKey.Scope.READ)
+    exercises = Exercise.objects.filter(retired=False).select_related("module", "current_version")
+    return {"items": [summary(e) for e in exercises], "next": None}
+
+
+@router.get("/exercises/{slug}", response=ExerciseDetail)
+def get_exercise(request, slug: str):
+    """One exercise: its parts and kinds, its version hash, the quizzes it is in."""
+    require_scope(request, ApiKey.Scope.READ)
+    exercise = exercise_or_404(slug)
+    version = exercise.current_version
+    return {
+        **summary(exercise),
+        "version": version.content_hash,
+        "parts": [{"name": p["name"], "kind": p["kind"]} for p in version.spec["parts"]],
+        "quizzes": [q.slug for q in exercise.quizzes.all()],
+    }
+
+
+@router.post("/exercises/{slug}/variants", response={201: VariantOut})
+def draw_variant(request, slug: str, payload: VariantIn):
+    """A fresh variant of the exercise for the learner: its seed and rendered prompt (HTML)."""
+    key = require_scope(request, ApiKey.Scope.SUBMIT)
+    exercise = exercise_or_404(slug)
+    if payload.seed is not None:
+        if not isinstance(key, ApiKey) or not key.allows(ApiKey.Scope.STAFF):
+            raise HttpError(403, "Only a staff key may choose a seed.")
+        if not 0 <= payload.seed < 2**53:
+            raise HttpError(422, "The seed must be in [0, 2^53).")
+    learner = acting_learner(request, payload.learner)
+    attempt = new_attempt(learner, exercise, seed=payload.seed)
+    definition = definition_of(attempt)
+    variant = {
+        "exercise": exercise.slug,
+        "learner": payload.learner,
+        "attempt": attempt.pk,
+        "seed": attempt.seed,
+        "prompt": render_markdown(definition.prompt, attempt.params),
+    }
+    return Status(201, variant)

@@ -1,0 +1,266 @@
+"""LTI 1.3 endpoints: login initiation, launch, the launch landing page, deep linking, JWKS."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib.auth import get_user_model, login
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from lti_tool.models import LtiRegistration
+
+from courseware.models import Exercise, Quiz
+from lms import deep_linking, launch_state, lti_accounts, tool_keys
+from lms.launch import AGS_ENDPOINT, DEEP_LINKING, DEEP_LINKING_REQUEST, Launch, LaunchRejected
+from lms.launch import validate as validate_launch
+from lms.models import GradeLine
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def origin(url) -> str | None:
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def platform_origins(registration: LtiRegistration, *urls: str) -> list[str]:
+    """Origins that may frame Tangent for this registration: its issuer, its login URL, and `urls`."""
+    found = {origin(u) for u in (registration.issuer, registration.auth_url, *urls)}
+    return sorted(o for o in found if o)
+
+
+def rejected(request, reason: str, registration: LtiRegistration | None = None) -> HttpResponse:
+    """The 400 page for a refused launch, framed by the platform when it is known."""
+    response = render(request, "lms/launch_rejected.html", {"reason": reason}, status=400)
+    if registration is not None:
+        response.frame_origins = platform_origins(registration)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login_initiation(request, registration_uuid):
+    """OIDC third-party login: check the platform's request, then send the browser to its auth URL."""
+    params = request.POST if request.method == "POST" else request.GET
+    registration = LtiRegistration.objects.active().filter(uuid=registration_uuid).first()
+    if registration is None:
+        return rejected(request, "This platform registration is not known or not active.")
+    if params.get("iss") != registration.issuer:
+        return rejected(
+            request, "The login request's issuer is not this registration's.", registration
+        )
+    if params.get("client_id") and params["client_id"] != registration.client_id:
+        return rejected(request, "The login request's client_id is not this tool's.", registration)
+    target = params.get("target_link_uri", "")
+    if urlsplit(target).netloc != request.get_host():
+        return rejected(
+            request, "The login request's target_link_uri is not on this site.", registration
+        )
+    if not params.get("login_hint"):
+        return rejected(request, "The login request has no login_hint.", registration)
+    state, nonce = launch_state.issue(registration.pk, target)
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": registration.client_id,
+        "redirect_uri": deep_linking.launch_url(request),
+        "login_hint": params["login_hint"],
+        "state": state,
+        "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in registration.auth_url else "?"
+    return HttpResponseRedirect(registration.auth_url + separator + urlencode(query))
+
+
+@csrf_exempt
+@require_POST
+def launch(request):
+    """Validate the id_token strictly, map the user and course, and open the linked item."""
+    try:
+        valid = validate_launch(
+            request.POST.get("id_token", ""), request.POST.get("state", ""), request.get_host()
+        )
+    except LaunchRejected as error:
+        return rejected(request, error.reason)
+    user = lti_accounts.learner_for(valid.registration, valid.claims)
+    course = lti_accounts.course_for(valid)
+    lti_accounts.enrol(user, course, valid.is_staff)
+    if valid.message_type == DEEP_LINKING_REQUEST:
+        return start_deep_linking(request, valid, user)
+    item = linked_item(valid)
+    if item is None and not valid.is_staff:
+        return rejected(
+            request, "This link does not name a Tangent exercise or quiz.", valid.registration
+        )
+    lti_accounts.resource_link_for(valid)
+    if item is not None and not valid.is_staff:
+        remember_grade_line(valid, user, course, item)
+    if item is None:
+        target = reverse("lti:staff", args=[course.slug])
+    elif isinstance(item, Quiz):
+        target = reverse("quiz", args=[course.slug, item.slug])
+    else:
+        target = reverse("exercise", args=[course.slug, item.slug])
+    origins = platform_origins(
+        valid.registration, valid.claim("launch_presentation", {}).get("return_url", "")
+    )
+    login(request, user, backend=BACKEND)
+    request.session["lti_frame_origins"] = origins
+    launch_id = launch_state.keep(
+        {
+            "user": user.pk,
+            "target": target,
+            "origins": origins,
+            "login_token": secrets.token_urlsafe(24),
+        }
+    )
+    return HttpResponseRedirect(reverse("lti:open", args=[launch_id]))
+
+
+def linked_item(valid: Launch) -> Exercise | Quiz | None:
+    """The exercise or quiz the resource link names in its custom parameters."""
+    custom = valid.claim("custom", {}) or {}
+    if custom.get("quiz"):
+        return Quiz.objects.filter(slug=str(custom["quiz"])).first()
+    if custom.get("exercise"):
+        return Exercise.objects.filter(slug=str(custom["exercise"]), retired=False).first()
+    return None
+
+
+def remember_grade_line(valid: Launch, user, course, item) -> None:
+    """Where this learner's score for `item` goes, when the platform gave a line item."""
+    endpoint = valid.claims.get(AGS_ENDPOINT) or {}
+    lineitem = endpoint.get("lineitem")
+    if not isinstance(lineitem, str) or not lineitem:
+        return
+    GradeLine.objects.update_or_create(
+        lineitem_url=lineitem,
+        learner=user,
+        defaults={
+            "registration": valid.registration,
+            "sub": valid.claims["sub"],
+            "course": course,
+            "exercise": item if isinstance(item, Exercise) else None,
+            "quiz": item if isinstance(item, Quiz) else None,
+        },
+    )
+
+
+@xframe_options_exempt
+@require_GET
+def open_launch(request, launch_id):
+    """Land a launch in its tab: go to the item, or log in from the launch id if no cookie came back.
+
+    Browsers that block third-party cookies drop the session inside the LMS frame; the page
+    then offers to open the launch in a new tab, where a one-time login token stands in.
+    """
+    record = launch_state.find(launch_id)
+    if record is None:
+        return rejected(request, "This launch has expired. Open the link again from your course.")
+    token = request.GET.get("login", "")
+    if request.user.pk != record["user"] and token:
+        fresh = launch_state.use_login_token(launch_id)
+        if not fresh or not secrets.compare_digest(token, record["login_token"]):
+            return rejected(request, "This sign-in link has been used already.")
+        login(request, get_user_model().objects.get(pk=record["user"]), backend=BACKEND)
+        request.session["lti_frame_origins"] = record["origins"]
+    if request.user.pk == record["user"]:
+        return HttpResponseRedirect(record["target"])
+    url = reverse("lti:open", args=[launch_id]) + "?" + urlencode({"login": record["login_token"]})
+    response = render(request, "lms/open_in_new_tab.html", {"url": url})
+    response.frame_origins = record["origins"]
+    return response
+
+
+def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
+    if not valid.is_staff:
+        return rejected(
+            request, "Only instructors can add Tangent content to a course.", valid.registration
+        )
+    dl_settings = valid.claims[DEEP_LINKING]
+    accepted = dl_settings.get("accept_types")
+    if isinstance(accepted, list) and "ltiResourceLink" not in accepted:
+        return rejected(
+            request, "The platform does not accept LTI resource links here.", valid.registration
+        )
+    launch_id = launch_state.keep(
+        {
+            "kind": "deep_linking",
+            "user": user.pk,
+            "registration": valid.registration.pk,
+            "deployment_id": valid.deployment.deployment_id,
+            "settings": dl_settings,
+            "origins": platform_origins(valid.registration, dl_settings["deep_link_return_url"]),
+        }
+    )
+    return HttpResponseRedirect(
+        reverse("lti:deep_link_select") + "?" + urlencode({"launch": launch_id})
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def deep_link_select(request):
+    """An instructor picks an exercise or quiz; the choice goes back to the platform, signed."""
+    launch_id = request.GET.get("launch") or request.POST.get("launch", "")
+    record = launch_state.find(launch_id)
+    if record is None or record.get("kind") != "deep_linking":
+        return rejected(request, "This content selection has expired. Start again from the course.")
+    registration = LtiRegistration.objects.active().filter(pk=record["registration"]).first()
+    if registration is None:
+        return rejected(request, "The platform registration is not active.")
+    if request.method == "GET":
+        response = render(
+            request,
+            "lms/deep_link_select.html",
+            {
+                "launch": launch_id,
+                "quizzes": Quiz.objects.select_related("module"),
+                "exercises": Exercise.objects.filter(retired=False).select_related("module"),
+            },
+        )
+        response.frame_origins = record["origins"]
+        return response
+    item = chosen_item(request.POST.get("item", ""))
+    if item is None:
+        return rejected(request, "Pick one of the listed exercises or quizzes.", registration)
+    if not launch_state.forget(launch_id):
+        return rejected(request, "This content selection has been sent already.", registration)
+    jwt_value = deep_linking.response_jwt(
+        record, registration, item, deep_linking.launch_url(request)
+    )
+    return_url = record["settings"]["deep_link_return_url"]
+    response = render(
+        request,
+        "lms/deep_link_return.html",
+        {"return_url": return_url, "jwt": jwt_value, "item": item},
+    )
+    response.frame_origins = record["origins"]
+    response.form_origins = [origin(return_url)]
+    return response
+
+
+def chosen_item(value: str) -> Exercise | Quiz | None:
+    kind, _, slug = value.partition(":")
+    if kind == "quiz":
+        return Quiz.objects.filter(slug=slug).first()
+    if kind == "exercise":
+        return Exercise.objects.filter(slug=slug, retired=False).first()
+    return None
+
+
+@require_GET
+def jwks(request):
+    """Tangent's public keys, for platforms to verify its tokens and deep-linking responses."""
+    return JsonResponse(tool_keys.jwks())

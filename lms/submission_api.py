@@ -1,0 +1,380 @@
+"""API: submissions (create with idempotency, list, detail, cancel, regrade) and their results."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from courseware.models import Submission
+from courseware.submissions import SubmissionRefused, enqueue, submit
+from courseware.variants import attempt_with_seed, current_attempt
+from grader.results import AnswerTooLarge, InvalidAnswer
+from lms import idempotency, outbound
+from lms.api_access import acting_learner, client_of, require_scope, visible_submissions
+from lms.exercise_api import exercise_or_404
+from lms.learners import ref_of
+from lms.models import ApiKey, ApiSubmission
+from lms.problems import problem
+
+router = Router(tags=["submissions"])
+Status = Submission.Status
+MAX_PAGE = 100
+
+
+class SubmissionIn(Schema):
+    exercise: str
+    seed: int | None = None
+    answer: dict[str, Any]
+    learner: str | None = None
+    callback_url: str | None = None
+
+
+class SubmissionCreated(Schema):
+    id: int
+    status: str
+
+
+class SyncOut(Schema):
+    destination: str
+    state: str
+    tries: int
+    last_error: str
+    at: datetime | None
+
+
+class SubmissionOut(Schema):
+    id: int
+    exercise: str
+    learner: str | None
+    status: str
+    verdict: str | None
+    score: float | None
+    feedback: list[dict[str, Any]]
+    rule: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    lms_sync: list[SyncOut]
+
+
+class SubmissionList(Schema):
+    items: list[SubmissionOut]
+    next: str | None
+
+
+class Timings(Schema):
+    queued_seconds: float
+    grading_seconds: float
+    started_at: datetime
+    finished_at: datetime
+
+
+class ResultOut(Schema):
+    submission: int
+    exercise: str
+    exercise_version: str
+    status: str
+    verdict: str
+    score: float
+    max_score: float
+    feedback: list[dict[str, Any]]
+    rule: str | None
+    grader_version: str
+    timings: Timings
+    lms_sync: list[SyncOut]
+
+
+class SubmissionFilters(Schema):
+    exercise: str | None = None
+    status: Status | None = None
+    learner: str | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def lms_sync(submission: Submission) -> list[dict]:
+    """Where the LMS gradebook stands for this submission's score changes."""
+    return [
+        {
+            "destination": sync.line.lineitem_url,
+            "state": sync.state,
+            "tries": sync.tries,
+            "last_error": sync.last_error,
+            "at": sync.sent_at,
+        }
+        for sync in submission.score_syncs.select_related("line").order_by("pk")
+    ]
+
+
+def serialise_submission(submission: Submission) -> dict:
+    grading = submission.grading
+    return {
+        "id": submission.pk,
+        "exercise": submission.attempt.exercise_version.exercise.slug,
+        "learner": ref_of(submission.attempt.learner),
+        "status": submission.status,
+        "verdict": grading.verdict if grading else None,
+        "score": grading.score if grading else None,
+        "feedback": grading.feedback if grading else [],
+        "rule": (grading.rule or None) if grading else None,
+        "created_at": submission.created_at,
+        "updated_at": submission.updated_at,
+        "lms_sync": lms_sync(submission),
+    }
+
+
+def submission_event_data(submission: Submission) -> dict:
+    """The submission as JSON-ready data, as webhook events carry it (the API's own shape)."""
+    return SubmissionOut.model_validate(serialise_submission(submission)).model_dump(mode="json")
+
+
+def location_of(submission: Submission) -> str:
+    return reverse("api:get_submission", args=[submission.pk])
+
+
+@router.post("/submissions", response={202: SubmissionCreated})
+def create_submission(request, payload: SubmissionIn):
+    """Store an answer and queue its grading; poll the Location (or wait for a webhook).
+
+    Send `Idempotency-Key` to make retries safe: the same key and body replay the first
+    response, another body is 422, and a retry while the first is in flight is 409.
+    """
+    require_scope(request, ApiKey.Scope.SUBMIT)
+    key_header = request.headers.get("Idempotency-Key")
+    record = None
+    if key_header is not None:
+        started = idempotency.begin(client_of(request), key_header, payload.dict())
+        if isinstance(started, HttpResponse):
+            return started
+        record = started
+    try:
+        response = _create(request, payload)
+    except HttpError as error:
+        response = problem(error.status_code, str(error))
+    except BaseException:
+        if record is not None:
+            record.delete()
+        raise
+    if record is not None:
+        idempotency.finish(
+            record,
+            response.status_code,
+            _json(response),
+            response.headers.get("Location", ""),
+        )
+    return response
+
+
+def _json(response: JsonResponse) -> dict:
+    return json.loads(response.content)
+
+
+def _create(request, payload: SubmissionIn) -> JsonResponse:
+    key = request.auth
+    exercise = exercise_or_404(payload.exercise)
+    if payload.callback_url:
+        try:
+            outbound.check_url(payload.callback_url)
+        except outbound.UnsafeUrl as error:
+            return problem(422, str(error), errors={"callback_url": [str(error)]})
+    learner = acting_learner(request, payload.learner)
+    if payload.seed is not None:
+        if not isinstance(key, ApiKey) or not key.allows(ApiKey.Scope.STAFF):
+            raise HttpError(
+                403,
+                "Only a staff key may choose a seed; leave it out to get the learner's variant.",
+            )
+        if not 0 <= payload.seed < 2**53:
+            return problem(422, "The seed must be in [0, 2^53).", errors={"seed": ["out of range"]})
+        attempt = attempt_with_seed(learner, exercise, payload.seed)
+    else:
+        attempt = current_attempt(learner, exercise)
+    try:
+        with transaction.atomic():
+            submission = submit(attempt, payload.answer)
+            if isinstance(key, ApiKey):
+                ApiSubmission.objects.create(
+                    submission=submission,
+                    key=key,
+                    client=key.user,
+                    learner_ref=payload.learner or "",
+                    callback_url=payload.callback_url or "",
+                )
+    except AnswerTooLarge as error:
+        return problem(413, error.message)
+    except InvalidAnswer as error:
+        field = f"answer.{error.part}" if error.part else "answer"
+        return problem(422, error.message, errors={field: [error.message]})
+    except SubmissionRefused as refused:
+        return problem(409, refused.message)
+    response = JsonResponse({"id": submission.pk, "status": submission.status}, status=202)
+    response["Location"] = location_of(submission)
+    return response
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise HttpError(422, "The cursor is not one this API gave out.") from error
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+
+
+@router.get("/submissions", response=SubmissionList)
+def list_submissions(request, filters: Query[SubmissionFilters]):
+    """The key's submissions, newest first; filter by exercise, status or learner; page with `next`."""
+    require_scope(request, ApiKey.Scope.READ)
+    if not 1 <= filters.limit <= MAX_PAGE:
+        raise HttpError(422, f"The limit must be 1 to {MAX_PAGE}.")
+    submissions = visible_submissions(request).order_by("-pk")
+    if filters.exercise:
+        submissions = submissions.filter(attempt__exercise_version__exercise__slug=filters.exercise)
+    if filters.status:
+        submissions = submissions.filter(status=filters.status)
+    if filters.learner:
+        learner = acting_learner(request, filters.learner, create=False)
+        submissions = submissions.filter(attempt__learner=learner)
+    if filters.cursor:
+        submissions = submissions.filter(pk__lt=decode_cursor(filters.cursor))
+    page = list(submissions[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "items": [serialise_submission(s) for s in page],
+        "next": encode_cursor(page[-1].pk) if more else None,
+    }
+
+
+def submission_or_404(request, submission_id: int) -> Submission:
+    submission = visible_submissions(request).filter(pk=submission_id).first()
+    if submission is None:
+        raise HttpError(404, "No such submission.")
+    return submission
+
+
+@router.get("/submissions/{submission_id}", response=SubmissionOut)
+def get_submission(request, submission_id: int):
+    """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
+    require_scope(request, ApiKey.Scope.READ)
+    return serialise_submission(submission_or_404(request, submission_id))
+
+
+@router.post("/submissions/{submission_id}/cancel", response=SubmissionOut)
+def cancel_submission(request, submission_id: int):
+    """Cancel a submission that is still queued (one being graded or graded cannot be)."""
+    require_scope(request, ApiKey.Scope.SUBMIT)
+    submission = submission_or_404(request, submission_id)
+    cancelled = Submission.objects.filter(pk=submission.pk, status=Status.QUEUED).update(
+        status=Status.CANCELLED, updated_at=timezone.now()
+    )
+    if not cancelled:
+        submission.refresh_from_db()
+        raise HttpError(
+            409, f"Only a queued submission can be cancelled; this one is {submission.status}."
+        )
+    submission.refresh_from_db()
+    return serialise_submission(submission)
+
+
+@router.post("/submissions/{submission_id}/regrade", response={202: SubmissionCreated})
+def regrade_submission(request, submission_id: int):
+    """Staff: grade a finished submission again (a new grading row; the old one stays)."""
+    require_scope(request, ApiKey.Scope.STAFF)
+    submission = submission_or_404(request, submission_id)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status not in (Status.GRADED, Status.FAILED):
+            raise HttpError(
+                409,
+                f"Only a graded or failed submission can be regraded; this one is {locked.status}.",
+            )
+        locked.request += 1
+        locked.status = Status.QUEUED
+        locked.failure_reason = ""
+        locked.lease_expires_at = None
+        locked.save(
+            update_fields=["request", "status", "failure_reason", "lease_expires_at", "updated_at"]
+        )
+        enqueue(locked)
+    response = JsonResponse({"id": locked.pk, "status": locked.status}, status=202)
+    response["Location"] = location_of(locked)
+    return response
+
+
+def graded_or_409(request, submission_id: int) -> Submission:
+    submission = submission_or_404(request, submission_id)
+    if submission.grading is None:
+        raise HttpError(409, f"The submission has no result yet; it is {submission.status}.")
+    return submission
+
+
+@router.get("/results/{submission_id}", response=ResultOut, tags=["results"])
+def get_result(request, submission_id: int):
+    """The latest grading of a submission: score out of max, verdict, feedback, versions, timings."""
+    require_scope(request, ApiKey.Scope.READ)
+    submission = graded_or_409(request, submission_id)
+    grading = submission.grading
+    return {
+        "submission": submission.pk,
+        "exercise": submission.attempt.exercise_version.exercise.slug,
+        "exercise_version": grading.exercise_version.content_hash,
+        "status": submission.status,
+        "verdict": grading.verdict,
+        "score": grading.score,
+        "max_score": 1.0,
+        "feedback": grading.feedback,
+        "rule": grading.rule or None,
+        "grader_version": grading.grader_version,
+        "timings": {
+            "queued_seconds": max(
+                (grading.started_at - submission.created_at).total_seconds(), 0.0
+            ),
+            "grading_seconds": grading.seconds,
+            "started_at": grading.started_at,
+            "finished_at": grading.finished_at,
+        },
+        "lms_sync": lms_sync(submission),
+    }
+
+
+@router.get("/results/{submission_id}/results.json", tags=["results"])
+def gradescope_result(request, submission_id: int):
+    """The result in Gradescope's autograder `results.json` format (score out of 100)."""
+    require_scope(request, ApiKey.Scope.READ)
+    submission = graded_or_409(request, submission_id)
+    grading = submission.grading
+    tests = [
+        {
+            "name": item.get("data", {}).get("name") or item.get("type", "feedback"),
+            "status": "passed" if item.get("data", {}).get("passed") else "failed",
+            "output": item.get("text", ""),
+        }
+        for item in grading.feedback
+        if item.get("type") == "test"
+    ]
+    return {
+        "score": round(grading.score * 100, 4),
+        "max_score": 100,
+        "execution_time": round(grading.seconds, 3),
+        "output": "\n".join(
+            item.get("text", "") for item in grading.feedback if item.get("type") != "test"
+        ),
+        "tests": tests,
+        "extra_data": {
+            "verdict": grading.verdict,
+            "rule": grading.rule,
+            "grader_version": grading.grader_version,
+        },
+    }

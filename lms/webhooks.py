@@ -1,0 +1,137 @@
+"""Signed webhook events about API submissions, and their deliveries.
+
+Each event has an id that stays the same on every retry, so receivers can drop duplicates.
+The signature header is `Tangent-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
+`<t>.<raw body>`, keyed by the webhook's secret (for a submission's callback_url: the hex
+SHA-256 of the API key that made the submission). docs/api.md shows how to check it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import uuid
+
+import requests
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from courseware.models import Submission
+from lms import outbound, vault
+from lms.models import ApiSubmission, Webhook, WebhookDelivery
+
+SIGNATURE_HEADER = "Tangent-Signature"
+EVENT_HEADER = "Tangent-Event-Id"
+TEST_EVENT = "webhook.test"
+OUTCOMES = {
+    Submission.Status.GRADED: "submission.graded",
+    Submission.Status.FAILED: "submission.failed",
+}
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def register(client, url: str, events: list[str]) -> tuple[Webhook, str]:
+    """A new webhook (URL checked); the plain secret is returned once."""
+    outbound.check_url(url)
+    secret = new_secret()
+    webhook = Webhook.objects.create(
+        client=client, url=url, events=events, secret=vault.encrypt(secret)
+    )
+    return webhook, secret
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def event(kind: str, data: dict, event_id: uuid.UUID | None = None) -> dict:
+    return {
+        "id": str(event_id or uuid.uuid4()),
+        "type": kind,
+        "created": timezone.now().isoformat(timespec="seconds"),
+        "data": data,
+    }
+
+
+def queue_test(webhook: Webhook) -> WebhookDelivery:
+    payload = event(TEST_EVENT, {"webhook": webhook.pk})
+    return WebhookDelivery.objects.create(
+        event_id=payload["id"], kind=TEST_EVENT, webhook=webhook, url=webhook.url, payload=payload
+    )
+
+
+def announce_outcomes(serialise) -> list[int]:
+    """Deliveries for API submissions whose grading finished since they were last announced."""
+    created: list[int] = []
+    with transaction.atomic():
+        due = (
+            ApiSubmission.objects.select_for_update(skip_locked=True)
+            .select_related(
+                "submission__grading", "submission__attempt__exercise_version__exercise", "key"
+            )
+            .filter(
+                submission__status__in=list(OUTCOMES),
+                notified_request__lt=F("submission__request"),
+            )[:200]
+        )
+        for record in due:
+            submission = record.submission
+            kind = OUTCOMES[submission.status]
+            event_id = uuid.uuid5(
+                uuid.NAMESPACE_URL, f"tangent:{submission.pk}:{submission.request}:{kind}"
+            )
+            payload = event(kind, serialise(submission), event_id)
+            for webhook in Webhook.objects.filter(client=record.client, deleted_at__isnull=True):
+                if kind in webhook.events:
+                    delivery, new = WebhookDelivery.objects.get_or_create(
+                        webhook=webhook,
+                        event_id=event_id,
+                        defaults={"kind": kind, "url": webhook.url, "payload": payload},
+                    )
+                    created += [delivery.pk] if new else []
+            if record.callback_url and record.key is not None:
+                delivery = WebhookDelivery.objects.create(
+                    event_id=event_id,
+                    kind=kind,
+                    callback_for=record,
+                    url=record.callback_url,
+                    payload=payload,
+                )
+                created.append(delivery.pk)
+            record.notified_request = submission.request
+            record.save(update_fields=["notified_request"])
+    return created
+
+
+def secret_for(delivery: WebhookDelivery) -> str:
+    if delivery.webhook is not None:
+        return vault.decrypt(delivery.webhook.secret)
+    return delivery.callback_for.key.digest
+
+
+def post(delivery: WebhookDelivery) -> tuple[str, int | None, str]:
+    """One try: ("delivered" | "retry" | "failed", HTTP status, error)."""
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: signature(secret_for(delivery), int(time.time()), body),
+        EVENT_HEADER: str(delivery.event_id),
+        "User-Agent": "Tangent-Webhooks/1",
+    }
+    try:
+        response = outbound.send("POST", delivery.url, data=body, headers=headers)
+    except outbound.UnsafeUrl as error:
+        return "failed", None, str(error)
+    except requests.RequestException as error:
+        return "retry", None, f"could not connect: {error.__class__.__name__}"
+    if 200 <= response.status_code < 300:
+        return "delivered", response.status_code, ""
+    return "retry", response.status_code, f"receiver answered {response.status_code}"
