@@ -273,3 +273,7 @@ class OutboxEvent(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+# Registered with the app here; the Sandpit keeps its model beside its service.
+from courseware.sandpit import SandpitGame  # noqa: E402, F401

@@ -11,7 +11,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from courseware import health as health_checks
-from courseware.models import Exercise, Submission
+from courseware.models import Attempt, Exercise, Submission
+from courseware.sandpit import ProbeRefused, sandpit_parts
+from courseware.sandpit import probe as probe_sandpit
 from courseware.submissions import SubmissionRefused, submit
 from courseware.variants import attempt_with_seed, current_attempt
 from grader.mathinput import MathInputError, preview
@@ -112,6 +114,12 @@ class PreviewIn(Schema):
 
 class PreviewOut(Schema):
     latex: str
+
+
+class ProbeIn(Schema):
+    x: float
+    y: float
+    part: str | None = None
 
 
 def require_scope(request: HttpRequest, scope: str) -> ApiKey:
@@ -239,3 +247,30 @@ def serialise_submission(submission: Submission) -> dict:
         "feedback": grading.feedback if grading else [],
         "rule": (grading.rule or None) if grading else None,
     }
+
+
+@api.post(
+    "/sandpit/{attempt_id}/probe",
+    auth=[ApiKeyAuth(), django_auth],
+    tags=["sandpit"],
+    url_name="sandpit_probe",
+)
+def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
+    """Push the dip-stick in at (x, y) metres: the depth, the arrow −∇f (or null), the status.
+
+    When the round ends (found or failed) the answer also carries the contour grid for the
+    replay and the submission its probes were graded as. Only the attempt's learner may probe.
+    """
+    key = require_scope(request, ApiKey.Scope.SUBMIT)
+    learner = key.user if isinstance(key, ApiKey) else key
+    attempt = (
+        Attempt.objects.select_related("exercise_version").filter(pk=attempt_id, learner=learner)
+    ).first()
+    if attempt is None or not sandpit_parts(attempt):
+        raise Http404("No such sandpit.")
+    try:
+        return probe_sandpit(attempt, payload.x, payload.y, payload.part)
+    except ProbeRefused as refused:
+        errors = {refused.field: [refused.message]} if refused.field else None
+        headers = {"Retry-After": "1"} if refused.status == 429 else None
+        return problem(refused.status, refused.message, errors=errors, headers=headers)
