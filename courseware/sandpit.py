@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from grader.answers.interactive import landscape_for
 from grader.results import InvalidAnswer
-from grader.sandpit import depth_grid, probe as probe_landscape
+from grader.sandpit import depth_grid
+from grader.sandpit import probe as probe_landscape
 from grader.sandpit.game import ENDED, MAX_PROBES, Status
 from grader.sandpit.landscape import SIZE, Landscape
 from grader.spec import PartDef
@@ -124,9 +125,7 @@ def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str
         now = timezone.now()
         _check_rate(game, now.timestamp())
         result = probe_landscape(landscape, x, y, len(game.probes) + 1)
-        game.probes.append(
-            {"x": x, "y": y, "depth": round(result.depth, 3), "at": now.timestamp()}
-        )
+        game.probes.append({"x": x, "y": y, "depth": round(result.depth, 3), "at": now.timestamp()})
         game.status = result.status.value
         response = {**result.as_dict(), "part": part.name, "n_probes": result.n}
         if result.ended:

@@ -14,7 +14,18 @@ from grader.answers.interactive import landscape_for
 from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
 
 pytestmark = pytest.mark.django_db
-PROBE_KEYS = {"n", "x", "y", "depth", "arrow", "status", "dry_hole", "probes_left", "part", "n_probes"}
+PROBE_KEYS = {
+    "n",
+    "x",
+    "y",
+    "depth",
+    "arrow",
+    "status",
+    "dry_hole",
+    "probes_left",
+    "part",
+    "n_probes",
+}
 REPLAY_KEYS = {"contours", "minimum", "dry_holes", "submission"}
 
 
