@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from grader.answers import interactive
 from grader.answers.interactive import landscape_for
 from grader.results import InvalidAnswer
 from grader.sandpit import depth_grid
@@ -130,7 +131,7 @@ def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str
         response = {**result.as_dict(), "part": part.name, "n_probes": result.n}
         if result.ended:
             game.ended_at = now
-            response.update(replay_view(game, landscape))
+            response.update(replay_view(game, part, attempt.params, landscape))
             response.update(_submit_rounds(attempt, game))
         game.save()
     return response
@@ -155,13 +156,21 @@ def _submit_rounds(attempt, game: SandpitGame) -> dict[str, Any]:
     return {"submission": game.submission.pk}
 
 
-def replay_view(game: SandpitGame, landscape: Landscape) -> dict[str, Any]:
-    """What the browser may see once a round is over: the floor, the bottom and the dry holes."""
+def replay_view(
+    game: SandpitGame, part: PartDef, params: dict[str, Any], landscape: Landscape
+) -> dict[str, Any]:
+    """What the browser may see once a round is over: the floor, the bottom, the dry holes,
+    and the round's score and feedback (the same grading the submission gets)."""
     x, y = landscape.minimiser
+    result = interactive.grade(part, params, {"probes": game.points()})
     return {
         "contours": {"size": SIZE, "cells": REPLAY_CELLS, "depths": depth_grid(landscape)},
         "minimum": [round(x, 3), round(y, 3)],
         "dry_holes": [[round(a, 3), round(b, 3)] for a, b in landscape.traps()],
+        "round": {
+            "score": result.score,
+            "feedback": [item.as_dict() for item in result.feedback],
+        },
     }
 
 
@@ -184,5 +193,5 @@ def game_state(attempt, part: PartDef) -> dict[str, Any]:
     ]
     state.update(probes=shown, status=game.status, submission=game.submission_id)
     if game.ended:
-        state.update(replay_view(game, landscape))
+        state.update(replay_view(game, part, attempt.params, landscape))
     return state

@@ -26,7 +26,7 @@ PROBE_KEYS = {
     "part",
     "n_probes",
 }
-REPLAY_KEYS = {"contours", "minimum", "dry_holes", "submission"}
+REPLAY_KEYS = {"contours", "minimum", "dry_holes", "round", "submission"}
 
 
 @pytest.fixture

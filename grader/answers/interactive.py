@@ -112,7 +112,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     feedback = [Feedback("message", summary, data)]
     feedback += [
         Feedback("diagnosis", text, info)
-        for text, info in lesson_texts(draw_lessons(landscape, results))
+        for text, info in lesson_texts(draw_lessons(landscape, results), landscape.shows_arrow)
     ]
     if marks >= 1.0:
         verdict = Verdict.CORRECT

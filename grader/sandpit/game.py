@@ -155,17 +155,21 @@ def draw_lessons(landscape: Landscape, results: list[ProbeResult]) -> Lessons:
     return Lessons(moves, downhill, correlation, len(traps))
 
 
-def lesson_texts(lessons: Lessons) -> list[tuple[str, dict]]:
-    """The feedback sentences (with their data) a learner reads after the round."""
+def lesson_texts(lessons: Lessons, arrows: bool = True) -> list[tuple[str, dict]]:
+    """The feedback sentences (with their data) a learner reads after the round.
+
+    Without arrows (depth-only play) the advice speaks of the slope the learner had to judge.
+    """
     texts = []
     share = lessons.downhill_share
     if share is not None:
         uphill = round(100 * (1 - share))
-        advice = (
-            "Well done: you followed the slope."
-            if uphill <= 20
-            else "The arrow points downhill: step along it, not against it."
-        )
+        if uphill <= 20:
+            advice = "Well done: you followed the slope."
+        elif arrows:
+            advice = "The arrow points downhill: step along it, not against it."
+        else:
+            advice = "Compare the depths of nearby probes and move towards the deeper one."
         texts.append(
             (
                 f"You moved uphill {uphill}% of the time ({lessons.moves - lessons.downhill} of "
@@ -174,7 +178,7 @@ def lesson_texts(lessons: Lessons) -> list[tuple[str, dict]]:
             )
         )
     r = lessons.step_slope_correlation
-    if r is not None:
+    if r is not None and arrows:
         if r > 0.3:
             text = (
                 "Your steps were longer where the arrows were longer: good. Long arrows mean "
