@@ -173,7 +173,7 @@ def lesson_texts(lessons: Lessons, arrows: bool = True) -> list[tuple[str, dict]
         texts.append(
             (
                 f"You moved uphill {uphill}% of the time ({lessons.moves - lessons.downhill} of "
-                f"{lessons.moves} moves). {advice}",
+                f"{lessons.moves} move{'' if lessons.moves == 1 else 's'}). {advice}",
                 {"downhill_share": round(share, 3), "moves": lessons.moves},
             )
         )

@@ -73,6 +73,10 @@ class Landscape:
         """Depth in metres at (x, y); numpy arrays broadcast."""
         return self.offset + self.scale * raw_depth(self.wells, self.rocks, x, y)
 
+    def depth_at(self, p) -> float:
+        """Depth at the point p = (x, y), for optimisers that pass one vector."""
+        return float(self.depth(p[0], p[1]))
+
     def gradient(self, x: float, y: float) -> np.ndarray:
         """∇depth at (x, y), exactly."""
         return self.scale * raw_gradient(self.wells, self.rocks, x, y)
