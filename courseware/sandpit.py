@@ -101,6 +101,16 @@ def _check_point(x: float, y: float) -> None:
             raise ProbeRefused(422, f"{name} must be a number of metres from 0 to {SIZE:g}.", name)
 
 
+def _check_can_play(attempt) -> None:
+    """A round whose answer could not be recorded (quiz closed, attempts used) does not start."""
+    from courseware.submissions import SubmissionRefused, check_can_submit
+
+    try:
+        check_can_submit(attempt)
+    except SubmissionRefused as refused:
+        raise ProbeRefused(409, refused.message) from None
+
+
 def _check_rate(game: SandpitGame, now: float) -> None:
     limit = getattr(settings, "SANDPIT_PROBES_PER_SECOND", DEFAULT_PROBES_PER_SECOND)
     recent = sum(1 for p in game.probes if now - p["at"] < 1.0)
@@ -123,6 +133,8 @@ def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str
             raise ProbeRefused(
                 409, "This round is over. Try another variant to play a new sandpit."
             )
+        if not game.probes:
+            _check_can_play(attempt)
         now = timezone.now()
         _check_rate(game, now.timestamp())
         result = probe_landscape(landscape, x, y, len(game.probes) + 1)

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from courseware.models import Exercise, Submission
+from courseware.models import Exercise, Quiz, Submission
 from courseware.tasks import grade_submission
 from courseware.variants import current_attempt, definition_of
 from grader.answers.interactive import landscape_for
@@ -142,6 +142,13 @@ def test_more_than_five_probes_a_second_are_refused_with_429(learner, attempt):
         codes = [probe(client, attempt, 1.0 + k / 10, 1.0).status_code for k in range(6)]
     assert codes == [200] * 5 + [429]
     assert attempt.sandpit_games.get().probes.__len__() == 5
+
+
+def test_a_round_does_not_start_when_the_quiz_is_past_due(learner, attempt):
+    Quiz.objects.filter(slug="m2-sandpit-lab").update(due_at=datetime(2020, 1, 1, tzinfo=UTC))
+    response = probe(bearer(learner), attempt, 1.0, 1.0)
+    assert response.status_code == 409
+    assert "“The Sandpit” was due at 2020-01-01 00:00 UTC." in response.json()["detail"]
 
 
 def test_finding_the_bottom_ends_the_round_and_grades_it(learner, attempt, unlimited):
