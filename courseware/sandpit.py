@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from courseware.submissions import SubmissionRefused, check_can_submit, submit
+from courseware.variants import definition_of
 from grader.answers import interactive
 from grader.answers.interactive import landscape_for
 from grader.results import InvalidAnswer
@@ -73,8 +75,6 @@ class ProbeRefused(Exception):
 
 
 def sandpit_parts(attempt) -> list[PartDef]:
-    from courseware.variants import definition_of
-
     return [part for part in definition_of(attempt).parts if part.kind == "interactive"]
 
 
@@ -103,8 +103,6 @@ def _check_point(x: float, y: float) -> None:
 
 def _check_can_play(attempt) -> None:
     """A round whose answer could not be recorded (quiz closed, attempts used) does not start."""
-    from courseware.submissions import SubmissionRefused, check_can_submit
-
     try:
         check_can_submit(attempt)
     except SubmissionRefused as refused:
@@ -151,9 +149,6 @@ def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str
 
 def _submit_rounds(attempt, game: SandpitGame) -> dict[str, Any]:
     """Submit every round of the attempt so far (unplayed parts send no probes)."""
-    from courseware.submissions import SubmissionRefused, submit
-    from courseware.variants import definition_of
-
     definition = definition_of(attempt)
     rounds = {
         g.part: g.points() for g in SandpitGame.objects.filter(attempt=attempt).exclude(pk=game.pk)
