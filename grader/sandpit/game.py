@@ -193,11 +193,11 @@ def lesson_texts(lessons: Lessons, arrows: bool = True) -> list[tuple[str, dict]
         texts.append((text, {"step_slope_correlation": round(r, 3)}))
     if lessons.traps_hit:
         holes = "dry hole" if lessons.traps_hit == 1 else "dry holes"
+        sign = "every arrow around you points into" if arrows else "the floor rises all around"
         texts.append(
             (
                 f"You hit {lessons.traps_hit} {holes}: a local minimum that is not the deepest "
-                "point. When every arrow around you points into a hole that is not the bottom, "
-                "restart somewhere far away.",
+                f"point. When {sign} a hole that is not the bottom, restart somewhere far away.",
                 {"traps_hit": lessons.traps_hit},
             )
         )

@@ -3,10 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from courseware.models import Attempt
+from courseware.models import Attempt, Exercise
 from courseware.sandpit import probe as probe_sandpit
-from courseware.variants import definition_of
+from courseware.variants import attempt_with_seed, current_attempt, definition_of
 from grader.answers.interactive import landscape_for
+from grader.params import draw_params
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_accessibility import audit_page, serious_violations  # noqa: F401 (a fixture)
 from tests.e2e.test_learner_browser import log_in
@@ -69,20 +70,41 @@ def test_a_learner_finds_the_bottom_with_the_keyboard_alone(page, live_site, liv
     assert page.console_errors == []
 
 
-def test_a_round_of_25_probes_without_the_bottom_is_lost_and_replayed(
+def seed_with_a_dry_hole(exercise: Exercise, part: str) -> int:
+    """A variant seed whose sandpit for `part` has a local minimum besides the bottom."""
+    definition = definition_of(current_attempt(learner_in(make_course(), "scout"), exercise))
+    for seed in range(200):
+        params = draw_params(definition.params, seed)
+        if landscape_for(definition.part(part), params).traps():
+            return seed
+    raise AssertionError("no seed with a dry hole")
+
+
+def test_a_round_with_a_dry_hole_and_25_probes_without_the_bottom_is_lost_and_replayed(
     page, live_site, unlimited, bank
 ):
-    attempt = open_sandpit(page, live_site)
+    exercise = Exercise.objects.get(slug="m2-sandpit")
+    learner = learner_in(make_course())
+    attempt = attempt_with_seed(learner, exercise, seed_with_a_dry_hole(exercise, "depth_only"))
+    log_in(page, live_site, learner.username)
+    page.goto(f"{live_site}{URL}")
     game = round_of(page, "depth_only")
     pit = game.locator("svg.sandpit-pit")
-    x, y = bottom(attempt, "depth_only")
-    corner_x = 0.2 if x > 3 else 5.8
-    corner_y = 0.2 if y > 3 else 5.8
     pit.scroll_into_view_if_needed()
     unit = pit.bounding_box()["width"] / 640  # the viewBox is 640 units wide, 100 units a metre
-    for k in range(25):
-        px, py = corner_x + (k % 5) * 0.05 * (1 if corner_x < 3 else -1), corner_y
-        pit.click(position={"x": (30 + 100 * px) * unit, "y": (10 + 100 * (6 - py)) * unit})
+
+    def click(x, y):
+        pit.click(position={"x": (30 + 100 * x) * unit, "y": (10 + 100 * (6 - y)) * unit})
+
+    landscape = landscape_for(definition_of(attempt).part("depth_only"), attempt.params)
+    click(*landscape.traps()[0])
+    expect(game.locator(".sandpit-status")).to_contain_text("A dry hole")
+    expect(game.locator(".sandpit-dry-hole-label")).to_have_text("dry hole")
+    screenshot(page, "sandpit-dry-hole")
+    x, y = landscape.minimiser
+    corner_x, corner_y = (0.2 if x > 3 else 5.8), (0.2 if y > 3 else 5.8)
+    for k in range(1, 25):
+        click(corner_x + (k % 5) * 0.05 * (1 if corner_x < 3 else -1), corner_y)
         expect(game.locator(".sandpit-count")).to_have_text(f"{k + 1} of 25")
         if k == 20:
             expect(game.locator(".sandpit-status")).to_contain_text("Hurry up: only 4 probes left")
@@ -92,6 +114,7 @@ def test_a_round_of_25_probes_without_the_bottom_is_lost_and_replayed(
     expect(game.locator(".sandpit-bottom")).to_have_count(1)
     expect(game).to_contain_text("This round: score 0%")
     expect(game).to_contain_text("You did not find the deepest point in 25 probes.")
+    expect(game).to_contain_text("You hit 1 dry hole")
     screenshot(page, "sandpit-failed-replay")
     assert page.console_errors == []
 
