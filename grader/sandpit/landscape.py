@@ -94,6 +94,7 @@ class Landscape:
 
     @property
     def deepest(self) -> float:
+        """The depth at the global minimiser (−9 m by construction)."""
         return float(self.depth(*self.minimiser))
 
     def traps(self) -> list[tuple[float, float]]:
@@ -123,6 +124,7 @@ def _terms(wells: Wells, rocks: Rocks, x, y):
 
 
 def raw_depth(wells: Wells, rocks: Rocks, x, y):
+    """The unscaled floor: bowl − wells + rocks; x, y broadcast (the grid is evaluated at once)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     r2 = (x[..., None] - wells.cx) ** 2 + (y[..., None] - wells.cy) ** 2
     dips = np.exp(-r2 / (2 * wells.w**2)) @ wells.d
@@ -131,6 +133,7 @@ def raw_depth(wells: Wells, rocks: Rocks, x, y):
 
 
 def stones(rocks: Rocks, x, y):
+    """The rocky layer alone (zero when the scenario has no rocks)."""
     return rocks.amp * np.sin(rocks.alpha * x + rocks.phi) * np.sin(rocks.beta * y + rocks.psi)
 
 
