@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from grader.sandpit.game import ENDED
+from grader.sandpit.game import Status as GameStatus
+
 
 class Course(models.Model):
     """An offering of the course: local, or one LTI context."""
@@ -278,3 +281,37 @@ class OutboxEvent(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class SandpitGame(models.Model):
+    """One round on one interactive part of an attempt: the probes in order, with timestamps."""
+
+    attempt = models.ForeignKey(
+        "courseware.Attempt", on_delete=models.CASCADE, related_name="sandpit_games"
+    )
+    part = models.CharField(max_length=100)
+    # [{"x", "y", "depth", "at"}, ...]: what the learner saw, and when (epoch seconds)
+    probes = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=[(s.value, s.value) for s in GameStatus], default="playing"
+    )
+    submission = models.ForeignKey(
+        "courseware.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "part"], name="one_sandpit_game_per_part")
+        ]
+
+    def __str__(self) -> str:
+        return f"sandpit {self.part} of attempt {self.attempt_id}: {len(self.probes)} probes"
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED
+
+    def points(self) -> list[list[float]]:
+        return [[p["x"], p["y"]] for p in self.probes]

@@ -8,7 +8,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from courseware import health as health_checks
-from courseware.models import Exercise
+from courseware.models import Attempt, Exercise
+from courseware.sandpit import ProbeRefused, sandpit_parts
+from courseware.sandpit import probe as probe_sandpit
 from grader.mathinput import MathInputError, preview
 from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
 from lms.api_access import require_scope
@@ -137,6 +139,39 @@ def preview_answer(request, payload: PreviewIn):
             422, error.message, errors={"value": [error.message]}, extra={"column": error.column}
         )
     return {"latex": latex}
+
+
+class ProbeIn(Schema):
+    x: float
+    y: float
+    part: str | None = None
+
+
+@api.post(
+    "/sandpit/{attempt_id}/probe",
+    auth=[ApiKeyAuth(), django_auth],
+    tags=["sandpit"],
+    url_name="sandpit_probe",
+)
+def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
+    """Push the dip-stick in at (x, y) metres: the depth, the arrow −∇f (or null), the status.
+
+    When the round ends (found or failed) the answer also carries the contour grid for the
+    replay and the submission its probes were graded as. Only the attempt's learner may probe.
+    """
+    key = require_scope(request, ApiKey.Scope.SUBMIT)
+    learner = key.user if isinstance(key, ApiKey) else key
+    attempt = (
+        Attempt.objects.select_related("exercise_version").filter(pk=attempt_id, learner=learner)
+    ).first()
+    if attempt is None or not sandpit_parts(attempt):
+        raise Http404("No such sandpit.")
+    try:
+        return probe_sandpit(attempt, payload.x, payload.y, payload.part)
+    except ProbeRefused as refused:
+        errors = {refused.field: [refused.message]} if refused.field else None
+        headers = {"Retry-After": "1"} if refused.status == 429 else None
+        return problem(refused.status, refused.message, errors=errors, headers=headers)
 
 
 for module in (exercise_api, submission_api, learner_api, key_api, webhook_api):

@@ -82,7 +82,9 @@ def rules(submission_id: int) -> dict[str, Rule]:
         "api:openapi-view": Rule(everyone, "/api/v1/docs"),
         "api:health": Rule(everyone, "/api/v1/health"),
         "api:list_exercises": Rule(set(), "/api/v1/exercises"),
-        "api:preview": Rule(LOGGED_IN, "/api/v1/preview", ("POST",)),  # the page previews with the session
+        "api:preview": Rule(
+            LOGGED_IN, "/api/v1/preview", ("POST",)
+        ),  # the page previews with the session
         "api:create_submission": Rule(set(), "/api/v1/submissions", ("POST",)),
         "api:get_submission": Rule(set(), f"/api/v1/submissions/{submission_id}"),
     }

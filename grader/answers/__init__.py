@@ -17,6 +17,7 @@ _MODULES = {
     "expression": "grader.answers.expression",
     "matrix": "grader.answers.matrix",
     "code": "grader.answers.code",
+    "interactive": "grader.answers.interactive",
 }
 
 # What one payload of each kind looks like: {"value": ...}, {"choices": [...]}, ...
@@ -26,6 +27,7 @@ PAYLOAD_KEYS = {
     "expression": "value",
     "matrix": "matrix",
     "code": "code",
+    "interactive": "probes",
 }
 
 

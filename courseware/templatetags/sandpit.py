@@ -1,0 +1,13 @@
+"""`{% sandpit_state attempt part as game %}`: a Sandpit round as the exercise page resumes it."""
+
+from django import template
+
+from courseware.sandpit import game_state
+from courseware.variants import definition_of
+
+register = template.Library()
+
+
+@register.simple_tag
+def sandpit_state(attempt, part_name: str) -> dict:
+    return game_state(attempt, definition_of(attempt).part(part_name))
