@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from courseware import health as health_checks
+from courseware import ratelimits
 from courseware.models import Attempt, Exercise
 from courseware.sandpit import ProbeRefused, sandpit_parts
 from courseware.sandpit import probe as probe_sandpit
@@ -112,6 +113,10 @@ def health(request):
 )
 def preview_answer(request, payload: PreviewIn):
     """How the parser reads an expression, as canonical LaTeX, or the located reason it cannot."""
+    if not isinstance(request.auth, ApiKey):  # keys are throttled per key; the site per learner
+        retry_after = ratelimits.hit(ratelimits.configured("preview"), str(request.auth.pk))
+        if retry_after is not None:
+            raise throttling.Throttled(retry_after)
     exercise = (
         Exercise.objects.filter(slug=payload.exercise, retired=False)
         .select_related("current_version")

@@ -1,12 +1,10 @@
-"""Per-key request throttling: a fixed one-minute window counted in Redis."""
+"""Per-key request throttling: a fixed one-minute window counted in Redis (courseware.ratelimits)."""
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 
-from courseware import broker
+from courseware import ratelimits
 
 WINDOW_SECONDS = 60
 
@@ -21,12 +19,7 @@ class Throttled(Exception):
 
 def count(key_prefix: str) -> None:
     """Count one request for the key; Throttled once it is over the limit for this minute."""
-    now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    name = broker.key(f"throttle:{key_prefix}:{window}")
-    pipe = broker.client().pipeline()
-    pipe.incr(name)
-    pipe.expire(name, WINDOW_SECONDS * 2)
-    used = pipe.execute()[0]
-    if used > settings.API_THROTTLE_PER_MINUTE:
-        raise Throttled(max(1, int((window + 1) * WINDOW_SECONDS - now) + 1))
+    limit = ratelimits.Limit("api-key", settings.API_THROTTLE_PER_MINUTE, WINDOW_SECONDS)
+    retry_after = ratelimits.hit(limit, key_prefix)
+    if retry_after is not None:
+        raise Throttled(retry_after)

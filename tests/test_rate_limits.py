@@ -63,3 +63,15 @@ def test_answers_per_learner_are_limited(settings, bank):
     ]
     assert codes == [202, 202, 429]
     assert attempt.submissions.count() == 2
+
+
+def test_previews_per_learner_are_limited(settings, bank):
+    import json
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview": (3, 60)}
+    learner = learner_in(make_course())
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    body = json.dumps({"exercise": "m1-chain-rule", "value": "x"})
+    codes = [client.post("/api/v1/preview", body, content_type="application/json").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
