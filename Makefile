@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint format bench validate clean
+.PHONY: install run test lint format bench validate load clean
 
 install: $(VENV)/.installed .env
 
@@ -35,8 +35,16 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every exercise, 200 variants each: references get full marks, mistakes get their own feedback.
+validate: install
+	$(BIN)/python manage.py validate_exercises --seeds 200
+
+load: install
+	$(BIN)/python bench/load.py
+
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/symbolic.py bench/reference.py bench/sandbox.py bench/sandpit.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
