@@ -1,0 +1,420 @@
+"""`make load`: simulated learners against the production setup on 127.0.0.1.
+
+Starts gunicorn, Celery workers (with the sandbox) and beat on a fresh database (PostgreSQL when
+127.0.0.1:5432 answers, else SQLite) and a Redis of its own, then runs two phases:
+
+1. a class at work: N learners log in, open pages, preview, submit expression, matrix, number
+   and code answers and poll for the verdict, with think times of 2-8 s;
+2. a deadline rush: R submissions of mixed kinds arriving within 60 s.
+
+Prints requests/s, graded/s, page latency p50/p95/p99, submit-to-verdict latency, errors and 429s,
+and writes the queue depth over time as an SVG plot beside a JSON summary in var/load/.
+Everything it starts it stops; it talks to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tangent.embedded_redis import free_port, start_redis, stop
+
+PASSWORD = "load-test-password-1"  # noqa: S105 - simulated learners only
+RIGHT_D_SIGMA = (
+    "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
+)
+
+
+def database_url(run: str) -> str:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return f"postgres://postgres@127.0.0.1:5432/tangent_load_{run}"
+    except OSError:
+        return f"sqlite:///{ROOT / 'var' / 'load' / f'load-{run}.sqlite3'}"
+
+
+def django(env: dict, code: str) -> str:
+    setup = "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'tangent.settings'; django.setup()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", setup + code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    return result.stdout
+
+
+def prepare(env: dict, learners: int) -> None:
+    if env["DATABASE_URL"].startswith("postgres"):
+        name = env["DATABASE_URL"].rsplit("/", 1)[1]
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"], check=True,
+                       capture_output=True)  # fmt: skip
+    for command in (["migrate", "--noinput", "-v0"], ["load_exercises"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    django(
+        env,
+        f"""
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from courseware.models import Course, Membership
+course, _ = Course.objects.get_or_create(slug="load", defaults={{"title": "Load", "open_enrolment": True}})
+hashed = make_password({PASSWORD!r})
+users = User.objects.bulk_create([User(username=f"l{{i}}", password=hashed) for i in range({learners})])
+Membership.objects.bulk_create([Membership(user=u, course=course) for u in users])
+""",
+    )
+
+
+class Stack:
+    """gunicorn + Celery workers + beat, stopped together."""
+
+    def __init__(self, env: dict, port: int, workers: int, log_dir: Path):
+        self.processes = []
+        common = {"cwd": ROOT, "env": env, "start_new_session": True}
+        self.processes.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "tangent.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+             "--threads", "8", "--worker-class", "gthread", "--timeout", "60"],
+            stdout=(log_dir / "web.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
+        for i in range(workers):
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "tangent", "worker", "--concurrency", "1",
+                 "--hostname", f"load{i}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                stdout=(log_dir / f"worker{i}.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
+        self.processes.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "tangent", "beat", "--loglevel", "WARNING",
+             "--schedule", str(log_dir / "beat-schedule")],
+            stdout=(log_dir / "beat.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[int, int] = defaultdict(int)
+        self.verdict_wait: list[float] = []
+        self.errors: list[str] = []
+        self.started = time.monotonic()
+
+    def add(self, kind: str, seconds: float, status: int) -> None:
+        with self.lock:
+            self.latency[kind].append(seconds)
+            self.statuses[status] += 1
+
+
+class Learner:
+    """One simulated learner: a browser-like session over one keep-alive connection."""
+
+    def __init__(self, port: int, name: str, stats: Stats):
+        self.port, self.name, self.stats = port, name, stats
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(
+        self, kind: str, method: str, path: str, body=None, json_body=None
+    ) -> tuple[int, str]:
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Host": "127.0.0.1",
+        }
+        data = None
+        if body is not None:
+            data = urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:
+            data = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
+        if "csrftoken" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        started = time.monotonic()
+        for attempt in range(2):
+            try:
+                self.connection.request(method, path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt:
+                    self.stats.errors.append(f"{kind}: {error}")
+                    return 0, ""
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, value = header.split(";", 1)[0].split("=", 1)
+            self.cookies[name] = value
+        self.stats.add(kind, time.monotonic() - started, response.status)
+        if response.status >= 500:
+            self.stats.errors.append(f"{kind} {path}: {response.status}")
+        return response.status, text
+
+    def log_in(self) -> None:
+        self.request("login page", "GET", "/accounts/login/")
+        status, _ = self.request(
+            "log in",
+            "POST",
+            "/accounts/login/",
+            {
+                "username": self.name,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
+            },
+        )
+        if status != 302:
+            self.stats.errors.append(f"log in {self.name}: {status}")
+
+    def open_exercise(self, slug: str) -> tuple[str, str]:
+        _, page = self.request("exercise page", "GET", f"/courses/load/exercises/{slug}/")
+        attempt = re.search(r'name="attempt" value="(\d+)"', page)
+        return (attempt.group(1) if attempt else ""), page
+
+    def submit(self, slug: str, fields: dict) -> None:
+        attempt, _ = self.open_exercise(slug)
+        body = {
+            "attempt": attempt,
+            "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
+            **fields,
+        }
+        sent = time.monotonic()
+        status, fragment = self.request(
+            "submit", "POST", f"/courses/load/exercises/{slug}/submit/", body
+        )
+        found = re.search(r"/submissions/(\d+)/", fragment)
+        if status != 202 or not found:
+            if status not in (409, 422, 429):
+                self.stats.errors.append(f"submit {slug}: {status}")
+            return
+        while time.monotonic() - sent < 120:
+            _, fragment = self.request("poll", "GET", f"/submissions/{found.group(1)}/")
+            if "grading done" in fragment:
+                with self.stats.lock:
+                    self.stats.verdict_wait.append(time.monotonic() - sent)
+                return
+            time.sleep(0.5)
+        self.stats.errors.append(f"submission {found.group(1)} not graded within 120 s")
+
+
+ANSWERS = [
+    ("m1-chain-rule", {"part-answer": "2x cos(x^2)"}),
+    ("m1-graph-derivative-match", {"part-answer": "derivative"}),
+    ("m2-jacobian", {"part-answer-rows": "2", "part-answer-columns": "2", "part-answer-0-0": "2x y + 3",
+                     "part-answer-0-1": "x^2", "part-answer-1-0": "cos(x)", "part-answer-1-1": "2y"}),
+    ("m3-d-sigma", {"part-code": RIGHT_D_SIGMA}),
+]  # fmt: skip
+
+
+def learner_life(learner: Learner, until: float) -> None:
+    learner.log_in()
+    rng = random.Random(learner.name)
+    while time.monotonic() < until:
+        learner.request("course page", "GET", "/courses/load/")
+        slug, fields = rng.choice(ANSWERS)
+        if slug == "m1-chain-rule":
+            learner.request(
+                "preview",
+                "POST",
+                "/api/v1/preview",
+                json_body={"exercise": slug, "value": "2x cos(x^2)"},
+            )
+        learner.submit(slug, fields)
+        time.sleep(rng.uniform(2, 8))
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def queue_sampler(redis_url: str, prefix: str, samples: list, stop_event: threading.Event) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    started = time.monotonic()
+    while not stop_event.is_set():
+        try:
+            samples.append((time.monotonic() - started, client.llen(f"{prefix}celery")))
+        except redis.RedisError:
+            pass
+        stop_event.wait(1)
+
+
+def svg_plot(samples: list[tuple[float, int]], title: str) -> str:
+    width, height, pad = 640, 240, 40
+    top = max((d for _, d in samples), default=1) or 1
+    end = max((t for t, _ in samples), default=1) or 1
+    points = " ".join(f"{pad + t / end * (width - 2 * pad):.1f},{height - pad - d / top * (height - 2 * pad):.1f}"
+                      for t, d in samples)  # fmt: skip
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><title>{title}</title>'
+            f'<text x="{pad}" y="20" font-size="13">{title} (max {top}, {end:.0f} s)</text>'
+            f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#888"/>'
+            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#888"/>'
+            f'<polyline points="{points}" fill="none" stroke="#1f5fbf" stroke-width="2"/></svg>')  # fmt: skip
+
+
+def report(stats: Stats, seconds: float, title: str) -> dict:
+    pages = [
+        v for k, vs in stats.latency.items() if k not in ("submit", "log in", "poll") for v in vs
+    ]
+    requests = sum(len(v) for v in stats.latency.values())
+    summary = {
+        "phase": title,
+        "seconds": round(seconds, 1),
+        "requests_per_s": round(requests / seconds, 1),
+        "graded": len(stats.verdict_wait),
+        "graded_per_s": round(len(stats.verdict_wait) / seconds, 2),
+        "page_ms": {p: round(percentile(pages, p) * 1000, 1) for p in (50, 95, 99)},
+        "verdict_s": {p: round(percentile(stats.verdict_wait, p), 2) for p in (50, 95, 99)},
+        "status_429": stats.statuses.get(429, 0),
+        "errors": len(stats.errors),
+        "first_errors": stats.errors[:5],
+    }
+    print(f"\n{title}")
+    print(f"  {requests} requests in {seconds:.0f} s: {summary['requests_per_s']} requests/s")
+    print(f"  graded {summary['graded']} ({summary['graded_per_s']}/s)")
+    print(
+        f"  page latency p50/p95/p99: {summary['page_ms'][50]} / {summary['page_ms'][95]} / {summary['page_ms'][99]} ms"
+    )
+    print(
+        f"  submit-to-verdict p50/p95/p99: {summary['verdict_s'][50]} / {summary['verdict_s'][95]} / {summary['verdict_s'][99]} s"
+    )
+    print(
+        f"  429 responses: {summary['status_429']}, errors: {summary['errors']} {summary['first_errors']}"
+    )
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=500)
+    parser.add_argument("--duration", type=float, default=60, help="seconds of the class phase")
+    parser.add_argument(
+        "--rush", type=int, default=2000, help="submissions in the deadline rush (0 to skip)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+    args = parser.parse_args()
+
+    run = uuid.uuid4().hex[:8]
+    out = ROOT / "var" / "load" / run
+    out.mkdir(parents=True, exist_ok=True)
+    redis_process, redis_url = start_redis(out / "redis")
+    prefix = f"tangent-load-{run}:"
+    env = {**os.environ, "DATABASE_URL": database_url(run), "REDIS_URL": redis_url, "TANGENT_REDIS_PREFIX": prefix,
+           "TANGENT_MODE": "production", "SECRET_KEY": uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
+           "TANGENT_ENV_FILE": "/nonexistent", "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING",
+           "TANGENT_ENCRYPTION_KEYS": os.environ.get("TANGENT_ENCRYPTION_KEYS", ""),
+           "RATE_LIMIT_SUBMIT": "1000"}  # fmt: skip
+    port = free_port()
+    stack = None
+    samples: list[tuple[float, int]] = []
+    stop_sampling = threading.Event()
+    try:
+        print(
+            f"Preparing {args.learners} learners on {env['DATABASE_URL'].split('@')[-1]} …",
+            flush=True,
+        )
+        prepare(env, args.learners)
+        stack = Stack(env, port, args.workers, out)
+        wait_for_site(port)
+        threading.Thread(
+            target=queue_sampler, args=(redis_url, prefix, samples, stop_sampling), daemon=True
+        ).start()
+
+        stats = Stats()
+        until = time.monotonic() + args.duration
+        learners = [Learner(port, f"l{i}", stats) for i in range(args.learners)]
+        threads = [
+            threading.Thread(target=learner_life, args=(learner, until)) for learner in learners
+        ]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+            time.sleep(args.duration / 4 / len(threads))  # ramp up over the first quarter
+        for thread in threads:
+            thread.join()
+        summaries = [report(stats, time.monotonic() - started, f"Class: {args.learners} learners")]
+
+        if args.rush:
+            rush = Stats()
+            for learner in learners:
+                learner.stats = rush
+            rng = random.Random(1)
+            started = time.monotonic()
+
+            def one(i: int) -> None:
+                time.sleep(i * 60 / args.rush)
+                slug, fields = rng.choice(ANSWERS)
+                learners[i % len(learners)].submit(slug, fields)
+
+            rush_threads = [threading.Thread(target=one, args=(i,)) for i in range(args.rush)]
+            for thread in rush_threads:
+                thread.start()
+            for thread in rush_threads:
+                thread.join()
+            summaries.append(
+                report(
+                    rush,
+                    time.monotonic() - started,
+                    f"Deadline rush: {args.rush} submissions in 60 s",
+                )
+            )
+    finally:
+        stop_sampling.set()
+        if stack:
+            stack.stop()
+        stop(redis_process)
+    (out / "queue-depth.svg").write_text(svg_plot(samples, "Grading queue depth"))
+    (out / "summary.json").write_text(
+        json.dumps({"summaries": summaries, "queue_depth": samples}, indent=1)
+    )
+    print(f"\nQueue depth plot and summary: {out}")
+    return 0
+
+
+def wait_for_site(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/health", headers={"Host": "127.0.0.1"})
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("the web server did not start")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
