@@ -10,13 +10,15 @@ real-domain policy cases) it times parse + check for:
 
 and prints the median and p95 time per pair, the ratios, and each one's number of correct verdicts
 (an undecided verdict is not counted as correct). It also times parsing alone on the same texts.
-SymPy's cache is cleared before every timed call, so no method profits from an earlier one.
+SymPy's cache is cleared before every timed call, so no method profits from an earlier one, and
+the garbage collector is paused during each timed call (for every method alike).
 Run: python bench/symbolic.py [--limit N]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import re
 import signal
@@ -109,16 +111,20 @@ def sympy_reader(pair: dict):
 def time_tangent(pair: dict) -> tuple[float, bool | None]:
     functions = pair.get("functions", ())
     clear_cache()
+    gc.disable()
     started = time.perf_counter()
     answer = read(pair["answer"], pair["variables"], functions=functions)
     expected = read(pair["expected"], pair["variables"], functions=functions, trusted=True)
     verdict = check_equivalent(answer, expected, pair["variables"]).equivalent
-    return time.perf_counter() - started, verdict
+    seconds = time.perf_counter() - started
+    gc.enable()
+    return seconds, verdict
 
 
 def time_sympy(pair: dict, method: str) -> tuple[float, bool | None]:
     parse = sympy_reader(pair)
     clear_cache()
+    gc.disable()
     signal.setitimer(signal.ITIMER_REAL, BASELINE_CAP_S)
     started = time.perf_counter()
     try:
@@ -132,7 +138,9 @@ def time_sympy(pair: dict, method: str) -> tuple[float, bool | None]:
         verdict = None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    return time.perf_counter() - started, verdict
+        seconds = time.perf_counter() - started
+        gc.enable()
+    return seconds, verdict
 
 
 def time_parsing(pairs: list[dict]) -> tuple[float, float]:

@@ -20,7 +20,7 @@ from grader.equivalence.realvalues import Overflow, Undefined, compile_real
 
 AGREE, DIFFER, UNDEFINED, UNCLEAR = "agree", "differ", "undefined", "unclear"
 _PRECISIONS = (30, 50, 80)
-_CONFIRMED_POINTS = 3
+_CONFIRMED_POINTS = 1
 
 
 @dataclass(frozen=True)
