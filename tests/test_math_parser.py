@@ -55,6 +55,10 @@ VARIABLES = ["x", "y", "z"]
         ("x² − 3·x", x**2 - 3 * x),
         ("√x × π", sympy.sqrt(x) * sympy.pi),
         ("2^-1", sympy.Rational(1, 2)),
+        ("2^xy", 2**x * y),
+        ("sin xy cos x", sympy.sin(x * y) * sympy.cos(x)),
+        ("x2", 2 * x),
+        ("log_2(8)", sympy.log(8) / sympy.log(2)),
     ],
 )
 def test_calculator_syntax_is_read_as_a_person_would(text, expected):

@@ -182,7 +182,7 @@ class Parser:
             self.count()
             return read_decimal(token.text, token.column)
         if kind == "name":
-            return self.name(token)
+            return self.name(token, bare)
         if kind == "(":
             inner = self.expression(0)
             self.expect_close(token, ")")
@@ -230,7 +230,7 @@ class Parser:
             self.scope.trusted and name in operators.REGISTRY
         )
 
-    def name(self, token: Token):
+    def name(self, token: Token, bare: bool):
         name = token.text
         scope = self.scope
         if scope.conditions and name in _KEYWORDS:
@@ -270,7 +270,7 @@ class Parser:
             column += len(piece)
         self.tokens[self.position - 1 : self.position] = replacement
         self.position -= 1
-        return self.expression(_PRODUCT - 1)
+        return self.prefix(bare)
 
     def unknown(self, token: Token) -> MathInputError:
         name, column = token.text, token.column
