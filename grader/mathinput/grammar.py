@@ -51,7 +51,7 @@ class Scope:
     functions: frozenset[str] = frozenset()
     trusted: bool = False
     conditions: bool = False
-    param_reader: Callable[[str, str], sympy.Basic] | None = None
+    param_reader: Callable[[str, int], sympy.Basic] | None = None
 
     def knows(self, name: str) -> bool:
         return (
@@ -367,6 +367,8 @@ class Parser:
         if operator == "-":
             return self.chain(Add, left, self.negate(right))
         if operator == "*":
+            if right.is_Number and not left.is_Number and type(left) is not Mul:
+                left, right = right, left  # x2 reads (and previews) as 2x
             return self.chain(Mul, left, right)
         if right.is_Number and left.is_Number:
             if right.is_zero:
