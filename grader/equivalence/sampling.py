@@ -68,16 +68,13 @@ class Function:
 
 
 def draw_points(count_variables: int, seed: int):
-    """Endless random points; each coordinate from a mix of scales, never near an integer."""
+    """Endless random points; each coordinate from a mix of scales, never near an integer.
+
+    Every other point has all coordinates positive, so functions defined only there (sqrt(x y z),
+    log x + log y) still meet enough points where they are defined.
+    """
     rng = random.Random(seed)
-    scales = (
-        (-2.0, 2.0),
-        (0.05, 1.0),
-        (-4.0, 4.0),
-        (1.0, 8.0),
-        (-1.0, -0.05),
-        (-8.0, -1.0),
-    )
+    scales = ((-2.0, 2.0), (0.05, 1.0), (-4.0, 4.0), (1.0, 8.0), (-1.0, -0.05), (-8.0, -1.0))
     round_index = 0
     while True:
         point = []
@@ -86,7 +83,7 @@ def draw_points(count_variables: int, seed: int):
             value = rng.uniform(low, high)
             while abs(value - round(value)) < 0.03 or abs(2 * value - round(2 * value)) < 0.02:
                 value = rng.uniform(low, high)
-            point.append(value)
+            point.append(abs(value) if round_index % 2 else value)
         round_index += 1
         yield tuple(point)
 
