@@ -58,6 +58,7 @@ class Function:
             return type(error)
 
     def at_precision(self, point: Sequence[float], digits: int):
+        """The value with `digits` significant digits, or Undefined / Overflow."""
         if self._mp is None:
             self._mp = compile_real(self.expr, self.variables, "mp")
         with mpmath.workdps(digits):
@@ -125,6 +126,7 @@ def compare_at(answer: Function, expected: Function, point, tolerance: Tolerance
 
 
 def floats_agree(a: float, b: float, tolerance: Tolerance | None) -> bool:
+    """Whether two float values agree (a screen only: high precision has the last word)."""
     if tolerance is not None:
         slack = tolerance.absolute + tolerance.relative * abs(b)
         return abs(a - b) <= slack * (1 + 1e-9) + 1e-300
