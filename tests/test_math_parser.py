@@ -198,3 +198,26 @@ def test_unsupported_latex_is_rejected_with_its_column():
 
 def test_preview_of_latex_input_is_the_parsers_canonical_latex():
     assert preview(r"\frac{x}{2}", ["x"], latex_input=True) == r"\frac{x}{2}"
+
+
+def test_authored_text_has_calculus_operators():
+    r = sympy.Symbol("r", real=True)
+    polar = "jacobian([r*cos(theta), r*sin(theta)], [r, theta])"
+    assert sympy.simplify(parse(f"det({polar})", ["r", "theta"], trusted=True)) == r
+    assert parse("gradient(x^2*y, [x, y])", VARIABLES, trusted=True) == sympy.Matrix(
+        [2 * x * y, x**2]
+    )
+    assert parse("hessian(x^2*y, [x, y])", VARIABLES, trusted=True) == sympy.Matrix(
+        [[2 * y, 2 * x], [2 * x, 0]]
+    )
+    assert parse("transpose(gradient(x*y, [x, y]))", VARIABLES, trusted=True).shape == (1, 2)
+    assert parse("taylor(exp(x), x, 0, 3)", VARIABLES, trusted=True) == (
+        1 + x + x**2 / 2 + x**3 / 6
+    )
+    assert parse("subs(x^2 + y, x, 3)", VARIABLES, trusted=True) == 9 + y
+    assert parse("[[1, x], [y, 1]]", VARIABLES, trusted=True) == sympy.Matrix([[1, x], [y, 1]])
+
+
+def test_a_matrix_cannot_be_combined_with_arithmetic():
+    with pytest.raises(MathInputError, match="cannot be combined"):
+        parse("2*gradient(x*y, [x, y])", VARIABLES, trusted=True)
