@@ -160,7 +160,7 @@ class Parser:
                 right = self.expression(power)
                 left = (left and right) if text == "and" else (left or right)
             elif kind in _OPERAND_STARTS and not (kind == "|" and self.bars):
-                if _PRODUCT <= min_power and not bare:
+                if min_power >= _PRODUCT and not bare:
                     break
                 if bare and kind == "name" and self.is_function(text):
                     break

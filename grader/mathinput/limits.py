@@ -37,7 +37,7 @@ def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
         return
     size = abs(exponent.p)
     if base.is_Rational:
-        if base.is_zero or abs(base.p) == 1 and base.q == 1:
+        if base.is_zero or (abs(base.p) == 1 and base.q == 1):
             return
         digits = size * (math.log10(abs(base.p)) + math.log10(base.q))
         if digits > MAX_RESULT_DIGITS or exponent.q > MAX_EXPONENT:
