@@ -119,7 +119,9 @@ def _param_value(name: str, value: object, scope: Scope, column: int):
     if isinstance(value, str):
         if scope.conditions:
             return value
-        inner = Scope(scope.variables, {}, scope.functions, scope.trusted)
+        # Other parameters may appear in the text (`inner = a*x^2 + b`); not this one.
+        others = {key: v for key, v in scope.params.items() if key != name}
+        inner = Scope(scope.variables, others, scope.functions, scope.trusted)
         inner.param_reader = scope.param_reader
         try:
             return Parser(tokenize(value), inner).parse()
