@@ -407,6 +407,10 @@ class Parser:
                     raise MathInputError(message, token.column) from None
         if isinstance(base, Pow) and base.exp.is_Number and size.is_Number:
             size = base.exp * size  # (x^a)^b becomes x^(ab) when evaluated
+        if size.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise MathInputError(
+                f"the exponent at column {token.column} divides by zero", token.column
+            )
         if size.is_Number and abs(size) > MAX_EXPONENT:
             raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})", token.column)
         if base is sympy.E:
