@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.mathinput import (
     MathInputError,
@@ -221,3 +223,20 @@ def test_authored_text_has_calculus_operators():
 def test_a_matrix_cannot_be_combined_with_arithmetic():
     with pytest.raises(MathInputError, match="cannot be combined"):
         parse("2*gradient(x*y, [x, y])", VARIABLES, trusted=True)
+
+
+PIECES = [*"xy0123456789.+-*/^()|, eE_{}[]", "sin", "log", "sqrt", "pi", "**", "x_1", "²", "√"]
+LATEX_PIECES = [*PIECES, r"\frac", r"\sqrt", r"\left(", r"\right)", r"\cdot", "^{", "}"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.data())
+def test_any_text_is_read_or_refused_with_a_message_never_a_crash(data):
+    from grader.mathinput import read
+
+    latex = data.draw(st.booleans())
+    pieces = data.draw(st.lists(st.sampled_from(LATEX_PIECES if latex else PIECES), max_size=25))
+    try:
+        read("".join(pieces), ["x", "y", "x_1"], latex=latex).value  # noqa: B018
+    except MathInputError as error:
+        assert error.message
