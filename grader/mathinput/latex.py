@@ -162,7 +162,7 @@ class _Reader:
             self.emit(")", ")", start)
         elif name == "sqrt":
             self.square_root(start)
-        elif name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr"):
+        elif name in ("left", "right", "mleft", "mright", "bigl", "bigr", "Bigl", "Bigr"):
             self.delimiter(start)
         elif name in _OPERATOR_COMMANDS:
             self.emit("op", _OPERATOR_COMMANDS[name], start)
