@@ -25,7 +25,7 @@ from grader.equivalence.sampling import (
     sample,
 )
 from grader.equivalence.verdicts import Equivalence
-from grader.mathinput import Reading
+from grader.mathinput import MathInputError, Reading
 from grader.mathinput.vocabulary import symbol
 
 # Points a learner can check by hand, tried first when showing a counterexample.
@@ -65,7 +65,11 @@ def check_equivalent(
     deadline = started + 0.85 * budget_s  # room for the last step, which is not interrupted
     answer, expected = _reading(answer), _reading(expected)
     tolerance = _tolerance(tolerance)
-    if tolerance is None and _identical(answer, expected):
+    if isinstance(answer.literal, sympy.MatrixBase) or isinstance(
+        expected.literal, sympy.MatrixBase
+    ):
+        raise ValueError("check_equivalent compares expressions; compare matrices entry by entry")
+    if _identical(answer, expected):
         return Equivalence(True, "identical")
     symbols = _symbols(variables, answer, expected)
     try:
@@ -110,17 +114,19 @@ def _tolerance(tolerance) -> Tolerance | None:
 def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol]:
     """The declared variables plus any other free symbol, in a stable order."""
     named = [name if isinstance(name, sympy.Symbol) else symbol(name) for name in variables]
-    free = (answer.literal.free_symbols | expected.literal.free_symbols) - set(named)
     used = answer.literal.free_symbols | expected.literal.free_symbols
-    return [s for s in named if s in used] + sorted(free, key=str)
+    return [s for s in named if s in used] + sorted(used - set(named), key=str)
 
 
 def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence:
     """The bounded symbolic step; only trusted when both restrict their domains alike."""
     if symbolic.domain_conditions(answer.literal) != symbolic.domain_conditions(expected.literal):
         return Equivalence(None, "undecided")
-    remaining = deadline - time.perf_counter()
-    proved = symbolic.confirm(answer.value, expected.value, remaining)
+    try:
+        values = answer.value, expected.value
+    except MathInputError:  # a number too large to compute: nothing to prove with
+        return Equivalence(None, "undecided")
+    proved = symbolic.confirm(*values, deadline - time.perf_counter())
     return Equivalence(True, "symbolic") if proved else Equivalence(None, "undecided")
 
 
