@@ -22,6 +22,9 @@ AGREE, DIFFER, UNDEFINED, UNCLEAR = "agree", "differ", "undefined", "unclear"
 _PRECISIONS = (30, 50, 80)
 _CONFIRMED_POINTS = 1
 _NEGLIGIBLE = mpmath.mpf("1e-25")
+_VISIBLE = mpmath.mpf("1e-12")
+_SETTLED = mpmath.mpf("1e-3")
+_TINY = mpmath.mpf("1e-20")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Function:
         self.variables = variables
         self.in_floats = compile_real(expr, variables, "float")
         self._mp = None
+        self._known: dict[tuple, object] = {}  # (point, digits) -> value, as points recur
 
     def at_float(self, point: Sequence[float]):
         """The float value, or Undefined / Overflow (the exception class) when there is none."""
@@ -59,13 +63,29 @@ class Function:
 
     def at_precision(self, point: Sequence[float], digits: int):
         """The value with `digits` significant digits, or Undefined / Overflow."""
+        key = (tuple(point), digits)
+        if key in self._known:
+            return self._known[key]
         if self._mp is None:
             self._mp = compile_real(self.expr, self.variables, "mp")
         with mpmath.workdps(digits):
             try:
-                return self._mp([mpmath.mpf(value) for value in point])
+                value = self._mp([mpmath.mpf(value) for value in point])
             except (Undefined, Overflow) as error:
-                return type(error)
+                value = type(error)
+        self._known[key] = value
+        return value
+
+    def accurate_at(self, point: Sequence[float], value) -> bool:
+        """Whether the float value agrees with a high-precision `value` to six digits.
+
+        If so, the computation loses few digits to cancellation here, and the high-precision
+        value is accurate far beyond the float's sixteen digits.
+        """
+        in_floats = self.at_float(point)
+        if in_floats in (Undefined, Overflow):
+            return False
+        return abs(in_floats - float(value)) <= 1e-6 * abs(float(value))
 
 
 def draw_points(count_variables: int, seed: int):
@@ -114,11 +134,18 @@ def compare_at(answer: Function, expected: Function, point, tolerance: Tolerance
             # Two separate computations rarely agree this closely by accident, and written
             # numbers have at most 20 digits, so a real difference would show above this.
             return AGREE
+        if (
+            previous is None
+            and gap > _VISIBLE * (abs(a) + abs(b))
+            and answer.accurate_at(point, a)
+            and expected.accurate_at(point, b)
+        ):
+            return DIFFER
         if isinstance(previous, tuple) and not isinstance(previous[0], bool):
             error = abs(previous[0] - a) + abs(previous[1] - b)
             error += (abs(a) + abs(b)) * mpmath.mpf(10) ** (5 - digits)
-            if gap <= 2 * error:
-                return AGREE
+            if gap <= 2 * error and error <= _SETTLED * (abs(a) + abs(b)) + _TINY:
+                return AGREE  # close within an error that is small beside the values
             if gap > 100 * error:
                 return DIFFER
         previous = (a, b)
