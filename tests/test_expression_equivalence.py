@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.equivalence import check_equivalent
-from grader.mathinput import parse, read
+from grader.mathinput import MathInputError, parse, read
 
 PAIRS = [
     json.loads(line)
@@ -103,3 +105,25 @@ def test_a_heavy_check_stays_within_its_time_budget():
 def test_expected_answers_may_be_sympy_expressions():
     x = sympy.Symbol("x", real=True)
     assert check_equivalent(parse("2x", ["x"]), 2 * x, ["x"]).equivalent is True
+
+
+FUNCTIONS = ["sin", "cos", "tan", "log", "sqrt", "exp", "abs", "asin", "atan", "tanh", "sech"]
+expressions = st.recursive(
+    st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "0"]),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(FUNCTIONS), inner).map(lambda pair: f"{pair[0]}({pair[1]})"),
+        st.tuples(inner, st.sampled_from("+-*/^"), inner).map(lambda t: f"({t[0]}){t[1]}({t[2]})"),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(expressions, st.sampled_from(["({})+0", "2*({})/2", "({})*x/x"]))
+def test_an_answer_is_never_judged_different_from_itself_rewritten(text, rewrite):
+    try:
+        answer = read(text, ["x", "y"])
+    except MathInputError:
+        return
+    rewritten = read(rewrite.format(text), ["x", "y"], trusted=True)
+    assert check_equivalent(answer, rewritten, ["x", "y"]).equivalent is not False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.mathinput import (
     MathInputError,
@@ -55,6 +57,10 @@ VARIABLES = ["x", "y", "z"]
         ("x² − 3·x", x**2 - 3 * x),
         ("√x × π", sympy.sqrt(x) * sympy.pi),
         ("2^-1", sympy.Rational(1, 2)),
+        ("2^xy", 2**x * y),
+        ("sin xy cos x", sympy.sin(x * y) * sympy.cos(x)),
+        ("x2", 2 * x),
+        ("log_2(8)", sympy.log(8) / sympy.log(2)),
     ],
 )
 def test_calculator_syntax_is_read_as_a_person_would(text, expected):
@@ -194,3 +200,43 @@ def test_unsupported_latex_is_rejected_with_its_column():
 
 def test_preview_of_latex_input_is_the_parsers_canonical_latex():
     assert preview(r"\frac{x}{2}", ["x"], latex_input=True) == r"\frac{x}{2}"
+
+
+def test_authored_text_has_calculus_operators():
+    r = sympy.Symbol("r", real=True)
+    polar = "jacobian([r*cos(theta), r*sin(theta)], [r, theta])"
+    assert sympy.simplify(parse(f"det({polar})", ["r", "theta"], trusted=True)) == r
+    assert parse("gradient(x^2*y, [x, y])", VARIABLES, trusted=True) == sympy.Matrix(
+        [2 * x * y, x**2]
+    )
+    assert parse("hessian(x^2*y, [x, y])", VARIABLES, trusted=True) == sympy.Matrix(
+        [[2 * y, 2 * x], [2 * x, 0]]
+    )
+    assert parse("transpose(gradient(x*y, [x, y]))", VARIABLES, trusted=True).shape == (1, 2)
+    assert parse("taylor(exp(x), x, 0, 3)", VARIABLES, trusted=True) == (
+        1 + x + x**2 / 2 + x**3 / 6
+    )
+    assert parse("subs(x^2 + y, x, 3)", VARIABLES, trusted=True) == 9 + y
+    assert parse("[[1, x], [y, 1]]", VARIABLES, trusted=True) == sympy.Matrix([[1, x], [y, 1]])
+
+
+def test_a_matrix_cannot_be_combined_with_arithmetic():
+    with pytest.raises(MathInputError, match="cannot be combined"):
+        parse("2*gradient(x*y, [x, y])", VARIABLES, trusted=True)
+
+
+PIECES = [*"xy0123456789.+-*/^()|, eE_{}[]", "sin", "log", "sqrt", "pi", "**", "x_1", "²", "√"]
+LATEX_PIECES = [*PIECES, r"\frac", r"\sqrt", r"\left(", r"\right)", r"\cdot", "^{", "}"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.data())
+def test_any_text_is_read_or_refused_with_a_message_never_a_crash(data):
+    from grader.mathinput import read
+
+    latex = data.draw(st.booleans())
+    pieces = data.draw(st.lists(st.sampled_from(LATEX_PIECES if latex else PIECES), max_size=25))
+    try:
+        read("".join(pieces), ["x", "y", "x_1"], latex=latex).value  # noqa: B018
+    except MathInputError as error:
+        assert error.message

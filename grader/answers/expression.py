@@ -84,6 +84,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> Reading:
 
 
 def payload_text(payload: Any) -> str:
+    """The text of an expression payload, {"value": ...} or {"latex": ...}; InvalidAnswer if none."""
     if not isinstance(payload, dict):
         raise InvalidAnswer('Send {"value": "your expression"}.')
     text = payload.get("value", payload.get("latex"))
@@ -95,6 +96,7 @@ def payload_text(payload: Any) -> str:
 
 
 def read_text(part: PartDef, text: str, *, latex: bool = False) -> Reading:
+    """Learner text read with the part's variables and declared functions (no trusted operators)."""
     config = part.config
     return read_math(
         text,
@@ -173,6 +175,7 @@ def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> Par
 
 
 def incorrect_feedback(result: Equivalence) -> list[Feedback]:
+    """ "Not correct." and, when there is one, the counterexample point."""
     items = [Feedback("message", "Not correct.")]
     text = result.describe()
     if text:

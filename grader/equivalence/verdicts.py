@@ -38,4 +38,5 @@ class Equivalence:
         return f"{at} your answer is {self.answer}, the expected value is {self.expected}."
 
     def as_data(self) -> dict:
+        """The counterexample as feedback data: point, answer and expected values (as text)."""
         return {"point": self.point, "answer": self.answer, "expected": self.expected}

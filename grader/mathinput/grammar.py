@@ -51,7 +51,7 @@ class Scope:
     functions: frozenset[str] = frozenset()
     trusted: bool = False
     conditions: bool = False
-    param_reader: Callable[[str, str], sympy.Basic] | None = None
+    param_reader: Callable[[str, int], sympy.Basic] | None = None
 
     def knows(self, name: str) -> bool:
         return (
@@ -182,7 +182,7 @@ class Parser:
             self.count()
             return read_decimal(token.text, token.column)
         if kind == "name":
-            return self.name(token)
+            return self.name(token, bare)
         if kind == "(":
             inner = self.expression(0)
             self.expect_close(token, ")")
@@ -230,7 +230,7 @@ class Parser:
             self.scope.trusted and name in operators.REGISTRY
         )
 
-    def name(self, token: Token):
+    def name(self, token: Token, bare: bool):
         name = token.text
         scope = self.scope
         if scope.conditions and name in _KEYWORDS:
@@ -270,7 +270,7 @@ class Parser:
             column += len(piece)
         self.tokens[self.position - 1 : self.position] = replacement
         self.position -= 1
-        return self.expression(_PRODUCT - 1)
+        return self.prefix(bare)
 
     def unknown(self, token: Token) -> MathInputError:
         name, column = token.text, token.column
@@ -367,6 +367,8 @@ class Parser:
         if operator == "-":
             return self.chain(Add, left, self.negate(right))
         if operator == "*":
+            if right.is_Number and not left.is_Number and type(left) is not Mul:
+                left, right = right, left  # x2 reads (and previews) as 2x
             return self.chain(Mul, left, right)
         if right.is_Number and left.is_Number:
             if right.is_zero:
@@ -405,6 +407,10 @@ class Parser:
                     raise MathInputError(message, token.column) from None
         if isinstance(base, Pow) and base.exp.is_Number and size.is_Number:
             size = base.exp * size  # (x^a)^b becomes x^(ab) when evaluated
+        if size.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise MathInputError(
+                f"the exponent at column {token.column} divides by zero", token.column
+            )
         if size.is_Number and abs(size) > MAX_EXPONENT:
             raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})", token.column)
         if base is sympy.E:

@@ -6,6 +6,8 @@ input goes through the same allow-list as calculator text.
 
 from __future__ import annotations
 
+import re
+
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.limits import MAX_DEPTH
 from grader.mathinput.tokens import Token
@@ -20,6 +22,7 @@ _SPACE_COMMANDS = {",", ";", ":", "!", " ", "quad", "qquad", "thinspace", "medsp
 _BARS = {"vert", "lvert", "rvert", "mid"}
 _TEXT_COMMANDS = {"mathrm", "operatorname", "text", "mathit"}
 _FRACTIONS = {"frac", "dfrac", "tfrac"}
+_NUMBER = re.compile(r"[0-9]+\.?[0-9]*|\.[0-9]+", re.ASCII)
 
 
 class _Reader:
@@ -81,11 +84,11 @@ class _Reader:
             elif char.isascii() and char.isalpha():
                 self.name()
             elif char.isascii() and (char.isdigit() or char == "."):
-                end = start
-                while end < len(text) and (text[end].isdigit() or text[end] == "."):
-                    end += 1
-                self.emit("num", text[start:end], start)
-                self.position = end
+                number = _NUMBER.match(text, start)
+                if number is None:
+                    raise self.fail("a lone `.`", start)
+                self.emit("num", number.group(), start)
+                self.position = number.end()
             elif char in "+-*/":
                 self.emit("op", char, start)
                 self.position += 1
@@ -159,7 +162,7 @@ class _Reader:
             self.emit(")", ")", start)
         elif name == "sqrt":
             self.square_root(start)
-        elif name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr"):
+        elif name in ("left", "right", "mleft", "mright", "bigl", "bigr", "Bigl", "Bigr"):
             self.delimiter(start)
         elif name in _OPERATOR_COMMANDS:
             self.emit("op", _OPERATOR_COMMANDS[name], start)

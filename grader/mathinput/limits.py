@@ -11,7 +11,7 @@ from grader.mathinput.errors import MathInputError
 MAX_LENGTH = 2000  # characters of input (the API's 2 KB)
 MAX_DEPTH = 60  # nested groups, functions and operators
 MAX_NODES = 1500  # objects built for one input
-MAX_DIGITS = 40  # significant digits of one written number
+MAX_DIGITS = 20  # significant digits of one written number
 MAX_DECIMAL_EXPONENT = 300  # |n| in 1e-n
 MAX_EXPONENT = 1000  # |n| in x^n
 MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 302 digits)

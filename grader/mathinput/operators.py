@@ -81,6 +81,20 @@ def matrix(rows):
     return sympy.Matrix(rows)
 
 
+def det(value):
+    """The determinant of a square matrix (e.g. of a Jacobian)."""
+    if not isinstance(value, sympy.MatrixBase) or not value.is_square:
+        raise MathInputError("`det` needs a square matrix")
+    return value.det()
+
+
+def transpose(value):
+    """The transpose of a matrix (rows become columns)."""
+    if not isinstance(value, sympy.MatrixBase):
+        raise MathInputError("`transpose` needs a matrix")
+    return value.T
+
+
 # name -> the function that applies it to evaluated arguments. Add new operators here.
 REGISTRY: dict[str, Callable] = {
     "diff": diff,
@@ -90,6 +104,8 @@ REGISTRY: dict[str, Callable] = {
     "taylor": taylor,
     "subs": subs,
     "matrix": matrix,
+    "det": det,
+    "transpose": transpose,
 }
 
 

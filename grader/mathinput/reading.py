@@ -57,10 +57,6 @@ def read(
         return Reading(literal, literal)
     if isinstance(literal, (bool, str)):
         raise MathInputError("expected an expression, not a condition or text")
-    if trusted:
-        return Reading(
-            literal, evaluate_tree(literal)
-        )  # authored text: fail early, not mid-grading
     return Reading(literal)
 
 

@@ -17,29 +17,24 @@ class Token(NamedTuple):
     column: int
 
 
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))?")
+# One pattern for every ASCII token; the order of the alternatives settles `**` before `*`.
+_ASCII_TOKEN = re.compile(
+    r"""(?P<space>[ \t\r\n]+)
+    |(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+    |(?P<name>[A-Za-z][A-Za-z0-9]*(?:_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))?)
+    |(?P<op>\*\*|==|!=|<=|>=|[-+*/^<>=])
+    |(?P<punct>[()\[\]{}|,])""",
+    re.VERBOSE | re.ASCII,
+)
 _STRING = re.compile(r"\"[^\"\\]{0,200}\"|'[^'\\]{0,200}'")
-_SPACE = re.compile(r"[ \t\r\n\u00a0\u2009\u202f]+")
-
-# Two-character operators first, so `**` is not read as `*` `*`.
-_OPERATORS = ("**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "^", "<", ">", "=")
-_PUNCTUATION = {
-    "(": "(",
-    ")": ")",
-    "[": "[",
-    "]": "]",
-    "{": "(",
-    "}": ")",
-    "|": "|",
-    ",": ",",
-}
+_PUNCTUATION = {"(": "(", ")": ")", "[": "[", "]": "]", "{": "(", "}": ")", "|": "|", ",": ","}
+_WIDE_SPACES = "\u00a0\u2009\u202f"
 
 # Unicode forms learners paste, as the tokens they stand for.
 _UNICODE = {
     "×": [("op", "*")], "·": [("op", "*")], "⋅": [("op", "*")], "∗": [("op", "*")],
     "•": [("op", "*")], "−": [("op", "-")], "–": [("op", "-")], "—": [("op", "-")],
-    "÷": [("op", "/")], "∕": [("op", "/")], "√": [("name", "sqrt")], "π": [("name", "pi")],
+    "÷": [("op", "/")], "⁄": [("op", "/")], "∙": [("op", "*")], "∕": [("op", "/")], "√": [("name", "sqrt")], "π": [("name", "pi")],
     "ℯ": [("name", "e")], "≤": [("op", "<=")], "≥": [("op", ">=")], "≠": [("op", "!=")],
     "（": [("(", "(")], "）": [(")", ")")],
 }  # fmt: skip
@@ -51,54 +46,45 @@ def tokenize(text: str, *, conditions: bool = False) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     position, end = 0, len(text)
+    match_token = _ASCII_TOKEN.match
     while position < end:
-        char = text[position]
+        match = match_token(text, position)
         column = position + 1
-        if char in " \t\r\n\u00a0\u2009\u202f":
-            position = _SPACE.match(text, position).end()
-            continue
-        if char.isascii() and (char.isdigit() or char == "."):
-            match = _NUMBER.match(text, position)
-            if match is None:
-                raise MathInputError(f"a lone `.` at column {column}", column)
-            append(Token("num", match.group(), column))
+        if match is not None:
+            kind, value = match.lastgroup, match.group()
             position = match.end()
+            if kind == "name":
+                append(Token("name", value.replace("{", "").replace("}", ""), column))
+            elif kind == "op":
+                append(Token("op", "^" if value == "**" else value, column))
+            elif kind == "punct":
+                append(Token(_PUNCTUATION[value], value, column))
+            elif kind == "num":
+                append(Token("num", value, column))
             continue
-        if char.isascii() and char.isalpha():
-            match = _NAME.match(text, position)
-            append(Token("name", match.group().replace("{", "").replace("}", ""), column))
-            position = match.end()
-            continue
-        if char in _PUNCTUATION:
-            append(Token(_PUNCTUATION[char], char, column))
-            position += 1
-            continue
+        char = text[position]
+        if char == ".":
+            raise MathInputError(f"a lone `.` at column {column}", column)
         if conditions and char in "\"'":
-            match = _STRING.match(text, position)
-            if match is None:
+            string = _STRING.match(text, position)
+            if string is None:
                 raise MathInputError(f"unclosed quote at column {column}", column)
-            append(Token("str", match.group()[1:-1], column))
-            position = match.end()
-            continue
-        operator = next((op for op in _OPERATORS if text.startswith(op, position)), None)
-        if operator is not None:
-            append(Token("op", "^" if operator == "**" else operator, column))
-            position += len(operator)
-            continue
-        if char in _UNICODE:
+            append(Token("str", string.group()[1:-1], column))
+            position = string.end()
+        elif char in _WIDE_SPACES:
+            position += 1
+        elif char in _UNICODE:
             tokens.extend(Token(kind, value, column) for kind, value in _UNICODE[char])
             position += 1
-            continue
-        if char in GREEK_LETTERS:
+        elif char in GREEK_LETTERS:
             append(Token("name", GREEK_LETTERS[char], column))
             position += 1
-            continue
-        if char in _SUPERSCRIPTS:
+        elif char in _SUPERSCRIPTS:
             position = _read_superscript(text, position, tokens)
-            continue
-        raise MathInputError(
-            f"the character `{_shown(char)}` at column {column} is not allowed", column
-        )
+        else:
+            raise MathInputError(
+                f"the character `{_shown(char)}` at column {column} is not allowed", column
+            )
     tokens.append(Token("end", "", end + 1))
     return tokens
 
