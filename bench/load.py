@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tangent.embedded_redis import free_port, start_redis, stop
 
-PASSWORD = "load-test-password-1"  # noqa: S105 - simulated learners only
+PASSWORD = "load-test-password-1"
 RIGHT_D_SIGMA = (
     "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
 )

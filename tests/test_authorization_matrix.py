@@ -209,7 +209,10 @@ def test_posting_actions_are_denied_to_visitors_outside_the_course(world):
         (["read"], {"exercises": 200, "own": 200, "other": 404, "submit": 403}),
         (["submit"], {"exercises": 403, "own": 403, "other": 403, "submit": 202}),
         (["read", "submit"], {"exercises": 200, "own": 200, "other": 404, "submit": 202}),
-        (["staff"], {"exercises": 200, "own": 200, "other": 200, "submit": 202}),  # operator keys see all
+        (
+            ["staff"],
+            {"exercises": 200, "own": 200, "other": 200, "submit": 202},
+        ),  # operator keys see all
     ],
 )
 def test_api_keys_reach_what_their_scopes_allow(world, scopes, expected):

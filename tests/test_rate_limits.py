@@ -73,5 +73,8 @@ def test_previews_per_learner_are_limited(settings, bank):
     client = Client()
     client.login(username=learner.username, password=PASSWORD)
     body = json.dumps({"exercise": "m1-chain-rule", "value": "x"})
-    codes = [client.post("/api/v1/preview", body, content_type="application/json").status_code for _ in range(4)]
+    codes = [
+        client.post("/api/v1/preview", body, content_type="application/json").status_code
+        for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
