@@ -16,6 +16,7 @@ from grader.forms import FORMS, MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
 from grader.mathinput import read as read_math
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS
+from grader.placeholders import fill
 from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
 
@@ -166,12 +167,19 @@ def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> Par
             budget_s=CHECK_SECONDS,
         )
         if found.equivalent:
-            credit = float(mistake.get("credit", 0))
-            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
-            rule = mistake.get("rule")
-            item = Feedback("mistake", str(mistake["feedback"]), {"rule": rule} if rule else {})
-            return PartResult(verdict, credit, [item], rule=rule)
+            return mistake_result(mistake, params)
     return None
+
+
+def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResult:
+    """The verdict for an answer that matched an anticipated mistake: its feedback, credit and rule."""
+    credit = float(mistake.get("credit", 0))
+    verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+    rule = mistake.get("rule")
+    item = Feedback(
+        "mistake", fill(str(mistake["feedback"]), params), {"rule": rule} if rule else {}
+    )
+    return PartResult(verdict, credit, [item], rule=rule)
 
 
 def incorrect_feedback(result: Equivalence) -> list[Feedback]:

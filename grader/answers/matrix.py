@@ -17,6 +17,7 @@ from grader.answers.expression import (
     REVIEW_TEXT,
     authored,
     check_common,
+    mistake_result,
     read_text,
 )
 from grader.equivalence import check_equivalent
@@ -201,11 +202,7 @@ def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | 
         if _shape(wrong) != _shape(grid):
             wrong = _transpose(wrong) if _shape(wrong)[::-1] == _shape(grid) else None
         if wrong is not None and _all_equal(part, grid, wrong):
-            credit = float(mistake.get("credit", 0))
-            rule = mistake.get("rule")
-            item = Feedback("mistake", str(mistake["feedback"]), {"rule": rule} if rule else {})
-            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
-            return PartResult(verdict, credit, [item], rule=rule)
+            return mistake_result(mistake, params)
     return None
 
 

@@ -181,7 +181,7 @@ def sample(
         tries += 1
         if len(agreeing) >= wanted + 2 * (count - 1) or tries > 120:
             break
-        if time.perf_counter() > deadline:
+        if time.thread_time() > deadline:
             return Outcome(None, "time")
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Overflow or b is Overflow or (a is Undefined and b is Undefined):
@@ -200,7 +200,7 @@ def sample(
     if tolerance is None:
         smallest_first = sorted(agreeing, key=lambda point: max(map(abs, point)))
         for point in smallest_first[:_CONFIRMED_POINTS]:
-            if time.perf_counter() > deadline:
+            if time.thread_time() > deadline:
                 return Outcome(None, "time")
             verdict = compare_at(answer, expected, point, None)
             if verdict == DIFFER:
