@@ -7,6 +7,7 @@ Layout: exercises/<module-slug>/_module.yaml, then one `<slug>.yaml` per exercis
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,11 @@ class BankError:
     path: str
     field: str
     reason: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.reason}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.reason}"
 
 
 @dataclass
@@ -185,9 +188,55 @@ def read_exercise(
                 for e in check_definition(spec, root)
             )
     if found:
+        document = yaml.compose(path.read_text(encoding="utf-8"))
+        for error in found:
+            error.line = line_of(document, error.field)
         errors.extend(found)
         return None
     return LoadedExercise(module, spec, _hash_files(path), where)
+
+
+_STEP = re.compile(r"[^.\[\]]+|\[\d+\]")
+
+
+def line_of(document: yaml.Node | None, field: str) -> int | None:
+    """The line of `field` ("params.a.int", "parts[1].kind", "parts.tangent.answer") in the file.
+
+    A one-part file keeps its part's keys at the top level, so "parts[0]." may be skipped.
+    """
+    node, line, inline_part = document, None, False
+    for step in _STEP.findall(field):
+        if inline_part:  # the part's index or name, in a file whose part is the document itself
+            inline_part = False
+            continue
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == step), None)
+            if match is None:
+                inline_part = step == "parts"
+                if inline_part:
+                    continue
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode):
+            items = node.value
+            if step.startswith("["):
+                index = int(step[1:-1])
+                found = items[index] if index < len(items) else None
+            else:
+                found = next((item for item in items if _named(item, step)), None)
+            if found is None:
+                break
+            line, node = found.start_mark.line + 1, found
+        else:
+            break
+    return line
+
+
+def _named(node: yaml.Node, name: str) -> bool:
+    return isinstance(node, yaml.MappingNode) and any(
+        getattr(k, "value", None) == "name" and getattr(v, "value", None) == name
+        for k, v in node.value
+    )
 
 
 def _hash_files(path: Path) -> str:

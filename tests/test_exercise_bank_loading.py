@@ -95,15 +95,15 @@ def test_a_removed_exercise_is_retired_not_deleted(bank_dir):
     [
         (
             lambda t: t.replace("title: Rise over run", "title: ''"),
-            "m1-rise-over-run.yaml: title: required (text)",
+            "m1-rise-over-run.yaml:2: title: required (text)",
         ),
         (
             lambda t: t.replace("kind: number", "kind: essay", 1),
-            "m1-rise-over-run.yaml: parts[0].kind: one of number",
+            "m1-rise-over-run.yaml:22: parts[0].kind: one of number",
         ),
         (
             lambda t: t.replace("a: {int: [-3, 3], not: [0]}", "a: {int: [3, -3]}"),
-            "params.a.int: low is greater than high",
+            ":6: params.a.int: low is greater than high",
         ),
         (
             lambda t: t.replace('answer: "2*a*x0 + b"', "feedback: x"),
