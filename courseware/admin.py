@@ -13,6 +13,7 @@ from courseware.models import (
     OutboxEvent,
     Quiz,
     QuizItem,
+    SandpitGame,
     Submission,
 )
 
@@ -94,6 +95,12 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["attempt", "grading"]
     inlines = [GradingInline]
+
+
+@admin.register(SandpitGame)
+class SandpitGameAdmin(admin.ModelAdmin):
+    list_display = ["attempt", "part", "status", "created_at", "ended_at"]
+    raw_id_fields = ["attempt", "submission"]
 
 
 @admin.register(OutboxEvent)

@@ -115,6 +115,7 @@ def course_page(request, course_slug):
     membership = membership_for(request.user, course_slug)
     context = {
         "course": membership.course,
+        "membership": membership,
         "modules": progress.course_progress(request.user),
         "resume": progress.last_exercise(request.user),
         "mastery": progress.mastery_by_topic(request.user),

@@ -7,6 +7,11 @@ from http import HTTPStatus
 from django.http import JsonResponse
 
 
+def api_not_found(request, path: str = "") -> JsonResponse:
+    """Unknown URLs under /api/ answer in problem JSON too."""
+    return problem(404, f"No API endpoint at {request.path}; see /api/v1/openapi.json.")
+
+
 def problem(
     status: int,
     detail: str,

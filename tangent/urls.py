@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from courseware.views import LogInView, metrics_page
 from lms import lti_views
 from lms.api import api
+from lms.problems import api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("metrics", metrics_page, name="metrics"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("lti/", include("lms.lti_urls")),
     path(".well-known/jwks.json", lti_views.jwks, name="jwks"),
     path("", include("courseware.urls")),

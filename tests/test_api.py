@@ -199,3 +199,10 @@ def test_the_openapi_schema_lists_the_endpoints():
         "/api/v1/submissions",
         "/api/v1/submissions/{submission_id}",
     } <= set(schema["paths"])
+
+
+def test_an_unknown_api_url_is_a_problem_json_404():
+    response = api().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert "openapi.json" in response.json()["detail"]

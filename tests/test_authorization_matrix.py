@@ -125,6 +125,7 @@ def rules(submission_id: int, learner_id: int = 0) -> dict[str, Rule]:
         "submission": Rule({"learner", "staff"}, f"/submissions/{submission_id}/"),
         # The API answers to keys (tested below); for browsers it is public only where it says so.
         "api:api-root": Rule(set(), "/api/v1/", public_errors={404}),
+        "api_not_found": Rule(set(), "/api/v1/no-such-thing"),
         "api:openapi-json": Rule(everyone, "/api/v1/openapi.json"),
         "api:openapi-view": Rule(everyone, "/api/v1/docs"),
         "api:health": Rule(everyone, "/api/v1/health"),
