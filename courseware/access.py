@@ -31,7 +31,12 @@ def exercise_in_course(course: Course, exercise_slug: str) -> Exercise:
     return exercise
 
 
-def attempt_for(user, attempt_id: int, exercise: Exercise) -> Attempt:
+def attempt_for(user, attempt_id, exercise: Exercise) -> Attempt:
+    """The user's attempt on the exercise (the id comes from a form, so anything may arrive), or 404."""
+    try:
+        attempt_id = int(attempt_id)
+    except (TypeError, ValueError):
+        raise Http404("No such attempt.") from None
     attempt = (
         Attempt.objects.select_related("exercise_version")
         .filter(pk=attempt_id, learner=user, exercise_version__exercise=exercise)

@@ -23,10 +23,13 @@ def cell_name(part: PartDef, row: int, column: int) -> str:
 
 def _grid_from_post(part: PartDef, post: QueryDict) -> list[list[str]]:
     """The cells `part-<name>-<i>-<j>` the page sent, as rows (the shape is the page's)."""
-    rows = int(post.get(f"{field_name(part)}-rows", 0) or 0)
-    columns = int(post.get(f"{field_name(part)}-columns", 0) or 0)
-    rows, columns = min(max(rows, 0), 10), min(max(columns, 0), 10)
+    rows, columns = (_size(post.get(f"{field_name(part)}-{key}")) for key in ("rows", "columns"))
     return [[post.get(cell_name(part, i, j), "") for j in range(columns)] for i in range(rows)]
+
+
+def _size(text: str | None) -> int:
+    """A grid dimension from the form: 0..10, and 0 for anything that is not a number."""
+    return min(max(int(text), 0), 10) if text and text.strip().isdigit() else 0
 
 
 def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
