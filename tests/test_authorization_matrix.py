@@ -64,6 +64,7 @@ def rules(submission_id: int, learner_id: int = 0) -> dict[str, Rule]:
         "staff:exercises": Rule({"staff"}, f"{staff}/exercises/"),
         "staff:analytics": Rule({"staff"}, f"{staff}/exercises/{exercise}/"),
         "staff:fairness": Rule({"staff"}, f"{staff}/exercises/{exercise}/variants/"),
+        "staff:preview": Rule({"staff"}, f"{staff}/exercises/{exercise}/preview/?seed=2"),
         "staff:regrade": Rule({"staff"}, f"{staff}/exercises/{exercise}/regrade/"),
         "staff:regrade_results": Rule({"staff"}, f"{staff}/exercises/{exercise}/regrade/results/"),
         "staff:review": Rule({"staff"}, f"{staff}/review/"),

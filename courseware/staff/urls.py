@@ -14,6 +14,7 @@ urlpatterns = [
     path("exercises/", views.exercise_list, name="exercises"),
     path("exercises/<slug:exercise_slug>/", views.exercise_analytics, name="analytics"),
     path("exercises/<slug:exercise_slug>/variants/", views.variant_fairness, name="fairness"),
+    path("exercises/<slug:exercise_slug>/preview/", views.exercise_preview, name="preview"),
     path("exercises/<slug:exercise_slug>/regrade/", views.regrade_page, name="regrade"),
     path(
         "exercises/<slug:exercise_slug>/regrade/results/",

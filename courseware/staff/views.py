@@ -13,6 +13,7 @@ from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
 from courseware.staff.analytics import compute_stats, counted_submissions
 from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairness, redraw_clause
+from courseware.staff.preview import variant_preview
 from courseware.staff.scope import SCOPE_HELP, learners_of, submissions_in
 from courseware.staff.wrong_answers import LIMITS_TEXT, group_wrong_answers
 from grader.results import Verdict
@@ -35,6 +36,23 @@ def _book(request, course, quiz=None):
     sort = request.GET.get("sort", "learner")
     rows = gradebook.sort_rows(book.columns, rows, sort, request.GET.get("desc") == "1")
     return book, rows, sort
+
+
+@staff_only
+def exercise_preview(request, course, exercise_slug):
+    """Any variant of an exercise with its reference answers and mistakes; "next seed" steps on."""
+    exercise = get_object_or_404(
+        Exercise.objects.select_related("current_version"), slug=exercise_slug
+    )
+    text = request.GET.get("seed", "0")
+    seed = int(text) if text.isdigit() and int(text) < 2**53 else 0
+    context = {
+        "course": course,
+        "exercise": exercise,
+        "tab": "exercises",
+        **variant_preview(exercise.current_version, seed),
+    }
+    return render(request, "staff/preview.html", context)
 
 
 @staff_only
