@@ -315,3 +315,24 @@ class SandpitGame(models.Model):
 
     def points(self) -> list[list[float]]:
         return [[p["x"], p["y"]] for p in self.probes]
+
+
+class AuthoredExercise(models.Model):
+    """A declarative exercise written in the admin: the bank's YAML format, no Python files."""
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="authored_exercises")
+    source = models.TextField(
+        help_text="The exercise in the bank's YAML format (see exercises/README.md)."
+    )
+    exercise = models.OneToOneField(
+        Exercise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="authored",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.exercise.slug if self.exercise else "new exercise"

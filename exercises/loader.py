@@ -171,7 +171,7 @@ def read_exercise(
     if data is None:
         return None
     found: list[BankError] = []
-    spec = _normalise(data, found, where)
+    spec = normalise(data, found, where)
     if spec is not None:
         expected_slug = path.parent.name if path.name == "exercise.yaml" else path.stem
         if spec["slug"] != expected_slug:
@@ -252,7 +252,7 @@ def _hash_files(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] | None:
+def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] | None:
     """The file's mapping in one shape: a list of named parts (a one-part file becomes part `answer`)."""
     if not isinstance(data, dict):
         errors.append(
