@@ -20,14 +20,6 @@ D_SIGMA = "m3-chain-rule-and-neural-networks/m3-d-sigma"
 @pytest.fixture
 def bank_copy(tmp_path):
     root = tmp_path / "exercises"
-    shutil.copytree(BANK, root, ignore=shutil.ignore_patterns("*.py", "__pycache__", "management"))
-    return root
-
-
-@pytest.fixture
-def code_bank(tmp_path):
-    """A copy of the bank with the code exercises' tests and planted solutions."""
-    root = tmp_path / "exercises"
     shutil.copytree(BANK, root, ignore=shutil.ignore_patterns("__pycache__", "management"))
     return root
 
@@ -141,45 +133,45 @@ def test_graph_options_that_look_the_same_are_reported(bank_copy):
     assert "options 'derivative' and 'shifted' draw the same graph" in found
 
 
-def test_a_planted_buggy_solution_that_is_not_diagnosed_is_reported(code_bank):
+def test_a_planted_buggy_solution_that_is_not_diagnosed_is_reported(bank_copy):
     require_sandbox()
     plant(
-        code_bank,
+        bank_copy,
         "forgot-everything.py",
         "import numpy as np\n\ndef d_sigma(z):\n    return 0 * z\n",
     )
-    found = reasons(code_bank, "m3-d-sigma")
+    found = reasons(bank_copy, "m3-d-sigma")
     assert "m3-d-sigma (seed 0): solutions/forgot-everything.py: is not diagnosed" in found
 
 
-def test_a_planted_buggy_solution_that_passes_is_reported(code_bank):
+def test_a_planted_buggy_solution_that_passes_is_reported(bank_copy):
     require_sandbox()
-    right = (code_bank / D_SIGMA / "solutions" / "reference.py").read_text()
-    plant(code_bank, "sign.py", right)
-    found = reasons(code_bank, "m3-d-sigma")
+    right = (bank_copy / D_SIGMA / "solutions" / "reference.py").read_text()
+    plant(bank_copy, "sign.py", right)
+    found = reasons(bank_copy, "m3-d-sigma")
     assert "solutions/sign.py: coincides with the right answer" in found
 
 
-def test_a_planted_solution_diagnosed_as_another_mistake_is_reported(code_bank):
+def test_a_planted_solution_diagnosed_as_another_mistake_is_reported(bank_copy):
     require_sandbox()
     plant(
-        code_bank, "sign.py", (code_bank / D_SIGMA / "solutions" / "missing-factor.py").read_text()
+        bank_copy, "sign.py", (bank_copy / D_SIGMA / "solutions" / "missing-factor.py").read_text()
     )
-    found = reasons(code_bank, "m3-d-sigma")
+    found = reasons(bank_copy, "m3-d-sigma")
     assert "solutions/sign.py: is caught by another rule: 'missing-factor'" in found
 
 
-def test_a_reference_solution_that_fails_is_reported(code_bank):
+def test_a_reference_solution_that_fails_is_reported(bank_copy):
     require_sandbox()
-    plant(code_bank, "reference.py", "def d_sigma(z):\n    return z\n")
-    found = reasons(code_bank, "m3-d-sigma")
+    plant(bank_copy, "reference.py", "def d_sigma(z):\n    return z\n")
+    found = reasons(bank_copy, "m3-d-sigma")
     assert "m3-d-sigma (seed 0): answer: the reference gets incorrect (0.00)" in found
 
 
-def test_a_code_exercise_is_graded_once_when_it_has_no_parameters(code_bank):
+def test_a_code_exercise_is_graded_once_when_it_has_no_parameters(bank_copy):
     require_sandbox()
-    plant(code_bank, "forgot-everything.py", "def d_sigma(z):\n    return 0 * z\n")
-    found = reasons(code_bank, "m3-d-sigma", seeds=10)
+    plant(bank_copy, "forgot-everything.py", "def d_sigma(z):\n    return 0 * z\n")
+    found = reasons(bank_copy, "m3-d-sigma", seeds=10)
     assert found.count("forgot-everything.py") == 1
 
 
