@@ -3,8 +3,9 @@ the provided `assignment(name, *args)`; a histogram of synthetic heights is draw
 Expected values and the slips come from grader.reference.regression."""
 
 import numpy as np
+from scipy.optimize import least_squares
 
-from grader.answers.code_cases import Case, Check, Mistake
+from grader.answers.code_cases import Case, Check, Mistake, SessionScore, SessionTest, call_value
 from grader.reference import regression as ref
 
 BIN = 2.5
@@ -103,6 +104,41 @@ def step_case(x, y, mu, sig, aggression, visible):
     )
 
 
+def fit_session(x, y, rng, steps=200, aggression=2000.0):
+    """200 of the learner's steps from a start 8–15 cm off in μ and σ × [0.7, 1.5] must end within
+    1e-3 of the least-squares optimum."""
+    best = least_squares(lambda p: ref.gaussian(x, *p) - y, [170, 10], xtol=1e-14, ftol=1e-14).x
+    start = np.array(
+        [best[0] + rng.choice([-1, 1]) * rng.uniform(8, 15), best[1] * rng.uniform(0.7, 1.5)]
+    )
+
+    def drive(session):
+        p = start.copy()
+        for _ in range(steps):
+            step = call_value(
+                session.call("steepest_step", x, y, float(p[0]), float(p[1]), aggression)
+            )
+            if (
+                not isinstance(step, np.ndarray)
+                or step.shape != (2,)
+                or not np.all(np.isfinite(step))
+            ):
+                return SessionScore(0.0, "steepest_step must return a finite array of shape (2,).")
+            p = p + step
+        error = float(np.abs(p - best).max())
+        where = f"μ = {p[0]:.4f}, σ = {p[1]:.4f} after {steps} steps"
+        if error < 1e-3:
+            return SessionScore(1.0, f"reached the best fit: {where}")
+        return SessionScore(0.0, f"{where}; the best fit is μ = {best[0]:.4f}, σ = {best[1]:.4f}")
+
+    return SessionTest(
+        f"a fit of {steps} steps from μ = {start[0]:.1f}, σ = {start[1]:.1f}",
+        drive,
+        budget=steps,
+        weight=3.0,
+    )
+
+
 def cases(params, rng):
     x, y = heights(np.random.default_rng(int(params["seed"])))
     found = []
@@ -113,4 +149,5 @@ def cases(params, rng):
     for index in range(5):
         mu, sig = float(rng.uniform(150, 185)), float(rng.uniform(4, 15))
         found.append(step_case(x, y, mu, sig, 2000.0, index == 0))
+    found.append(fit_session(x, y, rng))
     return found
