@@ -7,7 +7,7 @@ Expected values and the learners' slips come from grader.reference.nn.
 
 import numpy as np
 
-from grader.answers.code_cases import Case, Check, Mistake
+from grader.answers.code_cases import Case, Check, Mistake, SessionScore, SessionTest, call_value
 from grader.reference import nn
 
 SIZES = (1, 6, 7, 2)
@@ -159,6 +159,43 @@ def d_sigma_case(z, label, visible, weight):
     )
 
 
+def as_layers(P):
+    """The dict P back as [(W1, b1), (W2, b2), (W3, b3)]."""
+    return [(P[f"W{index}"], P[f"b{index}"]) for index in range(1, len(SIZES))]
+
+
+def training_session(layers, x, y, steps=50, rate=5.0):
+    """Plain gradient descent driven by the learner's six Jacobians follows the reference cost
+    curve (to 1e-6 relative) step by step."""
+    P, want = as_dict(layers), []
+    for _ in range(steps):
+        gradients = nn.backprop(as_layers(P), x, y)
+        for index, (dW, db) in enumerate(gradients, start=1):
+            P[f"W{index}"], P[f"b{index}"] = P[f"W{index}"] - rate * dW, P[f"b{index}"] - rate * db
+        want.append(nn.cost(as_layers(P), x, y))
+
+    def drive(session):
+        P = as_dict(layers)
+        for step in range(steps):
+            jacobians = {name: call_value(session.call(name, P, x, y)) for name in JACOBIANS}
+            for name, value in jacobians.items():
+                if not isinstance(value, np.ndarray) or value.shape != P[name[2:]].shape:
+                    return SessionScore(
+                        0.0, f"{name} did not return an array of {name[2:]}'s shape."
+                    )
+            P = {key: P[key] - rate * jacobians[f"J_{key}"] for key in P}
+            cost = nn.cost(as_layers(P), x, y)
+            if not abs(cost - want[step]) <= 1e-6 * abs(want[step]):
+                text = f"after step {step + 1} the cost is {cost:.8g}; with the right Jacobians it is {want[step]:.8g}"
+                return SessionScore(0.0, text, {"step": step + 1})
+        return SessionScore(
+            1.0, f"the cost fell from {nn.cost(layers, x, y):.6g} to {want[-1]:.6g}, as it should"
+        )
+
+    name = f"{steps} steps of gradient descent (step size {rate:g}) with your Jacobians"
+    return SessionTest(name, drive, budget=steps * len(JACOBIANS), weight=30.0)
+
+
 def cases(params, rng):
     seed = int(params["seed"])
     data = np.random.default_rng(seed)
@@ -173,4 +210,5 @@ def cases(params, rng):
         x, y = curve(data, 100)
         label = f"N = 100, parameters {draw + 1}"
         found += [jacobian_case(name, layers, x, y, label, False) for name in JACOBIANS]
+    found.append(training_session(nn.init_params(SIZES, seed), *curve(data, 100)))
     return found
