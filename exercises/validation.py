@@ -2,6 +2,10 @@
 
 For each variant: the parameters draw, every placeholder fills, the reference answer gets full
 marks, and each anticipated mistake is caught by its own rule and does not get full marks.
+Interactive parts answer with the winning probe. Code parts run in the real sandbox with the
+programs planted in the exercise folder's solutions/: reference.py must get full marks, and each
+<rule>.py must not and must be diagnosed with <rule>; variants with equal parameters are graded
+once, so a code exercise without parameters costs one sandbox run per planted program.
 Plain Python (no Django), so tests and the management commands share it.
 """
 
