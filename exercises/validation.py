@@ -33,6 +33,7 @@ from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
 from grader.params import draw_params
 from grader.placeholders import PLACEHOLDER, fill
+from grader.results import GradeResult, PartResult
 from grader.sandbox import SandboxUnavailable, refuse_unless_ready
 from grader.spec import ExerciseDef, PartDef
 
@@ -323,15 +324,12 @@ def _check_mistakes(definition: ExerciseDef, variant: Variant) -> list[tuple[str
     return problems
 
 
-def diagnoses(result: Any, rule: str) -> bool:
+def diagnoses(result: PartResult, rule: str) -> bool:
     """Whether a part's result names `rule`: as its rule, in a feedback item's data["rule"], or as
     the text of a feedback item (authored mistakes without a rule are named by their feedback)."""
     return (
         result.rule == rule
-        or any(
-            isinstance(item.data, dict) and item.data.get("rule") == rule
-            for item in result.feedback
-        )
+        or any(item.data.get("rule") == rule for item in result.feedback)
         or any(item.text == rule for item in result.feedback)
     )
 
@@ -340,7 +338,9 @@ def _code_payloads(definition: ExerciseDef, payload: dict[str, Any]) -> dict[str
     return {part.name: payload for part in definition.parts if part.kind == "code"}
 
 
-def _diagnosed_part(definition: ExerciseDef, result: Any, name: str, rule: str) -> Any:
+def _diagnosed_part(
+    definition: ExerciseDef, result: GradeResult, name: str, rule: str
+) -> PartResult | None:
     """The part result to judge: for a planted code module, the code part that names the rule
     (else the first code part that lost marks)."""
     part = next(p for p in definition.parts if p.name == name)
