@@ -2,13 +2,18 @@
 
 For each variant: the parameters draw, every placeholder fills, the reference answer gets full
 marks, and each anticipated mistake is caught by its own rule and does not get full marks.
+Interactive parts answer with the winning probe. Code parts run in the real sandbox with the
+programs planted in the exercise folder's solutions/: reference.py must get full marks, and each
+<rule>.py must not and must be diagnosed with <rule>; variants with equal parameters are graded
+once, so a code exercise without parameters costs one sandbox run per planted program.
 Plain Python (no Django), so tests and the management commands share it.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,7 @@ from sympy.printing.str import StrPrinter
 
 from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from grader import grade
+from grader.answers import interactive
 from grader.answers.choice import is_correct
 from grader.answers.expression import authored
 from grader.answers.matrix import expected_grid
@@ -27,12 +33,17 @@ from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
 from grader.params import draw_params
 from grader.placeholders import PLACEHOLDER, fill
+from grader.results import GradeResult, PartResult
+from grader.sandbox import SandboxUnavailable, refuse_unless_ready
 from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
 PLOT_SAMPLES = 81
-# Kinds whose reference answer and mistakes this module can turn into learner payloads.
-GRADED_HERE = {"number", "choice", "expression", "matrix"}
+# Kinds whose reference answer and mistakes this module can turn into learner payloads (code
+# parts take theirs from the exercise folder's solutions/).
+GRADED_HERE = {"number", "choice", "expression", "matrix", "interactive", "code"}
+SOLUTIONS = "solutions"
+REFERENCE_SOLUTION = "reference"
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -48,6 +59,28 @@ class Problem:
     def __str__(self) -> str:
         seed = "" if self.seed is None else f" (seed {self.seed})"
         return f"{self.slug}{seed}: {self.where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """A code exercise's planted programs: the reference and one buggy module per mistake rule.
+
+    `solutions/reference.py` must get full marks; each `solutions/<rule>.py` must not, and must be
+    diagnosed with `<rule>`. Each module is sent as the code of every code part of the exercise.
+    """
+
+    reference: str | None = None
+    mistakes: dict[str, str] = field(default_factory=dict)
+
+
+def read_solutions(exercise_file: Path) -> Solutions:
+    """The planted programs beside a folder exercise's exercise.yaml (none for a one-file exercise)."""
+    folder = exercise_file.parent / SOLUTIONS
+    if exercise_file.name != "exercise.yaml" or not folder.is_dir():
+        return Solutions()
+    programs = {path.stem: path.read_text() for path in sorted(folder.glob("*.py"))}
+    reference = programs.pop(REFERENCE_SOLUTION, None)
+    return Solutions(reference, programs)
 
 
 @dataclass(frozen=True)
@@ -86,17 +119,47 @@ def chosen(bank: Bank, slugs: list[str] | None = None) -> list[LoadedExercise]:
 
 
 def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> list[Problem]:
-    """The problems of one exercise over seeds 0..seeds-1."""
+    """The problems of one exercise over its distinct variants among seeds 0..seeds-1."""
     definition = build_definition(loaded.spec, root, loaded.module)
+    solutions = read_solutions(root.parent / loaded.path)
+    if any(part.kind == "code" for part in definition.parts):
+        try:
+            refuse_unless_ready()
+        except SandboxUnavailable as error:
+            reason = str(error).removeprefix("the code sandbox is unavailable: ")
+            return [Problem(definition.slug, None, "code", f"the sandbox is unavailable: {reason}")]
     problems: list[Problem] = []
-    for seed in range(seeds):
-        problems.extend(validate_variant(definition, loaded.spec, seed))
+    for seed in distinct_seeds(definition, seeds):
+        problems.extend(validate_variant(definition, loaded.spec, seed, solutions))
     return problems
 
 
-def validate_variant(definition: ExerciseDef, spec: dict[str, Any], seed: int) -> list[Problem]:
-    """The problems of the variant drawn from `seed`."""
+def distinct_seeds(definition: ExerciseDef, seeds: int) -> list[int]:
+    """Seeds 0..seeds-1 without those that draw the same parameters as an earlier seed (an
+    exercise without parameters has one variant, so its code runs in the sandbox once)."""
+    kept, seen = [], set()
+    for seed in range(seeds):
+        try:
+            params = draw_params(definition.params, seed, definition.redraw_if)
+        except (ValueError, MathInputError):
+            kept.append(seed)  # validate_variant reports it
+            continue
+        key = json.dumps(params, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            kept.append(seed)
+    return kept
+
+
+def validate_variant(
+    definition: ExerciseDef,
+    spec: dict[str, Any],
+    seed: int,
+    solutions: Solutions | None = None,
+) -> list[Problem]:
+    """The problems of the variant drawn from `seed` (code parts graded with `solutions`)."""
     slug = definition.slug
+    solutions = solutions or Solutions()
 
     def problem(where: str, reason: str) -> Problem:
         return Problem(slug, seed, where, reason)
@@ -107,9 +170,11 @@ def validate_variant(definition: ExerciseDef, spec: dict[str, Any], seed: int) -
         return [problem("params", str(error))]
     problems = [problem(where, reason) for where, reason in _check_texts(definition, spec, params)]
     if any(part.kind not in GRADED_HERE for part in definition.parts):
-        return problems  # code and interactive parts have their own self-tests
+        return problems
+    if any(part.kind == "code" for part in definition.parts) and solutions.reference is None:
+        return [*problems, problem(SOLUTIONS, "no solutions/reference.py for the code parts")]
     try:
-        variant = build_variant(definition, params)
+        variant = build_variant(definition, params, solutions)
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
         found += _check_distinct_plots(definition, params)
     except Exception as error:  # any failure while grading the variant is an authoring problem
@@ -118,15 +183,33 @@ def validate_variant(definition: ExerciseDef, spec: dict[str, Any], seed: int) -
     return problems
 
 
-def build_variant(definition: ExerciseDef, params: dict[str, Any]) -> Variant:
+def build_variant(
+    definition: ExerciseDef, params: dict[str, Any], solutions: Solutions | None = None
+) -> Variant:
     """The variant's reference payload and mistake payloads for every part."""
-    references = {part.name: reference_payload(part, params) for part in definition.parts}
-    mistakes = {part.name: mistake_payloads(part, params) for part in definition.parts}
+    solutions = solutions or Solutions()
+    references = {
+        part.name: reference_payload(part, params, solutions) for part in definition.parts
+    }
+    code_parts = [part for part in definition.parts if part.kind == "code"]
+    # One planted module stands for the learner's code in every code part: try it once.
+    mistakes = {
+        part.name: [] if part in code_parts[1:] else mistake_payloads(part, params, solutions)
+        for part in definition.parts
+    }
     return Variant(params, references, mistakes)
 
 
-def reference_payload(part: PartDef, params: dict[str, Any]) -> dict[str, Any]:
+def reference_payload(
+    part: PartDef, params: dict[str, Any], solutions: Solutions | None = None
+) -> dict[str, Any]:
     """What a learner who answers exactly right would send for this part."""
+    if part.kind == "interactive":
+        return interactive.winning_probes(part, params)
+    if part.kind == "code":
+        if solutions is None or solutions.reference is None:
+            raise ValueError("a code part needs solutions/reference.py")
+        return {"code": solutions.reference}
     if part.kind == "choice":
         right = [o["id"] for o in part.config["options"] if is_correct(o, params)]
         return {"choices": right}
@@ -161,9 +244,17 @@ def as_text(value: Any) -> str:
     return LearnerPrinter().doprint(value)
 
 
-def mistake_payloads(part: PartDef, params: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def mistake_payloads(
+    part: PartDef, params: dict[str, Any], solutions: Solutions | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """(rule or feedback, payload) for each anticipated mistake that applies to this variant."""
     found = []
+    if part.kind == "code":
+        return [
+            (rule, {"code": code}) for rule, code in (solutions or Solutions()).mistakes.items()
+        ]
+    if part.kind == "interactive":
+        return found
     if part.kind == "choice":
         for option in part.config["options"]:
             if option.get("feedback") and not is_correct(option, params):
@@ -205,21 +296,64 @@ def _check_reference(definition: ExerciseDef, variant: Variant) -> list[tuple[st
 def _check_mistakes(definition: ExerciseDef, variant: Variant) -> list[tuple[str, str]]:
     problems = []
     for part in definition.parts:
-        for name, payload in variant.mistakes[part.name]:
-            payloads = {**variant.references, part.name: payload}
+        for name, payload in variant.mistakes.get(part.name, []):
+            if part.kind == "code":  # the planted module is every code part's answer
+                payloads = {**variant.references, **_code_payloads(definition, payload)}
+            else:
+                payloads = {**variant.references, part.name: payload}
             result = grade(definition, variant.params, whole_payload(definition, payloads))
-            got = result.parts.get(part.name)
+            got = _diagnosed_part(definition, result, part.name, name)
             where = f"parts.{part.name}.mistake {name!r}"
+            if part.kind == "code":
+                where = f"{SOLUTIONS}/{name}.py"
             if got is None or got.score >= 1.0:
                 problems.append((where, "coincides with the right answer in this variant"))
                 continue
-            fired = got.rule or " ".join(item.text for item in got.feedback)
-            if fired != name and not any(name == item.text for item in got.feedback):
-                problems.append((where, f"is caught by another rule: {fired!r}"))
+            if not diagnoses(got, name):
+                rules = [got.rule, *(item.data.get("rule") for item in got.feedback)]
+                fired = next((rule for rule in rules if rule), None)
+                fired = fired or " ".join(item.text for item in got.feedback)
+                if part.kind == "code" and not any(rules):
+                    problems.append((where, f"is not diagnosed (feedback: {fired[:200]!r})"))
+                else:
+                    problems.append((where, f"is caught by another rule: {fired!r}"))
+            # Code feedback is never filled (and prints nested arrays as [[…]]).
             unfilled = [item.text for item in got.feedback if UNFILLED in item.text]
-            if unfilled:
+            if unfilled and part.kind != "code":
                 problems.append((where, f"feedback shown with a placeholder left: {unfilled[0]!r}"))
     return problems
+
+
+def diagnoses(result: PartResult, rule: str) -> bool:
+    """Whether a part's result names `rule`: as its rule, in a feedback item's data["rule"], or as
+    the text of a feedback item (authored mistakes without a rule are named by their feedback)."""
+    return (
+        result.rule == rule
+        or any(item.data.get("rule") == rule for item in result.feedback)
+        or any(item.text == rule for item in result.feedback)
+    )
+
+
+def _code_payloads(definition: ExerciseDef, payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {part.name: payload for part in definition.parts if part.kind == "code"}
+
+
+def _diagnosed_part(
+    definition: ExerciseDef, result: GradeResult, name: str, rule: str
+) -> PartResult | None:
+    """The part result to judge: for a planted code module, the code part that names the rule
+    (else the first code part that lost marks)."""
+    part = next(p for p in definition.parts if p.name == name)
+    if part.kind != "code":
+        return result.parts.get(name)
+    code = [
+        result.parts[p.name]
+        for p in definition.parts
+        if p.kind == "code" and p.name in result.parts
+    ]
+    return next((r for r in code if diagnoses(r, rule)), None) or next(
+        (r for r in code if r.score < 1.0), None
+    )
 
 
 def _check_texts(

@@ -7,17 +7,25 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from exercises import validation
 from exercises.validation import validate_bank
+from grader.sandbox import SandboxUnavailable
+from tests.support.sandbox import require_sandbox
 
 BANK = Path(__file__).resolve().parent.parent / "exercises"
 MODULE_1 = "m1-what-is-calculus"
+D_SIGMA = "m3-chain-rule-and-neural-networks/m3-d-sigma"
 
 
 @pytest.fixture
 def bank_copy(tmp_path):
     root = tmp_path / "exercises"
-    shutil.copytree(BANK, root, ignore=shutil.ignore_patterns("*.py", "__pycache__", "management"))
+    shutil.copytree(BANK, root, ignore=shutil.ignore_patterns("__pycache__", "management"))
     return root
+
+
+def plant(root: Path, name: str, code: str) -> None:
+    (root / D_SIGMA / "solutions" / name).write_text(code)
 
 
 def edit(root: Path, slug: str, old: str, new: str) -> None:
@@ -32,6 +40,7 @@ def reasons(root: Path, slug: str, seeds: int = 3) -> str:
 
 
 def test_every_exercise_in_the_bank_passes_with_five_seeds():
+    require_sandbox()
     assert [str(problem) for problem in validate_bank(BANK, seeds=5)] == []
 
 
@@ -122,6 +131,60 @@ def test_graph_options_that_look_the_same_are_reported(bank_copy):
     )
     found = reasons(bank_copy, "m1-graph-derivative-match")
     assert "options 'derivative' and 'shifted' draw the same graph" in found
+
+
+def test_a_planted_buggy_solution_that_is_not_diagnosed_is_reported(bank_copy):
+    require_sandbox()
+    plant(
+        bank_copy,
+        "forgot-everything.py",
+        "import numpy as np\n\ndef d_sigma(z):\n    return 0 * z\n",
+    )
+    found = reasons(bank_copy, "m3-d-sigma")
+    assert "m3-d-sigma (seed 0): solutions/forgot-everything.py: is not diagnosed" in found
+
+
+def test_a_planted_buggy_solution_that_passes_is_reported(bank_copy):
+    require_sandbox()
+    right = (bank_copy / D_SIGMA / "solutions" / "reference.py").read_text()
+    plant(bank_copy, "sign.py", right)
+    found = reasons(bank_copy, "m3-d-sigma")
+    assert "solutions/sign.py: coincides with the right answer" in found
+
+
+def test_a_planted_solution_diagnosed_as_another_mistake_is_reported(bank_copy):
+    require_sandbox()
+    plant(
+        bank_copy, "sign.py", (bank_copy / D_SIGMA / "solutions" / "missing-factor.py").read_text()
+    )
+    found = reasons(bank_copy, "m3-d-sigma")
+    assert "solutions/sign.py: is caught by another rule: 'missing-factor'" in found
+
+
+def test_a_reference_solution_that_fails_is_reported(bank_copy):
+    require_sandbox()
+    plant(bank_copy, "reference.py", "def d_sigma(z):\n    return z\n")
+    found = reasons(bank_copy, "m3-d-sigma")
+    assert "m3-d-sigma (seed 0): answer: the reference gets incorrect (0.00)" in found
+
+
+def test_a_code_exercise_is_graded_once_when_it_has_no_parameters(bank_copy):
+    require_sandbox()
+    plant(bank_copy, "forgot-everything.py", "def d_sigma(z):\n    return 0 * z\n")
+    found = reasons(bank_copy, "m3-d-sigma", seeds=10)
+    assert found.count("forgot-everything.py") == 1
+
+
+def test_an_unavailable_sandbox_is_one_clear_problem_per_code_exercise(monkeypatch):
+    def refuse():
+        raise SandboxUnavailable("the code sandbox is unavailable: bubblewrap (bwrap) not found")
+
+    monkeypatch.setattr(validation, "refuse_unless_ready", refuse)
+    found = [str(p) for p in validate_bank(BANK, ["m3-d-sigma", "m5-gd-py", "m2-jacobian"], 2)]
+    assert found == [
+        "m3-d-sigma: code: the sandbox is unavailable: bubblewrap (bwrap) not found",
+        "m5-gd-py: code: the sandbox is unavailable: bubblewrap (bwrap) not found",
+    ]
 
 
 def test_validate_exercises_prints_a_table_and_passes(capsys):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from exercises.loader import build_definition, read_bank
-from exercises.validation import build_variant
+from exercises.validation import build_variant, read_solutions
 from grader.params import draw_params
 from grader.placeholders import fill
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         loaded = found[0]
         definition = build_definition(loaded.spec, path, loaded.module)
         params = draw_params(definition.params, seed, definition.redraw_if)
-        variant = build_variant(definition, params)
+        variant = build_variant(definition, params, read_solutions(path.parent / loaded.path))
         self.stdout.write(f"{definition.title} ({slug}, seed {seed})")
         self.stdout.write(f"params: {params}\n")
         self.stdout.write(fill(definition.prompt, params).rstrip() + "\n")
@@ -42,4 +42,6 @@ class Command(BaseCommand):
 
 
 def _shown(payload: dict) -> str:
+    if "code" in payload:
+        return f"a program of {len(payload['code'].splitlines())} lines"
     return str(next(iter(payload.values())))

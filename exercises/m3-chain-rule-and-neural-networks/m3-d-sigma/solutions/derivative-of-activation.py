@@ -1,0 +1,2 @@
+def d_sigma(z):
+    return z * (1 - z)
