@@ -183,10 +183,7 @@ def read_exercise(
             if folder is not None and (folder / name).is_file()
         }
         if not found:
-            found.extend(
-                BankError(where, e.split(":")[0], e.split(":", 1)[1].strip())
-                for e in check_definition(spec, root)
-            )
+            found.extend(_bank_error(where, message) for message in check_definition(spec, root))
     if found:
         document = yaml.compose(path.read_text(encoding="utf-8"))
         for error in found:
@@ -237,6 +234,12 @@ def _named(node: yaml.Node, name: str) -> bool:
         getattr(k, "value", None) == "name" and getattr(v, "value", None) == name
         for k, v in node.value
     )
+
+
+def _bank_error(where: str, message: str) -> BankError:
+    """A kind's "field: reason" message (or a bare reason) as a BankError."""
+    field, _, reason = message.partition(": ")
+    return BankError(where, field, reason) if reason else BankError(where, "parts", message)
 
 
 def _hash_files(path: Path) -> str:

@@ -238,6 +238,12 @@ class LearnerPrinter(StrPrinter):
     def _print_Abs(self, expr: Any) -> str:
         return f"abs({self._print(expr.args[0])})"
 
+    def _print_Rational(self, expr: Any) -> str:
+        # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
+        if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
+            return format(float(expr), ".17g")
+        return super()._print_Rational(expr)
+
 
 def as_text(value: Any) -> str:
     """A SymPy value as learner text that the parser reads back (it accepts `**`)."""
