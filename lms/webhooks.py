@@ -73,7 +73,7 @@ def announce_outcomes(serialise) -> list[int]:
     created: list[int] = []
     with transaction.atomic():
         due = (
-            ApiSubmission.objects.select_for_update(skip_locked=True)
+            ApiSubmission.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related(
                 "submission__grading", "submission__attempt__exercise_version__exercise", "key"
             )

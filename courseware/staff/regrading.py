@@ -78,7 +78,7 @@ def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
     for submission_id in [s.pk for s in submissions][:MAX_REGRADE]:
         with transaction.atomic():
             submission = (
-                Submission.objects.select_for_update()
+                Submission.objects.select_for_update(of=("self",))
                 .select_related("attempt__exercise_version__exercise__current_version")
                 .get(pk=submission_id)
             )
