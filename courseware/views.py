@@ -182,17 +182,15 @@ def exercise_page(request, course_slug, exercise_slug):
     return render(request, "courseware/exercise.html", context)
 
 
-@login_required
-@require_POST
-@ratelimits.limited("submit")
-def submit_answer(request, course_slug, exercise_slug):
+def take_answer(request, course_slug, exercise_slug, service):
+    """Read the page's answer and hand it to `service` (submit, or run the examples); render the result."""
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
     attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
     answer = answer_from_post(definition_of(attempt), request.POST)
     try:
         with transaction.atomic():
-            submission = submit(attempt, answer)
+            submission = service(attempt, answer)
     except AnswerTooLarge as error:
         return render(request, "courseware/_answer_error.html", {"error": error}, status=413)
     except InvalidAnswer as error:
@@ -205,20 +203,16 @@ def submit_answer(request, course_slug, exercise_slug):
 @login_required
 @require_POST
 @ratelimits.limited("submit")
+def submit_answer(request, course_slug, exercise_slug):
+    return take_answer(request, course_slug, exercise_slug, submit)
+
+
+@login_required
+@require_POST
+@ratelimits.limited("submit")
 def run_tests(request, course_slug, exercise_slug):
     """ "Run my tests": the visible examples, graded by the worker; not an attempt."""
-    membership = membership_for(request.user, course_slug)
-    exercise = exercise_in_course(membership.course, exercise_slug)
-    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
-    answer = answer_from_post(definition_of(attempt), request.POST)
-    try:
-        with transaction.atomic():
-            submission = run_examples(attempt, answer)
-    except AnswerTooLarge as error:
-        return render(request, "courseware/_answer_error.html", {"error": error}, status=413)
-    except InvalidAnswer as error:
-        return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
-    return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
+    return take_answer(request, course_slug, exercise_slug, run_examples)
 
 
 @login_required

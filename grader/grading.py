@@ -83,45 +83,39 @@ def grade(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> GradeRe
 
     A part that cannot be read is `invalid`; an error inside the grader propagates (it is ours).
     """
-    try:
-        payloads = split_answer(exercise, answer)
-    except InvalidAnswer as error:
-        return GradeResult(Verdict.INVALID, 0.0, [Feedback("message", error.message)])
-    results: dict[str, PartResult] = {}
-    for part in exercise.parts:
-        try:
-            results[part.name] = kind_module(part.kind).grade(part, params, payloads[part.name])
-        except InvalidAnswer as error:
-            results[part.name] = PartResult(
-                Verdict.INVALID, 0.0, [Feedback("message", error.message)]
-            )
-    return combine(exercise, results)
+    return _grade_parts(exercise, params, answer, "grade")
 
 
 def run_examples(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> GradeResult:
     """ "Run my tests": the visible examples of the code parts only, shown in full; not an attempt."""
+    return _grade_parts(exercise, params, answer, "run_examples")
+
+
+def _grade_parts(
+    exercise: ExerciseDef, params: dict[str, Any], answer: Any, action: str
+) -> GradeResult:
+    """Each part through its kind's `action` (parts whose kind lacks it are left out), combined."""
     try:
         payloads = split_answer(exercise, answer)
     except InvalidAnswer as error:
         return GradeResult(Verdict.INVALID, 0.0, [Feedback("message", error.message)])
     results: dict[str, PartResult] = {}
     for part in exercise.parts:
-        module = kind_module(part.kind)
-        if hasattr(module, "run_examples"):
-            try:
-                results[part.name] = module.run_examples(part, params, payloads[part.name])
-            except InvalidAnswer as error:
-                results[part.name] = PartResult(
-                    Verdict.INVALID, 0.0, [Feedback("message", error.message)]
-                )
+        run = getattr(kind_module(part.kind), action, None)
+        if run is None:
+            continue
+        try:
+            results[part.name] = run(part, params, payloads[part.name])
+        except InvalidAnswer as error:
+            results[part.name] = PartResult(
+                Verdict.INVALID, 0.0, [Feedback("message", error.message)]
+            )
     if not results:
         return GradeResult(
             Verdict.INVALID, 0.0, [Feedback("message", "This exercise has no examples to run.")]
         )
-    shown = ExerciseDef(
-        exercise.slug, exercise.title, tuple(p for p in exercise.parts if p.name in results)
-    )
-    return combine(shown, results)
+    graded = tuple(part for part in exercise.parts if part.name in results)
+    return combine(ExerciseDef(exercise.slug, exercise.title, graded), results)
 
 
 def combine(exercise: ExerciseDef, results: dict[str, PartResult]) -> GradeResult:
