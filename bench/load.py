@@ -334,7 +334,7 @@ def main() -> int:
            "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
            "TANGENT_ENV_FILE": "/nonexistent", "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING",
            "TANGENT_ENCRYPTION_KEYS": os.environ.get("TANGENT_ENCRYPTION_KEYS", ""),
-           "RATE_LIMIT_SUBMIT": "1000"}  # fmt: skip
+           "TANGENT_RATE_LIMITS": json.dumps({"login": [100000, 300], "signup": [100000, 3600]})}  # fmt: skip
     port = free_port()
     stack = None
     samples: list[tuple[float, int]] = []

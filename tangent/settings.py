@@ -6,6 +6,8 @@ DEBUG is off. `make install` writes a `.env` with TANGENT_MODE=development and a
 
 from __future__ import annotations
 
+import json
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -198,6 +200,13 @@ RATE_LIMITS = {
     "submit": (30, 60),  # answers per learner
     "preview": (240, 60),  # previews per learner (the page previews while typing)
 }
+# e.g. TANGENT_RATE_LIMITS='{"login": [1000, 300]}' when many learners share one address (a lab, a load test)
+RATE_LIMITS.update(
+    {
+        name: tuple(value)
+        for name, value in json.loads(env("TANGENT_RATE_LIMITS", "{}") or "{}").items()
+    }
+)
 
 # Scrapers send `Authorization: Bearer <METRICS_TOKEN>` to read /metrics (superusers may too).
 METRICS_TOKEN = env("METRICS_TOKEN", "")
