@@ -33,7 +33,7 @@ from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
 from grader.params import draw_params
 from grader.placeholders import PLACEHOLDER, fill
-from grader.results import GradeResult, PartResult
+from grader.results import GradeResult, PartResult, Verdict
 from grader.sandbox import SandboxUnavailable, refuse_unless_ready
 from grader.spec import ExerciseDef, PartDef
 
@@ -292,7 +292,11 @@ def _check_reference(definition: ExerciseDef, variant: Variant) -> list[tuple[st
         chosen = variant.references[part.name].get("choices", [])
         if len(chosen) > 1 and not part.config.get("multiple", False):
             return [(f"parts.{part.name}.options", "several options are correct (single choice)")]
-    result = grade(definition, variant.params, whole_payload(definition, variant.references))
+    payload = whole_payload(definition, variant.references)
+    result = grade(definition, variant.params, payload)
+    if result.verdict == Verdict.NEEDS_REVIEW:
+        # Undecided within the time budget once (a cold start, say): a real problem stays undecided.
+        result = grade(definition, variant.params, payload)
     if result.score >= 1.0:
         return []
     texts = "; ".join(item.text for item in result.feedback)
