@@ -4,8 +4,9 @@ Starts gunicorn, Celery workers (with the sandbox) and beat on a fresh database 
 127.0.0.1:5432 answers, else SQLite) and a Redis of its own, then runs two phases:
 
 1. a class at work: N learners log in, open pages, preview, submit expression, matrix, number
-   and code answers and poll for the verdict, with think times of 2-8 s;
-2. a deadline rush: R submissions of mixed kinds arriving within 60 s.
+   and code answers and poll for the verdict as the page does, with think times of a learner at
+   work (10-40 s to read and answer an exercise, 5-15 s to read the feedback);
+2. a deadline rush: R submissions of mixed kinds arriving within 60 s, each from an open page.
 
 Prints requests/s, graded/s, page latency p50/p95/p99, submit-to-verdict latency, errors and 429s,
 and writes the queue depth over time as an SVG plot beside a JSON summary in var/load/.
@@ -48,6 +49,13 @@ def database_url(run: str) -> str:
         return f"postgres://postgres@127.0.0.1:5432/tangent_load_{run}"
     except OSError:
         return f"sqlite:///{ROOT / 'var' / 'load' / f'load-{run}.sqlite3'}"
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("postgres"):
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {name}"],
+                       capture_output=True)  # fmt: skip
 
 
 def django(env: dict, code: str) -> str:
@@ -193,13 +201,20 @@ class Learner:
         if status != 302:
             self.stats.errors.append(f"log in {self.name}: {status}")
 
-    def open_exercise(self, slug: str) -> tuple[str, str]:
+    def open_exercise(self, slug: str) -> str:
+        """Open an exercise page; returns the attempt id its answer form carries."""
         _, page = self.request("exercise page", "GET", f"/courses/load/exercises/{slug}/")
         attempt = re.search(r'name="attempt" value="(\d+)"', page)
-        return (attempt.group(1) if attempt else ""), page
+        return attempt.group(1) if attempt else ""
 
-    def submit(self, slug: str, fields: dict) -> None:
-        attempt, _ = self.open_exercise(slug)
+    def tab(self) -> Learner:
+        """Another browser tab of the same learner: same cookies, its own connection."""
+        other = Learner(self.port, self.name, self.stats)
+        other.cookies = self.cookies
+        return other
+
+    def submit(self, slug: str, attempt: str, fields: dict) -> None:
+        """Submit from the open page, then poll as the page does until the verdict shows."""
         body = {
             "attempt": attempt,
             "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
@@ -214,14 +229,15 @@ class Learner:
             if status not in (409, 422, 429):
                 self.stats.errors.append(f"submit {slug}: {status}")
             return
-        while time.monotonic() - sent < 120:
-            _, fragment = self.request("poll", "GET", f"/submissions/{found.group(1)}/")
+        while time.monotonic() - sent < 300:
             if "grading done" in fragment:
                 with self.stats.lock:
                     self.stats.verdict_wait.append(time.monotonic() - sent)
                 return
-            time.sleep(0.5)
-        self.stats.errors.append(f"submission {found.group(1)} not graded within 120 s")
+            delay = re.search(r"delay:(\d+)ms", fragment)  # the page's own polling interval
+            time.sleep(int(delay.group(1)) / 1000 if delay else 1)
+            _, fragment = self.request("poll", "GET", f"/submissions/{found.group(1)}/")
+        self.stats.errors.append(f"submission {found.group(1)} not graded within 300 s")
 
 
 ANSWERS = [
@@ -231,6 +247,15 @@ ANSWERS = [
                      "part-answer-0-1": "x^2", "part-answer-1-0": "cos(x)", "part-answer-1-1": "2y"}),
     ("m3-d-sigma", {"part-code": RIGHT_D_SIGMA}),
 ]  # fmt: skip
+PREVIEWED = {"m1-chain-rule": "2x cos(x^2)"}
+# A learner reads the prompt and works the answer out (previewing expressions as they type), then
+# submits and reads the feedback: seconds, drawn uniformly.
+WORKING = (10, 40)
+READING_FEEDBACK = (5, 15)
+
+
+def pause(seconds: float, until: float) -> None:
+    time.sleep(max(0.0, min(seconds, until - time.monotonic())))
 
 
 def learner_life(learner: Learner, until: float) -> None:
@@ -238,15 +263,20 @@ def learner_life(learner: Learner, until: float) -> None:
     while time.monotonic() < until:
         learner.request("course page", "GET", "/courses/load/")
         slug, fields = rng.choice(ANSWERS)
-        if slug == "m1-chain-rule":
-            learner.request(
-                "preview",
-                "POST",
-                "/api/v1/preview",
-                json_body={"exercise": slug, "value": "2x cos(x^2)"},
-            )
-        learner.submit(slug, fields)
-        time.sleep(rng.uniform(2, 8))
+        attempt = learner.open_exercise(slug)
+        working = rng.uniform(*WORKING)
+        if slug in PREVIEWED:
+            text = PREVIEWED[slug]
+            for end in (len(text) // 3, 2 * len(text) // 3, len(text)):
+                pause(working / 3, until)
+                learner.request("preview", "POST", "/api/v1/preview",
+                                json_body={"exercise": slug, "value": text[:end]})  # fmt: skip
+        else:
+            pause(working, until)
+        if time.monotonic() >= until:
+            return
+        learner.submit(slug, attempt, fields)
+        pause(rng.uniform(*READING_FEEDBACK), until)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -317,7 +347,7 @@ def report(stats: Stats, seconds: float, title: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=500)
-    parser.add_argument("--duration", type=float, default=60, help="seconds of the class phase")
+    parser.add_argument("--duration", type=float, default=120, help="seconds of the class phase")
     parser.add_argument(
         "--rush", type=int, default=2000, help="submissions in the deadline rush (0 to skip)"
     )
@@ -372,16 +402,23 @@ def main() -> int:
         summaries = [report(stats, time.monotonic() - started, f"Class: {args.learners} learners")]
 
         if args.rush:
-            rush = Stats()
-            for learner in learners:
-                learner.stats = rush
+            # At the deadline every learner has the quiz's exercises open in tabs and submits
+            # them within the last minute: each submission comes from its own tab.
             rng = random.Random(1)
+            plan = [(learners[i % len(learners)], *rng.choice(ANSWERS)) for i in range(args.rush)]
+            pages = {(learner.name, slug): learner for learner, slug, _ in plan}
+            with ThreadPoolExecutor(8) as pool:
+                attempts = pool.map(lambda key: pages[key].open_exercise(key[1]), pages)
+                opened = dict(zip(pages, attempts, strict=True))
+            rush = Stats()
             started = time.monotonic()
 
             def one(i: int) -> None:
-                time.sleep(i * 60 / args.rush)
-                slug, fields = rng.choice(ANSWERS)
-                learners[i % len(learners)].submit(slug, fields)
+                time.sleep(max(0.0, started + i * 60 / args.rush - time.monotonic()))
+                learner, slug, fields = plan[i]
+                tab = learner.tab()
+                tab.stats = rush
+                tab.submit(slug, opened[(learner.name, slug)], fields)
 
             rush_threads = [threading.Thread(target=one, args=(i,)) for i in range(args.rush)]
             for thread in rush_threads:
@@ -400,6 +437,7 @@ def main() -> int:
         if stack:
             stack.stop()
         stop(redis_process)
+        drop_database(env["DATABASE_URL"])
     (out / "queue-depth.svg").write_text(svg_plot(samples, "Grading queue depth"))
     (out / "summary.json").write_text(
         json.dumps({"summaries": summaries, "queue_depth": samples}, indent=1)

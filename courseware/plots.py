@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 from typing import Any
 
 import numpy as np
@@ -31,8 +33,20 @@ def sample(
 def function_svg(
     expr_text: str, params: dict[str, Any], x_range=(-4.0, 4.0), label: str = ""
 ) -> str:
-    """An SVG plot with axes; the y range fits the curve (clipped at 8 times its median size)."""
-    xs, ys = sample(expr_text, params, tuple(float(v) for v in x_range))
+    """An SVG plot with axes; the y range fits the curve (clipped at 8 times its median size).
+
+    A variant's graph never changes, and drawing one costs more than the rest of its page (parsing
+    and compiling the expression), so each process keeps the graphs it drew recently.
+    """
+    key = json.dumps(params, sort_keys=True, default=str)
+    return _function_svg(expr_text, key, tuple(float(v) for v in x_range), label)
+
+
+@functools.lru_cache(maxsize=1024)
+def _function_svg(
+    expr_text: str, params_json: str, x_range: tuple[float, float], label: str
+) -> str:
+    xs, ys = sample(expr_text, json.loads(params_json), x_range)
     finite = ys[np.isfinite(ys)]
     limit = max(float(np.max(np.abs(finite))) if finite.size else 1.0, 1e-9)
     limit = (

@@ -65,9 +65,9 @@ def quiz_progress(quiz: Quiz, scores: dict[int, float]) -> QuizProgress:
     )
 
 
-def course_progress(learner) -> list[ModuleProgress]:
-    """Every module with its quizzes' progress for this learner."""
-    scores = best_scores(learner)
+def course_progress(learner, scores: dict[int, float] | None = None) -> list[ModuleProgress]:
+    """Every module with its quizzes' progress for this learner (`scores`: their best_scores)."""
+    scores = best_scores(learner) if scores is None else scores
     modules = Module.objects.prefetch_related("quizzes__items__exercise").order_by("order")
     return [
         ModuleProgress(module, [quiz_progress(quiz, scores) for quiz in module.quizzes.all()])
@@ -109,13 +109,14 @@ class Mastery:
     attempted: int
 
 
-def mastery_by_topic(learner) -> list[Mastery]:
+def mastery_by_topic(learner, scores: dict[int, float] | None = None) -> list[Mastery]:
     """For each topic (an exercise tag): the mean best score over the live exercises that carry it."""
-    scores = best_scores(learner)
+    scores = best_scores(learner) if scores is None else scores
     by_tag: dict[str, list[int]] = {}
-    for exercise in Exercise.objects.filter(retired=False).select_related("current_version"):
-        for tag in exercise.current_version.spec.get("tags", []):
-            by_tag.setdefault(tag, []).append(exercise.pk)
+    tagged = Exercise.objects.filter(retired=False).values_list("pk", "current_version__spec__tags")
+    for pk, tags in tagged:
+        for tag in tags or []:
+            by_tag.setdefault(tag, []).append(pk)
     return [
         Mastery(
             tag,

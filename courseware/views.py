@@ -113,12 +113,13 @@ def enrol(request, course_slug):
 @login_required
 def course_page(request, course_slug):
     membership = membership_for(request.user, course_slug)
+    scores = progress.best_scores(request.user)
     context = {
         "course": membership.course,
         "membership": membership,
-        "modules": progress.course_progress(request.user),
+        "modules": progress.course_progress(request.user, scores),
         "resume": progress.last_exercise(request.user),
-        "mastery": progress.mastery_by_topic(request.user),
+        "mastery": progress.mastery_by_topic(request.user, scores),
     }
     return render(request, "courseware/course.html", context)
 

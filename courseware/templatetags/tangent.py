@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from courseware.rendering import render_markdown
+from courseware.submissions import poll_delay_ms
 
 register = template.Library()
 
@@ -38,3 +39,9 @@ def entry_grid(feedback: list) -> list[list[dict]]:
             "label": f"row {e['row']}, column {e['column']}: {word}",
         }
     return grid
+
+
+@register.filter
+def poll_delay(submission) -> int:
+    """How long the page waits before asking again about a pending submission (ms)."""
+    return poll_delay_ms(submission.created_at)
