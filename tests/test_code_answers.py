@@ -7,7 +7,13 @@ import pytest
 
 from grader.answers import code
 from grader.results import InvalidAnswer, Verdict
-from tests.support.sandbox import CORRECT_D_SIGMA, d_sigma_part, exercise_part, require_sandbox
+from tests.support.sandbox import (
+    CORRECT_D_SIGMA,
+    EXERCISES,
+    d_sigma_part,
+    exercise_part,
+    require_sandbox,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -319,3 +325,24 @@ def test_scipy_can_be_imported_where_the_exercise_allows_it():
     part = d_sigma_part(seconds=5)
     part.config["allow_scipy"] = True
     assert grade(SCIPY_D_SIGMA, part).verdict == Verdict.CORRECT
+
+
+BACKPROP_FOLDER = EXERCISES / "m3-chain-rule-and-neural-networks/m3-backprop-assignment"
+BACKPROP = exercise_part(
+    "m3-chain-rule-and-neural-networks/m3-backprop-assignment", "assignment", limits={"seconds": 10}
+)
+
+
+def test_weights_not_transposed_in_backprop_are_named_although_numpy_raised():
+    """Only W2 untransposed, through np.dot: the J_W1/J_b1 tests raise, and the diagnosis names W2."""
+    reference = (BACKPROP_FOLDER / "solutions" / "reference.py").read_text()
+    source = reference.replace('P["W2"].T @ d2', 'np.dot(P["W2"], d2)')
+    assert source != reference
+    result = code.grade(BACKPROP, {"seed": 11}, {"code": source})
+    assert result.verdict == Verdict.PARTIAL
+    assert result.rule == "weights-not-transposed"
+    diagnoses = {item.text for item in items(result, "diagnosis")}
+    assert diagnoses == {
+        "δ goes back through the transposed weights: δ1 = (W2ᵀ δ2) ⊙ σ′(z1). "
+        "W2 itself, of shape 7×6, cannot multiply δ2."
+    }

@@ -10,12 +10,14 @@ only each Case's `args`/`kwargs` (arrays, numbers, strings, function descriptors
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from grader.answers.code_compare import compare
 from grader.sandbox import Outcome, Session
 from grader.sandbox.inside.protocol import FunctionArg
 
@@ -24,11 +26,26 @@ ANY_VALUE = type("AnyValue", (), {"__repr__": lambda self: "ANY_VALUE"})()  # ch
 
 @dataclass
 class Mistake:
-    """A known wrong answer for one case: output close to `value` gets `feedback` (rule `rule`)."""
+    """A known wrong answer for one case: output close to `value` gets `feedback` (rule `rule`).
+
+    With `raised` (a built-in exception class name) the slip shows as that exception instead, its
+    message matching the regular expression `message`: a product of mis-shaped arrays, say.
+    """
 
     value: Any
     feedback: str
     rule: str
+    raised: str | None = None
+    message: str = ""
+
+    def matches(self, outcome: Any, rtol: float, atol: float) -> bool:
+        if self.raised is not None:
+            return (
+                outcome.kind == "raised"
+                and self.raised in outcome.raised["builtin"]
+                and re.search(self.message, outcome.raised["message"]) is not None
+            )
+        return outcome.kind == "value" and compare(self.value, outcome.value, rtol, atol) is None
 
 
 @dataclass

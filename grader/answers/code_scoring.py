@@ -121,12 +121,9 @@ def _judge(
         )
         items.append(Feedback("traceback", trace, {"test": label}))
     fired = None
-    if not passed and outcome.kind == "value":
+    if not passed:
         for mistake in case.mistakes:
-            if (
-                compare(mistake.value, outcome.value, max(case.rtol, 1e-6), max(case.atol, 1e-9))
-                is None
-            ):
+            if mistake.matches(outcome, max(case.rtol, 1e-6), max(case.atol, 1e-9)):
                 items.append(
                     Feedback("diagnosis", mistake.feedback, {"rule": mistake.rule, "test": label})
                 )

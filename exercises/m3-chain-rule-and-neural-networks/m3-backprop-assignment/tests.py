@@ -112,10 +112,31 @@ def matches_finite_differences(name, layers, x, y):
     )
 
 
+def untransposed_weights(layers):
+    """δ carried back through W_k instead of W_kᵀ: numpy refuses the product.
+
+    The slip shows as numpy's ValueError for those shapes, from `@`/`np.matmul` or `np.dot`
+    (in any Jacobian: a learner may compute every δ for each of them).
+    """
+    found = []
+    for k in range(2, len(layers) + 1):
+        rows, columns = layers[k - 1][0].shape
+        message = (
+            rf"size {rows} is different from {columns}\)"
+            rf"|shapes \({rows},{columns}\) and \({rows},\d+\) not aligned"
+        )
+        feedback = (
+            f"δ goes back through the transposed weights: δ{k - 1} = (W{k}ᵀ δ{k}) ⊙ σ′(z{k - 1}). "
+            f"W{k} itself, of shape {rows}×{columns}, cannot multiply δ{k}."
+        )
+        found.append(Mistake(None, feedback, "weights-not-transposed", "ValueError", message))
+    return found
+
+
 def jacobian_case(name, layers, x, y, label, visible):
     layer, which, weight = JACOBIANS[name]
     expected = nn.backprop(layers, x, y)[layer - 1][which]
-    mistakes = []
+    mistakes = untransposed_weights(layers)
     for rule, feedback, gradients in slips(layers, x, y):
         value = gradients[layer - 1][which]
         if value.shape != expected.shape or not np.allclose(value, expected, rtol=1e-4):
