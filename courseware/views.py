@@ -173,7 +173,7 @@ def exercise_page(request, course_slug, exercise_slug):
         "prompt": render_markdown(definition.prompt, attempt.params),
         "parts": part_widgets(definition, attempt.params, attempt.seed),
         "has_code": any(part.kind == "code" for part in definition.parts),
-        "figure": figure_svg(attempt.exercise_version.spec.get("figure"), attempt.params),
+        "figure": figure_svg(definition, attempt.params),
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
         "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
         "history": history,
