@@ -1,5 +1,5 @@
 """Figures a learner sees: the data under a regression prompt, and after grading their fit against
-the best one, their descent path on the χ² contours."""
+the best one, their descent path on the χ² contours, their training curve against the reference."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ from tests.support.sandbox import EXERCISES, exercise_part, require_sandbox
 LINFIT = exercise_part("m6-regression/m6-linfit-py", "linfit")
 HEIGHTS = exercise_part("m6-regression/m6-heights-fit", "assignment", limits={"seconds": 10})
 NONLINEAR = exercise_part("m6-regression/m6-nonlinear-fit-py", "fit", limits={"seconds": 10})
+BACKPROP = exercise_part(
+    "m3-chain-rule-and-neural-networks/m3-backprop-assignment",
+    "assignment",
+    limits={"seconds": 10},
+)
 UNCENTRED = "def linfit(x, y):\n    return (x * y).sum() / (x * x).sum(), 0.0\n"
 
 
@@ -131,6 +136,17 @@ def test_the_heights_fit_draws_the_descent_path_on_the_chi2_contours(sandbox):
     (best,) = series(right_path, "best fit")
     assert series(right_path, "your steps")[-1] == pytest.approx(best, abs=1e-2)
     assert series(wrong_path, "your steps")[-1] != pytest.approx(best, abs=1)
+
+
+def test_the_training_curve_is_drawn_against_the_reference(sandbox):
+    right = code.grade(BACKPROP, {"seed": 7}, {"code": solution(BACKPROP, "reference")})
+    wrong = code.grade(BACKPROP, {"seed": 7}, {"code": solution(BACKPROP, "missing-slope-layer-2")})
+    (mine,), (theirs,) = figures_of(right), figures_of(wrong)
+    assert mine.text.startswith("The cost at each step of gradient descent with your Jacobians")
+    assert series(mine.data["figure"], "your run") == series(mine.data["figure"], "reference")
+    run = series(theirs.data["figure"], "your run")
+    assert len(run) == 51  # the start and all 50 steps, though step 1 is already off
+    assert run != series(theirs.data["figure"], "reference")
 
 
 # On the pages
