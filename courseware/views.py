@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import metrics, progress, ratelimits
+from courseware import broker, metrics, progress, ratelimits
 from courseware.access import attempt_for, exercise_in_course, membership_for, submission_for
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
@@ -218,7 +218,11 @@ def run_tests(request, course_slug, exercise_slug):
 @login_required
 def submission_status(request, submission_id):
     submission = submission_for(request.user, submission_id)
-    return render(request, "courseware/_grading.html", {"submission": submission})
+    running = submission.status == Submission.Status.RUNNING
+    progress = broker.grading_progress(submission.pk) if running else None
+    return render(
+        request, "courseware/_grading.html", {"submission": submission, "progress": progress}
+    )
 
 
 @login_required
