@@ -7,9 +7,10 @@ from typing import Any
 
 from django.http import QueryDict
 
-from courseware.plots import function_svg
+from courseware.plots import chart_svg, function_svg
 from courseware.rendering import render_markdown
 from grader.answers import PAYLOAD_KEYS
+from grader.figures import exercise_figure
 from grader.spec import ExerciseDef, PartDef
 
 
@@ -90,10 +91,13 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
     return widgets
 
 
-def figure_svg(figure: dict[str, Any] | None, params: dict[str, Any]) -> str:
-    """The exercise's figure (a graph of an authored expression), if it has one."""
+def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
+    """The exercise's figure, if it has one: a graph of an authored expression, or data."""
+    figure = exercise.figure
     if not figure:
         return ""
+    if "expr" not in figure:
+        return chart_svg(exercise_figure(exercise, params))
     x_range = tuple(figure.get("x", (-4, 4)))
     return function_svg(figure["expr"], params, x_range, label=figure.get("label", ""))
 

@@ -1,4 +1,5 @@
-"""Tangent's own use of Redis: queue depth and worker heartbeats, under the deployment's prefix."""
+"""Tangent's own use of Redis: queue depth, worker heartbeats and grading progress, under the
+deployment's prefix."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import redis
 from django.conf import settings
 
 QUEUE_NAME = "celery"
+PROGRESS_SECONDS = 0.5  # between progress writes of one grading: a few writes, never a storm
+PROGRESS_TTL = 600
 
 
 @lru_cache(maxsize=1)
@@ -68,3 +71,30 @@ class Heartbeat:
         self.stopped.set()
         with contextlib.suppress(redis.RedisError):
             forget(self.name)
+
+
+def progress_recorder(submission_id: int):
+    """A grading-progress reporter (grader.progress) that stores "done of total" for the page:
+    the first and the last report, and in between at most one every PROGRESS_SECONDS."""
+    last = -PROGRESS_SECONDS
+
+    def record(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if 0 < done < total and now - last < PROGRESS_SECONDS:
+            return
+        last = now
+        with contextlib.suppress(redis.RedisError):  # progress is a courtesy, never a failure
+            client().set(key(f"progress:{submission_id}"), f"{done}/{total}", ex=PROGRESS_TTL)
+
+    return record
+
+
+def grading_progress(submission_id: int) -> tuple[int, int] | None:
+    """(tests done, tests in all) of the submission's grading in hand, when a worker reported it."""
+    try:
+        value = client().get(key(f"progress:{submission_id}"))
+    except redis.RedisError:
+        return None
+    done, _, total = (value or b"").decode().partition("/")
+    return (int(done), int(total)) if done.isdigit() and total.isdigit() else None

@@ -15,8 +15,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 import grader
+from courseware import broker
 from courseware.models import Grading, OutboxEvent, Submission
 from courseware.variants import definition_of
+from grader.progress import reporting
 from grader.results import Feedback, GradeResult, Verdict
 
 log = logging.getLogger(__name__)
@@ -64,11 +66,12 @@ def claim(submission_id: int, request: int) -> Submission | None:
 
 
 def evaluate(submission: Submission) -> GradeResult:
-    """Grade the stored answer against the attempt's exercise version and parameters."""
+    """Grade the stored answer against the attempt's exercise version and parameters; the page
+    polling for it sees how many tests are done."""
     attempt = submission.attempt
-    if submission.purpose == Submission.Purpose.EXAMPLES:
-        return grader.run_examples(definition_of(attempt), attempt.params, submission.answer)
-    return grader.grade(definition_of(attempt), attempt.params, submission.answer)
+    run = grader.run_examples if submission.purpose == Submission.Purpose.EXAMPLES else grader.grade
+    with reporting(broker.progress_recorder(submission.pk)):
+        return run(definition_of(attempt), attempt.params, submission.answer)
 
 
 def best_score(learner_id: int, exercise_id: int) -> float | None:

@@ -91,3 +91,274 @@ def _function_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'class="plot" aria-label="{html.escape(label or "graph")}">{title}{axis_x}{axis_y}{ticks}{lines}</svg>'
     )
+
+
+CHART_W, CHART_H = 360, 240
+LEFT, RIGHT, TOP, BOTTOM = 46, 10, 26, 34
+DATA_COLOUR, MARKER_COLOUR, CONTOUR_COLOUR = "#7a869a", "#111", "#c4c9d4"
+LINE_COLOURS = ("#1f5fbf", "#d9480f", "#2b8a3e", "#862e9c")
+
+
+def chart_svg(spec: dict[str, Any]) -> str:
+    """A figure (grader.figures data) as SVG; every number is read as a float and every text is
+    escaped, so nothing in the data becomes markup. Malformed data draws nothing."""
+    try:
+        return _chart(spec)
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+        return ""
+
+
+def _chart(spec: dict[str, Any]) -> str:
+    all_series = [
+        (str(s["label"]), str(s["style"]), _pairs(s["points"])) for s in spec.get("series") or []
+    ]
+    x_range = _range(spec.get("x_range"), [x for *_, pts in all_series for x, _ in pts])
+    y_range = _range(spec.get("y_range"), [y for *_, pts in all_series for _, y in pts])
+    frame = _Frame(x_range, y_range)
+    plotted = [_contour_paths(spec["contours"], frame)] if spec.get("contours") else []
+    colours = iter(LINE_COLOURS * 4)
+    legend = []
+    for label, style, points in all_series:
+        colour = (
+            DATA_COLOUR
+            if style in ("points", "bars")
+            else MARKER_COLOUR
+            if style == "marker"
+            else next(colours)
+        )
+        plotted.append(_draw_series(style, points, frame, colour))
+        legend.append((label, style, colour))
+    width, height = CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM
+    parts = [
+        frame.axes(str(spec.get("x_label", "")), str(spec.get("y_label", ""))),
+        # A nested viewport clips whatever runs off the axes box (a diverging fit, say).
+        f'<svg x="{LEFT}" y="{TOP}" width="{width}" height="{height}" '
+        f'viewBox="{LEFT} {TOP} {width} {height}">{"".join(plotted)}</svg>',
+        _legend(legend),
+    ]
+    title = str(spec.get("title", "")) or "figure"
+    described = "; ".join(f"{label}: {len(points)} points" for label, _, points in all_series)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
+        f'class="plot chart" aria-label="{html.escape(title)}"><title>{html.escape(title)}</title>'
+        f"<desc>{html.escape(described)}</desc>{''.join(parts)}</svg>"
+    )
+
+
+def _pairs(points: list) -> list[tuple[float | None, float | None]]:
+    return [(_finite(x), _finite(y)) for x, y in points]
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _range(given: Any, values: list[float | None]) -> tuple[float, float]:
+    """The given [lo, hi], else the span of the finite values; never empty."""
+    if given and None not in given:
+        lo, hi = float(given[0]), float(given[1])
+    else:
+        finite = [v for v in values if v is not None]
+        lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1.0):
+        lo, hi = lo - 1.0, hi + 1.0
+    return lo, hi
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 × 10^k) inside [lo, hi]."""
+    raw = (hi - lo) / count
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = np.ceil(lo / step) * step
+    return [float(t) for t in np.arange(first, hi + step * 1e-9, step)]
+
+
+class _Frame:
+    """Data coordinates to picture coordinates inside the axes box."""
+
+    def __init__(self, x_range: tuple[float, float], y_range: tuple[float, float]):
+        self.x0, self.x1 = x_range
+        self.y0, self.y1 = y_range
+
+    def px(self, x: float) -> float:
+        return LEFT + (x - self.x0) / (self.x1 - self.x0) * (CHART_W - LEFT - RIGHT)
+
+    def py(self, y: float) -> float:
+        return CHART_H - BOTTOM - (y - self.y0) / (self.y1 - self.y0) * (CHART_H - TOP - BOTTOM)
+
+    def inside(self, x: float | None, y: float | None, slack: float = 0.0) -> bool:
+        """Whether (x, y) is in the axes box, widened by `slack` box sizes on every side."""
+        dx, dy = (self.x1 - self.x0) * slack, (self.y1 - self.y0) * slack
+        return (
+            x is not None
+            and y is not None
+            and self.x0 - dx <= x <= self.x1 + dx
+            and self.y0 - dy <= y <= self.y1 + dy
+        )
+
+    def axes(self, x_label: str, y_label: str) -> str:
+        bottom, right = CHART_H - BOTTOM, CHART_W - RIGHT
+        parts = [
+            f'<rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" height="{bottom - TOP}" '
+            'fill="none" stroke="#888"/>'
+        ]
+        for t in nice_ticks(self.x0, self.x1):
+            x = self.px(t)
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 3}" stroke="#888"/>'
+                f'<text x="{x:.1f}" y="{bottom + 12}" font-size="9" text-anchor="middle" '
+                f'fill="#555">{_tick(t)}</text>'
+            )
+        for t in nice_ticks(self.y0, self.y1):
+            y = self.py(t)
+            parts.append(
+                f'<line x1="{LEFT - 3}" y1="{y:.1f}" x2="{LEFT}" y2="{y:.1f}" stroke="#888"/>'
+                f'<text x="{LEFT - 5}" y="{y + 3:.1f}" font-size="9" text-anchor="end" '
+                f'fill="#555">{_tick(t)}</text>'
+            )
+        parts.append(
+            f'<text x="{(LEFT + right) / 2:.1f}" y="{CHART_H - 4}" font-size="10" '
+            f'text-anchor="middle" fill="#333">{html.escape(x_label)}</text>'
+            f'<text x="10" y="{(TOP + bottom) / 2:.1f}" font-size="10" text-anchor="middle" '
+            f'fill="#333" transform="rotate(-90 10 {(TOP + bottom) / 2:.1f})">'
+            f"{html.escape(y_label)}</text>"
+        )
+        return "".join(parts)
+
+
+def _tick(value: float) -> str:
+    return f"{round(value, 12) + 0.0:.4g}".replace("-", "−")  # + 0.0: never "−0"
+
+
+def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
+    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+    if style == "points":
+        return "".join(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in inside
+        )
+    if style == "marker":
+        return "".join(_cross(x, y, colour) for x, y in inside)
+    if style == "bars":
+        return _bars(points, frame, colour)
+    dash = ' stroke-dasharray="5 3"' if style == "dashed" else ""
+    lines = "".join(
+        f'<polyline points="{run}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+        for run in _runs(points, frame)
+    )
+    if style == "path":
+        lines += "".join(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{colour}"/>' for x, y in inside
+        )
+    return lines
+
+
+def _cross(x: float, y: float, colour: str) -> str:
+    return (
+        f'<path d="M{x - 4:.1f},{y - 4:.1f}L{x + 4:.1f},{y + 4:.1f}M{x - 4:.1f},{y + 4:.1f}'
+        f'L{x + 4:.1f},{y - 4:.1f}" stroke="{colour}" stroke-width="2"/>'
+    )
+
+
+def _runs(points: list, frame: _Frame) -> list[str]:
+    """Polyline point lists, broken wherever a point is missing or far outside the frame (the
+    viewport clips the rest)."""
+    runs, current = [], []
+    for x, y in points:
+        if frame.inside(x, y, slack=10):
+            current.append(f"{frame.px(x):.1f},{frame.py(y):.1f}")
+            continue
+        if len(current) > 1:
+            runs.append(" ".join(current))
+        current = []
+    if len(current) > 1:
+        runs.append(" ".join(current))
+    return runs
+
+
+def _bars(points: list, frame: _Frame, colour: str) -> str:
+    """A histogram: bars from 0 (or the frame's floor) up to each value, centred on each x."""
+    xs = [x for x, y in points if x is not None and y is not None]
+    width = (max(xs) - min(xs)) / max(len(xs) - 1, 1) if len(xs) > 1 else 1.0
+    floor = min(max(0.0, frame.y0), frame.y1)
+    bars = []
+    for x, y in points:
+        if x is None or y is None or not frame.x0 <= x <= frame.x1:
+            continue
+        top = min(max(y, frame.y0), frame.y1)
+        left, right = frame.px(x - width / 2), frame.px(x + width / 2)
+        y_top, y_floor = sorted((frame.py(top), frame.py(floor)))
+        bars.append(
+            f'<rect x="{left:.1f}" y="{y_top:.1f}" width="{right - left:.1f}" '
+            f'height="{y_floor - y_top:.1f}" fill="{colour}" fill-opacity="0.5"/>'
+        )
+    return "".join(bars)
+
+
+def _contour_paths(spec: dict[str, Any], frame: _Frame) -> str:
+    """Level lines by marching squares over the grid (linear interpolation along cell edges)."""
+    xs = [float(v) for v in spec["x"]]
+    ys = [float(v) for v in spec["y"]]
+    z = np.array([[np.nan if v is None else float(v) for v in row] for row in spec["z"]])
+    if z.shape != (len(ys), len(xs)):
+        return ""
+    paths = []
+    for level in spec["levels"]:
+        if level is None:
+            continue
+        level = float(level)
+        moves = []
+        for i in range(len(ys) - 1):
+            for j in range(len(xs) - 1):
+                corners = [
+                    (xs[j], ys[i], z[i, j]),
+                    (xs[j + 1], ys[i], z[i, j + 1]),
+                    (xs[j + 1], ys[i + 1], z[i + 1, j + 1]),
+                    (xs[j], ys[i + 1], z[i + 1, j]),
+                ]
+                crossings = _crossings(corners, level)
+                for a, b in zip(crossings[::2], crossings[1::2], strict=False):
+                    if frame.inside(*a) and frame.inside(*b):
+                        moves.append(
+                            f"M{frame.px(a[0]):.1f},{frame.py(a[1]):.1f}"
+                            f"L{frame.px(b[0]):.1f},{frame.py(b[1]):.1f}"
+                        )
+        if moves:
+            paths.append(
+                f'<path d="{"".join(moves)}" fill="none" stroke="{CONTOUR_COLOUR}" stroke-width="1"/>'
+            )
+    return "".join(paths)
+
+
+def _crossings(
+    corners: list[tuple[float, float, float]], level: float
+) -> list[tuple[float, float]]:
+    """Where the level crosses the cell's four edges (0, 2 or 4 points, paired in order)."""
+    found = []
+    for (xa, ya, za), (xb, yb, zb) in zip(corners, corners[1:] + corners[:1], strict=True):
+        if not (np.isfinite(za) and np.isfinite(zb)) or (za < level) == (zb < level):
+            continue
+        t = (level - za) / (zb - za)
+        found.append((xa + t * (xb - xa), ya + t * (yb - ya)))
+    return found
+
+
+def _legend(entries: list[tuple[str, str, str]]) -> str:
+    """One row above the axes: a swatch in each series' style, then its label."""
+    parts, x = [], LEFT
+    for label, style, colour in entries:
+        if style == "marker":
+            swatch = _cross(x + 6, 12, colour)
+        elif style in ("points", "bars"):
+            swatch = f'<circle cx="{x + 6}" cy="12" r="3" fill="{colour}"/>'
+        else:
+            dash = ' stroke-dasharray="5 3"' if style == "dashed" else ""
+            swatch = f'<line x1="{x}" y1="12" x2="{x + 14}" y2="12" stroke="{colour}" stroke-width="2"{dash}/>'
+        parts.append(
+            f'{swatch}<text x="{x + 18}" y="15" font-size="10" fill="#333">{html.escape(label)}</text>'
+        )
+        x += 26 + 5.5 * len(label)
+    return "".join(parts)

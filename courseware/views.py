@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import metrics, progress, ratelimits
+from courseware import broker, metrics, progress, ratelimits
 from courseware.access import attempt_for, exercise_in_course, membership_for, submission_for
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
@@ -174,7 +174,7 @@ def exercise_page(request, course_slug, exercise_slug):
         "prompt": render_markdown(definition.prompt, attempt.params),
         "parts": part_widgets(definition, attempt.params, attempt.seed),
         "has_code": any(part.kind == "code" for part in definition.parts),
-        "figure": figure_svg(attempt.exercise_version.spec.get("figure"), attempt.params),
+        "figure": figure_svg(definition, attempt.params),
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
         "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
         "history": history,
@@ -219,7 +219,11 @@ def run_tests(request, course_slug, exercise_slug):
 @login_required
 def submission_status(request, submission_id):
     submission = submission_for(request.user, submission_id)
-    return render(request, "courseware/_grading.html", {"submission": submission})
+    running = submission.status == Submission.Status.RUNNING
+    tests_done = broker.grading_progress(submission.pk) if running else None
+    return render(
+        request, "courseware/_grading.html", {"submission": submission, "progress": tests_done}
+    )
 
 
 @login_required

@@ -355,6 +355,7 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
         tags=tuple(spec.get("tags", ())),
         limits=spec.get("limits", {}),
         files=files,
+        figure=spec.get("figure"),
     )
 
 

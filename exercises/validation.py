@@ -28,6 +28,7 @@ from grader.answers.choice import is_correct
 from grader.answers.expression import authored
 from grader.answers.matrix import expected_grid
 from grader.answers.number import expected_value
+from grader.figures import exercise_figure
 from grader.mathinput import MathInputError, read
 from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
@@ -376,7 +377,8 @@ def _check_texts(
     figure = spec.get("figure")
     if figure:
         texts.append(("figure.label", str(figure.get("label", ""))))
-        plots.append(("figure.expr", figure.get("expr", "")))
+        if "expr" in figure:
+            plots.append(("figure.expr", figure["expr"]))
     for part in definition.parts:
         where = f"parts.{part.name}"
         texts.append((f"{where}.label", str(part.config.get("label", ""))))
@@ -402,7 +404,22 @@ def _check_texts(
             )
     for where, text in plots:
         problems.extend(_check_plot(where, str(text), params))
+    if figure and "expr" not in figure:
+        problems.extend(_check_data_figure(definition, params))
     return problems
+
+
+def _check_data_figure(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """A figure of data (`points` or `function`) draws at least one point."""
+    try:
+        drawn = exercise_figure(definition, params)
+    except Exception as error:  # an authoring problem, whatever it is
+        return [("figure", f"does not draw: {error!r}")]
+    if not drawn or not any(
+        None not in point for series in drawn["series"] for point in series["points"]
+    ):
+        return [("figure", "has no points to draw (give `expr`, `points` or `function`)")]
+    return []
 
 
 def _unknown_names(text: str, params: dict[str, Any], variables: set[str]) -> list[str]:

@@ -34,6 +34,7 @@ FEEDBACK_TYPES = frozenset(
         "diagnosis",
         "stdout",
         "traceback",
+        "figure",  # data: {"figure": a grader.figures figure}; text: what it shows, in words
     }
 )
 

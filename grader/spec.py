@@ -43,6 +43,7 @@ class ExerciseDef:
     files: dict[str, str] = field(
         default_factory=dict
     )  # extra trusted files (generator.py, tests.py)
+    figure: dict[str, Any] | None = None  # drawn under the prompt (see exercises/README.md)
 
     @property
     def single_part(self) -> bool:

@@ -91,7 +91,7 @@ def variant_preview(version: ExerciseVersion, seed: int) -> dict[str, Any]:
         "seed": seed,
         "params": params,
         "prompt": render_markdown(definition.prompt, params),
-        "figure": figure_svg(version.spec.get("figure"), params),
+        "figure": figure_svg(definition, params),
         "parts": [part_preview(part, params) for part in definition.parts],
         "hints": [render_markdown(hint, params) for hint in definition.hints],
         "solution": render_markdown(definition.solution, params),

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
 from courseware.submissions import poll_delay_ms
 
@@ -11,6 +12,12 @@ register = template.Library()
 def markdown(text: str) -> str:
     """Sanitised Markdown with math (see courseware.rendering)."""
     return mark_safe(render_markdown(str(text)))  # noqa: S308 - render_markdown sanitises
+
+
+@register.filter
+def chart(figure: dict) -> str:
+    """A figure from a feedback item (grader.figures data) as inline SVG."""
+    return mark_safe(chart_svg(figure))  # noqa: S308 - chart_svg escapes every text and number
 
 
 @register.filter

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from grader import progress
 from grader.answers.code_cases import Case, SessionTest
 from grader.answers.code_scoring import score
 from grader.results import GraderError, InvalidAnswer, PartResult
@@ -128,9 +129,15 @@ def evaluate(part: PartDef, params: dict[str, Any], code: str, visible_only: boo
         seconds=float(limits.get("seconds", DEFAULT_SECONDS)),
         memory_mb=int(limits.get("memory_mb", DEFAULT_MEMORY_MB)),
     )
+    total = len(cases) + len(sessions)
+    progress.report(0, total)
     try:
         sandbox = refuse_unless_ready()
-        result = sandbox.run(job, [(_guarded(s.drive), s.budget) for s in sessions])
+        result = sandbox.run(
+            job,
+            [(_guarded(s.drive), s.budget) for s in sessions],
+            lambda done: progress.report(done, total),
+        )
     except SandboxUnavailable as error:
         raise GraderError(str(error)) from error
     if result.confinement_error or (result.exit.server_lost and not result.exit.timed_out):

@@ -66,6 +66,7 @@ class Case:
     `raises` names the built-in exception class the call must raise instead of returning.
     `not_mutated` fails the test when the call changed any array argument in place.
     `expected=ANY_VALUE` leaves the verdict to `checks` (when several answers are right).
+    `figure(actual)` draws what the learner's value means (grader.figures), or returns None.
     """
 
     args: tuple[Any, ...]
@@ -80,15 +81,18 @@ class Case:
     mistakes: list[Mistake] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     not_mutated: bool = False
+    figure: Callable[[Any], dict[str, Any] | None] | None = None
 
 
 @dataclass
 class SessionScore:
-    """How a step-driven session went: a score in [0, 1] and what to tell the learner."""
+    """How a step-driven session went: a score in [0, 1], what to tell the learner, and figures
+    of the run (grader.figures) drawn from what the learner's calls returned."""
 
     score: float
     text: str
     data: dict[str, Any] = field(default_factory=dict)
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -62,10 +62,10 @@ def score(
         items += test_items
         rule = rule or fired
     for session, outcome in zip(sessions, result.sessions + [None] * len(sessions), strict=False):
-        credit, item = _judge_session(session, outcome, result)
+        credit, session_items = _judge_session(session, outcome, result)
         earned += session.weight * credit
         total += session.weight
-        items.append(item)
+        items += session_items
     fraction = earned / total if total else 0.0
     verdict = (
         Verdict.CORRECT if fraction >= 1 else Verdict.PARTIAL if fraction > 0 else Verdict.INCORRECT
@@ -129,7 +129,25 @@ def _judge(
                 )
                 fired = mistake.rule
                 break
+    if case.figure is not None and outcome.kind == "value":
+        items += _figure_items([_drawn(case, outcome.value)], label)
     return passed, items, fired
+
+
+def _drawn(case: Case, value: Any) -> dict[str, Any] | None:
+    """The case's figure of the learner's value; None when the value cannot be drawn."""
+    try:
+        return case.figure(value)
+    except (TypeError, ValueError, IndexError, ArithmeticError):
+        return None
+
+
+def _figure_items(figures: list[dict[str, Any] | None], label: str) -> list[Feedback]:
+    return [
+        Feedback("figure", figure["title"], {"figure": figure, "test": label})
+        for figure in figures
+        if figure
+    ]
 
 
 def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
@@ -181,7 +199,9 @@ def _shown_actual(outcome: Outcome, render: Any) -> Any:
     return outcome.message or outcome.kind
 
 
-def _judge_session(session: SessionTest, outcome: Any, result: JobResult) -> tuple[float, Feedback]:
+def _judge_session(
+    session: SessionTest, outcome: Any, result: JobResult
+) -> tuple[float, list[Feedback]]:
     label = session.name
     if isinstance(outcome, SessionScore):
         credit = min(1.0, max(0.0, float(outcome.score)))
@@ -191,11 +211,13 @@ def _judge_session(session: SessionTest, outcome: Any, result: JobResult) -> tup
         data = dict(
             outcome.data if session.visible else {}, name=label, passed=credit >= 1, score=credit
         )
-        return credit, Feedback("test", text, data)
+        return credit, [Feedback("test", text, data), *_figure_items(outcome.figures, label)]
     reason = str(outcome) if isinstance(outcome, Exception) else "your function could not be loaded"
-    return 0.0, Feedback(
-        "test", f"{label}: stopped ({reason})", {"name": label, "passed": False, "score": 0}
-    )
+    return 0.0, [
+        Feedback(
+            "test", f"{label}: stopped ({reason})", {"name": label, "passed": False, "score": 0}
+        )
+    ]
 
 
 def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:

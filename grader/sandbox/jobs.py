@@ -118,6 +118,7 @@ class Session:
 
 
 SessionDriver = Callable[[Session], Any]
+Progress = Callable[[int], None]  # told the number of tests (calls and sessions) finished so far
 
 
 def decode_outcome(header: dict[str, Any], blobs: list[bytes]) -> Outcome:
@@ -198,9 +199,13 @@ def encode_job(job: Job, sessions: bool) -> tuple[dict[str, Any], list[bytes]]:
 
 
 def converse(
-    conversation: Conversation, job: Job, drivers: list[tuple[SessionDriver, int]]
+    conversation: Conversation,
+    job: Job,
+    drivers: list[tuple[SessionDriver, int]],
+    progress: Progress | None = None,
 ) -> JobResult:
     """Send the job, collect one frame per call, then drive the sessions."""
+    progress = progress or (lambda done: None)
     result = JobResult(outcomes=[])
     header, blobs = encode_job(job, bool(drivers))
     conversation.send(header, blobs)
@@ -223,6 +228,7 @@ def converse(
             break
         elif header.get("i") == len(result.outcomes) and len(result.outcomes) < expected:
             result.outcomes.append(decode_outcome(header, blobs))
+            progress(len(result.outcomes))
         else:
             conversation.protocol_error = "an unexpected frame"
             conversation.supervisor.kill()
@@ -234,6 +240,7 @@ def converse(
                 result.sessions.append(driver(Session(conversation, result, budget)))
             except (SessionEnded, BudgetExceeded) as error:
                 result.sessions.append(error)
+            progress(len(result.outcomes) + len(result.sessions))
     result.outcomes += [Outcome("lost") for _ in range(expected - len(result.outcomes))]
     return result
 
@@ -252,23 +259,31 @@ class Sandbox:
         self.owner = os.getpid()
         self.lock = threading.Lock()  # one job at a time per server
 
-    def run(self, job: Job, drivers: list[tuple[SessionDriver, int]] = ()) -> JobResult:
-        """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox.
+    def run(
+        self,
+        job: Job,
+        drivers: list[tuple[SessionDriver, int]] = (),
+        progress: Progress | None = None,
+    ) -> JobResult:
+        """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox;
+        `progress` hears of each test finished.
 
         A server that died before the job started is replaced and the job run again, once.
         """
         with self.lock:
-            result = self._run_once(job, drivers)
+            result = self._run_once(job, drivers, progress)
             lost = result.exit.server_lost and not result.exit.timed_out
             if lost and not result.frames_received:
-                result = self._run_once(job, drivers)
+                result = self._run_once(job, drivers, progress)
             return result
 
-    def _run_once(self, job: Job, drivers: list[tuple[SessionDriver, int]]) -> JobResult:
+    def _run_once(
+        self, job: Job, drivers: list[tuple[SessionDriver, int]], progress: Progress | None
+    ) -> JobResult:
         started = time.perf_counter()
         conversation, mode = self._begin(job)
         try:
-            result = converse(conversation, job, list(drivers))
+            result = converse(conversation, job, list(drivers), progress)
         finally:
             exit = conversation.finish()
         result.exit = exit

@@ -19,6 +19,7 @@ LEARNER_PAGES = [
     "/courses/calc/exercises/m2-jacobian/",
     "/courses/calc/exercises/m3-d-sigma/",
     "/courses/calc/exercises/m2-sandpit/",
+    "/courses/calc/exercises/m6-linfit-by-hand/",
 ]
 
 

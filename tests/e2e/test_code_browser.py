@@ -50,3 +50,20 @@ def test_a_learner_runs_their_tests_then_submits_a_passing_function(
     expect(result).to_contain_text("score 100%")
     screenshot(page, "code-correct")
     assert page.console_errors == []
+
+
+def test_a_learner_sees_their_fitted_line_drawn_over_the_data(page, live_site, live_worker, bank):
+    require_sandbox()
+    learner = learner_in(make_course())
+    live_worker()
+    log_in(page, live_site, learner.username)
+    page.goto(live_site + "/courses/calc/exercises/m6-linfit-py/")
+    write_code(page, "def linfit(x, y):\n    return (x * y).sum() / (x * x).sum(), 0.0\n")
+    page.get_by_role("button", name="Submit").click()
+    result = page.get_by_role("status", name="Grading result")
+    expect(result).to_contain_text("Incorrect", timeout=45_000)
+    figure = result.get_by_role("img", name="Your line y = mx + c over the data")
+    expect(figure).to_be_visible()
+    expect(figure.locator("polyline")).to_have_count(2)  # the learner's line and the best one
+    screenshot(page, "code-fit-figure")
+    assert page.console_errors == []  # nothing the CSP refused

@@ -7,6 +7,7 @@ Expected values and the learners' slips come from grader.reference.nn.
 
 import numpy as np
 
+from grader import figures
 from grader.answers.code_cases import Case, Check, Mistake, SessionScore, SessionTest, call_value
 from grader.reference import nn
 
@@ -185,33 +186,53 @@ def as_layers(P):
     return [(P[f"W{index}"], P[f"b{index}"]) for index in range(1, len(SIZES))]
 
 
+def training_curve(start, yours, want):
+    """The cost at each step of the learner's run against the reference's."""
+    reference = [start, *want]
+    mine = [start, *yours]
+    return figures.figure(
+        "The cost at each step of gradient descent with your Jacobians, against the reference",
+        [
+            figures.series("your run", range(len(mine)), mine, "line"),
+            figures.series("reference", range(len(reference)), reference, "dashed"),
+        ],
+        x_label="step",
+        y_label="cost",
+        y_range=figures.span([*reference, *mine], 0.1),  # a cost is at most about 2
+    )
+
+
 def training_session(layers, x, y, steps=50, rate=5.0):
     """Plain gradient descent driven by the learner's six Jacobians follows the reference cost
-    curve (to 1e-6 relative) step by step."""
+    curve (to 1e-6 relative) step by step; the whole run is drawn against the reference's."""
     P, want = as_dict(layers), []
     for _ in range(steps):
         gradients = nn.backprop(as_layers(P), x, y)
         for index, (dW, db) in enumerate(gradients, start=1):
             P[f"W{index}"], P[f"b{index}"] = P[f"W{index}"] - rate * dW, P[f"b{index}"] - rate * db
         want.append(nn.cost(as_layers(P), x, y))
+    start = nn.cost(layers, x, y)
 
     def drive(session):
-        P = as_dict(layers)
+        P, costs, first_off = as_dict(layers), [], None
         for step in range(steps):
             jacobians = {name: call_value(session.call(name, P, x, y)) for name in JACOBIANS}
             for name, value in jacobians.items():
                 if not isinstance(value, np.ndarray) or value.shape != P[name[2:]].shape:
-                    return SessionScore(
-                        0.0, f"{name} did not return an array of {name[2:]}'s shape."
-                    )
+                    text = f"{name} did not return an array of {name[2:]}'s shape."
+                    return SessionScore(0.0, text, figures=[training_curve(start, costs, want)])
             P = {key: P[key] - rate * jacobians[f"J_{key}"] for key in P}
-            cost = nn.cost(as_layers(P), x, y)
-            if not abs(cost - want[step]) <= 1e-6 * abs(want[step]):
-                text = f"after step {step + 1} the cost is {cost:.8g}; with the right Jacobians it is {want[step]:.8g}"
-                return SessionScore(0.0, text, {"step": step + 1})
-        return SessionScore(
-            1.0, f"the cost fell from {nn.cost(layers, x, y):.6g} to {want[-1]:.6g}, as it should"
-        )
+            with np.errstate(all="ignore"):
+                costs.append(nn.cost(as_layers(P), x, y))
+            if first_off is None and not abs(costs[-1] - want[step]) <= 1e-6 * abs(want[step]):
+                first_off = step
+        drawn = [training_curve(start, costs, want)]
+        if first_off is not None:
+            cost, right = costs[first_off], want[first_off]
+            text = f"after step {first_off + 1} the cost is {cost:.8g}; with the right Jacobians it is {right:.8g}"
+            return SessionScore(0.0, text, {"step": first_off + 1}, figures=drawn)
+        text = f"the cost fell from {start:.6g} to {want[-1]:.6g}, as it should"
+        return SessionScore(1.0, text, figures=drawn)
 
     name = f"{steps} steps of gradient descent (step size {rate:g}) with your Jacobians"
     return SessionTest(name, drive, budget=steps * len(JACOBIANS), weight=30.0)

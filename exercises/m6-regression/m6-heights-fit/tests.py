@@ -5,6 +5,7 @@ Expected values and the slips come from grader.reference.regression."""
 import numpy as np
 from scipy.optimize import least_squares
 
+from grader import figures
 from grader.answers.code_cases import Case, Check, Mistake, SessionScore, SessionTest, call_value
 from grader.reference import regression as ref
 
@@ -21,6 +22,62 @@ def heights(rng):
     sig = np.where(first, rng.uniform(5.5, 8), rng.uniform(5.5, 8))
     counts, _ = np.histogram(rng.normal(mu, sig), bins=np.arange(100, 250 + BIN, BIN))
     return CENTRES.copy(), counts / (counts.sum() * BIN)
+
+
+def data_figure(params):
+    """The learner's histogram, under the prompt."""
+    x, y = heights(np.random.default_rng(int(params["seed"])))
+    return figures.figure(
+        "Your histogram of heights: density per 2.5 cm bin",
+        [figures.series("heights", x, y, "bars")],
+        x_label="height (cm)",
+        y_label="density",
+        y_range=figures.span(np.append(y, 0.0), 0.05),
+    )
+
+
+def chi2_surface(x, y, mus, sigs):
+    """χ²(μ, σ) on a grid: rows over σ, columns over μ."""
+    f = ref.gaussian(x[None, None, :], mus[None, :, None], sigs[:, None, None])
+    return ((y - f) ** 2).sum(axis=-1)
+
+
+def descent_figures(x, y, path, best):
+    """The learner's steps over the contours of χ² with the optimum, and their last fit."""
+    path = np.array(path)
+    mu_range = figures.span([path[0, 0], best[0]], 0.25)
+    sig_range = figures.span([path[0, 1], best[1]], 0.25)
+    mus, sigs = np.linspace(*mu_range, 33), np.linspace(*sig_range, 33)
+    surface = chi2_surface(x, y, mus, sigs)
+    low = chi2_surface(x, y, best[:1], best[1:])[0, 0]
+    high = chi2_surface(x, y, path[:1, 0], path[:1, 1])[0, 0]
+    levels = low + np.geomspace(0.01, 1.5, 8) * (high - low)
+    steps = len(path) - 1
+    descent = figures.figure(
+        f"Your {steps} steepest-descent steps on the contours of χ²(μ, σ), "
+        "from the start to the best fit (marked ×)",
+        [
+            figures.series("your steps", path[:, 0], path[:, 1], "path"),
+            figures.series("best fit", [best[0]], [best[1]], "marker"),
+        ],
+        x_label="μ (cm)",
+        y_label="σ (cm)",
+        x_range=mu_range,
+        y_range=sig_range,
+        contours=figures.contours(mus, sigs, surface, levels),
+    )
+    fit = figures.fit_figure(
+        f"The normal density at your μ, σ after {steps} steps, against the best fit",
+        x,
+        y,
+        ref.gaussian,
+        path[-1],
+        best,
+        data_style="bars",
+        x_label="height (cm)",
+        y_label="density",
+    )
+    return [descent, fit]
 
 
 def partial_audit(name, x, mu, sig):
@@ -113,8 +170,9 @@ def fit_session(x, y, rng, steps=200, aggression=2000.0):
     )
 
     def drive(session):
-        p = start.copy()
+        path = [start.copy()]
         for _ in range(steps):
+            p = path[-1]
             step = call_value(
                 session.call("steepest_step", x, y, float(p[0]), float(p[1]), aggression)
             )
@@ -123,13 +181,17 @@ def fit_session(x, y, rng, steps=200, aggression=2000.0):
                 or step.shape != (2,)
                 or not np.all(np.isfinite(step))
             ):
-                return SessionScore(0.0, "steepest_step must return a finite array of shape (2,).")
-            p = p + step
+                text = "steepest_step must return a finite array of shape (2,)."
+                return SessionScore(0.0, text, figures=descent_figures(x, y, path, best))
+            path.append(p + step)
+        p = path[-1]
         error = float(np.abs(p - best).max())
         where = f"μ = {p[0]:.4f}, σ = {p[1]:.4f} after {steps} steps"
+        drawn = descent_figures(x, y, path, best)
         if error < 1e-3:
-            return SessionScore(1.0, f"reached the best fit: {where}")
-        return SessionScore(0.0, f"{where}; the best fit is μ = {best[0]:.4f}, σ = {best[1]:.4f}")
+            return SessionScore(1.0, f"reached the best fit: {where}", figures=drawn)
+        text = f"{where}; the best fit is μ = {best[0]:.4f}, σ = {best[1]:.4f}"
+        return SessionScore(0.0, text, figures=drawn)
 
     return SessionTest(
         f"a fit of {steps} steps from μ = {start[0]:.1f}, σ = {start[1]:.1f}",

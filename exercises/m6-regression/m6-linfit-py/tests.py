@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from grader import figures
 from grader.answers.code_cases import Case, Mistake
 
 
@@ -34,6 +35,22 @@ def data(rng, n, offset=0.0, spread=10.0):
     return x, m * x + c + rng.normal(0, 1, n)
 
 
+def straight(x, m, c):
+    return m * x + c
+
+
+def fit_figure(x, y):
+    """The learner's line (m, c) over the data, against the least-squares line."""
+    return lambda value: figures.fit_figure(
+        "Your line y = mx + c over the data, against the least-squares line",
+        x,
+        y,
+        straight,
+        value,
+        line(x, y),
+    )
+
+
 def case(x, y, name, visible=False):
     return Case(
         args=(x, y),
@@ -44,6 +61,7 @@ def case(x, y, name, visible=False):
         atol=1e-9,
         mistakes=mistakes(x, y),
         not_mutated=True,
+        figure=fit_figure(x, y) if visible else None,
     )
 
 

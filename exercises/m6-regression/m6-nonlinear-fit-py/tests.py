@@ -8,6 +8,7 @@ is compared with scipy's least-squares optimum.
 import numpy as np
 from scipy.optimize import least_squares
 
+from grader import figures
 from grader.answers.code_cases import Case, Check, Mistake
 from grader.reference import regression as ref
 
@@ -52,9 +53,11 @@ def descend(gradient, f, grads, x, y, p0, aggression, n_steps):
     return np.array(path)
 
 
-def near_optimum(f, x, y, p0):
-    best = least_squares(lambda p: f(x, *p) - y, p0, xtol=1e-14, ftol=1e-14).x
+def optimum(f, x, y, p0):
+    return least_squares(lambda p: f(x, *p) - y, p0, xtol=1e-14, ftol=1e-14).x
 
+
+def near_optimum(best):
     def passes(actual, args):
         actual = np.asarray(actual, dtype=float)
         return actual.ndim == 2 and np.abs(actual[-1] - best).max() < 1e-3
@@ -66,10 +69,28 @@ def near_optimum(f, x, y, p0):
     )
 
 
-def case(model, x, y, p0, aggression, n_steps, name, visible=False):
+def fit_figure(f, x, y, best, n_steps):
+    """The model at the last row of the learner's path, over the data, against the optimum."""
+
+    def draw(value):
+        path = np.asarray(value, dtype=float)
+        return figures.fit_figure(
+            f"The model at the end of your {n_steps} steps, against the least-squares optimum",
+            x,
+            y,
+            f,
+            path[-1] if path.ndim == 2 else None,
+            best,
+        )
+
+    return draw
+
+
+def case(model, x, y, p0, aggression, n_steps, name, visible=False, drawn=False):
     f, grads = MODELS[model]
     args = (f, grads, x, y, p0, aggression, n_steps)
     expected = ref.steepest_descent_fit(*args)
+    best = optimum(f, x, y, p0) if n_steps >= 100 else None
     return Case(
         args=(model, x, y, p0, aggression, n_steps),
         expected=expected,
@@ -77,7 +98,7 @@ def case(model, x, y, p0, aggression, n_steps, name, visible=False):
         visible=visible,
         rtol=1e-7,
         atol=1e-9,
-        checks=[near_optimum(f, x, y, p0)] if n_steps >= 100 else [],
+        checks=[near_optimum(best)] if best is not None else [],
         mistakes=[
             Mistake(
                 descend(ref.chi2_gradient_plus, *args),
@@ -92,6 +113,7 @@ def case(model, x, y, p0, aggression, n_steps, name, visible=False):
             Mistake(expected[1:], "Include p0 as the first row of the path.", "missing-p0"),
         ],
         not_mutated=True,
+        figure=fit_figure(f, x, y, best, n_steps) if drawn else None,
     )
 
 
@@ -114,6 +136,6 @@ def cases(params, rng):
     y = np.array([2.0, 1.2, 0.75, 0.45])
     return [
         case("decay", t, y, np.array([1.8, 1.5]), 0.05, 3, "decay, 3 steps", visible=True),
-        case("decay", *decay_data(rng), 0.02, 400, "exponential decay, 400 steps"),
+        case("decay", *decay_data(rng), 0.02, 400, "exponential decay, 400 steps", drawn=True),
         case("peak", *peak_data(rng), 0.004, 1500, "Gaussian peak, 1500 steps"),
     ]

@@ -1,0 +1,192 @@
+"""Figures a learner sees: the data under a regression prompt, and after grading their fit against
+the best one, their descent path on the χ² contours, their training curve against the reference."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from django.test import Client
+
+from courseware.models import Attempt
+from courseware.plots import chart_svg
+from courseware.tasks import grade_submission
+from grader import figures
+from grader.answers import code
+from tests.support.people import PASSWORD, learner_in, make_course
+from tests.support.sandbox import EXERCISES, exercise_part, require_sandbox
+
+LINFIT = exercise_part("m6-regression/m6-linfit-py", "linfit")
+HEIGHTS = exercise_part("m6-regression/m6-heights-fit", "assignment", limits={"seconds": 10})
+NONLINEAR = exercise_part("m6-regression/m6-nonlinear-fit-py", "fit", limits={"seconds": 10})
+BACKPROP = exercise_part(
+    "m3-chain-rule-and-neural-networks/m3-backprop-assignment",
+    "assignment",
+    limits={"seconds": 10},
+)
+UNCENTRED = "def linfit(x, y):\n    return (x * y).sum() / (x * x).sum(), 0.0\n"
+
+
+def solution(part, name: str) -> str:
+    folder = EXERCISES.joinpath(*part.config["tests_path"].split("/")[-3:-1])
+    return (folder / "solutions" / f"{name}.py").read_text()
+
+
+def figures_of(result) -> list:
+    return [item for item in result.feedback if item.type == "figure"]
+
+
+def series(figure: dict, label: str) -> list:
+    return next(s["points"] for s in figure["series"] if s["label"] == label)
+
+
+# Drawing
+
+
+def test_a_scatter_draws_one_dot_per_data_point():
+    spec = figures.figure("Six points", [figures.series("data", range(6), range(6), "points")])
+    assert chart_svg(spec).count("<circle") == 6 + 1  # and the legend's swatch
+
+
+def test_every_figure_is_an_image_named_for_screen_readers():
+    svg = chart_svg(figures.figure("Your fit", [figures.series("data", [1], [2], "points")]))
+    assert 'role="img"' in svg
+    assert 'aria-label="Your fit"' in svg
+    assert "<title>Your fit</title>" in svg and "<desc>data: 1 points</desc>" in svg
+
+
+def test_labels_are_escaped_and_a_figure_holds_no_script_or_style():
+    hostile = '<script>alert(1)</script>" onload="alert(2)'
+    spec = figures.figure(
+        hostile, [figures.series(hostile, [1, 2], [3, 4], "line")], x_label=hostile
+    )
+    svg = chart_svg(spec)
+    assert "<script" not in svg and 'onload="' not in svg and "style=" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+
+
+def test_contours_are_drawn_as_level_lines():
+    grid = np.linspace(-2, 2, 21)
+    bowl = np.add.outer(grid**2, grid**2)
+    spec = figures.figure(
+        "A bowl",
+        [figures.series("optimum", [0], [0], "marker")],
+        x_range=[-2, 2],
+        y_range=[-2, 2],
+        contours=figures.contours(grid, grid, bowl, [1, 2, 3]),
+    )
+    assert chart_svg(spec).count('fill="none" stroke="#c4c9d4"') == 3
+
+
+def test_numbers_that_are_not_finite_leave_gaps_and_malformed_figures_draw_nothing():
+    spec = figures.figure("Gaps", [figures.series("y", [0, 1, 2, 3], [0, np.nan, np.inf, 3])])
+    assert series(spec, "y") == [[0.0, 0.0], [1.0, None], [2.0, None], [3.0, 3.0]]
+    assert "<svg" in chart_svg(spec)
+    assert chart_svg({"series": [{"label": "x", "style": "line", "points": "oops"}]}) == ""
+
+
+def test_a_returned_value_that_is_not_the_fits_parameters_is_not_drawn():
+    assert figures.fit_figure("t", [1, 2], [1, 2], np.multiply, "abc", [1.0]) is None
+    assert figures.fit_figure("t", [1, 2], [1, 2], np.multiply, [np.nan], [1.0]) is None
+
+
+# After grading, in the sandbox
+
+
+@pytest.fixture
+def sandbox():
+    require_sandbox()
+
+
+def test_a_straight_line_is_drawn_over_the_data_against_the_least_squares_line(sandbox):
+    right = code.grade(LINFIT, {}, {"code": solution(LINFIT, "reference")})
+    wrong = code.grade(LINFIT, {}, {"code": UNCENTRED})
+    for result in (right, wrong):
+        (item,) = figures_of(result)
+        assert item.text == "Your line y = mx + c over the data, against the least-squares line"
+        assert len(series(item.data["figure"], "data")) == 5
+    right_figure, wrong_figure = (figures_of(r)[0].data["figure"] for r in (right, wrong))
+    assert series(right_figure, "your fit") == series(right_figure, "least-squares fit")
+    x = np.arange(1.0, 6.0)
+    y = 2 * x + 1 + np.array([0.1, -0.1, 0.0, 0.1, -0.1])
+    slope = (x * y).sum() / (x * x).sum()
+    last_x, last_y = series(wrong_figure, "your fit")[-1]
+    assert last_y == pytest.approx(slope * last_x, rel=1e-4)  # the learner's own line
+
+
+def test_a_fit_by_steepest_descent_is_drawn_at_the_end_of_its_path(sandbox):
+    for name in ("reference", "ascent"):
+        result = code.grade(NONLINEAR, {}, {"code": solution(NONLINEAR, name)})
+        (item,) = figures_of(result)
+        assert "against the least-squares optimum" in item.text
+        assert len(series(item.data["figure"], "data")) == 40
+
+
+def test_the_heights_fit_draws_the_descent_path_on_the_chi2_contours(sandbox):
+    right = code.grade(HEIGHTS, {"seed": 7}, {"code": solution(HEIGHTS, "reference")})
+    wrong = code.grade(HEIGHTS, {"seed": 7}, {"code": solution(HEIGHTS, "ascent")})
+    for result in (right, wrong):
+        path, fit = figures_of(result)
+        assert path.text.startswith("Your 200 steepest-descent steps on the contours of χ²(μ, σ)")
+        assert len(series(path.data["figure"], "your steps")) == 201
+        assert path.data["figure"]["contours"]["levels"]
+        assert len(series(fit.data["figure"], "data")) == 60  # the histogram's bins
+    right_path, wrong_path = (figures_of(r)[0].data["figure"] for r in (right, wrong))
+    (best,) = series(right_path, "best fit")
+    assert series(right_path, "your steps")[-1] == pytest.approx(best, abs=1e-2)
+    assert series(wrong_path, "your steps")[-1] != pytest.approx(best, abs=1)
+
+
+def test_the_training_curve_is_drawn_against_the_reference(sandbox):
+    right = code.grade(BACKPROP, {"seed": 7}, {"code": solution(BACKPROP, "reference")})
+    wrong = code.grade(BACKPROP, {"seed": 7}, {"code": solution(BACKPROP, "missing-slope-layer-2")})
+    (mine,), (theirs,) = figures_of(right), figures_of(wrong)
+    assert mine.text.startswith("The cost at each step of gradient descent with your Jacobians")
+    assert series(mine.data["figure"], "your run") == series(mine.data["figure"], "reference")
+    run = series(theirs.data["figure"], "your run")
+    assert len(run) == 51  # the start and all 50 steps, though step 1 is already off
+    assert run != series(theirs.data["figure"], "reference")
+
+
+# On the pages
+
+
+@pytest.fixture
+def client(bank):
+    learner = learner_in(make_course())
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    return client
+
+
+def figure_on(page: str) -> str:
+    return re.search(r'<figure class="figure">(.*?)</figure>', page, re.S).group(1)
+
+
+def test_the_fit_by_hand_page_shows_the_six_data_points(client):
+    page = client.get("/courses/calc/exercises/m6-linfit-by-hand/").content.decode()
+    figure = figure_on(page)
+    assert 'aria-label="The six data points of the table"' in figure
+    assert figure.count("<circle") == 6 + 1  # and the legend's swatch
+
+
+def test_the_heights_page_shows_the_learners_histogram(client):
+    page = client.get("/courses/calc/exercises/m6-heights-fit/").content.decode()
+    figure = figure_on(page)
+    assert "Your histogram of heights" in figure
+    assert figure.count("<rect") == 60 + 1  # the bins and the axes' box
+
+
+def test_the_result_shows_the_learners_line_under_the_tests(client, sandbox):
+    url = "/courses/calc/exercises/m6-linfit-py/"
+    client.get(url)
+    attempt = Attempt.objects.get()
+    client.post(url + "submit/", {"attempt": attempt.pk, "part-code": UNCENTRED})
+    submission = attempt.submissions.get()
+    grade_submission.apply(args=(submission.pk, 1))
+    fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert "Incorrect" in fragment
+    figure = figure_on(fragment)
+    assert 'role="img"' in figure and "<script" not in figure
+    assert "<figcaption" in figure and "against the least-squares line" in figure
