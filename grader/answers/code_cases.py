@@ -66,7 +66,8 @@ class Case:
     `raises` names the built-in exception class the call must raise instead of returning.
     `not_mutated` fails the test when the call changed any array argument in place.
     `expected=ANY_VALUE` leaves the verdict to `checks` (when several answers are right).
-    `figure(actual)` draws what the learner's value means (grader.figures), or returns None.
+    `figure(actual)` draws what the learner's value means (grader.figures), or returns None; only
+    visible cases are drawn, since a figure shows the case's data.
     """
 
     args: tuple[Any, ...]

@@ -129,7 +129,7 @@ def _judge(
                 )
                 fired = mistake.rule
                 break
-    if case.figure is not None and outcome.kind == "value":
+    if case.figure is not None and case.visible and outcome.kind == "value":  # hidden: no values
         items += _figure_items([_drawn(case, outcome.value)], label)
     return passed, items, fired
 

@@ -134,8 +134,21 @@ def peak_data(rng):
 def cases(params, rng):
     t = np.array([0.0, 1.0, 2.0, 3.0])
     y = np.array([2.0, 1.2, 0.75, 0.45])
+    shown = np.linspace(0, 5, 20)
+    shown_y = decay(shown, 2.2, 1.3) + 0.03 * np.sin(3 * shown)  # fixed data: the drawn example
     return [
         case("decay", t, y, np.array([1.8, 1.5]), 0.05, 3, "decay, 3 steps", visible=True),
-        case("decay", *decay_data(rng), 0.02, 400, "exponential decay, 400 steps", drawn=True),
+        case(
+            "decay",
+            shown,
+            shown_y,
+            np.array([1.9, 1.1]),
+            0.02,
+            400,
+            "decay, 400 steps",
+            visible=True,
+            drawn=True,
+        ),
+        case("decay", *decay_data(rng), 0.02, 400, "exponential decay, 400 steps"),
         case("peak", *peak_data(rng), 0.004, 1500, "Gaussian peak, 1500 steps"),
     ]
