@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -93,6 +94,53 @@ users = User.objects.bulk_create([User(username=f"l{{i}}", password=hashed) for 
 Membership.objects.bulk_create([Membership(user=u, course=course) for u in users])
 """,
     )
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu() -> dict[str, float]:
+    """CPU seconds (user + system, with reaped children) per session id, and PostgreSQL's in all."""
+    by_session: dict[str, float] = defaultdict(float)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()
+        seconds = sum(int(v) for v in fields[11:15]) / TICKS
+        key = "postgres" if head.endswith("(postgres") else fields[3]
+        by_session[key] += seconds
+    return by_session
+
+
+class CpuMeter:
+    """Where the machine's CPU went during a phase: web, workers, PostgreSQL, Redis, the client."""
+
+    def __init__(self, stack: Stack, redis_pid: int):
+        self.groups = {
+            "web": [str(stack.processes[0].pid)],
+            "workers": [str(p.pid) for p in stack.processes[1:]],
+            "postgres": ["postgres"],
+            "redis": [str(redis_pid)],
+        }
+        self.start = self.sample()
+
+    def sample(self) -> dict[str, float]:
+        found = process_cpu()
+        used = {name: sum(found.get(k, 0.0) for k in keys) for name, keys in self.groups.items()}
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        used["load client"] = own.ru_utime + own.ru_stime
+        return used
+
+    def used(self) -> dict[str, float]:
+        """CPU seconds per part since the meter started (or last reported), then restarts it."""
+        now = self.sample()
+        spent = {name: round(now[name] - self.start[name], 1) for name in now}
+        self.start = now
+        return spent
 
 
 class Stack:
@@ -312,7 +360,7 @@ def svg_plot(samples: list[tuple[float, int]], title: str) -> str:
             f'<polyline points="{points}" fill="none" stroke="#1f5fbf" stroke-width="2"/></svg>')  # fmt: skip
 
 
-def report(stats: Stats, seconds: float, title: str) -> dict:
+def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> dict:
     pages = [
         v for k, vs in stats.latency.items() if k not in ("submit", "log in", "poll") for v in vs
     ]
@@ -328,6 +376,7 @@ def report(stats: Stats, seconds: float, title: str) -> dict:
         "status_429": stats.statuses.get(429, 0),
         "errors": len(stats.errors),
         "first_errors": stats.errors[:5],
+        "cpu_seconds": cpu,
     }
     print(f"\n{title}")
     print(f"  {requests} requests in {seconds:.0f} s: {summary['requests_per_s']} requests/s")
@@ -341,6 +390,8 @@ def report(stats: Stats, seconds: float, title: str) -> dict:
     print(
         f"  429 responses: {summary['status_429']}, errors: {summary['errors']} {summary['first_errors']}"
     )
+    parts = ", ".join(f"{name} {value}" for name, value in cpu.items())
+    print(f"  CPU seconds ({os.cpu_count()} cores × {seconds:.0f} s): {parts}")
     return summary
 
 
@@ -389,6 +440,7 @@ def main() -> int:
             list(pool.map(Learner.log_in, learners))
         print(f"{args.learners} log-ins in {time.monotonic() - started:.0f} s", flush=True)
         stats.latency.clear()
+        cpu = CpuMeter(stack, redis_process.pid)
         until = time.monotonic() + args.duration
         threads = [
             threading.Thread(target=learner_life, args=(learner, until)) for learner in learners
@@ -399,7 +451,11 @@ def main() -> int:
             time.sleep(args.duration / 4 / len(threads))  # ramp up over the first quarter
         for thread in threads:
             thread.join()
-        summaries = [report(stats, time.monotonic() - started, f"Class: {args.learners} learners")]
+        summaries = [
+            report(
+                stats, time.monotonic() - started, f"Class: {args.learners} learners", cpu.used()
+            )
+        ]
 
         if args.rush:
             # At the deadline every learner has the quiz's exercises open in tabs and submits
@@ -411,6 +467,7 @@ def main() -> int:
                 attempts = pool.map(lambda key: pages[key].open_exercise(key[1]), pages)
                 opened = dict(zip(pages, attempts, strict=True))
             rush = Stats()
+            cpu.used()
             started = time.monotonic()
 
             def one(i: int) -> None:
@@ -430,6 +487,7 @@ def main() -> int:
                     rush,
                     time.monotonic() - started,
                     f"Deadline rush: {args.rush} submissions in 60 s",
+                    cpu.used(),
                 )
             )
     finally:

@@ -189,6 +189,7 @@
         cm.basicSetup,
         cm.python(),
         cm.keymap.of([cm.indentWithTab]),
+        cm.EditorView.lineWrapping, // long lines wrap: no scroll region a keyboard cannot reach
         cm.EditorView.contentAttributes.of({ "aria-label": (area.labels[0] || {}).textContent || "Code" }),
         cm.EditorView.updateListener.of(function (update) {
           if (!update.docChanged) return;

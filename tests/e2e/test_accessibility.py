@@ -20,6 +20,8 @@ LEARNER_PAGES = [
     "/courses/calc/exercises/m3-d-sigma/",
     "/courses/calc/exercises/m2-sandpit/",
     "/courses/calc/exercises/m6-linfit-by-hand/",
+    "/courses/calc/exercises/m6-heights-fit/",
+    "/courses/calc/exercises/m3-backprop-assignment/",
 ]
 
 
