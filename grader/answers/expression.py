@@ -8,6 +8,8 @@ Payload: {"value": "text"} or {"latex": "..."}.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from typing import Any
 
@@ -108,20 +110,32 @@ def read_text(part: PartDef, text: str, *, latex: bool = False) -> Reading:
 
 
 def authored(part: PartDef, text: str, params: dict[str, Any]):
-    """An authored expression (answer or mistake) read with the trusted operators; our fault if not."""
+    """An authored expression (answer or mistake) read with the trusted operators; our fault if not.
+
+    A variant's authored expressions are the same for every answer to it, so readings are kept
+    (a Reading is immutable: its lazily evaluated value is the same whoever asks first).
+    """
     config = part.config
+    variables = tuple(config.get("variables", []))
+    functions = tuple(config.get("functions", []))
     try:
-        return read_math(
-            str(text),
-            config.get("variables", []),
-            params=params,
-            functions=config.get("functions", []),
-            trusted=True,
-        )
+        try:
+            key = json.dumps(params, sort_keys=True)
+        except TypeError:  # parameters that are not plain data: read without keeping
+            return read_math(str(text), variables, params=params, functions=functions, trusted=True)
+        return _authored_reading(str(text), variables, key, functions)
     except MathInputError as error:
         raise GraderError(
             f"part {part.name}: cannot read authored `{text}`: {error.message}"
         ) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _authored_reading(
+    text: str, variables: tuple[str, ...], params_json: str, functions: tuple[str, ...]
+) -> Reading:
+    params = json.loads(params_json)
+    return read_math(text, variables, params=params, functions=functions, trusted=True)
 
 
 def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
