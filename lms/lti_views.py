@@ -18,6 +18,7 @@ from courseware.models import Exercise, Quiz
 from lms import deep_linking, launch_state, lti_accounts, tool_keys
 from lms.launch import AGS_ENDPOINT, DEEP_LINKING, DEEP_LINKING_REQUEST, Launch, LaunchRejected
 from lms.launch import validate as validate_launch
+from lms.middleware import with_launch
 from lms.models import GradeLine
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -160,27 +161,25 @@ def remember_grade_line(valid: Launch, user, course, item) -> None:
 @xframe_options_exempt
 @require_GET
 def open_launch(request, launch_id):
-    """Land a launch in its tab: go to the item, or log in from the launch id if no cookie came back.
+    """Land a launch in its tab: go to the item, carrying the launch id if no cookie came back.
 
-    Browsers that block third-party cookies drop the session inside the LMS frame; the page
-    then offers to open the launch in a new tab, where a one-time login token stands in.
+    Browsers that block third-party cookies drop the session inside the LMS frame; the item's
+    pages then carry the launch id instead (`LtiLaunchMiddleware`). Their "open in a new tab"
+    link brings a one-time login token, which logs the learner in there.
     """
     record = launch_state.find(launch_id)
-    if record is None:
+    if record is None or record.get("kind") == "deep_linking":
         return rejected(request, "This launch has expired. Open the link again from your course.")
     token = request.GET.get("login", "")
-    if request.user.pk != record["user"] and token:
+    if token:
         fresh = launch_state.use_login_token(launch_id)
         if not fresh or not secrets.compare_digest(token, record["login_token"]):
             return rejected(request, "This sign-in link has been used already.")
         login(request, get_user_model().objects.get(pk=record["user"]), backend=BACKEND)
         request.session["lti_frame_origins"] = record["origins"]
-    if request.user.pk == record["user"]:
-        return HttpResponseRedirect(record["target"])
-    url = reverse("lti:open", args=[launch_id]) + "?" + urlencode({"login": record["login_token"]})
-    response = render(request, "lms/open_in_new_tab.html", {"url": url})
-    response.frame_origins = record["origins"]
-    return response
+    elif request.user.pk != record["user"]:
+        return HttpResponseRedirect(with_launch(record["target"], launch_id))
+    return HttpResponseRedirect(record["target"])
 
 
 def start_deep_linking(request, valid: Launch, user) -> HttpResponse:

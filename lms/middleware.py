@@ -1,5 +1,11 @@
-"""Refuse API request bodies over the limit before anything reads them (413, problem JSON)."""
+"""API body limits, and serving LTI launches inside the platform's frame."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth import get_user_model
+from django.urls import Resolver404, resolve, reverse
+
+from lms import launch_state
 from lms.problems import problem
 from tangent.security import POLICY
 
@@ -7,6 +13,8 @@ MAX_BODY_BYTES = 72 * 1024  # the largest answer (64 KB of code) plus its envelo
 
 
 class ApiBodyLimitMiddleware:
+    """Refuse API request bodies over the limit before anything reads them (413, problem JSON)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -24,11 +32,12 @@ class ApiBodyLimitMiddleware:
 
 
 class LtiFrameMiddleware:
-    """Let the LMS that launched this session frame Tangent's pages, and no other site.
+    """Let the LMS that launched this session or request frame Tangent's pages, and no other site.
 
-    The launch stores its platform's origins in the session (or a view sets
-    `response.frame_origins`); such responses get a CSP `frame-ancestors` listing exactly those
-    origins and no X-Frame-Options. Every other response keeps the site's `frame-ancestors 'none'`.
+    The launch stores its platform's origins in the session, a request carrying a launch id
+    brings them (`LtiLaunchMiddleware`), or a view sets `response.frame_origins`; such responses
+    get a CSP `frame-ancestors` listing exactly those origins and no X-Frame-Options. Every other
+    response keeps the site's `frame-ancestors 'none'`.
     """
 
     def __init__(self, get_response):
@@ -37,6 +46,8 @@ class LtiFrameMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         origins = getattr(response, "frame_origins", None)
+        if origins is None:
+            origins = getattr(request, "lti_frame_origins", None)
         if origins is None and hasattr(request, "session"):
             origins = request.session.get("lti_frame_origins")
         if origins:
@@ -45,6 +56,90 @@ class LtiFrameMiddleware:
                 origins, getattr(response, "form_origins", ())
             )
         return response
+
+
+class LtiLaunchMiddleware:
+    """Serve a framed learner by the launch id their pages carry, with no cookie at all.
+
+    Browsers drop or block cookies in a cross-site frame, so inside the LMS the session cookie
+    may never come back. The launch's pages carry its launch id instead: in the `X-Tangent-Launch`
+    header (htmx, fetch) or a `launch` parameter (links, forms). A request with the id of a current
+    launch, from a browser with no other user's session, is that launch's user for this request
+    only (no session is made); its redirects keep the id, and the launch's platform may frame it.
+
+    Such requests skip Django's cookie-based CSRF check. The CSRF token proves that a request
+    comes from one of our own pages; the launch id proves the same: it is 24 random bytes that
+    only the launch's own pages know and send, and `Referrer-Policy: same-origin` keeps it from
+    reaching other sites, so a cross-site page cannot forge a request that carries it.
+
+    The admin and the API-key API never accept a launch id, except for the API endpoints the
+    learner pages call themselves (`LAUNCH_API`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        launch_id = launch_in(request)
+        record = launch_state.find(launch_id) if launch_id else None
+        user = launch_user(request, record) if record else None
+        if user is None:
+            return self.get_response(request)
+        request.user = user
+        request.lti_launch = launch_id
+        request.lti_frame_origins = record["origins"]
+        login = urlencode({"login": record["login_token"]})  # a session in a tab of its own
+        request.lti_new_tab_url = f"{reverse('lti:open', args=[launch_id])}?{login}"
+        request._dont_enforce_csrf_checks = True
+        response = self.get_response(request)
+        location = response.get("Location")
+        if location and urlsplit(location).netloc in ("", request.get_host()):
+            response["Location"] = with_launch(location, launch_id)
+        return response
+
+
+LAUNCH_HEADER = "X-Tangent-Launch"
+LAUNCH_API = {"api:preview", "api:sandpit_probe"}  # they accept the learner's session too
+
+
+def launch_in(request) -> str | None:
+    """The launch id a request carries, where launch ids are accepted at all.
+
+    The API takes it from the header only, and a POST from its form fields only when urlencoded
+    (reading a multipart body here would leave nothing for the view to read).
+    """
+    path = request.path_info
+    if path.startswith("/admin/"):
+        return None
+    if path.startswith("/api/"):
+        return request.headers.get(LAUNCH_HEADER) if api_view(path) in LAUNCH_API else None
+    launch_id = request.headers.get(LAUNCH_HEADER) or request.GET.get("launch")
+    if not launch_id and request.content_type == "application/x-www-form-urlencoded":
+        launch_id = request.POST.get("launch")
+    return launch_id or None
+
+
+def api_view(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+def launch_user(request, record: dict):
+    """The launch's user, if the launch opens an item and no other user is logged in here."""
+    if record.get("kind") == "deep_linking":
+        return None
+    if request.user.is_authenticated and request.user.pk != record["user"]:
+        return None
+    return get_user_model().objects.filter(pk=record["user"], is_active=True).first()
+
+
+def with_launch(url: str, launch_id: str) -> str:
+    """`url` with `launch=<launch_id>` in its query."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "launch"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("launch", launch_id)])))
 
 
 def frame_policy(frame_origins, form_origins=()) -> str:

@@ -6,6 +6,8 @@ import re
 import time
 from datetime import timedelta
 from html import unescape
+from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -14,7 +16,7 @@ from django.utils import timezone
 from courseware.models import Membership, Submission
 from courseware.tasks import grade_submission
 from courseware.variants import current_attempt
-from lms import tool_keys
+from lms import launch_state, tool_keys
 from lms.models import ScoreSync
 from lms.tasks import deliver_outbox, send_score
 from tangent.celery import app
@@ -62,19 +64,25 @@ def grade_latest_submission() -> Submission:
     return Submission.objects.select_related("grading").get(pk=submission.pk)
 
 
-def submit_on_site(session, platform, page_url, learner, exercise_slug):
-    """Answer the exercise page as the learner's browser would (CSRF token, attempt, fields)."""
+def right_answer_form(learner, exercise_slug) -> dict:
+    """The exercise form's fields (attempt and parts), filled with the right answer."""
     from courseware.answer_forms import field_name
     from courseware.models import Exercise
     from courseware.variants import definition_of
 
-    page = session.get(page_url)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     attempt = current_attempt(learner, Exercise.objects.get(slug=exercise_slug))
     answer = right_number_answers(attempt)
-    data = {"csrfmiddlewaretoken": csrf, "attempt": attempt.pk}
+    data = {"attempt": attempt.pk}
     for part in definition_of(attempt).parts:
         data[field_name(part)] = answer["parts"][part.name]["value"]
+    return data
+
+
+def submit_on_site(session, platform, page_url, learner, exercise_slug):
+    """Answer the exercise page as the learner's browser would (CSRF token, attempt, fields)."""
+    page = session.get(page_url)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    data = {"csrfmiddlewaretoken": csrf, **right_answer_form(learner, exercise_slug)}
     response = session.post(page_url + "submit/", data=data, headers={"Referer": page_url})
     assert response.status_code == 202, response.text
     return response
@@ -177,25 +185,157 @@ def test_several_tabs_keep_their_own_launches(bank, platform, registration):
     assert "/quizzes/m1-rise-over-run-quiz/" in to_second
 
 
-def test_a_browser_without_third_party_cookies_is_offered_a_new_tab_with_a_one_time_sign_in(
+def test_pages_outside_a_launch_may_not_be_framed(platform, registration):
+    page = requests.get(platform.tool + "/accounts/login/", timeout=10)
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+# --- inside the LMS frame, without cookies ---------------------------------------------------------
+
+
+def cookieless() -> requests.Session:
+    """A browser inside a cross-site frame: cookies the tool sets never come back."""
+    frame = requests.Session()
+    frame.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return frame
+
+
+def open_in_frame(platform, registration, frame, **claims) -> str:
+    """Launch, then land in the frame; the exercise page's URL, which carries the launch id."""
+    build = (lambda nonce: platform.claims(nonce, **claims)) if claims else None
+    landing = launch(platform, registration, claims=build).headers["Location"]
+    opened = frame.get(platform.tool + landing, allow_redirects=False)
+    assert opened.status_code == 302
+    return platform.tool + opened.headers["Location"]
+
+
+def launch_id_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["launch"][0]
+
+
+def learner(sub="learner-1"):
+    from lti_tool.models import LtiUser
+
+    return LtiUser.objects.get(sub=sub).auth_user
+
+
+def test_a_learner_in_a_frame_without_cookies_answers_and_sees_the_verdict(
     bank, platform, registration
 ):
-    landing = launch(platform, registration).headers["Location"]
-    framed = requests.Session()  # the frame's cookie jar stays empty
-    page = framed.get(platform.tool + landing)
+    frame = cookieless()
+    page_url = open_in_frame(platform, registration, frame)
+    assert "/exercises/m1-rise-over-run/?launch=" in page_url
+    launch_id = launch_id_of(page_url)
+    page = frame.get(page_url)
+    assert page.status_code == 200 and "Rise over run" in page.text
+    assert f'<meta name="tangent-launch" content="{launch_id}">' in page.text
     assert "Open in a new tab" in page.text
     assert f"frame-ancestors {platform.url}" in page.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in page.headers
+    assert page.headers["Referrer-Policy"] == "same-origin"  # the id in URLs stays on this site
+
+    form = {**right_answer_form(learner(), "m1-rise-over-run"), "launch": launch_id}
+    submitted = frame.post(page_url.split("?")[0] + "submit/", data=form)  # no CSRF cookie
+    assert submitted.status_code == 202 and "Grading" in submitted.text
+    graded = grade_latest_submission()
+    poll = frame.get(
+        f"{platform.tool}/submissions/{graded.pk}/", headers={"X-Tangent-Launch": launch_id}
+    )
+    assert poll.status_code == 200
+    assert "Correct" in poll.text and "score 100%" in poll.text
+
+    preview = frame.post(
+        f"{platform.tool}/api/v1/preview",
+        json={"exercise": "m1-chain-rule", "value": "2x cos(x^2)"},
+        headers={"X-Tangent-Launch": launch_id},
+    )
+    assert preview.status_code == 200 and "\\cos" in preview.json()["latex"]
+
+    another = frame.post(
+        page_url.split("?")[0] + "another-variant/",
+        data={"launch": launch_id},
+        allow_redirects=False,
+    )
+    assert another.status_code == 302 and f"launch={launch_id}" in another.headers["Location"]
+    assert "Variant 2" in frame.get(platform.tool + another.headers["Location"]).text
+    assert not frame.cookies
+
+
+def test_the_framed_page_opens_in_a_new_tab_with_a_one_time_sign_in(bank, platform, registration):
+    frame = cookieless()
+    page = frame.get(open_in_frame(platform, registration, frame))
     link = unescape(re.search(r'href="([^"]*login=[^"]+)"', page.text).group(1))
     new_tab = requests.Session()
     opened = new_tab.get(platform.tool + link)
     assert opened.status_code == 200 and "Rise over run" in opened.text
+    assert "launch=" not in opened.url  # the new tab has its own session
     again = requests.Session().get(platform.tool + link)
     assert again.status_code == 400 and "used already" in again.text
 
 
-def test_pages_outside_a_launch_may_not_be_framed(platform, registration):
-    page = requests.get(platform.tool + "/accounts/login/", timeout=10)
-    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+@pytest.mark.parametrize("launch_id", ["forged-launch-id", "expired"])
+def test_an_unknown_or_expired_launch_id_gives_no_access(bank, platform, registration, launch_id):
+    frame = cookieless()
+    page_url = open_in_frame(platform, registration, frame)
+    if launch_id == "expired":
+        launch_id = launch_id_of(page_url)
+        launch_state.forget(launch_id)
+    exercise = page_url.split("?")[0]
+    page = frame.get(exercise, params={"launch": launch_id}, allow_redirects=False)
+    assert page.status_code == 302 and "/accounts/login/" in page.headers["Location"]
+    form = {**right_answer_form(learner(), "m1-rise-over-run"), "launch": launch_id}
+    assert frame.post(exercise + "submit/", data=form).status_code == 403
+    preview = frame.post(
+        f"{platform.tool}/api/v1/preview",
+        json={"exercise": "m1-chain-rule", "value": "1"},
+        headers={"X-Tangent-Launch": launch_id},
+    )
+    assert preview.status_code in (401, 403)
+    assert not Submission.objects.exists()
+
+
+def test_a_launch_id_opens_neither_the_admin_nor_the_api_key_api(bank, platform, registration):
+    frame = cookieless()
+    launch_id = launch_id_of(open_in_frame(platform, registration, frame))
+    user = learner()
+    user.is_staff = user.is_superuser = True
+    user.save()
+    header = {"X-Tangent-Launch": launch_id}
+    admin = frame.get(
+        f"{platform.tool}/admin/",
+        params={"launch": launch_id},
+        headers=header,
+        allow_redirects=False,
+    )
+    assert admin.status_code == 302 and "/admin/login/" in admin.headers["Location"]
+    for path in ("/api/v1/exercises", "/api/v1/api-keys", "/api/v1/submissions"):
+        assert frame.get(platform.tool + path, headers=header).status_code == 401, path
+    created = frame.post(f"{platform.tool}/api/v1/api-keys", json={"name": "x"}, headers=header)
+    assert created.status_code == 401
+
+
+def test_a_launch_id_acts_only_as_its_own_learner(bank, platform, registration):
+    first = cookieless()
+    first_id = launch_id_of(open_in_frame(platform, registration, first))
+    second = cookieless()
+    second_url = open_in_frame(platform, registration, second, sub="learner-2")
+    form = {
+        **right_answer_form(learner("learner-2"), "m1-rise-over-run"),
+        "launch": launch_id_of(second_url),
+    }
+    assert second.post(second_url.split("?")[0] + "submit/", data=form).status_code == 202
+    theirs = Submission.objects.get()
+    poll = first.get(
+        f"{platform.tool}/submissions/{theirs.pk}/", headers={"X-Tangent-Launch": first_id}
+    )
+    assert poll.status_code == 404
+    # A browser logged in as someone else stays that person: a launch id does not switch users.
+    other = requests.Session()
+    landing = launch(platform, registration, other, lambda n: platform.claims(n, sub="learner-3"))
+    other.get(platform.tool + landing.headers["Location"])
+    page = other.get(second_url.replace(launch_id_of(second_url), first_id))
+    assert learner("learner-3").username in page.text
+    assert learner().username not in page.text
 
 
 # --- deep linking --------------------------------------------------------------------------------

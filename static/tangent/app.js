@@ -84,7 +84,10 @@
     fetch(form.dataset.previewUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
+      headers: window.TangentLaunch.headers({
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfToken(form),
+      }),
       body: JSON.stringify({
         exercise: form.dataset.exercise,
         part: input.dataset.previewPart,

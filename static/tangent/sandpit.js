@@ -103,7 +103,10 @@
     fetch(this.root.dataset.probeUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      headers: window.TangentLaunch.headers({
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfToken(),
+      }),
       body: JSON.stringify({ x: this.x, y: this.y, part: this.root.dataset.part }),
     })
       .then(function (response) {
@@ -222,7 +225,7 @@
     var target = document.getElementById("result");
     if (!target) return;
     var url = this.root.dataset.submissionUrl.replace(/0\/$/, submission + "/");
-    fetch(url, { credentials: "same-origin" })
+    fetch(url, { credentials: "same-origin", headers: window.TangentLaunch.headers({}) })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         target.innerHTML = html;

@@ -61,6 +61,7 @@ class LtiPlatform:
         self.deep_link_responses: list[dict] = []
         self.members: list[dict] = []
         self.tool_kids_seen: list[str] = []
+        self.pages: dict[str, str] = {}  # HTML pages the platform shows a browser, by path
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.issuer = self.url
@@ -204,10 +205,20 @@ class LtiPlatform:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _page(self, html: str):
+                data = html.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def _body(self) -> bytes:
                 return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
             def do_GET(self):
+                if self.path in platform.pages:
+                    return self._page(platform.pages[self.path])
                 if self.path == "/jwks":
                     platform.jwks_fetches += 1
                     return self._reply(200, {"keys": [k.public() for k in platform.published]})
