@@ -100,8 +100,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def process_cpu() -> dict[str, float]:
-    """CPU seconds (user + system, with reaped children) per session id, and PostgreSQL's in all."""
-    by_session: dict[str, float] = defaultdict(float)
+    """CPU seconds (user + system, with reaped children) per session id ("s<sid>"), per process
+    ("p<pid>"), and PostgreSQL's in all ("postgres")."""
+    found: dict[str, float] = defaultdict(float)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -111,9 +112,12 @@ def process_cpu() -> dict[str, float]:
             continue
         fields = tail.split()
         seconds = sum(int(v) for v in fields[11:15]) / TICKS
-        key = "postgres" if head.endswith("(postgres") else fields[3]
-        by_session[key] += seconds
-    return by_session
+        if head.endswith("(postgres"):
+            found["postgres"] += seconds
+        else:
+            found[f"s{fields[3]}"] += seconds
+            found[f"p{entry.name}"] = seconds
+    return found
 
 
 class CpuMeter:
@@ -121,10 +125,10 @@ class CpuMeter:
 
     def __init__(self, stack: Stack, redis_pid: int):
         self.groups = {
-            "web": [str(stack.processes[0].pid)],
-            "workers": [str(p.pid) for p in stack.processes[1:]],
+            "web": [f"s{stack.processes[0].pid}"],
+            "workers": [f"s{p.pid}" for p in stack.processes[1:]],
             "postgres": ["postgres"],
-            "redis": [str(redis_pid)],
+            "redis": [f"p{redis_pid}"],
         }
         self.start = self.sample()
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Max
 
-from courseware.models import Attempt, Exercise, Grading, Module, Quiz, Submission
+from courseware.models import Attempt, Exercise, Grading, Module, Quiz, QuizItem, Submission
 
 
 def best_scores(learner, exercise_ids=None) -> dict[int, float]:
@@ -55,6 +56,11 @@ class ModuleProgress:
 
 def quiz_progress(quiz: Quiz, scores: dict[int, float]) -> QuizProgress:
     ids = [item.exercise_id for item in quiz.items.all() if not item.exercise.retired]
+    return progress_over(quiz, ids, scores)
+
+
+def progress_over(quiz: Quiz, ids: list[int], scores: dict[int, float]) -> QuizProgress:
+    """The quiz's progress over its live exercises `ids`."""
     values = [scores.get(i, 0.0) for i in ids]
     return QuizProgress(
         quiz=quiz,
@@ -68,11 +74,14 @@ def quiz_progress(quiz: Quiz, scores: dict[int, float]) -> QuizProgress:
 def course_progress(learner, scores: dict[int, float] | None = None) -> list[ModuleProgress]:
     """Every module with its quizzes' progress for this learner (`scores`: their best_scores)."""
     scores = best_scores(learner) if scores is None else scores
-    modules = Module.objects.prefetch_related("quizzes__items__exercise").order_by("order")
-    return [
-        ModuleProgress(module, [quiz_progress(quiz, scores) for quiz in module.quizzes.all()])
-        for module in modules
-    ]
+    live: dict[int, list[int]] = defaultdict(list)  # quiz id -> its live exercises' ids
+    items = QuizItem.objects.filter(exercise__retired=False).order_by("quiz", "position")
+    for quiz_id, exercise_id in items.values_list("quiz_id", "exercise_id"):
+        live[quiz_id].append(exercise_id)
+    modules = {module.pk: ModuleProgress(module) for module in Module.objects.order_by("order")}
+    for quiz in Quiz.objects.order_by("module__order", "order"):
+        modules[quiz.module_id].quizzes.append(progress_over(quiz, live[quiz.pk], scores))
+    return list(modules.values())
 
 
 def last_exercise(learner) -> Exercise | None:
