@@ -150,12 +150,12 @@ class CpuMeter:
 class Stack:
     """gunicorn + Celery workers + beat, stopped together."""
 
-    def __init__(self, env: dict, port: int, workers: int, log_dir: Path):
+    def __init__(self, env: dict, port: int, workers: int, log_dir: Path, web: tuple[int, int]):
         self.processes = []
         common = {"cwd": ROOT, "env": env, "start_new_session": True}
         self.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "tangent.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--threads", "8", "--worker-class", "gthread", "--timeout", "60"],
+            [sys.executable, "-m", "gunicorn", "tangent.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(web[0]),
+             "--threads", str(web[1]), "--worker-class", "gthread", "--timeout", "60"],
             stdout=(log_dir / "web.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
         for i in range(workers):
             self.processes.append(subprocess.Popen(
@@ -381,6 +381,10 @@ def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> d
         "errors": len(stats.errors),
         "first_errors": stats.errors[:5],
         "cpu_seconds": cpu,
+        "ms_by_kind": {
+            kind: [round(percentile(values, p) * 1000, 1) for p in (50, 95)]
+            for kind, values in sorted(stats.latency.items())
+        },
     }
     print(f"\n{title}")
     print(f"  {requests} requests in {seconds:.0f} s: {summary['requests_per_s']} requests/s")
@@ -394,6 +398,8 @@ def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> d
     print(
         f"  429 responses: {summary['status_429']}, errors: {summary['errors']} {summary['first_errors']}"
     )
+    kinds = ", ".join(f"{kind} {p50}/{p95}" for kind, (p50, p95) in summary["ms_by_kind"].items())
+    print(f"  p50/p95 ms by request: {kinds}")
     parts = ", ".join(f"{name} {value}" for name, value in cpu.items())
     print(f"  CPU seconds ({os.cpu_count()} cores × {seconds:.0f} s): {parts}")
     return summary
@@ -407,6 +413,8 @@ def main() -> int:
         "--rush", type=int, default=2000, help="submissions in the deadline rush (0 to skip)"
     )
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+    parser.add_argument("--web-processes", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--web-threads", type=int, default=8, help="threads per gunicorn process")
     args = parser.parse_args()
 
     run = uuid.uuid4().hex[:8]
@@ -430,7 +438,7 @@ def main() -> int:
             flush=True,
         )
         prepare(env, args.learners)
-        stack = Stack(env, port, args.workers, out)
+        stack = Stack(env, port, args.workers, out, (args.web_processes, args.web_threads))
         wait_for_site(port)
         threading.Thread(
             target=queue_sampler, args=(redis_url, prefix, samples, stop_sampling), daemon=True
