@@ -15,4 +15,4 @@ RUN sh grader/sandbox/setup.sh \
     && useradd --system --create-home tangent && mkdir -p /var/lib/tangent && chown tangent /var/lib/tangent
 USER tangent
 EXPOSE 8000
-CMD ["gunicorn", "tangent.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "tangent.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--worker-class", "gthread"]
