@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from courseware.plots import chart_svg
 from tangent.embedded_redis import free_port, start_redis, stop
 
 PASSWORD = "load-test-password-1"
@@ -351,19 +352,6 @@ def queue_sampler(redis_url: str, prefix: str, samples: list, stop_event: thread
         stop_event.wait(1)
 
 
-def svg_plot(samples: list[tuple[float, int]], title: str) -> str:
-    width, height, pad = 640, 240, 40
-    top = max((d for _, d in samples), default=1) or 1
-    end = max((t for t, _ in samples), default=1) or 1
-    points = " ".join(f"{pad + t / end * (width - 2 * pad):.1f},{height - pad - d / top * (height - 2 * pad):.1f}"
-                      for t, d in samples)  # fmt: skip
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><title>{title}</title>'
-            f'<text x="{pad}" y="20" font-size="13">{title} (max {top}, {end:.0f} s)</text>'
-            f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#888"/>'
-            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#888"/>'
-            f'<polyline points="{points}" fill="none" stroke="#1f5fbf" stroke-width="2"/></svg>')  # fmt: skip
-
-
 def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> dict:
     pages = [
         v for k, vs in stats.latency.items() if k not in ("submit", "log in", "poll") for v in vs
@@ -508,7 +496,13 @@ def main() -> int:
             stack.stop()
         stop(redis_process)
         drop_database(env["DATABASE_URL"])
-    (out / "queue-depth.svg").write_text(svg_plot(samples, "Grading queue depth"))
+    figure = {
+        "title": "Grading queue depth",
+        "x_label": "seconds",
+        "y_label": "submissions queued",
+        "series": [{"label": "queue depth", "style": "line", "points": samples}],
+    }
+    (out / "queue-depth.svg").write_text(chart_svg(figure))
     (out / "summary.json").write_text(
         json.dumps({"summaries": summaries, "queue_depth": samples}, indent=1)
     )
