@@ -7,13 +7,20 @@ from django.http import Http404
 from courseware.models import Attempt, Course, Exercise, Membership, Submission
 
 
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their courses, read once per request: a page asks twice (its
+    course, and the navigation's Staff link), and Django builds the user afresh for every request,
+    so the list is kept on the user object."""
+    found = getattr(user, "_memberships", None)
+    if found is None:
+        found = list(Membership.objects.filter(user=user).select_related("course"))
+        user._memberships = found
+    return found
+
+
 def membership_for(user, course_slug: str) -> Membership:
     """The user's membership of the course (learner or staff), or 404."""
-    membership = (
-        Membership.objects.select_related("course")
-        .filter(user=user, course__slug=course_slug)
-        .first()
-    )
+    membership = next((m for m in memberships_of(user) if m.course.slug == course_slug), None)
     if membership is None:
         raise Http404("No such course.")
     return membership

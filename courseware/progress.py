@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Max
+from django.db.models.functions import Coalesce, Greatest
 
-from courseware.models import Attempt, Exercise, Grading, Module, Quiz, QuizItem, Submission
+from courseware import catalogue
+from courseware.catalogue import ModuleOutline, QuizOutline
+from courseware.models import Attempt, Exercise, Grading, Quiz, Submission
 
 
 def best_scores(learner, exercise_ids=None) -> dict[int, float]:
@@ -27,9 +29,19 @@ def best_scores(learner, exercise_ids=None) -> dict[int, float]:
     return {row["submission__attempt__exercise_version__exercise_id"]: row["best"] for row in rows}
 
 
+class Scored:
+    """A 0–1 `score`, shown as a whole percentage."""
+
+    score: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
 @dataclass
-class QuizProgress:
-    quiz: Quiz
+class QuizProgress(Scored):
+    quiz: Quiz | QuizOutline
     score: float
     attempted: int
     correct: int
@@ -37,8 +49,8 @@ class QuizProgress:
 
 
 @dataclass
-class ModuleProgress:
-    module: Module
+class ModuleProgress(Scored):
+    module: ModuleOutline
     quizzes: list[QuizProgress] = field(default_factory=list)
 
     @property
@@ -59,7 +71,9 @@ def quiz_progress(quiz: Quiz, scores: dict[int, float]) -> QuizProgress:
     return progress_over(quiz, ids, scores)
 
 
-def progress_over(quiz: Quiz, ids: list[int], scores: dict[int, float]) -> QuizProgress:
+def progress_over(
+    quiz: Quiz | QuizOutline, ids: list[int], scores: dict[int, float]
+) -> QuizProgress:
     """The quiz's progress over its live exercises `ids`."""
     values = [scores.get(i, 0.0) for i in ids]
     return QuizProgress(
@@ -74,44 +88,30 @@ def progress_over(quiz: Quiz, ids: list[int], scores: dict[int, float]) -> QuizP
 def course_progress(learner, scores: dict[int, float] | None = None) -> list[ModuleProgress]:
     """Every module with its quizzes' progress for this learner (`scores`: their best_scores)."""
     scores = best_scores(learner) if scores is None else scores
-    live: dict[int, list[int]] = defaultdict(list)  # quiz id -> its live exercises' ids
-    items = QuizItem.objects.filter(exercise__retired=False).order_by("quiz", "position")
-    for quiz_id, exercise_id in items.values_list("quiz_id", "exercise_id"):
-        live[quiz_id].append(exercise_id)
-    modules = {module.pk: ModuleProgress(module) for module in Module.objects.order_by("order")}
-    for quiz in Quiz.objects.order_by("module__order", "order"):
-        modules[quiz.module_id].quizzes.append(progress_over(quiz, live[quiz.pk], scores))
-    return list(modules.values())
+    return [
+        ModuleProgress(
+            module, [progress_over(quiz, quiz.exercise_ids, scores) for quiz in module.quizzes]
+        )
+        for module in catalogue.outline().modules
+    ]
 
 
 def last_exercise(learner) -> Exercise | None:
     """The exercise the learner last opened or answered (for "continue where you left off")."""
-    attempt = (
+    latest = (
         Attempt.objects.filter(learner=learner, exercise_version__exercise__retired=False)
-        .select_related("exercise_version__exercise")
-        .order_by("-created_at")
-        .first()
-    )
-    submission = (
-        Submission.objects.filter(
-            attempt__learner=learner, attempt__exercise_version__exercise__retired=False
+        .annotate(
+            active=Greatest("created_at", Coalesce(Max("submissions__created_at"), "created_at"))
         )
-        .select_related("attempt__exercise_version__exercise")
-        .order_by("-created_at")
+        .select_related("exercise_version__exercise")
+        .order_by("-active")
         .first()
     )
-    latest = max(
-        (item for item in (attempt, submission) if item is not None),
-        key=lambda item: item.created_at,
-        default=None,
-    )
-    if latest is None:
-        return None
-    return (latest.attempt if isinstance(latest, Submission) else latest).exercise_version.exercise
+    return latest.exercise_version.exercise if latest else None
 
 
 @dataclass
-class Mastery:
+class Mastery(Scored):
     tag: str
     score: float
     exercises: int
@@ -121,11 +121,6 @@ class Mastery:
 def mastery_by_topic(learner, scores: dict[int, float] | None = None) -> list[Mastery]:
     """For each topic (an exercise tag): the mean best score over the live exercises that carry it."""
     scores = best_scores(learner) if scores is None else scores
-    by_tag: dict[str, list[int]] = {}
-    tagged = Exercise.objects.filter(retired=False).values_list("pk", "current_version__spec__tags")
-    for pk, tags in tagged:
-        for tag in tags or []:
-            by_tag.setdefault(tag, []).append(pk)
     return [
         Mastery(
             tag,
@@ -133,5 +128,5 @@ def mastery_by_topic(learner, scores: dict[int, float] | None = None) -> list[Ma
             len(ids),
             sum(1 for i in ids if i in scores),
         )
-        for tag, ids in sorted(by_tag.items())
+        for tag, ids in catalogue.outline().topics.items()
     ]

@@ -15,8 +15,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import broker, metrics, progress, ratelimits
-from courseware.access import attempt_for, exercise_in_course, membership_for, submission_for
+from courseware import broker, catalogue, metrics, progress, ratelimits
+from courseware.access import (
+    attempt_for,
+    exercise_in_course,
+    membership_for,
+    memberships_of,
+    submission_for,
+)
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
@@ -92,7 +98,7 @@ def sign_up(request):
 
 @login_required
 def course_list(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("course")
+    memberships = memberships_of(request.user)
     joined = {m.course_id for m in memberships}
     open_courses = Course.objects.filter(open_enrolment=True).exclude(pk__in=joined)
     return render(
@@ -178,7 +184,7 @@ def exercise_page(request, course_slug, exercise_slug):
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
         "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
         "history": history,
-        "quizzes": exercise.quizzes.all(),
+        "quizzes": catalogue.quizzes_with(exercise.pk),
     }
     return render(request, "courseware/exercise.html", context)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from courseware import catalogue
 from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
 from exercises.loader import Bank, BankError, read_bank
 
@@ -32,7 +33,9 @@ def load_bank(root: Path) -> LoadReport:
     if bank.errors:
         raise BankInvalid(bank.errors)
     with transaction.atomic():
-        return _apply(bank)
+        report = _apply(bank)
+        catalogue.forget()  # retirements and quiz items are written in bulk, without signals
+        return report
 
 
 def _apply(bank: Bank) -> LoadReport:

@@ -186,6 +186,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_catalogue():
+    """A test's rolled-back changes to the bank must not outlive it in the shared outline."""
+    from courseware import catalogue
+
+    catalogue.drop()
+    yield
+    catalogue.drop()
+
+
+@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Each test starts with empty rate-limit windows (the counters live in the shared Redis)."""
     from courseware import broker

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from courseware.access import memberships_of
 from courseware.models import Course, Membership
 
 
@@ -36,8 +37,5 @@ def staffed_courses(user) -> list[Course]:
     """The courses this user is staff of (for the navigation's Staff link)."""
     if not user.is_authenticated:
         return []
-    return list(
-        Course.objects.filter(
-            memberships__user=user, memberships__role=Membership.Role.STAFF
-        ).order_by("title")
-    )
+    staffed = [m.course for m in memberships_of(user) if m.role == Membership.Role.STAFF]
+    return sorted(staffed, key=lambda course: course.title)

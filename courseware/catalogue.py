@@ -1,0 +1,116 @@
+"""The bank's outline, as every course page shows it: the modules in order, their quizzes with each
+quiz's live exercises, and the live exercises of each topic (tag).
+
+Every learner's course page needs it and it changes only when the bank is reloaded or staff edit a
+module, quiz or exercise, so it is read once and shared through Redis. Each such change deletes it
+(at once and again when its transaction commits); the expiry bounds how long a deletion that raced
+with a reader can leave it stale. Without Redis it is read from the database every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import asdict, dataclass, field
+
+import redis
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from courseware import broker
+from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
+
+KEY = "catalogue"
+TTL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class QuizOutline:
+    id: int
+    slug: str
+    title: str
+    exercise_ids: list[int] = field(default_factory=list)  # live exercises, in the quiz's order
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    id: int
+    slug: str
+    title: str
+    quizzes: list[QuizOutline] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outline:
+    modules: list[ModuleOutline]
+    topics: dict[str, list[int]]  # tag -> its live exercises' ids
+
+
+def outline() -> Outline:
+    try:
+        cached = broker.client().get(broker.key(KEY))
+    except redis.RedisError:
+        return read_outline()
+    if cached:
+        return _from_json(json.loads(cached))
+    found = read_outline()
+    with contextlib.suppress(redis.RedisError):
+        broker.client().set(broker.key(KEY), json.dumps(asdict(found)), ex=TTL_SECONDS)
+    return found
+
+
+def quizzes_with(exercise_id: int) -> list[QuizOutline]:
+    """The quizzes an exercise is in, in course order."""
+    return [
+        quiz
+        for module in outline().modules
+        for quiz in module.quizzes
+        if exercise_id in quiz.exercise_ids
+    ]
+
+
+def read_outline() -> Outline:
+    live: dict[int, list[int]] = {}
+    items = QuizItem.objects.filter(exercise__retired=False).order_by("quiz", "position")
+    for quiz_id, exercise_id in items.values_list("quiz_id", "exercise_id"):
+        live.setdefault(quiz_id, []).append(exercise_id)
+    modules = {
+        pk: ModuleOutline(pk, slug, title)
+        for pk, slug, title in Module.objects.order_by("order").values_list("pk", "slug", "title")
+    }
+    quizzes = Quiz.objects.order_by("module__order", "order")
+    for pk, module_id, slug, title in quizzes.values_list("pk", "module_id", "slug", "title"):
+        modules[module_id].quizzes.append(QuizOutline(pk, slug, title, live.get(pk, [])))
+    topics: dict[str, list[int]] = {}
+    tagged = Exercise.objects.filter(retired=False).values_list("pk", "current_version__spec__tags")
+    for pk, tags in tagged:
+        for tag in tags or []:
+            topics.setdefault(tag, []).append(pk)
+    return Outline(list(modules.values()), dict(sorted(topics.items())))
+
+
+def _from_json(data: dict) -> Outline:
+    modules = [
+        ModuleOutline(
+            m["id"], m["slug"], m["title"], [QuizOutline(**quiz) for quiz in m["quizzes"]]
+        )
+        for m in data["modules"]
+    ]
+    return Outline(modules, data["topics"])
+
+
+def forget(**_) -> None:
+    """Drop the shared outline now and once the current transaction commits."""
+    drop()
+    transaction.on_commit(drop)
+
+
+def drop() -> None:
+    with contextlib.suppress(redis.RedisError):
+        broker.client().delete(broker.key(KEY))
+
+
+def forget_on_changes() -> None:
+    for model in (Module, Quiz, QuizItem, Exercise, ExerciseVersion):
+        post_save.connect(forget, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
+        post_delete.connect(forget, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")

@@ -1,0 +1,67 @@
+"""The course page's outline of modules and quizzes is shared between requests, yet every change to
+the bank shows on the next page a learner opens."""
+
+import shutil
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+from courseware import broker, catalogue
+from courseware.models import Quiz
+from exercises.sync import load_bank
+from tests.support.people import PASSWORD, learner_in, make_course
+
+pytestmark = pytest.mark.django_db
+COURSE = "/courses/calc/"
+GRAPHS_QUIZ = "Matching the graph of a function to the graph of its derivative"
+
+
+@pytest.fixture
+def client(bank):
+    learner_in(make_course())
+    client = Client()
+    client.login(username="ada", password=PASSWORD)
+    return client
+
+
+def test_the_outline_is_read_once_and_shared(client):
+    assert GRAPHS_QUIZ in client.get(COURSE).content.decode()
+    assert broker.client().exists(broker.key(catalogue.KEY))
+
+
+def test_a_renamed_quiz_shows_on_the_next_course_page(client):
+    assert GRAPHS_QUIZ in client.get(COURSE).content.decode()
+    quiz = Quiz.objects.get(slug="m1-matching-graphs")
+    quiz.title = "Slopes of graphs"
+    quiz.save()
+    page = client.get(COURSE).content.decode()
+    assert "Slopes of graphs" in page
+    assert GRAPHS_QUIZ not in page
+
+
+def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client, tmp_path):
+    graphs_row = '<th scope="row">graphs</th>'
+    before = client.get(COURSE).content.decode()
+    assert "0 of 2</td>" in before.split(graphs_row, 1)[1].split("</tr>", 1)[0]
+    bank = tmp_path / "exercises"
+    shutil.copytree(settings.EXERCISES_DIR, bank)
+    (bank / "m1-what-is-calculus" / "m1-graph-derivative-match.yaml").unlink()
+    quizzes = bank / "m1-what-is-calculus" / "_module.yaml"
+    quizzes.write_text(
+        quizzes.read_text().replace("[m1-graph-derivative-match]", "[m1-rise-over-run]")
+    )
+    assert "m1-graph-derivative-match" in load_bank(bank).retired
+    after = client.get(COURSE).content.decode()
+    assert "0 of 1</td>" in after.split(graphs_row, 1)[1].split("</tr>", 1)[0]
+
+
+def test_without_redis_the_course_page_reads_the_outline_from_the_database(client):
+    with override_settings(REDIS_URL="redis://127.0.0.1:9/0"):  # the discard port: no Redis
+        broker.client.cache_clear()
+        try:
+            response = client.get(COURSE)
+        finally:
+            broker.client.cache_clear()
+    assert response.status_code == 200
+    assert GRAPHS_QUIZ in response.content.decode()
