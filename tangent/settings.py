@@ -121,6 +121,7 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "tangent@localhost")
 
+SESSION_ENGINE = "tangent.sessions"  # the database, with a copy in Redis
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

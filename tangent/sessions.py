@@ -1,0 +1,59 @@
+"""Sessions in the database with a copy in Redis, so a request reads its session from Redis.
+
+Django's cached_db idea on Tangent's own Redis client (the deployment's prefix, short timeouts),
+storing the signed session text rather than a pickle, and safe with a Redis that is away: a read
+falls back to the database and a copy that cannot be written is skipped. A copy lives at most
+COPY_SECONDS, which bounds how stale it can be after a write Redis missed. A session is removed
+from Redis before the database, so a log-out that fails leaves it whole rather than alive only in
+the copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import redis
+from django.contrib.sessions.backends import db
+
+from courseware import broker
+
+COPY_SECONDS = 300
+
+
+def _copy_key(session_key: str) -> str:
+    return broker.key(f"session:{session_key}")
+
+
+class SessionStore(db.SessionStore):
+    def load(self):
+        try:
+            copy = broker.client().get(_copy_key(self.session_key))
+        except redis.RedisError:
+            copy = None
+        if copy is not None:
+            return self.decode(copy.decode())
+        stored = self._get_session_from_db()
+        if stored is None:
+            return {}
+        self._keep_copy(stored.session_data, self.get_expiry_age(expiry=stored.expire_date))
+        return self.decode(stored.session_data)
+
+    def save(self, must_create=False):
+        super().save(must_create)
+        data = self._get_session(no_load=must_create)
+        self._keep_copy(self.encode(data), self.get_expiry_age())
+
+    def delete(self, session_key=None):
+        session_key = session_key or self.session_key
+        if session_key is not None:
+            broker.client().delete(
+                _copy_key(session_key)
+            )  # raises, deleting nothing, if Redis is away
+        super().delete(session_key)
+
+    def _keep_copy(self, text: str, seconds: int) -> None:
+        if self.session_key and seconds > 0:
+            with contextlib.suppress(redis.RedisError):
+                broker.client().set(
+                    _copy_key(self.session_key), text, ex=min(seconds, COPY_SECONDS)
+                )

@@ -1,0 +1,69 @@
+"""A signed-in learner's session is read from Redis, not PostgreSQL, yet logging out ends it for
+good and pages keep working when Redis is away."""
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+
+from courseware import broker
+from tests.support.people import PASSWORD, make_course, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    make_user("ada")
+    make_course()
+    client = Client()
+    assert (
+        client.post("/accounts/login/", {"username": "ada", "password": PASSWORD}).status_code
+        == 302
+    )
+    return client
+
+
+def session_queries(client, path: str) -> tuple[int, list[str]]:
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(path)
+    return response.status_code, [sql for sql in seen if "django_session" in sql]
+
+
+def test_a_signed_in_page_reads_the_session_from_redis(client):
+    status, queries = session_queries(client, "/courses/")
+    assert status == 200
+    assert queries == []
+
+
+def test_a_session_evicted_from_redis_is_read_from_the_database_and_kept_again(client):
+    for key in broker.client().scan_iter(match=broker.key("session:*")):
+        broker.client().delete(key)
+    status, queries = session_queries(client, "/courses/")
+    assert (status, len(queries)) == (200, 1)
+    assert session_queries(client, "/courses/") == (200, [])
+
+
+def test_logging_out_ends_the_session_in_redis_too(client):
+    cookie = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    stolen = Client()
+    stolen.cookies["sessionid"] = cookie
+    assert stolen.get("/courses/").status_code == 302  # to the log-in page
+    assert not broker.client().exists(broker.key(f"session:{cookie}"))
+
+
+def test_without_redis_a_signed_in_learner_still_sees_their_pages(client):
+    with override_settings(REDIS_URL="redis://127.0.0.1:9/0"):  # the discard port: no Redis
+        broker.client.cache_clear()
+        try:
+            response = client.get("/courses/")
+        finally:
+            broker.client.cache_clear()
+    assert response.status_code == 200
+    assert "ada" in response.content.decode()
