@@ -40,6 +40,7 @@ from courseware.plots import chart_svg
 from tangent.embedded_redis import free_port, start_redis, stop
 
 PASSWORD = "load-test-password-1"
+NOT_PAGES = ("submit", "log in", "poll")  # what `page latency` leaves out
 RIGHT_D_SIGMA = (
     "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
 )
@@ -183,6 +184,7 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
+        self.pages: list[tuple[float, float]] = []  # (seconds since the start, latency) per page
         self.statuses: dict[int, int] = defaultdict(int)
         self.verdict_wait: list[float] = []
         self.errors: list[str] = []
@@ -192,6 +194,15 @@ class Stats:
         with self.lock:
             self.latency[kind].append(seconds)
             self.statuses[status] += 1
+            if kind not in NOT_PAGES:
+                self.pages.append((time.monotonic() - self.started - seconds, seconds))
+
+    def page_p95_by_window(self, window: float = 10) -> list[tuple[float, float]]:
+        """(window start, p95 page latency in ms) for each `window` seconds that saw pages."""
+        windows: dict[int, list[float]] = defaultdict(list)
+        for at, seconds in self.pages:
+            windows[int(at // window)].append(seconds)
+        return [(i * window, percentile(v, 95) * 1000) for i, v in sorted(windows.items())]
 
 
 class Learner:
@@ -353,9 +364,7 @@ def queue_sampler(redis_url: str, prefix: str, samples: list, stop_event: thread
 
 
 def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> dict:
-    pages = [
-        v for k, vs in stats.latency.items() if k not in ("submit", "log in", "poll") for v in vs
-    ]
+    pages = [seconds for _, seconds in stats.pages]
     requests = sum(len(v) for v in stats.latency.values())
     summary = {
         "phase": title,
@@ -369,6 +378,7 @@ def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> d
         "errors": len(stats.errors),
         "first_errors": stats.errors[:5],
         "cpu_seconds": cpu,
+        "page_p95_ms_per_10_s": stats.page_p95_by_window(),
         "ms_by_kind": {
             kind: [round(percentile(values, p) * 1000, 1) for p in (50, 95)]
             for kind, values in sorted(stats.latency.items())
@@ -388,6 +398,8 @@ def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> d
     )
     kinds = ", ".join(f"{kind} {p50}/{p95}" for kind, (p50, p95) in summary["ms_by_kind"].items())
     print(f"  p50/p95 ms by request: {kinds}")
+    timeline = " ".join(f"{p95:.0f}" for _, p95 in stats.page_p95_by_window())
+    print(f"  page p95 ms per 10 s: {timeline}")
     parts = ", ".join(f"{name} {value}" for name, value in cpu.items())
     print(f"  CPU seconds ({os.cpu_count()} cores × {seconds:.0f} s): {parts}")
     return summary
@@ -439,7 +451,9 @@ def main() -> int:
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(Learner.log_in, learners))
         print(f"{args.learners} log-ins in {time.monotonic() - started:.0f} s", flush=True)
-        stats.latency.clear()
+        stats = Stats()  # the class phase's own figures, without the log-ins
+        for learner in learners:
+            learner.stats = stats
         cpu = CpuMeter(stack, redis_process.pid)
         until = time.monotonic() + args.duration
         threads = [
@@ -503,6 +517,15 @@ def main() -> int:
         "series": [{"label": "queue depth", "style": "line", "points": samples}],
     }
     (out / "queue-depth.svg").write_text(chart_svg(figure))
+    latency = {
+        "title": "Page latency, p95 per 10 s (class phase)",
+        "x_label": "seconds",
+        "y_label": "ms",
+        "series": [
+            {"label": "p95", "style": "line", "points": summaries[0]["page_p95_ms_per_10_s"]}
+        ],
+    }
+    (out / "page-latency.svg").write_text(chart_svg(latency))
     (out / "summary.json").write_text(
         json.dumps({"summaries": summaries, "queue_depth": samples}, indent=1)
     )
