@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
@@ -56,6 +56,14 @@ def sweep_stuck_submissions() -> int:
         log.warning("re-queueing stuck submission %s (%s)", submission.pk, submission.status)
         pipeline.requeue(submission)
     return len(stuck)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def recycle_connections(**kwargs) -> None:
+    """A task starts and ends as a request does: a broken database connection, or one older than
+    CONN_MAX_AGE, is closed; a healthy one is kept for the next task."""
+    close_old_connections()
 
 
 @worker_ready.connect

@@ -156,6 +156,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Workers keep their database connection from task to task (Celery would otherwise close it after
+# every task: a new PostgreSQL backend for each grading); courseware.tasks starts and ends each task
+# as Django does a request, which closes a broken connection or one older than CONN_MAX_AGE.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

@@ -64,3 +64,37 @@ def test_an_answer_on_the_learner_page_shows_its_verdict_without_a_reload(learne
     assert "score 50%" in fragment
     history = client.get("/courses/calc/exercises/m1-rise-over-run/").content.decode()
     assert "Partly correct" in history
+
+
+def test_a_worker_keeps_its_database_connection_from_grading_to_grading(learner, live_worker):
+    """A new PostgreSQL backend for every grading would cost more than the grading itself."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("counts PostgreSQL's sessions")
+    live_worker()
+    client = Client(headers={"authorization": f"Bearer {api_key_for(learner)}"})
+
+    def sessions_opened() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    def grade_one() -> None:
+        body = {
+            "exercise": "m1-rise-over-run",
+            "answer": {"parts": {"secant": {"value": "0"}, "tangent": {"value": "0"}}},
+        }
+        created = client.post(
+            "/api/v1/submissions", json.dumps(body), content_type="application/json"
+        )
+        wait_for_status(created.json()["id"])
+
+    grade_one()  # the worker's first grading opens its connection
+    before = sessions_opened()
+    for _ in range(6):
+        grade_one()
+    assert sessions_opened() - before <= 1  # six gradings, not six new connections
