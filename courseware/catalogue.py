@@ -21,7 +21,7 @@ from courseware import broker
 from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
 
 KEY = "catalogue"
-TTL_SECONDS = 60
+TTL_SECONDS = 300
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,11 @@ TEMPLATES = [
 # SQLite (embedded default) runs in WAL mode so the web server and workers can share it.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tangent.sqlite3'}", conn_max_age=60
+        env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tangent.sqlite3'}", conn_max_age=600
     )
 }
+# A connection lives ten minutes, health-checked before a request or task reuses it: opening one
+# costs PostgreSQL a new backend.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
