@@ -48,3 +48,12 @@ def test_pages_send_a_strict_content_security_policy(db):
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_web_application_loads_every_view_and_freezes_them_out_of_the_garbage_collector():
+    code = (
+        "import gc, sys, tangent.wsgi;"
+        "print(gc.get_freeze_count() > 100000, 'courseware.staff.views' in sys.modules)"
+    )
+    result = run_in_production("-c", code)
+    assert result.stdout.split() == ["True", "True"], result.stderr
