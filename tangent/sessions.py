@@ -3,9 +3,11 @@
 Django's cached_db idea on Tangent's own Redis client (the deployment's prefix, short timeouts),
 storing the signed session text rather than a pickle, and safe with a Redis that is away: a read
 falls back to the database and a copy that cannot be written is skipped. A copy lives at most
-COPY_SECONDS, which bounds how stale it can be after a write Redis missed. A session is removed
-from Redis before the database, so a log-out that fails leaves it whole rather than alive only in
-the copy.
+COPY_SECONDS, which bounds how stale it can be after a write Redis missed.
+
+Ending a session writes a tombstone in place of its copy before the row is deleted, so a log-out
+that cannot reach Redis fails whole, and a request that read the row just before the log-out
+cannot put the copy back (a copy made on a read is only added where nothing is).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.contrib.sessions.backends import db
 from courseware import broker
 
 COPY_SECONDS = 300
+ENDED = b""  # a tombstone: the session was ended
 
 
 def _copy_key(session_key: str) -> str:
@@ -30,12 +33,16 @@ class SessionStore(db.SessionStore):
             copy = broker.client().get(_copy_key(self.session_key))
         except redis.RedisError:
             copy = None
+        if copy == ENDED:
+            self._session_key = None
+            return {}
         if copy is not None:
             return self.decode(copy.decode())
         stored = self._get_session_from_db()
         if stored is None:
             return {}
-        self._keep_copy(stored.session_data, self.get_expiry_age(expiry=stored.expire_date))
+        seconds = self.get_expiry_age(expiry=stored.expire_date)
+        self._keep_copy(stored.session_data, seconds, only_if_absent=True)
         return self.decode(stored.session_data)
 
     def save(self, must_create=False):
@@ -46,14 +53,16 @@ class SessionStore(db.SessionStore):
     def delete(self, session_key=None):
         session_key = session_key or self.session_key
         if session_key is not None:
-            broker.client().delete(
-                _copy_key(session_key)
-            )  # raises, deleting nothing, if Redis is away
+            # Raises, ending nothing, if Redis is away.
+            broker.client().set(_copy_key(session_key), ENDED, ex=COPY_SECONDS)
         super().delete(session_key)
 
-    def _keep_copy(self, text: str, seconds: int) -> None:
+    def _keep_copy(self, text: str, seconds: int, only_if_absent: bool = False) -> None:
         if self.session_key and seconds > 0:
             with contextlib.suppress(redis.RedisError):
                 broker.client().set(
-                    _copy_key(self.session_key), text, ex=min(seconds, COPY_SECONDS)
+                    _copy_key(self.session_key),
+                    text,
+                    ex=min(seconds, COPY_SECONDS),
+                    nx=only_if_absent,
                 )
