@@ -60,10 +60,12 @@ def sweep_stuck_submissions() -> int:
 
 @task_prerun.connect
 @task_postrun.connect
-def recycle_connections(**kwargs) -> None:
+def recycle_connections(sender=None, **kwargs) -> None:
     """A task starts and ends as a request does: a broken database connection, or one older than
-    CONN_MAX_AGE, is closed; a healthy one is kept for the next task."""
-    close_old_connections()
+    CONN_MAX_AGE, is closed; a healthy one is kept for the next task. Not for a task run eagerly,
+    in its caller's process and transaction."""
+    if not getattr(getattr(sender, "request", None), "is_eager", False):
+        close_old_connections()
 
 
 @worker_ready.connect
