@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from courseware.accounts import check_not_reserved
+
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For resetting your password.")
@@ -9,3 +11,8 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        check_not_reserved(username)
+        return username

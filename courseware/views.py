@@ -23,6 +23,7 @@ from courseware.access import (
     memberships_of,
     submission_for,
 )
+from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
@@ -83,11 +84,12 @@ class LogInView(auth_views.LoginView):
 
 @ratelimits.limited("signup", actor=ratelimits.client_address)
 def sign_up(request):
+    if not settings.OPEN_SIGNUP:
+        return render(request, "registration/signup_closed.html", status=403)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        for course in Course.objects.filter(open_enrolment=True):
-            Membership.objects.get_or_create(user=user, course=course)
+        join_open_courses(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to Tangent, {user.username}.")
         return redirect("courses")

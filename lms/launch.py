@@ -16,6 +16,7 @@ from django.conf import settings
 from lti_tool.models import LtiDeployment, LtiRegistration
 
 from lms import launch_state, platform_keys
+from lms.roles import is_course_staff
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -24,7 +25,6 @@ NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "sub", "nonce"]
-STAFF_ROLES = ("Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant", "Mentor")
 
 
 class LaunchRejected(Exception):
@@ -52,12 +52,12 @@ class Launch:
 
     @property
     def roles(self) -> list[str]:
-        return [r for r in self.claim("roles", []) if isinstance(r, str)]
+        return self.claim("roles", [])
 
     @property
     def is_staff(self) -> bool:
-        """Instructors, administrators, content developers, TAs: anyone the context trusts to teach."""
-        return any(r.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in STAFF_ROLES for r in self.roles)
+        """Staff of the launch's course: by a context role only (lms.roles)."""
+        return is_course_staff(self.roles)
 
 
 def validate(id_token: str, state: str, host: str) -> Launch:
@@ -171,8 +171,11 @@ def _check_message(claims: dict, registration: LtiRegistration, host: str) -> Lt
             raise LaunchRejected(
                 f"The launch's {name.rsplit('/', 1)[-1]!r} claim is not an object."
             )
-    if not isinstance(claims.get(LTI + "roles"), list):
+    roles = claims.get(LTI + "roles")
+    if not isinstance(roles, list):
         raise LaunchRejected("The launch has no roles claim.")
+    if not all(isinstance(role, str) for role in roles):
+        raise LaunchRejected("The launch's roles claim must be a list of role URIs (strings).")
     if message_type == RESOURCE_LINK_REQUEST:
         link = claims.get(LTI + "resource_link")
         if not isinstance(link, dict) or not link.get("id"):

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from lms.lti_accounts import external_user, external_username
+from courseware.accounts import new_integration_user
 from lms.models import ApiLearner
 
 MAX_REF = 200
 
 
 def learner_for(client, ref: str, create: bool = True):
-    """The user behind `ref` for this client (created on first use), or None if unknown."""
+    """The user behind `ref` for this client (created on first use), or None if unknown.
+
+    Found through the ApiLearner link only, never by a username derived from the reference.
+    """
     record = ApiLearner.objects.select_related("user").filter(client=client, ref=ref).first()
     if record is not None or not create:
         return record.user if record else None
-    user = external_user(external_username("api", str(client.pk), "", ref))
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the new user is rolled back if another request won the race
+            user = new_integration_user("api-")
             ApiLearner.objects.create(client=client, ref=ref, user=user)
     except IntegrityError:
-        pass
-    return ApiLearner.objects.get(client=client, ref=ref).user
+        return ApiLearner.objects.get(client=client, ref=ref).user
+    return user
 
 
 def ref_of(user) -> str | None:

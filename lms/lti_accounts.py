@@ -4,45 +4,32 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from lti_tool.models import LtiContext, LtiRegistration, LtiResourceLink, LtiUser
 
+from courseware.accounts import new_integration_user
 from courseware.models import Course, Membership
 from lms.launch import AGS_ENDPOINT, NRPS, Launch
 from lms.models import LtiCourse
 
 
-def external_username(kind: str, issuer: str, client_id: str, ref: str) -> str:
-    """A stable username for an outside identity, unique per (issuer or client, ref)."""
-    digest = hashlib.sha256(f"{issuer}\x00{client_id}\x00{ref}".encode()).hexdigest()
-    return f"{kind}-{digest[:24]}"
-
-
-def external_user(username: str, **fields):
-    """The Django user for an outside identity, created with an unusable password if new."""
-    users = get_user_model().objects
-    user = users.filter(username=username).first()
-    if user is not None:
-        return user
-    try:
-        with transaction.atomic():
-            user = users.create_user(username=username, password=None, **fields)
-    except IntegrityError:
-        return users.get(username=username)
-    return user
-
-
 def auth_user_for(lti_user: LtiUser):
-    """The Django user behind an LTI user, created (unusable password) on first need."""
-    if lti_user.auth_user is None:
-        registration = lti_user.registration
-        lti_user.auth_user = external_user(
-            external_username("lti", registration.issuer, registration.client_id, lti_user.sub),
-            first_name=(lti_user.given_name or "")[:150],
-            last_name=(lti_user.family_name or "")[:150],
-        )
-        lti_user.save(update_fields=["auth_user"])
+    """The Django user behind an LTI user, made (random name, no password) on first need.
+
+    Found through the LtiUser link only: the row is locked while the user is made, so two
+    first launches at once make one account.
+    """
+    if lti_user.auth_user_id is None:
+        with transaction.atomic():
+            locked = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
+            if locked.auth_user_id is None:
+                locked.auth_user = new_integration_user(
+                    "lti-",
+                    first_name=(lti_user.given_name or "")[:150],
+                    last_name=(lti_user.family_name or "")[:150],
+                )
+                locked.save(update_fields=["auth_user"])
+        lti_user.auth_user = locked.auth_user
     return lti_user.auth_user
 
 

@@ -6,8 +6,8 @@ import requests
 from lti_tool.models import LtiContext, LtiUser
 
 from lms import lti_accounts, outbound
-from lms.launch import STAFF_ROLES
 from lms.passback import TokenRefused, access_token
+from lms.roles import is_course_staff
 
 MEMBERSHIP_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
@@ -54,6 +54,5 @@ def sync(context: LtiContext, course) -> int:
             continue
         lti_user = LtiUser.objects.get(registration=registration, sub=member["user_id"])
         user = lti_accounts.auth_user_for(lti_user)
-        staff = any(r.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in STAFF_ROLES for r in member["roles"])
-        lti_accounts.enrol(user, course, staff)
+        lti_accounts.enrol(user, course, is_course_staff(member["roles"]))
     return len(members)

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "courseware.context_processors.site",
             ],
         },
     },
@@ -179,6 +180,10 @@ CELERY_BEAT_SCHEDULE["lms-deliver-outbox"] = {
     "task": "lms.tasks.deliver_outbox",
     "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "5") or 5),
 }
+
+# Open sign-up: anyone may make an account at /accounts/signup/. Off by default in production,
+# where learners come through the LMS (LTI) or are made by an operator; on in development.
+OPEN_SIGNUP = env_bool("TANGENT_OPEN_SIGNUP", default=DEVELOPMENT)
 
 # LMS integration (LTI 1.3, grading API, webhooks)
 # Secrets at rest (tool private keys, webhook secrets): Fernet keys, newest first.

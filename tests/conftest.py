@@ -20,6 +20,8 @@ from django.db import connection
 
 from tangent.embedded_redis import start_redis, stop
 
+pytest_plugins = ["tests.support.lti"]
+
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 

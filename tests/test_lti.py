@@ -19,43 +19,11 @@ from courseware.variants import current_attempt
 from lms import launch_state, tool_keys
 from lms.models import ScoreSync
 from lms.tasks import deliver_outbox, send_score
-from tangent.celery import app
 from tests.support.grading import right_number_answers
-from tests.support.lti_platform import INSTRUCTOR, LTI, LtiPlatform, SigningKey
+from tests.support.lti import launch
+from tests.support.lti_platform import INSTRUCTOR, LTI, SigningKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def platform(live_server, settings):
-    settings.OUTBOUND_ALLOW_PRIVATE = True
-    settings.LMS_RETRY_BASE_SECONDS = 0
-    with LtiPlatform(live_server.url) as running:
-        yield running
-
-
-@pytest.fixture
-def registration(platform):
-    return platform.register()
-
-
-@pytest.fixture
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def launch(platform, registration, session=None, claims=None, **sign):
-    """Log in and launch like a browser in the LMS; `claims(nonce)` builds the id_token's claims."""
-    session = session or requests.Session()
-    auth = platform.login(session, registration)
-    body = (claims or platform.claims)(auth["nonce"])
-    return session.post(
-        f"{platform.tool}/lti/launch",
-        data={"id_token": platform.sign(body, **sign), "state": auth["state"]},
-        allow_redirects=False,
-    )
 
 
 def grade_latest_submission() -> Submission:

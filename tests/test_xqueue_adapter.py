@@ -99,13 +99,13 @@ def eager(settings):
 def test_the_worker_grades_queued_submissions_and_puts_results_back(
     bank, eager, capsys, monkeypatch
 ):
+    from courseware.accounts import service_user
     from courseware.models import Exercise
     from courseware.variants import current_attempt
     from lms.learners import learner_for
-    from lms.lti_accounts import external_user
     from tests.support.grading import right_number_answers
 
-    owner = external_user("xqueue-calc")
+    owner = service_user("xqueue-calc")
     learner = learner_for(owner, "anon-1")
     right = right_number_answers(
         current_attempt(learner, Exercise.objects.get(slug="m1-rise-over-run"))

@@ -4,8 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from courseware.accounts import service_user
 from lms import outbound, xqueue
-from lms.lti_accounts import external_user
 
 
 class Command(BaseCommand):
@@ -29,7 +29,10 @@ class Command(BaseCommand):
             client = xqueue.XQueueClient(url, username, password)
         except outbound.UnsafeUrl as error:
             raise CommandError(str(error)) from error
-        owner = external_user(f"xqueue-{queue}"[:150])
+        try:
+            owner = service_user(f"xqueue-{queue}"[:150])
+        except PermissionError as error:
+            raise CommandError(str(error)) from error
         try:
             handled = xqueue.work(client, queue, owner, once=once)
         except xqueue.XQueueError as error:
