@@ -171,6 +171,23 @@ def bank(db):
     load_bank(settings.EXERCISES_DIR)
 
 
+@pytest.fixture
+def platform(live_server, settings):
+    """An LTI 1.3 platform serving on 127.0.0.1, for the live site as its tool."""
+    from tests.support.lti_platform import LtiPlatform
+
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    settings.LMS_RETRY_BASE_SECONDS = 0
+    with LtiPlatform(live_server.url) as running:
+        yield running
+
+
+@pytest.fixture
+def registration(platform):
+    """The platform registered in Tangent, with its deployment."""
+    return platform.register()
+
+
 def require_tool(path: str, reason: str) -> None:
     """Skip with a visible reason when a tool is missing locally; in CI, fail instead."""
     if not Path(path).exists():

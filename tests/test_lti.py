@@ -21,22 +21,9 @@ from lms.models import ScoreSync
 from lms.tasks import deliver_outbox, send_score
 from tangent.celery import app
 from tests.support.grading import right_number_answers
-from tests.support.lti_platform import INSTRUCTOR, LTI, LtiPlatform, SigningKey
+from tests.support.lti_platform import INSTRUCTOR, LTI, SigningKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def platform(live_server, settings):
-    settings.OUTBOUND_ALLOW_PRIVATE = True
-    settings.LMS_RETRY_BASE_SECONDS = 0
-    with LtiPlatform(live_server.url) as running:
-        yield running
-
-
-@pytest.fixture
-def registration(platform):
-    return platform.register()
 
 
 @pytest.fixture
