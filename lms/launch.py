@@ -7,6 +7,7 @@ raises LaunchRejected with a reason the learner sees on a 400 page.
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ import jwt
 from django.conf import settings
 from lti_tool.models import LtiDeployment, LtiRegistration
 
-from lms import launch_state, platform_keys
+from lms import frame_cookies, launch_state, outbound, platform_keys
 from lms.roles import is_course_staff
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -60,8 +61,9 @@ class Launch:
         return is_course_staff(self.roles)
 
 
-def validate(id_token: str, state: str, host: str) -> Launch:
-    """Check an id_token posted to the launch URL; LaunchRejected with the reason otherwise."""
+def validate(request) -> Launch:
+    """Check the id_token posted to the launch URL; LaunchRejected with the reason otherwise."""
+    id_token, state = request.POST.get("id_token", ""), request.POST.get("state", "")
     if not id_token:
         raise LaunchRejected("The launch has no id_token.")
     record = launch_state.take(state)
@@ -69,6 +71,7 @@ def validate(id_token: str, state: str, host: str) -> Launch:
         raise LaunchRejected(
             "The launch state is unknown, expired or already used. Start again from the course."
         )
+    _check_browser(request, state, record)
     registration = LtiRegistration.objects.active().filter(pk=record["registration"]).first()
     if registration is None:
         raise LaunchRejected("The platform registration is not active.")
@@ -80,8 +83,41 @@ def validate(id_token: str, state: str, host: str) -> Launch:
         raise LaunchRejected("The nonce does not match the one issued at login.")
     if not launch_state.use_nonce(registration.pk, claims["nonce"]):
         raise LaunchRejected("The nonce has been used already: this launch is a replay.")
-    deployment = _check_message(claims, registration, host)
+    deployment = _check_message(claims, registration, request)
     return Launch(registration, deployment, claims)
+
+
+def on_this_site(url, request) -> bool:
+    """`url` is on this site's host, over https (or http where the site itself is served so)."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    schemes = ("https",) if request.is_secure() else ("https", "http")
+    return parts.scheme in schemes and parts.netloc == request.get_host()
+
+
+def platform_url(url) -> bool:
+    """`url` is an absolute URL a platform may use (https; http for test platforms)."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in outbound.allowed_schemes() and bool(parts.hostname)
+
+
+def _check_browser(request, state: str, record: dict) -> None:
+    """The login was started by this browser, where the browser keeps our frame cookies.
+
+    A browser that sends none of them (no cookies in the frame at all) is let through on the
+    state alone; one that keeps them must send the state cookie of this login.
+    """
+    secret = frame_cookies.state_secret(request, state)
+    if secret is None and not frame_cookies.keeps_frame_cookies(request):
+        return
+    expected = record.get("browser") or ""
+    if secret is None or not secrets.compare_digest(frame_cookies.digest(secret), expected):
+        raise LaunchRejected(
+            "This launch's login was started in another browser. Start again from the course."
+        )
 
 
 def _signing_key(registration: LtiRegistration, id_token: str):
@@ -151,7 +187,7 @@ def _check_audience(claims: dict, registration: LtiRegistration) -> None:
         raise LaunchRejected("The id_token has an empty subject (sub).")
 
 
-def _check_message(claims: dict, registration: LtiRegistration, host: str) -> LtiDeployment:
+def _check_message(claims: dict, registration: LtiRegistration, request) -> LtiDeployment:
     if claims.get(LTI + "version") != "1.3.0":
         raise LaunchRejected("The launch is not LTI version 1.3.0.")
     message_type = claims.get(LTI + "message_type")
@@ -164,7 +200,7 @@ def _check_message(claims: dict, registration: LtiRegistration, host: str) -> Lt
     if not isinstance(deployment_id, str) or deployment is None:
         raise LaunchRejected(f"The deployment {deployment_id!r} is not known or not active.")
     target = claims.get(LTI + "target_link_uri")
-    if not isinstance(target, str) or urlsplit(target).netloc != host:
+    if not on_this_site(target, request):
         raise LaunchRejected("The launch's target_link_uri is not on this site.")
     for name in (LTI + "custom", LTI + "launch_presentation", AGS_ENDPOINT, NRPS):
         if name in claims and not isinstance(claims[name], dict):
@@ -184,6 +220,8 @@ def _check_message(claims: dict, registration: LtiRegistration, host: str) -> Lt
         settings_claim = claims.get(DEEP_LINKING)
         if not isinstance(settings_claim, dict) or not settings_claim.get("deep_link_return_url"):
             raise LaunchRejected("The deep linking request has no return URL.")
+        if not platform_url(settings_claim["deep_link_return_url"]):
+            raise LaunchRejected("The deep linking return URL is not an absolute https URL.")
     if not isinstance(claims.get(LTI + "context"), dict) or not claims[LTI + "context"].get("id"):
         raise LaunchRejected("The launch has no course context.")
     return deployment

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import get_user_model, login
@@ -14,11 +13,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import LtiRegistration
 
+from courseware import ratelimits
 from courseware.models import Exercise, Quiz
-from lms import deep_linking, launch_state, lti_accounts, tool_keys
-from lms.launch import AGS_ENDPOINT, DEEP_LINKING, DEEP_LINKING_REQUEST, Launch, LaunchRejected
+from lms import deep_linking, frame_cookies, launch_state, lti_accounts, tool_keys
+from lms.launch import (
+    AGS_ENDPOINT,
+    DEEP_LINKING,
+    DEEP_LINKING_REQUEST,
+    Launch,
+    LaunchRejected,
+    on_this_site,
+)
 from lms.launch import validate as validate_launch
-from lms.middleware import with_launch
+from lms.middleware import launch_refusal, refused, with_launch
 from lms.models import GradeLine
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -39,16 +46,21 @@ def platform_origins(registration: LtiRegistration, *urls: str) -> list[str]:
 
 def rejected(request, reason: str, registration: LtiRegistration | None = None) -> HttpResponse:
     """The 400 page for a refused launch, framed by the platform when it is known."""
-    response = render(request, "lms/launch_rejected.html", {"reason": reason}, status=400)
-    if registration is not None:
-        response.frame_origins = platform_origins(registration)
-    return response
+    origins = platform_origins(registration) if registration is not None else None
+    return refused(request, reason, origins, status=400)
+
+
+MAX_PARAM_CHARS = 2048  # login_hint, lti_message_hint, target_link_uri: platforms send far less
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@ratelimits.limited("lti-login", methods=("GET", "POST"))
 def login_initiation(request, registration_uuid):
-    """OIDC third-party login: check the platform's request, then send the browser to its auth URL."""
+    """OIDC third-party login: check the platform's request, then send the browser to its auth URL.
+
+    The state is tied to this browser by a partitioned state cookie (`lms.frame_cookies`).
+    """
     params = request.POST if request.method == "POST" else request.GET
     registration = LtiRegistration.objects.active().filter(uuid=registration_uuid).first()
     if registration is None:
@@ -59,14 +71,21 @@ def login_initiation(request, registration_uuid):
         )
     if params.get("client_id") and params["client_id"] != registration.client_id:
         return rejected(request, "The login request's client_id is not this tool's.", registration)
-    target = params.get("target_link_uri", "")
-    if urlsplit(target).netloc != request.get_host():
+    for name in ("login_hint", "lti_message_hint", "target_link_uri"):
+        if len(params.get(name, "")) > MAX_PARAM_CHARS:
+            return rejected(
+                request,
+                f"The login request's {name} is longer than {MAX_PARAM_CHARS} characters.",
+                registration,
+            )
+    if not on_this_site(params.get("target_link_uri", ""), request):
         return rejected(
             request, "The login request's target_link_uri is not on this site.", registration
         )
     if not params.get("login_hint"):
         return rejected(request, "The login request has no login_hint.", registration)
-    state, nonce = launch_state.issue(registration.pk, target)
+    browser = frame_cookies.new_secret()
+    state, nonce = launch_state.issue(registration.pk, frame_cookies.digest(browser))
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -81,17 +100,23 @@ def login_initiation(request, registration_uuid):
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in registration.auth_url else "?"
-    return HttpResponseRedirect(registration.auth_url + separator + urlencode(query))
+    response = HttpResponseRedirect(registration.auth_url + separator + urlencode(query))
+    frame_cookies.set_state(response, state, browser, launch_state.STATE_SECONDS)
+    return response
 
 
 @csrf_exempt
 @require_POST
 def launch(request):
     """Validate the id_token strictly, map the user and course, and open the linked item."""
+    response = open_item(request)
+    frame_cookies.drop_state(request, response, request.POST.get("state", ""))
+    return response
+
+
+def open_item(request) -> HttpResponse:
     try:
-        valid = validate_launch(
-            request.POST.get("id_token", ""), request.POST.get("state", ""), request.get_host()
-        )
+        valid = validate_launch(request)
     except LaunchRejected as error:
         return rejected(request, error.reason)
     user = lti_accounts.learner_for(valid.registration, valid.claims)
@@ -118,15 +143,22 @@ def launch(request):
     )
     login(request, user, backend=BACKEND)
     request.session["lti_frame_origins"] = origins
-    launch_id = launch_state.keep(
-        {
-            "user": user.pk,
-            "target": target,
-            "origins": origins,
-            "login_token": secrets.token_urlsafe(24),
-        }
+    return keep_launch(
+        request,
+        {"user": user.pk, "target": target, "origins": origins},
+        valid.is_staff,
+        lambda launch_id: reverse("lti:open", args=[launch_id]),
     )
-    return HttpResponseRedirect(reverse("lti:open", args=[launch_id]))
+
+
+def keep_launch(request, record: dict, staff: bool, page) -> HttpResponse:
+    """Keep the launch, bound to this browser's binding cookie, and send the browser to
+    `page(launch_id)`."""
+    secret = frame_cookies.binding_secret(request)
+    launch_id = launch_state.keep(record, staff=staff, binding=frame_cookies.digest(secret))
+    response = HttpResponseRedirect(page(launch_id))
+    frame_cookies.set_binding(response, secret)
+    return response
 
 
 def linked_item(valid: Launch) -> Exercise | Quiz | None:
@@ -164,20 +196,28 @@ def open_launch(request, launch_id):
     """Land a launch in its tab: go to the item, carrying the launch id if no cookie came back.
 
     Browsers that block third-party cookies drop the session inside the LMS frame; the item's
-    pages then carry the launch id instead (`LtiLaunchMiddleware`). Their "open in a new tab"
-    link brings a one-time login token, which logs the learner in there.
+    pages then carry the launch id instead (`LtiLaunchMiddleware`). A staff launch lands once.
+    Their "open in a new tab" link brings a one-time sign-in token, which logs the user in there.
     """
     record = launch_state.find(launch_id)
     if record is None or record.get("kind") == "deep_linking":
         return rejected(request, "This launch has expired. Open the link again from your course.")
     token = request.GET.get("login", "")
     if token:
-        fresh = launch_state.use_login_token(launch_id)
-        if not fresh or not secrets.compare_digest(token, record["login_token"]):
-            return rejected(request, "This sign-in link has been used already.")
+        if not launch_state.use_new_tab_token(launch_id, token):
+            return rejected(request, "This sign-in link has expired or has been used already.")
         login(request, get_user_model().objects.get(pk=record["user"]), backend=BACKEND)
         request.session["lti_frame_origins"] = record["origins"]
-    elif request.user.pk != record["user"]:
+        return HttpResponseRedirect(record["target"])
+    refusal = launch_refusal(request, launch_id, record)
+    if refusal:
+        return refused(request, refusal, record["origins"])
+    if record["staff"] and not launch_state.land(launch_id):
+        return rejected(
+            request,
+            "This staff launch has been opened already. Open the link again from your course.",
+        )
+    if request.user.pk != record["user"]:
         return HttpResponseRedirect(with_launch(record["target"], launch_id))
     return HttpResponseRedirect(record["target"])
 
@@ -193,18 +233,20 @@ def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
         return rejected(
             request, "The platform does not accept LTI resource links here.", valid.registration
         )
-    launch_id = launch_state.keep(
+    return_url = dl_settings["deep_link_return_url"]  # an absolute URL: the validator checked
+    return keep_launch(
+        request,
         {
             "kind": "deep_linking",
             "user": user.pk,
             "registration": valid.registration.pk,
             "deployment_id": valid.deployment.deployment_id,
             "settings": dl_settings,
-            "origins": platform_origins(valid.registration, dl_settings["deep_link_return_url"]),
-        }
-    )
-    return HttpResponseRedirect(
-        reverse("lti:deep_link_select") + "?" + urlencode({"launch": launch_id})
+            "origins": platform_origins(valid.registration, return_url),
+            "return_origin": origin(return_url),
+        },
+        True,
+        lambda launch_id: reverse("lti:deep_link_select") + "?" + urlencode({"launch": launch_id}),
     )
 
 
@@ -234,19 +276,18 @@ def deep_link_select(request):
     item = chosen_item(request.POST.get("item", ""))
     if item is None:
         return rejected(request, "Pick one of the listed exercises or quizzes.", registration)
-    if not launch_state.forget(launch_id):
-        return rejected(request, "This content selection has been sent already.", registration)
     jwt_value = deep_linking.response_jwt(
         record, registration, item, deep_linking.launch_url(request)
     )
-    return_url = record["settings"]["deep_link_return_url"]
+    if not launch_state.forget(launch_id):
+        return rejected(request, "This content selection has been sent already.", registration)
     response = render(
         request,
         "lms/deep_link_return.html",
-        {"return_url": return_url, "jwt": jwt_value, "item": item},
+        {"return_url": record["settings"]["deep_link_return_url"], "jwt": jwt_value, "item": item},
     )
     response.frame_origins = record["origins"]
-    response.form_origins = [origin(return_url)]
+    response.form_origins = [record["return_origin"]]
     return response
 
 

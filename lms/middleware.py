@@ -1,11 +1,15 @@
 """API body limits, and serving LTI launches inside the platform's frame."""
 
+import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 
-from lms import launch_state
+from lms import frame_cookies, launch_state
 from lms.problems import problem
 from tangent.security import POLICY
 
@@ -59,7 +63,7 @@ class LtiFrameMiddleware:
 
 
 class LtiLaunchMiddleware:
-    """Serve a framed learner by the launch id their pages carry, with no cookie at all.
+    """Serve a framed learner by the launch id their pages carry, with no session cookie.
 
     Browsers drop or block cookies in a cross-site frame, so inside the LMS the session cookie
     may never come back. The launch's pages carry its launch id instead: in the `X-Tangent-Launch`
@@ -67,10 +71,15 @@ class LtiLaunchMiddleware:
     launch, from a browser with no other user's session, is that launch's user for this request
     only (no session is made); its redirects keep the id, and the launch's platform may frame it.
 
+    The id alone is not a password (`launch_refusal`): it is refused on a state-changing request
+    from another site, and once the frame's binding cookie (`lms.frame_cookies`) has come back
+    with it, it works only together with that cookie. How long an id lives, and that logging out
+    ends it, is `lms.launch_state`'s.
+
     Such requests skip Django's cookie-based CSRF check. The CSRF token proves that a request
-    comes from one of our own pages; the launch id proves the same: it is 24 random bytes that
-    only the launch's own pages know and send, and `Referrer-Policy: same-origin` keeps it from
-    reaching other sites, so a cross-site page cannot forge a request that carries it.
+    comes from one of our own pages; so does the launch id: it is 24 random bytes that only the
+    launch's own pages know and send, `Referrer-Policy: same-origin` keeps it from reaching other
+    sites, and a request whose `Origin` or `Sec-Fetch-Site` names another site is refused.
 
     The admin and the API-key API never accept a launch id, except for the API endpoints the
     learner pages call themselves (`LAUNCH_API`).
@@ -82,13 +91,18 @@ class LtiLaunchMiddleware:
     def __call__(self, request):
         launch_id = launch_in(request)
         record = launch_state.find(launch_id) if launch_id else None
-        user = launch_user(request, record) if record else None
+        if record is None:
+            return self.get_response(request)
+        refusal = launch_refusal(request, launch_id, record)
+        if refusal:
+            return refused(request, refusal, record["origins"])
+        user = launch_user(request, record)
         if user is None:
             return self.get_response(request)
         request.user = user
         request.lti_launch = launch_id
         request.lti_frame_origins = record["origins"]
-        login = urlencode({"login": record["login_token"]})  # a session in a tab of its own
+        login = urlencode({"login": launch_state.new_tab_token(launch_id)})  # a tab of its own
         request.lti_new_tab_url = f"{reverse('lti:open', args=[launch_id])}?{login}"
         request._dont_enforce_csrf_checks = True
         response = self.get_response(request)
@@ -96,6 +110,49 @@ class LtiLaunchMiddleware:
         if location and urlsplit(location).netloc in ("", request.get_host()):
             response["Location"] = with_launch(location, launch_id)
         return response
+
+
+CROSS_SITE = "A launch id is not accepted on a request sent from another site."
+OTHER_BROWSER = "This launch is open in another browser. Open the link again from your course."
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+def launch_refusal(request, launch_id: str, record: dict) -> str | None:
+    """Why this request may not use the launch id, or None if it may.
+
+    A state-changing request from another site may not. A browser that sends the binding cookie
+    the launch was made with binds the launch to it; after that, a request without that cookie
+    may not (a browser that sends another binding cookie never may).
+    """
+    if request.method not in SAFE_METHODS and from_another_site(request):
+        return CROSS_SITE
+    sent = frame_cookies.sent_binding(request)
+    if sent is None:
+        return OTHER_BROWSER if record["bound"] else None
+    if not secrets.compare_digest(frame_cookies.digest(sent), record["binding"]):
+        return OTHER_BROWSER
+    if not record["bound"]:
+        launch_state.bind(launch_id)
+    return None
+
+
+def from_another_site(request) -> bool:
+    """The request says it was sent by a page of another site (`Sec-Fetch-Site`, `Origin`)."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    own = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    return origin is not None and origin not in own
+
+
+def refused(request, reason: str, frame_origins=None, status: int = 403) -> HttpResponse:
+    """The page (or problem JSON) for a refused launch or launch id, framed by its platform."""
+    if request.path_info.startswith("/api/"):
+        return problem(status, reason)
+    response = render(request, "lms/launch_rejected.html", {"reason": reason}, status=status)
+    if frame_origins:
+        response.frame_origins = frame_origins
+    return response
 
 
 LAUNCH_HEADER = "X-Tangent-Launch"

@@ -1,4 +1,9 @@
-"""Platforms' public keys, from their JWKS URL, cached in Redis and refetched once on an unknown kid."""
+"""Platforms' public keys, from their JWKS URL, cached in Redis and refetched once on an unknown kid.
+
+A fetch that fails or that lacks the kid asked for is remembered for `MISS_SECONDS`: until then
+no launch fetches the platform's key set again, so junk launches with made-up key ids cannot make
+Tangent hammer the platform (or tie up its own threads waiting for it).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from courseware import broker
 from lms import outbound
 
 CACHE_SECONDS = 3600
+MISS_SECONDS = 30
 
 
 class KeyUnavailable(Exception):
@@ -36,6 +42,28 @@ def _fetch(registration: LtiRegistration) -> dict:
     return keyset
 
 
+def _miss_key(registration: LtiRegistration) -> str:
+    return broker.key(f"lti:jwks-miss:{registration.pk}")
+
+
+def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None:
+    """The key `kid` from a fresh fetch, unless a fetch failed or lacked a key lately."""
+    client = broker.client()
+    if client.get(_miss_key(registration)) is not None:
+        raise KeyUnavailable(
+            f"The platform has no key {kid!r}: its key set, fetched or tried less than"
+            f" {MISS_SECONDS} seconds ago, had no such key or could not be read."
+        )
+    try:
+        jwk = _find(_fetch(registration), kid)
+    except KeyUnavailable:
+        client.set(_miss_key(registration), "1", ex=MISS_SECONDS)
+        raise
+    if jwk is None:
+        client.set(_miss_key(registration), "1", ex=MISS_SECONDS)
+    return jwk
+
+
 def _cached(registration: LtiRegistration) -> dict | None:
     raw = broker.client().get(_cache_key(registration))
     return json.loads(raw) if raw else None
@@ -50,7 +78,7 @@ def public_key(registration: LtiRegistration, kid: str):
     keyset = _cached(registration)
     jwk = _find(keyset, kid) if keyset else None
     if jwk is None:
-        jwk = _find(_fetch(registration), kid)
+        jwk = _fetch_unless_missed(registration, kid)
     if jwk is None:
         raise KeyUnavailable(f"The platform has no key {kid!r} in its key set.")
     if jwk.get("kty") != "RSA":

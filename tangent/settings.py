@@ -191,7 +191,12 @@ TANGENT_ENCRYPTION_KEYS = env_list("TANGENT_ENCRYPTION_KEYS")
 LTI_MAX_TOKEN_AGE_SECONDS = 300  # an id_token issued longer ago than this is refused
 LTI_CLOCK_LEEWAY_SECONDS = 30
 LTI_KEY_GRACE_HOURS = int(env("TANGENT_LTI_KEY_GRACE_HOURS", "72") or 72)
-LTI_LAUNCH_TTL_SECONDS = 4 * 3600  # how long a launch id keeps its tab usable
+# Launch ids (docs/lms-setup.md): a learner's lasts 4 hours; a staff launch's lapses after 30
+# minutes unused and after 2 hours in any case. The "open in a new tab" sign-in link lasts 5 minutes.
+LTI_LAUNCH_TTL_SECONDS = 4 * 3600
+LTI_STAFF_LAUNCH_IDLE_SECONDS = 30 * 60
+LTI_STAFF_LAUNCH_MAX_SECONDS = 2 * 3600
+LTI_NEW_TAB_LINK_SECONDS = 5 * 60
 # Outbound requests (webhooks, callbacks, LMS endpoints) must be https to public addresses;
 # tests set this to reach their own servers on 127.0.0.1.
 OUTBOUND_ALLOW_PRIVATE = env_bool("TANGENT_OUTBOUND_ALLOW_PRIVATE", default=False)
@@ -212,6 +217,7 @@ RATE_LIMITS = {
     "signup": (10, 3600),  # sign-ups per address
     "submit": (30, 60),  # answers per learner
     "preview": (240, 60),  # previews per learner (the page previews while typing)
+    "lti-login": (100, 60),  # LTI login initiations per address (per user when logged in)
 }
 # e.g. TANGENT_RATE_LIMITS='{"login": [1000, 300]}' when many learners share one address (a lab, a load test)
 RATE_LIMITS.update(

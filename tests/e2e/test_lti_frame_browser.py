@@ -1,8 +1,8 @@
-"""A learner inside the LMS page, in Chromium: the tool is framed cross-site, so no cookie comes back.
+"""A learner inside the LMS page, in Chromium: the tool is framed cross-site, so no session cookie.
 
 The platform's course page is served from 127.0.0.1 and frames the tool at localhost (another
 site): Chromium neither stores nor sends the tool's SameSite=Lax cookies in that frame, so the
-learner works on the launch id alone.
+learner works on the launch id, which the frame's partitioned binding cookie ties to this browser.
 """
 
 from html import escape
@@ -57,5 +57,10 @@ def test_a_learner_answers_inside_the_lms_frame_and_sees_the_verdict(
         frame.get_by_role("button", name="Try another variant").click()  # a plain form, too
         expect(frame.get_by_text("Variant 2")).to_be_visible()
 
-    assert not any(c["name"] == "sessionid" for c in page.context.cookies())
+        copied = requests.get(page.frame(name="tool").url, timeout=10)  # in another browser
+        assert copied.status_code == 403 and "open in another browser" in copied.text
+
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert "sessionid" not in cookies
+    assert cookies["tangent-launch"]["partitionKey"] == "http://127.0.0.1"  # the platform's site
     assert page.console_errors == []
