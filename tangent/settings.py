@@ -213,6 +213,8 @@ RATE_LIMITS = {
     "signup": (10, 3600),  # sign-ups per client address
     "submit": (30, 60),  # answers per learner
     "preview": (240, 60),  # previews per learner (the page previews while typing)
+    "attempts": (10, 60),  # new variants (attempts) per learner and exercise
+    "attempts-day": (200, 86400),
 }
 # e.g. TANGENT_RATE_LIMITS='{"login": [1000, 300]}' when many learners share one address (a lab, a load test)
 RATE_LIMITS.update(
