@@ -3,6 +3,7 @@
 Markdown is rendered with raw HTML disabled and the result is sanitised again, so neither an
 author nor a parameter can inject markup or script. Math is emitted as escaped TeX in
 `<span class="math">` (or `class="math display"`), which static/tangent/app.js renders with KaTeX.
+Code spans are literal, `$` included (answers are quoted in messages as code spans).
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ _markdown = MarkdownIt(
     "commonmark", {"html": False, "linkify": False, "typographer": False}
 ).enable("table")
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?![\s$])([^$]+?)(?<!\s)\$(?!\d)", re.DOTALL)
+# A code span (CommonMark: a run of backticks up to the next run as long, within a paragraph).
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)
 _TOKEN = "\ue000{}\ue001"  # noqa: S105 - a placeholder, not a password
+_CODE_TOKEN = "\ue002{}\ue003"  # noqa: S105
+_PLACEHOLDERS = str.maketrans("", "", "\ue000\ue001\ue002\ue003")
 _ALLOWED_TAGS = {
     "p",
     "em",
@@ -51,16 +56,29 @@ def render_markdown(text: str, params: dict[str, Any] | None = None) -> str:
     """Markdown (with parameters filled in) to sanitised HTML; math kept for KaTeX."""
     if params:
         text = fill(text, params)
+    text = text.translate(_PLACEHOLDERS)
+    codes: list[str] = []  # code spans are literal: no math in them
+
+    def keep(match: re.Match[str]) -> str:
+        codes.append(match.group())
+        return _CODE_TOKEN.format(len(codes) - 1)
+
+    def restore(stashed: str) -> str:
+        for index, code in enumerate(codes):
+            stashed = stashed.replace(_CODE_TOKEN.format(index), code)
+        return stashed
+
+    text = _CODE_SPAN.sub(keep, text)
     maths: list[str] = []
 
     def stash(match: re.Match[str]) -> str:
         display = match.group(1) is not None
-        tex = match.group(1) if display else match.group(2)
+        tex = restore(match.group(1) if display else match.group(2))
         css = "math display" if display else "math"
         maths.append(f'<span class="{css}">{html.escape(tex.strip())}</span>')
         return _TOKEN.format(len(maths) - 1)
 
-    rendered = _markdown.render(_MATH.sub(stash, text))
+    rendered = _markdown.render(restore(_MATH.sub(stash, text)))
     for index, snippet in enumerate(maths):
         rendered = rendered.replace(_TOKEN.format(index), snippet)
     return nh3.clean(

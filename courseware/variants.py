@@ -8,11 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
+from courseware import ratelimits
 from courseware.definitions import definition_for
 from courseware.models import Attempt, Course, Exercise
 from grader.params import draw_params
 
 SEED_BITS = 53
+TOO_MANY_ATTEMPTS = "You have drawn many variants of this exercise; try again in {wait}."
 
 
 def derive_seed(exercise_slug: str, learner_id: int, attempt_number: int) -> int:
@@ -24,7 +26,14 @@ def derive_seed(exercise_slug: str, learner_id: int, attempt_number: int) -> int
 def new_attempt(
     learner, exercise: Exercise, course: Course | None = None, seed: int | None = None
 ) -> Attempt:
-    """A fresh variant on the exercise's current version; `seed` only for staff and tests."""
+    """A fresh variant on the exercise's current version; `seed` only for staff and tests.
+
+    Every attempt is made here, so here is the bound on how fast a learner may draw them:
+    RateLimited past RATE_LIMITS "attempts" (a minute) or "attempts-day" for this exercise.
+    """
+    actor = f"{learner.pk}:{exercise.pk}"
+    for limit in ("attempts", "attempts-day"):
+        ratelimits.enforce(limit, actor, TOO_MANY_ATTEMPTS)
     with transaction.atomic():
         last = Attempt.objects.filter(
             learner=learner, exercise_version__exercise=exercise

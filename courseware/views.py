@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import broker, catalogue, metrics, progress, ratelimits
+from courseware import broker, catalogue, login_limits, metrics, progress, ratelimits
 from courseware.access import (
     attempt_for,
     exercise_in_course,
@@ -27,6 +26,7 @@ from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
+from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
 from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
@@ -51,38 +51,67 @@ def home(request):
     return render(request, "courseware/landing.html")
 
 
+def refused_form(view, refused: ratelimits.RateLimited):
+    """A form view's page again with the refusal (`refusal`): 429 with Retry-After.
+
+    The form is not validated (a held log-in's password is not checked); what was typed is kept.
+    """
+    kwargs = view.get_form_kwargs()
+    data = kwargs.pop("data", None) or {}
+    kwargs.pop("files", None)
+    form = view.get_form_class()(**kwargs)
+    form.initial.update({name: data[name] for name in form.fields if name in data})
+    context = view.get_context_data(form=form, refusal=refused.message)
+    response = view.render_to_response(context, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
 class LogInView(auth_views.LoginView):
-    """Django's log-in, limited per address, and holding an account after repeated failures."""
+    """Django's log-in, holding failures against the account and the address (login_limits)."""
 
     def post(self, request, *args, **kwargs):
-        retry_after = ratelimits.hit(
-            ratelimits.configured("login"), ratelimits.client_address(request)
-        )
-        if retry_after is None:
-            retry_after = ratelimits.peek(
-                ratelimits.configured("login-failures"), self.account(request)
-            )
-        if retry_after is not None:
-            form = self.get_form()
-            form.add_error(
-                None, f"Too many log-in attempts. Try again in {ceil(retry_after / 60)} minute(s)."
-            )
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            response["Retry-After"] = str(retry_after)
-            return response
+        try:
+            login_limits.check(request.POST.get("username", ""), client_address(request))
+        except ratelimits.RateLimited as refused:
+            return refused_form(self, refused)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        ratelimits.hit(ratelimits.configured("login-failures"), self.account(self.request))
+        login_limits.failed(self.request.POST.get("username", ""), client_address(self.request))
         return super().form_invalid(form)
 
-    @staticmethod
-    def account(request) -> str:
-        return request.POST.get("username", "").strip().lower()[:150]
+    def form_valid(self, form):
+        login_limits.forget(self.request.POST.get("username", ""), client_address(self.request))
+        return super().form_valid(form)
 
 
-@ratelimits.limited("signup", actor=ratelimits.client_address)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per address and per e-mail so it cannot send mail in bulk.
+
+    Log-in failures never hold it: a reset is how a held owner gets back in.
+    """
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "").strip().casefold()[:254]
+        message = "Too many reset requests. Try again in {wait}."
+        try:
+            ratelimits.enforce("password-reset", client_address(request), message)
+            ratelimits.enforce("password-reset-email", email, message)
+        except ratelimits.RateLimited as refused:
+            return refused_form(self, refused)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password form; setting one forgets the log-in failures from this address."""
+
+    def form_valid(self, form):
+        login_limits.forget(form.user.get_username(), client_address(self.request))
+        return super().form_valid(form)
+
+
+@ratelimits.limited("signup", actor=client_address)
 def sign_up(request):
     if not settings.OPEN_SIGNUP:
         return render(request, "registration/signup_closed.html", status=403)

@@ -12,6 +12,7 @@ from grader.results import (
     InvalidAnswer,
     PartResult,
     Verdict,
+    literal,
 )
 from grader.spec import ExerciseDef
 
@@ -44,7 +45,7 @@ def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]
     unknown = sorted(set(parts) - expected)
     if unknown:
         raise InvalidAnswer(
-            f"Unknown part {unknown[0]!r}; the parts are {', '.join(sorted(expected))}."
+            f"Unknown part {literal(unknown[0])}; the parts are {', '.join(sorted(expected))}."
         )
     missing = [part.name for part in exercise.parts if part.name not in parts]
     if missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -37,6 +38,21 @@ FEEDBACK_TYPES = frozenset(
         "figure",  # data: {"figure": a grader.figures figure}; text: what it shows, in words
     }
 )
+
+
+def literal(text: str) -> str:
+    """Text taken from an answer (or from what the learner's code reported), for a message.
+
+    Feedback and answer messages are Markdown; text the learner controls goes in as a code span
+    that holds whatever it contains: a fence longer than any run of backticks in it, line breaks
+    as spaces (so it cannot start a new block), and padding where Markdown would strip it.
+    courseware.rendering keeps math out of code spans, so a `$` in it is only a `$`.
+    """
+    text = " ".join(str(text).splitlines())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    if text[:1] in ("`", " ") or text[-1:] in ("`", " "):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
 
 
 class InvalidAnswer(ValueError):

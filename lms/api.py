@@ -61,13 +61,9 @@ def on_auth_error(request, exc):
     )
 
 
-@api.exception_handler(throttling.Throttled)
-def on_throttled(request, exc: throttling.Throttled):
-    return problem(
-        429,
-        f"Too many requests with this key; retry after {exc.retry_after} s.",
-        headers={"Retry-After": str(exc.retry_after)},
-    )
+@api.exception_handler(ratelimits.RateLimited)
+def on_rate_limited(request, exc: ratelimits.RateLimited):
+    return problem(429, exc.message, headers={"Retry-After": str(exc.retry_after)})
 
 
 @api.exception_handler(Http404)

@@ -9,12 +9,13 @@ from courseware import ratelimits
 WINDOW_SECONDS = 60
 
 
-class Throttled(Exception):
+class Throttled(ratelimits.RateLimited):
     """Too many requests with this key; retry after `retry_after` seconds."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"retry after {retry_after} s")
-        self.retry_after = retry_after
+        super().__init__(
+            retry_after, f"Too many requests with this key; retry after {retry_after} s."
+        )
 
 
 def count(key_prefix: str) -> None:

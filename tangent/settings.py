@@ -6,6 +6,7 @@ DEBUG is off. `make install` writes a `.env` with TANGENT_MODE=development and a
 
 from __future__ import annotations
 
+import ipaddress
 import json
 
 import dj_database_url
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.middleware.LtiLaunchMiddleware",  # a framed learner, carried by the launch id
     "django.contrib.messages.middleware.MessageMiddleware",
+    "courseware.ratelimits.RateLimitedMiddleware",  # a view's RateLimited refusal: a 429 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tangent.security.ContentSecurityPolicyMiddleware",
     "lms.middleware.LtiFrameMiddleware",  # innermost: frames LTI pages for their platform only
@@ -212,12 +214,18 @@ WORKER_HEARTBEAT_SECONDS = 5
 
 # Rate limits: name -> (events, seconds) per actor (a user, an API key or an address).
 RATE_LIMITS = {
-    "login": (20, 300),  # log-in attempts per address
-    "login-failures": (5, 900),  # failed log-ins per account before it is held for the window
-    "signup": (10, 3600),  # sign-ups per address
+    # Log-in failures (courseware.login_limits): free failures, forgotten after `seconds` without one.
+    "login-failures": (5, 86400),  # per account and client address, then back-off
+    "login-account": (100, 3600),  # per account: past this, each address backs off from its 1st
+    "login": (20, 900),  # per client address (any accounts), then back-off
+    "password-reset": (10, 3600),  # reset requests per client address
+    "password-reset-email": (3, 3600),  # reset requests per e-mail address
+    "signup": (10, 3600),  # sign-ups per client address
     "submit": (30, 60),  # answers per learner
     "preview": (240, 60),  # previews per learner (the page previews while typing)
     "lti-login": (100, 60),  # LTI login initiations per address (per user when logged in)
+    "attempts": (10, 60),  # new variants (attempts) per learner and exercise
+    "attempts-day": (200, 86400),
 }
 # e.g. TANGENT_RATE_LIMITS='{"login": [1000, 300]}' when many learners share one address (a lab, a load test)
 RATE_LIMITS.update(
@@ -226,6 +234,18 @@ RATE_LIMITS.update(
         for name, value in json.loads(env("TANGENT_RATE_LIMITS", "{}") or "{}").items()
     }
 )
+# A held log-in waits this long after the failure that held it, twice as long after each further
+# one, at most the second figure (seconds).
+LOGIN_BACKOFF = (60, 900)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma separated);
+# without them every request's address is REMOTE_ADDR (courseware.ratelimits.client_address).
+try:
+    TANGENT_TRUSTED_PROXIES = [
+        str(ipaddress.ip_network(entry, strict=False))
+        for entry in env_list("TANGENT_TRUSTED_PROXIES")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TANGENT_TRUSTED_PROXIES: {error}") from None
 
 # Scrapers send `Authorization: Bearer <METRICS_TOKEN>` to read /metrics (superusers may too).
 METRICS_TOKEN = env("METRICS_TOKEN", "")

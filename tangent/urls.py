@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from courseware.views import LogInView, metrics_page
+from courseware.views import (
+    LogInView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    metrics_page,
+)
 from lms import lti_views
 from lms.api import api
 from lms.problems import api_not_found
@@ -9,6 +14,12 @@ from lms.problems import api_not_found
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LogInView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("metrics", metrics_page, name="metrics"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),

@@ -126,7 +126,7 @@ def test_submitting_returns_202_with_the_submission_id(learner):
         (
             {"exercise": "m1-graph-derivative-match", "answer": {"choices": ["nope"]}},
             422,
-            "Unknown option 'nope'",
+            "Unknown option `nope`",
         ),
         ({"answer": {"value": "1"}}, 422, "not valid"),
         ({"exercise": "m1-rise-over-run"}, 422, "not valid"),

@@ -54,7 +54,7 @@ def test_correctness_can_depend_on_the_variant():
     ("payload", "message"),
     [
         ({"choices": []}, "Choose an option."),
-        ({"choices": ["z"]}, "Unknown option 'z'"),
+        ({"choices": ["z"]}, "Unknown option `z`"),
         ({"choices": [1]}, "Send the chosen option ids as a list"),
         ({"choices": ["a", "a"]}, "chosen twice"),
     ],

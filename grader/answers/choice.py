@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.placeholders import fill
-from grader.results import Feedback, InvalidAnswer, PartResult, Verdict
+from grader.results import Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
 
 
@@ -51,7 +51,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> list[str]:
     unknown = [c for c in choices if c not in known]
     if unknown:
         raise InvalidAnswer(
-            f"Unknown option {unknown[0]!r}; the options are {', '.join(sorted(known))}."
+            f"Unknown option {literal(unknown[0])}; the options are {', '.join(sorted(known))}."
         )
     if len(set(choices)) != len(choices):
         raise InvalidAnswer("An option was chosen twice.")

@@ -12,7 +12,7 @@ import numpy as np
 
 from grader.answers.code_cases import ANY_VALUE, Case, SessionScore, SessionTest
 from grader.answers.code_compare import compare, plain, show
-from grader.results import Feedback, PartResult, Verdict
+from grader.results import Feedback, PartResult, Verdict, literal
 from grader.sandbox import Job, JobResult, Outcome
 
 
@@ -24,7 +24,7 @@ def score(
     if result.syntax:
         line, column = result.syntax["line"], result.syntax["column"]
         where = f" on line {line}, column {column}" if line else ""
-        text = f"Syntax error{where}: {result.syntax['message']}"
+        text = f"Syntax error{where}: {literal(result.syntax['message'])}"
         return PartResult(
             Verdict.SYNTAX_ERROR, 0.0, [Feedback("message", text, {"line": line, "column": column})]
         )
@@ -33,7 +33,7 @@ def score(
     if limit is not None:
         return PartResult(limit[0], 0.0, [Feedback("message", limit[1]), *feedback])
     if result.load_error:
-        text = f"Your code raised {result.load_error['name']} while it was being loaded."
+        text = f"Your code raised {literal(result.load_error['name'])} while it was being loaded."
         return PartResult(
             Verdict.ERROR,
             0.0,
@@ -44,7 +44,7 @@ def score(
             ],
         )
     if result.missing:
-        text = f"Define a function named `{result.missing}`."
+        text = f"Define a function named {literal(result.missing)}."
         return PartResult(Verdict.ERROR, 0.0, [Feedback("message", text), *feedback])
     lost = [o for o in result.outcomes if o.kind == "lost"]
     if lost or result.protocol_error:
@@ -255,7 +255,7 @@ def _static_feedback(result: JobResult) -> list[Feedback]:
     return [
         Feedback(
             "message",
-            f"Line {f.get('line')}: this exercise asks you not to use `{f.get('name')}`; "
+            f"Line {f.get('line')}: this exercise asks you not to use {literal(f.get('name'))}; "
             "the tests decide your score.",
             {"line": f.get("line"), "rule": "forbidden-call"},
         )

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.placeholders import fill
-from grader.results import Feedback, InvalidAnswer, PartResult, Verdict
+from grader.results import Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
 
 DEFAULT_RELATIVE = 1e-4
@@ -38,10 +38,12 @@ def parse_number(text: str) -> tuple[float, int | None]:
     if not cleaned:
         raise InvalidAnswer("Enter a number.")
     if _NON_FINITE.match(cleaned):
-        raise InvalidAnswer(f"`{text.strip()}` is not a finite number. {_HINT}")
+        raise InvalidAnswer(f"{literal(text.strip())} is not a finite number. {_HINT}")
     match = _NUMBER.match(cleaned)
     if match and any(abs(e) > MAX_EXPONENT for e in _exponents(cleaned)):
-        raise InvalidAnswer(f"`{text.strip()}`: a number is too large or too small to grade.")
+        raise InvalidAnswer(
+            f"{literal(text.strip())}: a number is too large or too small to grade."
+        )
     if match:
         numerator = Fraction(match.group("num"))
         if match.group("den") is not None:
@@ -57,7 +59,9 @@ def parse_number(text: str) -> tuple[float, int | None]:
         try:
             return float(value), figures
         except OverflowError:
-            raise InvalidAnswer(f"`{text.strip()}` is not a finite number. {_HINT}") from None
+            raise InvalidAnswer(
+                f"{literal(text.strip())} is not a finite number. {_HINT}"
+            ) from None
     return _parse_expression_number(text), None
 
 
@@ -68,14 +72,16 @@ def _parse_expression_number(text: str) -> float:
         expr = parse(text)
     except MathInputError as error:
         raise InvalidAnswer(
-            f"`{text.strip()}` is not a number: {error.message} {_HINT}", column=error.column
+            f"{literal(text.strip())} is not a number: {error.message} {_HINT}", column=error.column
         ) from None
     if expr.free_symbols:
         names = ", ".join(sorted(str(s) for s in expr.free_symbols))
-        raise InvalidAnswer(f"`{text.strip()}` is not a number (it contains {names}). {_HINT}")
+        raise InvalidAnswer(
+            f"{literal(text.strip())} is not a number (it contains {names}). {_HINT}"
+        )
     value = complex(expr.evalf(30))
     if value.imag != 0 or not math.isfinite(value.real):
-        raise InvalidAnswer(f"`{text.strip()}` is not a finite real number. {_HINT}")
+        raise InvalidAnswer(f"{literal(text.strip())} is not a finite real number. {_HINT}")
     return value.real
 
 
@@ -114,7 +120,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[float, int | None]:
         raise InvalidAnswer("Enter a number.")
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
-            raise InvalidAnswer(f"`{value}` is not a finite number. {_HINT}")
+            raise InvalidAnswer(f"{literal(value)} is not a finite number. {_HINT}")
         return float(value), None
     return parse_number(value)
 

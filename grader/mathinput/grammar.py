@@ -34,6 +34,7 @@ from grader.mathinput.vocabulary import (
     OPTIONAL_FUNCTIONS,
     function_named,
 )
+from grader.results import literal
 
 _SUM, _PRODUCT, _PREFIX, _POWER = 10, 20, 25, 30
 _COMPARE, _NOT, _AND, _OR = 6, 5, 4, 3
@@ -104,7 +105,9 @@ class Parser:
             return
         if token.kind in ("end", ")", "|") or token.text == ",":
             what = "|" if opener.kind == "|" else opener.text
-            raise MathInputError(f"unbalanced `{what}` at column {opener.column}", opener.column)
+            raise MathInputError(
+                f"unbalanced {literal(what)} at column {opener.column}", opener.column
+            )
         raise self.unexpected(token)
 
     def unexpected(self, token: Token) -> MathInputError:
@@ -115,7 +118,9 @@ class Parser:
                 f"`=` at column {token.column}: enter only the expression, not an equation",
                 token.column,
             )
-        return MathInputError(f"unexpected `{token.text}` at column {token.column}", token.column)
+        return MathInputError(
+            f"unexpected {literal(token.text)} at column {token.column}", token.column
+        )
 
     def count(self, amount: int = 1) -> None:
         self.nodes += amount
@@ -215,7 +220,7 @@ class Parser:
             raise MathInputError(f"unbalanced `)` at column {token.column}", token.column)
         if kind == "end":
             previous = self.tokens[self.position - 1] if self.position else None
-            after = f" after `{previous.text}`" if previous else ""
+            after = f" after {literal(previous.text)}" if previous else ""
             raise MathInputError(f"the expression ends too early{after}", token.column)
         if kind == "op" and token.text == "^":
             raise MathInputError(f"`^` at column {token.column} has nothing to raise", token.column)
@@ -285,16 +290,16 @@ class Parser:
             ]
             close = difflib.get_close_matches(name.lower(), choices, n=1, cutoff=0.6)
             if name in OPTIONAL_FUNCTIONS:
-                return MathInputError(f"`{name}` is not available in this question", column)
+                return MathInputError(f"{literal(name)} is not available in this question", column)
             hint = f" — did you mean `{close[0]}`?" if close else ""
-            return MathInputError(f"unknown function `{name}`{hint}", column)
+            return MathInputError(f"unknown function {literal(name)}{hint}", column)
         if len(name) == 1 or name in GREEK or "_" in name:
             return MathInputError(
-                f"`{name}` is not a variable in this question (use {variables})", column
+                f"{literal(name)} is not a variable in this question (use {variables})", column
             )
         close = difflib.get_close_matches(name, [*FUNCTIONS, *self.scope.variables], n=1)
         hint = f" — did you mean `{close[0]}`?" if close else f" (the variables are {variables})"
-        return MathInputError(f"unknown name `{name}`{hint}", column)
+        return MathInputError(f"unknown name {literal(name)}{hint}", column)
 
     def application(self, token: Token, function):
         """A function applied to a parenthesised or bare argument, with `sin^2 x` read as (sin x)^2."""
@@ -304,7 +309,7 @@ class Parser:
             exponent = self.expression(_POWER - 1)
             if exponent == -1 or exponent == sympy.Integer(-1):
                 raise MathInputError(
-                    f"`{token.text}^-1` is ambiguous: write a{token.text}(x) for the inverse "
+                    f"{literal(token.text + '^-1')} is ambiguous: write a{token.text}(x) for the inverse "
                     f"function or 1/{token.text}(x) for the reciprocal",
                     token.column,
                 )
@@ -313,13 +318,15 @@ class Parser:
             self.position += 1
             argument = self.expression(0)
             if self.peek().kind == ",":
-                raise MathInputError(f"`{token.text}` takes one argument", self.peek().column)
+                raise MathInputError(
+                    f"{literal(token.text)} takes one argument", self.peek().column
+                )
             self.expect_close(following, ")")
         elif following.kind in _OPERAND_STARTS or following.text == "-":
             argument = self.expression(_PRODUCT - 1, bare=True)
         else:
             raise MathInputError(
-                f"`{token.text}` needs an argument, e.g. {token.text}(x)", token.column
+                f"{literal(token.text)} needs an argument, e.g. {token.text}(x)", token.column
             )
         self.count()
         result = function(argument, evaluate=False)
@@ -329,7 +336,9 @@ class Parser:
         """A trusted operator such as diff(expr, x, 2), applied to the evaluated arguments."""
         opener = self.peek()
         if opener.kind != "(":
-            raise MathInputError(f"`{token.text}` needs arguments in parentheses", token.column)
+            raise MathInputError(
+                f"{literal(token.text)} needs arguments in parentheses", token.column
+            )
         self.position += 1
         arguments = [self.argument()]
         while self.peek().kind == ",":

@@ -12,6 +12,7 @@ from grader.mathinput.errors import MathInputError
 from grader.mathinput.limits import MAX_DEPTH
 from grader.mathinput.tokens import Token
 from grader.mathinput.vocabulary import GREEK
+from grader.results import literal
 
 _FUNCTION_COMMANDS = {
     "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
@@ -97,7 +98,7 @@ class _Reader:
                 self.emit(kind, kind, start)
                 self.position += 1
             else:
-                raise self.fail(f"`{char}` is not allowed", start)
+                raise self.fail(f"{literal(char)} is not allowed", start)
         if closer is not None:
             raise self.fail("unbalanced `{`", opened_at)
 
@@ -147,7 +148,7 @@ class _Reader:
             self.emit(kind, char, start)
             self.position += 1
         else:
-            raise self.fail(f"`{char}` cannot be an argument", start)
+            raise self.fail(f"{literal(char)} cannot be an argument", start)
         self.emit(")", ")", self.position - 1)
 
     def backslash(self) -> None:
@@ -175,7 +176,8 @@ class _Reader:
         elif name in _TEXT_COMMANDS:
             self.text_name(start)
         else:
-            raise self.fail(f"the LaTeX command `\\{name}` is not supported", start)
+            command = literal("\\" + name)
+            raise self.fail(f"the LaTeX command {command} is not supported", start)
 
     def square_root(self, start: int) -> None:
         """\\sqrt{a} as sqrt(a); \\sqrt[n]{a} as (a)^(1/(n))."""
@@ -215,11 +217,12 @@ class _Reader:
         elif char == "\\":
             name, _ = self.command()
             if name not in _BARS:
-                raise self.fail(f"the delimiter `\\{name}` is not supported", start)
+                delimiter = literal("\\" + name)
+                raise self.fail(f"the delimiter {delimiter} is not supported", start)
             self.emit("|", "|", start)
             return
         else:
-            raise self.fail(f"the delimiter `{char}` is not supported", start)
+            raise self.fail(f"the delimiter {literal(char)} is not supported", start)
         self.position += 1
 
     def text_name(self, start: int) -> None:
@@ -232,7 +235,7 @@ class _Reader:
             raise self.fail("unbalanced `{`", self.position)
         name = text[self.position + 1 : close].strip()
         if not (name.isascii() and name.isalpha()):
-            raise self.fail(f"`{name}` is not a name", start)
+            raise self.fail(f"{literal(name)} is not a name", start)
         self.emit("name", name, start)
         self.position = close + 1
 

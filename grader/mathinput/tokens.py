@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.vocabulary import GREEK_LETTERS
+from grader.results import literal
 
 
 class Token(NamedTuple):
@@ -83,7 +84,7 @@ def tokenize(text: str, *, conditions: bool = False) -> list[Token]:
             position = _read_superscript(text, position, tokens)
         else:
             raise MathInputError(
-                f"the character `{_shown(char)}` at column {column} is not allowed", column
+                f"the character {literal(_shown(char))} at column {column} is not allowed", column
             )
     tokens.append(Token("end", "", end + 1))
     return tokens

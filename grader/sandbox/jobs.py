@@ -222,7 +222,14 @@ def converse(
                 result.confine_seconds = header["confine_seconds"]
             break
         if isinstance(header.get("static"), list):
-            result.static = [f for f in header["static"] if isinstance(f, dict)][:20]
+            result.static = [
+                {
+                    "line": f.get("line") if type(f.get("line")) is int else None,
+                    "name": printable(str(f.get("name", ""))[:100]),
+                }
+                for f in header["static"][:20]
+                if isinstance(f, dict)
+            ]
         elif _record_load_failure(result, header):
             loaded = False
             break
