@@ -45,7 +45,7 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
         elif part.kind == "expression" and post.get(f"{name}-format") == "latex":
             payloads[part.name] = {"latex": post.get(name, "")}
         else:
-            payloads[part.name] = {PAYLOAD_KEYS.get(part.kind, "value"): post.get(name, "")}
+            payloads[part.name] = {PAYLOAD_KEYS[part.kind][0]: post.get(name, "")}
     if exercise.single_part:
         return payloads[exercise.parts[0].name]
     return {"parts": payloads}

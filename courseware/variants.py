@@ -53,10 +53,22 @@ def new_attempt(
         )
 
 
-def current_attempt(learner, exercise: Exercise, course: Course | None = None) -> Attempt:
-    """The learner's latest variant of the exercise, created on first visit."""
+def _attempts(learner, course: Course | None, in_course_only: bool):
+    attempts = Attempt.objects.filter(learner=learner)
+    return attempts.filter(course=course) if in_course_only else attempts
+
+
+def current_attempt(
+    learner, exercise: Exercise, course: Course | None = None, *, in_course_only: bool = False
+) -> Attempt:
+    """The learner's latest variant of the exercise, created (in `course`) on first visit.
+
+    With `in_course_only`, only an attempt made in `course` (None: outside any course) counts:
+    the API keeps a course key's work in its course.
+    """
     attempt = (
-        Attempt.objects.filter(learner=learner, exercise_version__exercise=exercise)
+        _attempts(learner, course, in_course_only)
+        .filter(exercise_version__exercise=exercise)
         .select_related("exercise_version")
         .order_by("-number")
         .first()
@@ -65,12 +77,19 @@ def current_attempt(learner, exercise: Exercise, course: Course | None = None) -
 
 
 def attempt_with_seed(
-    learner, exercise: Exercise, seed: int, course: Course | None = None
+    learner,
+    exercise: Exercise,
+    seed: int,
+    course: Course | None = None,
+    *,
+    in_course_only: bool = False,
 ) -> Attempt:
     """The learner's attempt on the current version with this seed (staff-chosen), created if needed."""
-    existing = Attempt.objects.filter(
-        learner=learner, exercise_version=exercise.current_version, seed=seed
-    ).first()
+    existing = (
+        _attempts(learner, course, in_course_only)
+        .filter(exercise_version=exercise.current_version, seed=seed)
+        .first()
+    )
     return existing or new_attempt(learner, exercise, course, seed=seed)
 
 

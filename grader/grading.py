@@ -27,13 +27,19 @@ SIZE_LIMITS = {
 
 
 def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]]:
-    """The payload of each part: a bare payload for one-part exercises, else {"parts": {...}}."""
+    """The payload of each part: a bare payload for one-part exercises, else {"parts": {...}}.
+
+    Keys an answer or a payload does not use are refused, so nothing unread is stored.
+    """
     if not isinstance(answer, dict):
         raise InvalidAnswer("The answer must be a JSON object.")
     if "parts" in answer:
         parts = answer["parts"]
         if not isinstance(parts, dict):
             raise InvalidAnswer('"parts" must map each part name to its answer.')
+        unused = sorted(set(answer) - {"parts"})
+        if unused:
+            raise InvalidAnswer(f'Unknown key {unused[0]!r}: send only {{"parts": {{...}}}}.')
     elif exercise.single_part:
         parts = {exercise.parts[0].name: answer}
     else:
@@ -52,10 +58,15 @@ def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]
         raise InvalidAnswer(f"Part {missing[0]!r} has no answer.", part=missing[0])
     for part in exercise.parts:
         payload = parts[part.name]
-        key = PAYLOAD_KEYS.get(part.kind)
-        if not isinstance(payload, dict) or (key and key not in payload and "latex" not in payload):
-            example = f'{{"{key}": ...}}' if key else "an object"
+        keys = PAYLOAD_KEYS[part.kind]
+        example = f'{{"{keys[0]}": ...}}'
+        if not isinstance(payload, dict) or not payload.keys() & set(keys):
             raise InvalidAnswer(f"Part {part.name!r}: send {example}.", part=part.name)
+        unknown = sorted(set(payload) - set(keys))
+        if unknown:
+            raise InvalidAnswer(
+                f"Part {part.name!r}: unknown key {unknown[0]!r}; send {example}.", part=part.name
+            )
         limit = SIZE_LIMITS.get(part.kind)
         if limit and len(repr(payload)) > limit:
             raise AnswerTooLarge(

@@ -9,8 +9,44 @@ from lms.models import ApiKey, GradeLine, LtiCourse, ScoreSync, Webhook, Webhook
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+    """Keys are made by `create_api_key` or the API (which show the key once); here they can be
+    renamed or revoked. Neither the digest nor the callback secret is shown."""
+
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "course",
+        "operator",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["operator", "course"]
+    fields = [
+        "prefix",
+        "user",
+        "name",
+        "course",
+        "operator",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "prefix",
+        "user",
+        "course",
+        "operator",
+        "scopes",
+        "created_at",
+        "last_used_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 admin.site.unregister(LtiRegistration)

@@ -3,34 +3,53 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from courseware import health as health_checks
 from courseware import ratelimits
-from courseware.models import Attempt, Exercise
 from courseware.sandpit import ProbeRefused, sandpit_parts
 from courseware.sandpit import probe as probe_sandpit
 from grader.mathinput import MathInputError, preview
+from grader.sandpit.landscape import SIZE
 from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
-from lms.api_access import require_scope
+from lms.api_access import Principal, key_principal, own_attempts, require_scope, site_principal
+from lms.api_input import Input, InputRefused, Slug, StrictParser
+from lms.exercise_api import exercise_or_404
 from lms.keys import authenticate
 from lms.models import ApiKey
-from lms.problems import problem
+from lms.problems import BODY, KEYED, Problem, documented, problem
 
 __all__ = ["api", "require_scope"]
 
 
 class ApiKeyAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         key = authenticate(token)
-        if key is not None:
-            throttling.count(key.prefix)
-        return key
+        if key is None:
+            return None
+        throttling.count(key.prefix)
+        return key_principal(key)
 
 
-api = NinjaAPI(
+class SiteSession(SessionAuth):
+    """The site's own pages calling the API with the logged-in user's session (and CSRF token)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        user = super().authenticate(request, key)
+        return site_principal(user) if user is not None else None
+
+
+class TangentApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The schema, with the problem details every error response refers to."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"]["Problem"] = Problem.model_json_schema()
+        return schema
+
+
+api = TangentApi(
     title="Tangent API",
     version="1",
     description=(
@@ -40,16 +59,20 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=ApiKeyAuth(),
+    parser=StrictParser(),
 )
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
+    """422 naming each field (`answer`, `limit`…; a body's fields without the parameter name)."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = ".".join(str(p) for p in error.get("loc", ())[1:]) or "body"
+        place, *path = error.get("loc", ())
+        location = ".".join(str(p) for p in path[1 if place == "body" else 0 :]) or place
         errors.setdefault(location, []).append(error.get("msg", "invalid"))
-    return problem(422, "The request is not valid.", errors=errors)
+    named = "; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items())
+    return problem(422, f"The request is not valid: {named}.", errors=errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -71,8 +94,15 @@ def on_not_found(request, exc):
     return problem(404, str(exc) or "Not found.")
 
 
+@api.exception_handler(InputRefused)
+def on_input_refused(request, exc: InputRefused):
+    return exc.response()
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, InputRefused):  # what the body parser raised, as ninja wraps it
+        return exc.__cause__.response()
     return problem(exc.status_code, str(exc))
 
 
@@ -83,10 +113,10 @@ class HealthOut(Schema):
     sandbox: str
 
 
-class PreviewIn(Schema):
-    exercise: str
-    part: str | None = None
-    value: str
+class PreviewIn(Input):
+    exercise: Slug
+    part: str | None = Field(None, min_length=1, max_length=100)
+    value: str = Field(min_length=1, max_length=2048)
     latex: bool = False
 
 
@@ -103,30 +133,24 @@ def health(request):
 @api.post(
     "/preview",
     response=PreviewOut,
-    auth=[ApiKeyAuth(), django_auth],
+    auth=[ApiKeyAuth(), SiteSession()],
     tags=["exercises"],
     url_name="preview",
+    openapi_extra=documented(*KEYED, *BODY, 404),
 )
 def preview_answer(request, payload: PreviewIn):
     """How the parser reads an expression, as canonical LaTeX, or the located reason it cannot."""
-    if not isinstance(request.auth, ApiKey):  # keys are throttled per key; the site per learner
-        retry_after = ratelimits.hit(ratelimits.configured("preview"), str(request.auth.pk))
+    principal: Principal = request.auth
+    if principal.key is None:  # keys are throttled per key; the site per learner
+        retry_after = ratelimits.hit(ratelimits.configured("preview"), str(principal.user.pk))
         if retry_after is not None:
             raise throttling.Throttled(retry_after)
-    exercise = (
-        Exercise.objects.filter(slug=payload.exercise, retired=False)
-        .select_related("current_version")
-        .first()
-    )
-    if exercise is None:
-        raise HttpError(404, f"No exercise {payload.exercise!r}.")
+    exercise = exercise_or_404(payload.exercise)
     parts = {part["name"]: part for part in exercise.current_version.spec["parts"]}
     name = payload.part or (next(iter(parts)) if len(parts) == 1 else None)
     part = parts.get(name or "")
     if part is None or part["kind"] not in ("expression", "matrix"):
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
-    if len(payload.value) > 2048:
-        return problem(413, "The expression is over the 2 KB limit.")
     config = part["config"]
     try:
         latex = preview(
@@ -142,17 +166,18 @@ def preview_answer(request, payload: PreviewIn):
     return {"latex": latex}
 
 
-class ProbeIn(Schema):
-    x: float
-    y: float
-    part: str | None = None
+class ProbeIn(Input):
+    x: float = Field(ge=0, le=SIZE, description="metres")
+    y: float = Field(ge=0, le=SIZE, description="metres")
+    part: str | None = Field(None, min_length=1, max_length=100)
 
 
 @api.post(
     "/sandpit/{attempt_id}/probe",
-    auth=[ApiKeyAuth(), django_auth],
+    auth=[ApiKeyAuth(), SiteSession()],
     tags=["sandpit"],
     url_name="sandpit_probe",
+    openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
 def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
     """Push the dip-stick in at (x, y) metres: the depth, the arrow −∇f (or null), the status.
@@ -160,11 +185,8 @@ def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
     When the round ends (found or failed) the answer also carries the contour grid for the
     replay and the submission its probes were graded as. Only the attempt's learner may probe.
     """
-    key = require_scope(request, ApiKey.Scope.SUBMIT)
-    learner = key.user if isinstance(key, ApiKey) else key
-    attempt = (
-        Attempt.objects.select_related("exercise_version").filter(pk=attempt_id, learner=learner)
-    ).first()
+    require_scope(request, ApiKey.Scope.SUBMIT)
+    attempt = own_attempts(request).select_related("exercise_version").filter(pk=attempt_id).first()
     if attempt is None or not sandpit_parts(attempt):
         raise Http404("No such sandpit.")
     try:

@@ -1,54 +1,247 @@
-"""Who an API request acts for: the key's scopes, its learners, the submissions it may see."""
+"""Who an API request acts for and what it may reach: the API's authorisation rules, in one place.
+
+A request is made by a principal: an API key, or a logged-in site user on the endpoints the pages
+call (preview, sandpit). Keys come in three kinds (docs/api.md states the policy):
+
+- an operator key (`operator`, made only by `manage.py create_api_key --operator`) acts site-wide
+  with every scope: it is the one site-wide credential;
+- a course key (`course` set) acts only in its course, and only while its owner is a member of
+  it; its `staff` scope is in force only while the owner is staff of that course, checked on
+  every request, so losing the role takes the rights away;
+- any other key is a user key: it acts for its own user and the learners it names, never as staff.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
-from courseware.models import Submission
+from courseware.models import Attempt, Course, Membership, Submission
 from lms import learners
 from lms.models import ApiKey
 
-
-def require_scope(request: HttpRequest, scope: str) -> ApiKey:
-    """The request's key if it has `scope`; 403 otherwise. A logged-in site user stands for all."""
-    key = request.auth
-    if not isinstance(key, ApiKey):
-        return key
-    if not key.allows(scope):
-        raise HttpError(403, f"This key does not have the {scope!r} scope.")
-    return key
+Scope = ApiKey.Scope
+ALL_SCOPES = frozenset(Scope)
+LEARNER_SCOPES = frozenset({Scope.READ, Scope.SUBMIT})
 
 
-def client_of(request: HttpRequest):
-    """The user that owns the request's key (the API client)."""
-    key = request.auth
-    return key.user if isinstance(key, ApiKey) else key
+class KeyRefused(Exception):
+    """A key that may not be made: the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts for: `user` (the key's owner, or the logged-in user) and the scopes in
+    force now; `course` and `role` (the owner's role there, None if no longer a member) for a
+    course key."""
+
+    user: object
+    scopes: frozenset[str]
+    key: ApiKey | None = None
+    course: Course | None = None
+    role: str | None = None
+
+    @property
+    def operator(self) -> bool:
+        return self.key is not None and self.key.operator
+
+    @property
+    def staff(self) -> bool:
+        return Scope.STAFF in self.scopes
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def refusal(self, scope: str) -> str:
+        """Why this principal lacks `scope`, in words."""
+        name = repr(str(scope))
+        if self.course is not None and self.role is None:
+            return (
+                f"This key acts in course {self.course.slug!r}, "
+                "and its owner is no longer a member of it."
+            )
+        if self.course is not None and self.key is not None and scope in self.key.scopes:
+            return (
+                f"This key's {name} scope is not in force: its owner is no longer staff of "
+                f"course {self.course.slug!r}."
+            )
+        return f"This key does not have the {name} scope."
+
+
+def role_in(user, course: Course) -> str | None:
+    return (
+        Membership.objects.filter(user=user, course=course).values_list("role", flat=True).first()
+    )
+
+
+def key_principal(key: ApiKey) -> Principal:
+    """What an authenticated key may do now (a course key's owner's role is read on every use)."""
+    granted = frozenset(key.scopes) & ALL_SCOPES
+    if key.operator:
+        return Principal(key.user, ALL_SCOPES, key)
+    if key.course is None:
+        return Principal(key.user, granted - {Scope.STAFF}, key)
+    role = role_in(key.user, key.course)
+    if role is None:
+        in_force = frozenset()
+    elif role == Membership.Role.STAFF and Scope.STAFF in granted:
+        in_force = ALL_SCOPES
+    else:
+        in_force = granted - {Scope.STAFF}
+    return Principal(key.user, in_force, key, key.course, role)
+
+
+def site_principal(user) -> Principal:
+    """A logged-in site user on the endpoints the pages call: reads and submits as themselves."""
+    return Principal(user, LEARNER_SCOPES)
+
+
+def require_scope(request: HttpRequest, scope: str, detail: str = "") -> Principal:
+    """The request's principal if `scope` is in force; 403 (with `detail`, or why) otherwise."""
+    principal: Principal = request.auth
+    if not principal.allows(scope):
+        raise HttpError(403, detail or principal.refusal(scope))
+    return principal
+
+
+# --- learners, attempts and submissions ----------------------------------------------------------
 
 
 def acting_learner(request: HttpRequest, ref: str | None, create: bool = True):
-    """The learner the request acts for: the client's learner `ref`, or the client itself."""
-    client = client_of(request)
+    """The learner the request acts for: the client's learner `ref`, or the client itself.
+
+    A course key's learners are learners of its course: naming a new one enrols it there (only
+    a key whose owner is staff of the course may do that), and one outside the course is unknown.
+    """
+    principal: Principal = request.auth
     if ref is None or ref == "me":
-        return client
+        return principal.user
     if not ref or len(ref) > learners.MAX_REF:
         raise HttpError(422, f"A learner reference is 1 to {learners.MAX_REF} characters.")
-    learner = learners.learner_for(client, ref, create=create)
+    course = principal.course
+    if course is not None and create and principal.role != Membership.Role.STAFF:
+        raise HttpError(
+            403, f"Only a key whose owner is staff of course {course.slug!r} names learners in it."
+        )
+    learner = learners.learner_for(principal.user, ref, create=create)
+    if learner is not None and course is not None:
+        if create:
+            Membership.objects.get_or_create(user=learner, course=course)
+        elif not Membership.objects.filter(user=learner, course=course).exists():
+            learner = None
     if learner is None:
         raise HttpError(404, f"No learner {ref!r}.")
     return learner
 
 
+def attempt_course(request: HttpRequest) -> Course | None:
+    """The course the request's attempts are made in: a course key's course, else none."""
+    return request.auth.course
+
+
+def own_attempts(request: HttpRequest) -> QuerySet[Attempt]:
+    """Attempts the principal plays as themselves (the Sandpit): its own, in its course if any."""
+    principal: Principal = request.auth
+    attempts = Attempt.objects.filter(learner=principal.user)
+    if principal.course is not None:
+        attempts = attempts.filter(course=principal.course)
+    return attempts
+
+
 def visible_submissions(request: HttpRequest) -> QuerySet[Submission]:
-    """Submissions the key may see: its own and its learners'; a staff key sees all."""
-    key = request.auth
+    """Submissions the key may see, cancel and (with `staff` in force) regrade.
+
+    An operator key: all. A course key with `staff` in force: every submission in its course.
+    Any other key: its own user's and its learners' (in its course, for a course key).
+    """
+    principal: Principal = request.auth
     submissions = Submission.objects.select_related(
         "grading", "attempt__exercise_version__exercise", "attempt__learner"
     )
-    if isinstance(key, ApiKey) and ApiKey.Scope.STAFF in key.scopes:
+    if principal.operator:
         return submissions
-    client = client_of(request)
+    if principal.course is not None:
+        submissions = submissions.filter(attempt__course=principal.course)
+        if principal.staff:
+            return submissions
+    client = principal.user
     return submissions.filter(
         Q(attempt__learner=client) | Q(attempt__learner__api_learner__client=client)
     )
+
+
+# --- API keys ---------------------------------------------------------------------------------------
+
+
+def visible_keys(request: HttpRequest) -> QuerySet[ApiKey]:
+    """Keys the caller may list and revoke: its owner's own (an operator key: every key)."""
+    principal: Principal = request.auth
+    keys = ApiKey.objects.select_related("user", "course")
+    return keys if principal.operator else keys.filter(user=principal.user)
+
+
+def check_grant(owner, course: Course | None, scopes, operator: bool = False) -> None:
+    """Raise KeyRefused unless `owner` may hold such a key: a course key only in a course the
+    owner is a member of, `staff` only in a course the owner is staff of, an operator key with
+    no course. Checked whoever makes the key (the API or manage.py)."""
+    if operator:
+        if course is not None:
+            raise KeyRefused("An operator key is site-wide: it has no course.")
+        return
+    role = role_in(owner, course) if course is not None else None
+    if course is not None and role is None:
+        raise KeyRefused(not_a_member(owner, course.slug))
+    if Scope.STAFF in scopes and role != Membership.Role.STAFF:
+        where = f"course {course.slug!r}" if course else "a course"
+        raise KeyRefused(
+            f"A 'staff' key needs a course whose staff its owner is; {owner} is not staff of "
+            f"{where}."
+        )
+
+
+def not_a_member(owner, slug: str) -> str:
+    return f"{owner} is not a member of course {slug!r}."
+
+
+def new_key_terms(
+    request: HttpRequest, username: str | None, course_slug: str | None, scopes: set[str]
+) -> tuple[object, Course | None]:
+    """The owner and course of the key the caller asks for, if it may make it; 403/404 if not.
+
+    Only an operator key makes keys for other users. Every other key makes keys for its own
+    user only, in its own course if it has one (else in a course its owner is a member of), and
+    with no scope that is not in force for itself. No one makes an operator key here.
+    """
+    principal: Principal = request.auth
+    owner = principal.user
+    if username is not None and username != owner.get_username():
+        if not principal.operator:
+            raise HttpError(403, "Only an operator key makes keys for other users.")
+        owner = get_user_model().objects.filter(username=username, is_active=True).first()
+        if owner is None:
+            raise HttpError(404, f"No user {username!r}.")
+    course = principal.course
+    if course_slug is not None:
+        if course is not None and course_slug != course.slug:
+            raise HttpError(403, f"This key makes keys for course {course.slug!r} only.")
+        course = Course.objects.filter(slug=course_slug).first()
+        if course is None:
+            raise HttpError(403, not_a_member(owner, course_slug))
+    beyond = sorted(set(scopes) - principal.scopes)
+    if beyond:
+        raise HttpError(
+            403, f"A key cannot give a scope it does not have. {principal.refusal(beyond[0])}"
+        )
+    try:
+        check_grant(owner, course, scopes)
+    except KeyRefused as refused:
+        raise HttpError(403, refused.message) from None
+    return owner, course

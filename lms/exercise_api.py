@@ -8,8 +8,10 @@ from ninja.errors import HttpError
 from courseware.models import Exercise
 from courseware.rendering import render_markdown
 from courseware.variants import definition_of, new_attempt
-from lms.api_access import acting_learner, require_scope
+from lms.api_access import acting_learner, attempt_course, require_scope
+from lms.api_input import Input, LearnerRef, Seed, Slug
 from lms.models import ApiKey
+from lms.problems import BODY, KEYED, documented
 
 router = Router(tags=["exercises"])
 
@@ -37,9 +39,9 @@ class ExerciseDetail(ExerciseOut):
     quizzes: list[str]
 
 
-class VariantIn(Schema):
-    learner: str | None = None
-    seed: int | None = None
+class VariantIn(Input):
+    learner: LearnerRef | None = None
+    seed: Seed | None = None
 
 
 class VariantOut(Schema):
@@ -70,7 +72,7 @@ def summary(exercise: Exercise) -> dict:
     }
 
 
-@router.get("/exercises", response=ExerciseList)
+@router.get("/exercises", response=ExerciseList, openapi_extra=documented(*KEYED))
 def list_exercises(request):
     """Every exercise of the bank that is not retired."""
     require_scope(request, ApiKey.Scope.READ)
@@ -78,8 +80,10 @@ def list_exercises(request):
     return {"items": [summary(e) for e in exercises], "next": None}
 
 
-@router.get("/exercises/{slug}", response=ExerciseDetail)
-def get_exercise(request, slug: str):
+@router.get(
+    "/exercises/{slug}", response=ExerciseDetail, openapi_extra=documented(*KEYED, 404, 422)
+)
+def get_exercise(request, slug: Slug):
     """One exercise: its parts and kinds, its version hash, the quizzes it is in."""
     require_scope(request, ApiKey.Scope.READ)
     exercise = exercise_or_404(slug)
@@ -92,18 +96,19 @@ def get_exercise(request, slug: str):
     }
 
 
-@router.post("/exercises/{slug}/variants", response={201: VariantOut})
-def draw_variant(request, slug: str, payload: VariantIn):
+@router.post(
+    "/exercises/{slug}/variants",
+    response={201: VariantOut},
+    openapi_extra=documented(*KEYED, *BODY, 404),
+)
+def draw_variant(request, slug: Slug, payload: VariantIn):
     """A fresh variant of the exercise for the learner: its seed and rendered prompt (HTML)."""
-    key = require_scope(request, ApiKey.Scope.SUBMIT)
+    require_scope(request, ApiKey.Scope.SUBMIT)
     exercise = exercise_or_404(slug)
     if payload.seed is not None:
-        if not isinstance(key, ApiKey) or not key.allows(ApiKey.Scope.STAFF):
-            raise HttpError(403, "Only a staff key may choose a seed.")
-        if not 0 <= payload.seed < 2**53:
-            raise HttpError(422, "The seed must be in [0, 2^53).")
+        require_scope(request, ApiKey.Scope.STAFF, "Only a staff key may choose a seed.")
     learner = acting_learner(request, payload.learner)
-    attempt = new_attempt(learner, exercise, seed=payload.seed)
+    attempt = new_attempt(learner, exercise, attempt_course(request), seed=payload.seed)
     definition = definition_of(attempt)
     variant = {
         "exercise": exercise.slug,

@@ -1,25 +1,37 @@
-"""API: API keys (staff create, list and revoke)."""
+"""API: API keys (make one for yourself, list and revoke your own; an operator key: anyone's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lms.api_access import require_scope
+from lms.api_access import new_key_terms, require_scope, visible_keys
+from lms.api_input import Input
 from lms.keys import DEFAULT_SCOPES, create_key
 from lms.models import ApiKey
+from lms.problems import BODY, KEYED, documented
 
 router = Router(tags=["api-keys"])
 
 
-class KeyIn(Schema):
-    user: str | None = None
-    name: str = ""
-    scopes: list[ApiKey.Scope] = DEFAULT_SCOPES
+class KeyIn(Input):
+    user: str | None = Field(
+        None,
+        min_length=1,
+        max_length=150,
+        description="The owner's username: another user only with an operator key.",
+    )
+    name: str = Field("", max_length=100)
+    course: str | None = Field(
+        None,
+        min_length=1,
+        max_length=50,
+        description="The course the key acts in (a course key's own course by default).",
+    )
+    scopes: list[ApiKey.Scope] = Field(DEFAULT_SCOPES, min_length=1)
 
 
 class KeyOut(Schema):
@@ -27,6 +39,8 @@ class KeyOut(Schema):
     prefix: str
     user: str
     name: str
+    course: str | None
+    operator: bool
     scopes: list[str]
     created_at: datetime
     last_used_at: datetime | None
@@ -35,6 +49,7 @@ class KeyOut(Schema):
 
 class KeyCreated(KeyOut):
     key: str
+    callback_secret: str
 
 
 class KeyList(Schema):
@@ -48,6 +63,8 @@ def describe(key: ApiKey) -> dict:
         "prefix": key.prefix,
         "user": key.user.username,
         "name": key.name,
+        "course": key.course.slug if key.course else None,
+        "operator": key.operator,
         "scopes": key.scopes,
         "created_at": key.created_at,
         "last_used_at": key.last_used_at,
@@ -55,36 +72,36 @@ def describe(key: ApiKey) -> dict:
     }
 
 
-@router.post("/api-keys", response={201: KeyCreated})
+@router.post("/api-keys", response={201: KeyCreated}, openapi_extra=documented(*KEYED, *BODY, 404))
 def create_api_key(request, payload: KeyIn):
-    """A new key for a user (the caller by default); the key itself is shown only here."""
-    caller = require_scope(request, ApiKey.Scope.STAFF)
-    owner = caller.user if isinstance(caller, ApiKey) else caller
-    if payload.user:
-        owner = get_user_model().objects.filter(username=payload.user, is_active=True).first()
-        if owner is None:
-            raise HttpError(404, f"No user {payload.user!r}.")
-    if len(payload.name) > 100:
-        raise HttpError(422, "A key's name is at most 100 characters.")
-    record, plain = create_key(owner, payload.name, sorted({str(s) for s in payload.scopes}))
-    return Status(201, {**describe(record), "key": plain})
+    """A new key for the caller (an operator key may name another user), never with a scope the
+    caller does not have; the key and its callback secret are shown only here."""
+    require_scope(request, ApiKey.Scope.SUBMIT)
+    scopes = {str(scope) for scope in payload.scopes}
+    owner, course = new_key_terms(request, payload.user, payload.course, scopes)
+    made = create_key(owner, payload.name, sorted(scopes), course)
+    return Status(
+        201, {**describe(made.record), "key": made.key, "callback_secret": made.callback_secret}
+    )
 
 
-@router.get("/api-keys", response=KeyList)
+@router.get("/api-keys", response=KeyList, openapi_extra=documented(*KEYED))
 def list_api_keys(request):
-    """Every key (staff): prefix, owner, scopes, last use; never the key itself."""
-    require_scope(request, ApiKey.Scope.STAFF)
-    keys = ApiKey.objects.select_related("user").order_by("-created_at")
+    """The keys of the caller's owner (an operator key: every key): prefix, course, scopes,
+    last use; never the key itself."""
+    require_scope(request, ApiKey.Scope.READ)
+    keys = visible_keys(request).order_by("-created_at")
     return {"items": [describe(k) for k in keys], "next": None}
 
 
-@router.delete("/api-keys/{key_id}", response={204: None})
+@router.delete(
+    "/api-keys/{key_id}", response={204: None}, openapi_extra=documented(*KEYED, 404, 422)
+)
 def revoke_api_key(request, key_id: int):
-    """Revoke a key: it stops working at once."""
-    require_scope(request, ApiKey.Scope.STAFF)
-    updated = ApiKey.objects.filter(pk=key_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if not updated and not ApiKey.objects.filter(pk=key_id).exists():
+    """Revoke one of the owner's keys (an operator key: any key): it stops working at once."""
+    require_scope(request, ApiKey.Scope.SUBMIT)
+    keys = visible_keys(request).filter(pk=key_id)
+    if not keys.exists():
         raise HttpError(404, "No such key.")
+    keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     return Status(204, None)

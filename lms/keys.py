@@ -1,34 +1,59 @@
-"""Creating and checking API keys: `tk_<prefix>_<secret>`; only a SHA-256 digest is stored."""
+"""Creating and checking API keys: `tk_<prefix>_<secret>`; only a SHA-256 digest is stored.
+
+Each key also gets its own callback secret, which signs the callbacks of the submissions it
+makes; it is stored encrypted (lms/vault.py) and, like the key, shown only when the key is made.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from typing import NamedTuple
 
 from django.utils import timezone
 
+from lms import vault
 from lms.models import ApiKey
+from lms.webhooks import new_secret
 
 DEFAULT_SCOPES = [ApiKey.Scope.READ.value, ApiKey.Scope.SUBMIT.value]
+ALL_SCOPES = [scope.value for scope in ApiKey.Scope]
+
+
+class NewKey(NamedTuple):
+    record: ApiKey
+    key: str
+    callback_secret: str
 
 
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(user, name: str = "", scopes: list[str] | None = None) -> tuple[ApiKey, str]:
-    """A new key for `user`; the plain key is returned once and never stored."""
+def create_key(
+    user,
+    name: str = "",
+    scopes: list[str] | None = None,
+    course=None,
+    operator: bool = False,
+) -> NewKey:
+    """A new key for `user`; the plain key and callback secret are returned once, never stored
+    in the clear. Whether the key may be made is decided by lms.api_access.check_grant first."""
     prefix = secrets.token_hex(4)
     key = f"tk_{prefix}_{secrets.token_urlsafe(32)}"
+    callback_secret = new_secret()
     record = ApiKey.objects.create(
         user=user,
         name=name,
         prefix=prefix,
         digest=digest(key),
-        scopes=list(scopes or DEFAULT_SCOPES),
+        scopes=ALL_SCOPES if operator else sorted(set(scopes or DEFAULT_SCOPES)),
+        course=course,
+        operator=operator,
+        callback_secret=vault.encrypt(callback_secret),
     )
-    return record, key
+    return NewKey(record, key, callback_secret)
 
 
 def authenticate(key: str) -> ApiKey | None:
@@ -37,7 +62,7 @@ def authenticate(key: str) -> ApiKey | None:
     if len(parts) < 3 or parts[0] != "tk":
         return None
     record = (
-        ApiKey.objects.select_related("user")
+        ApiKey.objects.select_related("user", "course")
         .filter(prefix=parts[1], revoked_at__isnull=True)
         .first()
     )

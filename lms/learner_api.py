@@ -7,7 +7,9 @@ from ninja import Router, Schema
 from courseware.models import Exercise
 from courseware.progress import best_scores, course_progress
 from lms.api_access import acting_learner, require_scope
+from lms.api_input import LearnerRef
 from lms.models import ApiKey
+from lms.problems import KEYED, documented
 
 router = Router(tags=["learners"])
 
@@ -34,9 +36,12 @@ class ProgressOut(Schema):
     modules: list[ModuleScore]
 
 
-@router.get("/learners/{ref}/progress", response=ProgressOut)
-def learner_progress(request, ref: str):
-    """Progress of one of the client's learners (`me` for the key's own user)."""
+@router.get(
+    "/learners/{ref}/progress", response=ProgressOut, openapi_extra=documented(*KEYED, 404, 422)
+)
+def learner_progress(request, ref: LearnerRef):
+    """Progress of one of the client's learners (`me` for the key's own user); a course key's
+    learners are those of its course."""
     require_scope(request, ApiKey.Scope.READ)
     learner = acting_learner(request, ref, create=False)
     scores = best_scores(learner)

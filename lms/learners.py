@@ -27,6 +27,7 @@ def learner_for(client, ref: str, create: bool = True):
     return user
 
 
-def ref_of(user) -> str | None:
-    record = ApiLearner.objects.filter(user=user).first()
+def ref_of(user, client) -> str | None:
+    """The reference `client` knows `user` by, if `user` is one of its learners."""
+    record = ApiLearner.objects.filter(user=user, client=client).first()
     return record.ref if record else None

@@ -5,6 +5,11 @@ from django.db import models
 
 
 class ApiKey(models.Model):
+    """A credential of one user: an operator key (site-wide), a course key, or a user key.
+
+    What each kind may do is decided in lms/api_access.py; docs/api.md states the policy.
+    """
+
     class Scope(models.TextChoices):
         READ = "read"
         SUBMIT = "submit"
@@ -19,15 +24,28 @@ class ApiKey(models.Model):
         max_length=64, help_text="SHA-256 of the whole key; the key itself is never stored."
     )
     scopes = models.JSONField(default=list)
+    course = models.ForeignKey(
+        "courseware.Course",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        help_text="A course key acts only in this course.",
+    )
+    operator = models.BooleanField(
+        default=False, help_text="Site-wide; made only by `manage.py create_api_key --operator`."
+    )
+    callback_secret = models.TextField(
+        blank=True,
+        help_text="Signs the callbacks of this key's submissions; encrypted with "
+        "TANGENT_ENCRYPTION_KEYS.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
-
-    def allows(self, scope: str) -> bool:
-        return scope in self.scopes or self.Scope.STAFF in self.scopes
 
 
 class LtiCourse(models.Model):

@@ -1,10 +1,50 @@
-"""RFC 9457 problem details for every API error."""
+"""RFC 9457 problem details for every API error, and how the OpenAPI schema documents them."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 
 from django.http import JsonResponse
+from ninja import Schema
+
+PROBLEM_TYPE = "application/problem+json"
+
+# Why an operation may answer each error status (the OpenAPI description of the response).
+REASONS = {
+    400: "The body is not valid JSON.",
+    401: "No valid API key (or, where the site's pages call, no logged-in session).",
+    403: "The key lacks the scope, course role or right this needs (or the CSRF check failed).",
+    404: "No such thing, or not one this key may see.",
+    409: "The thing is not in a state that allows this.",
+    413: "The request body (or an answer in it) is over its size limit.",
+    415: "The body is not JSON: send Content-Type: application/json.",
+    422: "The input is not valid: `errors` names each field and what is wrong with it.",
+    429: "Too many requests: retry after Retry-After seconds.",
+}
+# What every operation with a key answers, and every operation that reads a body.
+KEYED = (401, 403, 429)
+BODY = (400, 413, 415, 422)
+
+
+class Problem(Schema):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+def documented(*statuses: int) -> dict:
+    """`openapi_extra` for an operation: the problem responses it may give."""
+    content = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {
+        "responses": {
+            status: {"description": REASONS[status], "content": content}
+            for status in sorted(set(statuses))
+        }
+    }
 
 
 def api_not_found(request, path: str = "") -> JsonResponse:
@@ -30,7 +70,7 @@ def problem(
     if errors:
         body["errors"] = errors
     body.update(extra or {})
-    response = JsonResponse(body, status=status, content_type="application/problem+json")
+    response = JsonResponse(body, status=status, content_type=PROBLEM_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from courseware.models import Submission
@@ -20,23 +20,36 @@ from courseware.submissions import SubmissionRefused, enqueue, submit
 from courseware.variants import attempt_with_seed, current_attempt
 from grader.results import AnswerTooLarge, InvalidAnswer
 from lms import idempotency, outbound
-from lms.api_access import acting_learner, client_of, require_scope, visible_submissions
+from lms.api_access import (
+    Principal,
+    acting_learner,
+    attempt_course,
+    require_scope,
+    visible_submissions,
+)
+from lms.api_input import Input, LearnerRef, Seed, Slug
 from lms.exercise_api import exercise_or_404
 from lms.learners import ref_of
 from lms.models import ApiKey, ApiSubmission
-from lms.problems import problem
+from lms.problems import BODY, KEYED, documented, problem
 
 router = Router(tags=["submissions"])
 Status = Submission.Status
 MAX_PAGE = 100
 
 
-class SubmissionIn(Schema):
-    exercise: str
-    seed: int | None = None
-    answer: dict[str, Any]
-    learner: str | None = None
-    callback_url: str | None = None
+class SubmissionIn(Input):
+    exercise: Slug
+    seed: Seed | None = None
+    answer: dict[str, Any] = Field(
+        min_length=1,
+        description='The answer: `{"value": ...}` (or the kind\'s own key) for a one-part '
+        'exercise, `{"parts": {name: {...}}}` otherwise; keys it does not name are refused.',
+    )
+    learner: LearnerRef | None = None
+    callback_url: str | None = Field(
+        None, min_length=1, max_length=1000, description="An https URL on a public address."
+    )
 
 
 class SubmissionCreated(Schema):
@@ -94,11 +107,17 @@ class ResultOut(Schema):
 
 
 class SubmissionFilters(Schema):
-    exercise: str | None = None
+    exercise: Slug | None = None
     status: Status | None = None
-    learner: str | None = None
-    cursor: str | None = None
-    limit: int = 50
+    learner: LearnerRef | None = None
+    cursor: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The `next` of the previous page, as given.",
+    )
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
 def lms_sync(submission: Submission) -> list[dict]:
@@ -115,12 +134,13 @@ def lms_sync(submission: Submission) -> list[dict]:
     ]
 
 
-def serialise_submission(submission: Submission) -> dict:
+def serialise_submission(submission: Submission, client) -> dict:
+    """The submission as `client` sees it: the learner by the client's own reference, if any."""
     grading = submission.grading
     return {
         "id": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
-        "learner": ref_of(submission.attempt.learner),
+        "learner": ref_of(submission.attempt.learner, client),
         "status": submission.status,
         "verdict": grading.verdict if grading else None,
         "score": grading.score if grading else None,
@@ -132,27 +152,32 @@ def serialise_submission(submission: Submission) -> dict:
     }
 
 
-def submission_event_data(submission: Submission) -> dict:
-    """The submission as JSON-ready data, as webhook events carry it (the API's own shape)."""
-    return SubmissionOut.model_validate(serialise_submission(submission)).model_dump(mode="json")
+def submission_event_data(submission: Submission, client) -> dict:
+    """The submission as JSON-ready data, as webhook events to `client` carry it (the API's shape)."""
+    data = serialise_submission(submission, client)
+    return SubmissionOut.model_validate(data).model_dump(mode="json")
 
 
 def location_of(submission: Submission) -> str:
     return reverse("api:get_submission", args=[submission.pk])
 
 
-@router.post("/submissions", response={202: SubmissionCreated})
+@router.post(
+    "/submissions",
+    response={202: SubmissionCreated},
+    openapi_extra=documented(*KEYED, *BODY, 404, 409),
+)
 def create_submission(request, payload: SubmissionIn):
     """Store an answer and queue its grading; poll the Location (or wait for a webhook).
 
     Send `Idempotency-Key` to make retries safe: the same key and body replay the first
     response, another body is 422, and a retry while the first is in flight is 409.
     """
-    require_scope(request, ApiKey.Scope.SUBMIT)
+    principal = require_scope(request, ApiKey.Scope.SUBMIT)
     key_header = request.headers.get("Idempotency-Key")
     record = None
     if key_header is not None:
-        started = idempotency.begin(client_of(request), key_header, payload.dict())
+        started = idempotency.begin(principal.user, key_header, payload.dict())
         if isinstance(started, HttpResponse):
             return started
         record = started
@@ -179,36 +204,35 @@ def _json(response: JsonResponse) -> dict:
 
 
 def _create(request, payload: SubmissionIn) -> JsonResponse:
-    key = request.auth
+    principal: Principal = request.auth
     exercise = exercise_or_404(payload.exercise)
     if payload.callback_url:
         try:
             outbound.check_url(payload.callback_url)
         except outbound.UnsafeUrl as error:
             return problem(422, str(error), errors={"callback_url": [str(error)]})
-    learner = acting_learner(request, payload.learner)
     if payload.seed is not None:
-        if not isinstance(key, ApiKey) or not key.allows(ApiKey.Scope.STAFF):
-            raise HttpError(
-                403,
-                "Only a staff key may choose a seed; leave it out to get the learner's variant.",
-            )
-        if not 0 <= payload.seed < 2**53:
-            return problem(422, "The seed must be in [0, 2^53).", errors={"seed": ["out of range"]})
-        attempt = attempt_with_seed(learner, exercise, payload.seed)
+        require_scope(
+            request,
+            ApiKey.Scope.STAFF,
+            "Only a staff key may choose a seed; leave it out to get the learner's variant.",
+        )
+    learner = acting_learner(request, payload.learner)
+    course = attempt_course(request)
+    if payload.seed is not None:
+        attempt = attempt_with_seed(learner, exercise, payload.seed, course, in_course_only=True)
     else:
-        attempt = current_attempt(learner, exercise)
+        attempt = current_attempt(learner, exercise, course, in_course_only=True)
     try:
         with transaction.atomic():
             submission = submit(attempt, payload.answer)
-            if isinstance(key, ApiKey):
-                ApiSubmission.objects.create(
-                    submission=submission,
-                    key=key,
-                    client=key.user,
-                    learner_ref=payload.learner or "",
-                    callback_url=payload.callback_url or "",
-                )
+            ApiSubmission.objects.create(
+                submission=submission,
+                key=principal.key,
+                client=principal.user,
+                learner_ref=payload.learner or "",
+                callback_url=payload.callback_url or "",
+            )
     except AnswerTooLarge as error:
         return problem(413, error.message)
     except InvalidAnswer as error:
@@ -232,12 +256,11 @@ def encode_cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
 
 
-@router.get("/submissions", response=SubmissionList)
+@router.get("/submissions", response=SubmissionList, openapi_extra=documented(*KEYED, 404, 422))
 def list_submissions(request, filters: Query[SubmissionFilters]):
-    """The key's submissions, newest first; filter by exercise, status or learner; page with `next`."""
-    require_scope(request, ApiKey.Scope.READ)
-    if not 1 <= filters.limit <= MAX_PAGE:
-        raise HttpError(422, f"The limit must be 1 to {MAX_PAGE}.")
+    """The submissions the key may see, newest first; filter by exercise, status or learner;
+    page with `next`."""
+    principal = require_scope(request, ApiKey.Scope.READ)
     submissions = visible_submissions(request).order_by("-pk")
     if filters.exercise:
         submissions = submissions.filter(attempt__exercise_version__exercise__slug=filters.exercise)
@@ -252,7 +275,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
     more = len(page) > filters.limit
     page = page[: filters.limit]
     return {
-        "items": [serialise_submission(s) for s in page],
+        "items": [serialise_submission(s, principal.user) for s in page],
         "next": encode_cursor(page[-1].pk) if more else None,
     }
 
@@ -264,17 +287,25 @@ def submission_or_404(request, submission_id: int) -> Submission:
     return submission
 
 
-@router.get("/submissions/{submission_id}", response=SubmissionOut)
+@router.get(
+    "/submissions/{submission_id}",
+    response=SubmissionOut,
+    openapi_extra=documented(*KEYED, 404, 422),
+)
 def get_submission(request, submission_id: int):
     """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
-    require_scope(request, ApiKey.Scope.READ)
-    return serialise_submission(submission_or_404(request, submission_id))
+    principal = require_scope(request, ApiKey.Scope.READ)
+    return serialise_submission(submission_or_404(request, submission_id), principal.user)
 
 
-@router.post("/submissions/{submission_id}/cancel", response=SubmissionOut)
+@router.post(
+    "/submissions/{submission_id}/cancel",
+    response=SubmissionOut,
+    openapi_extra=documented(*KEYED, 404, 409, 422),
+)
 def cancel_submission(request, submission_id: int):
     """Cancel a submission that is still queued (one being graded or graded cannot be)."""
-    require_scope(request, ApiKey.Scope.SUBMIT)
+    principal = require_scope(request, ApiKey.Scope.SUBMIT)
     submission = submission_or_404(request, submission_id)
     cancelled = Submission.objects.filter(pk=submission.pk, status=Status.QUEUED).update(
         status=Status.CANCELLED, updated_at=timezone.now()
@@ -285,12 +316,17 @@ def cancel_submission(request, submission_id: int):
             409, f"Only a queued submission can be cancelled; this one is {submission.status}."
         )
     submission.refresh_from_db()
-    return serialise_submission(submission)
+    return serialise_submission(submission, principal.user)
 
 
-@router.post("/submissions/{submission_id}/regrade", response={202: SubmissionCreated})
+@router.post(
+    "/submissions/{submission_id}/regrade",
+    response={202: SubmissionCreated},
+    openapi_extra=documented(*KEYED, 404, 409, 422),
+)
 def regrade_submission(request, submission_id: int):
-    """Staff: grade a finished submission again (a new grading row; the old one stays)."""
+    """Staff: grade a finished submission again (a new grading row; the old one stays); a course
+    key regrades only in its course."""
     require_scope(request, ApiKey.Scope.STAFF)
     submission = submission_or_404(request, submission_id)
     with transaction.atomic():
@@ -320,7 +356,12 @@ def graded_or_409(request, submission_id: int) -> Submission:
     return submission
 
 
-@router.get("/results/{submission_id}", response=ResultOut, tags=["results"])
+@router.get(
+    "/results/{submission_id}",
+    response=ResultOut,
+    tags=["results"],
+    openapi_extra=documented(*KEYED, 404, 409, 422),
+)
 def get_result(request, submission_id: int):
     """The latest grading of a submission: score out of max, verdict, feedback, versions, timings."""
     require_scope(request, ApiKey.Scope.READ)
@@ -349,7 +390,11 @@ def get_result(request, submission_id: int):
     }
 
 
-@router.get("/results/{submission_id}/results.json", tags=["results"])
+@router.get(
+    "/results/{submission_id}/results.json",
+    tags=["results"],
+    openapi_extra=documented(*KEYED, 404, 409, 422),
+)
 def gradescope_result(request, submission_id: int):
     """The result in Gradescope's autograder `results.json` format (score out of 100)."""
     require_scope(request, ApiKey.Scope.READ)

@@ -6,19 +6,21 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from lms import outbound, webhooks
-from lms.api_access import client_of, require_scope
+from lms.api_access import require_scope
+from lms.api_input import Input
 from lms.models import ApiKey, Webhook
+from lms.problems import BODY, KEYED, documented
 
 router = Router(tags=["webhooks"])
 
 
-class WebhookIn(Schema):
-    url: str
-    events: list[Webhook.Event] = [Webhook.Event.GRADED, Webhook.Event.FAILED]
+class WebhookIn(Input):
+    url: str = Field(min_length=1, max_length=1000, description="An https URL on a public address.")
+    events: list[Webhook.Event] = Field([Webhook.Event.GRADED, Webhook.Event.FAILED], min_length=1)
 
 
 class WebhookOut(Schema):
@@ -65,36 +67,37 @@ def describe(webhook: Webhook) -> dict:
 
 def webhook_or_404(request, webhook_id: int) -> Webhook:
     webhook = Webhook.objects.filter(
-        pk=webhook_id, client=client_of(request), deleted_at__isnull=True
+        pk=webhook_id, client=request.auth.user, deleted_at__isnull=True
     ).first()
     if webhook is None:
         raise HttpError(404, "No such webhook.")
     return webhook
 
 
-@router.post("/webhooks", response={201: WebhookCreated})
+@router.post("/webhooks", response={201: WebhookCreated}, openapi_extra=documented(*KEYED, *BODY))
 def register_webhook(request, payload: WebhookIn):
-    """Register an https URL for events; the signing secret is shown only here."""
-    require_scope(request, ApiKey.Scope.SUBMIT)
-    if not payload.events:
-        raise HttpError(422, "Name at least one event.")
+    """Register an https URL for events about the submissions the key's owner makes through the
+    API; the signing secret is shown only here."""
+    principal = require_scope(request, ApiKey.Scope.SUBMIT)
     try:
         webhook, secret = webhooks.register(
-            client_of(request), payload.url, sorted({str(e) for e in payload.events})
+            principal.user, payload.url, sorted({str(e) for e in payload.events})
         )
     except outbound.UnsafeUrl as error:
         raise HttpError(422, str(error)) from error
     return Status(201, {**describe(webhook), "secret": secret})
 
 
-@router.get("/webhooks", response=WebhookList)
+@router.get("/webhooks", response=WebhookList, openapi_extra=documented(*KEYED))
 def list_webhooks(request):
-    require_scope(request, ApiKey.Scope.READ)
-    hooks = Webhook.objects.filter(client=client_of(request), deleted_at__isnull=True)
+    principal = require_scope(request, ApiKey.Scope.READ)
+    hooks = Webhook.objects.filter(client=principal.user, deleted_at__isnull=True)
     return {"items": [describe(h) for h in hooks.order_by("pk")], "next": None}
 
 
-@router.delete("/webhooks/{webhook_id}", response={204: None})
+@router.delete(
+    "/webhooks/{webhook_id}", response={204: None}, openapi_extra=documented(*KEYED, 404, 422)
+)
 def delete_webhook(request, webhook_id: int):
     require_scope(request, ApiKey.Scope.SUBMIT)
     webhook = webhook_or_404(request, webhook_id)
@@ -103,7 +106,11 @@ def delete_webhook(request, webhook_id: int):
     return Status(204, None)
 
 
-@router.post("/webhooks/{webhook_id}/test", response={202: DeliveryOut})
+@router.post(
+    "/webhooks/{webhook_id}/test",
+    response={202: DeliveryOut},
+    openapi_extra=documented(*KEYED, 404, 422),
+)
 def send_test_event(request, webhook_id: int):
     """Send a `webhook.test` event now, to check the receiver and its signature check."""
     from lms.tasks import send_webhook
@@ -129,7 +136,11 @@ def describe_delivery(delivery) -> dict:
     }
 
 
-@router.get("/webhooks/{webhook_id}/deliveries", response=DeliveryList)
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    response=DeliveryList,
+    openapi_extra=documented(*KEYED, 404, 422),
+)
 def list_deliveries(request, webhook_id: int):
     """The delivery log of a webhook, newest first (the last 200)."""
     require_scope(request, ApiKey.Scope.READ)

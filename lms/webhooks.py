@@ -2,8 +2,8 @@
 
 Each event has an id that stays the same on every retry, so receivers can drop duplicates.
 The signature header is `Tangent-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
-`<t>.<raw body>`, keyed by the webhook's secret (for a submission's callback_url: the hex
-SHA-256 of the API key that made the submission). docs/api.md shows how to check it.
+`<t>.<raw body>`, keyed by the webhook's secret (for a submission's callback_url: the callback
+secret of the API key that made the submission). docs/api.md shows how to check it.
 """
 
 from __future__ import annotations
@@ -69,13 +69,19 @@ def queue_test(webhook: Webhook) -> WebhookDelivery:
 
 
 def announce_outcomes(serialise) -> list[int]:
-    """Deliveries for API submissions whose grading finished since they were last announced."""
+    """Deliveries for API submissions whose grading finished since they were last announced.
+
+    `serialise(submission, client)` is the submission as its client sees it through the API.
+    """
     created: list[int] = []
     with transaction.atomic():
         due = (
             ApiSubmission.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related(
-                "submission__grading", "submission__attempt__exercise_version__exercise", "key"
+                "submission__grading",
+                "submission__attempt__exercise_version__exercise",
+                "key",
+                "client",
             )
             .filter(
                 submission__status__in=list(OUTCOMES),
@@ -88,7 +94,7 @@ def announce_outcomes(serialise) -> list[int]:
             event_id = uuid.uuid5(
                 uuid.NAMESPACE_URL, f"tangent:{submission.pk}:{submission.request}:{kind}"
             )
-            payload = event(kind, serialise(submission), event_id)
+            payload = event(kind, serialise(submission, record.client), event_id)
             for webhook in Webhook.objects.filter(client=record.client, deleted_at__isnull=True):
                 if kind in webhook.events:
                     delivery, new = WebhookDelivery.objects.get_or_create(
@@ -114,7 +120,7 @@ def announce_outcomes(serialise) -> list[int]:
 def secret_for(delivery: WebhookDelivery) -> str:
     if delivery.webhook is not None:
         return vault.decrypt(delivery.webhook.secret)
-    return delivery.callback_for.key.digest
+    return vault.decrypt(delivery.callback_for.key.callback_secret)
 
 
 def post(delivery: WebhookDelivery) -> tuple[str, int | None, str]:

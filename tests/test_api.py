@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from courseware.models import Attempt, Submission
-from tests.support.people import api_key_for, learner_in, make_course, make_user
+from tests.support.people import api_key_for, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -168,14 +168,18 @@ def test_only_a_staff_key_may_choose_the_seed(learner):
     refused = post(api(api_key_for(learner)), body)
     assert refused.status_code == 403
     assert "staff" in refused.json()["detail"]
+    course = make_course()
     staff = make_user("grace")
-    accepted = post(api(api_key_for(staff, ["staff"])), body)
+    enrol(staff, course, "staff")
+    staff_key = api_key_for(staff, ["staff"], course)
+    accepted = post(api(staff_key), body)
     assert accepted.status_code == 202
-    again = post(api(api_key_for(staff, ["staff"])), body)
+    again = post(api(staff_key), body)
     assert again.status_code == 202
     attempts = Attempt.objects.filter(learner=staff)
     assert attempts.count() == 1
     assert attempts.get().seed == 42
+    assert attempts.get().course == course
 
 
 def test_a_read_only_key_cannot_submit(learner):

@@ -206,32 +206,46 @@ def test_posting_actions_are_denied_to_visitors_outside_the_course(world):
 
 
 @pytest.mark.parametrize(
-    ("scopes", "expected"),
+    ("owner", "scopes", "course", "expected"),
     [
-        (["read"], {"exercises": 200, "own": 200, "other": 404, "submit": 403}),
-        (["submit"], {"exercises": 403, "own": 403, "other": 403, "submit": 202}),
-        (["read", "submit"], {"exercises": 200, "own": 200, "other": 404, "submit": 202}),
-        (
-            ["staff"],
-            {"exercises": 200, "own": 200, "other": 200, "submit": 202},
-        ),  # operator keys see all
+        ("learner", ["read"], None, {"exercises": 200, "learner's": 200, "classmate's": 404, "submit": 403}),
+        ("learner", ["submit"], None, {"exercises": 403, "learner's": 403, "classmate's": 403, "submit": 202}),
+        ("learner", ["read", "submit"], None, {"exercises": 200, "learner's": 200, "classmate's": 404, "submit": 202}),
+        # `staff` is never in force on a key without a course.
+        ("learner", ["staff"], None, {"exercises": 403, "learner's": 403, "classmate's": 403, "submit": 403}),
+        # ... nor on a course key whose owner is not staff of the course.
+        ("learner", ["read", "staff"], "calc", {"exercises": 200, "learner's": 200, "classmate's": 404, "submit": 403}),
+        # A course staff key sees its course's submissions; another course's staff key does not.
+        ("staff", ["staff"], "calc", {"exercises": 200, "learner's": 200, "classmate's": 200, "submit": 202}),
+        ("other_staff", ["staff"], "other", {"exercises": 200, "learner's": 404, "classmate's": 404, "submit": 202}),
+        # The operator key (made only by manage.py) is the one site-wide credential.
+        ("superuser", "operator", None, {"exercises": 200, "learner's": 200, "classmate's": 200, "submit": 202}),
     ],
-)
-def test_api_keys_reach_what_their_scopes_allow(world, scopes, expected):
+)  # fmt: skip
+def test_api_keys_reach_what_their_kind_and_scopes_allow(world, owner, scopes, course, expected):
     import json
 
-    learner = world["submission"].attempt.learner
-    key = api_key_for(learner, scopes)
+    from django.contrib.auth import get_user_model
+
+    from lms.keys import create_key
+
+    user = get_user_model().objects.get(username=owner)
+    where = Course.objects.get(slug=course) if course else None
+    if scopes == "operator":
+        key = create_key(user, operator=True).key
+    else:
+        key = api_key_for(user, scopes, where)
     api = Client(headers={"authorization": f"Bearer {key}"})
+    classmate = get_user_model().objects.get(username="classmate")
+    exercise = Exercise.objects.get(slug="m1-graph-derivative-match")
     other = Submission.objects.create(
-        attempt=current_attempt(Course.objects.get(slug="calc").memberships.get(user__username="classmate").user,
-                                Exercise.objects.get(slug="m1-graph-derivative-match")),
+        attempt=current_attempt(classmate, exercise, world["course"]),
         answer={"choices": ["derivative"]},
-    )  # fmt: skip
+    )
     seen = {
         "exercises": api.get("/api/v1/exercises").status_code,
-        "own": api.get(f"/api/v1/submissions/{world['submission'].pk}").status_code,
-        "other": api.get(f"/api/v1/submissions/{other.pk}").status_code,
+        "learner's": api.get(f"/api/v1/submissions/{world['submission'].pk}").status_code,
+        "classmate's": api.get(f"/api/v1/submissions/{other.pk}").status_code,
         "submit": api.post(
             "/api/v1/submissions",
             json.dumps(

@@ -12,7 +12,7 @@ from django.test import Client
 from courseware.models import Grading, Submission
 from courseware.tasks import grade_submission
 from lms.models import ApiLearner, IdempotencyRecord
-from tests.support.people import api_key_for, make_user
+from tests.support.people import api_key_for, make_user, operator_key
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,9 @@ def key(client_user):
 
 
 @pytest.fixture
-def staff_key(bank):
-    return api_key_for(make_user("staffer"), ["read", "submit", "staff"])
+def operator(bank):
+    """The site-wide operator key: the one key that acts as staff outside courses."""
+    return operator_key()
 
 
 def api(key=None, **headers):
@@ -91,10 +92,10 @@ def test_a_variant_is_drawn_for_a_learner_reference_with_its_seed_and_prompt(key
     assert first.json()["attempt"] != second.json()["attempt"]
 
 
-def test_only_a_staff_key_chooses_a_variant_seed(key, staff_key):
+def test_only_a_staff_key_chooses_a_variant_seed(key, operator):
     url = "/api/v1/exercises/m1-rise-over-run/variants"
     assert post_json(api(key), url, {"seed": 7}).status_code == 403
-    assert post_json(api(staff_key), url, {"seed": 7}).json()["seed"] == 7
+    assert post_json(api(operator), url, {"seed": 7}).json()["seed"] == 7
 
 
 # --- learners ---------------------------------------------------------------------------------
@@ -170,22 +171,22 @@ def test_a_queued_submission_can_be_cancelled_and_a_graded_one_cannot(key):
     assert "this one is graded" in refused.json()["detail"]
 
 
-def test_staff_regrade_adds_a_grading_and_keeps_the_old_one(key, staff_key):
+def test_staff_regrade_adds_a_grading_and_keeps_the_old_one(key, operator):
     done = submit(key).json()["id"]
     graded(done)
     assert api(key).post(f"/api/v1/submissions/{done}/regrade").status_code == 403
-    response = api(staff_key).post(f"/api/v1/submissions/{done}/regrade")
+    response = api(operator).post(f"/api/v1/submissions/{done}/regrade")
     assert response.status_code == 202 and response["Location"].endswith(f"/submissions/{done}")
     assert api(key).get(f"/api/v1/submissions/{done}").json()["status"] == "queued"
     graded(done)
     assert Grading.objects.filter(submission_id=done).count() == 2
-    again = api(staff_key).post(f"/api/v1/submissions/{done}/regrade")
+    again = api(operator).post(f"/api/v1/submissions/{done}/regrade")
     assert again.status_code == 202
 
 
-def test_a_queued_submission_cannot_be_regraded(key, staff_key):
+def test_a_queued_submission_cannot_be_regraded(key, operator):
     queued = submit(key).json()["id"]
-    assert api(staff_key).post(f"/api/v1/submissions/{queued}/regrade").status_code == 409
+    assert api(operator).post(f"/api/v1/submissions/{queued}/regrade").status_code == 409
 
 
 # --- results and progress ------------------------------------------------------------------------
@@ -227,29 +228,40 @@ def test_a_learners_progress_shows_best_scores_by_exercise_quiz_and_module(key):
 # --- API keys -------------------------------------------------------------------------------------
 
 
-def test_staff_create_list_and_revoke_keys(staff_key, client_user):
+def test_the_operator_creates_lists_and_revokes_a_key_for_a_user(operator, client_user):
     created = post_json(
-        api(staff_key), "/api/v1/api-keys", {"user": "client", "name": "LMS", "scopes": ["read"]}
+        api(operator), "/api/v1/api-keys", {"user": "client", "name": "LMS", "scopes": ["read"]}
     )
     assert created.status_code == 201
     new = created.json()
     assert new["key"].startswith("tk_") and new["scopes"] == ["read"]
+    assert new["user"] == "client" and new["course"] is None and new["operator"] is False
+    assert new["callback_secret"].startswith("whsec_")
     assert api(new["key"]).get("/api/v1/exercises").status_code == 200
     assert submit(new["key"]).status_code == 403
-    listed = api(staff_key).get("/api/v1/api-keys").json()["items"]
+    listed = api(operator).get("/api/v1/api-keys").json()["items"]
     assert new["prefix"] in {k["prefix"] for k in listed}
-    assert all("key" not in k for k in listed)
-    assert api(staff_key).delete(f"/api/v1/api-keys/{new['id']}").status_code == 204
+    assert all("key" not in k and "callback_secret" not in k for k in listed)
+    assert api(operator).delete(f"/api/v1/api-keys/{new['id']}").status_code == 204
     assert api(new["key"]).get("/api/v1/exercises").status_code == 401
 
 
-def test_a_key_without_staff_scope_cannot_manage_keys(key):
-    assert post_json(api(key), "/api/v1/api-keys", {}).status_code == 403
-    assert api(key).get("/api/v1/api-keys").status_code == 403
+def test_a_user_key_makes_keys_only_for_itself_with_no_more_than_it_has(key):
+    made = post_json(api(key), "/api/v1/api-keys", {"scopes": ["read"]})
+    assert made.status_code == 201 and made.json()["user"] == "client"
+    staff = post_json(api(key), "/api/v1/api-keys", {"scopes": ["staff"]})
+    assert staff.status_code == 403
+    assert "'staff'" in staff.json()["detail"]
+    read_only = made.json()["key"]
+    assert post_json(api(read_only), "/api/v1/api-keys", {}).status_code == 403
+    assert [k["prefix"] for k in api(read_only).get("/api/v1/api-keys").json()["items"]] == [
+        made.json()["prefix"],
+        key.split("_")[1],
+    ]
 
 
-def test_revoking_an_unknown_key_is_404(staff_key):
-    assert api(staff_key).delete("/api/v1/api-keys/999999").status_code == 404
+def test_revoking_an_unknown_key_is_404(operator):
+    assert api(operator).delete("/api/v1/api-keys/999999").status_code == 404
 
 
 # --- idempotency -------------------------------------------------------------------------------------

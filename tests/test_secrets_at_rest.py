@@ -47,3 +47,17 @@ def test_the_lti_keys_command_rotates_and_lists_published_keys(capsys):
     out = capsys.readouterr().out
     assert "New signing key" in out
     assert out.count("published") >= 2
+
+
+def test_rotate_secrets_moves_api_keys_callback_secrets_to_the_new_key(settings):
+    from lms.keys import create_key
+    from tests.support.people import make_user
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.TANGENT_ENCRYPTION_KEYS = [old]
+    made = create_key(make_user("client"))
+    settings.TANGENT_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_secrets")
+    settings.TANGENT_ENCRYPTION_KEYS = [new]
+    made.record.refresh_from_db()
+    assert vault.decrypt(made.record.callback_secret) == made.callback_secret

@@ -14,7 +14,7 @@ from courseware.tasks import grade_submission
 from lms.models import WebhookDelivery
 from lms.tasks import deliver_outbox
 from tangent.celery import app
-from tests.support.people import api_key_for, make_user
+from tests.support.people import api_key_for, make_user, operator_key
 from tests.support.receiver import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -171,20 +171,45 @@ def test_the_retry_delay_grows_exponentially(settings):
     assert backoff_seconds(30) == 3600
 
 
-def test_a_callback_url_gets_the_event_signed_with_the_keys_digest(key, receiver):
-    submit_and_grade(key, callback_url=receiver.url)
+def test_a_callback_is_signed_with_the_keys_own_callback_secret_and_not_its_digest(bank, receiver):
+    made = operator_client().post("/api/v1/api-keys", "{}", content_type="application/json").json()
+    submit_and_grade(made["key"], callback_url=receiver.url)
     deliver_outbox.apply()
     (request,) = receiver.requests
-    event = verify(hashlib.sha256(key.encode()).hexdigest(), request)
+    event = verify(made["callback_secret"], request)
     assert event["type"] == "submission.graded"
+    with pytest.raises(AssertionError):
+        verify(hashlib.sha256(made["key"].encode()).hexdigest(), request)
+
+
+def operator_client() -> Client:
+    return api(operator_key())
+
+
+def test_callback_secrets_are_stored_encrypted_and_the_admin_shows_neither_digest_nor_secret(
+    bank, receiver
+):
+    from lms.models import ApiKey
+    from tests.support.people import PASSWORD
+
+    made = operator_client().post("/api/v1/api-keys", "{}", content_type="application/json").json()
+    record = ApiKey.objects.get(pk=made["id"])
+    assert made["callback_secret"] not in record.callback_secret
+    admin = Client()
+    assert admin.login(username="operator", password=PASSWORD)
+    page = admin.get(f"/admin/lms/apikey/{record.pk}/change/")
+    assert page.status_code == 200
+    assert record.prefix in page.content.decode()
+    assert record.digest not in page.content.decode()
+    assert record.callback_secret not in page.content.decode()
+    assert made["callback_secret"] not in page.content.decode()
 
 
 def test_a_regrade_is_announced_again_with_a_new_event_id(key, receiver):
     register(key, receiver.url)
     submission_id = submit_and_grade(key)
     deliver_outbox.apply()
-    staff = api_key_for(make_user("boss"), ["read", "submit", "staff"])
-    assert api(staff).post(f"/api/v1/submissions/{submission_id}/regrade").status_code == 202
+    assert operator_client().post(f"/api/v1/submissions/{submission_id}/regrade").status_code == 202
     submission = Submission.objects.get(pk=submission_id)
     grade_submission.apply(args=(submission.pk, submission.request))
     deliver_outbox.apply()

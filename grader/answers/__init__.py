@@ -20,14 +20,15 @@ _MODULES = {
     "interactive": "grader.answers.interactive",
 }
 
-# What one payload of each kind looks like: {"value": ...}, {"choices": [...]}, ...
+# The keys one payload of each kind may have, its main key first: {"value": ...},
+# {"choices": [...]}, ...; an expression may come as LaTeX instead, {"latex": ...}.
 PAYLOAD_KEYS = {
-    "number": "value",
-    "choice": "choices",
-    "expression": "value",
-    "matrix": "matrix",
-    "code": "code",
-    "interactive": "probes",
+    "number": ("value",),
+    "choice": ("choices",),
+    "expression": ("value", "latex"),
+    "matrix": ("matrix",),
+    "code": ("code",),
+    "interactive": ("probes",),
 }
 
 

@@ -4,19 +4,23 @@ from django.core.management.base import BaseCommand
 from lti_tool.models import Key
 
 from lms import vault
-from lms.models import Webhook
+from lms.models import ApiKey, Webhook
 
 
 class Command(BaseCommand):
     help = (
-        "After prepending a new key to TANGENT_ENCRYPTION_KEYS, re-encrypt tool private keys "
-        "and webhook secrets with it; the old key can then be removed."
+        "After prepending a new key to TANGENT_ENCRYPTION_KEYS, re-encrypt tool private keys, "
+        "webhook secrets and API keys' callback secrets with it; the old key can then be removed."
     )
 
     def handle(self, *args, **options):
         count = 0
-        for model, field in ((Key, "private_key"), (Webhook, "secret")):
-            for record in model.objects.all():
+        for model, field in (
+            (Key, "private_key"),
+            (Webhook, "secret"),
+            (ApiKey, "callback_secret"),
+        ):
+            for record in model.objects.exclude(**{field: ""}):
                 setattr(record, field, vault.reencrypt(getattr(record, field)))
                 record.save(update_fields=[field])
                 count += 1
