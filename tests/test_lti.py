@@ -25,6 +25,8 @@ from tests.support.lti_platform import INSTRUCTOR, LTI, SigningKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+
 
 def grade_latest_submission() -> Submission:
     submission = Submission.objects.latest("pk")
@@ -336,7 +338,7 @@ def test_an_instructor_picks_an_exercise_and_the_platform_gets_a_link_with_a_gra
 
     message = platform.deep_link_responses[0]
     assert message[LTI + "message_type"] == "LtiDeepLinkingResponse"
-    assert message["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "opaque-platform-data"
+    assert message[DL_DATA] == "opaque-platform-data"
     (item,) = message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
     assert item["type"] == "ltiResourceLink"
     assert item["url"] == f"{platform.tool}/lti/launch"
@@ -350,6 +352,30 @@ def test_an_instructor_picks_an_exercise_and_the_platform_gets_a_link_with_a_gra
         select_url, data={"launch": launch_id, "item": "quiz:m1-rise-over-run-quiz"}
     )
     assert resent.status_code == 400
+
+
+def test_a_deep_linking_response_has_no_data_claim_when_the_platform_sent_no_data(
+    bank, platform, registration
+):
+    def without_data(nonce):  # as Open edX asks
+        claims = platform.deep_linking_claims(nonce)
+        del claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]["data"]
+        return claims
+
+    session = requests.Session()
+    select_url = (
+        platform.tool + launch(platform, registration, session, without_data).headers["Location"]
+    )
+    launch_id = re.search(r'name="launch" value="([^"]+)"', session.get(select_url).text).group(1)
+    chosen = session.post(
+        select_url, data={"launch": launch_id, "item": "quiz:m1-rise-over-run-quiz"}
+    )
+    action = re.search(r'action="([^"]+)"', chosen.text).group(1)
+    token = re.search(r'name="JWT" value="([^"]+)"', chosen.text).group(1)
+    assert requests.post(action, data={"JWT": token}, timeout=10).status_code == 200
+    (message,) = platform.deep_link_responses
+    assert DL_DATA not in message
+    assert message[LTI + "message_type"] == "LtiDeepLinkingResponse"
 
 
 def test_deep_linking_is_refused_where_the_platform_takes_no_resource_links(
