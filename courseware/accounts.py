@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 
 from courseware.models import Course, Membership
 
-RESERVED_PREFIXES = ("lti-", "api-", "xqueue-")
+INTEGRATION_LABELS = {"lti-": "LMS learner", "api-": "API learner", "xqueue-": "XQueue"}
+RESERVED_PREFIXES = tuple(INTEGRATION_LABELS)
 
 
 def check_not_reserved(username: str) -> None:
@@ -40,6 +41,32 @@ def new_integration_user(prefix: str, **fields) -> AbstractBaseUser:
         except IntegrityError:  # a random name already taken: draw again
             continue
     raise RuntimeError("could not draw a free username")
+
+
+def integration_prefix(user) -> str | None:
+    """The reserved prefix of an account made by an integration, None for people's own accounts."""
+    return next((p for p in RESERVED_PREFIXES if user.username.startswith(p)), None)
+
+
+def display_name(user) -> str:
+    """How pages name a person: their full name; else an own account's username; else, for an
+    account an integration made (whose username is random), its e-mail or "LMS learner 1a2b3c4d".
+    """
+    full = user.get_full_name()
+    if full:
+        return full
+    prefix = integration_prefix(user)
+    if prefix is None:
+        return user.username
+    return user.email or f"{INTEGRATION_LABELS[prefix]} {user.username[len(prefix) :][:8]}"
+
+
+def shown_username(user) -> str:
+    """The username to show beside `display_name`: an own account's, when its full name is shown
+    (an integration's random username tells staff nothing)."""
+    if integration_prefix(user) is None and user.get_full_name():
+        return user.username
+    return ""
 
 
 def service_user(username: str) -> AbstractBaseUser:

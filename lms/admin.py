@@ -4,7 +4,16 @@ from django.utils.html import format_html
 from lti_tool.admin import LtiRegistrationAdmin
 from lti_tool.models import LtiRegistration
 
-from lms.models import ApiKey, GradeLine, LtiCourse, ScoreSync, Webhook, WebhookDelivery
+from lms.frame_origins import platform_origins
+from lms.models import (
+    ApiKey,
+    FrameAncestors,
+    GradeLine,
+    LtiCourse,
+    ScoreSync,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @admin.register(ApiKey)
@@ -52,6 +61,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
 admin.site.unregister(LtiRegistration)
 
 
+class FrameAncestorsInline(admin.StackedInline):
+    """The other origins where the platform frames Tangent (the Learning MFE, Studio…)."""
+
+    model = FrameAncestors
+    can_delete = False
+    max_num = 1
+
+
 @admin.register(LtiRegistration)
 class PlatformRegistrationAdmin(LtiRegistrationAdmin):
     """A platform (LMS) registration: no static key fields, since Tangent signs with its own
@@ -72,11 +89,13 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):
                     "keyset_url",
                     "is_active",
                     "tool_urls",
+                    "allowed_frame_ancestors",
                 ]
             },
         )
     ]
-    readonly_fields = ["tool_urls"]
+    readonly_fields = ["tool_urls", "allowed_frame_ancestors"]
+    inlines = [*LtiRegistrationAdmin.inlines, FrameAncestorsInline]
 
     @admin.display(description="URLs for the platform")
     def tool_urls(self, registration):
@@ -88,6 +107,12 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):
             reverse("lti:launch"),
             reverse("jwks"),
         )
+
+    @admin.display(description="May frame Tangent")
+    def allowed_frame_ancestors(self, registration):
+        if registration.pk is None:
+            return "Save first."
+        return ", ".join(platform_origins(registration))
 
 
 @admin.register(LtiCourse)

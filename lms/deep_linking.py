@@ -44,10 +44,20 @@ def resource_for(item: Exercise | Quiz, launch_url: str) -> DeepLinkResource:
     )
 
 
+DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+
+
 def response_jwt(launch: dict, registration: LtiRegistration, item, launch_url: str) -> str:
-    """The signed LtiDeepLinkingResponse carrying the chosen item."""
+    """The signed LtiDeepLinkingResponse carrying the chosen item.
+
+    It echoes the request's `data` when the platform sent one, and has no `data` claim when it
+    did not (pylti1p3 would write `data: null`).
+    """
     link = DeepLink(tool_registration(registration), launch["deployment_id"], launch["settings"])
-    return link.get_response_jwt([resource_for(item, launch_url)])
+    message = link.get_message_jwt([resource_for(item, launch_url)])
+    if "data" not in launch["settings"]:
+        del message[DATA_CLAIM]
+    return link.encode_jwt(message)
 
 
 def launch_url(request) -> str:

@@ -29,11 +29,14 @@ REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "sub", "nonce"]
 
 
 class LaunchRejected(Exception):
-    """A launch that fails a check; the message is the reason shown to the user."""
+    """A launch that fails a check; the message is the reason shown to the user, and
+    `registration` the platform it came from once that is known (its pages may frame the reason).
+    """
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, registration: LtiRegistration | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.registration = registration
 
 
 @dataclass
@@ -71,10 +74,19 @@ def validate(request) -> Launch:
         raise LaunchRejected(
             "The launch state is unknown, expired or already used. Start again from the course."
         )
-    _check_browser(request, state, record)
     registration = LtiRegistration.objects.active().filter(pk=record["registration"]).first()
     if registration is None:
         raise LaunchRejected("The platform registration is not active.")
+    try:
+        return _check_token(request, state, record, registration, id_token)
+    except LaunchRejected as error:
+        error.registration = registration
+        raise
+
+
+def _check_token(request, state: str, record: dict, registration, id_token: str) -> Launch:
+    """The checks made once the login's state has named the registration."""
+    _check_browser(request, state, record)
     key = _signing_key(registration, id_token)
     claims = _decode(id_token, key, registration)
     _check_times(claims)

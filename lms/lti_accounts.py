@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from lti_tool.models import LtiContext, LtiRegistration, LtiResourceLink, LtiUser
 
@@ -12,44 +15,83 @@ from courseware.models import Course, Membership
 from lms.launch import AGS_ENDPOINT, NRPS, Launch
 from lms.models import LtiCourse
 
-
-def auth_user_for(lti_user: LtiUser):
-    """The Django user behind an LTI user, made (random name, no password) on first need.
-
-    Found through the LtiUser link only: the row is locked while the user is made, so two
-    first launches at once make one account.
-    """
-    if lti_user.auth_user_id is None:
-        with transaction.atomic():
-            locked = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
-            if locked.auth_user_id is None:
-                locked.auth_user = new_integration_user(
-                    "lti-",
-                    first_name=(lti_user.given_name or "")[:150],
-                    last_name=(lti_user.family_name or "")[:150],
-                )
-                locked.save(update_fields=["auth_user"])
-        lti_user.auth_user = locked.auth_user
-    return lti_user.auth_user
-
-
-def learner_for(registration: LtiRegistration, claims: dict):
-    """The Tangent user for the launch's `sub`, with the platform's name and e-mail kept current."""
-    names = {
-        "given_name": str(claims.get("given_name", ""))[:500],
-        "family_name": str(claims.get("family_name", ""))[:500],
-        "name": str(claims.get("name", ""))[:500],
-        "email": str(claims.get("email", ""))[:254],
-    }
-    lti_user, _ = LtiUser.objects.update_or_create(
-        registration=registration, sub=claims["sub"], defaults=names
-    )
-    return auth_user_for(lti_user)
+NAME_CLAIMS = ("given_name", "family_name", "name")
 
 
 def text(value) -> str:
     """A claim value that should be a string; anything else counts as absent."""
     return value if isinstance(value, str) else ""
+
+
+def plain(value, limit: int) -> str:
+    """A claim's text on one line, without control characters, at most `limit` characters."""
+    kept = "".join(
+        c for c in text(value) if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs")
+    )
+    return " ".join(kept.split())[:limit]
+
+
+def identity(data: dict) -> dict:
+    """The LtiUser fields for the person a launch's claims or an NRPS member describe.
+
+    The name claims travel together: when the platform sends any of `given_name`, `family_name`
+    and `name`, all three are set (one it left out becomes blank), so an old name never stays
+    beside a new one. An e-mail is kept when it is an address. What the platform does not send
+    (or sends as something other than a string) leaves the stored value as it was.
+    """
+    fields = {}
+    names = {claim: plain(data.get(claim), 500) for claim in NAME_CLAIMS}
+    if any(names.values()):
+        fields.update(names)
+    email = plain(data.get("email"), 254)
+    try:
+        validate_email(email)
+    except ValidationError:
+        return fields
+    return {**fields, "email": email}
+
+
+def person_fields(lti_user: LtiUser) -> dict:
+    """The Django user's names and e-mail from what the platform sent: its given and family
+    names, or else its `name` whole as the first name (names are not split: not every name is
+    "given family")."""
+    if lti_user.given_name or lti_user.family_name:
+        first, last = lti_user.given_name, lti_user.family_name
+    else:
+        first, last = lti_user.name, ""
+    return {"first_name": first[:150], "last_name": last[:150], "email": lti_user.email}
+
+
+def auth_user_for(lti_user: LtiUser):
+    """The Django user behind an LTI user, made (random name, no password) on first need, with
+    the name and e-mail the platform last sent.
+
+    Found through the LtiUser link only: the row is locked while the user is made, so two
+    first launches at once make one account.
+    """
+    fields = person_fields(lti_user)
+    if lti_user.auth_user_id is None:
+        with transaction.atomic():
+            locked = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
+            if locked.auth_user_id is None:
+                locked.auth_user = new_integration_user("lti-", **fields)
+                locked.save(update_fields=["auth_user"])
+        lti_user.auth_user = locked.auth_user
+    user = lti_user.auth_user
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, fields[name])
+        user.save(update_fields=changed)
+    return user
+
+
+def learner_for(registration: LtiRegistration, claims: dict):
+    """The Tangent user for the launch's `sub`, with the platform's name and e-mail kept current."""
+    lti_user, _ = LtiUser.objects.update_or_create(
+        registration=registration, sub=claims["sub"], defaults=identity(claims)
+    )
+    return auth_user_for(lti_user)
 
 
 def course_for(launch: Launch) -> Course:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model, login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -15,7 +15,7 @@ from lti_tool.models import LtiRegistration
 
 from courseware import ratelimits
 from courseware.models import Exercise, Quiz
-from lms import deep_linking, frame_cookies, launch_state, lti_accounts, tool_keys
+from lms import deep_linking, frame_cookies, frame_origins, launch_state, lti_accounts, tool_keys
 from lms.launch import (
     AGS_ENDPOINT,
     DEEP_LINKING,
@@ -31,23 +31,9 @@ from lms.models import GradeLine
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def origin(url) -> str | None:
-    if not isinstance(url, str):
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
-
-
-def platform_origins(registration: LtiRegistration, *urls: str) -> list[str]:
-    """Origins that may frame Tangent for this registration: its issuer, its login URL, and `urls`."""
-    found = {origin(u) for u in (registration.issuer, registration.auth_url, *urls)}
-    return sorted(o for o in found if o)
-
-
 def rejected(request, reason: str, registration: LtiRegistration | None = None) -> HttpResponse:
-    """The 400 page for a refused launch, framed by the platform when it is known."""
-    origins = platform_origins(registration) if registration is not None else None
-    return refused(request, reason, origins, status=400)
+    """The 400 page for a refused launch, framed as `frame_origins.refusal_origins` allows."""
+    return refused(request, reason, frame_origins.refusal_origins(registration), status=400)
 
 
 MAX_PARAM_CHARS = 2048  # login_hint, lti_message_hint, target_link_uri: platforms send far less
@@ -118,7 +104,7 @@ def open_item(request) -> HttpResponse:
     try:
         valid = validate_launch(request)
     except LaunchRejected as error:
-        return rejected(request, error.reason)
+        return rejected(request, error.reason, error.registration)
     user = lti_accounts.learner_for(valid.registration, valid.claims)
     course = lti_accounts.course_for(valid)
     lti_accounts.enrol(user, course, valid.is_staff)
@@ -138,7 +124,7 @@ def open_item(request) -> HttpResponse:
         target = reverse("quiz", args=[course.slug, item.slug])
     else:
         target = reverse("exercise", args=[course.slug, item.slug])
-    origins = platform_origins(
+    origins = frame_origins.platform_origins(
         valid.registration, valid.claim("launch_presentation", {}).get("return_url", "")
     )
     login(request, user, backend=BACKEND)
@@ -213,9 +199,11 @@ def open_launch(request, launch_id):
     if refusal:
         return refused(request, refusal, record["origins"])
     if record["staff"] and not launch_state.land(launch_id):
-        return rejected(
+        return refused(
             request,
             "This staff launch has been opened already. Open the link again from your course.",
+            record["origins"],
+            status=400,
         )
     if request.user.pk != record["user"]:
         return HttpResponseRedirect(with_launch(record["target"], launch_id))
@@ -242,8 +230,8 @@ def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
             "registration": valid.registration.pk,
             "deployment_id": valid.deployment.deployment_id,
             "settings": dl_settings,
-            "origins": platform_origins(valid.registration, return_url),
-            "return_origin": origin(return_url),
+            "origins": frame_origins.platform_origins(valid.registration, return_url),
+            "return_origin": frame_origins.origin(return_url),
         },
         True,
         lambda launch_id: reverse("lti:deep_link_select") + "?" + urlencode({"launch": launch_id}),
@@ -260,7 +248,9 @@ def deep_link_select(request):
         return rejected(request, "This content selection has expired. Start again from the course.")
     registration = LtiRegistration.objects.active().filter(pk=record["registration"]).first()
     if registration is None:
-        return rejected(request, "The platform registration is not active.")
+        return refused(
+            request, "The platform registration is not active.", record["origins"], status=400
+        )
     if request.method == "GET":
         response = render(
             request,

@@ -1,7 +1,10 @@
 """API keys: looked up by a short public prefix, checked with SHA-256, scoped and revocable."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from lms.frame_origins import checked_origins
 
 
 class ApiKey(models.Model):
@@ -60,6 +63,34 @@ class LtiCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.context} → {self.course}"
+
+
+class FrameAncestors(models.Model):
+    """Origins where a platform frames Tangent besides its issuer and login URL (for Open edX,
+    the Learning MFE's and Studio's); `lms.frame_origins` puts them in `frame-ancestors`."""
+
+    registration = models.OneToOneField(
+        "lti_tool.LtiRegistration", on_delete=models.CASCADE, related_name="frame_ancestors"
+    )
+    origins = models.TextField(
+        blank=True,
+        help_text="One origin per line, e.g. https://apps.lms.example (scheme://host[:port], "
+        "no path). The issuer's and the login URL's origins are always allowed.",
+    )
+
+    class Meta:
+        verbose_name = "other origins that frame Tangent"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"Frame ancestors of {self.registration}"
+
+    def clean(self) -> None:
+        """Keep the origins one per line in their plain form; say which lines are not origins."""
+        try:
+            self.origins = "\n".join(checked_origins(self.origins))
+        except ValidationError as error:
+            raise ValidationError({"origins": error.messages}) from error
 
 
 class GradeLine(models.Model):

@@ -42,11 +42,17 @@ def fetch_members(context: LtiContext) -> list[dict]:
 
 
 def sync(context: LtiContext, course) -> int:
-    """Bring the course's memberships in line with the platform's roster; returns members synced."""
-    members = fetch_members(context)
-    for member in members:
-        member.setdefault("roles", [])
-        member.setdefault("status", "Active")
+    """Bring the course's memberships in line with the platform's roster, and its members' names
+    and e-mails up to date (`lti_accounts.identity`); returns members synced."""
+    members = [
+        {
+            "user_id": member["user_id"],
+            "roles": member.get("roles", []),
+            "status": member.get("status", "Active"),
+            **lti_accounts.identity(member),
+        }
+        for member in fetch_members(context)
+    ]
     context.update_memberships(members)
     registration = context.deployment.registration
     for member in members:

@@ -25,6 +25,8 @@ from tests.support.lti_platform import INSTRUCTOR, LTI, SigningKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+
 
 def grade_latest_submission() -> Submission:
     submission = Submission.objects.latest("pk")
@@ -299,11 +301,16 @@ def test_a_launch_id_acts_only_as_its_own_learner(bank, platform, registration):
     assert poll.status_code == 404
     # A browser logged in as someone else stays that person: a launch id does not switch users.
     other = requests.Session()
-    landing = launch(platform, registration, other, lambda n: platform.claims(n, sub="learner-3"))
+    landing = launch(
+        platform,
+        registration,
+        other,
+        lambda n: {**platform.claims(n, sub="learner-3"), "name": "Cleo Other"},
+    )
     other.get(platform.tool + landing.headers["Location"])
     page = other.get(second_url.replace(launch_id_of(second_url), first_id))
-    assert learner("learner-3").username in page.text
-    assert learner().username not in page.text
+    assert "Cleo Other" in page.text
+    assert "Ada Lovelace" not in page.text  # the first launch's learner
 
 
 # --- deep linking --------------------------------------------------------------------------------
@@ -331,7 +338,7 @@ def test_an_instructor_picks_an_exercise_and_the_platform_gets_a_link_with_a_gra
 
     message = platform.deep_link_responses[0]
     assert message[LTI + "message_type"] == "LtiDeepLinkingResponse"
-    assert message["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "opaque-platform-data"
+    assert message[DL_DATA] == "opaque-platform-data"
     (item,) = message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
     assert item["type"] == "ltiResourceLink"
     assert item["url"] == f"{platform.tool}/lti/launch"
@@ -345,6 +352,30 @@ def test_an_instructor_picks_an_exercise_and_the_platform_gets_a_link_with_a_gra
         select_url, data={"launch": launch_id, "item": "quiz:m1-rise-over-run-quiz"}
     )
     assert resent.status_code == 400
+
+
+def test_a_deep_linking_response_has_no_data_claim_when_the_platform_sent_no_data(
+    bank, platform, registration
+):
+    def without_data(nonce):  # as Open edX asks
+        claims = platform.deep_linking_claims(nonce)
+        del claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]["data"]
+        return claims
+
+    session = requests.Session()
+    select_url = (
+        platform.tool + launch(platform, registration, session, without_data).headers["Location"]
+    )
+    launch_id = re.search(r'name="launch" value="([^"]+)"', session.get(select_url).text).group(1)
+    chosen = session.post(
+        select_url, data={"launch": launch_id, "item": "quiz:m1-rise-over-run-quiz"}
+    )
+    action = re.search(r'action="([^"]+)"', chosen.text).group(1)
+    token = re.search(r'name="JWT" value="([^"]+)"', chosen.text).group(1)
+    assert requests.post(action, data={"JWT": token}, timeout=10).status_code == 200
+    (message,) = platform.deep_link_responses
+    assert DL_DATA not in message
+    assert message[LTI + "message_type"] == "LtiDeepLinkingResponse"
 
 
 def test_deep_linking_is_refused_where_the_platform_takes_no_resource_links(
@@ -678,6 +709,7 @@ def instructor_session(platform, registration):
     def instructor(nonce):
         claims = platform.claims(nonce, role=INSTRUCTOR, sub="teacher-1")
         claims[LTI + "custom"] = {}
+        claims["name"] = "Ines Teacher"
         return claims
 
     landing = launch(platform, registration, session, instructor).headers["Location"]
@@ -700,6 +732,7 @@ def test_staff_see_each_score_sync_and_its_state(graded_learner, platform, regis
     session, staff_url = instructor_session(platform, registration)
     page = session.get(staff_url).text
     assert "Rise over run" in page and "Failed" in page and "platform answered 422" in page
+    assert "Ada Lovelace" in page and graded_learner.username not in page
 
 
 def test_a_learner_cannot_see_the_lms_staff_page(graded_learner, platform, registration):
@@ -710,6 +743,16 @@ def test_a_learner_cannot_see_the_lms_staff_page(graded_learner, platform, regis
     assert session.get(f"{platform.tool}/lti/courses/{course.slug}/").status_code == 404
 
 
+def sync_roster(session, staff_url) -> str:
+    """Press "Sync roster" on the LMS staff page; the page that follows."""
+    page = session.get(staff_url)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    synced = session.post(
+        staff_url + "roster", data={"csrfmiddlewaretoken": csrf}, headers={"Referer": staff_url}
+    )
+    return synced.text
+
+
 def test_staff_sync_the_roster_from_the_platform(bank, platform, registration):
     platform.members = [
         {"user_id": "s-1", "name": "Sam One", "roles": ["Learner"], "status": "Active"},
@@ -718,17 +761,80 @@ def test_staff_sync_the_roster_from_the_platform(bank, platform, registration):
         {"user_id": "s-3", "name": "Gone", "roles": ["Learner"], "status": "Deleted"},
     ]
     session, staff_url = instructor_session(platform, registration)
-    page = session.get(staff_url)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    synced = session.post(
-        staff_url + "roster", data={"csrfmiddlewaretoken": csrf}, headers={"Referer": staff_url}
-    )
-    assert "Roster synced: 4 members." in synced.text
+    assert "Roster synced: 4 members." in sync_roster(session, staff_url)
     roles = {
         m.user.lti_users.get().sub: m.role
         for m in Membership.objects.filter(course__slug__startswith="lti-")
     }
     assert roles == {"teacher-1": "staff", "s-1": "learner", "s-2": "learner", "t-2": "staff"}
+
+
+# --- names staff can read ----------------------------------------------------------------------------
+
+
+def staff_page(session, platform, staff_url, path="") -> str:
+    """A staff page of the course whose LMS page is `staff_url` (the gradebook by default)."""
+    slug = staff_url.rstrip("/").rsplit("/", 1)[-1]
+    page = session.get(f"{platform.tool}/courses/{slug}/staff/{path}")
+    assert page.status_code == 200
+    return page.text
+
+
+def open_edx_claims(platform, sub="learner-1", **person):
+    """A learner launch as Open edX signs it: `name`, `email` and `preferred_username` when PII
+    sharing is on, never `given_name` or `family_name`."""
+
+    def claims(nonce):
+        body = platform.claims(nonce, sub=sub)
+        del body["name"], body["email"]
+        return {**body, **person}
+
+    return claims
+
+
+def test_staff_read_the_name_open_edx_sends_and_it_follows_each_launch(
+    bank, platform, registration
+):
+    person = {"name": "Ada Learner", "email": "ada@example.org", "preferred_username": "ada"}
+    launch(platform, registration, claims=open_edx_claims(platform, **person))
+    session, staff_url = instructor_session(platform, registration)
+    page = staff_page(session, platform, staff_url)
+    assert "Ada Learner" in page and learner().username not in page
+
+    person["name"] = "Ada King"
+    launch(platform, registration, claims=open_edx_claims(platform, **person))
+    page = staff_page(session, platform, staff_url)
+    assert "Ada King" in page and "Ada Learner" not in page
+    page = staff_page(session, platform, staff_url, f"learners/{learner().pk}/")
+    assert "<h1>Ada King</h1>" in page
+
+
+def test_a_learner_whose_platform_shares_no_name_is_shown_readably(bank, platform, registration):
+    by_email = open_edx_claims(platform, sub="s-email", email="bo@example.org")
+    launch(platform, registration, claims=by_email)
+    launch(platform, registration, claims=open_edx_claims(platform, sub="s-none", name=["x"]))
+    session, staff_url = instructor_session(platform, registration)
+    page = staff_page(session, platform, staff_url)
+    assert "bo@example.org" in page
+    unnamed = learner("s-none").username
+    assert f"LMS learner {unnamed.removeprefix('lti-')[:8]}" in page and unnamed not in page
+
+
+def test_the_roster_sync_brings_names_up_to_date(bank, platform, registration):
+    launch(platform, registration)  # learner-1, "Ada Lovelace"
+    platform.members = [
+        {"user_id": "learner-1", "given_name": "Ada", "family_name": "King", "name": "Ada King",
+         "roles": ["Learner"]},
+        {"user_id": "s-1", "name": "Sam One", "email": "sam@example.org", "roles": ["Learner"]},
+        {"user_id": "s-2", "name": {"first": "x"}, "email": "not-an-address", "roles": ["Learner"]},
+    ]  # fmt: skip
+    session, staff_url = instructor_session(platform, registration)
+    assert "Roster synced: 3 members." in sync_roster(session, staff_url)
+    page = staff_page(session, platform, staff_url)
+    assert "Ada King" in page and "Ada Lovelace" not in page
+    assert "Sam One" in page
+    assert f"LMS learner {learner('s-2').username.removeprefix('lti-')[:8]}" in page
+    assert "not-an-address" not in page
 
 
 # --- no launch, however odd, is a 500 ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from courseware.accounts import display_name
 from courseware.models import Course, Quiz, Submission
 from courseware.staff.scope import learners_of, submissions_in
 from grader.results import NOT_AN_ATTEMPT
@@ -145,7 +146,7 @@ def filter_rows(rows: list[Row], text: str = "", below: float | None = None) -> 
 
     def matches(row: Row) -> bool:
         learner = row.learner
-        fields = (learner.username, learner.get_full_name(), learner.email)
+        fields = (learner.username, display_name(learner), learner.email)
         if text and not any(text in (f or "").lower() for f in fields):
             return False
         return below is None or row.score < below
@@ -156,7 +157,7 @@ def filter_rows(rows: list[Row], text: str = "", below: float | None = None) -> 
 def sort_rows(
     columns: list[Column], rows: list[Row], key: str, descending: bool = False
 ) -> list[Row]:
-    """Sorted by learner, score, attempts, last activity or one column's score (`col:<slug>`)."""
+    """Sorted by learner (the name pages show), score, attempts, last activity or one column's score (`col:<slug>`)."""
     slugs = [c.slug for c in columns]
     if key.startswith("col:") and key[4:] in slugs:
         index = slugs.index(key[4:])
@@ -166,7 +167,7 @@ def sort_rows(
             reverse=descending,
         )
     by = {
-        "learner": lambda r: r.learner.username.lower(),
+        "learner": lambda r: (display_name(r.learner).lower(), r.learner.username),
         "score": lambda r: (r.score, r.learner.username),
         "attempts": lambda r: (r.attempts, r.learner.username),
         "last": lambda r: (r.last.timestamp() if r.last else 0.0, r.learner.username),

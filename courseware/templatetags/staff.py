@@ -1,4 +1,4 @@
-"""Template helpers for the staff pages, and the navigation's Staff link."""
+"""Template helpers for the staff pages, and the navigation's Staff link and name."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from django import template
 from django.urls import reverse
 
+from courseware.accounts import display_name, shown_username
 from courseware.staff.access import staffed_courses
 
 register = template.Library()
@@ -21,6 +22,18 @@ def staff_link(context) -> str:
     shown = context.get("course")
     course = next((c for c in courses if shown is not None and c.pk == shown.pk), courses[0])
     return reverse("staff:gradebook", kwargs={"course_slug": course.slug})
+
+
+@register.filter
+def person(user) -> str:
+    """The name pages show for a user (courseware.accounts.display_name)."""
+    return display_name(user)
+
+
+@register.filter
+def username_note(user) -> str:
+    """The username shown beside a person's name, or "" (courseware.accounts.shown_username)."""
+    return shown_username(user)
 
 
 @register.filter
