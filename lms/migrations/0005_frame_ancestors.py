@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms', '0003_apisubmission_webhook_apilearner_idempotencyrecord_and_more'),
+        ('lms', '0004_api_key_course_operator_callback_secret'),
         ('lti_tool', '0008_ltideployment_pns_url_and_more'),
     ]
 
