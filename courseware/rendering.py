@@ -1,9 +1,11 @@
-"""Prompts, hints and feedback to safe HTML: Markdown with `$…$`/`$$…$$` math left for KaTeX.
+r"""Prompts, hints and feedback to safe HTML: Markdown with `$…$`/`$$…$$` math left for KaTeX.
 
 Markdown is rendered with raw HTML disabled and the result is sanitised again, so neither an
 author nor a parameter can inject markup or script. Math is emitted as escaped TeX in
-`<span class="math">` (or `class="math display"`), which static/tangent/app.js renders with KaTeX.
-Code spans are literal, `$` included (answers are quoted in messages as code spans).
+`<span class="math">` (or `class="math display"`), which static/tangent/app.js renders with KaTeX;
+for pages shown elsewhere (Open edX, whose MathJax reads `\(…\)` inline and `\[…\]` display),
+`math="mathjax"` writes those delimiters instead. Code spans are literal, `$` included (answers
+are quoted in messages as code spans).
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ _ALLOWED_TAGS = {
 }
 
 
-def render_markdown(text: str, params: dict[str, Any] | None = None) -> str:
-    """Markdown (with parameters filled in) to sanitised HTML; math kept for KaTeX."""
+def render_markdown(text: str, params: dict[str, Any] | None = None, *, math: str = "katex") -> str:
+    """Markdown (with parameters filled in) to sanitised HTML; math kept for KaTeX, or written
+    between MathJax's delimiters with `math="mathjax"`."""
     if params:
         text = fill(text, params)
     text = text.translate(_PLACEHOLDERS)
@@ -73,9 +76,12 @@ def render_markdown(text: str, params: dict[str, Any] | None = None) -> str:
 
     def stash(match: re.Match[str]) -> str:
         display = match.group(1) is not None
-        tex = restore(match.group(1) if display else match.group(2))
-        css = "math display" if display else "math"
-        maths.append(f'<span class="{css}">{html.escape(tex.strip())}</span>')
+        tex = html.escape(restore(match.group(1) if display else match.group(2)).strip())
+        if math == "mathjax":
+            maths.append(f"\\[{tex}\\]" if display else f"\\({tex}\\)")
+        else:
+            css = "math display" if display else "math"
+            maths.append(f'<span class="{css}">{tex}</span>')
         return _TOKEN.format(len(maths) - 1)
 
     rendered = _markdown.render(restore(_MATH.sub(stash, text)))

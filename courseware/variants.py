@@ -10,17 +10,33 @@ from django.db.models import Max
 
 from courseware import ratelimits
 from courseware.definitions import definition_for
-from courseware.models import Attempt, Course, Exercise
+from courseware.models import Attempt, Course, Exercise, ExerciseVersion
 from grader.params import draw_params
 
 SEED_BITS = 53
 TOO_MANY_ATTEMPTS = "You have drawn many variants of this exercise; try again in {wait}."
 
 
+def _seed(*parts: object) -> int:
+    """A seed in [0, 2^53) from the salt and `parts`."""
+    text = ":".join([settings.VARIANT_SALT, *map(str, parts)])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> (64 - SEED_BITS)
+
+
 def derive_seed(exercise_slug: str, learner_id: int, attempt_number: int) -> int:
     """A seed in [0, 2^53) from the learner, the exercise and the attempt number."""
-    text = f"{settings.VARIANT_SALT}:{exercise_slug}:{learner_id}:{attempt_number}"
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> (64 - SEED_BITS)
+    return _seed(exercise_slug, learner_id, attempt_number)
+
+
+def table_seed(exercise_slug: str, index: int) -> int:
+    """The seed of variant `index` in a table of an exercise's variants printed outside Tangent
+    (an Open edX problem that shows each learner one row): the same for every learner."""
+    return _seed(exercise_slug, "table", index)
+
+
+def params_for(version: ExerciseVersion, seed: int) -> dict:
+    """The parameters a seed draws for an exercise version."""
+    return draw_params(version.spec.get("params", {}), seed, version.spec.get("redraw_if"))
 
 
 def new_attempt(
@@ -42,14 +58,13 @@ def new_attempt(
         if seed is None:
             seed = derive_seed(exercise.slug, learner.pk, number)
         version = exercise.current_version
-        params = draw_params(version.spec.get("params", {}), seed, version.spec.get("redraw_if"))
         return Attempt.objects.create(
             learner=learner,
             course=course,
             exercise_version=version,
             number=number,
             seed=seed,
-            params=params,
+            params=params_for(version, seed),
         )
 
 

@@ -260,3 +260,44 @@ class WebhookDelivery(models.Model):
                 fields=["webhook", "event_id"], name="one_delivery_per_webhook_event"
             )
         ]
+
+
+class XQueueSubmission(models.Model):
+    """A submission an Open edX XQueue handed to the worker, and the Tangent submission it became.
+
+    XQueue hands a submission out again when no result came back in time or the LMS missed the
+    callback; every handing-out finds this row, so an answer is graded once and uses one attempt.
+    """
+
+    queue = models.CharField(max_length=128)
+    xqueue_id = models.BigIntegerField(help_text="XQueue's submission id.")
+    body_digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the submission's body (an id reused for another body)."
+    )
+    header = models.TextField(help_text="The header of the latest handing-out: its key answers it.")
+    submission = models.OneToOneField(
+        "courseware.Submission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="xqueue",
+    )
+    reason = models.TextField(
+        blank=True, help_text="Why the answer was not taken (empty when it became a submission)."
+    )
+    pulls = models.PositiveIntegerField(default=0, help_text="Times XQueue handed it out.")
+    reply = models.JSONField(null=True, blank=True, help_text="The result last put back.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue", "xqueue_id", "body_digest"],
+                name="one_record_per_xqueue_submission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"XQueue {self.queue} #{self.xqueue_id} → {self.submission_id or self.reason[:40]}"

@@ -1,13 +1,17 @@
-"""Requests Tangent makes to other systems (webhooks, callbacks, LMS endpoints).
+"""Requests Tangent makes to other systems (webhooks, callbacks, LMS endpoints, an XQueue).
 
 They go only to https URLs whose host resolves to public addresses, so a registered URL cannot
-point Tangent at its own network; settings.OUTBOUND_ALLOW_PRIVATE lifts this for tests.
+point Tangent at its own network. One integration may name hosts of its own that are exempt
+(`allowed_hosts`: an Open edX XQueue on the internal network, given by the operator who runs
+its worker); the exemption holds for that integration's requests only. settings.OUTBOUND_ALLOW_PRIVATE
+lifts the rule everywhere, for tests.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Collection
 from urllib.parse import urlsplit
 
 import requests
@@ -23,14 +27,18 @@ def allowed_schemes() -> tuple[str, ...]:
     return ("http", "https") if settings.OUTBOUND_ALLOW_PRIVATE else ("https",)
 
 
-def check_url(url: str) -> str:
-    """`url` if Tangent may send requests to it; UnsafeUrl with the reason otherwise."""
+def check_url(url: str, allowed_hosts: Collection[str] = ()) -> str:
+    """`url` if Tangent may send requests to it; UnsafeUrl with the reason otherwise.
+
+    A host in `allowed_hosts` (names compared without case, no port) may be http and private.
+    """
     parts = urlsplit(url)
     if not parts.hostname:
         raise UnsafeUrl("The URL has no host.")
-    if parts.scheme not in allowed_schemes():
+    exempt = parts.hostname.lower() in {host.strip().lower() for host in allowed_hosts}
+    if parts.scheme not in (("http", "https") if exempt else allowed_schemes()):
         raise UnsafeUrl("The URL must use https.")
-    if settings.OUTBOUND_ALLOW_PRIVATE:
+    if exempt or settings.OUTBOUND_ALLOW_PRIVATE:
         return url
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -43,8 +51,22 @@ def check_url(url: str) -> str:
     return url
 
 
-def send(method: str, url: str, **kwargs) -> requests.Response:
-    """An HTTP request to a checked URL, with a timeout and without following redirects."""
-    check_url(url)
+def send(
+    method: str,
+    url: str,
+    *,
+    allowed_hosts: Collection[str] = (),
+    session: requests.Session | None = None,
+    timeout: float | None = None,
+    **kwargs,
+) -> requests.Response:
+    """An HTTP request to a checked URL, with a timeout and without following redirects.
+
+    `session` keeps cookies between requests (a logged-in client); `timeout` defaults to
+    settings.OUTBOUND_TIMEOUT_SECONDS.
+    """
+    check_url(url, allowed_hosts)
     kwargs.setdefault("allow_redirects", False)
-    return requests.request(method, url, timeout=settings.OUTBOUND_TIMEOUT_SECONDS, **kwargs)
+    return (session or requests).request(
+        method, url, timeout=timeout or settings.OUTBOUND_TIMEOUT_SECONDS, **kwargs
+    )

@@ -203,6 +203,9 @@ LTI_NEW_TAB_LINK_SECONDS = 5 * 60
 # tests set this to reach their own servers on 127.0.0.1.
 OUTBOUND_ALLOW_PRIVATE = env_bool("TANGENT_OUTBOUND_ALLOW_PRIVATE", default=False)
 OUTBOUND_TIMEOUT_SECONDS = 10
+# Hosts the XQueue worker may reach over http or on private addresses (an Open edX XQueue on the
+# internal network, e.g. "xqueue"); every other outbound request keeps the rule above.
+XQUEUE_ALLOWED_HOSTS = env_list("TANGENT_XQUEUE_ALLOWED_HOSTS")
 LMS_RETRY_BASE_SECONDS = float(env("TANGENT_LMS_RETRY_BASE_SECONDS", "10") or 10)
 API_THROTTLE_PER_MINUTE = int(env("TANGENT_API_THROTTLE_PER_MINUTE", "120") or 120)
 

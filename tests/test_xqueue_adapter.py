@@ -1,156 +1,207 @@
-"""Open edX XQueue: the worker pulls a submission, grades it with Tangent and puts the result back."""
+"""Open edX XQueue: what the worker answers for each kind of submission, as the LMS shows it."""
 
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from io import StringIO
+from xml.etree.ElementTree import fromstring
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
 
+from courseware.accounts import service_user
+from courseware.models import Exercise, Submission
+from courseware.variants import attempt_with_seed, table_seed
+from lms.learners import learner_for
+from lms.models import XQueueSubmission
+from lms.outbound import UnsafeUrl, check_url
 from tangent.celery import app
+from tests.support.grading import expression_text
+from tests.support.people import api_key_for, make_user
+from tests.support.sandbox import require_sandbox
+from tests.support.xqueue_server import FakeXQueue
+from tests.support.xqueue_worker import xqueue_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-class FakeXQueue:
-    """The three XQueue calls a grader uses, serving queued submissions from a list."""
-
-    def __init__(self, submissions: list[dict]):
-        self.pending = list(submissions)
-        self.results: list[dict] = []
-        self.logins = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, content):
-                data = json.dumps({"return_code": 0, "content": content}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self):
-                if self.path.startswith("/xqueue/get_queuelen/"):
-                    return self._reply(len(fake.pending))
-                if self.path.startswith("/xqueue/get_submission/"):
-                    return self._reply(json.dumps(fake.pending.pop(0)))
-                self.send_response(404)
-                self.end_headers()
-
-            def do_POST(self):
-                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-                if self.path == "/xqueue/login/":
-                    fake.logins += 1
-                elif self.path == "/xqueue/put_result/":
-                    fake.results.append(
-                        {
-                            "header": json.loads(form["xqueue_header"][0]),
-                            "body": json.loads(form["xqueue_body"][0]),
-                        }
-                    )
-                return self._reply("ok")
-
-        return Handler
-
-
-def queued(key: str, exercise: str, response, student: str = "anon-1") -> dict:
-    return {
-        "xqueue_header": json.dumps({"submission_id": 1, "submission_key": key}),
-        "xqueue_body": json.dumps(
-            {
-                "student_info": json.dumps({"anonymous_student_id": student}),
-                "student_response": response if isinstance(response, str) else json.dumps(response),
-                "grader_payload": json.dumps({"exercise": exercise}),
-            }
-        ),
-        "xqueue_files": "{}",
-    }
+CHAIN_MISSING_INNER = "subs(diff(outer, x), x, inner)"
 
 
 @pytest.fixture
-def eager(settings):
-    settings.OUTBOUND_ALLOW_PRIVATE = True
+def eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
 
 
-def test_the_worker_grades_queued_submissions_and_puts_results_back(
-    bank, eager, capsys, monkeypatch
-):
-    from courseware.accounts import service_user
-    from courseware.models import Exercise
-    from courseware.variants import current_attempt
-    from lms.learners import learner_for
-    from tests.support.grading import right_number_answers
+@pytest.fixture
+def server(bank, eager):
+    with FakeXQueue() as running:
+        yield running
 
-    owner = service_user("xqueue-calc")
-    learner = learner_for(owner, "anon-1")
-    right = right_number_answers(
-        current_attempt(learner, Exercise.objects.get(slug="m1-rise-over-run"))
-    )
-    submissions = [
-        queued("k-right", "m1-rise-over-run", right),
-        queued(
-            "k-bad",
-            "m1-rise-over-run",
-            {"parts": {"secant": {"value": "abc"}, "tangent": {"value": "1"}}},
-        ),
-        queued("k-unknown", "no-such-exercise", "42"),
-    ]
-    monkeypatch.setenv("XQUEUE_PASSWORD", "pw")
-    with FakeXQueue(submissions) as server:
-        call_command(
-            "xqueue_worker",
-            "--url",
-            server.url,
-            "--queue",
-            "calc",
-            "--username",
-            "tangent",
-            "--once",
-        )
-    assert "Graded 3 submission(s)" in capsys.readouterr().out
-    by_key = {r["header"]["submission_key"]: r["body"] for r in server.results}
-    assert by_key["k-right"]["correct"] is True and by_key["k-right"]["score"] == 1.0
-    assert by_key["k-bad"]["correct"] is False and "not a number" in by_key["k-bad"]["msg"]
-    assert "Unknown Tangent exercise" in by_key["k-unknown"]["msg"]
+
+def run_once(server: FakeXQueue, *extra: str) -> str:
+    out = StringIO()
+    call_command(
+        "xqueue_worker", "--url", server.url, "--queue", server.queue, "--username", "tangent",
+        "--allow-private-host", "127.0.0.1", "--once", *extra, stdout=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def password(monkeypatch):
+    monkeypatch.setenv("XQUEUE_PASSWORD", "secret")
+
+
+def variant_attempt(student: str = "anon-1", row: int = 3, slug: str = "m1-chain-rule"):
+    """The attempt Tangent grades a learner's answer to row `row` of the problem's table against."""
+    learner = learner_for(service_user("xqueue-tangent-calc"), student)
+    return attempt_with_seed(learner, Exercise.objects.get(slug=slug), table_seed(slug, row))
+
+
+def only_result(server: FakeXQueue, number: int) -> dict:
+    [result] = server.results(number)
+    fromstring(result["msg"])  # noqa: S314 - our message: one element, as edx-platform parses it
+    return result
+
+
+def test_right_wrong_and_unreadable_answers_come_back_as_the_lms_shows_them(server):
+    attempt = variant_attempt()
+    right = server.submit(xqueue_body(expression_text(attempt)))
+    wrong = server.submit(xqueue_body(expression_text(attempt, CHAIN_MISSING_INNER)))
+    unreadable = server.submit(xqueue_body("-6*(cos(3x) + 5)*sin(3*x"))
+    payload = '\n      {"exercise": "m1-chain-rule", "variants": 20}\n    '  # as XML text
+    wrapped = server.submit(xqueue_body(expression_text(attempt), payload=payload))
+
+    assert "Answered 4 submission(s)" in run_once(server)
+
+    result = only_result(server, right)
+    assert (result["correct"], result["score"]) == (True, 1.0)
+    assert result["msg"].startswith('<div class="tangent-feedback"><p><strong>Correct</strong>')
+    result = only_result(server, wrong)
+    assert (result["correct"], result["score"]) == (False, 0.0)
+    assert "<strong>Incorrect</strong>" in result["msg"]
+    assert "derivative of the inner function, \\(g'(x)\\)" in result["msg"]
+    assert "$" not in result["msg"]
+    result = only_result(server, unreadable)
+    assert (result["correct"], result["score"]) == (None, 0.0)
+    assert result["msg"].startswith('<div class="capa_alert tangent-feedback">')
+    assert "Not graded:</strong> Could not read your answer: unbalanced" in result["msg"]
+
     assert server.logins == 1
+    graded = Submission.objects.filter(xqueue__isnull=False).select_related("grading")
+    assert sorted(s.grading.verdict for s in graded) == ["correct", "correct", "incorrect"]
+    assert {s.attempt_id for s in graded} == {attempt.pk}
+    assert XQueueSubmission.objects.get(xqueue_id=unreadable).submission is None
+    assert only_result(server, wrapped)["correct"] is True
 
 
-def test_the_worker_refuses_a_queue_on_a_private_address(settings):
-    from django.core.management.base import CommandError
+MALFORMED = [
+    ("not json at all", "not in Open edX's XQueue format"),
+    (xqueue_body("1", payload="m1-chain-rule"), "grader_payload is not JSON"),
+    (xqueue_body("1", payload='["m1-chain-rule"]'), "grader_payload must be a JSON object"),
+    (xqueue_body("1", payload='{"slug": "m1-chain-rule"}'), "grader_payload names no exercise"),
+    (xqueue_body("1", payload="  \n "), "grader_payload is empty"),
+    (xqueue_body("1", "m9-does-not-exist"), "“m9-does-not-exist”, which does not exist"),
+    (xqueue_body("1", variants=None), "this problem does not show yours"),
+    (xqueue_body("1", variants=0), '"variants" in its grader_payload must be'),
+    ({**xqueue_body("1"), "student_info": "{not json"}, "student_info is not readable"),
+    ({**xqueue_body("1"), "student_info": "{}"}, "does not say who sent it"),
+    ({**xqueue_body("1"), "student_response": ["1"]}, "answer is not text"),
+]
 
+
+def test_malformed_submissions_are_each_answered_once_as_not_graded_and_the_queue_goes_on(
+    server,
+):
+    right = expression_text(variant_attempt())
+    first = server.submit(xqueue_body(right))
+    bad = [(server.submit(body), reason) for body, reason in MALFORMED]
+    last = server.submit(xqueue_body(right, student="anon-2"))  # the same row of the table
+
+    assert f"Answered {len(MALFORMED) + 2} submission(s)" in run_once(server)
+
+    for number, reason in bad:
+        result = only_result(server, number)
+        assert (result["correct"], result["score"]) == (None, 0.0), reason
+        assert reason in result["msg"]
+        assert "Please tell the course staff." in result["msg"]
+    assert only_result(server, first)["correct"] is True
+    assert only_result(server, last)["correct"] is True
+    assert Submission.objects.count() == 2
+
+
+def test_code_feedback_is_preformatted_and_each_hint_shown_once(server):
+    require_sandbox()
+    sigma_itself = "import numpy as np\n\ndef d_sigma(z):\n    return 1 / (1 + np.exp(-z))\n"
+    number = server.submit(xqueue_body(sigma_itself, "m3-d-sigma", variants=None))
+    run_once(server)
+    result = only_result(server, number)
+    assert result["correct"] is False
+    root = fromstring(result["msg"])  # noqa: S314 - our own message
+    tests = [pre.text for pre in root.iter("pre")]
+    assert any("expected" in text and "\n  got " in text for text in tests)
+    assert result["msg"].count("You returned σ(z) itself") == 1
+
+
+@pytest.mark.django_db
+def test_the_worker_stops_with_a_clear_message_when_its_configuration_is_refused(monkeypatch):
+    with FakeXQueue() as server:
+        for queue, password, refusal in [
+            (server.queue, "not-the-password", "Incorrect login credentials"),
+            ("tangent-typo", "secret", "Valid queue names are: tangent-calc"),
+        ]:
+            monkeypatch.setenv("XQUEUE_PASSWORD", password)
+            with pytest.raises(CommandError, match=refusal) as refused:
+                call_command(
+                    "xqueue_worker", "--url", server.url, "--queue", queue, "--username",
+                    "tangent", "--allow-private-host", "127.0.0.1", "--once",
+                )  # fmt: skip
+            assert refused.value.returncode == 78
+
+
+@pytest.mark.django_db
+def test_only_the_allow_listed_queue_host_may_be_reached_over_http_or_privately(settings):
     settings.OUTBOUND_ALLOW_PRIVATE = False
-    with pytest.raises(CommandError, match=r"non-public|https"):
+    settings.XQUEUE_ALLOWED_HOSTS = []
+    with FakeXQueue() as server:
+        with pytest.raises(CommandError, match="must use https") as refused:
+            call_command(
+                "xqueue_worker", "--url", server.url, "--queue", server.queue, "--username",
+                "tangent", "--once",
+            )  # fmt: skip
+        assert refused.value.returncode == 78
+        settings.XQUEUE_ALLOWED_HOSTS = ["127.0.0.1"]  # TANGENT_XQUEUE_ALLOWED_HOSTS=127.0.0.1
+        out = StringIO()
         call_command(
-            "xqueue_worker",
-            "--url",
-            "https://127.0.0.1",
-            "--queue",
-            "q",
-            "--username",
-            "u",
-            "--once",
+            "xqueue_worker", "--url", server.url, "--queue", server.queue, "--username",
+            "tangent", "--once", stdout=out,
+        )  # fmt: skip
+        assert "Answered 0 submission(s)" in out.getvalue()
+
+    assert check_url("http://xqueue:18040", ["xqueue"]) == "http://xqueue:18040"
+    for url in (
+        "http://xqueue.example.org:18040",
+        "http://user@xqueue.evil.example/",
+        "http://127.0.0.1:18040",
+        "https://10.0.0.5/",
+        "ftp://xqueue/",
+    ):
+        with pytest.raises(UnsafeUrl):
+            check_url(url, ["xqueue"])
+
+
+@pytest.mark.django_db
+def test_the_queue_hosts_allowance_does_not_extend_to_webhooks(settings):
+    settings.OUTBOUND_ALLOW_PRIVATE = False
+    settings.XQUEUE_ALLOWED_HOSTS = ["127.0.0.1", "xqueue"]
+    key = api_key_for(make_user("client"))
+    api = Client(headers={"authorization": f"Bearer {key}"})
+    for url in ("http://127.0.0.1:18040/hook", "http://xqueue/hook"):
+        response = api.post(
+            "/api/v1/webhooks", json.dumps({"url": url}), content_type="application/json"
         )
+        assert response.status_code == 422, url

@@ -29,3 +29,13 @@ def right_number_answers(attempt: Attempt) -> dict:
         for p in definition.parts
     }
     return next(iter(values.values())) if definition.single_part else {"parts": values}
+
+
+def expression_text(attempt: Attempt, authored_text: str | None = None) -> str:
+    """An expression exercise's reference answer (or another authored expression, such as a
+    mistake rule's) for the attempt's variant, written as a learner types it."""
+    from grader.answers.expression import authored
+
+    part = definition_of(attempt).parts[0]
+    text = authored_text or part.config["answer"]
+    return str(authored(part, text, attempt.params).value)
