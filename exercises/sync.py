@@ -29,7 +29,11 @@ class LoadReport:
 
 def load_bank(root: Path) -> LoadReport:
     """Read every file under `root` and bring the database in line; nothing changes if any file is bad."""
-    bank = read_bank(root)
+    return apply_bank(read_bank(root))
+
+
+def apply_bank(bank: Bank) -> LoadReport:
+    """Bring the database in line with a bank already read; nothing changes if any file is bad."""
     if bank.errors:
         raise BankInvalid(bank.errors)
     with transaction.atomic():

@@ -6,6 +6,7 @@ prefix and a fresh test database; otherwise an embedded Redis and a SQLite file 
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -165,12 +166,47 @@ def live_site(live_server):
     return live_server.url
 
 
+@functools.cache
+def parsed_bank():
+    """The repository's exercise bank, read from its files once per test session."""
+    from exercises.loader import read_bank
+
+    return read_bank(settings.EXERCISES_DIR)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the exercise bank loaded once: a test that uses `db` runs inside a
+    transaction rolled back afterwards, so every one of them starts from this state."""
+    from exercises.sync import apply_bank
+
+    with django_db_blocker.unblock():
+        apply_bank(parsed_bank())
+
+
+@pytest.fixture
+def no_bank(db):
+    """An empty bank, for tests of loading one: the session's bank is deleted inside the test's
+    transaction (and back for the next test)."""
+    from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
+
+    QuizItem.objects.all().delete()
+    Quiz.objects.all().delete()
+    Exercise.objects.update(current_version=None)
+    ExerciseVersion.objects.all().delete()
+    Exercise.objects.all().delete()
+    Module.objects.all().delete()
+
+
 @pytest.fixture
 def bank(db):
-    """The repository's exercise bank, loaded."""
-    from exercises.sync import load_bank
+    """The repository's exercise bank, loaded: already there for a test that uses `db`; a
+    transactional test's database is emptied after it, so the next one loads it again."""
+    from courseware.models import Exercise
+    from exercises.sync import apply_bank
 
-    load_bank(settings.EXERCISES_DIR)
+    if not Exercise.objects.exists():
+        apply_bank(parsed_bank())
 
 
 def require_tool(path: str, reason: str) -> None:

@@ -13,7 +13,7 @@ from courseware.variants import current_attempt, new_attempt
 from exercises.loader import read_bank
 from tests.support.people import learner_in, make_course
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_bank")]
 MODULE = "m1-what-is-calculus"
 
 
