@@ -263,7 +263,10 @@ EXERCISES_DIR = BASE_DIR / "exercises"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "tangent.logs.ContextFilter"}},
+    "filters": {
+        "context": {"()": "tangent.logs.ContextFilter"},
+        "quiet_periodic_tasks": {"()": "tangent.logs.QuietPeriodicTasks"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s %(context)s"},
         "json": {"()": "tangent.logs.JsonFormatter"},
@@ -277,6 +280,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        "tangent.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if DEVELOPMENT else "INFO")}
+        "tangent.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if DEVELOPMENT else "INFO")},
+        **{
+            name: {"filters": ["quiet_periodic_tasks"]}
+            for name in ("celery.beat", "celery.app.trace", "celery.worker.strategy")
+        },
     },
 }
