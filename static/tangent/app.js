@@ -165,9 +165,29 @@
     button.textContent = on ? "Text input" : "Math keyboard";
   }
 
+  // The on-screen keyboard never covers Submit: the page gains room below for it, and the answer
+  // with its Submit button is scrolled above it while it is shown.
+  function keepSubmitVisible() {
+    var keyboard = window.mathVirtualKeyboard;
+    if (!keyboard || keepSubmitVisible.done) return;
+    keepSubmitVisible.done = true;
+    keyboard.addEventListener("geometrychange", function () {
+      var height = keyboard.visible ? keyboard.boundingRect.height : 0;
+      document.body.style.paddingBottom = height ? height + 16 + "px" : "";
+      var submit = height && document.querySelector("form .actions button[type=submit]");
+      if (!submit) return;
+      var bottom = submit.getBoundingClientRect().bottom;
+      var room = window.innerHeight - height - 12;
+      if (bottom > room) window.scrollBy(0, bottom - room);
+    });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-math-keyboard]");
-    if (button) toggle(button);
+    if (button) {
+      toggle(button);
+      keepSubmitVisible();
+    }
   });
 })();
 
