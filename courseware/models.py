@@ -58,6 +58,24 @@ class Module(models.Model):
         return self.title
 
 
+class Topic(models.Model):
+    """A topic of the course (exercises/topics.yaml): the tags exercises carry, named for learners."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="topics")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["module__order", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Exercise(models.Model):
     """An exercise of the bank; retired, never deleted (its versions are referenced by attempts)."""
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from exercises.topics import FILE as TOPICS_FILE
+from exercises.topics import TopicDef, read_taxonomy
 from grader.answers import kind_module
 from grader.params import check_spec
 from grader.spec import KINDS, ExerciseDef, PartDef
@@ -83,6 +85,7 @@ class Bank:
     modules: list[ModuleDef] = field(default_factory=list)
     exercises: list[LoadedExercise] = field(default_factory=list)
     errors: list[BankError] = field(default_factory=list)
+    topics: tuple[TopicDef, ...] = ()
 
 
 def read_bank(root: Path) -> Bank:
@@ -97,6 +100,12 @@ def read_bank(root: Path) -> Bank:
             loaded = read_exercise(path, module.slug, root, bank.errors)
             if loaded is not None:
                 bank.exercises.append(loaded)
+    taxonomy = read_taxonomy(root, {module.slug for module in bank.modules})
+    bank.topics = taxonomy.topics
+    bank.errors.extend(
+        BankError(f"exercises/{TOPICS_FILE}", *problem.split(": ", 1))
+        for problem in taxonomy.problems
+    )
     _check_cross_references(bank)
     return bank
 
@@ -360,9 +369,10 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
 
 
 def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
-    """Authoring errors found by each part's answer kind ("field: reason")."""
+    """Authoring errors ("field: reason"): tags that are not topics, and what each part's answer
+    kind finds."""
     definition = build_definition(spec, root)
-    errors = []
+    errors = read_taxonomy(root).unknown_tags(spec.get("tags"))
     for part in definition.parts:
         errors.extend(kind_module(part.kind).check_config(part))
     return errors

@@ -41,7 +41,9 @@ def test_a_renamed_quiz_shows_on_the_next_course_page(client):
 
 
 def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client, tmp_path):
-    graphs_row = '<th scope="row">graphs</th>'
+    graphs_row = (
+        '<th scope="row" class="topic-depth-1">Graphs of functions and their derivatives</th>'
+    )
     before = client.get(COURSE).content.decode()
     assert "0 of 2</td>" in before.split(graphs_row, 1)[1].split("</tr>", 1)[0]
     bank = tmp_path / "exercises"
