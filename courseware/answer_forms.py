@@ -51,6 +51,22 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
     return {"parts": payloads}
 
 
+def shuffled_options(part: PartDef, seed: int) -> list[dict[str, Any]]:
+    """A choice part's options in the order the variant shows them (shuffled unless the author
+    keeps their order)."""
+    options = list(part.config["options"])
+    if part.config.get("shuffle", True):
+        random.Random(f"{seed}:{part.name}").shuffle(options)
+    return options
+
+
+def option_letters(part: PartDef, seed: int) -> dict[str, str]:
+    """Each option's letter (A, B, …) as the variant shows it."""
+    return {
+        option["id"]: chr(ord("A") + i) for i, option in enumerate(shuffled_options(part, seed))
+    }
+
+
 def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> list[dict[str, Any]]:
     """What the page shows for each part: its label, kind, input name and (for choices) options."""
     widgets = []
@@ -71,9 +87,7 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
             widget["signature"] = part.config.get("signature", "")
             widget["has_examples"] = True
         if part.kind == "choice":
-            options = list(part.config["options"])
-            if part.config.get("shuffle", True):
-                random.Random(f"{seed}:{part.name}").shuffle(options)
+            options = shuffled_options(part, seed)
             widget["options"] = [
                 {
                     "id": option["id"],
