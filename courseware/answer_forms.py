@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
 
-from courseware.plots import chart_svg, function_svg
+from courseware.plots import chart_svg, function_svg, shared_y_range
 from courseware.rendering import render_markdown
 from grader.answers import PAYLOAD_KEYS
 from grader.figures import exercise_figure
@@ -67,8 +68,38 @@ def option_letters(part: PartDef, seed: int) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class GraphFrame:
+    """What graphs meant to be compared share: one x range, one y scale, and the function that is
+    drawn faintly behind each option (when the part asks for it)."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    overlay: str | None = None
+
+
+def compared_graphs(exercise: ExerciseDef, params: dict[str, Any]) -> GraphFrame | None:
+    """The frame shared by the exercise's function figure and the graphs of its choice options,
+    or None when the exercise has no option graphs. Options are drawn on the figure's x range."""
+    plotted = [
+        (part, [option["plot"] for option in part.config["options"] if option.get("plot")])
+        for part in exercise.parts
+        if part.kind == "choice"
+    ]
+    plotted = [(part, plots) for part, plots in plotted if plots]
+    if not plotted:
+        return None
+    figure = exercise.figure if exercise.figure and "expr" in exercise.figure else None
+    part, plots = plotted[0]
+    x_range = tuple(float(v) for v in (figure or part.config).get("x", (-4.0, 4.0)))
+    exprs = plots + ([figure["expr"]] if figure else [])
+    overlay = figure["expr"] if figure and part.config.get("overlay_figure") else None
+    return GraphFrame(x_range, shared_y_range(exprs, params, x_range), overlay)
+
+
 def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> list[dict[str, Any]]:
     """What the page shows for each part: its label, kind, input name and (for choices) options."""
+    frame = compared_graphs(exercise, params)
     widgets = []
     for part in exercise.parts:
         widget = {
@@ -94,7 +125,12 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
                     "letter": chr(ord("A") + index),
                     "html": render_markdown(option.get("text", ""), params),
                     "plot": function_svg(
-                        option["plot"], params, label=f"Graph {chr(ord('A') + index)}"
+                        option["plot"],
+                        params,
+                        frame.x_range,
+                        label=f"Graph {chr(ord('A') + index)}",
+                        y_range=frame.y_range,
+                        overlay=frame.overlay,
                     )
                     if option.get("plot")
                     else "",
@@ -113,7 +149,14 @@ def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
     if "expr" not in figure:
         return chart_svg(exercise_figure(exercise, params))
     x_range = tuple(figure.get("x", (-4, 4)))
-    return function_svg(figure["expr"], params, x_range, label=figure.get("label", ""))
+    frame = compared_graphs(exercise, params)
+    return function_svg(
+        figure["expr"],
+        params,
+        x_range,
+        label=figure.get("label", "") or "The graph of f",
+        y_range=frame.y_range if frame else None,
+    )
 
 
 def matrix_cells(part: PartDef, params: dict[str, Any]) -> list[list[dict[str, str]]]:
