@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from django.http import QueryDict
 
+from courseware.models import Attempt
+from courseware.option_tokens import ids_from_tokens, option_token, shown_options
 from courseware.plots import chart_svg, function_svg
 from courseware.rendering import render_markdown
 from grader.answers import PAYLOAD_KEYS
@@ -33,13 +34,18 @@ def _size(text: str | None) -> int:
     return min(max(int(text), 0), 10) if text and text.strip().isdigit() else 0
 
 
-def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
-    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it."""
+def answer_from_post(exercise: ExerciseDef, attempt: Attempt, post: QueryDict) -> dict[str, Any]:
+    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it.
+
+    Chosen options come as the attempt's tokens and leave as option ids (InvalidAnswer for a
+    token the attempt did not show).
+    """
     payloads = {}
     for part in exercise.parts:
         name = field_name(part)
         if part.kind == "choice":
-            payloads[part.name] = {"choices": post.getlist(name)}
+            chosen = ids_from_tokens(attempt.pk, part, post.getlist(name))
+            payloads[part.name] = {"choices": chosen}
         elif part.kind == "matrix":
             payloads[part.name] = {"matrix": _grid_from_post(part, post)}
         elif part.kind == "expression" and post.get(f"{name}-format") == "latex":
@@ -51,8 +57,10 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
     return {"parts": payloads}
 
 
-def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> list[dict[str, Any]]:
-    """What the page shows for each part: its label, kind, input name and (for choices) options."""
+def part_widgets(exercise: ExerciseDef, attempt: Attempt) -> list[dict[str, Any]]:
+    """What the page shows for each part: its label, kind, input name and (for choices) options,
+    each under its token for this attempt."""
+    params = attempt.params
     widgets = []
     for part in exercise.parts:
         widget = {
@@ -71,24 +79,44 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
             widget["signature"] = part.config.get("signature", "")
             widget["has_examples"] = True
         if part.kind == "choice":
-            options = list(part.config["options"])
-            if part.config.get("shuffle", True):
-                random.Random(f"{seed}:{part.name}").shuffle(options)
             widget["options"] = [
                 {
-                    "id": option["id"],
-                    "letter": chr(ord("A") + index),
+                    "token": option_token(attempt.pk, part.name, option["id"]),
+                    "letter": letter(index),
                     "html": render_markdown(option.get("text", ""), params),
-                    "plot": function_svg(
-                        option["plot"], params, label=f"Graph {chr(ord('A') + index)}"
-                    )
+                    "plot": function_svg(option["plot"], params, label=f"Graph {letter(index)}")
                     if option.get("plot")
                     else "",
                 }
-                for index, option in enumerate(options)
+                for index, option in enumerate(shown_options(part, attempt.seed))
             ]
         widgets.append(widget)
     return widgets
+
+
+def letter(index: int) -> str:
+    """The letter the page gives the option at `index` in the variant's order: A, B, …"""
+    return chr(ord("A") + index)
+
+
+def answer_as_shown(exercise: ExerciseDef, attempt: Attempt, answer: dict[str, Any]) -> dict:
+    """A stored answer as its learner saw it: chosen options by their letters in the variant
+    (an option's id is never shown to learners)."""
+    parts = answer.get("parts") if not exercise.single_part else None
+    payloads = parts if isinstance(parts, dict) else {exercise.parts[0].name: answer}
+    shown = {}
+    for part in exercise.parts:
+        payload = payloads.get(part.name)
+        if part.kind == "choice" and isinstance(payload, dict):
+            letters = {
+                option["id"]: letter(index)
+                for index, option in enumerate(shown_options(part, attempt.seed))
+            }
+            chosen = payload.get("choices")
+            chosen = chosen if isinstance(chosen, list) else [chosen]
+            payload = {"choices": [letters.get(c, "?") for c in chosen if isinstance(c, str)]}
+        shown[part.name] = payload
+    return shown[exercise.parts[0].name] if exercise.single_part else {"parts": shown}
 
 
 def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
