@@ -9,8 +9,10 @@ searched for the variant's reference answers (tests/support/leaks.py).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils.html import escape
 
@@ -22,7 +24,7 @@ from courseware.release import release, standing_of
 from courseware.rendering import render_markdown
 from courseware.tasks import grade_submission
 from courseware.variants import definition_of, new_attempt
-from exercises.validation import mistake_payloads
+from exercises.validation import mistake_payloads, read_solutions
 from grader.answers.choice import is_correct
 from grader.params import draw_params
 from tests.support.leaks import found_in, needles, visible_text
@@ -67,6 +69,12 @@ def form_for(attempt, definition, anticipated: bool) -> dict:
     return data
 
 
+def reference_program(slug: str) -> str | None:
+    """A code exercise's reference program (solutions/reference.py), if it has one."""
+    files = list(Path(settings.EXERCISES_DIR).glob(f"*/{slug}/exercise.yaml"))
+    return read_solutions(files[0]).reference if files else None
+
+
 class Walk:
     """One learner's walk through the bank, collecting what gives an answer away."""
 
@@ -97,8 +105,9 @@ class Walk:
         question = [render_markdown(definition.prompt, params)]
         question += [w["label"] for w in widgets]
         question += [o["html"] for w in widgets for o in w.get("options", [])]
-        on_pages = needles(definition, params)
-        in_api = needles(definition, params, all_option_ids=False)
+        program = reference_program(exercise.slug)
+        on_pages = needles(definition, params, reference_program=program)
+        in_api = needles(definition, params, all_option_ids=False, reference_program=program)
         where = f"{exercise.slug} seed {seed}"
         url = f"/courses/{self.course.slug}/exercises/{exercise.slug}/"
 
@@ -123,6 +132,14 @@ class Walk:
                     "/api/v1/preview", json.dumps(body), content_type="application/json"
                 )
                 check(preview, f"preview of {part.name}")
+            if part.kind == "interactive":
+                probe = self.site.post(
+                    f"/api/v1/sandpit/{attempt.pk}/probe",
+                    json.dumps({"x": 0.5, "y": 0.5, "part": part.name}),
+                    content_type="application/json",
+                )
+                assert probe.status_code == 200, f"{where}: {probe.content.decode()[:300]}"
+                check(probe, f"a probe of {part.name}")
         if any(part.kind in UNGRADED_HERE for part in definition.parts):
             return
         if any(p.kind == "choice" and not wrong_payload(p, params) for p in definition.parts):
@@ -137,6 +154,7 @@ class Walk:
         check(self.site.get(f"/submissions/{submission.pk}/"), "verdict fragment")
         check(self.api.get(f"/api/v1/submissions/{submission.pk}"), "API submission", in_api)
         check(self.api.get(f"/api/v1/results/{submission.pk}"), "API result", in_api)
+        check(self.api.get("/api/v1/learners/me/progress"), "API progress", in_api)
         shown, hints = released_hints()
         if not shown.solution:
             check(self.site.get(url), "exercise page after a wrong answer", allowed=hints)
@@ -157,6 +175,7 @@ def test_no_learner_response_gives_a_reference_answer_away(course):
         for seed in SEEDS:
             walk.variant(exercise, seed)
     assert len(exercises) >= 40
+    assert walk.responses >= 6 * len(exercises) * len(SEEDS) // 2
     assert not walk.leaks, f"{len(walk.leaks)} leaks:\n" + "\n".join(walk.leaks)
 
 

@@ -93,20 +93,42 @@ def _expression_needles(label: str, value: Any) -> list[Needle]:
 
 
 def needles(
-    definition: ExerciseDef, params: dict[str, Any], *, all_option_ids: bool = True
+    definition: ExerciseDef,
+    params: dict[str, Any],
+    *,
+    all_option_ids: bool = True,
+    reference_program: str | None = None,
 ) -> list[Needle]:
     """The variant's reference answers, spelled every telling way; with `all_option_ids`, every
-    option id is one (an id names what its option is), else only the right options' ids."""
+    option id is one (an id names what its option is), else only the right options' ids; a code
+    part's are the telling lines of its `reference_program`."""
     found: list[Needle] = []
     for part in definition.parts:
-        found += _part_needles(part, params, all_option_ids)
+        if part.kind == "code":
+            found += _program_needles(part, reference_program or "")
+        else:
+            found += _part_needles(part, params, all_option_ids)
     return found
+
+
+def _program_needles(part: PartDef, program: str) -> list[Needle]:
+    """Lines of the reference program long enough to be its own and not given in the starter
+    (its tests' expected values are shown by design, when the learner runs them)."""
+    starter = part.config.get("starter", "")
+    lines = {line.strip() for line in program.splitlines()}
+    telling = [
+        line
+        for line in lines
+        if len(line) >= 24 and not line.startswith(("#", '"', "'")) and line not in starter
+    ]
+    return [
+        Needle(f"{part.name}: reference line {line}", re.compile(re.escape(line)))
+        for line in telling
+    ]
 
 
 def _part_needles(part: PartDef, params: dict[str, Any], all_option_ids: bool) -> list[Needle]:
     label = part.name
-    if part.kind == "code":
-        return []  # the reference is a program; its tests' expected values are shown by design
     reference = reference_payload(part, params)
     if part.kind == "choice":
         ids = [o["id"] for o in part.config["options"]] if all_option_ids else reference["choices"]
