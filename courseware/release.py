@@ -8,7 +8,8 @@ a policy says when each kind of help may be shown:
 - solutions: "after_solved" (once the attempt is solved, or after the exercise's
   `solution_after` failed submissions), "after_due", "never".
 
-Plain practice is immediate feedback and solutions after solved (`PRACTICE`).
+Plain practice is immediate feedback and solutions after solved (`PRACTICE`); `policy_for` is
+where an attempt's policy comes from, and pages ask `release_for` what they may show.
 """
 
 from __future__ import annotations
@@ -85,3 +86,13 @@ def standing_of(attempt: Attempt, *, past_due: bool = False) -> Standing:
         solved=any(score >= 1 for score in scores),
         past_due=past_due,
     )
+
+
+def policy_for(attempt: Attempt) -> Policy:
+    """The policy that governs an attempt: practice's, as nothing else holds an attempt back."""
+    return PRACTICE
+
+
+def release_for(attempt: Attempt, exercise: ExerciseDef) -> Release:
+    """What of the attempt's help its learner may see now."""
+    return release(exercise, standing_of(attempt), policy_for(attempt))

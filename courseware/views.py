@@ -196,7 +196,7 @@ def exercise_page(request, course_slug, exercise_slug):
         .select_related("grading", "attempt__exercise_version")
         .order_by("-created_at")[:50]
     )
-    shown = release.release(definition, release.standing_of(attempt))
+    shown = release.release_for(attempt, definition)
     context = {
         "course": membership.course,
         "exercise": exercise,

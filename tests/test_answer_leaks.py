@@ -20,7 +20,7 @@ from courseware.answer_forms import answer_as_shown, cell_name, field_name, part
 from courseware.definitions import definition_for
 from courseware.models import Exercise, Membership, Submission
 from courseware.option_tokens import option_token
-from courseware.release import release, standing_of
+from courseware.release import release_for
 from courseware.rendering import render_markdown
 from courseware.tasks import grade_submission
 from courseware.variants import definition_of, new_attempt
@@ -112,7 +112,7 @@ class Walk:
         url = f"/courses/{self.course.slug}/exercises/{exercise.slug}/"
 
         def released_hints():
-            shown = release(definition, standing_of(attempt))
+            shown = release_for(attempt, definition)
             return shown, [render_markdown(h, params) for h in definition.hints[: shown.hints]]
 
         def check(response, what, variant_needles=on_pages, allowed=()):
