@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils.html import escape
 
-from courseware.answer_forms import option_letters
+from courseware.answer_forms import letter
+from courseware.option_tokens import shown_options
 from courseware.rendering import render_markdown
 from grader.mathinput import MathInputError, preview
 from grader.sandpit.landscape import SIZE
@@ -94,14 +95,14 @@ def _matrix(part: PartDef, rows: list) -> tuple[str, str]:
 
 def _choices(part: PartDef, params: dict[str, Any], seed: int, chosen) -> str:
     chosen = [chosen] if isinstance(chosen, str) else chosen if isinstance(chosen, list) else []
-    letters = option_letters(part, seed)
+    letters = {option["id"]: letter(i) for i, option in enumerate(shown_options(part, seed))}
     texts = []
     for option in part.config.get("options", []):
         if option.get("id") not in chosen:
             continue
         text = render_markdown(option.get("text", ""), params) if option.get("text") else ""
-        letter = letters.get(option["id"], "")
-        texts.append(f"{letter}. {text}" if text else f"Graph {letter}")
+        shown_as = letters.get(option["id"], "")
+        texts.append(f"{shown_as}. {text}" if text else f"Graph {shown_as}")
     return "; ".join(texts) or "(no option)"
 
 

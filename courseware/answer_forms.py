@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
 
+from courseware.models import Attempt
+from courseware.option_tokens import ids_from_tokens, option_token, shown_options
 from courseware.plots import chart_svg, function_svg, shared_y_range
 from courseware.rendering import render_markdown
 from grader.answers import PAYLOAD_KEYS
@@ -34,13 +35,18 @@ def _size(text: str | None) -> int:
     return min(max(int(text), 0), 10) if text and text.strip().isdigit() else 0
 
 
-def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
-    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it."""
+def answer_from_post(exercise: ExerciseDef, attempt: Attempt, post: QueryDict) -> dict[str, Any]:
+    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it.
+
+    Chosen options come as the attempt's tokens and leave as option ids (InvalidAnswer for a
+    token the attempt did not show).
+    """
     payloads = {}
     for part in exercise.parts:
         name = field_name(part)
         if part.kind == "choice":
-            payloads[part.name] = {"choices": post.getlist(name)}
+            chosen = ids_from_tokens(attempt.pk, part, post.getlist(name))
+            payloads[part.name] = {"choices": chosen}
         elif part.kind == "matrix":
             payloads[part.name] = {"matrix": _grid_from_post(part, post)}
         elif part.kind == "expression" and post.get(f"{name}-format") == "latex":
@@ -50,22 +56,6 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
     if exercise.single_part:
         return payloads[exercise.parts[0].name]
     return {"parts": payloads}
-
-
-def shuffled_options(part: PartDef, seed: int) -> list[dict[str, Any]]:
-    """A choice part's options in the order the variant shows them (shuffled unless the author
-    keeps their order)."""
-    options = list(part.config["options"])
-    if part.config.get("shuffle", True):
-        random.Random(f"{seed}:{part.name}").shuffle(options)
-    return options
-
-
-def option_letters(part: PartDef, seed: int) -> dict[str, str]:
-    """Each option's letter (A, B, …) as the variant shows it."""
-    return {
-        option["id"]: chr(ord("A") + i) for i, option in enumerate(shuffled_options(part, seed))
-    }
 
 
 @dataclass(frozen=True)
@@ -97,8 +87,10 @@ def compared_graphs(exercise: ExerciseDef, params: dict[str, Any]) -> GraphFrame
     return GraphFrame(x_range, shared_y_range(exprs, params, x_range), overlay)
 
 
-def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> list[dict[str, Any]]:
-    """What the page shows for each part: its label, kind, input name and (for choices) options."""
+def part_widgets(exercise: ExerciseDef, attempt: Attempt) -> list[dict[str, Any]]:
+    """What the page shows for each part: its label, kind, input name and (for choices) options,
+    each under its token for this attempt."""
+    params = attempt.params
     frame = compared_graphs(exercise, params)
     widgets = []
     for part in exercise.parts:
@@ -118,27 +110,31 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
             widget["signature"] = part.config.get("signature", "")
             widget["has_examples"] = True
         if part.kind == "choice":
-            options = shuffled_options(part, seed)
             widget["options"] = [
                 {
-                    "id": option["id"],
-                    "letter": chr(ord("A") + index),
+                    "token": option_token(attempt.pk, part.name, option["id"]),
+                    "letter": letter(index),
                     "html": render_markdown(option.get("text", ""), params),
                     "plot": function_svg(
                         option["plot"],
                         params,
                         frame.x_range,
-                        label=f"Graph {chr(ord('A') + index)}",
+                        label=f"Graph {letter(index)}",
                         y_range=frame.y_range,
                         overlay=frame.overlay,
                     )
                     if option.get("plot")
                     else "",
                 }
-                for index, option in enumerate(options)
+                for index, option in enumerate(shown_options(part, attempt.seed))
             ]
         widgets.append(widget)
     return widgets
+
+
+def letter(index: int) -> str:
+    """The letter the page gives the option at `index` in the variant's order: A, B, …"""
+    return chr(ord("A") + index)
 
 
 def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:

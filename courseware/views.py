@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import broker, catalogue, login_limits, metrics, progress, ratelimits
+from courseware import broker, catalogue, login_limits, metrics, progress, ratelimits, release
 from courseware.access import (
     attempt_for,
     exercise_in_course,
@@ -193,27 +193,20 @@ def exercise_page(request, course_slug, exercise_slug):
         Submission.objects.filter(
             attempt__learner=request.user, attempt__exercise_version__exercise=exercise
         )
-        .select_related("grading", "attempt")
+        .select_related("grading", "attempt__exercise_version")
         .order_by("-created_at")[:50]
     )
-    failed = sum(
-        1 for s in history if s.attempt_id == attempt.pk and s.grading and s.grading.score < 1
-    )
-    solved = any(s.grading and s.grading.score >= 1 for s in history)
-    solution_after = definition.solution_after
-    show_solution = bool(definition.solution) and (
-        solved or (solution_after is not None and failed >= solution_after)
-    )
+    shown = release.release_for(attempt, definition)
     context = {
         "course": membership.course,
         "exercise": exercise,
         "attempt": attempt,
         "prompt": render_markdown(definition.prompt, attempt.params),
-        "parts": part_widgets(definition, attempt.params, attempt.seed),
+        "parts": part_widgets(definition, attempt),
         "has_code": any(part.kind == "code" for part in definition.parts),
         "figure": figure_svg(definition, attempt.params),
-        "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
-        "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
+        "hints": [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]],
+        "solution": render_markdown(definition.solution, attempt.params) if shown.solution else "",
         "history": history,
         "quizzes": catalogue.quizzes_with(exercise.pk),
     }
@@ -225,8 +218,8 @@ def take_answer(request, course_slug, exercise_slug, service):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
     attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
-    answer = answer_from_post(definition_of(attempt), request.POST)
     try:
+        answer = answer_from_post(definition_of(attempt), attempt, request.POST)
         with transaction.atomic():
             submission = service(attempt, answer)
     except AnswerTooLarge as error:

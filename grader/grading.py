@@ -15,6 +15,7 @@ from grader.results import (
     literal,
 )
 from grader.spec import ExerciseDef
+from grader.withholding import withhold_answers
 
 # Request body limits per kind (DESIGN: code 64 KB, an expression 2 KB).
 SIZE_LIMITS = {
@@ -126,6 +127,8 @@ def _grade_parts(
         return GradeResult(
             Verdict.INVALID, 0.0, [Feedback("message", "This exercise has no examples to run.")]
         )
+    if action == "grade":
+        results = withhold_answers(exercise, params, results)
     graded = tuple(part for part in exercise.parts if part.name in results)
     return combine(ExerciseDef(exercise.slug, exercise.title, graded), results)
 

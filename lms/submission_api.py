@@ -44,7 +44,8 @@ class SubmissionIn(Input):
     answer: dict[str, Any] = Field(
         min_length=1,
         description='The answer: `{"value": ...}` (or the kind\'s own key) for a one-part '
-        'exercise, `{"parts": {name: {...}}}` otherwise; keys it does not name are refused.',
+        'exercise, `{"parts": {name: {...}}}` otherwise; keys it does not name are refused. '
+        'Choices are option ids as the exercise file names them: `{"choices": ["id"]}`.',
     )
     learner: LearnerRef | None = None
     callback_url: str | None = Field(

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from courseware.models import Attempt, Exercise, Quiz
+from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
 from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
 
@@ -28,8 +29,10 @@ def client(learner):
 
 
 def answer(client, learner, choice="derivative"):
+    """Choose the option with this id as the page does, by its token for the attempt."""
     attempt = Attempt.objects.filter(learner=learner).order_by("-number").first()
-    return client.post(URL + "submit/", {"attempt": attempt.pk, "part-answer": choice})
+    token = option_token(attempt.pk, "answer", choice) if choice else ""
+    return client.post(URL + "submit/", {"attempt": attempt.pk, "part-answer": token})
 
 
 def quiz(**changes):
