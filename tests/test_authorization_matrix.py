@@ -23,8 +23,8 @@ from courseware.models import Exercise, Membership, Submission
 from courseware.variants import current_attempt
 from lms import vault
 from lms.keys import create_key
-from lms.personal_tokens import make_token
 from lms.models import Webhook
+from lms.personal_tokens import make_token
 from tests.support.people import PASSWORD, api_key_for, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nbformat
+from nbformat.v4.rwbase import rejoin_lines
 
 from grader.notebooks.build import ANSWER_TAG
 
@@ -90,6 +91,7 @@ def checked(data: dict[str, Any]) -> nbformat.NotebookNode:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nbformat.validate(notebook, version=4)
+        rejoin_lines(notebook)  # sources saved as lists of lines, as Jupyter writes them
     except (nbformat.ValidationError, TypeError, AttributeError, KeyError) as error:
         reason = str(getattr(error, "message", "") or error).splitlines()[0][:200]
         raise NotebookRefused(422, f"The notebook is not valid nbformat 4: {reason}") from None
