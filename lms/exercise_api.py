@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from courseware.models import Exercise
@@ -32,6 +32,7 @@ class ExerciseList(Schema):
 class PartOut(Schema):
     name: str
     kind: str
+    function: str | None = Field(None, description="The function a code part asks for.")
 
 
 class ExerciseDetail(ExerciseOut):
@@ -92,7 +93,10 @@ def get_exercise(request, slug: Slug):
     return {
         **summary(exercise),
         "version": version.content_hash,
-        "parts": [{"name": p["name"], "kind": p["kind"]} for p in version.spec["parts"]],
+        "parts": [
+            {"name": p["name"], "kind": p["kind"], "function": p["config"].get("function")}
+            for p in version.spec["parts"]
+        ],
         "quizzes": [q.slug for q in exercise.quizzes.all()],
     }
 

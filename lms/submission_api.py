@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from courseware import ratelimits
 from courseware.models import NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
+from courseware.plots import chart_svg
 from courseware.submissions import SubmissionRefused, enqueue, submit
 from grader.results import AnswerTooLarge, InvalidAnswer
 from lms import idempotency, outbound
@@ -384,6 +385,18 @@ def regrade_submission(request, submission_id: int):
     return response
 
 
+class ResultQuery(Input):
+    figures: Literal["svg"] | None = Field(None, description="`svg`: figures drawn as SVG too.")
+
+
+def with_svg(item: dict) -> dict:
+    """A feedback item; a figure's with its SVG drawing (courseware.plots) in `data.svg`."""
+    if item.get("type") != "figure":
+        return item
+    data = item.get("data", {})
+    return {**item, "data": {**data, "svg": chart_svg(data.get("figure", {}))}}
+
+
 def graded_or_409(request, submission_id: int) -> Submission:
     submission = submission_or_404(request, submission_id)
     if submission.grading is None:
@@ -397,11 +410,17 @@ def graded_or_409(request, submission_id: int) -> Submission:
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def get_result(request, submission_id: int):
-    """The latest grading of a submission: score out of max, verdict, feedback, versions, timings."""
+def get_result(request, submission_id: int, query: Query[ResultQuery]):
+    """The latest grading of a submission: score out of max, verdict, feedback, versions, timings.
+
+    With `figures=svg`, each figure item's data also holds the figure drawn as on the page (`svg`).
+    """
     require_scope(request, ApiKey.Scope.READ)
     submission = graded_or_409(request, submission_id)
     grading = submission.grading
+    feedback = grading.feedback
+    if query.figures == "svg":
+        feedback = [with_svg(item) for item in feedback]
     return {
         "submission": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
@@ -410,7 +429,7 @@ def get_result(request, submission_id: int):
         "verdict": grading.verdict,
         "score": grading.score,
         "max_score": 1.0,
-        "feedback": grading.feedback,
+        "feedback": feedback,
         "rule": grading.rule or None,
         "grader_version": grading.grader_version,
         "timings": {
