@@ -7,9 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pytest
+import requests
 
+from grader.notebooks.build import TESTS_TAG
 from lms.personal_tokens import make_token
+from tests.support.notebooks import solution, tagged, variant, with_answer
 from tests.support.people import learner_in, make_course
 from tests.support.sandbox import require_sandbox
 
@@ -90,3 +95,61 @@ def test_a_revoked_or_wrong_token_is_refused_at_login(bank, live_server, tmp_pat
         "    print('REFUSED', error)\n"
     )
     assert "REFUSED 401" in run_script(tmp_path, source)
+
+
+def test_the_backprop_assignment_start_to_finish_in_jupyter(
+    bank, live_server, live_worker, tmp_path
+):
+    """Download the notebook, write the answer, run its tests, submit from the notebook itself:
+    the verdict, the feedback and the training-curve figure show in the notebook."""
+    require_sandbox()
+    live_worker()
+    learner = learner_in(make_course())
+    token = make_token(learner, "jupyter").key
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {token}"
+    got = api.get(f"{live_server.url}/api/v1/exercises/m3-backprop-assignment/notebook")
+    assert got.status_code == 200
+    notebook = nbformat.reads(got.text, as_version=4)
+    notebook = with_answer(
+        notebook, solution("m3-chain-rule-and-neural-networks/m3-backprop-assignment")
+    )
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            f"import sys\nsys.path.insert(0, {str(CLIENT)!r})\nimport tangent\n"
+            f"tangent.login({live_server.url!r}, {token!r})\n"
+            'result = tangent.submit("m3-backprop-assignment", assignment)'
+        )
+    )
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    printed = "".join(o.get("text", "") for o in tagged(notebook, TESTS_TAG)[0].outputs)
+    assert printed.count("passed") == 7 and "failed" not in printed
+    shown = notebook.cells[-1].outputs
+    markdown = "".join(o["data"].get("text/markdown", "") for o in shown if o.get("data"))
+    assert "**Correct · score 100%**" in markdown
+    assert "as it should" in markdown  # the training session's own words
+    assert any("image/svg+xml" in o.get("data", {}) for o in shown)  # the training curve
+
+
+def test_instructors_export_a_modules_code_exercises_as_notebooks(bank, tmp_path):
+    from django.core.management import call_command
+
+    from grader.answers.code import draw_cases
+    from grader.notebooks.build import code_parts
+
+    call_command("export_notebooks", "m3-chain-rule-and-neural-networks", out=str(tmp_path), seed=3)
+    written = sorted(p.name for p in tmp_path.glob("*.ipynb"))
+    assert written == ["m3-backprop-assignment.ipynb", "m3-d-sigma.ipynb"]
+    exported = nbformat.read(tmp_path / "m3-backprop-assignment.ipynb", as_version=4)
+    nbformat.validate(exported)
+    assert exported.metadata["tangent"]["seed"] == 3
+    definition, params, _ = variant("m3-backprop-assignment", 3)
+    visible = [c.name for c in draw_cases(code_parts(definition)[0], params) if c.visible]
+    tests = tagged(exported, TESTS_TAG)[0].source
+    assert all(name in tests for name in visible)  # the grader's own visible cases
