@@ -235,7 +235,10 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
         except outbound.UnsafeUrl as error:
             return problem(422, str(error), errors={"callback_url": [str(error)]})
     if (payload.answer is None) == (payload.notebook is None):
-        message = "Send the answer as `answer` or as `notebook`, one of the two."
+        message = (
+            "The request is not valid: send the answer as `answer`, or a notebook as "
+            "`notebook` (one of the two)."
+        )
         return problem(422, message, errors={"answer": [message]})
     if payload.seed is not None:
         require_scope(
