@@ -30,7 +30,7 @@ def profile(request):
 
 @login_required
 @require_POST
-@ratelimits.limited("attempts")
+@ratelimits.limited("tokens")
 def create_token(request):
     """Make a token and show it, this once."""
     try:
