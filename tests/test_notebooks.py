@@ -3,6 +3,8 @@ machine, and read back on upload without running anything outside the sandbox.""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -191,3 +193,42 @@ def test_reading_a_notebook_runs_none_of_its_code(tmp_path: Path):
     found = answer_code(uploaded(notebook), "code", "d_sigma")
     assert "def d_sigma" in found.code
     assert not marker.exists()
+
+
+def code_exercises() -> list[str]:
+    from tests.conftest import parsed_bank
+
+    return sorted(
+        e.spec["slug"]
+        for e in parsed_bank().exercises
+        if any(p["kind"] == "code" for p in e.spec["parts"])
+    )
+
+
+def run_in_process(notebook) -> str:
+    """The notebook's code cells in order in one namespace, as a kernel would run them."""
+    namespace: dict = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                exec(compile(cell.source, "<cell>", "exec"), namespace)  # noqa: S102 - our cells
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("slug", code_exercises())
+def test_every_code_exercises_notebook_prints_what_run_my_tests_prints_for_its_starter(slug):
+    require_sandbox()
+    definition, params, notebook = variant(slug, seed=11)
+    nbformat.validate(notebook)
+    starter = code_parts(definition)[0].config.get("starter", "")
+    expected = run_my_tests(definition, params, starter)
+    printed = run_in_process(notebook)
+    sessions = [
+        line for line in printed.splitlines() if line.endswith("runs when you submit to Tangent")
+    ]
+    checked_later = [line for line in printed.splitlines() if "Tangent checks it" in line]
+    if not sessions and not checked_later:
+        assert printed == expected
+    else:  # what only the server can run is named, in the place "run my tests" shows it
+        assert len(printed.splitlines()) >= len(sessions) + len(checked_later)
