@@ -179,6 +179,23 @@ def test_hostile_notebooks_are_refused_on_the_page_and_the_api(page, learner):
     api = token_client(learner)
     response = post_json(api, "/api/v1/submissions", {"exercise": "m3-d-sigma", "notebook": many})
     assert response.status_code == 413 and "10000 cells" in response.json()["detail"]
+    for notebook in ("{oops", {"nbformat": 4, "cells": [], "metadata": {"a": 1}, "extra": 1}):
+        response = post_json(
+            api, "/api/v1/submissions", {"exercise": "m3-d-sigma", "notebook": notebook}
+        )
+        assert response.status_code == 422 and response.json()["detail"]
+    for depth in (900, 5000):  # parsed but deep, and deeper than the parser goes
+        deep = (
+            '{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": '
+            + '{"a": ' * depth
+            + "{}"
+            + "}" * depth
+            + "}"
+        )
+        upload = io.BytesIO(deep.encode())
+        upload.name = "deep.ipynb"
+        response = page.post(PAGE + "upload-notebook/", {"attempt": attempt.pk, "notebook": upload})
+        assert response.status_code == 422
     for raw, status in ((b"{oops", 422), (b"x" * 2_500_000, 413)):
         upload = io.BytesIO(raw)
         upload.name = "bad.ipynb"

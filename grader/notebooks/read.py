@@ -92,7 +92,11 @@ def checked(data: dict[str, Any]) -> nbformat.NotebookNode:
             warnings.simplefilter("ignore")
             nbformat.validate(notebook, version=4)
         rejoin_lines(notebook)  # sources saved as lists of lines, as Jupyter writes them
-    except (nbformat.ValidationError, TypeError, AttributeError, KeyError) as error:
+    except RecursionError:
+        raise NotebookRefused(
+            422, "The notebook is not valid nbformat 4: it nests too deeply."
+        ) from None
+    except (nbformat.ValidationError, TypeError, ValueError, AttributeError, KeyError) as error:
         reason = str(getattr(error, "message", "") or error).splitlines()[0][:200]
         raise NotebookRefused(422, f"The notebook is not valid nbformat 4: {reason}") from None
     return notebook
