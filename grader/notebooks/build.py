@@ -104,8 +104,8 @@ def test_cell_source(part: PartDef, params: dict[str, Any]) -> str:
     tests = json.dumps(visible_tests(part, params), separators=(",", ":"))
     function = part.config["function"]
     parts = [
-        "# Tangent's visible tests: run this cell after your answer cell. It needs only NumPy and",
-        '# prints what "run my tests" prints on the exercise page (do not edit it).',
+        "# Tangent's visible tests: run this cell after your answer cell. It needs only NumPy and\n"
+        '# prints what "run my tests" prints on the exercise page (do not edit it).\n'
         "from __future__ import annotations",
         _body(code_compare),
         _body(descriptors),
@@ -126,7 +126,8 @@ def _data_cell(definition: ExerciseDef, params: dict[str, Any]) -> str | None:
     lines = [
         "import numpy as np",
         "",
-        f"# {figure['title']}: the data of your variant, as the exercise page draws it.",
+        f"# {figure['title']}: your variant's data as the exercise page draws it (5 significant",
+        "# figures; the tests pass your functions their data in full).",
         "data = {",
     ]
     for series in figure["series"]:
