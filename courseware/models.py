@@ -244,6 +244,18 @@ class Submission(models.Model):
         return self.attempt.learner
 
 
+class NotebookUpload(models.Model):
+    """The notebook a submission's code was taken from (outputs dropped), and which cells."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="notebook")
+    notebook = models.JSONField(help_text="The uploaded notebook, its outputs dropped.")
+    cells = models.JSONField(default=list, help_text="The graded cells, counted from 1.")
+    note = models.TextField(help_text="Which cells were graded and how they were found.")
+
+    def __str__(self) -> str:
+        return f"Notebook of submission {self.submission_id}"
+
+
 class Grading(models.Model):
     """One grading of a submission: append-only, regrades add rows."""
 

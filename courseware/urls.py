@@ -25,6 +25,16 @@ urlpatterns = [
         name="run_tests",
     ),
     path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/notebook/",
+        views.exercise_notebook,
+        name="exercise_notebook",
+    ),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/upload-notebook/",
+        views.upload_notebook,
+        name="upload_notebook",
+    ),
+    path(
         "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/another-variant/",
         views.another_variant,
         name="another_variant",

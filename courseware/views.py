@@ -26,10 +26,13 @@ from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
+from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
 from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
+from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
+from grader.notebooks.read import too_large
 from grader.results import AnswerTooLarge, InvalidAnswer
 
 
@@ -213,22 +216,41 @@ def exercise_page(request, course_slug, exercise_slug):
     return render(request, "courseware/exercise.html", context)
 
 
-def take_answer(request, course_slug, exercise_slug, service):
-    """Read the page's answer and hand it to `service` (submit, or run the examples); render the result."""
+def posted_attempt(request, course_slug, exercise_slug):
+    """The attempt a page form answers (its id comes from the form: the learner's own, or 404)."""
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
-    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+    return attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+
+
+def take_answer(request, course_slug, exercise_slug, service):
+    """Read the page's answer and hand it to `service` (submit, or run the examples); render the result."""
+    attempt = posted_attempt(request, course_slug, exercise_slug)
+    return answered(
+        request,
+        lambda: service(attempt, answer_from_post(definition_of(attempt), attempt, request.POST)),
+    )
+
+
+def answered(request, make_submission):
+    """Make the submission in a transaction and render it, or render why it was refused."""
     try:
-        answer = answer_from_post(definition_of(attempt), attempt, request.POST)
         with transaction.atomic():
-            submission = service(attempt, answer)
+            submission = make_submission()
     except AnswerTooLarge as error:
-        return render(request, "courseware/_answer_error.html", {"error": error}, status=413)
+        return answer_error(request, error, 413)
     except InvalidAnswer as error:
-        return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
+        return answer_error(request, error, 422)
     except SubmissionRefused as refused:
-        return render(request, "courseware/_answer_error.html", {"error": refused}, status=409)
+        return answer_error(request, refused, 409)
+    except NotebookRefused as refused:
+        return answer_error(request, refused, refused.status)
     return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
+
+
+def answer_error(request, error, status: int):
+    """Why an answer was not taken (the error's `message`), with its 4xx status."""
+    return render(request, "courseware/_answer_error.html", {"error": error}, status=status)
 
 
 @login_required
@@ -244,6 +266,29 @@ def submit_answer(request, course_slug, exercise_slug):
 def run_tests(request, course_slug, exercise_slug):
     """ "Run my tests": the visible examples, graded by the worker; not an attempt."""
     return take_answer(request, course_slug, exercise_slug, run_examples)
+
+
+@login_required
+@require_POST
+@ratelimits.limited("submit")
+def upload_notebook(request, course_slug, exercise_slug):
+    """A notebook uploaded on the exercise page, graded as the attempt's code answer."""
+    attempt = posted_attempt(request, course_slug, exercise_slug)
+    upload = request.FILES.get("notebook")
+    if upload is None:
+        return answer_error(request, NotebookRefused(422, "Choose a notebook (.ipynb)."), 422)
+    if upload.size > MAX_NOTEBOOK_BYTES:
+        return answer_error(request, NotebookRefused(413, too_large(upload.size)), 413)
+    return answered(request, lambda: submit_notebook(attempt, upload.read()))
+
+
+@login_required
+def exercise_notebook(request, course_slug, exercise_slug):
+    """ "Open as notebook": the learner's current variant as a .ipynb file."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    return notebook_file(attempt, request.build_absolute_uri("/").rstrip("/"))
 
 
 @login_required

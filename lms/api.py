@@ -141,7 +141,7 @@ def health(request):
 def preview_answer(request, payload: PreviewIn):
     """How the parser reads an expression, as canonical LaTeX, or the located reason it cannot."""
     principal: Principal = request.auth
-    if principal.key is None:  # keys are throttled per key; the site per learner
+    if principal.paced:  # keys are throttled per key; the site and personal tokens per learner
         retry_after = ratelimits.hit(ratelimits.configured("preview"), str(principal.user.pk))
         if retry_after is not None:
             raise throttling.Throttled(retry_after)

@@ -229,6 +229,7 @@ RATE_LIMITS = {
     "lti-login": (100, 60),  # LTI login initiations per address (per user when logged in)
     "attempts": (10, 60),  # new variants (attempts) per learner and exercise
     "attempts-day": (200, 86400),
+    "tokens": (10, 3600),  # personal access tokens made per learner
 }
 # e.g. TANGENT_RATE_LIMITS='{"login": [1000, 300]}' when many learners share one address (a lab, a load test)
 RATE_LIMITS.update(

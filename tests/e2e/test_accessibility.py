@@ -22,6 +22,7 @@ LEARNER_PAGES = [
     "/courses/calc/exercises/m6-linfit-by-hand/",
     "/courses/calc/exercises/m6-heights-fit/",
     "/courses/calc/exercises/m3-backprop-assignment/",
+    "/profile/",
 ]
 
 
