@@ -24,6 +24,7 @@ from courseware.access import (
 )
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
+from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
 from courseware.ratelimits import client_address
@@ -204,6 +205,12 @@ def exercise_page(request, course_slug, exercise_slug):
     show_solution = bool(definition.solution) and (
         solved or (solution_after is not None and failed >= solution_after)
     )
+    try:
+        taylor = (
+            explorer(definition, attempt.params, request.GET) if is_explorer(definition) else None
+        )
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     context = {
         "course": membership.course,
         "exercise": exercise,
@@ -211,13 +218,32 @@ def exercise_page(request, course_slug, exercise_slug):
         "prompt": render_markdown(definition.prompt, attempt.params),
         "parts": part_widgets(definition, attempt.params, attempt.seed),
         "has_code": any(part.kind == "code" for part in definition.parts),
-        "figure": figure_svg(definition, attempt.params),
+        "figure": "" if taylor else figure_svg(definition, attempt.params),
+        "explorer": taylor,
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
         "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
         "history": history,
         "quizzes": catalogue.quizzes_with(exercise.pk),
     }
     return render(request, "courseware/exercise.html", context)
+
+
+@login_required
+def taylor_explorer(request, course_slug, exercise_slug):
+    """The explorer of the learner's current variant redrawn for the order and centre asked for
+    (the fragment the exercise page swaps in); 400 for a choice it does not offer."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    definition = definition_of(attempt)
+    if not is_explorer(definition):
+        raise Http404("This exercise has no explorer.")
+    try:
+        taylor = explorer(definition, attempt.params, request.GET)
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    context = {"course": membership.course, "exercise": exercise, "explorer": taylor}
+    return render(request, "courseware/_taylor_explorer.html", context)
 
 
 def take_answer(request, course_slug, exercise_slug, service):

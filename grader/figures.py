@@ -182,6 +182,70 @@ def contour_map(config: dict[str, Any], params: dict[str, Any]) -> dict[str, Any
     )
 
 
+TAYLOR_ORDERS = tuple(range(9))  # what a Taylor explorer offers unless its figure lists `orders`
+
+
+class ExplorerChoiceError(ValueError):
+    """An order or centre the explorer does not offer."""
+
+
+def taylor_choices(config: dict[str, Any], params: dict[str, Any]) -> dict[str, list]:
+    """What a Taylor explorer (`figure: {explore: taylor, ...}`) lets the learner pick: its
+    `orders` and its `centres` (expressions of the parameters, as [text, value] pairs)."""
+    from grader.mathinput import evaluate_number
+
+    centres = [str(text) for text in config.get("centres", ["0"])]
+    return {
+        "orders": [int(n) for n in config.get("orders", TAYLOR_ORDERS)],
+        "centres": [[text, float(evaluate_number(text, params))] for text in centres],
+    }
+
+
+def taylor_figure(
+    config: dict[str, Any], params: dict[str, Any], order: int, centre: int
+) -> dict[str, Any]:
+    """The explorer's picture: f (the figure's `expr`, authored text in x) over `x`, and its Taylor
+    polynomial of `order` about the `centre`-th offered centre, drawn over the `y` range (or f's)."""
+    import sympy
+
+    from grader.mathinput import evaluate_number, parse
+    from grader.mathinput.operators import taylor
+
+    choices = taylor_choices(config, params)
+    if order not in choices["orders"]:
+        raise ExplorerChoiceError(f"the order must be one of {choices['orders']}")
+    if not 0 <= centre < len(choices["centres"]):
+        raise ExplorerChoiceError(f"the centre must be one of 0..{len(choices['centres']) - 1}")
+    f = parse(str(config["expr"]), ["x"], params=params, trusted=True)
+    x = next((s for s in f.free_symbols if s.name == "x"), sympy.Symbol("x"))
+    centre_text, a = choices["centres"][centre]
+    polynomial = taylor(f, x, evaluate_number(centre_text, params), sympy.Integer(order))
+    x_range = [float(evaluate_number(str(v), params)) for v in config.get("x", (-4, 4))]
+    xs = np.linspace(*x_range, CURVE_SAMPLES)
+    with np.errstate(all="ignore"):
+        f_values = np.broadcast_to(sympy.lambdify(x, f, "numpy")(xs), xs.shape).astype(float)
+        t_values = np.broadcast_to(sympy.lambdify(x, polynomial, "numpy")(xs), xs.shape)
+        f_at_a = float(sympy.N(f.subs(x, evaluate_number(centre_text, params))))
+    y_range = (
+        [float(evaluate_number(str(v), params)) for v in config["y"]]
+        if "y" in config
+        else span(f_values)
+    )
+    about = f"x = {centre_text}"
+    return figure(
+        f"f(x) and its Taylor polynomial of order {order} about {about}",
+        [
+            series("f(x)", xs, f_values),
+            series(f"order {order} about {about}", xs, np.asarray(t_values, dtype=float), "dashed"),
+            series("centre", [a], [f_at_a], "marker"),
+        ],
+        x_label="x",
+        y_label="y",
+        x_range=x_range,
+        y_range=y_range,
+    )
+
+
 def exercise_figure(exercise: ExerciseDef, params: dict[str, Any]) -> dict[str, Any] | None:
     """The data figure under an exercise's prompt, from its `figure` key: `points` (pairs of
     expressions of the parameters, drawn as a scatter), `contours` (a contour map, see
