@@ -24,7 +24,7 @@ def test_the_page_shows_the_explorer_with_its_choices_and_a_first_picture(client
     page = client.get(PAGE).content.decode()
     params = Attempt.objects.get(learner__username="ada").params
     assert 'id="taylor-explorer"' in page
-    assert '<select name="order">' in page and '<option value="8">8</option>' in page
+    assert '<select id="explorer-order" name="order">' in page and '<option value="8">8</option>' in page
     assert '<option value="2">x = 1</option>' in page
     assert "f(x) and its Taylor polynomial of order 1 about x = -1" in page
     assert 'class="plot chart"' in page.split('id="taylor-explorer"', 1)[1]
@@ -36,7 +36,7 @@ def test_choosing_an_order_and_a_centre_redraws_the_picture(client):
     response = client.get(EXPLORE, {"order": "5", "centre": "2"})
     fragment = response.content.decode()
     assert response.status_code == 200
-    assert fragment.startswith('<div id="taylor-explorer"')
+    assert '<figure id="taylor-figure"' in fragment
     assert "order 5 about x = 1" in fragment
     assert '<option value="5" selected>' in fragment and '<option value="2" selected>' in fragment
     first = client.get(EXPLORE, {"order": "1", "centre": "2"}).content.decode()
