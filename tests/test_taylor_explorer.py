@@ -24,7 +24,10 @@ def test_the_page_shows_the_explorer_with_its_choices_and_a_first_picture(client
     page = client.get(PAGE).content.decode()
     params = Attempt.objects.get(learner__username="ada").params
     assert 'id="taylor-explorer"' in page
-    assert '<select id="explorer-order" name="order">' in page and '<option value="8">8</option>' in page
+    assert (
+        '<select id="explorer-order" name="order">' in page
+        and '<option value="8">8</option>' in page
+    )
     assert '<option value="2">x = 1</option>' in page
     assert "f(x) and its Taylor polynomial of order 1 about x = -1" in page
     assert 'class="plot chart"' in page.split('id="taylor-explorer"', 1)[1]
