@@ -211,9 +211,12 @@ def _chart(spec: dict[str, Any], description: str = "") -> str:
             DATA_COLOUR
             if style in ("points", "bars", "faint")
             else MARKER_COLOUR
-            if style == "marker"
+            if style in ("marker", "named")
             else next(colours)
         )
+        if style == "named":  # labelled where it is drawn, so not in the legend
+            plotted.append(_named_points(label, points, frame, colour))
+            continue
         plotted.append(_draw_series(style, points, frame, colour))
         if label:
             legend.append((label, style, colour))
@@ -347,6 +350,17 @@ def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{colour}"/>' for x, y in inside
         )
     return lines
+
+
+def _named_points(label: str, points: list, frame: _Frame, colour: str) -> str:
+    """A dot at each point with the label written beside it (the point's name, such as P)."""
+    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+    return "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
+        f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="11" font-weight="bold" '
+        f'fill="{colour}">{html.escape(label)}</text>'
+        for x, y in inside
+    )
 
 
 def _cross(x: float, y: float, colour: str) -> str:

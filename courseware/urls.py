@@ -39,6 +39,11 @@ urlpatterns = [
         views.another_variant,
         name="another_variant",
     ),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/explore/",
+        views.taylor_explorer,
+        name="taylor_explorer",
+    ),
     path("submissions/<int:submission_id>/", views.submission_status, name="submission"),
     path("courses/<slug:course_slug>/staff/", include("courseware.staff.urls")),
 ]

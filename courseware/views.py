@@ -24,6 +24,7 @@ from courseware.access import (
 )
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
+from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import SignUpForm
 from courseware.models import Course, Membership, Quiz, Submission
 from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
@@ -200,6 +201,12 @@ def exercise_page(request, course_slug, exercise_slug):
         .order_by("-created_at")[:50]
     )
     shown = release.release_for(attempt, definition)
+    try:
+        taylor = (
+            explorer(definition, attempt.params, request.GET) if is_explorer(definition) else None
+        )
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     context = {
         "course": membership.course,
         "exercise": exercise,
@@ -207,13 +214,32 @@ def exercise_page(request, course_slug, exercise_slug):
         "prompt": render_markdown(definition.prompt, attempt.params),
         "parts": part_widgets(definition, attempt),
         "has_code": any(part.kind == "code" for part in definition.parts),
-        "figure": figure_svg(definition, attempt.params),
+        "figure": "" if taylor else figure_svg(definition, attempt.params),
+        "explorer": taylor,
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]],
         "solution": render_markdown(definition.solution, attempt.params) if shown.solution else "",
         "history": history,
         "quizzes": catalogue.quizzes_with(exercise.pk),
     }
     return render(request, "courseware/exercise.html", context)
+
+
+@login_required
+def taylor_explorer(request, course_slug, exercise_slug):
+    """The explorer of the learner's current variant redrawn for the order and centre asked for
+    (the fragment the exercise page swaps in); 400 for a choice it does not offer."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    definition = definition_of(attempt)
+    if not is_explorer(definition):
+        raise Http404("This exercise has no explorer.")
+    try:
+        taylor = explorer(definition, attempt.params, request.GET)
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    context = {"course": membership.course, "exercise": exercise, "explorer": taylor}
+    return render(request, "courseware/_taylor_explorer.html", context)
 
 
 def posted_attempt(request, course_slug, exercise_slug):

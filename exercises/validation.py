@@ -28,7 +28,7 @@ from grader.answers.choice import is_correct
 from grader.answers.expression import authored
 from grader.answers.matrix import expected_grid
 from grader.answers.number import expected_value
-from grader.figures import exercise_figure
+from grader.figures import exercise_figure, taylor_choices, taylor_figure
 from grader.mathinput import MathInputError, read
 from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
@@ -406,7 +406,23 @@ def _check_texts(
         problems.extend(_check_plot(where, str(text), params))
     if figure and "expr" not in figure:
         problems.extend(_check_data_figure(definition, params))
+    if figure and "explore" in figure:
+        problems.extend(_check_explorer(figure, params))
     return problems
+
+
+def _check_explorer(figure: dict[str, Any], params: dict[str, Any]) -> list[tuple[str, str]]:
+    """A Taylor explorer draws every centre it offers, at its lowest and highest order."""
+    if figure["explore"] != "taylor":
+        return [("figure.explore", f"unknown explorer {figure['explore']!r} (only `taylor`)")]
+    try:
+        choices = taylor_choices(figure, params)
+        for centre in range(len(choices["centres"])):
+            for order in {min(choices["orders"]), max(choices["orders"])}:
+                taylor_figure(figure, params, order, centre)
+    except Exception as error:  # an authoring problem, whatever it is
+        return [("figure", f"the explorer does not draw: {error!r}")]
+    return []
 
 
 def _check_data_figure(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -169,6 +169,7 @@ def page_rules(world: World) -> dict[str, Rule]:
         "submit": Rule(set(), f"{course}/exercises/{EXERCISE}/submit/", ("POST",)),
         "run_tests": Rule(set(), f"{course}/exercises/m3-d-sigma/run-tests/", ("POST",)),
         "exercise_notebook": Rule(MEMBERS, f"{course}/exercises/m3-d-sigma/notebook/"),
+        "taylor_explorer": Rule(MEMBERS, f"{course}/exercises/m4-taylor-explorer/explore/"),
         "upload_notebook": Rule(
             set(), f"{course}/exercises/m3-d-sigma/upload-notebook/", ("POST",)
         ),

@@ -110,4 +110,4 @@ def test_the_course_page_offers_to_continue_and_shows_mastery_by_topic(client, l
     assert "Continue where you left off: Match a function to its derivative" in page
     assert "Mastery by topic" in page
     graphs = page.split("Graphs of functions and their derivatives</th>", 1)[1].split("</tr>")[0]
-    assert "1 of 2</td>" in graphs
+    assert "1 of 3</td>" in graphs

@@ -17,6 +17,8 @@ LEARNER_PAGES = [
     "/courses/calc/exercises/m1-graph-derivative-match/",
     "/courses/calc/exercises/m1-chain-rule/",
     "/courses/calc/exercises/m2-jacobian/",
+    "/courses/calc/exercises/m2-contour-gradient/",
+    "/courses/calc/exercises/m4-taylor-explorer/",
     "/courses/calc/exercises/m3-d-sigma/",
     "/courses/calc/exercises/m2-sandpit/",
     "/courses/calc/exercises/m6-linfit-by-hand/",
