@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from grader.answers import kind_module
+from grader.answers.expression import uses_euler
 from grader.params import check_spec
 from grader.spec import KINDS, ExerciseDef, PartDef
 
@@ -312,6 +313,9 @@ def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] 
             errors.append(BankError(where, field_name, reason.strip()))
     if errors:
         return None
+    for part in parts:
+        if part["kind"] in ("expression", "matrix") and "euler" not in part["config"]:
+            part["config"]["euler"] = uses_euler(part["config"], params)
     return {
         "slug": data["slug"],
         "title": data["title"],

@@ -242,8 +242,20 @@ class LearnerPrinter(StrPrinter):
     def _print_Rational(self, expr: Any) -> str:
         # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
         if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
-            return format(float(expr), ".17g")
+            return unambiguous_decimal(float(expr))
         return super()._print_Rational(expr)
+
+    def _print_Float(self, expr: Any) -> str:
+        return unambiguous_decimal(float(expr))
+
+
+def unambiguous_decimal(value: float) -> str:
+    """A float as a learner types it where `e` is Euler's number: (1.5*10^(-165)), never 1.5e-165."""
+    text = format(value, ".17g")
+    mantissa, _, exponent = text.partition("e")
+    if not exponent:
+        return text
+    return f"({mantissa}*10^({int(exponent)}))"
 
 
 def as_text(value: Any) -> str:

@@ -36,13 +36,17 @@ def grade_lines(in_stream: IO[str], out_stream: IO[str]) -> int:
 def grade_line(line: str, number: int) -> dict[str, Any]:
     """The result object for one input line (without its timing)."""
     result: dict[str, Any] = {"id": None, "equivalent": None, "error": None}
-    if len(line) > MAX_LINE:
-        result["error"] = f"line {number}: longer than {MAX_LINE} characters"
-        return result
     try:
         item = json.loads(line)
     except ValueError as error:
+        result["id"] = _recovered_id(line)
         result["error"] = f"line {number}: not JSON ({error.msg})"
+        if len(line) > MAX_LINE:
+            result["error"] = f"line {number}: longer than {MAX_LINE} characters"
+        return result
+    if len(line) > MAX_LINE:
+        result["id"] = item.get("id") if isinstance(item, dict) else None
+        result["error"] = f"line {number}: longer than {MAX_LINE} characters"
         return result
     if not isinstance(item, dict):
         result["error"] = f"line {number}: expected a JSON object"
@@ -68,6 +72,20 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     verdict = check_equivalent(answer, expected, variables, tolerance=item.get("tolerance"))
     result["equivalent"] = verdict.equivalent
     return result
+
+
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,20})')
+
+
+def _recovered_id(line: str) -> Any:
+    """The id of a line that is not JSON as a whole, when its `"id": ...` member can be read."""
+    found = _ID.search(line)
+    if found is None:
+        return None
+    try:
+        return json.loads(found.group(1))
+    except ValueError:
+        return None
 
 
 def _problem(item: dict) -> str | None:

@@ -11,6 +11,7 @@ from courseware import health as health_checks
 from courseware import ratelimits
 from courseware.sandpit import ProbeRefused, sandpit_parts
 from courseware.sandpit import probe as probe_sandpit
+from grader.answers.expression import reader_settings
 from grader.mathinput import MathInputError, preview
 from grader.sandpit.landscape import SIZE
 from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
@@ -151,14 +152,8 @@ def preview_answer(request, payload: PreviewIn):
     part = parts.get(name or "")
     if part is None or part["kind"] not in ("expression", "matrix"):
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
-    config = part["config"]
     try:
-        latex = preview(
-            payload.value,
-            config.get("variables", []),
-            latex_input=payload.latex,
-            functions=config.get("functions", []),
-        )
+        latex = preview(payload.value, latex_input=payload.latex, **reader_settings(part["config"]))
     except MathInputError as error:
         return problem(
             422, error.message, errors={"value": [error.message]}, extra={"column": error.column}

@@ -99,14 +99,42 @@ def payload_text(payload: Any) -> str:
 
 
 def read_text(part: PartDef, text: str, *, latex: bool = False) -> Reading:
-    """Learner text read with the part's variables and declared functions (no trusted operators)."""
-    config = part.config
-    return read_math(
-        text,
-        config.get("variables", []),
-        functions=config.get("functions", []),
-        latex=latex,
-    )
+    """Learner text read with the part's settings (no trusted operators)."""
+    return read_math(text, latex=latex, **reader_settings(part.config))
+
+
+def reader_settings(config: dict[str, Any]) -> dict[str, Any]:
+    """How learner text is read in a part, for grading and for the live preview alike: the
+    variables (with the dependent ones of `relations`), declared functions, and whether `e` is
+    Euler's number in its answers (then `4e+2` is refused as ambiguous)."""
+    variables = list(config.get("variables", []))
+    variables += [name for name in config.get("relations", {}) if name not in variables]
+    return {
+        "variables": variables,
+        "functions": config.get("functions", []),
+        "euler": bool(config.get("euler", uses_euler(config))),
+    }
+
+
+_EULER = re.compile(r"(?<![A-Za-z_])(?:e|exp)(?![A-Za-z_0-9])")
+
+
+def uses_euler(config: dict[str, Any], params: dict[str, Any] | None = None) -> bool:
+    """Whether Euler's number can appear in the part's answer: `e` or `exp` in its authored
+    answers, relations or the exercise's parameter specifications (which the answers may use)."""
+    texts = [config.get("answer"), config.get("relations"), config.get("follow_through"), params]
+    return any(_EULER.search(text) for text in _strings(texts))
+
+
+def _strings(value: Any):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
 
 
 def authored(part: PartDef, text: str, params: dict[str, Any]):
