@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from grader.answers import kind_module
-from grader.answers.expression import uses_euler
+from grader.answers.expression import CARRIED_KINDS, uses_euler
 from grader.params import check_spec
 from grader.spec import KINDS, ExerciseDef, PartDef
 
@@ -367,8 +367,17 @@ def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
     """Authoring errors found by each part's answer kind ("field: reason")."""
     definition = build_definition(spec, root)
     errors = []
-    for part in definition.parts:
+    for index, part in enumerate(definition.parts):
         errors.extend(kind_module(part.kind).check_config(part))
+        carried = part.config.get("follow_through")
+        if isinstance(carried, dict) and isinstance(carried.get("from"), list):
+            before = {p.name for p in definition.parts[:index] if p.kind in CARRIED_KINDS}
+            for name in carried["from"]:
+                if name not in before:
+                    errors.append(
+                        f"parts.{part.name}.follow_through.from: {name!r} is not an earlier "
+                        "expression or matrix part"
+                    )
     return errors
 
 
