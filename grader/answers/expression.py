@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from grader.equivalence import Equivalence, check_equivalent
+from grader.equivalence import Equivalence, check_equivalent, locate_difference
+from grader.equivalence.localise import Location
 from grader.forms import FORMS, MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading, to_latex
 from grader.mathinput import read as read_math
@@ -233,7 +234,8 @@ def judge(
         return carried
     if result.equivalent is None:
         return PartResult(Verdict.NEEDS_REVIEW, 0.0, [Feedback("message", REVIEW_TEXT)])
-    return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result, answer, expected))
+    location = locate_difference(answer, expected, variables, tolerance=tolerance)
+    return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result, location))
 
 
 def with_relations(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading):
@@ -377,11 +379,13 @@ def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResul
     return PartResult(verdict, credit, [item], rule=rule)
 
 
-def incorrect_feedback(
-    result: Equivalence, answer: Reading | None = None, expected: Reading | None = None
-) -> list[Feedback]:
+def incorrect_feedback(result: Equivalence, location: Location | None = None) -> list[Feedback]:
     """ "Not correct.", where the answer goes wrong when that is certain, and the counterexample."""
     items = [Feedback("message", "Not correct.")]
+    if location is not None:
+        text = f"{location.message}\n\n$${location.highlight}$$"
+        data = {"message": location.message, "highlight": location.highlight}
+        items.append(Feedback("location", text, data))
     text = result.describe()
     if text:
         items.append(Feedback("counterexample", text, result.as_data()))
