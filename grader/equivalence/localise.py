@@ -123,6 +123,15 @@ def _factor_candidates(wrong, right, whole, rebuilt, where: str):
         if wrong == -right and where == "":
             yield _Candidate("The sign is wrong.", rebuilt(right), rebuilt(_HIGHLIGHT), wrong)
         return
+    only_ours = [factor for factor in ours if factor not in theirs]
+    only_theirs = [factor for factor in theirs if factor not in ours]
+    if len(only_ours) == 1 and len(only_theirs) == 1:
+        differing = only_ours[0]
+
+        def deeper(new, differing=differing):
+            return rebuilt(sympy.Mul(*[new if factor == differing else factor for factor in ours]))
+
+        yield from _inner_candidates(differing, only_theirs[0], deeper, where)
     shared = sympy.Mul(*common)
     have, want = sympy.cancel(wrong / shared), sympy.cancel(right / shared)
     if have == want:
