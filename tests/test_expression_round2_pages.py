@@ -87,6 +87,9 @@ def test_m4_the_preview_refuses_4e_plus_2_and_reads_plain_scientific_elsewhere(l
     plain = {"exercise": "m1-power-sum", "value": "4e+2 x"}  # no e in its answers
     read = client.post("/api/v1/preview", json.dumps(plain), content_type="application/json")
     assert read.status_code == 200 and "400" in read.json()["latex"]
+    wide = {"exercise": "m1-power-sum", "value": "（x＋1）²"}
+    normalised = client.post("/api/v1/preview", json.dumps(wide), content_type="application/json")
+    assert normalised.json()["reading"] == "(x+1)²"
 
 
 def test_m4_a_wrong_hessian_costs_only_its_own_marks_with_follow_through(client, learner):
