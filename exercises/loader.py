@@ -370,6 +370,8 @@ def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
     for index, part in enumerate(definition.parts):
         errors.extend(kind_module(part.kind).check_config(part))
         carried = part.config.get("follow_through")
+        if carried is not None and part.kind != "expression":
+            errors.append(f"parts.{part.name}.follow_through: only expression parts carry forward")
         if isinstance(carried, dict) and isinstance(carried.get("from"), list):
             before = {p.name for p in definition.parts[:index] if p.kind in CARRIED_KINDS}
             for name in carried["from"]:

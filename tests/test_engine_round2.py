@@ -278,3 +278,29 @@ def test_a_line_over_the_limit_keeps_its_id():
     results = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["id"] for r in results] == ["long-1", 42]
     assert "longer than" in results[0]["error"] and "not JSON" in results[1]["error"]
+
+
+def test_the_loader_sets_the_euler_flag_and_checks_follow_through_sources(tmp_path):
+    from exercises.loader import check_definition, normalise
+
+    errors = []
+    spec = normalise(
+        {
+            "slug": "s",
+            "title": "S",
+            "params": {"f": {"choice": ["exp(x)", "x^2"]}},
+            "parts": [
+                {"name": "first", "kind": "expression", "variables": ["x"], "answer": "f",
+                 "follow_through": {"from": ["second"], "answer": "second"}},
+                {"name": "second", "kind": "expression", "variables": ["x"], "answer": "x"},
+            ],
+        },
+        errors,
+        "s.yaml",
+    )  # fmt: skip
+    assert not errors
+    assert [part["config"]["euler"] for part in spec["parts"]] == [True, True]
+    problems = check_definition(spec, tmp_path)
+    assert problems == [
+        "parts.first.follow_through.from: 'second' is not an earlier expression or matrix part"
+    ]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grader.answers import kind_module
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.forms import FORMS, MESSAGES, failed_forms
@@ -323,8 +324,6 @@ def follow_through(
 def own_values(source: Earlier) -> dict[str, Any]:
     """The learner's answer to an earlier part as parameters: its name for an expression, and
     name_ij (name_i for a vector) for each entry of a matrix, counted from 1."""
-    from grader.answers import kind_module
-
     read_back = kind_module(source.part.kind).read(source.part, source.payload)
     name = source.part.name
     if source.part.kind == "expression":

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sympy
 
 from grader.mathinput.errors import MathInputError
+from grader.mathinput.limits import evaluate_tree
 from grader.mathinput.printing import to_latex, to_text
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
@@ -133,7 +134,7 @@ def _factor_candidates(wrong, right, whole, rebuilt, where: str):
 
         yield from _inner_candidates(differing, only_theirs[0], deeper, where)
     shared = sympy.Mul(*common)
-    have, want = sympy.cancel(wrong / shared), sympy.cancel(right / shared)
+    have, want = wrong / shared, right / shared  # the shared factors cancel as SymPy multiplies
     if have == want:
         return
     if have == -want:
@@ -183,8 +184,6 @@ def _factors(expr) -> list:
 def _term_name(term, literal) -> str:
     """ "the second term" (its place as written) when the learner wrote a sum, else "the term …"."""
     if isinstance(literal, sympy.Add):
-        from grader.mathinput.limits import evaluate_tree
-
         for index, written in enumerate(literal.args):
             try:
                 if evaluate_tree(written) == term and index < len(_ORDINALS):
