@@ -1,7 +1,7 @@
 """Grading a batch of expression pairs from JSON lines, in one process (no start-up per line).
 
-Each input line is {"id", "answer", "expected", "variables"} (a list, or text like "x, y") (optionally "functions" and
-"tolerance"); each output line is {"id", "equivalent": true|false|null, "error": str|null,
+Each input line is {"id", "answer", "expected", "variables"} (a list, or text like "x, y") (optionally "functions",
+"tolerance" and "euler": true, which refuses `4e+2` in the answer as ambiguous); each output line is {"id", "equivalent": true|false|null, "error": str|null,
 "seconds": float}, in input order. A malformed line gets an error line, never a crash.
 """
 
@@ -60,7 +60,9 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     variables = re.split(r"[,\s]+", variables.strip()) if isinstance(variables, str) else variables
     functions = item.get("functions", [])
     try:
-        answer = read(item["answer"], variables, functions=functions)
+        answer = read(
+            item["answer"], variables, functions=functions, euler=item.get("euler") is True
+        )
     except MathInputError as error:
         result["error"] = f"answer: {error.message}"
         return result
@@ -101,6 +103,8 @@ def _problem(item: dict) -> str | None:
     functions = item.get("functions", [])
     if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
         return '"functions" must be a list of names'
+    if not isinstance(item.get("euler", False), bool):
+        return '"euler" must be true or false'
     tolerance = item.get("tolerance")
     if tolerance is not None and not (
         isinstance(tolerance, dict)

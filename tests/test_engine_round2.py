@@ -304,3 +304,17 @@ def test_the_loader_sets_the_euler_flag_and_checks_follow_through_sources(tmp_pa
     assert problems == [
         "parts.first.follow_through.from: 'second' is not an earlier expression or matrix part"
     ]
+
+
+def test_a_batch_line_may_say_that_e_is_eulers_number():
+    lines = [
+        {"id": 1, "answer": "4e+2", "expected": "4*e + 2", "variables": [], "euler": True},
+        {"id": 2, "answer": "4e+2", "expected": "400", "variables": []},
+        {"id": 3, "answer": "x", "expected": "x", "variables": ["x"], "euler": "yes"},
+    ]
+    out = io.StringIO()
+    grade_lines(io.StringIO("\n".join(json.dumps(line) for line in lines)), out)
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert "ambiguous" in results[0]["error"]
+    assert results[1]["equivalent"] is True
+    assert results[2]["error"] == 'line 3: "euler" must be true or false'
