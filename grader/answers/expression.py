@@ -1,8 +1,11 @@
 """Expression answers: a formula in the question's variables, graded by real-function equivalence.
 
-Part config: answer (authored text, trusted), variables, functions (e.g. [sigma]), form (list of
-grader.forms.FORMS), form_credit (score when equivalent but not in form, default 0.5), tolerance
-({rel, abs}, optional: decimals are exact without it), mistakes ([{answer, feedback, credit, rule}]).
+Part config: answer (authored text, trusted), variables, functions (e.g. [sigma], [max, min]),
+form (list of grader.forms.FORMS), form_credit (score when equivalent but not in form, default
+0.5), tolerance ({rel, abs}, optional: decimals are exact without it), mistakes ([{answer,
+feedback, credit, rule}]), relations ({x: "t^2 + 3"}: dependent variables), follow_through
+({from: [earlier parts], answer}: marked against the learner's own earlier answers), euler (set by
+the loader: e is Euler's number in the answers, so `4e+2` is ambiguous).
 Payload: {"value": "text"} or {"latex": "..."}.
 """
 
@@ -213,7 +216,6 @@ def judge(
     earlier answers is credited.
     """
     config = part.config
-    variables = config.get("variables", [])
     tolerance = config.get("tolerance")
     answer, expected, variables, rewritten = with_relations(part, params, answer, expected)
     result = check_equivalent(
