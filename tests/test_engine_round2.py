@@ -238,6 +238,13 @@ def test_follow_through_must_name_parts_and_an_answer():
          "has `3`."),
         ("exp(x) y^2 + 2x", "exp(x) y^2 + 2y",
          "The second term is off: you have `2*x`, a correct answer has `2*y`."),
+        ("2x/(x+1)", "2x/(x+2)",
+         "The denominator is off: you have `x + 1`, a correct answer has `x + 2`."),
+        ("sin(x)/(x^2+1) + y", "sin(x)/(x^2+2) + y",
+         "The denominator in the first term is off: you have `x^2 + 1`, a correct answer has "
+         "`x^2 + 2`."),
+        ("(x+1)^3", "(x+2)^3",
+         "The base of the power `^3` is off: you have `x + 1`, a correct answer has `x + 2`."),
         ("(2x+2) sin(3x) + 3(x^2+2x) cos(2x)", "(2x+2) sin(3x) + 3(x^2+2x) cos(3x)",
          "The argument of `cos` in the second term is off: you have `2*x`, a correct answer has "
          "`3*x`."),
@@ -318,3 +325,8 @@ def test_a_batch_line_may_say_that_e_is_eulers_number():
     assert "ambiguous" in results[0]["error"]
     assert results[1]["equivalent"] is True
     assert results[2]["error"] == 'line 3: "euler" must be true or false'
+
+
+def test_the_highlight_keeps_a_bases_brackets():
+    location = locate_difference(read("(x+1)^3", ["x"]), read("(x+2)^3", ["x"]), ["x"])
+    assert location.highlight == (r"\underline{\textcolor{#b91c1c}{\left(x + 1\right)}}^{3}")

@@ -154,6 +154,19 @@ def _inner_candidates(wrong, right, rebuilt, where: str):
         return
     if wrong.is_Pow:
         base, exponent = wrong.args
+        if exponent == right.exp and base != right.base:
+            what = (
+                "The denominator"
+                if exponent == -1
+                else f"The base of the power `^{to_text(exponent)}`"
+            )
+            yield _Candidate(
+                f"{what}{where} is off: you have `{to_text(base)}`, a correct answer has "
+                f"`{to_text(right.base)}`.",
+                rebuilt(sympy.Pow(right.base, exponent)),
+                rebuilt(sympy.Pow(_HIGHLIGHT, exponent, evaluate=False)),
+                base,
+            )
         if base == right.base and exponent != right.exp:
             yield _Candidate(
                 f"The exponent of `{to_text(base)}`{where} is off: you have `{to_text(exponent)}`, "
@@ -200,8 +213,11 @@ def _capital(text: str) -> str:
 def _highlighted(candidate: _Candidate) -> str:
     """The answer's LaTeX with the wrong part in colour and underlined."""
     latex = to_latex(candidate.shown)
-    marked = r"\underline{\textcolor{#b91c1c}{" + to_latex(candidate.part) + "}}"
     placeholder = to_latex(_HIGHLIGHT)
+    inner = to_latex(candidate.part)
+    if placeholder + "^" in latex and (candidate.part.is_Add or candidate.part.is_Mul):
+        inner = rf"\left({inner}\right)"  # a base keeps its brackets
+    marked = r"\underline{\textcolor{#b91c1c}{" + inner + "}}"
     if placeholder not in latex:
         return latex
     return latex.replace(placeholder, marked, 1)
