@@ -330,3 +330,19 @@ def test_a_batch_line_may_say_that_e_is_eulers_number():
 def test_the_highlight_keeps_a_bases_brackets():
     location = locate_difference(read("(x+1)^3", ["x"]), read("(x+2)^3", ["x"]), ["x"])
     assert location.highlight == (r"\underline{\textcolor{#b91c1c}{\left(x + 1\right)}}^{3}")
+
+
+def test_a_wrong_matrix_entry_says_where_it_goes_wrong():
+    from grader.answers import matrix
+
+    part = PartDef(
+        "j",
+        "matrix",
+        config={"variables": ["x", "y"], "answer": "jacobian([x^2*y + 2*x, sin(x) + y^2], [x, y])"},
+    )
+    result = matrix.grade(part, {}, {"matrix": [["2x y - 2", "x^2"], ["cos(x)", "2y"]]})
+    entry = result.feedback[1]
+    assert entry.text.startswith(
+        "Row 1, column 1: not correct. The second term has the wrong sign."
+    )
+    assert entry.data["location"] == "The second term has the wrong sign."
