@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from grader.answers import kind_module
-from grader.answers.expression import CARRIED_KINDS, uses_euler
+from grader.answers.expression import MATH_KINDS, uses_euler
 from grader.params import check_spec
 from grader.spec import KINDS, ExerciseDef, PartDef
 
@@ -314,7 +314,7 @@ def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] 
     if errors:
         return None
     for part in parts:
-        if part["kind"] in ("expression", "matrix") and "euler" not in part["config"]:
+        if part["kind"] in MATH_KINDS and "euler" not in part["config"]:
             part["config"]["euler"] = uses_euler(part["config"], params)
     return {
         "slug": data["slug"],
@@ -339,6 +339,8 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
     parts = []
     for part in spec["parts"]:
         config = dict(part["config"])
+        if part["kind"] in MATH_KINDS and "euler" not in config:  # stored before the flag
+            config["euler"] = uses_euler(config, spec.get("params"))
         if part["kind"] == "code":
             if "tests.py" in files:
                 config["tests_path"] = files["tests.py"]
@@ -373,7 +375,7 @@ def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
         if carried is not None and part.kind != "expression":
             errors.append(f"parts.{part.name}.follow_through: only expression parts carry forward")
         if isinstance(carried, dict) and isinstance(carried.get("from"), list):
-            before = {p.name for p in definition.parts[:index] if p.kind in CARRIED_KINDS}
+            before = {p.name for p in definition.parts[:index] if p.kind in MATH_KINDS}
             for name in carried["from"]:
                 if name not in before:
                     errors.append(

@@ -157,7 +157,8 @@ def preview_answer(request, payload: PreviewIn):
     if part is None or part["kind"] not in ("expression", "matrix"):
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
     try:
-        latex = preview(payload.value, latex_input=payload.latex, **reader_settings(part["config"]))
+        settings = reader_settings(part["config"], exercise.current_version.spec.get("params"))
+        latex = preview(payload.value, latex_input=payload.latex, **settings)
     except MathInputError as error:
         return problem(
             422, error.message, errors={"value": [error.message]}, extra={"column": error.column}

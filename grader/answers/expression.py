@@ -29,7 +29,7 @@ from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Ver
 from grader.spec import PartDef
 
 DEFAULT_FORM_CREDIT = 0.5
-CARRIED_KINDS = ("expression", "matrix")  # parts whose answers can be carried forward
+MATH_KINDS = ("expression", "matrix")  # kinds answered in math text (and carried forward)
 CHECK_SECONDS = 0.25
 _NAME = re.compile(r"^[A-Za-z][A-Za-z]*(?:_[A-Za-z0-9]+)?$")
 
@@ -126,16 +126,17 @@ def read_text(part: PartDef, text: str, *, latex: bool = False) -> Reading:
     return read_math(text, latex=latex, **reader_settings(part.config))
 
 
-def reader_settings(config: dict[str, Any]) -> dict[str, Any]:
+def reader_settings(config: dict[str, Any], params: dict[str, Any] | None = None) -> dict[str, Any]:
     """How learner text is read in a part, for grading and for the live preview alike: the
     variables (with the dependent ones of `relations`), declared functions, and whether `e` is
-    Euler's number in its answers (then `4e+2` is refused as ambiguous)."""
+    Euler's number in its answers (then `4e+2` is refused as ambiguous). `params`: the exercise's
+    parameter specifications, for a part stored before the loader set `euler`."""
     variables = list(config.get("variables", []))
     variables += [name for name in config.get("relations", {}) if name not in variables]
     return {
         "variables": variables,
         "functions": config.get("functions", []),
-        "euler": bool(config.get("euler", uses_euler(config))),
+        "euler": bool(config.get("euler", uses_euler(config, params))),
     }
 
 
