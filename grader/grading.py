@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.answers import PAYLOAD_KEYS, kind_module
+from grader.answers.expression import Earlier
 from grader.results import (
     AnswerTooLarge,
     Feedback,
@@ -118,7 +119,15 @@ def _grade_parts(
         if run is None:
             continue
         try:
-            results[part.name] = run(part, params, payloads[part.name])
+            if part.config.get("follow_through") and action == "grade":
+                earlier = {
+                    done.name: Earlier(done, payloads[done.name], results[done.name])
+                    for done in exercise.parts
+                    if done.name in results
+                }
+                results[part.name] = run(part, params, payloads[part.name], earlier)
+            else:
+                results[part.name] = run(part, params, payloads[part.name])
         except InvalidAnswer as error:
             results[part.name] = PartResult(
                 Verdict.INVALID, 0.0, [Feedback("message", error.message)]

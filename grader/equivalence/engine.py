@@ -15,6 +15,7 @@ import mpmath
 import sympy
 
 from grader.equivalence import symbolic
+from grader.equivalence.localise import Location, locate
 from grader.equivalence.realvalues import NotNumeric, Overflow, Undefined
 from grader.equivalence.sampling import (
     DIFFER,
@@ -129,6 +130,8 @@ def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence
         values = answer.value, expected.value
     except MathInputError:  # a number too large to compute: nothing to prove with
         return Equivalence(None, "undecided")
+    if values[0] == values[1]:
+        return Equivalence(True, "identical")
     proved = symbolic.confirm(*values, deadline - time.thread_time())
     return Equivalence(True, "symbolic") if proved else Equivalence(None, "undecided")
 
@@ -186,3 +189,36 @@ def _number(value, places: int) -> str:
     """A value with `places` significant digits and no trailing `.0`."""
     text = mpmath.nstr(value, places)
     return text.removesuffix(".0")
+
+
+def locate_difference(
+    answer: Reading | sympy.Basic,
+    expected: Reading | sympy.Basic,
+    variables: Iterable[str | sympy.Symbol] = (),
+    *,
+    tolerance: Tolerance | dict | None = None,
+    budget_s: float = 0.15,
+) -> Location | None:
+    """Where a wrong `answer` differs from `expected`, when that is certain (see localise)."""
+    deadline = time.thread_time() + budget_s
+    answer, expected = _reading(answer), _reading(expected)
+    try:
+        ours, theirs = answer.value, expected.value
+    except MathInputError:
+        return None
+    if isinstance(ours, sympy.MatrixBase) or isinstance(theirs, sympy.MatrixBase):
+        return None
+    variables = list(variables)
+
+    def same(candidate, target) -> bool:
+        remaining = deadline - time.thread_time()
+        found = check_equivalent(
+            Reading(candidate, candidate),
+            Reading(target, target),
+            variables,
+            tolerance=tolerance,
+            budget_s=max(remaining, 0.0),
+        )
+        return found.equivalent is True
+
+    return locate(ours, theirs, answer.literal, same, deadline)

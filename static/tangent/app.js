@@ -48,9 +48,15 @@
     return input ? input.value : "";
   }
 
-  function show(output, ok, content) {
+  function show(output, ok, content, reading) {
     output.classList.toggle("invalid", !ok);
     output.textContent = "";
+    if (ok && reading) {
+      var typed = document.createElement("span");
+      typed.textContent = "Read as " + reading + " · ";
+      typed.className = "muted";
+      output.appendChild(typed);
+    }
     if (ok) {
       var label = document.createElement("span");
       label.textContent = "We read your answer as ";
@@ -102,7 +108,9 @@
       })
       .then(function (result) {
         if (input.value !== sent) return; // the learner kept typing
-        show(output, result.ok, result.ok ? result.body.latex : result.body.detail);
+        // Unicode and full-width forms are normalised: say so when the reading differs.
+        var reading = result.ok && result.body.reading !== sent ? result.body.reading : "";
+        show(output, result.ok, result.ok ? result.body.latex : result.body.detail, reading);
       })
       .catch(function () {});
   }
