@@ -54,12 +54,16 @@ _ALLOWED_TAGS = {
 }
 
 
+# A lone surrogate (JSON may carry one, "\ud800") is not text: shown as U+FFFD, as NUL is.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def render_markdown(text: str, params: dict[str, Any] | None = None, *, math: str = "katex") -> str:
     """Markdown (with parameters filled in) to sanitised HTML; math kept for KaTeX, or written
     between MathJax's delimiters with `math="mathjax"`."""
     if params:
         text = fill(text, params)
-    text = text.translate(_PLACEHOLDERS)
+    text = _LONE_SURROGATE.sub("\ufffd", text).translate(_PLACEHOLDERS)
     codes: list[str] = []  # code spans are literal: no math in them
 
     def keep(match: re.Match[str]) -> str:

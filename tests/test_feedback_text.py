@@ -1,10 +1,11 @@
 """Text the learner controls reaches feedback as text: never a link, emphasis, markup or math."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from courseware.models import Attempt
@@ -46,11 +47,14 @@ MARKDOWN_ALPHABET = st.sampled_from(list("`*_[]()<>!#$&\\|~-+=.:/ \t\nab1")) | s
 
 
 @given(st.text(MARKDOWN_ALPHABET, max_size=40).filter(lambda t: t.strip()))
+@example("\ud800 a lone surrogate")
 def test_quoted_learner_text_renders_as_exactly_that_text(text):
     rendered = render_markdown(f"Your code raised {literal(text)} while it was being loaded.")
     parsed = Tags(rendered)
     assert parsed.tags == ["p", "code"]
-    shown = " ".join(text.splitlines()).translate({0: "\ufffd"})
+    shown = re.sub("[\ud800-\udfff]", "\ufffd", " ".join(text.splitlines())).translate(
+        {0: "\ufffd"}
+    )
     assert parsed.code == [shown.translate(str.maketrans("", "", "\ue000\ue001\ue002\ue003"))]
 
 
