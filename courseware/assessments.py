@@ -26,6 +26,7 @@ from courseware.models import (
     ItemDraw,
     PoolEntry,
     Quiz,
+    Submission,
 )
 
 # --- a course's assessments from the bank's quizzes --------------------------------------------
@@ -264,3 +265,17 @@ def solution_released(
     if policy == Assessment.SolutionRelease.AFTER_DUE:
         return schedule.due_at is not None and schedule.phase(at) == Phase.CLOSED
     return False
+
+
+def results_hidden(submission: Submission, viewer) -> bool:
+    """Must the learner's own page hide this submission's verdict, score and feedback for now?
+
+    Only an answer made inside an assessment whose feedback is not yet released; staff (any
+    viewer but the learner) and runs of the visible examples see everything.
+    """
+    item = submission.attempt.assessment_item
+    if item is None or submission.purpose != Submission.Purpose.ANSWER:
+        return False
+    if submission.attempt.learner_id != viewer.pk:
+        return False
+    return not feedback_released(item.assessment, schedule_for(item.assessment, viewer))

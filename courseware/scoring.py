@@ -13,8 +13,14 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from courseware.assessments import Schedule, schedules_for
-from courseware.models import Assessment, AssessmentItem, Submission
+from courseware.assessments import (
+    Phase,
+    Schedule,
+    feedback_released,
+    schedule_of,
+    schedules_for,
+)
+from courseware.models import Assessment, AssessmentException, AssessmentItem, Submission
 from grader.results import NOT_AN_ATTEMPT
 
 NOT_COUNTED = [verdict.value for verdict in NOT_AN_ATTEMPT]
@@ -127,6 +133,15 @@ class AssessmentScore:
     def percent(self) -> int:
         return round(self.fraction * 100)
 
+    @property
+    def phase(self) -> Phase:
+        return self.schedule.phase()
+
+    @property
+    def released(self) -> bool:
+        """May the learner see this score yet (the assessment's feedback policy)?"""
+        return feedback_released(self.assessment, self.schedule)
+
 
 def _item_score(item, made: list[tuple], schedule: Schedule, assessment: Assessment) -> ItemScore:
     graded = [(at, score) for at, score in made if score is not None]
@@ -168,6 +183,32 @@ def assessment_scores(assessment: Assessment, learners) -> dict[int, AssessmentS
         )
         for learner in learners
     }
+
+
+def course_scores(course, learner) -> list[AssessmentScore]:
+    """The learner's score on each of the course's assessments, in order, from three queries."""
+    assessments = list(course.assessments.prefetch_related("items"))
+    exceptions = {
+        e.assessment_id: e
+        for e in AssessmentException.objects.filter(assessment__course=course, learner=learner)
+    }
+    made: dict[int, list[tuple]] = defaultdict(list)
+    rows = counted(
+        Submission.objects.filter(
+            attempt__assessment_item__assessment__course=course, attempt__learner=learner
+        )
+    ).values_list("attempt__assessment_item_id", "created_at", "grading__score")
+    for item_id, created_at, score in rows:
+        made[item_id].append((created_at, score))
+    scores = []
+    for assessment in assessments:
+        schedule = schedule_of(assessment, exceptions.get(assessment.pk))
+        items = [
+            _item_score(item, made[item.pk], schedule, assessment)
+            for item in assessment.items.all()
+        ]
+        scores.append(AssessmentScore(assessment, schedule, items))
+    return scores
 
 
 def assessment_score(assessment: Assessment, learner) -> AssessmentScore:

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from courseware import views
+from courseware import assessment_views, views
+
+ITEM = "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/items/<int:item_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +30,19 @@ urlpatterns = [
         "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/another-variant/",
         views.another_variant,
         name="another_variant",
+    ),
+    path(
+        "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/",
+        assessment_views.assessment_page,
+        name="assessment",
+    ),
+    path(ITEM, assessment_views.item_page, name="item"),
+    path(ITEM + "submit/", assessment_views.item_submit, name="item_submit"),
+    path(ITEM + "run-tests/", assessment_views.item_run_tests, name="item_run_tests"),
+    path(
+        ITEM + "another-variant/",
+        assessment_views.item_another_variant,
+        name="item_another_variant",
     ),
     path("submissions/<int:submission_id>/", views.submission_status, name="submission"),
     path("courses/<slug:course_slug>/staff/", include("courseware.staff.urls")),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courseware import broker, catalogue, login_limits, metrics, progress, ratelimits
@@ -24,10 +25,12 @@ from courseware.access import (
 )
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
+from courseware.assessments import results_hidden
 from courseware.forms import SignUpForm
-from courseware.models import Course, Membership, Quiz, Submission
+from courseware.models import Attempt, Course, Membership, Quiz, Submission
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
+from courseware.scoring import course_scores
 from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
 from grader.results import AnswerTooLarge, InvalidAnswer
@@ -154,7 +157,7 @@ def course_page(request, course_slug):
     context = {
         "course": membership.course,
         "membership": membership,
-        "modules": progress.course_progress(request.user, scores),
+        "assessments": course_scores(membership.course, request.user),
         "resume": progress.last_exercise(request.user),
         "mastery": progress.mastery_by_topic(request.user, scores),
     }
@@ -183,12 +186,46 @@ def quiz_page(request, course_slug, quiz_slug):
     )
 
 
+def exercise_context(course, attempt: Attempt, history, *, hints_on=True, solution_shown=None):
+    """What the exercise page shows of an attempt: its prompt and answer widgets, the hints earned
+    by failed answers (if `hints_on`), the worked solution and the learner's `history`.
+
+    `solution_shown(solved)` decides on the solution; by default the exercise's own rule: once
+    solved, or after its `solution_after` failed answers.
+    """
+    definition = definition_of(attempt)
+    failed = sum(
+        1 for s in history if s.attempt_id == attempt.pk and s.grading and s.grading.score < 1
+    )
+    solved = any(s.grading and s.grading.score >= 1 for s in history)
+    if solution_shown is None:
+        after = definition.solution_after
+        shown = solved or (after is not None and failed >= after)
+    else:
+        shown = solution_shown(solved)
+    return {
+        "course": course,
+        "exercise": attempt.exercise,
+        "attempt": attempt,
+        "prompt": render_markdown(definition.prompt, attempt.params),
+        "parts": part_widgets(definition, attempt.params, attempt.seed),
+        "has_code": any(part.kind == "code" for part in definition.parts),
+        "figure": figure_svg(definition, attempt.params),
+        "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]]
+        if hints_on
+        else [],
+        "solution": render_markdown(definition.solution, attempt.params)
+        if shown and definition.solution
+        else "",
+        "history": history,
+    }
+
+
 @login_required
 def exercise_page(request, course_slug, exercise_slug):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
     attempt = current_attempt(request.user, exercise, membership.course)
-    definition = definition_of(attempt)
     history = (
         Submission.objects.filter(
             attempt__learner=request.user, attempt__exercise_version__exercise=exercise
@@ -196,35 +233,18 @@ def exercise_page(request, course_slug, exercise_slug):
         .select_related("grading", "attempt")
         .order_by("-created_at")[:50]
     )
-    failed = sum(
-        1 for s in history if s.attempt_id == attempt.pk and s.grading and s.grading.score < 1
-    )
-    solved = any(s.grading and s.grading.score >= 1 for s in history)
-    solution_after = definition.solution_after
-    show_solution = bool(definition.solution) and (
-        solved or (solution_after is not None and failed >= solution_after)
-    )
-    context = {
-        "course": membership.course,
-        "exercise": exercise,
-        "attempt": attempt,
-        "prompt": render_markdown(definition.prompt, attempt.params),
-        "parts": part_widgets(definition, attempt.params, attempt.seed),
-        "has_code": any(part.kind == "code" for part in definition.parts),
-        "figure": figure_svg(definition, attempt.params),
-        "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]],
-        "solution": render_markdown(definition.solution, attempt.params) if show_solution else "",
-        "history": history,
-        "quizzes": catalogue.quizzes_with(exercise.pk),
+    context = exercise_context(membership.course, attempt, history)
+    context["quizzes"] = catalogue.quizzes_with(exercise.pk)
+    context["urls"] = {
+        name: reverse(name, args=[course_slug, exercise.slug])
+        for name in ("submit", "run_tests", "another_variant")
     }
     return render(request, "courseware/exercise.html", context)
 
 
-def take_answer(request, course_slug, exercise_slug, service):
-    """Read the page's answer and hand it to `service` (submit, or run the examples); render the result."""
-    membership = membership_for(request.user, course_slug)
-    exercise = exercise_in_course(membership.course, exercise_slug)
-    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+def answer_response(request, attempt: Attempt, service):
+    """Read the page's answer to `attempt`, hand it to `service` (submit, or run the examples) and
+    render the result (or why it was refused)."""
     answer = answer_from_post(definition_of(attempt), request.POST)
     try:
         with transaction.atomic():
@@ -235,7 +255,16 @@ def take_answer(request, course_slug, exercise_slug, service):
         return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
     except SubmissionRefused as refused:
         return render(request, "courseware/_answer_error.html", {"error": refused}, status=409)
-    return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
+    context = {"submission": submission, "hidden": results_hidden(submission, request.user)}
+    return render(request, "courseware/_grading.html", context, status=202)
+
+
+def take_answer(request, course_slug, exercise_slug, service):
+    """The practice page's answer to its exercise."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+    return answer_response(request, attempt, service)
 
 
 @login_required
@@ -258,9 +287,12 @@ def submission_status(request, submission_id):
     submission = submission_for(request.user, submission_id)
     running = submission.status == Submission.Status.RUNNING
     tests_done = broker.grading_progress(submission.pk) if running else None
-    return render(
-        request, "courseware/_grading.html", {"submission": submission, "progress": tests_done}
-    )
+    context = {
+        "submission": submission,
+        "progress": tests_done,
+        "hidden": results_hidden(submission, request.user),
+    }
+    return render(request, "courseware/_grading.html", context)
 
 
 @login_required

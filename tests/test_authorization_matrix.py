@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from courseware.models import Exercise, Membership, Submission
+from courseware.models import Assessment, Exercise, Membership, Submission
 from courseware.variants import current_attempt
 from lms import vault
 from lms.keys import create_key
@@ -116,6 +116,8 @@ def page_rules(world: World) -> dict[str, Rule]:
     """Pages, by URL name."""
     course, staff = "/courses/calc", "/courses/calc/staff"
     learner_id = world.submission.attempt.learner_id
+    homework = Assessment.objects.get(course__slug="calc", slug="m1-matching-graphs")
+    item = f"{course}/assessments/{homework.slug}/items/{homework.items.get().pk}"
     nobody = "00000000-0000-0000-0000-000000000000"
     return {
         # The course's staff pages: its staff only.
@@ -165,6 +167,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "another_variant": Rule(
             set(), f"{course}/exercises/{EXERCISE}/another-variant/", ("POST",)
         ),
+        "assessment": Rule(MEMBERS, f"{course}/assessments/m1-matching-graphs/"),
+        "item": Rule(MEMBERS, f"{item}/"),
+        "item_submit": Rule(set(), f"{item}/submit/", ("POST",)),  # no attempt of theirs: 404
+        "item_run_tests": Rule(set(), f"{item}/run-tests/", ("POST",)),
+        "item_another_variant": Rule(set(), f"{item}/another-variant/", ("POST",)),
         "submission": Rule({"learner", "staff"}, f"/submissions/{world.submission.pk}/"),
         # The API's own pages: the schema and its docs are public, anything else is problem JSON.
         "api:api-root": Rule(set(), "/api/v1/", public_errors=frozenset({404})),
