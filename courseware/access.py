@@ -105,3 +105,12 @@ def item_in_assessment(assessment: Assessment, item_id: int) -> AssessmentItem:
     if item is None:
         raise Http404("No such item.")
     return item
+
+
+def may_create_courses(user) -> bool:
+    """Instructors (staff of any course) and users granted "add course" may start a course."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("courseware.add_course"):
+        return True
+    return any(m.role == Membership.Role.STAFF for m in memberships_of(user))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.sign_up, name="signup"),
     path("courses/", views.course_list, name="courses"),
+    path("courses/new/", views.new_course, name="new_course"),
     path("courses/<slug:course_slug>/", views.course_page, name="course"),
     path("courses/<slug:course_slug>/enrol/", views.enrol, name="enrol"),
     path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_page, name="quiz"),

@@ -19,6 +19,7 @@ from courseware import broker, catalogue, login_limits, metrics, progress, ratel
 from courseware.access import (
     attempt_for,
     exercise_in_course,
+    may_create_courses,
     membership_for,
     memberships_of,
     submission_for,
@@ -26,7 +27,7 @@ from courseware.access import (
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.assessments import results_hidden
-from courseware.forms import SignUpForm
+from courseware.forms import NewCourseForm, SignUpForm
 from courseware.models import Attempt, Course, Membership, Quiz, Submission
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
@@ -135,10 +136,28 @@ def course_list(request):
     memberships = memberships_of(request.user)
     joined = {m.course_id for m in memberships}
     open_courses = Course.objects.filter(open_enrolment=True).exclude(pk__in=joined)
+    context = {
+        "memberships": memberships,
+        "open_courses": open_courses,
+        "may_create": may_create_courses(request.user),
+    }
+    return render(request, "courseware/courses.html", context)
+
+
+@login_required
+def new_course(request):
+    """Start a course (its creator becomes its staff); it gets a copy of the bank's quizzes."""
+    if not may_create_courses(request.user):
+        raise Http404("No such page.")
+    form = NewCourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            course = form.save()
+            Membership.objects.create(user=request.user, course=course, role=Membership.Role.STAFF)
+        messages.success(request, f"“{course.title}” created with a copy of the bank's quizzes.")
+        return redirect("staff:assessments", course_slug=course.slug)
     return render(
-        request,
-        "courseware/courses.html",
-        {"memberships": memberships, "open_courses": open_courses},
+        request, "courseware/new_course.html", {"form": form}, status=400 if form.errors else 200
     )
 
 

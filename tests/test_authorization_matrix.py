@@ -117,7 +117,8 @@ def page_rules(world: World) -> dict[str, Rule]:
     course, staff = "/courses/calc", "/courses/calc/staff"
     learner_id = world.submission.attempt.learner_id
     homework = Assessment.objects.get(course__slug="calc", slug="m1-matching-graphs")
-    item = f"{course}/assessments/{homework.slug}/items/{homework.items.get().pk}"
+    item_id = homework.items.get().pk
+    item = f"{course}/assessments/{homework.slug}/items/{item_id}"
     nobody = "00000000-0000-0000-0000-000000000000"
     return {
         # The course's staff pages: its staff only.
@@ -136,6 +137,22 @@ def page_rules(world: World) -> dict[str, Rule]:
         "staff:grade": Rule(
             {"staff"}, f"{staff}/submissions/{world.submission.pk}/grade/", ("POST",)
         ),
+        "staff:assessments": Rule({"staff"}, f"{staff}/assessments/"),
+        "staff:assessment": Rule({"staff"}, f"{staff}/assessments/{homework.slug}/"),
+        "staff:add_items": Rule(
+            {"staff"}, f"{staff}/assessments/{homework.slug}/items/", ("POST",)
+        ),
+        "staff:change_item": Rule(
+            {"staff"}, f"{staff}/assessments/{homework.slug}/items/{item_id}/", ("POST",)
+        ),
+        "staff:exceptions": Rule({"staff"}, f"{staff}/assessments/{homework.slug}/exceptions/"),
+        "staff:exception_remove": Rule(
+            set(), f"{staff}/assessments/{homework.slug}/exceptions/0/remove/", ("POST",)
+        ),  # no such exception: 404 even for staff
+        "staff:assessment_grades": Rule({"staff"}, f"{staff}/assessments/{homework.slug}/grades/"),
+        "staff:grades": Rule({"staff"}, f"{staff}/grades/"),
+        "staff:grades_csv": Rule({"staff"}, f"{staff}/grades.csv"),
+        "staff:audit": Rule({"staff"}, f"{staff}/audit/"),
         "lti:staff": Rule({"staff"}, "/lti/courses/calc/"),
         "lti:roster": Rule({"staff"}, "/lti/courses/calc/roster", ("POST",)),
         # LTI endpoints answer launches, not visitors: without a valid launch they refuse.
@@ -158,6 +175,8 @@ def page_rules(world: World) -> dict[str, Rule]:
         "metrics": Rule({"superuser"}, "/metrics"),
         # Learner pages: the course's members.
         "courses": Rule(LOGGED_IN, "/courses/"),
+        # Instructors (staff of a course) and superusers may start a course.
+        "new_course": Rule({"staff", "other_staff", "superuser"}, "/courses/new/"),
         "course": Rule(MEMBERS, f"{course}/"),
         "enrol": Rule(set(), "/courses/lobby/enrol/", ("POST",)),  # enrolling changes access
         "quiz": Rule(MEMBERS, f"{course}/quizzes/m1-matching-graphs/"),
