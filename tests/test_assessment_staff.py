@@ -222,3 +222,14 @@ def test_staff_of_another_course_cannot_see_or_change_its_assessments(course, ho
     )
     assert own_course.status_code == 404  # an item of calc's, through their own course
     assert theirs.points == 1 and homework.items.get().points == 1
+
+
+def test_the_learner_page_shows_assessments_and_exceptions(prof, course, homework):
+    ada = learner_in(course)
+    AssessmentException.objects.create(
+        assessment=homework, learner=ada, due_at=timezone.now() + HOUR, extra_attempts=2
+    )
+    page = prof.get(f"{STAFF}/learners/{ada.pk}/").content.decode()
+    section = page.split("<h2>Assessments</h2>", 1)[1].split("</table>", 1)[0]
+    row = next(r for r in section.split("<tr>") if homework.title in r)
+    assert "exception" in row and "due " in row

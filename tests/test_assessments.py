@@ -172,3 +172,22 @@ def test_courses_have_their_own_copies(course, matching):
     theirs.refresh_from_db()
     assert theirs.title != "Changed here"
     assert make_user("nobody") and theirs.pk != matching.pk
+
+
+def test_a_changed_exercise_gives_new_attempts_the_new_version_and_keeps_old_ones(
+    learner, matching
+):
+    item = matching.items.get()
+    exercise = item.exercises.get()
+    old = current_item_attempt(learner, item, exercise)
+    changed = exercise.versions.create(
+        number=exercise.current_version.number + 1,
+        content_hash="changed",
+        spec=exercise.current_version.spec,
+    )
+    Exercise.objects.filter(pk=exercise.pk).update(current_version=changed)
+    exercise.refresh_from_db()
+    assert current_item_attempt(learner, item, exercise) == old  # the learner's variant stays
+    fresh = new_attempt(learner, exercise, matching.course, item=item)
+    old.refresh_from_db()
+    assert (old.exercise_version.number, fresh.exercise_version) == (changed.number - 1, changed)

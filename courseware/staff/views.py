@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from courseware import audit
 from courseware.audit import Action
 from courseware.models import Exercise, Grading, Quiz, Submission
+from courseware.scoring import course_scores
 from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
 from courseware.staff.analytics import compute_stats, counted_submissions
@@ -101,7 +102,12 @@ def learner_page(request, course, learner_id):
     history = list(
         submissions_in(course)
         .filter(attempt__learner=learner)
-        .select_related("grading", "attempt__exercise_version__exercise", "attempt__course")
+        .select_related(
+            "grading",
+            "attempt__exercise_version__exercise",
+            "attempt__course",
+            "attempt__assessment_item__assessment",
+        )
         .order_by("-created_at")
     )
     gradings: dict[int, list[Grading]] = {}
@@ -115,6 +121,7 @@ def learner_page(request, course, learner_id):
         "course": course,
         "learner": learner,
         "quizzes": list(zip(book.columns, row.cells, strict=True)),
+        "assessments": course_scores(course, learner),
         "row": row,
         "history": history,
         "scope_help": SCOPE_HELP,
