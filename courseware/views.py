@@ -177,7 +177,7 @@ def course_page(request, course_slug):
         "course": membership.course,
         "membership": membership,
         "assessments": course_scores(membership.course, request.user),
-        "resume": progress.last_exercise(request.user),
+        "resume": progress.last_attempt(request.user),
         "mastery": progress.mastery_by_topic(request.user, scores),
     }
     return render(request, "courseware/course.html", context)

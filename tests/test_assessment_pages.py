@@ -138,3 +138,9 @@ def test_another_course_assessment_is_not_found(client, homework):
         ).status_code
         == 404
     )
+
+
+def test_continue_where_you_left_off_returns_to_the_item(client, homework):
+    client.get(item_url(homework))
+    page = client.get("/courses/calc/").content.decode()
+    assert f'href="{item_url(homework)}">Continue where you left off' in page

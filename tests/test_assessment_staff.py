@@ -87,10 +87,15 @@ def test_items_are_ordered_and_pointed_and_an_answered_one_stays(prof, homework,
     first.refresh_from_db()
     assert first.points == 5
     current_item_attempt(learner_in(course), first, first.exercises.get())
-    response = prof.post(
-        f"{STAFF}/assessments/{homework.slug}/items/{first.pk}/", {"remove": "1"}, follow=True
-    )
+    response = prof.post(f"{STAFF}/assessments/{homework.slug}/items/{first.pk}/", {"remove": "1"})
+    assert response.status_code == 422
     assert "cannot be removed" in response.content.decode()
+    bad = prof.post(f"{STAFF}/assessments/{homework.slug}/items/{first.pk}/", {"points": "many"})
+    assert (bad.status_code, "Points must be a number." in bad.content.decode()) == (422, True)
+    nan = prof.post(f"{STAFF}/assessments/{homework.slug}/items/{first.pk}/", {"points": "nan"})
+    assert "Points must be a number, 0 or more." in nan.content.decode()
+    none = prof.post(f"{STAFF}/assessments/{homework.slug}/items/", {"points": "1"})
+    assert "Choose at least one exercise." in none.content.decode()
     assert homework.items.filter(pk=first.pk).exists()
 
 

@@ -92,8 +92,13 @@ def assessment_edit(request, course, assessment_slug):
     return render(request, "staff/assessment.html", context, status=400 if form.errors else 200)
 
 
-def _back(course, assessment, anchor="items"):
-    return redirect(f"/courses/{course.slug}/staff/assessments/{assessment.slug}/#{anchor}")
+def _back(course, assessment):
+    return redirect(f"/courses/{course.slug}/staff/assessments/{assessment.slug}/#items")
+
+
+def _not_changed(request, course, assessment, message: str):
+    context = {"course": course, "assessment": assessment, "message": message, "tab": "assessments"}
+    return render(request, "staff/_not_changed.html", context, status=422)
 
 
 @staff_only
@@ -109,11 +114,10 @@ def add_items(request, course, assessment_slug):
             assessment, request.user, exercises, points, request.POST.get("pool") == "on"
         )
     except ValueError:
-        messages.error(request, "Points must be a number.")
+        return _not_changed(request, course, assessment, "Points must be a number.")
     except composing.CompositionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"Added {len(exercises)} exercise(s).")
+        return _not_changed(request, course, assessment, str(refused))
+    messages.success(request, f"Added {len(exercises)} exercise(s).")
     return _back(course, assessment)
 
 
@@ -131,9 +135,9 @@ def change_item(request, course, assessment_slug, item_id):
         else:
             composing.set_points(item, request.user, float(request.POST.get("points", "")))
     except ValueError:
-        messages.error(request, "Points must be a number.")
+        return _not_changed(request, course, assessment, "Points must be a number.")
     except composing.CompositionRefused as refused:
-        messages.error(request, str(refused))
+        return _not_changed(request, course, assessment, str(refused))
     return _back(course, assessment)
 
 

@@ -3,6 +3,8 @@ ordering items and setting their points. Every change is written to the audit lo
 
 from __future__ import annotations
 
+import math
+
 from django.db import transaction
 
 from courseware import assessments, audit
@@ -12,6 +14,12 @@ from courseware.models import Assessment, AssessmentItem, Exercise
 
 class CompositionRefused(Exception):
     pass
+
+
+def checked_points(points: float) -> float:
+    if not math.isfinite(points) or points < 0:
+        raise CompositionRefused("Points must be a number, 0 or more.")
+    return points
 
 
 def search_bank(module=None, topic: str = "", kind: str = "", text: str = "") -> list[Exercise]:
@@ -41,8 +49,7 @@ def add_exercises(
     """One item per exercise, or one item drawing from all of them (`as_pool`)."""
     if not exercises:
         raise CompositionRefused("Choose at least one exercise.")
-    if points < 0:
-        raise CompositionRefused("Points cannot be negative.")
+    checked_points(points)
     with transaction.atomic():
         groups = [exercises] if as_pool else [[e] for e in exercises]
         items = [assessments.add_item(assessment, group, points) for group in groups]
@@ -88,8 +95,7 @@ def move(item: AssessmentItem, actor, step: int) -> None:
 
 
 def set_points(item: AssessmentItem, actor, points: float) -> None:
-    if points < 0:
-        raise CompositionRefused("Points cannot be negative.")
+    checked_points(points)
     before = item.points
     item.points = points
     item.save(update_fields=["points"])
