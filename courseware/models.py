@@ -103,7 +103,10 @@ class ExerciseVersion(models.Model):
 
 
 class Quiz(models.Model):
-    """A practice quiz inside a module: an ordered list of exercises."""
+    """A quiz of the bank inside a module: an ordered list of exercises, rewritten by every load.
+
+    Practice pages show it; a new course's assessments are copied from it (the template).
+    """
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="quizzes")
     slug = models.SlugField(max_length=100, unique=True)

@@ -191,3 +191,20 @@ def test_a_changed_exercise_gives_new_attempts_the_new_version_and_keeps_old_one
     fresh = new_attempt(learner, exercise, matching.course, item=item)
     old.refresh_from_db()
     assert (old.exercise_version.number, fresh.exercise_version) == (changed.number - 1, changed)
+
+
+def test_the_data_migration_gives_an_existing_course_its_copies(course):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    course.assessments.all().delete()
+    migration = import_module("courseware.migrations.0006_course_assessments")
+    migration.copy_quizzes(apps, None)
+    copies = course.assessments.order_by("position")
+    assert [a.slug for a in copies] == list(
+        Quiz.objects.order_by("module__order", "order").values_list("slug", flat=True)
+    )
+    assert copies.get(slug="m1-product-rule-quiz").items.count() == 2
+    migration.copy_quizzes(apps, None)  # running again adds nothing
+    assert course.assessments.count() == copies.count()
