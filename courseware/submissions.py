@@ -49,6 +49,13 @@ def check_can_submit(attempt: Attempt) -> None:
 def check_item_open(attempt: Attempt) -> None:
     """Raise SubmissionRefused unless the learner's schedule and attempts allow one more answer."""
     item = attempt.assessment_item
+    # Two answers sent at once must not both take the last attempt: the learner's variants of the
+    # item are locked until the answer is stored (the caller's transaction).
+    list(
+        Attempt.objects.select_for_update()
+        .filter(learner=attempt.learner, assessment_item=item)
+        .values_list("pk", flat=True)
+    )
     schedule = assessments.schedule_for(item.assessment, attempt.learner)
     used = item_attempts_used(attempt.learner, item)
     reason = assessments.refusal(schedule, used)
@@ -60,14 +67,15 @@ def submit(attempt: Attempt, answer: dict) -> Submission:
     """Store the answer (status queued) and queue its grading once the transaction commits.
 
     Raises grader.results.InvalidAnswer for an unreadable answer (not an attempt) and
-    SubmissionRefused when the quiz does not allow it.
+    SubmissionRefused when the quiz or the assessment does not allow it.
     """
     validate(definition_of(attempt), answer)
-    check_can_submit(attempt)
-    submission = Submission.objects.create(
-        attempt=attempt, answer=answer, status=Submission.Status.QUEUED
-    )
-    enqueue(submission)
+    with transaction.atomic():
+        check_can_submit(attempt)
+        submission = Submission.objects.create(
+            attempt=attempt, answer=answer, status=Submission.Status.QUEUED
+        )
+        enqueue(submission)
     return submission
 
 
