@@ -1,11 +1,12 @@
 """Two answers sent at once to an item with one attempt left: one is taken, the other refused."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
 
-from courseware import assessments
+from courseware import assessments, submissions
 from courseware.submissions import SubmissionRefused, submit
 from courseware.variants import current_item_attempt
 from tests.support.people import learner_in, make_course
@@ -13,7 +14,7 @@ from tests.support.people import learner_in, make_course
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_last_attempt_is_taken_once(bank):
+def test_the_last_attempt_is_taken_once(bank, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite serialises every write anyway)")
     course = make_course()
@@ -24,6 +25,14 @@ def test_the_last_attempt_is_taken_once(bank):
     item = homework.items.get()
     attempt = current_item_attempt(learner, item, assessments.drawn_exercise(item, learner))
     start, outcomes = threading.Barrier(2), []
+    counted = submissions.item_attempts_used
+
+    def slowly_counted(*args):
+        used = counted(*args)
+        time.sleep(0.3)  # widen the window between counting and storing
+        return used
+
+    monkeypatch.setattr(submissions, "item_attempts_used", slowly_counted)
 
     def answer():
         try:
