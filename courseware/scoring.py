@@ -38,14 +38,18 @@ def counted(submissions: QuerySet) -> QuerySet:
     )
 
 
-def counts_as_attempt(submission: Submission) -> bool:
-    """The same rule as `counted`, for one submission in hand."""
-    grading = submission.grading
+def is_counted(purpose: str, status: str, verdict: str | None) -> bool:
+    """The same rule as `counted`, for one submission's purpose, status and current verdict."""
     return (
-        submission.purpose == Submission.Purpose.ANSWER
-        and submission.status != Submission.Status.CANCELLED
-        and (grading is None or grading.verdict not in NOT_COUNTED)
+        purpose == Submission.Purpose.ANSWER
+        and status != Submission.Status.CANCELLED
+        and verdict not in NOT_COUNTED
     )
+
+
+def counts_as_attempt(submission: Submission) -> bool:
+    grading = submission.grading
+    return is_counted(submission.purpose, submission.status, grading.verdict if grading else None)
 
 
 def attempts_used(learner, exercise) -> int:
