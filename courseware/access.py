@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from courseware.models import Attempt, Course, Exercise, Membership, Submission
+from courseware.models import (
+    Assessment,
+    AssessmentItem,
+    Attempt,
+    Course,
+    Exercise,
+    Membership,
+    Submission,
+)
 
 
 def memberships_of(user) -> list[Membership]:
@@ -38,17 +46,23 @@ def exercise_in_course(course: Course, exercise_slug: str) -> Exercise:
     return exercise
 
 
-def attempt_for(user, attempt_id, exercise: Exercise) -> Attempt:
-    """The user's attempt on the exercise (the id comes from a form, so anything may arrive), or 404."""
+def attempt_for(
+    user, attempt_id, exercise: Exercise | None = None, item: AssessmentItem | None = None
+) -> Attempt:
+    """The user's attempt on the exercise, or drawn for the assessment item (the id comes from a
+    form, so anything may arrive), or 404."""
     try:
         attempt_id = int(attempt_id)
     except (TypeError, ValueError):
         raise Http404("No such attempt.") from None
-    attempt = (
-        Attempt.objects.select_related("exercise_version")
-        .filter(pk=attempt_id, learner=user, exercise_version__exercise=exercise)
-        .first()
+    attempts = Attempt.objects.select_related("exercise_version").filter(
+        pk=attempt_id, learner=user
     )
+    if item is not None:
+        attempts = attempts.filter(assessment_item=item)
+    else:
+        attempts = attempts.filter(exercise_version__exercise=exercise)
+    attempt = attempts.first()
     if attempt is None:
         raise Http404("No such attempt.")
     return attempt
@@ -76,3 +90,27 @@ def submission_for(user, submission_id: int) -> Submission:
     ):
         return submission
     raise Http404("No such submission.")
+
+
+def assessment_in_course(course: Course, assessment_slug: str) -> Assessment:
+    """One of the course's assessments, or 404 (another course's slug finds nothing)."""
+    assessment = course.assessments.filter(slug=assessment_slug).first()
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
+
+
+def item_in_assessment(assessment: Assessment, item_id: int) -> AssessmentItem:
+    item = assessment.items.filter(pk=item_id).select_related("assessment__course").first()
+    if item is None:
+        raise Http404("No such item.")
+    return item
+
+
+def may_create_courses(user) -> bool:
+    """Instructors (staff of any course) and users granted "add course" may start a course."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("courseware.add_course"):
+        return True
+    return any(m.role == Membership.Role.STAFF for m in memberships_of(user))

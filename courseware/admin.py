@@ -4,7 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from courseware.models import (
+    Assessment,
+    AssessmentException,
     Attempt,
+    AuditEntry,
     AuthoredExercise,
     Course,
     Exercise,
@@ -54,6 +57,36 @@ class QuizItemInline(admin.TabularInline):
 class QuizAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "module", "opens_at", "due_at", "attempt_limit"]
     inlines = [QuizItemInline]
+
+
+class AssessmentExceptionInline(admin.TabularInline):
+    model = AssessmentException
+    extra = 0
+    raw_id_fields = ["learner", "created_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """A course's own assessment (items are composed on the course's staff pages)."""
+
+    list_display = ["course", "slug", "title", "kind", "opens_at", "due_at", "weight"]
+    list_filter = ["course", "kind"]
+    inlines = [AssessmentExceptionInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "course", "actor", "action", "assessment", "learner"]
+    list_filter = ["course", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Exercise)

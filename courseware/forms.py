@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from courseware.accounts import check_not_reserved
+from courseware.models import Course
 
 
 class SignUpForm(UserCreationForm):
@@ -16,3 +17,16 @@ class SignUpForm(UserCreationForm):
         username = super().clean_username()
         check_not_reserved(username)
         return username
+
+
+class NewCourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["title", "slug", "open_enrolment"]
+        help_texts = {"slug": "Letters, digits and hyphens: the course's address."}
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is taken by this page's address: choose another.")
+        return slug

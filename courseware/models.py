@@ -121,7 +121,10 @@ class ExerciseVersion(models.Model):
 
 
 class Quiz(models.Model):
-    """A practice quiz inside a module: an ordered list of exercises."""
+    """A quiz of the bank inside a module: an ordered list of exercises, rewritten by every load.
+
+    Practice pages show it; a new course's assessments are copied from it (the template).
+    """
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="quizzes")
     slug = models.SlugField(max_length=100, unique=True)
@@ -181,6 +184,14 @@ class Attempt(models.Model):
     )
     seed = models.BigIntegerField()
     params = models.JSONField()
+    assessment_item = models.ForeignKey(
+        "AssessmentItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        help_text="The assessment item this variant was drawn for; empty for practice.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -366,3 +377,188 @@ class AuthoredExercise(models.Model):
 
     def __str__(self) -> str:
         return self.exercise.slug if self.exercise else "new exercise"
+
+
+class Assessment(models.Model):
+    """A course's homework or exam: items with points, a schedule and a release policy.
+
+    A new course gets a copy of each of the bank's quizzes (`source_quiz`); from then on it belongs
+    to the course, and reloading the bank leaves it alone.
+    """
+
+    class Kind(models.TextChoices):
+        HOMEWORK = "homework"
+        EXAM = "exam"
+
+    class ScorePolicy(models.TextChoices):
+        BEST = "best", "best counted submission"
+        LAST = "last", "last counted submission"
+
+    class FeedbackRelease(models.TextChoices):
+        IMMEDIATE = "immediate"
+        AFTER_DUE = "after_due", "after the due date"
+        NEVER = "never"
+
+    class SolutionRelease(models.TextChoices):
+        AFTER_SOLVED = "after_solved", "once solved"
+        AFTER_DUE = "after_due", "after the due date"
+        NEVER = "never"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="assessments")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.HOMEWORK)
+    position = models.PositiveIntegerField(default=0)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    late_until = models.DateTimeField(
+        null=True, blank=True, help_text="Answers are taken until then, with late credit."
+    )
+    late_credit = models.FloatField(
+        default=1.0, help_text="The score is multiplied by this after the due date (0 to 1)."
+    )
+    attempt_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Counted submissions per item, across its variants; empty means unlimited.",
+    )
+    penalty_per_wrong_attempt = models.FloatField(
+        default=0.0, help_text="Taken off an item's score for each wrong submission before it."
+    )
+    score_policy = models.CharField(
+        max_length=4, choices=ScorePolicy.choices, default=ScorePolicy.BEST
+    )
+    feedback = models.CharField(
+        max_length=10, choices=FeedbackRelease.choices, default=FeedbackRelease.IMMEDIATE
+    )
+    solutions = models.CharField(
+        max_length=12, choices=SolutionRelease.choices, default=SolutionRelease.AFTER_SOLVED
+    )
+    hints = models.BooleanField(default=True)
+    shuffle = models.BooleanField(
+        default=False, help_text="Each learner sees the items in their own order."
+    )
+    weight = models.FloatField(default=1.0, help_text="Its weight in the course total.")
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    access_code = models.CharField(max_length=100, blank=True)
+    source_quiz = models.ForeignKey(
+        Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="assessment_slug_per_course"),
+            models.CheckConstraint(
+                condition=models.Q(late_credit__gte=0, late_credit__lte=1),
+                name="late_credit_in_unit_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    penalty_per_wrong_attempt__gte=0, penalty_per_wrong_attempt__lte=1
+                ),
+                name="penalty_in_unit_range",
+            ),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="weight_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.course.slug})"
+
+
+class AssessmentItem(models.Model):
+    """One position of an assessment: an exercise, or a pool of them (one drawn per learner)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    points = models.FloatField(default=1.0)
+    exercises = models.ManyToManyField(Exercise, through="PoolEntry", related_name="+")
+
+    class Meta:
+        ordering = ["assessment", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="points_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment.title} · item {self.position + 1}"
+
+
+class PoolEntry(models.Model):
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="pool")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="pool_entries")
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "exercise"], name="exercise_once_per_pool")
+        ]
+
+
+class ItemDraw(models.Model):
+    """The exercise a learner drew from an item's pool: drawn once, fixed for them."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="draws")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_draws"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "learner"], name="one_draw_per_learner")
+        ]
+
+
+class AssessmentException(models.Model):
+    """One learner's own dates, extra attempts or extra time on an assessment, set by staff."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exceptions")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_exceptions"
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    late_until = models.DateTimeField(null=True, blank=True)
+    extra_attempts = models.PositiveIntegerField(default=0)
+    time_multiplier = models.FloatField(default=1.0)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "learner"], name="one_exception_per_learner"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(time_multiplier__gte=1), name="time_multiplier_at_least_one"
+            ),
+        ]
+
+
+class AuditEntry(models.Model):
+    """A staff action that changes grades (manual grade, regrade, exception, assessment edit)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["course", "created_at"])]

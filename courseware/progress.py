@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from courseware import catalogue
 from courseware.catalogue import ModuleOutline, QuizOutline
-from courseware.models import Attempt, Exercise, Grading, Quiz, Submission
+from courseware.models import Attempt, Grading, Quiz, Submission
 
 
 def best_scores(learner, exercise_ids=None) -> dict[int, float]:
@@ -96,18 +96,18 @@ def course_progress(learner, scores: dict[int, float] | None = None) -> list[Mod
     ]
 
 
-def last_exercise(learner) -> Exercise | None:
-    """The exercise the learner last opened or answered (for "continue where you left off")."""
-    latest = (
+def last_attempt(learner) -> Attempt | None:
+    """The variant the learner last opened or answered (for "continue where you left off"): of a
+    practice exercise, or of an assessment item."""
+    return (
         Attempt.objects.filter(learner=learner, exercise_version__exercise__retired=False)
         .annotate(
             active=Greatest("created_at", Coalesce(Max("submissions__created_at"), "created_at"))
         )
-        .select_related("exercise_version__exercise")
+        .select_related("exercise_version__exercise", "assessment_item__assessment")
         .order_by("-active")
         .first()
     )
-    return latest.exercise_version.exercise if latest else None
 
 
 @dataclass

@@ -8,13 +8,16 @@ a policy says when each kind of help may be shown:
 - solutions: "after_solved" (once the attempt is solved, or after the exercise's
   `solution_after` failed submissions), "after_due", "never".
 
-Plain practice is immediate feedback and solutions after solved (`PRACTICE`); `policy_for` is
-where an attempt's policy comes from, and pages ask `release_for` what they may show.
+Plain practice is immediate feedback and solutions after solved (`PRACTICE`); an attempt made in
+an assessment follows the assessment's policy (its hints may be off, and its due time and late
+window are the learner's own, exceptions applied). Pages ask `release_for` what they may show.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from courseware.models import Attempt, Submission
 from grader.results import NOT_AN_ATTEMPT
@@ -28,6 +31,7 @@ SOLUTIONS_WHEN = ("after_solved", "after_due", "never")
 class Policy:
     feedback: str = "immediate"
     solutions: str = "after_solved"
+    hints: bool = True
 
     def __post_init__(self):
         if self.feedback not in FEEDBACK_WHEN:
@@ -46,6 +50,7 @@ class Standing:
     failed: int = 0  # graded answers to this attempt that scored below full marks
     solved: bool = False  # an answer to this attempt scored full marks
     past_due: bool = False  # the due time of what holds the exercise has passed
+    closed: bool = False  # and its late window too: no answer can be taken any more
 
 
 @dataclass(frozen=True)
@@ -59,23 +64,30 @@ class Release:
 
 def release(exercise: ExerciseDef, standing: Standing, policy: Policy = PRACTICE) -> Release:
     """What of the attempt's help the learner may see, by `policy`, given their `standing`."""
-    feedback = policy.feedback == "immediate" or (
-        policy.feedback == "after_due" and standing.past_due
-    )
-    if policy.solutions == "after_solved":
+    feedback = feedback_shown(policy.feedback, standing.past_due)
+    if policy.solutions == "after_solved":  # solving says the verdict: not before feedback
         after = exercise.solution_after
-        solution = standing.solved or (after is not None and standing.failed >= after)
-    else:
-        solution = policy.solutions == "after_due" and standing.past_due
+        solution = feedback and (
+            standing.solved or (after is not None and standing.failed >= after)
+        )
+    else:  # not while a late answer can still be taken
+        solution = policy.solutions == "after_due" and standing.closed
     solution = solution and bool(exercise.solution)
-    if policy.feedback == "immediate":  # a hint after each failed answer
+    if not policy.hints:
+        hints = 0
+    elif policy.feedback == "immediate":  # a hint after each failed answer
         hints = min(standing.failed, len(exercise.hints))
     else:  # all of them once feedback is released
         hints = len(exercise.hints) if feedback else 0
     return Release(feedback=feedback, hints=hints, solution=solution)
 
 
-def standing_of(attempt: Attempt, *, past_due: bool = False) -> Standing:
+def feedback_shown(feedback: str, past_due: bool) -> bool:
+    """The feedback rule: verdicts, scores and feedback shown now, by the policy's `feedback`."""
+    return feedback == "immediate" or (feedback == "after_due" and past_due)
+
+
+def standing_of(attempt: Attempt, *, past_due: bool = False, closed: bool = False) -> Standing:
     """The learner's standing on this attempt alone, from its graded answers."""
     graded = Submission.objects.filter(
         attempt=attempt, purpose=Submission.Purpose.ANSWER, grading__isnull=False
@@ -85,14 +97,25 @@ def standing_of(attempt: Attempt, *, past_due: bool = False) -> Standing:
         failed=sum(1 for score in scores if score < 1),
         solved=any(score >= 1 for score in scores),
         past_due=past_due,
+        closed=closed,
     )
-
-
-def policy_for(attempt: Attempt) -> Policy:
-    """The policy that governs an attempt: practice's, as nothing else holds an attempt back."""
-    return PRACTICE
 
 
 def release_for(attempt: Attempt, exercise: ExerciseDef) -> Release:
     """What of the attempt's help its learner may see now."""
-    return release(exercise, standing_of(attempt), policy_for(attempt))
+    item = attempt.assessment_item
+    if item is None:
+        return release(exercise, standing_of(attempt))
+    from courseware.assessments import Phase, schedule_for
+
+    assessment = item.assessment
+    schedule = schedule_for(assessment, attempt.learner)
+    now = timezone.now()
+    due = schedule.due_at is not None
+    standing = standing_of(
+        attempt,
+        past_due=due and schedule.is_past_due(now),
+        closed=due and schedule.phase(now) == Phase.CLOSED,
+    )
+    policy = Policy(assessment.feedback, assessment.solutions, hints=assessment.hints)
+    return release(exercise, standing, policy)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from courseware import assessments
 from courseware.models import Attempt, Quiz, Submission
+from courseware.scoring import attempts_used, item_attempts_used
 from courseware.variants import definition_of
 from grader import validate
-from grader.results import NOT_AN_ATTEMPT
 
 
 class SubmissionRefused(Exception):
@@ -19,22 +20,12 @@ class SubmissionRefused(Exception):
         self.message = message
 
 
-def attempts_used(learner, exercise) -> int:
-    """Submissions that count as attempts: every one except unreadable answers and our own errors."""
-    submissions = Submission.objects.filter(
-        attempt__learner=learner,
-        attempt__exercise_version__exercise=exercise,
-        purpose=Submission.Purpose.ANSWER,
-    )
-    return (
-        submissions.exclude(grading__verdict__in=[v.value for v in NOT_AN_ATTEMPT])
-        .exclude(status=Submission.Status.CANCELLED)
-        .count()
-    )
-
-
 def check_can_submit(attempt: Attempt) -> None:
-    """Raise SubmissionRefused when every quiz that holds the exercise forbids a new attempt."""
+    """Raise SubmissionRefused when the attempt's assessment, or (for practice) every quiz that
+    holds the exercise, forbids a new attempt."""
+    if attempt.assessment_item_id is not None:
+        check_item_open(attempt)
+        return
     quizzes = list(Quiz.objects.filter(exercises=attempt.exercise_version.exercise_id))
     if not quizzes:
         return
@@ -55,18 +46,36 @@ def check_can_submit(attempt: Attempt) -> None:
     raise SubmissionRefused(reasons[0])
 
 
+def check_item_open(attempt: Attempt) -> None:
+    """Raise SubmissionRefused unless the learner's schedule and attempts allow one more answer."""
+    item = attempt.assessment_item
+    # Two answers sent at once must not both take the last attempt: the learner's variants of the
+    # item are locked until the answer is stored (the caller's transaction).
+    list(
+        Attempt.objects.select_for_update()
+        .filter(learner=attempt.learner, assessment_item=item)
+        .values_list("pk", flat=True)
+    )
+    schedule = assessments.schedule_for(item.assessment, attempt.learner)
+    used = item_attempts_used(attempt.learner, item)
+    reason = assessments.refusal(schedule, used)
+    if reason is not None:
+        raise SubmissionRefused(f"“{item.assessment.title}”: {reason}")
+
+
 def submit(attempt: Attempt, answer: dict) -> Submission:
     """Store the answer (status queued) and queue its grading once the transaction commits.
 
     Raises grader.results.InvalidAnswer for an unreadable answer (not an attempt) and
-    SubmissionRefused when the quiz does not allow it.
+    SubmissionRefused when the quiz or the assessment does not allow it.
     """
     validate(definition_of(attempt), answer)
-    check_can_submit(attempt)
-    submission = Submission.objects.create(
-        attempt=attempt, answer=answer, status=Submission.Status.QUEUED
-    )
-    enqueue(submission)
+    with transaction.atomic():
+        check_can_submit(attempt)
+        submission = Submission.objects.create(
+            attempt=attempt, answer=answer, status=Submission.Status.QUEUED
+        )
+        enqueue(submission)
     return submission
 
 

@@ -1,11 +1,14 @@
 from django.urls import include, path
 
-from courseware import views
+from courseware import assessment_views, views
+
+ITEM = "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/items/<int:item_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.sign_up, name="signup"),
     path("courses/", views.course_list, name="courses"),
+    path("courses/new/", views.new_course, name="new_course"),
     path("courses/<slug:course_slug>/", views.course_page, name="course"),
     path("courses/<slug:course_slug>/enrol/", views.enrol, name="enrol"),
     path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_page, name="quiz"),
@@ -38,6 +41,19 @@ urlpatterns = [
         "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/another-variant/",
         views.another_variant,
         name="another_variant",
+    ),
+    path(
+        "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/",
+        assessment_views.assessment_page,
+        name="assessment",
+    ),
+    path(ITEM, assessment_views.item_page, name="item"),
+    path(ITEM + "submit/", assessment_views.item_submit, name="item_submit"),
+    path(ITEM + "run-tests/", assessment_views.item_run_tests, name="item_run_tests"),
+    path(
+        ITEM + "another-variant/",
+        assessment_views.item_another_variant,
+        name="item_another_variant",
     ),
     path(
         "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/explore/",

@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from courseware import ratelimits
 from courseware.definitions import definition_for
-from courseware.models import Attempt, Course, Exercise, ExerciseVersion
+from courseware.models import AssessmentItem, Attempt, Course, Exercise, ExerciseVersion
 from grader.params import draw_params
 
 SEED_BITS = 53
@@ -40,7 +40,11 @@ def params_for(version: ExerciseVersion, seed: int) -> dict:
 
 
 def new_attempt(
-    learner, exercise: Exercise, course: Course | None = None, seed: int | None = None
+    learner,
+    exercise: Exercise,
+    course: Course | None = None,
+    seed: int | None = None,
+    item: AssessmentItem | None = None,
 ) -> Attempt:
     """A fresh variant on the exercise's current version; `seed` only for staff and tests.
 
@@ -65,6 +69,7 @@ def new_attempt(
             number=number,
             seed=seed,
             params=params_for(version, seed),
+            assessment_item=item,
         )
 
 
@@ -89,6 +94,17 @@ def current_attempt(
         .first()
     )
     return attempt or new_attempt(learner, exercise, course)
+
+
+def current_item_attempt(learner, item: AssessmentItem, exercise: Exercise) -> Attempt:
+    """The learner's latest variant drawn for an assessment item, created on first visit."""
+    attempt = (
+        Attempt.objects.filter(learner=learner, assessment_item=item)
+        .select_related("exercise_version")
+        .order_by("-number")
+        .first()
+    )
+    return attempt or new_attempt(learner, exercise, item.assessment.course, item=item)
 
 
 def attempt_with_seed(

@@ -12,24 +12,28 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courseware import broker, catalogue, login_limits, metrics, progress, ratelimits, release
 from courseware.access import (
     attempt_for,
     exercise_in_course,
+    may_create_courses,
     membership_for,
     memberships_of,
     submission_for,
 )
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
+from courseware.assessments import results_hidden
 from courseware.explorer import ExplorerError, explorer, is_explorer
-from courseware.forms import SignUpForm
-from courseware.models import Course, Membership, Quiz, Submission
+from courseware.forms import NewCourseForm, SignUpForm
+from courseware.models import Attempt, Course, Membership, Quiz, Submission
 from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
+from courseware.scoring import course_scores
 from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
 from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
@@ -136,10 +140,28 @@ def course_list(request):
     memberships = memberships_of(request.user)
     joined = {m.course_id for m in memberships}
     open_courses = Course.objects.filter(open_enrolment=True).exclude(pk__in=joined)
+    context = {
+        "memberships": memberships,
+        "open_courses": open_courses,
+        "may_create": may_create_courses(request.user),
+    }
+    return render(request, "courseware/courses.html", context)
+
+
+@login_required
+def new_course(request):
+    """Start a course (its creator becomes its staff); it gets a copy of the bank's quizzes."""
+    if not may_create_courses(request.user):
+        raise Http404("No such page.")
+    form = NewCourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            course = form.save()
+            Membership.objects.create(user=request.user, course=course, role=Membership.Role.STAFF)
+        messages.success(request, f"“{course.title}” created with a copy of the bank's quizzes.")
+        return redirect("staff:assessments", course_slug=course.slug)
     return render(
-        request,
-        "courseware/courses.html",
-        {"memberships": memberships, "open_courses": open_courses},
+        request, "courseware/new_course.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
@@ -158,8 +180,8 @@ def course_page(request, course_slug):
     context = {
         "course": membership.course,
         "membership": membership,
-        "modules": progress.course_progress(request.user, scores),
-        "resume": progress.last_exercise(request.user),
+        "assessments": course_scores(membership.course, request.user),
+        "resume": progress.last_attempt(request.user),
         "mastery": progress.mastery_by_topic(request.user, scores),
     }
     return render(request, "courseware/course.html", context)
@@ -187,29 +209,17 @@ def quiz_page(request, course_slug, quiz_slug):
     )
 
 
-@login_required
-def exercise_page(request, course_slug, exercise_slug):
-    membership = membership_for(request.user, course_slug)
-    exercise = exercise_in_course(membership.course, exercise_slug)
-    attempt = current_attempt(request.user, exercise, membership.course)
+def exercise_context(course, attempt: Attempt, history, query=None) -> dict:
+    """What the exercise page shows of an attempt: its prompt and answer widgets, the hints and
+    worked solution its release allows (courseware.release: practice's rule, or the policy of the
+    assessment the attempt belongs to), and the learner's `history`. Raises ExplorerError for an
+    explorer setting (in `query`) that the exercise does not offer."""
     definition = definition_of(attempt)
-    history = (
-        Submission.objects.filter(
-            attempt__learner=request.user, attempt__exercise_version__exercise=exercise
-        )
-        .select_related("grading", "attempt__exercise_version")
-        .order_by("-created_at")[:50]
-    )
     shown = release.release_for(attempt, definition)
-    try:
-        taylor = (
-            explorer(definition, attempt.params, request.GET) if is_explorer(definition) else None
-        )
-    except ExplorerError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    context = {
-        "course": membership.course,
-        "exercise": exercise,
+    taylor = explorer(definition, attempt.params, query or {}) if is_explorer(definition) else None
+    return {
+        "course": course,
+        "exercise": attempt.exercise,
         "attempt": attempt,
         "prompt": render_markdown(definition.prompt, attempt.params),
         "parts": part_widgets(definition, attempt),
@@ -219,7 +229,29 @@ def exercise_page(request, course_slug, exercise_slug):
         "hints": [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]],
         "solution": render_markdown(definition.solution, attempt.params) if shown.solution else "",
         "history": history,
-        "quizzes": catalogue.quizzes_with(exercise.pk),
+    }
+
+
+@login_required
+def exercise_page(request, course_slug, exercise_slug):
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    history = (
+        Submission.objects.filter(
+            attempt__learner=request.user, attempt__exercise_version__exercise=exercise
+        )
+        .select_related("grading", "attempt__exercise_version")
+        .order_by("-created_at")[:50]
+    )
+    try:
+        context = exercise_context(membership.course, attempt, history, request.GET)
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    context["quizzes"] = catalogue.quizzes_with(exercise.pk)
+    context["urls"] = {
+        name: reverse(name, args=[course_slug, exercise.slug])
+        for name in ("submit", "run_tests", "another_variant")
     }
     return render(request, "courseware/exercise.html", context)
 
@@ -249,13 +281,18 @@ def posted_attempt(request, course_slug, exercise_slug):
     return attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
 
 
-def take_answer(request, course_slug, exercise_slug, service):
-    """Read the page's answer and hand it to `service` (submit, or run the examples); render the result."""
-    attempt = posted_attempt(request, course_slug, exercise_slug)
+def answer_response(request, attempt: Attempt, service):
+    """Read the page's answer to `attempt`, hand it to `service` (submit, or run the examples) and
+    render the result (or why it was refused)."""
     return answered(
         request,
         lambda: service(attempt, answer_from_post(definition_of(attempt), attempt, request.POST)),
     )
+
+
+def take_answer(request, course_slug, exercise_slug, service):
+    """The practice page's answer to its exercise."""
+    return answer_response(request, posted_attempt(request, course_slug, exercise_slug), service)
 
 
 def answered(request, make_submission):
@@ -271,7 +308,8 @@ def answered(request, make_submission):
         return answer_error(request, refused, 409)
     except NotebookRefused as refused:
         return answer_error(request, refused, refused.status)
-    return render(request, "courseware/_grading.html", {"submission": submission}, status=202)
+    context = {"submission": submission, "hidden": results_hidden(submission, request.user)}
+    return render(request, "courseware/_grading.html", context, status=202)
 
 
 def answer_error(request, error, status: int):
@@ -322,9 +360,12 @@ def submission_status(request, submission_id):
     submission = submission_for(request.user, submission_id)
     running = submission.status == Submission.Status.RUNNING
     tests_done = broker.grading_progress(submission.pk) if running else None
-    return render(
-        request, "courseware/_grading.html", {"submission": submission, "progress": tests_done}
-    )
+    context = {
+        "submission": submission,
+        "progress": tests_done,
+        "hidden": results_hidden(submission, request.user),
+    }
+    return render(request, "courseware/_grading.html", context)
 
 
 @login_required

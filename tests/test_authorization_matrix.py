@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from courseware.models import Exercise, Membership, Submission
+from courseware.models import Assessment, Exercise, Membership, Submission
 from courseware.variants import current_attempt
 from lms import vault
 from lms.keys import create_key
@@ -118,6 +118,9 @@ def page_rules(world: World) -> dict[str, Rule]:
     """Pages, by URL name."""
     course, staff = "/courses/calc", "/courses/calc/staff"
     learner_id = world.submission.attempt.learner_id
+    homework = Assessment.objects.get(course__slug="calc", slug="m1-matching-graphs")
+    item_id = homework.items.get().pk
+    item = f"{course}/assessments/{homework.slug}/items/{item_id}"
     nobody = "00000000-0000-0000-0000-000000000000"
     return {
         # The course's staff pages: its staff only.
@@ -136,6 +139,22 @@ def page_rules(world: World) -> dict[str, Rule]:
         "staff:grade": Rule(
             {"staff"}, f"{staff}/submissions/{world.submission.pk}/grade/", ("POST",)
         ),
+        "staff:assessments": Rule({"staff"}, f"{staff}/assessments/"),
+        "staff:assessment": Rule({"staff"}, f"{staff}/assessments/{homework.slug}/"),
+        "staff:add_items": Rule(
+            {"staff"}, f"{staff}/assessments/{homework.slug}/items/", ("POST",)
+        ),
+        "staff:change_item": Rule(
+            {"staff"}, f"{staff}/assessments/{homework.slug}/items/{item_id}/", ("POST",)
+        ),
+        "staff:exceptions": Rule({"staff"}, f"{staff}/assessments/{homework.slug}/exceptions/"),
+        "staff:exception_remove": Rule(
+            set(), f"{staff}/assessments/{homework.slug}/exceptions/0/remove/", ("POST",)
+        ),  # no such exception: 404 even for staff
+        "staff:assessment_grades": Rule({"staff"}, f"{staff}/assessments/{homework.slug}/grades/"),
+        "staff:grades": Rule({"staff"}, f"{staff}/grades/"),
+        "staff:grades_csv": Rule({"staff"}, f"{staff}/grades.csv"),
+        "staff:audit": Rule({"staff"}, f"{staff}/audit/"),
         "lti:staff": Rule({"staff"}, "/lti/courses/calc/"),
         "lti:roster": Rule({"staff"}, "/lti/courses/calc/roster", ("POST",)),
         # LTI endpoints answer launches, not visitors: without a valid launch they refuse.
@@ -162,6 +181,8 @@ def page_rules(world: World) -> dict[str, Rule]:
         "revoke_token": Rule(set(), f"/profile/tokens/{world.spare_key}/revoke/", ("POST",)),
         # Learner pages: the course's members.
         "courses": Rule(LOGGED_IN, "/courses/"),
+        # Instructors (staff of a course) and superusers may start a course.
+        "new_course": Rule({"staff", "other_staff", "superuser"}, "/courses/new/"),
         "course": Rule(MEMBERS, f"{course}/"),
         "enrol": Rule(set(), "/courses/lobby/enrol/", ("POST",)),  # enrolling changes access
         "quiz": Rule(MEMBERS, f"{course}/quizzes/m1-matching-graphs/"),
@@ -176,6 +197,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "another_variant": Rule(
             set(), f"{course}/exercises/{EXERCISE}/another-variant/", ("POST",)
         ),
+        "assessment": Rule(MEMBERS, f"{course}/assessments/m1-matching-graphs/"),
+        "item": Rule(MEMBERS, f"{item}/"),
+        "item_submit": Rule(set(), f"{item}/submit/", ("POST",)),  # no attempt of theirs: 404
+        "item_run_tests": Rule(set(), f"{item}/run-tests/", ("POST",)),
+        "item_another_variant": Rule(set(), f"{item}/another-variant/", ("POST",)),
         "submission": Rule({"learner", "staff"}, f"/submissions/{world.submission.pk}/"),
         # The API's own pages: the schema and its docs are public, anything else is problem JSON.
         "api:api-root": Rule(set(), "/api/v1/", public_errors=frozenset({404})),

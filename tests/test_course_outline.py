@@ -1,5 +1,5 @@
-"""The course page's outline of modules and quizzes is shared between requests, yet every change to
-the bank shows on the next page a learner opens."""
+"""The bank's outline of modules, quizzes and topics is shared between requests, yet every change to
+the bank shows on the next page a learner opens; a course's assessments are its own copies."""
 
 import shutil
 
@@ -30,14 +30,16 @@ def test_the_outline_is_read_once_and_shared(client):
     assert broker.client().exists(broker.key(catalogue.KEY))
 
 
-def test_a_renamed_quiz_shows_on_the_next_course_page(client):
-    assert GRAPHS_QUIZ in client.get(COURSE).content.decode()
+def test_a_renamed_bank_quiz_shows_on_the_next_page_but_not_in_the_course_copy(client):
+    exercise = f"{COURSE}exercises/m1-graph-derivative-match/"
+    assert GRAPHS_QUIZ in client.get(exercise).content.decode()
     quiz = Quiz.objects.get(slug="m1-matching-graphs")
     quiz.title = "Slopes of graphs"
     quiz.save()
-    page = client.get(COURSE).content.decode()
+    page = client.get(exercise).content.decode()
     assert "Slopes of graphs" in page
     assert GRAPHS_QUIZ not in page
+    assert GRAPHS_QUIZ in client.get(COURSE).content.decode()  # the course's assessment
 
 
 def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client, tmp_path):

@@ -34,7 +34,7 @@ def test_assessment_policies_hold_feedback_and_solutions_back():
     after_due = Policy(feedback="after_due", solutions="after_due")
     held = release(EXERCISE, Standing(failed=3, solved=True), after_due)
     assert (held.feedback, held.hints, held.solution) == (False, 0, False)
-    due = release(EXERCISE, Standing(failed=0, past_due=True), after_due)
+    due = release(EXERCISE, Standing(failed=0, past_due=True, closed=True), after_due)
     assert (due.feedback, due.hints, due.solution) == (True, 2, True)
     never = Policy(feedback="never", solutions="never")
     closed = release(EXERCISE, Standing(failed=3, solved=True, past_due=True), never)
@@ -44,3 +44,21 @@ def test_assessment_policies_hold_feedback_and_solutions_back():
 def test_an_unknown_policy_is_refused():
     with pytest.raises(ValueError, match="solutions must be one of"):
         Policy(solutions="sometimes")
+
+
+def test_a_solution_after_the_due_time_waits_for_the_late_window_to_close():
+    policy = Policy("after_due", "after_due")
+    late_window_open = release(EXERCISE, Standing(past_due=True, closed=False), policy)
+    assert late_window_open.feedback and not late_window_open.solution
+    assert release(EXERCISE, Standing(past_due=True, closed=True), policy).solution
+
+
+def test_solving_shows_no_solution_before_feedback_may_say_it_was_solved():
+    policy = Policy("after_due", "after_solved")
+    assert not release(EXERCISE, Standing(solved=True), policy).solution
+    assert release(EXERCISE, Standing(solved=True, past_due=True), policy).solution
+
+
+def test_an_assessment_without_hints_shows_none():
+    shown = release(EXERCISE, Standing(failed=2), Policy(hints=False))
+    assert shown.hints == 0 and shown.feedback

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from courseware.models import Course, Exercise, Submission
+from courseware.scoring import counted
 from courseware.staff.scope import submissions_in
-from grader.results import NOT_AN_ATTEMPT
-
-NOT_COUNTED = {v.value for v in NOT_AN_ATTEMPT}
 
 
 @dataclass
@@ -35,12 +33,11 @@ class ExerciseStats:
 def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:
     """The course's graded attempts on the exercise, oldest first (unreadable answers and our faults excluded)."""
     return list(
-        submissions_in(course)
+        counted(submissions_in(course))
         .filter(
             attempt__exercise_version__exercise=exercise,
             status__in=[Submission.Status.GRADED, Submission.Status.FAILED],
         )
-        .exclude(grading__verdict__in=NOT_COUNTED)
         .select_related("grading", "attempt__learner", "attempt__exercise_version")
         .order_by("created_at", "pk")
     )

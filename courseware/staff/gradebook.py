@@ -14,10 +14,8 @@ from datetime import datetime
 
 from courseware.accounts import display_name
 from courseware.models import Course, Quiz, Submission
+from courseware.scoring import is_counted
 from courseware.staff.scope import learners_of, submissions_in
-from grader.results import NOT_AN_ATTEMPT
-
-NOT_COUNTED = [v.value for v in NOT_AN_ATTEMPT]
 
 
 @dataclass
@@ -111,7 +109,7 @@ def exercise_records(course: Course, learners=None) -> dict[tuple[int, int], Exe
     for learner_id, exercise_id, status, created_at, score, verdict in rows:
         record = records[learner_id, exercise_id]
         record.last = max(record.last, created_at) if record.last else created_at
-        if status != Submission.Status.CANCELLED and verdict not in NOT_COUNTED:
+        if is_counted(Submission.Purpose.ANSWER, status, verdict):
             record.attempts += 1
         if score is not None and (record.best is None or score > record.best):
             record.best = score

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from courseware.staff import assessment_views as assessments
 from courseware.staff import views
 
 app_name = "staff"
@@ -21,6 +22,32 @@ urlpatterns = [
         views.regrade_results,
         name="regrade_results",
     ),
+    path("assessments/", assessments.assessment_list, name="assessments"),
+    path("assessments/<slug:assessment_slug>/", assessments.assessment_edit, name="assessment"),
+    path("assessments/<slug:assessment_slug>/items/", assessments.add_items, name="add_items"),
+    path(
+        "assessments/<slug:assessment_slug>/items/<int:item_id>/",
+        assessments.change_item,
+        name="change_item",
+    ),
+    path(
+        "assessments/<slug:assessment_slug>/exceptions/",
+        assessments.exception_list,
+        name="exceptions",
+    ),
+    path(
+        "assessments/<slug:assessment_slug>/exceptions/<int:exception_id>/remove/",
+        assessments.exception_remove,
+        name="exception_remove",
+    ),
+    path(
+        "assessments/<slug:assessment_slug>/grades/",
+        assessments.grades_page,
+        name="assessment_grades",
+    ),
+    path("grades/", assessments.grades_page, name="grades"),
+    path("grades.csv", assessments.grades_csv, name="grades_csv"),
+    path("audit/", assessments.audit_log, name="audit"),
     path("review/", views.review_queue, name="review"),
     path("submissions/<int:submission_id>/", views.submission_page, name="submission"),
     path("submissions/<int:submission_id>/grade/", views.grade_submission, name="grade"),

@@ -8,7 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from courseware import audit
+from courseware.audit import Action
 from courseware.models import Exercise, Grading, Quiz, Submission
+from courseware.scoring import course_scores
 from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
 from courseware.staff.analytics import compute_stats, counted_submissions
@@ -99,7 +102,12 @@ def learner_page(request, course, learner_id):
     history = list(
         submissions_in(course)
         .filter(attempt__learner=learner)
-        .select_related("grading", "attempt__exercise_version__exercise", "attempt__course")
+        .select_related(
+            "grading",
+            "attempt__exercise_version__exercise",
+            "attempt__course",
+            "attempt__assessment_item__assessment",
+        )
         .order_by("-created_at")
     )
     gradings: dict[int, list[Grading]] = {}
@@ -113,6 +121,7 @@ def learner_page(request, course, learner_id):
         "course": course,
         "learner": learner,
         "quizzes": list(zip(book.columns, row.cells, strict=True)),
+        "assessments": course_scores(course, learner),
         "row": row,
         "history": history,
         "scope_help": SCOPE_HELP,
@@ -204,6 +213,15 @@ def regrade_page(request, course, exercise_slug):
         chosen = regrading.regradable(course, exercise, choice)
         report = regrading.regrade(
             chosen, use_current_version=request.POST.get("version_choice") != "original"
+        )
+        audit.record(
+            course,
+            request.user,
+            Action.REGRADE,
+            exercise=exercise.slug,
+            submissions=len(report.queued),
+            filter={"verdict": choice.verdict, "version": choice.version},
+            version=request.POST.get("version_choice") or "current",
         )
         messages.success(
             request,
@@ -307,7 +325,7 @@ def grade_submission(request, course, submission_id):
     except ValueError:
         score = -1.0  # refused below with the message for a score out of range
     try:
-        review.grade_by_staff(
+        grading = review.grade_by_staff(
             submission,
             request.user,
             request.POST.get("decision", ""),
@@ -321,6 +339,19 @@ def grade_submission(request, course, submission_id):
             {"course": course, "submission": submission, "message": str(refused)},
             status=422,
         )
+    item = submission.attempt.assessment_item
+    audit.record(
+        course,
+        request.user,
+        Action.MANUAL_GRADE,
+        assessment=item.assessment if item else None,
+        learner=submission.attempt.learner,
+        submission=submission.pk,
+        exercise=submission.attempt.exercise.slug,
+        decision=request.POST.get("decision", ""),
+        score=grading.score,
+        reason=grading.reason,
+    )
     messages.success(request, f"Submission {submission.pk} graded.")
     target = request.POST.get("next")
     if target == "review":

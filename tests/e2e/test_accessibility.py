@@ -13,6 +13,7 @@ LEARNER_PAGES = [
     "/courses/",
     "/courses/calc/",
     "/courses/calc/quizzes/m1-matching-graphs/",
+    "/courses/calc/assessments/m1-differentiate-some-functions/",
     "/courses/calc/exercises/m1-rise-over-run/",
     "/courses/calc/exercises/m1-graph-derivative-match/",
     "/courses/calc/exercises/m1-chain-rule/",
@@ -50,13 +51,16 @@ def serious_violations(page) -> list[str]:
 def test_public_and_learner_pages_have_no_serious_accessibility_violations(
     audit_page, live_site, bank
 ):
-    learner = learner_in(make_course())
+    course = make_course()
+    learner = learner_in(course)
+    homework = course.assessments.get(slug="m1-differentiate-some-functions")
+    item = f"/courses/calc/assessments/{homework.slug}/items/{homework.items.first().pk}/"
     found = {}
     for path in PUBLIC_PAGES:
         audit_page.goto(live_site + path)
         found[path] = serious_violations(audit_page)
     log_in(audit_page, live_site, learner.username)
-    for path in LEARNER_PAGES:
+    for path in [*LEARNER_PAGES, item]:
         audit_page.goto(live_site + path)
         audit_page.wait_for_load_state("networkidle")
         found[path] = serious_violations(audit_page)

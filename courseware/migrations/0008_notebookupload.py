@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courseware', '0005_topic'),
+        ('courseware', '0007_topic'),
     ]
 
     operations = [

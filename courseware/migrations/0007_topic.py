@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courseware', '0004_authored_exercise'),
+        ('courseware', '0006_course_assessments'),
     ]
 
     operations = [

@@ -1,0 +1,138 @@
+"""Learner pages of a course's assessments: the assessment with its items and scores, and an item
+(the exercise page, under the assessment's rules)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from courseware import assessments, ratelimits, scoring
+from courseware.access import (
+    assessment_in_course,
+    attempt_for,
+    item_in_assessment,
+    membership_for,
+)
+from courseware.assessments import Phase
+from courseware.models import Submission
+from courseware.submissions import run_examples, submit
+from courseware.variants import current_item_attempt, new_attempt
+from courseware.views import answer_response, exercise_context
+
+
+@login_required
+def assessment_page(request, course_slug, assessment_slug):
+    membership = membership_for(request.user, course_slug)
+    assessment = assessment_in_course(membership.course, assessment_slug)
+    schedule = assessments.schedule_for(assessment, request.user)
+    phase = schedule.phase()
+    released = assessments.feedback_released(assessment, schedule)
+    score = scoring.assessment_score(assessment, request.user)
+    by_item = {s.item.pk: s for s in score.items}
+    rows = [
+        {
+            "item": item,
+            "exercise": assessments.drawn_exercise(item, request.user)
+            if phase != Phase.NOT_OPEN
+            else None,
+            "score": by_item[item.pk],
+        }
+        for item in assessments.items_for(assessment, request.user)
+    ]
+    context = {
+        "course": membership.course,
+        "assessment": assessment,
+        "schedule": schedule,
+        "phase": phase,
+        "released": released,
+        "score": score,
+        "rows": rows,
+    }
+    return render(request, "courseware/assessment.html", context)
+
+
+def open_item(request, course_slug, assessment_slug, item_id):
+    """(course, item, the learner's schedule), or the page saying it is not open yet (403)."""
+    membership = membership_for(request.user, course_slug)
+    assessment = assessment_in_course(membership.course, assessment_slug)
+    item = item_in_assessment(assessment, item_id)
+    schedule = assessments.schedule_for(assessment, request.user)
+    return membership.course, item, schedule
+
+
+def not_open(request, course, item, schedule):
+    context = {"course": course, "assessment": item.assessment, "schedule": schedule}
+    return render(request, "courseware/assessment_not_open.html", context, status=403)
+
+
+@login_required
+def item_page(request, course_slug, assessment_slug, item_id):
+    course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
+    if schedule.phase() == Phase.NOT_OPEN:
+        return not_open(request, course, item, schedule)
+    assessment = item.assessment
+    exercise = assessments.drawn_exercise(item, request.user)
+    attempt = current_item_attempt(request.user, item, exercise)
+    history = list(
+        Submission.objects.filter(attempt__learner=request.user, attempt__assessment_item=item)
+        .select_related("grading", "attempt")
+        .order_by("-created_at")[:50]
+    )
+    released = assessments.feedback_released(assessment, schedule)
+    context = exercise_context(course, attempt, history)
+    args = [course.slug, assessment.slug, item.pk]
+    context.update(
+        {
+            "assessment": assessment,
+            "item": item,
+            "schedule": schedule,
+            "phase": schedule.phase(timezone.now()),
+            "used": scoring.item_attempts_used(request.user, item),
+            "hide_results": not released,
+            "urls": {
+                "submit": reverse("item_submit", args=args),
+                "run_tests": reverse("item_run_tests", args=args),
+                "another_variant": reverse("item_another_variant", args=args),
+            },
+        }
+    )
+    return render(request, "courseware/exercise.html", context)
+
+
+def item_answer(request, course_slug, assessment_slug, item_id, service):
+    course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
+    if schedule.phase() == Phase.NOT_OPEN:
+        return not_open(request, course, item, schedule)
+    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, item=item)
+    return answer_response(request, attempt, service)
+
+
+@login_required
+@require_POST
+@ratelimits.limited("submit")
+def item_submit(request, course_slug, assessment_slug, item_id):
+    return item_answer(request, course_slug, assessment_slug, item_id, submit)
+
+
+@login_required
+@require_POST
+@ratelimits.limited("submit")
+def item_run_tests(request, course_slug, assessment_slug, item_id):
+    """ "Run my tests" on the item's variant: the visible examples; not an attempt."""
+    return item_answer(request, course_slug, assessment_slug, item_id, run_examples)
+
+
+@login_required
+@require_POST
+def item_another_variant(request, course_slug, assessment_slug, item_id):
+    course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
+    if schedule.phase() == Phase.NOT_OPEN:
+        return not_open(request, course, item, schedule)
+    exercise = assessments.drawn_exercise(item, request.user)
+    new_attempt(request.user, exercise, course, item=item)
+    return redirect(
+        "item", course_slug=course.slug, assessment_slug=item.assessment.slug, item_id=item.pk
+    )

@@ -1,0 +1,266 @@
+"""Assessments: copies of the bank's quizzes for a course, pool draws, and each learner's schedule.
+
+A course owns its assessments. A new course gets one copy of each of the bank's quizzes; staff then
+change the copies as they please, and reloading the bank (which rewrites the quizzes) leaves them
+alone. A learner's schedule is the assessment's, overridden by their exception if staff set one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courseware.models import (
+    Assessment,
+    AssessmentException,
+    AssessmentItem,
+    Course,
+    Exercise,
+    ItemDraw,
+    PoolEntry,
+    Quiz,
+    Submission,
+)
+from courseware.release import feedback_shown
+
+# --- a course's assessments from the bank's quizzes --------------------------------------------
+
+
+def copy_of_quiz(course: Course, quiz: Quiz, position: int = 0) -> Assessment:
+    """The course's assessment copied from `quiz` (a homework, one item of one point per exercise)."""
+    assessment = Assessment.objects.create(
+        course=course,
+        slug=quiz.slug,
+        title=quiz.title,
+        position=position,
+        opens_at=quiz.opens_at,
+        due_at=quiz.due_at,
+        attempt_limit=quiz.attempt_limit,
+        source_quiz=quiz,
+    )
+    exercises = [
+        item.exercise for item in quiz.items.select_related("exercise").order_by("position")
+    ]
+    for item_position, exercise in enumerate(e for e in exercises if not e.retired):
+        add_item(assessment, [exercise], position=item_position)
+    return assessment
+
+
+def copy_bank_template(course: Course) -> list[Assessment]:
+    """Give the course a copy of every bank quiz it has no assessment of yet (by slug)."""
+    have = set(course.assessments.values_list("slug", flat=True))
+    quizzes = Quiz.objects.select_related("module").order_by("module__order", "order")
+    start = course.assessments.count()
+    made = []
+    with transaction.atomic():
+        for quiz in quizzes:
+            if quiz.slug not in have:
+                made.append(copy_of_quiz(course, quiz, position=start + len(made)))
+    return made
+
+
+def give_new_course_the_template(sender, instance: Course, created: bool, raw: bool = False, **_):
+    """post_save of Course: a new course starts with a copy of the bank's quizzes."""
+    if created and not raw:
+        copy_bank_template(instance)
+
+
+def add_item(
+    assessment: Assessment,
+    exercises: list[Exercise],
+    points: float = 1.0,
+    position: int | None = None,
+) -> AssessmentItem:
+    """A new item at the end (or at `position`): one exercise, or a pool of several."""
+    if not exercises:
+        raise ValueError("An item needs at least one exercise.")
+    if position is None:
+        last = assessment.items.order_by("-position").values_list("position", flat=True).first()
+        position = 0 if last is None else last + 1
+    item = AssessmentItem.objects.create(assessment=assessment, position=position, points=points)
+    PoolEntry.objects.bulk_create(
+        PoolEntry(item=item, exercise=e) for e in dict.fromkeys(exercises)
+    )
+    return item
+
+
+# --- pools -------------------------------------------------------------------------------------
+
+
+def _rng(*parts: object) -> random.Random:
+    text = ":".join([settings.VARIANT_SALT, *map(str, parts)])
+    return random.Random(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big"))
+
+
+def drawn_exercise(item: AssessmentItem, learner) -> Exercise:
+    """The learner's exercise for this item: the only one, or their draw from the pool (made once)."""
+    pool = [entry.exercise for entry in item.pool.select_related("exercise__current_version")]
+    if not pool:
+        raise ValueError(f"{item} has no exercise.")
+    if len(pool) == 1:
+        return pool[0]
+    existing = (
+        ItemDraw.objects.filter(item=item, learner=learner).select_related("exercise").first()
+    )
+    if existing is not None:
+        return existing.exercise
+    live = [e for e in pool if not e.retired] or pool
+    choice = _rng("pool", item.pk, learner.pk).choice(live)
+    try:
+        with transaction.atomic():
+            ItemDraw.objects.create(item=item, learner=learner, exercise=choice)
+    except IntegrityError:  # a parallel request drew first: theirs stands
+        return ItemDraw.objects.get(item=item, learner=learner).exercise
+    return choice
+
+
+def items_for(assessment: Assessment, learner) -> list[AssessmentItem]:
+    """The assessment's items in the order this learner sees them (their own order if shuffled)."""
+    items = list(assessment.items.all())
+    if assessment.shuffle:
+        _rng("shuffle", assessment.pk, learner.pk).shuffle(items)
+    return items
+
+
+# --- schedules ---------------------------------------------------------------------------------
+
+
+class Phase(StrEnum):
+    NOT_OPEN = "not open"
+    OPEN = "open"
+    LATE = "late"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One learner's dates and allowances on an assessment, exceptions applied."""
+
+    opens_at: datetime | None
+    due_at: datetime | None
+    late_until: datetime | None
+    late_credit: float
+    attempt_limit: int | None
+    time_limit_minutes: float | None
+    has_exception: bool = False
+
+    def phase(self, at: datetime | None = None) -> Phase:
+        """Not open yet, open, late (after the due date, before `late_until`), or closed."""
+        at = at or timezone.now()
+        if self.opens_at is not None and at < self.opens_at:
+            return Phase.NOT_OPEN
+        if self.due_at is None or at <= self.due_at:
+            return Phase.OPEN
+        if self.late_until is not None and at <= self.late_until:
+            return Phase.LATE
+        return Phase.CLOSED
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        """Taking answers now (on time or late)."""
+        return self.phase(at) in (Phase.OPEN, Phase.LATE)
+
+    def is_late(self, at: datetime | None = None) -> bool:
+        return self.phase(at) == Phase.LATE
+
+    def is_past_due(self, at: datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.due_at is not None and at > self.due_at
+
+    def credit_at(self, at: datetime) -> float:
+        """The share of the score an answer made at `at` earns: 1 on time, late credit when late,
+        none once closed (an answer can only be that old if staff let it in)."""
+        phase = self.phase(at)
+        if phase == Phase.LATE:
+            return self.late_credit
+        if phase == Phase.CLOSED:
+            return 0.0
+        return 1.0
+
+
+def schedule_of(assessment: Assessment, exception: AssessmentException | None) -> Schedule:
+    """The schedule from the assessment with `exception` (the learner's, or None) applied."""
+    limit = assessment.attempt_limit
+    time_limit = assessment.time_limit_minutes
+    if exception is None:
+        return Schedule(
+            assessment.opens_at,
+            assessment.due_at,
+            assessment.late_until,
+            assessment.late_credit,
+            limit,
+            time_limit,
+        )
+    due_at = exception.due_at or assessment.due_at
+    late_until = exception.late_until or assessment.late_until
+    if late_until is not None and due_at is not None and late_until < due_at:
+        late_until = None  # a later due date swallows the general late window
+    return Schedule(
+        opens_at=exception.opens_at or assessment.opens_at,
+        due_at=due_at,
+        late_until=late_until,
+        late_credit=assessment.late_credit,
+        attempt_limit=None if limit is None else limit + exception.extra_attempts,
+        time_limit_minutes=None if time_limit is None else time_limit * exception.time_multiplier,
+        has_exception=True,
+    )
+
+
+def schedule_for(assessment: Assessment, learner) -> Schedule:
+    """This learner's schedule on the assessment."""
+    exception = AssessmentException.objects.filter(assessment=assessment, learner=learner).first()
+    return schedule_of(assessment, exception)
+
+
+def schedules_for(assessment: Assessment, learners) -> dict[int, Schedule]:
+    """{learner id: schedule} for many learners, in one query."""
+    exceptions = {
+        e.learner_id: e
+        for e in AssessmentException.objects.filter(assessment=assessment, learner__in=learners)
+    }
+    return {learner.pk: schedule_of(assessment, exceptions.get(learner.pk)) for learner in learners}
+
+
+def refusal(schedule: Schedule, used: int, at: datetime | None = None) -> str | None:
+    """Why a new answer may not be taken now (None: it may), for a learner who has `used` attempts."""
+    at = at or timezone.now()
+    phase = schedule.phase(at)
+    if phase == Phase.NOT_OPEN:
+        return f"It opens at {schedule.opens_at:%Y-%m-%d %H:%M} UTC."
+    if phase == Phase.CLOSED:
+        last = schedule.late_until or schedule.due_at
+        return f"It was due at {schedule.due_at:%Y-%m-%d %H:%M} UTC and closed at {last:%Y-%m-%d %H:%M} UTC."
+    if schedule.attempt_limit is not None and used >= schedule.attempt_limit:
+        return f"You have used all {schedule.attempt_limit} attempts for this item."
+    return None
+
+
+# --- release policy (what a learner may see of their results) ------------------------------------
+
+
+def feedback_released(
+    assessment: Assessment, schedule: Schedule, at: datetime | None = None
+) -> bool:
+    """May the learner see verdicts, scores and feedback on this assessment's items now?"""
+    past_due = schedule.due_at is not None and schedule.is_past_due(at)
+    return feedback_shown(assessment.feedback, past_due)
+
+
+def results_hidden(submission: Submission, viewer) -> bool:
+    """Must the learner's own page hide this submission's verdict, score and feedback for now?
+
+    Only an answer made inside an assessment whose feedback is not yet released; staff (any
+    viewer but the learner) and runs of the visible examples see everything.
+    """
+    item = submission.attempt.assessment_item
+    if item is None or submission.purpose != Submission.Purpose.ANSWER:
+        return False
+    if submission.attempt.learner_id != viewer.pk:
+        return False
+    return not feedback_released(item.assessment, schedule_for(item.assessment, viewer))

@@ -1,0 +1,34 @@
+"""The audit log: every staff action that changes grades, with who and when."""
+
+from __future__ import annotations
+
+from courseware.models import Assessment, AuditEntry, Course
+
+
+class Action:
+    MANUAL_GRADE = "manual grade"
+    REGRADE = "regrade"
+    EXCEPTION_SET = "exception set"
+    EXCEPTION_REMOVED = "exception removed"
+    ASSESSMENT_CHANGED = "assessment changed"
+    ITEMS_CHANGED = "items changed"
+
+
+def record(
+    course: Course,
+    actor,
+    action: str,
+    *,
+    assessment: Assessment | None = None,
+    learner=None,
+    **detail,
+) -> AuditEntry:
+    """Write one entry; `detail` must be JSON-able (dates as ISO strings)."""
+    return AuditEntry.objects.create(
+        course=course,
+        actor=actor,
+        action=action,
+        assessment=assessment,
+        learner=learner,
+        detail=detail,
+    )

@@ -1,0 +1,232 @@
+"""Scores: the one home of what counts as an attempt and what an item and an assessment are worth.
+
+An item's score is its best (or last, as the assessment says) counted submission, each worth its
+grading's score less `penalty_per_wrong_attempt` for every wrong counted submission before it
+(never below 0), times the credit of the moment it was made (1 on time, `late_credit` when late).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from courseware.assessments import (
+    Phase,
+    Schedule,
+    feedback_released,
+    schedule_of,
+    schedules_for,
+)
+from courseware.models import Assessment, AssessmentException, AssessmentItem, Submission
+from grader.results import NOT_AN_ATTEMPT
+
+NOT_COUNTED = [verdict.value for verdict in NOT_AN_ATTEMPT]
+
+
+def counted(submissions: QuerySet) -> QuerySet:
+    """The submissions that count as attempts: answers, not cancelled, not unreadable or our error.
+
+    An answer still waiting for its grading counts: it was made.
+    """
+    return (
+        submissions.filter(purpose=Submission.Purpose.ANSWER)
+        .exclude(status=Submission.Status.CANCELLED)
+        .exclude(grading__verdict__in=NOT_COUNTED)
+    )
+
+
+def is_counted(purpose: str, status: str, verdict: str | None) -> bool:
+    """The same rule as `counted`, for one submission's purpose, status and current verdict."""
+    return (
+        purpose == Submission.Purpose.ANSWER
+        and status != Submission.Status.CANCELLED
+        and verdict not in NOT_COUNTED
+    )
+
+
+def counts_as_attempt(submission: Submission) -> bool:
+    grading = submission.grading
+    return is_counted(submission.purpose, submission.status, grading.verdict if grading else None)
+
+
+def attempts_used(learner, exercise) -> int:
+    """Counted submissions on any variant of an exercise (practice: every course, every item)."""
+    return counted(
+        Submission.objects.filter(
+            attempt__learner=learner, attempt__exercise_version__exercise=exercise
+        )
+    ).count()
+
+
+def item_attempts_used(learner, item: AssessmentItem) -> int:
+    """Counted submissions on an assessment item, across all its variants."""
+    return counted(
+        Submission.objects.filter(attempt__learner=learner, attempt__assessment_item=item)
+    ).count()
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One graded, counted submission as it counts for the item."""
+
+    created_at: datetime
+    raw: float  # the grading's score, 0–1
+    penalty: float  # taken off for the wrong submissions before it
+    credit: float  # 1 on time, the late credit when late
+    value: float  # max(0, raw - penalty) * credit
+
+
+def mark(
+    graded: list[tuple[datetime, float]], schedule: Schedule, penalty_per_wrong: float
+) -> list[Marked]:
+    """Each (made at, score) of an item's counted, graded submissions, in time order, as it counts."""
+    marked = []
+    wrong_before = 0
+    for made_at, raw in sorted(graded):
+        penalty = penalty_per_wrong * wrong_before
+        credit = schedule.credit_at(made_at)
+        marked.append(Marked(made_at, raw, penalty, credit, max(0.0, raw - penalty) * credit))
+        if raw < 1:
+            wrong_before += 1
+    return marked
+
+
+def fraction(marked: list[Marked], policy: str) -> float | None:
+    """The item's 0–1 score under the policy (best or last); None when nothing was graded."""
+    if not marked:
+        return None
+    if policy == Assessment.ScorePolicy.LAST:
+        return marked[-1].value
+    return max(m.value for m in marked)
+
+
+@dataclass
+class ItemScore:
+    item: AssessmentItem
+    fraction: float | None  # None: no graded submission
+    used: int  # counted submissions, graded or not
+    late: bool  # the counted score came from a late submission
+
+    @property
+    def points(self) -> float:
+        return (self.fraction or 0.0) * self.item.points
+
+
+@dataclass
+class AssessmentScore:
+    assessment: Assessment
+    schedule: Schedule
+    items: list[ItemScore] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(i.points for i in self.items)
+
+    @property
+    def possible(self) -> float:
+        return sum(i.item.points for i in self.items)
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.possible if self.possible else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.fraction * 100)
+
+    @property
+    def phase(self) -> Phase:
+        return self.schedule.phase()
+
+    @property
+    def released(self) -> bool:
+        """May the learner see this score yet (the assessment's feedback policy)?"""
+        return feedback_released(self.assessment, self.schedule)
+
+
+def _item_score(item, made: list[tuple], schedule: Schedule, assessment: Assessment) -> ItemScore:
+    graded = [(at, score) for at, score in made if score is not None]
+    marked = mark(graded, schedule, assessment.penalty_per_wrong_attempt)
+    value = fraction(marked, assessment.score_policy)
+    chosen = None
+    if marked:
+        chosen = (
+            marked[-1]
+            if assessment.score_policy == Assessment.ScorePolicy.LAST
+            else max(marked, key=lambda m: (m.value, -m.created_at.timestamp()))
+        )
+    return ItemScore(item, value, len(made), bool(chosen and chosen.credit < 1))
+
+
+def assessment_scores(assessment: Assessment, learners) -> dict[int, AssessmentScore]:
+    """{learner id: AssessmentScore} for the learners, from one query over their submissions."""
+    learners = list(learners)
+    items = list(assessment.items.all())
+    schedules = schedules_for(assessment, learners)
+    made: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    rows = counted(
+        Submission.objects.filter(
+            attempt__assessment_item__assessment=assessment, attempt__learner__in=learners
+        )
+    ).values_list(
+        "attempt__learner_id", "attempt__assessment_item_id", "created_at", "grading__score"
+    )
+    for learner_id, item_id, created_at, score in rows:
+        made[(learner_id, item_id)].append((created_at, score))
+    return {
+        learner.pk: AssessmentScore(
+            assessment,
+            schedules[learner.pk],
+            [
+                _item_score(item, made[(learner.pk, item.pk)], schedules[learner.pk], assessment)
+                for item in items
+            ],
+        )
+        for learner in learners
+    }
+
+
+def course_scores(course, learner) -> list[AssessmentScore]:
+    """The learner's score on each of the course's assessments, in order, from three queries."""
+    assessments = list(course.assessments.prefetch_related("items"))
+    exceptions = {
+        e.assessment_id: e
+        for e in AssessmentException.objects.filter(assessment__course=course, learner=learner)
+    }
+    made: dict[int, list[tuple]] = defaultdict(list)
+    rows = counted(
+        Submission.objects.filter(
+            attempt__assessment_item__assessment__course=course, attempt__learner=learner
+        )
+    ).values_list("attempt__assessment_item_id", "created_at", "grading__score")
+    for item_id, created_at, score in rows:
+        made[item_id].append((created_at, score))
+    scores = []
+    for assessment in assessments:
+        schedule = schedule_of(assessment, exceptions.get(assessment.pk))
+        items = [
+            _item_score(item, made[item.pk], schedule, assessment)
+            for item in assessment.items.all()
+        ]
+        scores.append(AssessmentScore(assessment, schedule, items))
+    return scores
+
+
+def assessment_score(assessment: Assessment, learner) -> AssessmentScore:
+    return assessment_scores(assessment, [learner])[learner.pk]
+
+
+def item_score(item: AssessmentItem, learner) -> ItemScore:
+    score = assessment_score(item.assessment, learner)
+    return next(s for s in score.items if s.item.pk == item.pk)
+
+
+def course_total(scores: list[AssessmentScore]) -> float:
+    """The weighted mean of a learner's assessment fractions (0–1), by each assessment's weight."""
+    weights = sum(s.assessment.weight for s in scores if s.possible)
+    if not weights:
+        return 0.0
+    return sum(s.fraction * s.assessment.weight for s in scores if s.possible) / weights

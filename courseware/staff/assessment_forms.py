@@ -1,0 +1,155 @@
+"""Forms of the staff's assessment pages: settings, items, exceptions, and a new course."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from courseware.models import Assessment, AssessmentException, Course, Module
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class NewAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["title", "slug", "kind"]
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = course
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if self.course.assessments.filter(slug=slug).exists():
+            raise forms.ValidationError("This course already has an assessment with this slug.")
+        return slug
+
+
+class AssessmentForm(forms.ModelForm):
+    """Schedule and policy. Credits and penalties are typed in percent."""
+
+    late_credit_percent = forms.FloatField(
+        min_value=0,
+        max_value=100,
+        label="Late credit (%)",
+        help_text="Share of the score a late answer keeps.",
+    )
+    penalty_percent = forms.FloatField(
+        min_value=0,
+        max_value=100,
+        label="Penalty per wrong attempt (%)",
+        help_text="Taken off the item's score for each wrong answer before the one that counts.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "title",
+            "kind",
+            "position",
+            "opens_at",
+            "due_at",
+            "late_until",
+            "attempt_limit",
+            "score_policy",
+            "feedback",
+            "solutions",
+            "hints",
+            "shuffle",
+            "weight",
+            "time_limit_minutes",
+            "access_code",
+        ]
+        widgets = {"opens_at": DATETIME, "due_at": DATETIME, "late_until": DATETIME}
+        help_texts = {
+            "opens_at": "UTC",
+            "due_at": "UTC",
+            "late_until": "UTC; empty: no late answers.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["late_credit_percent"].initial = round(self.instance.late_credit * 100, 2)
+        self.fields["penalty_percent"].initial = round(
+            self.instance.penalty_per_wrong_attempt * 100, 2
+        )
+        self.fields["weight"].min_value = 0
+
+    def clean(self):
+        data = super().clean()
+        opens, due, late = data.get("opens_at"), data.get("due_at"), data.get("late_until")
+        if opens and due and due < opens:
+            self.add_error("due_at", "The due date must come after the opening.")
+        if late and not due:
+            self.add_error("late_until", "A late window needs a due date.")
+        elif late and due and late < due:
+            self.add_error("late_until", "The late window must end after the due date.")
+        if data.get("weight") is not None and data["weight"] < 0:
+            self.add_error("weight", "The weight cannot be negative.")
+        return data
+
+    def save(self, commit=True):
+        self.instance.late_credit = self.cleaned_data["late_credit_percent"] / 100
+        self.instance.penalty_per_wrong_attempt = self.cleaned_data["penalty_percent"] / 100
+        return super().save(commit)
+
+
+class BankSearchForm(forms.Form):
+    module = forms.ModelChoiceField(Module.objects.all(), required=False, empty_label="any module")
+    topic = forms.CharField(required=False, max_length=100)
+    kind = forms.ChoiceField(
+        required=False,
+        label="Answer kind",
+        choices=[("", "any kind")]
+        + [(k, k) for k in ("number", "choice", "expression", "matrix", "code", "interactive")],
+    )
+    text = forms.CharField(required=False, max_length=100, label="Title or slug contains")
+
+
+class ExceptionForm(forms.ModelForm):
+    learner = forms.ModelChoiceField(get_user_model().objects.none())
+
+    class Meta:
+        model = AssessmentException
+        fields = [
+            "learner",
+            "opens_at",
+            "due_at",
+            "late_until",
+            "extra_attempts",
+            "time_multiplier",
+            "reason",
+        ]
+        widgets = {"opens_at": DATETIME, "due_at": DATETIME, "late_until": DATETIME}
+        help_texts = {
+            "due_at": "UTC; empty: the assessment's.",
+            "late_until": "UTC; empty: the assessment's.",
+            "time_multiplier": "For exams: 1.5 gives half as much time again.",
+        }
+
+    def __init__(self, *args, learners, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = learners
+        self.fields["learner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.assessment = assessment
+
+    def clean(self):
+        data = super().clean()
+        due = data.get("due_at") or self.assessment.due_at
+        late = data.get("late_until")
+        if late and due and late < due:
+            self.add_error("late_until", "The late window must end after the due date.")
+        if data.get("time_multiplier") is not None and data["time_multiplier"] < 1:
+            self.add_error("time_multiplier", "Extra time multiplies by 1 or more.")
+        if not any(
+            [
+                data.get("opens_at"),
+                data.get("due_at"),
+                late,
+                data.get("extra_attempts"),
+                (data.get("time_multiplier") or 1) > 1,
+            ]
+        ):
+            raise forms.ValidationError("Set at least one date, extra attempts or extra time.")
+        return data

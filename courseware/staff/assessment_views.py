@@ -1,0 +1,210 @@
+"""Staff pages of a course's assessments: list and create, compose from the bank, schedule and
+policy, per-learner exceptions, grades (with CSV) and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from courseware import audit
+from courseware.audit import Action
+from courseware.models import Assessment, AssessmentException, AuditEntry, Exercise
+from courseware.staff import composing, extensions, grades
+from courseware.staff.access import staff_only
+from courseware.staff.assessment_forms import (
+    AssessmentForm,
+    BankSearchForm,
+    ExceptionForm,
+    NewAssessmentForm,
+)
+from courseware.staff.scope import learners_of
+
+
+def _assessment(course, slug) -> Assessment:
+    """The course's own assessment, or 404 (another course's is not found here)."""
+    return get_object_or_404(course.assessments, slug=slug)
+
+
+@staff_only
+def assessment_list(request, course):
+    """The course's assessments, and a form for a new one."""
+    form = NewAssessmentForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        form.instance.course = course
+        form.instance.position = course.assessments.count()
+        assessment = form.save()
+        audit.record(
+            course, request.user, Action.ASSESSMENT_CHANGED, assessment=assessment, created=True
+        )
+        messages.success(request, f"“{assessment.title}” created: now add its items.")
+        return redirect(
+            "staff:assessment", course_slug=course.slug, assessment_slug=assessment.slug
+        )
+    context = {
+        "course": course,
+        "assessments": course.assessments.prefetch_related("items"),
+        "form": form,
+        "tab": "assessments",
+    }
+    return render(request, "staff/assessments.html", context, status=400 if form.errors else 200)
+
+
+def _changes(form) -> dict:
+    """The changed fields of a settings form, JSON-able, for the audit log."""
+    return {
+        name: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for name, value in form.cleaned_data.items()
+        if name in form.changed_data
+    }
+
+
+@staff_only
+def assessment_edit(request, course, assessment_slug):
+    """Settings (schedule, policy), items (order, points, pools) and the bank to add from."""
+    assessment = _assessment(course, assessment_slug)
+    form = AssessmentForm(request.POST or None, instance=assessment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(
+            course, request.user, Action.ASSESSMENT_CHANGED, assessment=assessment, **_changes(form)
+        )
+        messages.success(request, "Settings saved.")
+        return redirect(
+            "staff:assessment", course_slug=course.slug, assessment_slug=assessment.slug
+        )
+    search = BankSearchForm(request.GET or None)
+    found = (
+        composing.search_bank(**search.cleaned_data)
+        if search.is_valid()
+        else composing.search_bank()
+    )
+    context = {
+        "course": course,
+        "assessment": assessment,
+        "form": form,
+        "items": assessment.items.prefetch_related("pool__exercise"),
+        "search": search,
+        "found": found,
+        "tab": "assessments",
+    }
+    return render(request, "staff/assessment.html", context, status=400 if form.errors else 200)
+
+
+def _back(course, assessment):
+    return redirect(f"/courses/{course.slug}/staff/assessments/{assessment.slug}/#items")
+
+
+def _not_changed(request, course, assessment, message: str):
+    context = {"course": course, "assessment": assessment, "message": message, "tab": "assessments"}
+    return render(request, "staff/_not_changed.html", context, status=422)
+
+
+@staff_only
+@require_POST
+def add_items(request, course, assessment_slug):
+    """Add the chosen exercises: one item each, or one pool (`pool=on`) with the given points."""
+    assessment = _assessment(course, assessment_slug)
+    slugs = request.POST.getlist("exercise")
+    exercises = list(Exercise.objects.filter(slug__in=slugs, retired=False))
+    try:
+        points = float(request.POST.get("points") or 1)
+        composing.add_exercises(
+            assessment, request.user, exercises, points, request.POST.get("pool") == "on"
+        )
+    except ValueError:
+        return _not_changed(request, course, assessment, "Points must be a number.")
+    except composing.CompositionRefused as refused:
+        return _not_changed(request, course, assessment, str(refused))
+    messages.success(request, f"Added {len(exercises)} exercise(s).")
+    return _back(course, assessment)
+
+
+@staff_only
+@require_POST
+def change_item(request, course, assessment_slug, item_id):
+    """Move an item (`move=up|down`), set its points, or remove it (`remove`)."""
+    assessment = _assessment(course, assessment_slug)
+    item = get_object_or_404(assessment.items, pk=item_id)
+    try:
+        if request.POST.get("move") in ("up", "down"):
+            composing.move(item, request.user, -1 if request.POST["move"] == "up" else 1)
+        elif "remove" in request.POST:
+            composing.remove(item, request.user)
+        else:
+            composing.set_points(item, request.user, float(request.POST.get("points", "")))
+    except ValueError:
+        return _not_changed(request, course, assessment, "Points must be a number.")
+    except composing.CompositionRefused as refused:
+        return _not_changed(request, course, assessment, str(refused))
+    return _back(course, assessment)
+
+
+@staff_only
+def exception_list(request, course, assessment_slug):
+    """The assessment's exceptions, and a form to grant one."""
+    assessment = _assessment(course, assessment_slug)
+    form = ExceptionForm(request.POST or None, learners=learners_of(course), assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "learner"}
+        learner = form.cleaned_data["learner"]
+        extensions.grant(assessment, request.user, learner, **fields)
+        messages.success(
+            request, f"Exception saved for {learner.get_full_name() or learner.username}."
+        )
+        return redirect(
+            "staff:exceptions", course_slug=course.slug, assessment_slug=assessment.slug
+        )
+    context = {
+        "course": course,
+        "assessment": assessment,
+        "exceptions": assessment.exceptions.select_related("learner", "created_by").order_by(
+            "learner__username"
+        ),
+        "form": form,
+        "tab": "assessments",
+    }
+    return render(request, "staff/exceptions.html", context, status=400 if form.errors else 200)
+
+
+@staff_only
+@require_POST
+def exception_remove(request, course, assessment_slug, exception_id):
+    assessment = _assessment(course, assessment_slug)
+    exception = get_object_or_404(AssessmentException, pk=exception_id, assessment=assessment)
+    extensions.revoke(exception, request.user)
+    messages.success(request, "Exception removed.")
+    return redirect("staff:exceptions", course_slug=course.slug, assessment_slug=assessment.slug)
+
+
+@staff_only
+def grades_page(request, course, assessment_slug=None):
+    """Learners × assessments (weighted total), or × one assessment's items."""
+    assessment = _assessment(course, assessment_slug) if assessment_slug else None
+    book = grades.build(course, assessment)
+    context = {"course": course, "assessment": assessment, "book": book, "tab": "grades"}
+    return render(request, "staff/grades.html", context)
+
+
+@staff_only
+def grades_csv(request, course):
+    """The grades (or one assessment's items with ?assessment=) as CSV."""
+    slug = request.GET.get("assessment")
+    assessment = _assessment(course, slug) if slug else None
+    book = grades.build(course, assessment)
+    response = HttpResponse(grades.as_csv(book), content_type="text/csv; charset=utf-8")
+    name = f"{course.slug}-{assessment.slug if assessment else 'grades'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_only
+def audit_log(request, course):
+    """Every grade-changing staff action in the course, newest first."""
+    entries = AuditEntry.objects.filter(course=course).select_related(
+        "actor", "assessment", "learner"
+    )[:500]
+    return render(
+        request, "staff/audit.html", {"course": course, "entries": entries, "tab": "audit"}
+    )
