@@ -14,7 +14,8 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
-QUEUE_NAME = "celery"
+from tangent import queues
+
 PROGRESS_SECONDS = 0.5  # between progress writes of one grading: a few writes, never a storm
 PROGRESS_TTL = 600
 
@@ -28,9 +29,13 @@ def key(name: str) -> str:
     return f"{settings.REDIS_PREFIX}{name}"
 
 
-def queue_depth() -> int:
-    """Messages waiting in the grading queue (not yet taken by a worker)."""
-    return int(client().llen(key(QUEUE_NAME)))
+def queue_depth(names: tuple[str, ...] = queues.GRADING_QUEUES) -> int:
+    """Messages waiting in these Celery queues (not yet taken by a worker): the grading ones
+    unless named."""
+    pipe = client().pipeline(transaction=False)
+    for name in names:
+        pipe.llen(key(name))
+    return sum(int(n) for n in pipe.execute())
 
 
 def beat(worker_name: str, info: dict) -> None:
