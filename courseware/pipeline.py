@@ -15,8 +15,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 import grader
-from courseware import broker
-from courseware.models import Grading, OutboxEvent, Submission
+from courseware import broker, outbox
+from courseware.models import Grading, Submission
 from courseware.variants import definition_of
 from grader.progress import reporting
 from grader.results import Feedback, GradeResult, Verdict
@@ -119,10 +119,11 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
         after = best_score(attempt.learner_id, exercise_id)
+        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
         if after != before and submission.purpose == Submission.Purpose.ANSWER:
-            OutboxEvent.objects.create(
-                kind="score.changed",
-                payload={
+            outbox.publish(
+                outbox.SCORE_CHANGED,
+                {
                     "learner": attempt.learner_id,
                     "course": attempt.course_id,
                     "exercise": attempt.exercise_version.exercise.slug,
@@ -175,6 +176,7 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
         )
         submission.status = Status.FAILED
         submission.grading = grading
+        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
         submission.save(
             update_fields=[
                 "grader_errors",
@@ -186,6 +188,10 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
             ]
         )
         return False
+
+
+def finished(submission: Submission, request: int) -> dict:
+    return {"submission": submission.pk, "request": request, "status": submission.status}
 
 
 def stuck_submissions(now=None, *, queue_is_empty: bool) -> list[Submission]:

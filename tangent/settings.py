@@ -183,7 +183,7 @@ CELERY_BEAT_SCHEDULE = {
 
 CELERY_BEAT_SCHEDULE["lms-deliver-outbox"] = {
     "task": "lms.tasks.deliver_outbox",
-    "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "5") or 5),
+    "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "30") or 30),  # a safety net
 }
 
 # Open sign-up: anyone may make an account at /accounts/signup/. Off by default in production,
