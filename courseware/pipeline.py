@@ -194,6 +194,33 @@ def finished(submission: Submission, request: int) -> dict:
     return {"submission": submission.pk, "request": request, "status": submission.status}
 
 
+def open_request(submission: Submission, *, send: bool = True) -> None:
+    """A new grading request for `submission` (locked by the caller): every regrade path comes
+    here (staff, staff review, the API). The old request's grading, if a worker still runs it, is
+    dropped; the fault count starts again, so a fault gets its retries as on a first grading.
+    With `send`, the request is queued when the transaction commits; without, the caller grades
+    it itself (a staff grade)."""
+    from courseware.submissions import enqueue
+
+    submission.request += 1
+    submission.status = Status.QUEUED
+    submission.lease_expires_at = None
+    submission.grader_errors = 0
+    submission.failure_reason = ""
+    submission.save(
+        update_fields=[
+            "request",
+            "status",
+            "lease_expires_at",
+            "grader_errors",
+            "failure_reason",
+            "updated_at",
+        ]
+    )
+    if send:
+        enqueue(submission)
+
+
 def stuck_submissions(now=None, *, queue_is_empty: bool) -> list[Submission]:
     """Submissions whose grading was lost: an expired lease, or queued with no message left to serve it."""
     now = now or timezone.now()

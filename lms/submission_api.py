@@ -15,8 +15,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from courseware import pipeline
 from courseware.models import Submission
-from courseware.submissions import SubmissionRefused, enqueue, submit
+from courseware.submissions import SubmissionRefused, submit
 from courseware.variants import attempt_with_seed, current_attempt
 from grader.results import AnswerTooLarge, InvalidAnswer
 from lms import idempotency, outbound
@@ -336,14 +337,7 @@ def regrade_submission(request, submission_id: int):
                 409,
                 f"Only a graded or failed submission can be regraded; this one is {locked.status}.",
             )
-        locked.request += 1
-        locked.status = Status.QUEUED
-        locked.failure_reason = ""
-        locked.lease_expires_at = None
-        locked.save(
-            update_fields=["request", "status", "failure_reason", "lease_expires_at", "updated_at"]
-        )
-        enqueue(locked)
+        pipeline.open_request(locked)
     response = JsonResponse({"id": locked.pk, "status": locked.status}, status=202)
     response["Location"] = location_of(locked)
     return response

@@ -400,3 +400,21 @@ def test_the_docs_page_loads_its_scripts_from_our_own_static_files():
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_a_regraded_failed_submission_gets_its_fault_retries_again(key, operator, settings):
+    """Every regrade path opens the new grading request the same way (courseware.pipeline)."""
+    from django.utils import timezone
+
+    from courseware import pipeline
+
+    failed = submit(key).json()["id"]
+    fault = RuntimeError("the engine broke")
+    while pipeline.record_grader_error(failed, 1, fault, timezone.now()):
+        pass
+    assert Submission.objects.get(pk=failed).grader_errors == settings.GRADER_ERROR_RETRIES + 1
+    assert api(operator).post(f"/api/v1/submissions/{failed}/regrade").status_code == 202
+    regraded = Submission.objects.get(pk=failed)
+    assert (regraded.status, regraded.grader_errors, regraded.failure_reason) == ("queued", 0, "")
+    assert pipeline.record_grader_error(failed, regraded.request, fault, timezone.now())
+    assert Submission.objects.get(pk=failed).status == "queued"  # retried, not failed at once

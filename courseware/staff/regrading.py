@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
+from courseware import pipeline
 from courseware.models import Attempt, Course, Exercise, Grading, Submission
 from courseware.staff.scope import submissions_in
-from courseware.submissions import enqueue
 from grader.params import draw_params
 
 Status = Submission.Status
@@ -90,22 +90,7 @@ def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
                 moved[attempt.pk] = move_to_current_version(attempt)
                 report.moved_attempts += moved[attempt.pk] is True
                 report.kept_version += moved[attempt.pk] is False
-            submission.request += 1
-            submission.status = Status.QUEUED
-            submission.lease_expires_at = None
-            submission.grader_errors = 0
-            submission.failure_reason = ""
-            submission.save(
-                update_fields=[
-                    "request",
-                    "status",
-                    "lease_expires_at",
-                    "grader_errors",
-                    "failure_reason",
-                    "updated_at",
-                ]
-            )
-            enqueue(submission)
+            pipeline.open_request(submission)
             report.queued.append(submission.pk)
     return report
 
