@@ -145,6 +145,26 @@ def test_submissions_are_listed_newest_first_with_a_cursor_and_filters(key):
     assert len(client.get("/api/v1/submissions?exercise=m1-rise-over-run").json()["items"]) == 5
 
 
+PAGE_QUERIES = 5
+
+
+def test_a_page_of_submissions_costs_the_same_queries_however_long(
+    key, django_assert_max_num_queries
+):
+    """Learner references, gradings and LMS syncs are read for the page at once, not per item."""
+    client = api(key)
+    for i in range(3):
+        graded(submit(key, learner=f"s-{i}").json()["id"])
+    with django_assert_max_num_queries(PAGE_QUERIES):  # key, submissions, syncs, references
+        assert len(client.get("/api/v1/submissions").json()["items"]) == 3
+    for i in range(3, 25):
+        graded(submit(key, learner=f"s-{i}").json()["id"])
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        items = client.get("/api/v1/submissions").json()["items"]
+    assert len(items) == 25 and {item["learner"] for item in items} == {f"s-{i}" for i in range(25)}
+    assert all(item["status"] == "graded" and item["verdict"] for item in items)
+
+
 @pytest.mark.parametrize(
     ("query", "detail"),
     [
