@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 import grader
-from courseware import broker, outbox
+from courseware import broker, metrics, outbox
 from courseware.models import Grading, Submission
 from courseware.variants import definition_of
 from grader.progress import reporting
@@ -119,6 +119,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
         after = best_score(attempt.learner_id, exercise_id)
+        counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
         if after != before and submission.purpose == Submission.Purpose.ANSWER:
             outbox.publish(
@@ -138,6 +139,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
 def record_grader_error(submission_id: int, request: int, error: BaseException, started_at) -> bool:
     """Note a fault of ours; True when the grading should be retried, else it is marked failed."""
     log.exception("grader error on submission %s", submission_id, exc_info=error)
+    transaction.on_commit(metrics.grader_fault, robust=True)
     reason = f"{type(error).__name__}: {error}"[:500]
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
@@ -176,6 +178,7 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
         )
         submission.status = Status.FAILED
         submission.grading = grading
+        counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
         submission.save(
             update_fields=[
@@ -188,6 +191,18 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
             ]
         )
         return False
+
+
+def counted(grading: Grading, submission: Submission) -> None:
+    """The grading in the metrics, once it commits."""
+    kinds = submission.attempt.exercise_version.kinds
+    kind = "+".join(dict.fromkeys(kinds))
+    first = grading.request == 1 and grading.graded_by_id is None
+    waited = (grading.finished_at - submission.created_at).total_seconds() if first else None
+    transaction.on_commit(
+        lambda: metrics.grading_recorded(kind, grading.verdict, grading.seconds, waited),
+        robust=True,
+    )
 
 
 def finished(submission: Submission, request: int) -> dict:
