@@ -57,6 +57,16 @@ def sweep_stuck_submissions() -> int:
     return len(stuck)
 
 
+@shared_task(ignore_result=True)
+def regrade_submissions(
+    course_id: int, exercise_id: int, ids: list[int], use_current_version: bool
+) -> None:
+    """A staff regrade of many submissions, out of the web request (progress on the page)."""
+    from courseware.staff import regrading
+
+    regrading.run(course_id, exercise_id, ids, use_current_version)
+
+
 @task_prerun.connect
 @task_postrun.connect
 def recycle_connections(sender=None, **kwargs) -> None:
