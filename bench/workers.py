@@ -39,10 +39,12 @@ from courseware.variants import new_attempt
 from django.contrib.auth.models import User
 from tests.support.grading import expression_text
 from tests.support.sandbox import CORRECT_D_SIGMA
-course, learner = Course.objects.get(slug="load"), User.objects.get(username="l0")
+course = Course.objects.get(slug="load")
+learners = list(User.objects.filter(username__startswith="l").order_by("pk"))
 typed, coded = Exercise.objects.get(slug="m1-chain-rule"), Exercise.objects.get(slug="m3-d-sigma")
 ids = []
 for i in range({answers}):
+    learner = learners[{first} + i]
     if {code} and i % 4 == 3:
         ids.append(submissions.submit(new_attempt(learner, coded, course), {{"code": CORRECT_D_SIGMA}}).pk)
     else:
@@ -83,8 +85,12 @@ def worker(env: dict, root: Path, queues: str, name: str, log: Path) -> subproce
                             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
 
 
-def run(env: dict, answers: int, code: bool, layout: list[tuple[Path, str]], logs: Path) -> dict:
-    ids = json.loads(django(env, QUEUE_ANSWERS.format(answers=answers, code=code)).splitlines()[-1])
+def run(
+    env: dict, answers: int, code: bool, layout: list[tuple[Path, str]], logs: Path, first: int
+) -> dict:
+    """Queue `answers` answers (from learners `first`… on), start the workers, time the grading."""
+    script = QUEUE_ANSWERS.format(answers=answers, code=code, first=first)
+    ids = json.loads(django(env, script).splitlines()[-1])
     processes = [worker(env, root, queues, f"bench{i}", logs / f"worker{i}.log")
                  for i, (root, queues) in enumerate(layout)]  # fmt: skip
     try:
@@ -115,11 +121,11 @@ def main() -> int:
            "TANGENT_REDIS_PREFIX": f"bench-{run_id}:", "PYTHONPATH": str(ROOT)}  # fmt: skip
     code = not args.no_code
     try:
-        prepare(env, 1)
+        prepare(env, 2 * args.answers)
         with tempfile.TemporaryDirectory() as folder:
             other = checkout_without_bank(Path(folder) / "other-host")
-            one = run(env, args.answers, code, [(ROOT, "grading,code")], logs)
-            two = run(env, args.answers, code, [(ROOT, "grading"), (other, "code" if code else "grading")], logs)  # fmt: skip
+            one = run(env, args.answers, code, [(ROOT, "grading,code")], logs, first=0)
+            two = run(env, args.answers, code, [(ROOT, "grading"), (other, "code" if code else "grading")], logs, first=args.answers)  # fmt: skip
     finally:
         stop(redis_process)
         drop_database(env["DATABASE_URL"])
