@@ -6,13 +6,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from courseware import submissions
+from courseware.definitions import definition_for
 from courseware.models import Exercise, Submission
 from courseware.variants import current_attempt, definition_of
 from exercises.filestore import MissingFiles, digest_of, store
+from exercises.loader import read_bank
 from exercises.models import TrustedFile
+from exercises.sync import load_bank
 from grader.answers.choice import is_correct
 from grader.answers.interactive import landscape_for
 from tests.conftest import ROOT
@@ -66,6 +70,29 @@ def test_a_missing_or_altered_file_is_refused_not_graded_with_something_else(ban
         store().get([digest])
     with pytest.raises(MissingFiles, match="0" * 64):
         store().get(["0" * 64])
+
+
+@pytest.mark.django_db
+def test_a_changed_tests_py_is_a_new_version_and_the_old_one_keeps_its_tests(bank, tmp_path):
+    """During a rolling deploy, or a regrade kept on an old version, each version grades with
+    the tests it was loaded with, whatever is on any disk."""
+    copy = tmp_path / "exercises"
+    for module in read_bank(settings.EXERCISES_DIR).modules:
+        shutil.copytree(settings.EXERCISES_DIR / module.slug, copy / module.slug)
+    tests = copy / "m3-chain-rule-and-neural-networks" / "m3-d-sigma" / "tests.py"
+    old = Exercise.objects.get(slug="m3-d-sigma").current_version
+    tests.write_text(tests.read_text() + "\n# a new case would go here\n")
+    load_bank(copy)
+    new = Exercise.objects.get(slug="m3-d-sigma").current_version
+    assert new != old and new.spec["files"]["tests.py"] == digest_of(tests.read_text())
+    tests.unlink()  # and nothing reads the folder again
+    assert definition_for(new).parts[0].config["tests_source"] == stored_tests_of(new)
+    assert definition_for(old).parts[0].config["tests_source"] != stored_tests_of(new)
+
+
+def stored_tests_of(version) -> str:
+    digest = version.spec["files"]["tests.py"]
+    return store().get([digest])[digest]
 
 
 # A worker without the bank
