@@ -95,6 +95,26 @@ def stored_tests_of(version) -> str:
     return store().get([digest])[digest]
 
 
+@pytest.mark.django_db
+def test_versions_loaded_before_files_were_stored_get_theirs_by_digest_on_migrating(bank):
+    """The data migration reads a version's trusted file once more by its old path."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("exercises.migrations.0002_versions_name_files_by_digest")
+    version = Exercise.objects.get(slug="m3-d-sigma").current_version
+    digest = version.spec["files"]["tests.py"]
+    TrustedFile.objects.filter(sha256=digest).delete()
+    path = "m3-chain-rule-and-neural-networks/m3-d-sigma/tests.py"
+    version.spec = {**version.spec, "files": {"tests.py": path}}
+    version.save()
+    migration.files_by_digest(apps, None)
+    version.refresh_from_db()
+    assert version.spec["files"] == {"tests.py": digest}
+    assert definition_for(version).parts[0].config["tests_source"] == stored_tests_of(version)
+
+
 # A worker without the bank
 
 
