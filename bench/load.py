@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from courseware.plots import chart_svg
 from tangent.embedded_redis import free_port, start_redis, stop
+from tangent.queues import GRADING_QUEUES, QUEUES
 
 PASSWORD = "load-test-password-1"
 NOT_PAGES = ("submit", "log in", "poll")  # what `page latency` leaves out
@@ -162,7 +163,7 @@ class Stack:
         for i in range(workers):
             self.processes.append(subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "tangent", "worker", "--concurrency", "1",
-                 "--hostname", f"load{i}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                 "--queues", ",".join(QUEUES), "--hostname", f"load{i}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
                 stdout=(log_dir / f"worker{i}.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
         self.processes.append(subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "tangent", "beat", "--loglevel", "WARNING",
@@ -370,7 +371,8 @@ def queue_sampler(redis_url: str, prefix: str, samples: list, stop_event: thread
     started = time.monotonic()
     while not stop_event.is_set():
         try:
-            samples.append((time.monotonic() - started, client.llen(f"{prefix}celery")))
+            depth = sum(client.llen(f"{prefix}{queue}") for queue in GRADING_QUEUES)
+            samples.append((time.monotonic() - started, depth))
         except redis.RedisError:
             pass
         stop_event.wait(1)

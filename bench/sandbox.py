@@ -34,7 +34,9 @@ D_SIGMA_PART = PartDef(
     "code",
     config={
         "function": "d_sigma",
-        "tests_path": str(ROOT / "exercises/m3-chain-rule-and-neural-networks/m3-d-sigma/tests.py"),
+        "tests_source": (
+            ROOT / "exercises/m3-chain-rule-and-neural-networks/m3-d-sigma/tests.py"
+        ).read_text(),
     },
 )
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
-QUEUE_NAME = "celery"
+from tangent import queues
+
 PROGRESS_SECONDS = 0.5  # between progress writes of one grading: a few writes, never a storm
 PROGRESS_TTL = 600
 
@@ -28,24 +29,47 @@ def key(name: str) -> str:
     return f"{settings.REDIS_PREFIX}{name}"
 
 
-def queue_depth() -> int:
-    """Messages waiting in the grading queue (not yet taken by a worker)."""
-    return int(client().llen(key(QUEUE_NAME)))
+def queue_depth(names: tuple[str, ...] = queues.GRADING_QUEUES) -> int:
+    """Messages waiting in these Celery queues (not yet taken by a worker): the grading ones
+    unless named."""
+    pipe = client().pipeline(transaction=False)
+    for name in names:
+        pipe.llen(key(name))
+    return sum(int(n) for n in pipe.execute())
+
+
+# Heartbeats: a sorted set of worker names by the time of their last beat, and their reports in a
+# hash; reading the live ones costs O(workers), never a scan of the keyspace.
+WORKERS, WORKER_INFO = "workers:seen", "workers:info"
+
+
+def _heartbeat_ttl() -> float:
+    return max(3 * settings.WORKER_HEARTBEAT_SECONDS, 5)
 
 
 def beat(worker_name: str, info: dict) -> None:
-    ttl = max(3 * settings.WORKER_HEARTBEAT_SECONDS, 5)
-    client().set(key(f"worker:{worker_name}"), json.dumps({**info, "at": time.time()}), ex=ttl)
+    now = time.time()
+    pipe = client().pipeline(transaction=False)
+    pipe.zadd(key(WORKERS), {worker_name: now})
+    pipe.hset(key(WORKER_INFO), worker_name, json.dumps({**info, "at": now}))
+    gone = client().zrangebyscore(key(WORKERS), "-inf", now - 10 * _heartbeat_ttl())
+    if gone:  # workers that died without saying so, long ago
+        pipe.zrem(key(WORKERS), *gone)
+        pipe.hdel(key(WORKER_INFO), *gone)
+    pipe.execute()
 
 
 def forget(worker_name: str) -> None:
-    client().delete(key(f"worker:{worker_name}"))
+    pipe = client().pipeline(transaction=False)
+    pipe.zrem(key(WORKERS), worker_name)
+    pipe.hdel(key(WORKER_INFO), worker_name)
+    pipe.execute()
 
 
 def live_workers() -> list[dict]:
     """The heartbeats of workers seen in the last few seconds."""
-    names = list(client().scan_iter(match=key("worker:*"), count=100))
-    values = client().mget(names) if names else []
+    names = client().zrangebyscore(key(WORKERS), time.time() - _heartbeat_ttl(), "+inf")
+    values = client().hmget(key(WORKER_INFO), names) if names else []
     return [json.loads(value) for value in values if value]
 
 

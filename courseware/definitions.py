@@ -1,12 +1,12 @@
-"""ExerciseDef objects for stored exercise versions (cached: a version never changes)."""
+"""ExerciseDef objects for stored exercise versions, with their trusted files from the file store
+(cached: a version and its files never change)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from django.conf import settings
-
 from courseware.models import ExerciseVersion
+from exercises.filestore import store
 from exercises.loader import build_definition
 from grader.spec import ExerciseDef
 
@@ -14,7 +14,8 @@ from grader.spec import ExerciseDef
 @lru_cache(maxsize=512)
 def _definition(version_pk: int) -> ExerciseDef:
     version = ExerciseVersion.objects.select_related("exercise__module").get(pk=version_pk)
-    return build_definition(version.spec, settings.EXERCISES_DIR, version.exercise.module.slug)
+    texts = store().get(version.spec.get("files", {}).values())
+    return build_definition(version.spec, texts, version.exercise.module.slug)
 
 
 def definition_for(version: ExerciseVersion) -> ExerciseDef:

@@ -1,121 +1,134 @@
-"""Prometheus-style metrics, computed at scrape time from the database and Redis (so every web and
-worker process agrees): queue depth, workers, submissions by status, gradings by verdict and kind,
-grading and submit-to-verdict latency, sandbox state and grader faults."""
+"""Prometheus metrics, kept as events happen and exposed with prometheus_client.
+
+Counters and histograms live in the shared Redis: every web and worker process, on any host, adds
+to the same numbers when a grading is recorded, and any web process serves them. A scrape reads
+a few hashes, the queues' lengths and the workers' heartbeats: its cost does not grow with the
+number of submissions.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from statistics import quantiles
+import contextlib
+from collections.abc import Iterator
 
-from django.db.models import Count
+import redis
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 
 from courseware import broker
-from courseware.models import Grading, Submission
+from tangent.queues import QUEUES
 
-RECENT = 2000  # gradings the latency summaries look at
-
-
-def _quantiles(values: list[float]) -> dict[str, float]:
-    if len(values) < 2:
-        return {"0.5": values[0], "0.95": values[0], "0.99": values[0]} if values else {}
-    cuts = quantiles(values, n=100, method="inclusive")
-    return {"0.5": cuts[49], "0.95": cuts[94], "0.99": cuts[98]}
+BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, float("inf"))
+COUNTERS = "metrics:counters"  # hash: "<metric>:<label value>" → count
+HISTOGRAMS = "metrics:histograms"  # set of "<metric>:<label value>", each a hash of buckets
 
 
-def _labels(**labels: str) -> str:
-    inner = ",".join(f'{k}="{str(v).replace(chr(34), "")}"' for k, v in sorted(labels.items()))
-    return "{" + inner + "}" if inner else ""
+def _bucket(seconds: float) -> str:
+    return str(next(i for i, le in enumerate(BUCKETS) if seconds <= le))
 
 
-def collect() -> list[tuple[str, str, str, list[tuple[dict, float]]]]:
-    """(name, type, help, samples) for each metric."""
-    metrics = []
-    try:
-        depth, workers = broker.queue_depth(), broker.live_workers()
-        broker_up = 1
-    except Exception:  # the broker is away: say so rather than fail the scrape
-        depth, workers, broker_up = 0, [], 0
-    metrics.append(("tangent_broker_up", "gauge", "1 when Redis answers", [({}, broker_up)]))
-    metrics.append(
-        ("tangent_queue_depth", "gauge", "grading jobs waiting in the queue", [({}, depth)])
-    )
-    metrics.append(
-        ("tangent_workers", "gauge", "live Celery workers (heartbeats)", [({}, len(workers))])
-    )
-    sandbox = Counter(w.get("sandbox", {}).get("status", "unavailable") for w in workers)
-    metrics.append(
-        (
-            "tangent_worker_sandbox",
-            "gauge",
-            "workers by sandbox state",
-            [({"state": s}, n) for s, n in sandbox.items()],
+def _observe(pipe, name: str, seconds: float) -> None:
+    pipe.sadd(broker.key(HISTOGRAMS), name)
+    pipe.hincrby(broker.key(f"metrics:{name}"), _bucket(seconds), 1)
+    pipe.hincrbyfloat(broker.key(f"metrics:{name}"), "sum", seconds)
+
+
+def grading_recorded(kind: str, verdict: str, seconds: float, waited: float | None) -> None:
+    """A grading was committed: its verdict, its time by answer kind and, for a first grading,
+    the time from submission to verdict. Never fails the grading (the numbers are a courtesy)."""
+    with contextlib.suppress(redis.RedisError):
+        pipe = broker.client().pipeline(transaction=False)
+        pipe.hincrby(broker.key(COUNTERS), f"gradings:{verdict}", 1)
+        _observe(pipe, f"grading_seconds:{kind}", seconds)
+        if waited is not None:
+            _observe(pipe, "submit_to_verdict_seconds:", waited)
+        pipe.execute()
+
+
+def grader_fault() -> None:
+    """A grading failed on our side (retried or not)."""
+    with contextlib.suppress(redis.RedisError):
+        broker.client().hincrby(broker.key(COUNTERS), "grader_faults:", 1)
+
+
+class _Collector:
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily("tangent_broker_up", "1 when Redis answers")
+        try:
+            client = broker.client()
+            counts = {k.decode(): int(v) for k, v in client.hgetall(broker.key(COUNTERS)).items()}
+            names = sorted(n.decode() for n in client.smembers(broker.key(HISTOGRAMS)))
+            histograms = {n: client.hgetall(broker.key(f"metrics:{n}")) for n in names}
+            depths = {queue: broker.queue_depth((queue,)) for queue in QUEUES}
+            workers = broker.live_workers()
+            up.add_metric([], 1)
+        except redis.RedisError:
+            up.add_metric([], 0)
+            yield up
+            return
+        yield up
+        depth = GaugeMetricFamily(
+            "tangent_queue_depth", "jobs waiting in each Celery queue", labels=["queue"]
         )
-    )
-    by_status = Submission.objects.values("status").annotate(n=Count("id"))
-    metrics.append(
-        (
-            "tangent_submissions",
-            "gauge",
-            "submissions by status",
-            [({"status": r["status"]}, r["n"]) for r in by_status],
+        for queue, n in depths.items():
+            depth.add_metric([queue], n)
+        yield depth
+        yield GaugeMetricFamily(
+            "tangent_workers", "live Celery workers (heartbeats)", value=len(workers)
         )
-    )
-    by_verdict = Grading.objects.values("verdict").annotate(n=Count("id"))
-    metrics.append(
-        (
-            "tangent_gradings_total",
-            "counter",
-            "gradings by verdict",
-            [({"verdict": r["verdict"]}, r["n"]) for r in by_verdict],
+        sandbox = GaugeMetricFamily(
+            "tangent_worker_sandbox", "workers by sandbox state", labels=["state"]
         )
-    )
-    recent = Grading.objects.select_related("exercise_version", "submission").order_by("-id")[
-        :RECENT
-    ]
-    seconds: dict[str, list[float]] = defaultdict(list)
-    waits: list[float] = []
-    for grading in recent:
-        kind = "+".join(dict.fromkeys(p["kind"] for p in grading.exercise_version.spec["parts"]))
-        seconds[kind].append(grading.seconds)
-        if grading.graded_by_id is None and grading.request == 1:
-            waits.append((grading.finished_at - grading.submission.created_at).total_seconds())
-    metrics.append(
-        (
-            "tangent_grading_seconds",
-            "summary",
-            f"grading time by answer kind (last {RECENT} gradings)",
-            [
-                ({"kind": k, "quantile": q}, v)
-                for k, vs in seconds.items()
-                for q, v in _quantiles(vs).items()
-            ],
+        states = [w.get("sandbox", {}).get("status", "unavailable") for w in workers]
+        for state in sorted(set(states)):
+            sandbox.add_metric([state], states.count(state))
+        yield sandbox
+        gradings = CounterMetricFamily(
+            "tangent_gradings", "gradings by verdict", labels=["verdict"]
         )
-    )
-    metrics.append(
-        (
-            "tangent_submit_to_verdict_seconds",
-            "summary",
-            f"time from submission to first verdict (last {RECENT} gradings)",
-            [({"quantile": q}, v) for q, v in _quantiles(waits).items()],
+        faults = CounterMetricFamily("tangent_grader_faults", "gradings that failed on our side")
+        faults.add_metric([], counts.get("grader_faults:", 0))
+        for field, n in sorted(counts.items()):
+            metric, _, label = field.partition(":")
+            if metric == "gradings":
+                gradings.add_metric([label], n)
+        yield gradings
+        yield faults
+        seconds = HistogramMetricFamily(
+            "tangent_grading_seconds", "grading time by answer kind", labels=["kind"]
         )
-    )
-    faults = Grading.objects.filter(verdict="grader_error").count()
-    metrics.append(
-        (
-            "tangent_grader_faults_total",
-            "counter",
-            "gradings that failed on our side",
-            [({}, faults)],
+        waits = HistogramMetricFamily(
+            "tangent_submit_to_verdict_seconds", "time from submission to first verdict"
         )
-    )
-    return metrics
+        for name, fields in histograms.items():
+            metric, _, label = name.partition(":")
+            buckets, total = _cumulative(fields)
+            if metric == "grading_seconds":
+                seconds.add_metric([label], buckets, total)
+            elif metric == "submit_to_verdict_seconds":
+                waits.add_metric([], buckets, total)
+        yield seconds
+        yield waits
+
+
+def _cumulative(fields: dict[bytes, bytes]) -> tuple[list[tuple[str, float]], float]:
+    counts = {k.decode(): float(v) for k, v in fields.items()}
+    running, buckets = 0.0, []
+    for i, le in enumerate(BUCKETS):
+        running += counts.get(str(i), 0.0)
+        buckets.append(("+Inf" if le == float("inf") else repr(le), running))
+    return buckets, counts.get("sum", 0.0)
+
+
+_REGISTRY = CollectorRegistry(auto_describe=False)
+_REGISTRY.register(_Collector())
 
 
 def render() -> str:
     """The Prometheus text exposition format (version 0.0.4)."""
-    lines = []
-    for name, kind, help_text, samples in collect():
-        lines.append(f"# HELP {name} {help_text}")
-        lines.append(f"# TYPE {name} {kind}")
-        lines.extend(f"{name}{_labels(**labels)} {value:g}" for labels, value in samples)
-    return "\n".join(lines) + "\n"
+    return generate_latest(_REGISTRY).decode()

@@ -15,8 +15,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 import grader
-from courseware import broker
-from courseware.models import Grading, OutboxEvent, Submission
+from courseware import broker, metrics, outbox
+from courseware.models import Grading, Submission
 from courseware.variants import definition_of
 from grader.progress import reporting
 from grader.results import Feedback, GradeResult, Verdict
@@ -119,10 +119,12 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
         after = best_score(attempt.learner_id, exercise_id)
+        counted(grading, submission)
+        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
         if after != before and submission.purpose == Submission.Purpose.ANSWER:
-            OutboxEvent.objects.create(
-                kind="score.changed",
-                payload={
+            outbox.publish(
+                outbox.SCORE_CHANGED,
+                {
                     "learner": attempt.learner_id,
                     "course": attempt.course_id,
                     "exercise": attempt.exercise_version.exercise.slug,
@@ -137,6 +139,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
 def record_grader_error(submission_id: int, request: int, error: BaseException, started_at) -> bool:
     """Note a fault of ours; True when the grading should be retried, else it is marked failed."""
     log.exception("grader error on submission %s", submission_id, exc_info=error)
+    transaction.on_commit(metrics.grader_fault, robust=True)
     reason = f"{type(error).__name__}: {error}"[:500]
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
@@ -175,6 +178,8 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
         )
         submission.status = Status.FAILED
         submission.grading = grading
+        counted(grading, submission)
+        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
         submission.save(
             update_fields=[
                 "grader_errors",
@@ -186,6 +191,49 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
             ]
         )
         return False
+
+
+def counted(grading: Grading, submission: Submission) -> None:
+    """The grading in the metrics, once it commits."""
+    kinds = submission.attempt.exercise_version.kinds
+    kind = "+".join(dict.fromkeys(kinds))
+    first = grading.request == 1 and grading.graded_by_id is None
+    waited = (grading.finished_at - submission.created_at).total_seconds() if first else None
+    transaction.on_commit(
+        lambda: metrics.grading_recorded(kind, grading.verdict, grading.seconds, waited),
+        robust=True,
+    )
+
+
+def finished(submission: Submission, request: int) -> dict:
+    return {"submission": submission.pk, "request": request, "status": submission.status}
+
+
+def open_request(submission: Submission, *, send: bool = True) -> None:
+    """A new grading request for `submission` (locked by the caller): every regrade path comes
+    here (staff, staff review, the API). The old request's grading, if a worker still runs it, is
+    dropped; the fault count starts again, so a fault gets its retries as on a first grading.
+    With `send`, the request is queued when the transaction commits; without, the caller grades
+    it itself (a staff grade)."""
+    from courseware.submissions import enqueue
+
+    submission.request += 1
+    submission.status = Status.QUEUED
+    submission.lease_expires_at = None
+    submission.grader_errors = 0
+    submission.failure_reason = ""
+    submission.save(
+        update_fields=[
+            "request",
+            "status",
+            "lease_expires_at",
+            "grader_errors",
+            "failure_reason",
+            "updated_at",
+        ]
+    )
+    if send:
+        enqueue(submission)
 
 
 def stuck_submissions(now=None, *, queue_is_empty: bool) -> list[Submission]:

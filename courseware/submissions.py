@@ -10,6 +10,7 @@ from courseware.models import Attempt, Quiz, Submission
 from courseware.scoring import attempts_used, item_attempts_used
 from courseware.variants import definition_of
 from grader import validate
+from tangent import queues
 
 
 class SubmissionRefused(Exception):
@@ -107,9 +108,15 @@ def poll_delay_ms(created_at, now=None) -> int:
     return next((delay for limit, delay in POLL_DELAYS if waited < limit), POLL_DELAY_LONGEST)
 
 
-def enqueue(submission: Submission) -> None:
+def enqueue(submission: Submission, countdown: float | None = None) -> None:
+    """Send the submission's current grading request to its queue once the transaction commits
+    (at once outside one): code answers to the sandbox's queue, the rest to the grading queue."""
     from courseware.tasks import grade_submission
 
     pk, request = submission.pk, submission.request
+    queue = queues.for_kinds(submission.attempt.exercise_version.kinds)
     # robust: if the broker is away the answer is still stored (queued); the sweeper sends it later.
-    transaction.on_commit(lambda: grade_submission.delay(pk, request), robust=True)
+    transaction.on_commit(
+        lambda: grade_submission.apply_async((pk, request), queue=queue, countdown=countdown),
+        robust=True,
+    )

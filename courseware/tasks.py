@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from courseware import broker, pipeline
 from courseware.health import sandbox_report
+from courseware.submissions import enqueue
 from tangent import logs
 
 log = logging.getLogger(__name__)
 _heartbeat: broker.Heartbeat | None = None
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=90, time_limit=120, max_retries=None)
+@shared_task(bind=True, acks_late=True, max_retries=None)  # time limits: per queue
 def grade_submission(self, submission_id: int, request: int = 1) -> None:
     """Grade one submission for one grading request; safe to run twice (the second does nothing)."""
     logs.submission_id.set(submission_id)
@@ -41,9 +42,7 @@ def grade_once(submission_id: int, request: int) -> None:
         raise
     except Exception as error:  # any other fault here is ours, never the learner's
         if pipeline.record_grader_error(submission_id, request, error, started_at):
-            grade_submission.apply_async(
-                (submission_id, request), countdown=2**submission.grader_errors
-            )
+            enqueue(submission, countdown=2**submission.grader_errors)
         return
     pipeline.record(submission_id, request, result, started_at)
 
@@ -56,6 +55,16 @@ def sweep_stuck_submissions() -> int:
         log.warning("re-queueing stuck submission %s (%s)", submission.pk, submission.status)
         pipeline.requeue(submission)
     return len(stuck)
+
+
+@shared_task(ignore_result=True)
+def regrade_submissions(
+    course_id: int, exercise_id: int, ids: list[int], use_current_version: bool
+) -> None:
+    """A staff regrade of many submissions, out of the web request (progress on the page)."""
+    from courseware.staff import regrading
+
+    regrading.run(course_id, exercise_id, ids, use_current_version)
 
 
 @task_prerun.connect

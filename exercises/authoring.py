@@ -7,15 +7,21 @@ import hashlib
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.db import transaction
 
-from courseware.models import AuthoredExercise, Exercise, ExerciseVersion, Module
+from courseware.models import AuthoredExercise, Exercise, ExerciseVersion, Module, Topic
 from exercises.loader import BankError, build_definition, check_definition, normalise
+from exercises.topics import Taxonomy, TopicDef
 from exercises.validation import validate_variant
 
 SEEDS_CHECKED = 5
 FILE_ONLY_KINDS = {"code", "interactive"}  # they need trusted files from the repository
+
+
+def topics_in_use() -> Taxonomy:
+    """The taxonomy as loaded into the database (an admin-written exercise takes its tags from it)."""
+    topics = Topic.objects.select_related("module")
+    return Taxonomy(tuple(TopicDef(t.slug, t.name, t.module.slug) for t in topics), ())
 
 
 def check_source(
@@ -39,10 +45,10 @@ def check_source(
         problems.append(f"slug: {spec['slug']!r} is already used by another exercise")
     if problems:
         return spec, problems
-    problems += check_definition(spec, settings.EXERCISES_DIR)
+    problems += check_definition(spec, {}) + topics_in_use().unknown_tags(spec.get("tags"))
     if problems:
         return spec, problems
-    definition = build_definition(spec, settings.EXERCISES_DIR)
+    definition = build_definition(spec, {})
     for seed in range(SEEDS_CHECKED):
         problems += [
             f"seed {p.seed}: {p.where}: {p.reason}"

@@ -2,18 +2,24 @@
 
 Layout: exercises/<module-slug>/_module.yaml, then one `<slug>.yaml` per exercise, or a folder
 `<slug>/exercise.yaml` with trusted extras (tests.py, generator.py, data).
+
+A spec names its trusted files by the SHA-256 of their text (`spec["files"]`), and
+`build_definition` takes the texts from whoever holds them (the read bank here, the database's file
+store in the site's processes): grading never reads the bank's folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from exercises.filestore import digest_of
 from exercises.topics import FILE as TOPICS_FILE
 from exercises.topics import TopicDef, read_taxonomy
 from grader.answers import kind_module
@@ -73,12 +79,14 @@ class ModuleDef:
 
 @dataclass
 class LoadedExercise:
-    """An exercise file, read: its module, its spec (JSON-able) and a hash of all its files."""
+    """An exercise file, read: its module, its spec (JSON-able), a hash of all its files and the
+    texts of its trusted files (`digest → text`, named by digest in `spec["files"]`)."""
 
     module: str
     spec: dict[str, Any]
     content_hash: str
     path: str
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,21 +194,35 @@ def read_exercise(
         expected_slug = path.parent.name if path.name == "exercise.yaml" else path.stem
         if spec["slug"] != expected_slug:
             found.append(BankError(where, "slug", f"must match the file name ({expected_slug!r})"))
-        folder = path.parent if path.name == "exercise.yaml" else None
-        spec["files"] = {
-            name: str((folder / name).relative_to(root))
-            for name in TRUSTED_FILES
-            if folder is not None and (folder / name).is_file()
-        }
+        texts = _trusted_texts(path, where, found)
+        spec["files"] = {name: digest_of(text) for name, text in texts.items()}
+        files = {digest_of(text): text for text in texts.values()}
         if not found:
-            found.extend(_bank_error(where, message) for message in check_definition(spec, root))
+            found.extend(_bank_error(where, message) for message in check_definition(spec, files))
+            tags = read_taxonomy(root).unknown_tags(spec.get("tags"))
+            found.extend(_bank_error(where, message) for message in tags)
     if found:
         document = yaml.compose(path.read_text(encoding="utf-8"))
         for error in found:
             error.line = line_of(document, error.field)
         errors.extend(found)
         return None
-    return LoadedExercise(module, spec, _hash_files(path), where)
+    return LoadedExercise(module, spec, _hash_files(path), where, files)
+
+
+def _trusted_texts(path: Path, where: str, errors: list[BankError]) -> dict[str, str]:
+    """The trusted files beside a folder exercise's exercise.yaml (`name → text`)."""
+    if path.name != "exercise.yaml":
+        return {}
+    texts = {}
+    for name in TRUSTED_FILES:
+        file = path.parent / name
+        if file.is_file():
+            try:
+                texts[name] = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                errors.append(BankError(where, name, "not UTF-8 text"))
+    return texts
 
 
 _STEP = re.compile(r"[^.\[\]]+|\[\d+\]")
@@ -342,9 +364,12 @@ def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] 
     }
 
 
-def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> ExerciseDef:
-    """The plain ExerciseDef that grader.grade receives, from a stored spec."""
-    files = {name: str(root / rel) for name, rel in spec.get("files", {}).items()}
+def build_definition(
+    spec: dict[str, Any], texts: Mapping[str, str], module: str = ""
+) -> ExerciseDef:
+    """The plain ExerciseDef that grader.grade receives, from a stored spec and the texts of the
+    trusted files it names (`digest → text`)."""
+    files = {name: texts[digest] for name, digest in spec.get("files", {}).items()}
     parts = []
     for part in spec["parts"]:
         config = dict(part["config"])
@@ -352,7 +377,7 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
             config["euler"] = uses_euler(config, spec.get("params"))
         if part["kind"] == "code":
             if "tests.py" in files:
-                config["tests_path"] = files["tests.py"]
+                config["tests_source"] = files["tests.py"]
             config.setdefault("limits", spec.get("limits", {}))
         parts.append(PartDef(part["name"], part["kind"], part["weight"], config))
     return ExerciseDef(
@@ -374,11 +399,10 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
     )
 
 
-def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
-    """Authoring errors ("field: reason"): tags that are not topics, and what each part's answer
-    kind finds."""
-    definition = build_definition(spec, root)
-    errors = read_taxonomy(root).unknown_tags(spec.get("tags"))
+def check_definition(spec: dict[str, Any], texts: Mapping[str, str]) -> list[str]:
+    """Authoring errors found by each part's answer kind ("field: reason")."""
+    definition = build_definition(spec, texts)
+    errors = []
     for index, part in enumerate(definition.parts):
         errors.extend(kind_module(part.kind).check_config(part))
         carried = part.config.get("follow_through")

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from courseware import catalogue
 from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem, Topic
+from exercises.filestore import store
 from exercises.loader import Bank, BankError, read_bank
 
 
@@ -62,6 +63,7 @@ def _apply(bank: Bank) -> LoadReport:
     exercises = {}
     for loaded in bank.exercises:
         spec = loaded.spec
+        store().put(loaded.files)
         exercise, _ = Exercise.objects.get_or_create(
             slug=spec["slug"], defaults={"title": spec["title"], "module": modules[loaded.module]}
         )

@@ -121,7 +121,7 @@ def chosen(bank: Bank, slugs: list[str] | None = None) -> list[LoadedExercise]:
 
 def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> list[Problem]:
     """The problems of one exercise over its distinct variants among seeds 0..seeds-1."""
-    definition = build_definition(loaded.spec, root, loaded.module)
+    definition = build_definition(loaded.spec, loaded.files, loaded.module)
     solutions = read_solutions(root.parent / loaded.path)
     if any(part.kind == "code" for part in definition.parts):
         try:

@@ -199,8 +199,8 @@ def visible_submissions(request: HttpRequest) -> QuerySet[Submission]:
     """
     principal: Principal = request.auth
     submissions = Submission.objects.select_related(
-        "grading", "attempt__exercise_version__exercise", "attempt__learner"
-    )
+        "grading", "attempt__exercise_version__exercise", "attempt__learner", "notebook"
+    ).defer("notebook__notebook")  # which cells were graded, not the whole notebook
     if principal.operator:
         return submissions
     if principal.personal:

@@ -27,6 +27,13 @@ def learner_for(client, ref: str, create: bool = True):
     return user
 
 
+def refs_of(user_ids: set[int], client) -> dict[int, str]:
+    """The references `client` knows these users by (one query for a page of them)."""
+    return dict(
+        ApiLearner.objects.filter(client=client, user_id__in=user_ids).values_list("user_id", "ref")
+    )
+
+
 def ref_of(user, client) -> str | None:
     """The reference `client` knows `user` by, if `user` is one of its learners."""
     record = ApiLearner.objects.filter(user=user, client=client).first()

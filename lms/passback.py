@@ -11,7 +11,6 @@ import hashlib
 import json
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,6 +22,7 @@ from lti_tool.models import LtiRegistration
 
 from courseware import broker
 from lms import outbound, tool_keys
+from lms.delivery import FAILED, RETRY, SENT, Outcome
 from lms.models import GradeLine, ScoreSync
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -32,15 +32,6 @@ SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
 
 class TokenRefused(Exception):
     """The platform's token endpoint did not issue a token."""
-
-
-@dataclass
-class Outcome:
-    """What happened to one try: sent, retry later (after `retry_after` seconds) or failed for good."""
-
-    state: str
-    detail: str = ""
-    retry_after: float | None = None
 
 
 def _token_cache_key(registration: LtiRegistration, scopes: list[str]) -> str:
@@ -146,18 +137,18 @@ def post(sync: ScoreSync) -> Outcome:
                 headers={"Authorization": f"Bearer {token}", "Content-Type": SCORE_MEDIA_TYPE},
             )
         except (TokenRefused, requests.RequestException) as error:
-            return Outcome("retry", str(error))
+            return Outcome(RETRY, str(error))
         except outbound.UnsafeUrl as error:
-            return Outcome("failed", str(error))
+            return Outcome(FAILED, str(error))
         if response.status_code != 401:
             break
     status = response.status_code
     if 200 <= status < 300:
-        return Outcome("sent")
+        return Outcome(SENT)
     detail = f"platform answered {status}: {response.text[:300]}"
     if status == 429 or status >= 500 or status == 401:
-        return Outcome("retry", detail, retry_after=_retry_after(response))
-    return Outcome("failed", detail)
+        return Outcome(RETRY, detail, retry_after=_retry_after(response))
+    return Outcome(FAILED, detail)
 
 
 def _retry_after(response) -> float | None:

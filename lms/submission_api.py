@@ -9,17 +9,18 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from courseware import ratelimits
+from courseware import pipeline, ratelimits
 from courseware.models import NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
-from courseware.submissions import SubmissionRefused, enqueue, submit
+from courseware.submissions import SubmissionRefused, submit
 from grader.results import AnswerTooLarge, InvalidAnswer
 from lms import idempotency, outbound
 from lms.api_access import (
@@ -31,8 +32,8 @@ from lms.api_access import (
 )
 from lms.api_input import Input, LearnerRef, Seed, Slug
 from lms.exercise_api import exercise_or_404
-from lms.learners import ref_of
-from lms.models import ApiKey, ApiSubmission
+from lms.learners import ref_of, refs_of
+from lms.models import ApiKey, ApiSubmission, ScoreSync
 from lms.problems import BODY, KEYED, documented, problem
 
 router = Router(tags=["submissions"])
@@ -138,8 +139,11 @@ class SubmissionFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
+SYNCS = Prefetch("score_syncs", queryset=ScoreSync.objects.select_related("line").order_by("pk"))
+
+
 def lms_sync(submission: Submission) -> list[dict]:
-    """Where the LMS gradebook stands for this submission's score changes."""
+    """Where the LMS gradebook stands for this submission's score changes (prefetched: SYNCS)."""
     return [
         {
             "destination": sync.line.lineitem_url,
@@ -148,17 +152,21 @@ def lms_sync(submission: Submission) -> list[dict]:
             "last_error": sync.last_error,
             "at": sync.sent_at,
         }
-        for sync in submission.score_syncs.select_related("line").order_by("pk")
+        for sync in submission.score_syncs.all()
     ]
 
 
-def serialise_submission(submission: Submission, client) -> dict:
-    """The submission as `client` sees it: the learner by the client's own reference, if any."""
+def serialise_submission(
+    submission: Submission, client, refs: dict[int, str] | None = None
+) -> dict:
+    """The submission as `client` sees it: the learner by the client's own reference, if any
+    (from `refs`, learner id → reference, when a page's are looked up at once)."""
     grading = submission.grading
+    learner = submission.attempt.learner
     return {
         "id": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
-        "learner": ref_of(submission.attempt.learner, client),
+        "learner": refs.get(learner.pk) if refs is not None else ref_of(learner, client),
         "status": submission.status,
         "verdict": grading.verdict if grading else None,
         "score": grading.score if grading else None,
@@ -173,11 +181,16 @@ def serialise_submission(submission: Submission, client) -> dict:
 
 def notebook_cells(submission: Submission) -> dict | None:
     """Which cells of an uploaded notebook were graded, if the answer came in one."""
-    return NotebookUpload.objects.filter(submission=submission).values("cells", "note").first()
+    try:
+        upload = submission.notebook
+    except NotebookUpload.DoesNotExist:
+        return None
+    return {"cells": upload.cells, "note": upload.note}
 
 
 def submission_event_data(submission: Submission, client) -> dict:
     """The submission as JSON-ready data, as webhook events to `client` carry it (the API's shape)."""
+    prefetch_related_objects([submission], SYNCS)
     data = serialise_submission(submission, client)
     return SubmissionOut.model_validate(data).model_dump(mode="json")
 
@@ -311,17 +324,20 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
         submissions = submissions.filter(attempt__learner=learner)
     if filters.cursor:
         submissions = submissions.filter(pk__lt=decode_cursor(filters.cursor))
-    page = list(submissions[: filters.limit + 1])
+    page = list(submissions.prefetch_related(SYNCS)[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
+    refs = refs_of({s.attempt.learner_id for s in page}, principal.user)
     return {
-        "items": [serialise_submission(s, principal.user) for s in page],
+        "items": [serialise_submission(s, principal.user, refs) for s in page],
         "next": encode_cursor(page[-1].pk) if more else None,
     }
 
 
 def submission_or_404(request, submission_id: int) -> Submission:
-    submission = visible_submissions(request).filter(pk=submission_id).first()
+    submission = (
+        visible_submissions(request).prefetch_related(SYNCS).filter(pk=submission_id).first()
+    )
     if submission is None:
         raise HttpError(404, "No such submission.")
     return submission
@@ -376,14 +392,7 @@ def regrade_submission(request, submission_id: int):
                 409,
                 f"Only a graded or failed submission can be regraded; this one is {locked.status}.",
             )
-        locked.request += 1
-        locked.status = Status.QUEUED
-        locked.failure_reason = ""
-        locked.lease_expires_at = None
-        locked.save(
-            update_fields=["request", "status", "failure_reason", "lease_expires_at", "updated_at"]
-        )
-        enqueue(locked)
+        pipeline.open_request(locked)
     response = JsonResponse({"id": locked.pk, "status": locked.status}, status=202)
     response["Location"] = location_of(locked)
     return response

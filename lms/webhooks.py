@@ -16,12 +16,11 @@ import time
 import uuid
 
 import requests
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from courseware.models import Submission
 from lms import outbound, vault
+from lms.delivery import FAILED, RETRY, SENT, Outcome
 from lms.models import ApiSubmission, Webhook, WebhookDelivery
 
 SIGNATURE_HEADER = "Tangent-Signature"
@@ -68,52 +67,51 @@ def queue_test(webhook: Webhook) -> WebhookDelivery:
     )
 
 
-def announce_outcomes(serialise) -> list[int]:
-    """Deliveries for API submissions whose grading finished since they were last announced.
+def announce(finished: dict, serialise) -> list[int]:
+    """Deliveries of a finished grading request (a "submission.finished" outbox payload) to the
+    webhooks of the submission's API client and its callback URL; none for a submission not made
+    through the API, or for a request already announced.
 
     `serialise(submission, client)` is the submission as its client sees it through the API.
     """
-    created: list[int] = []
-    with transaction.atomic():
-        due = (
-            ApiSubmission.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "submission__grading",
-                "submission__attempt__exercise_version__exercise",
-                "key",
-                "client",
-            )
-            .filter(
-                submission__status__in=list(OUTCOMES),
-                notified_request__lt=F("submission__request"),
-            )[:200]
+    record = (
+        ApiSubmission.objects.select_for_update(of=("self",))
+        .select_related(
+            "submission__grading",
+            "submission__attempt__exercise_version__exercise",
+            "key",
+            "client",
         )
-        for record in due:
-            submission = record.submission
-            kind = OUTCOMES[submission.status]
-            event_id = uuid.uuid5(
-                uuid.NAMESPACE_URL, f"tangent:{submission.pk}:{submission.request}:{kind}"
+        .filter(submission_id=finished["submission"])
+        .first()
+    )
+    request = finished["request"]
+    kind = OUTCOMES.get(finished["status"])
+    if record is None or kind is None or record.notified_request >= request:
+        return []
+    submission = record.submission
+    event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"tangent:{submission.pk}:{request}:{kind}")
+    payload = event(kind, serialise(submission, record.client), event_id)
+    created: list[int] = []
+    for webhook in Webhook.objects.filter(client=record.client, deleted_at__isnull=True):
+        if kind in webhook.events:
+            delivery, new = WebhookDelivery.objects.get_or_create(
+                webhook=webhook,
+                event_id=event_id,
+                defaults={"kind": kind, "url": webhook.url, "payload": payload},
             )
-            payload = event(kind, serialise(submission, record.client), event_id)
-            for webhook in Webhook.objects.filter(client=record.client, deleted_at__isnull=True):
-                if kind in webhook.events:
-                    delivery, new = WebhookDelivery.objects.get_or_create(
-                        webhook=webhook,
-                        event_id=event_id,
-                        defaults={"kind": kind, "url": webhook.url, "payload": payload},
-                    )
-                    created += [delivery.pk] if new else []
-            if record.callback_url and record.key is not None:
-                delivery = WebhookDelivery.objects.create(
-                    event_id=event_id,
-                    kind=kind,
-                    callback_for=record,
-                    url=record.callback_url,
-                    payload=payload,
-                )
-                created.append(delivery.pk)
-            record.notified_request = submission.request
-            record.save(update_fields=["notified_request"])
+            created += [delivery.pk] if new else []
+    if record.callback_url and record.key is not None:
+        delivery = WebhookDelivery.objects.create(
+            event_id=event_id,
+            kind=kind,
+            callback_for=record,
+            url=record.callback_url,
+            payload=payload,
+        )
+        created.append(delivery.pk)
+    record.notified_request = request
+    record.save(update_fields=["notified_request"])
     return created
 
 
@@ -123,8 +121,8 @@ def secret_for(delivery: WebhookDelivery) -> str:
     return vault.decrypt(delivery.callback_for.key.callback_secret)
 
 
-def post(delivery: WebhookDelivery) -> tuple[str, int | None, str]:
-    """One try: ("delivered" | "retry" | "failed", HTTP status, error)."""
+def post(delivery: WebhookDelivery) -> Outcome:
+    """One try at delivering the event (the receiver's HTTP status is recorded with it)."""
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
@@ -135,9 +133,11 @@ def post(delivery: WebhookDelivery) -> tuple[str, int | None, str]:
     try:
         response = outbound.send("POST", delivery.url, data=body, headers=headers)
     except outbound.UnsafeUrl as error:
-        return "failed", None, str(error)
+        return Outcome(FAILED, str(error), fields={"response_status": None})
     except requests.RequestException as error:
-        return "retry", None, f"could not connect: {error.__class__.__name__}"
+        detail = f"could not connect: {error.__class__.__name__}"
+        return Outcome(RETRY, detail, fields={"response_status": None})
+    status = {"response_status": response.status_code}
     if 200 <= response.status_code < 300:
-        return "delivered", response.status_code, ""
-    return "retry", response.status_code, f"receiver answered {response.status_code}"
+        return Outcome(SENT, fields=status)
+    return Outcome(RETRY, f"receiver answered {response.status_code}", fields=status)

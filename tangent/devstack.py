@@ -1,5 +1,6 @@
 """`make run`: the whole system in one terminal — embedded Redis (unless REDIS_URL is set), a Celery
-worker with the sweeper (beat), and the web server on 127.0.0.1:$PORT. Ctrl-C stops them all."""
+worker per queue (the grading one with the sweeper, beat), and the web server on 127.0.0.1:$PORT.
+Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ import time
 
 from tangent.embedded_redis import start_redis, stop
 from tangent.environment import EMBEDDED_REDIS_URL_FILE, VAR_DIR, demo_logins, env
+from tangent.queues import GRADING, QUEUES
 
 
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
+
+
+def beat(queue: str) -> list[str]:
+    return ["--beat"] if queue == GRADING else []
 
 
 def _announce(port: str) -> None:
@@ -39,26 +45,10 @@ def main() -> int:
         print(f"Embedded Redis at {url}")
     python = sys.executable
     try:
-        children.append(
-            subprocess.Popen(
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "tangent",
-                    "worker",
-                    "--beat",
-                    "--concurrency",
-                    "2",
-                    "--loglevel",
-                    "INFO",
-                    "--hostname",
-                    f"worker-{os.getpid()}@%h",
-                ],
-                env=child_env,
-            )
-        )
+        for queue in QUEUES:  # one worker per queue, as in production; the grading one runs beat
+            command = [python, "-m", "tangent.worker", queue, "--loglevel", "INFO",
+                       "--hostname", f"{queue}-{os.getpid()}@%h"]  # fmt: skip
+            children.append(subprocess.Popen([*command, *beat(queue)], env=child_env))
         children.append(
             subprocess.Popen(
                 [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env=child_env

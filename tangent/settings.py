@@ -12,6 +12,7 @@ import json
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tangent import queues
 from tangent.environment import BASE_DIR, VAR_DIR, env, env_bool, env_list, redis_url
 
 MODE = env("TANGENT_MODE", "production")
@@ -165,7 +166,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # every task: a new PostgreSQL backend for each grading); courseware.tasks starts and ends each task
 # as Django does a request, which closes a broken connection or one older than CONN_MAX_AGE.
 CELERY_DB_REUSE_MAX = 1000
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # each queue's workers set their own (tangent/queues.py)
+CELERY_TASK_DEFAULT_QUEUE = queues.GRADING
+CELERY_TASK_ROUTES = queues.ROUTES
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -180,7 +183,7 @@ CELERY_BEAT_SCHEDULE = {
 
 CELERY_BEAT_SCHEDULE["lms-deliver-outbox"] = {
     "task": "lms.tasks.deliver_outbox",
-    "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "5") or 5),
+    "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "30") or 30),  # a safety net
 }
 
 # Open sign-up: anyone may make an account at /accounts/signup/. Off by default in production,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from tangent.embedded_redis import start_redis, stop
+from tangent.queues import QUEUES
 
 pytest_plugins = ["tests.support.lti"]
 
@@ -94,19 +95,28 @@ def process_env(**extra: str) -> dict[str, str]:
 
 
 class Worker:
-    """A real Celery worker process (prefork pool) on the test database and Redis."""
+    """A real Celery worker process (prefork pool) on the test database and Redis, consuming
+    every queue unless told which."""
 
-    def __init__(self, module: str = "tangent", concurrency: int = 1, **env: str):
+    def __init__(
+        self,
+        module: str = "tangent",
+        concurrency: int = 1,
+        root: Path = ROOT,
+        queues: tuple[str, ...] = tuple(QUEUES),
+        **env: str,
+    ):
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.log = ROOT / "var" / "test-logs" / f"{self.name.split('@')[0]}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "celery", "-A", module, "worker", "--pool", "prefork",
+                   "--queues", ",".join(queues),
                    "--concurrency", str(concurrency), "--hostname", self.name, "--loglevel", "INFO",
                    "--without-gossip", "--without-mingle"]  # fmt: skip
         self.process = subprocess.Popen(
             command,
-            cwd=ROOT,
-            env=process_env(**env),
+            cwd=root,
+            env=process_env(**({"PYTHONPATH": str(root)} | env)),
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -150,8 +160,15 @@ def live_worker(transactional_db):
     """Start real Celery workers: `live_worker()` returns a ready Worker; all are stopped afterwards."""
     started: list[Worker] = []
 
-    def start(module: str = "tangent", concurrency: int = 1, **env: str) -> Worker:
-        worker = Worker(module, concurrency, **env)
+    def start(
+        module: str = "tangent",
+        concurrency: int = 1,
+        root: Path = ROOT,
+        queues: tuple[str, ...] = tuple(QUEUES),
+        **env: str,
+    ) -> Worker:
+        """`root`: the directory the worker runs from (another host's checkout)."""
+        worker = Worker(module, concurrency, root, queues, **env)
         started.append(worker)
         return worker.wait_ready()
 

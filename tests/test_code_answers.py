@@ -305,7 +305,7 @@ def test_a_finite_difference_audit_judges_gradient_code(tmp_path, cross_term, ve
     tests = tmp_path / "tests.py"
     tests.write_text(FD_TESTS)
     part = d_sigma_part(seconds=5)
-    part.config.update(function="grad", tests_path=str(tests))
+    part.config.update(function="grad", tests_source=tests.read_text())
     result = grade(f"def grad(x):\n    g = 4 * x**3\n    {cross_term}\n    return g\n", part)
     assert result.verdict == verdict
     if verdict == Verdict.INCORRECT:

@@ -29,6 +29,7 @@ def test_a_bank_reload_and_a_migration_during_grading_keep_every_submission_righ
     copy = tmp_path / "exercises"
     for module in read_bank(settings.EXERCISES_DIR).modules:
         shutil.copytree(settings.EXERCISES_DIR / module.slug, copy / module.slug)
+    shutil.copy(settings.EXERCISES_DIR / "topics.yaml", copy)
     changed = copy / "m1-what-is-calculus" / "m1-rise-over-run.yaml"
     changed.write_text(
         changed.read_text().replace("a: {int: [-3, 3], not: [0]}", "a: {int: [4, 6]}")

@@ -2,10 +2,12 @@
 
 import yaml
 
+from tangent.queues import QUEUES
 from tests.conftest import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+WORKERS = [f"worker-{queue}" for queue in QUEUES]
 
 
 def command(service: str) -> str:
@@ -13,25 +15,28 @@ def command(service: str) -> str:
 
 
 def test_compose_has_the_whole_system():
-    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(SERVICES)
+    assert {"postgres", "redis", "web", "beat", "migrate", *WORKERS} <= set(SERVICES)
 
 
 def test_web_runs_gunicorn_on_the_wsgi_app_and_workers_run_celery():
     assert command("web").startswith("gunicorn tangent.wsgi")
-    assert command("worker").startswith("celery -A tangent worker")
+    for queue in QUEUES:
+        assert command(f"worker-{queue}").startswith(f"python -m tangent.worker {queue} ")
     assert command("beat").startswith("celery -A tangent beat")
     assert "migrate" in command("migrate") and "load_exercises" in command("migrate")
 
 
-def test_workers_can_scale_and_are_not_privileged():
-    worker = SERVICES["worker"]
-    assert "container_name" not in worker and "ports" not in worker  # `--scale worker=N` works
-    assert not worker.get("privileged")
-    assert "seccomp=unconfined" in worker["security_opt"]
+def test_each_queue_s_workers_can_scale_and_none_is_privileged():
+    for name in WORKERS:
+        worker = SERVICES[name]
+        assert "container_name" not in worker and "ports" not in worker  # `--scale` works
+        assert not worker.get("privileged")
+    assert "seccomp=unconfined" in SERVICES["worker-code"]["security_opt"]  # the sandbox's
+    assert "security_opt" not in SERVICES["worker-grading"]
 
 
 def test_services_point_at_compose_postgres_and_redis_with_health_checks():
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", "beat", "migrate", *WORKERS):
         env = SERVICES[name]["environment"]
         assert (
             env["DATABASE_URL"].startswith("postgres://")
@@ -41,7 +46,7 @@ def test_services_point_at_compose_postgres_and_redis_with_health_checks():
         assert env["TANGENT_MODE"] == "production"
         assert "SECRET_KEY" in env
         assert SERVICES[name]["depends_on"]
-    for name in ("postgres", "redis", "web", "worker"):
+    for name in ("postgres", "redis", "web", *WORKERS):
         assert "healthcheck" in SERVICES[name]
     assert "postgres-data" in COMPOSE["volumes"]
 

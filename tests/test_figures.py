@@ -17,20 +17,21 @@ from grader.answers import code
 from tests.support.people import PASSWORD, learner_in, make_course
 from tests.support.sandbox import EXERCISES, exercise_part, require_sandbox
 
-LINFIT = exercise_part("m6-regression/m6-linfit-py", "linfit")
-HEIGHTS = exercise_part("m6-regression/m6-heights-fit", "assignment", limits={"seconds": 10})
-NONLINEAR = exercise_part("m6-regression/m6-nonlinear-fit-py", "fit", limits={"seconds": 10})
-BACKPROP = exercise_part(
-    "m3-chain-rule-and-neural-networks/m3-backprop-assignment",
-    "assignment",
-    limits={"seconds": 10},
-)
+FOLDERS = {
+    "linfit": "m6-regression/m6-linfit-py",
+    "heights": "m6-regression/m6-heights-fit",
+    "nonlinear": "m6-regression/m6-nonlinear-fit-py",
+    "backprop": "m3-chain-rule-and-neural-networks/m3-backprop-assignment",
+}
+LINFIT = exercise_part(FOLDERS["linfit"], "linfit")
+HEIGHTS = exercise_part(FOLDERS["heights"], "assignment", limits={"seconds": 10})
+NONLINEAR = exercise_part(FOLDERS["nonlinear"], "fit", limits={"seconds": 10})
+BACKPROP = exercise_part(FOLDERS["backprop"], "assignment", limits={"seconds": 10})
 UNCENTRED = "def linfit(x, y):\n    return (x * y).sum() / (x * x).sum(), 0.0\n"
 
 
-def solution(part, name: str) -> str:
-    folder = EXERCISES.joinpath(*part.config["tests_path"].split("/")[-3:-1])
-    return (folder / "solutions" / f"{name}.py").read_text()
+def solution(exercise: str, name: str) -> str:
+    return (EXERCISES / FOLDERS[exercise] / "solutions" / f"{name}.py").read_text()
 
 
 def figures_of(result) -> list:
@@ -100,7 +101,7 @@ def sandbox():
 
 
 def test_a_straight_line_is_drawn_over_the_data_against_the_least_squares_line(sandbox):
-    right = code.grade(LINFIT, {}, {"code": solution(LINFIT, "reference")})
+    right = code.grade(LINFIT, {}, {"code": solution("linfit", "reference")})
     wrong = code.grade(LINFIT, {}, {"code": UNCENTRED})
     for result in (right, wrong):
         (item,) = figures_of(result)
@@ -117,7 +118,7 @@ def test_a_straight_line_is_drawn_over_the_data_against_the_least_squares_line(s
 
 def test_a_fit_by_steepest_descent_is_drawn_at_the_end_of_its_path(sandbox):
     for name in ("reference", "ascent"):
-        result = code.grade(NONLINEAR, {}, {"code": solution(NONLINEAR, name)})
+        result = code.grade(NONLINEAR, {}, {"code": solution("nonlinear", name)})
         (item,) = figures_of(result)
         assert "against the least-squares optimum" in item.text
         assert item.data["test"] == "decay, 400 steps"  # the visible example, not hidden data
@@ -125,8 +126,8 @@ def test_a_fit_by_steepest_descent_is_drawn_at_the_end_of_its_path(sandbox):
 
 
 def test_the_heights_fit_draws_the_descent_path_on_the_chi2_contours(sandbox):
-    right = code.grade(HEIGHTS, {"seed": 7}, {"code": solution(HEIGHTS, "reference")})
-    wrong = code.grade(HEIGHTS, {"seed": 7}, {"code": solution(HEIGHTS, "ascent")})
+    right = code.grade(HEIGHTS, {"seed": 7}, {"code": solution("heights", "reference")})
+    wrong = code.grade(HEIGHTS, {"seed": 7}, {"code": solution("heights", "ascent")})
     for result in (right, wrong):
         path, fit = figures_of(result)
         assert path.text.startswith("Your 200 steepest-descent steps on the contours of χ²(μ, σ)")
@@ -140,8 +141,10 @@ def test_the_heights_fit_draws_the_descent_path_on_the_chi2_contours(sandbox):
 
 
 def test_the_training_curve_is_drawn_against_the_reference(sandbox):
-    right = code.grade(BACKPROP, {"seed": 7}, {"code": solution(BACKPROP, "reference")})
-    wrong = code.grade(BACKPROP, {"seed": 7}, {"code": solution(BACKPROP, "missing-slope-layer-2")})
+    right = code.grade(BACKPROP, {"seed": 7}, {"code": solution("backprop", "reference")})
+    wrong = code.grade(
+        BACKPROP, {"seed": 7}, {"code": solution("backprop", "missing-slope-layer-2")}
+    )
     (mine,), (theirs,) = figures_of(right), figures_of(wrong)
     assert mine.text.startswith("The cost at each step of gradient descent with your Jacobians")
     assert series(mine.data["figure"], "your run") == series(mine.data["figure"], "reference")

@@ -61,7 +61,7 @@ GOLDEN = [
 @pytest.fixture(scope="module")
 def definitions():
     bank = read_bank(BANK)
-    return {e.spec["slug"]: build_definition(e.spec, BANK, e.module) for e in bank.exercises}
+    return {e.spec["slug"]: build_definition(e.spec, e.files, e.module) for e in bank.exercises}
 
 
 @pytest.mark.parametrize(("slug", "seed", "params", "references"), GOLDEN)

@@ -38,7 +38,7 @@ GOLDEN = {
 def definitions():
     bank = read_bank(BANK)
     return {
-        loaded.spec["slug"]: build_definition(loaded.spec, BANK)
+        loaded.spec["slug"]: build_definition(loaded.spec, loaded.files)
         for loaded in bank.exercises
         if loaded.spec["slug"] in {slug for slug, _ in GOLDEN}
     }

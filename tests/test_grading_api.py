@@ -145,6 +145,26 @@ def test_submissions_are_listed_newest_first_with_a_cursor_and_filters(key):
     assert len(client.get("/api/v1/submissions?exercise=m1-rise-over-run").json()["items"]) == 5
 
 
+PAGE_QUERIES = 5
+
+
+def test_a_page_of_submissions_costs_the_same_queries_however_long(
+    key, django_assert_max_num_queries
+):
+    """Learner references, gradings and LMS syncs are read for the page at once, not per item."""
+    client = api(key)
+    for i in range(3):
+        graded(submit(key, learner=f"s-{i}").json()["id"])
+    with django_assert_max_num_queries(PAGE_QUERIES):  # key, submissions, syncs, references
+        assert len(client.get("/api/v1/submissions").json()["items"]) == 3
+    for i in range(3, 25):
+        graded(submit(key, learner=f"s-{i}").json()["id"])
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        items = client.get("/api/v1/submissions").json()["items"]
+    assert len(items) == 25 and {item["learner"] for item in items} == {f"s-{i}" for i in range(25)}
+    assert all(item["status"] == "graded" and item["verdict"] for item in items)
+
+
 @pytest.mark.parametrize(
     ("query", "detail"),
     [
@@ -400,3 +420,21 @@ def test_the_docs_page_loads_its_scripts_from_our_own_static_files():
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_a_regraded_failed_submission_gets_its_fault_retries_again(key, operator, settings):
+    """Every regrade path opens the new grading request the same way (courseware.pipeline)."""
+    from django.utils import timezone
+
+    from courseware import pipeline
+
+    failed = submit(key).json()["id"]
+    fault = RuntimeError("the engine broke")
+    while pipeline.record_grader_error(failed, 1, fault, timezone.now()):
+        pass
+    assert Submission.objects.get(pk=failed).grader_errors == settings.GRADER_ERROR_RETRIES + 1
+    assert api(operator).post(f"/api/v1/submissions/{failed}/regrade").status_code == 202
+    regraded = Submission.objects.get(pk=failed)
+    assert (regraded.status, regraded.grader_errors, regraded.failure_reason) == ("queued", 0, "")
+    assert pipeline.record_grader_error(failed, regraded.request, fault, timezone.now())
+    assert Submission.objects.get(pk=failed).status == "queued"  # retried, not failed at once

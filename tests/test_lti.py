@@ -112,8 +112,7 @@ def test_with_real_workers_a_launched_learners_score_reaches_the_gradebook(
     submit_on_site(session, platform, page_url, learner, "m1-rise-over-run")
     deadline = time.monotonic() + 60
     while not platform.scores and time.monotonic() < deadline:
-        deliver_outbox.delay()
-        time.sleep(0.5)
+        time.sleep(0.2)  # no beat runs: the grading's commit sends the score
     assert platform.scores and platform.scores[0]["scoreGiven"] == 100
     assert ScoreSync.objects.get().state == "sent"
 
@@ -683,7 +682,7 @@ def test_score_timestamps_only_move_forward(graded_learner, platform):
     line = GradeLine.objects.get()
     line.last_timestamp = timezone.now() + timedelta(minutes=5)  # a clock that ran ahead
     line.save()
-    event = OutboxEvent.objects.get()
+    event = OutboxEvent.objects.get(kind="score.changed")
     OutboxEvent.objects.create(kind="score.changed", payload={**event.payload, "score": 0.5})
     deliver_outbox.apply()
     assert len(platform.token_requests) == 1  # the token is cached per registration and scope

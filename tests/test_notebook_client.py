@@ -145,7 +145,11 @@ def test_instructors_export_a_modules_code_exercises_as_notebooks(bank, tmp_path
 
     call_command("export_notebooks", "m3-chain-rule-and-neural-networks", out=str(tmp_path), seed=3)
     written = sorted(p.name for p in tmp_path.glob("*.ipynb"))
-    assert written == ["m3-backprop-assignment.ipynb", "m3-d-sigma.ipynb"]
+    assert written == [
+        "m3-backprop-assignment.ipynb",
+        "m3-d-sigma.ipynb",
+        "m3-not-gate-neuron.ipynb",
+    ]
     exported = nbformat.read(tmp_path / "m3-backprop-assignment.ipynb", as_version=4)
     nbformat.validate(exported)
     assert exported.metadata["tangent"]["seed"] == 3

@@ -54,9 +54,11 @@ def test_regrading_after_a_fix_raises_scores_on_the_fixed_version_and_reports_th
         {"verdict": "incorrect", "version_choice": "current"},
         follow=True,
     )
-    assert "Queued 1 submission(s) for regrading." in response.content.decode()
+    assert "Regrading 1 submission(s) in the background." in response.content.decode()
 
     after = wait_for_status(before.pk)
+    progress = client.get("/courses/calc/staff/exercises/t-power-rule/regrade/results/")
+    assert "Queued 1 submission for regrading." in progress.content.decode()
     assert (after.request, after.grading.verdict, after.grading.score) == (2, "correct", 1.0)
     assert after.grading.exercise_version == fixed
     assert [g.exercise_version for g in after.gradings.order_by("request")] == [
@@ -123,3 +125,25 @@ def test_an_attempt_whose_parameters_no_longer_fit_keeps_its_version(course):
     done.refresh_from_db()
     assert done.attempt.exercise_version == original and done.request == 2
     assert done.status == "queued"
+
+
+def test_a_large_regrade_is_queued_in_batches_out_of_the_request_with_its_progress_shown(
+    client, course, monkeypatch
+):
+    from courseware.staff import regrading
+    from courseware.tasks import grade_submission
+
+    monkeypatch.setattr(regrading, "BATCH", 2)
+    power = power_rule(answer=BROKEN)
+    for name in ("ada", "bo", "cy"):
+        attempt = new_attempt(learner_in(course, name), power, course)
+        grade_submission.apply(args=(submit(attempt, right_answer(attempt)).pk, 1))
+    ids = list(Submission.objects.values_list("pk", flat=True))
+    regrading.start(course, power, ids, use_current_version=True)
+    client.login(username="prof", password=PASSWORD)
+    results = "/courses/calc/staff/exercises/t-power-rule/regrade/results/"
+    waiting = client.get(results).content.decode()
+    assert "Queuing regrades: 0 of 3…" in waiting and 'hx-trigger="every 2s"' in waiting
+    regrading.run(course.pk, power.pk, ids, use_current_version=True)  # what the task runs
+    assert set(Submission.objects.values_list("request", "status")) == {(2, "queued")}
+    assert "Queued 3 submissions for regrading." in client.get(results).content.decode()

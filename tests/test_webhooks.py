@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from courseware import pipeline
 from courseware.models import Submission
 from courseware.tasks import grade_submission
 from lms.models import WebhookDelivery
@@ -124,11 +125,15 @@ def test_a_graded_submission_sends_one_signed_event_with_its_result(key, receive
     assert event["data"]["verdict"] in {"correct", "incorrect", "partial"}
 
 
-def test_a_failed_submission_sends_a_failed_event(key, receiver):
+def test_a_failed_submission_sends_a_failed_event(key, receiver, monkeypatch):
+    def broken(submission):
+        raise RuntimeError("the engine broke")
+
+    monkeypatch.setattr(pipeline, "evaluate", broken)  # retried, then failed for good
     hook = register(key, receiver.url, ["submission.failed"]).json()
     body = {"exercise": "m1-rise-over-run", "answer": RIGHT}
     submission_id = post_json(api(key), "/api/v1/submissions", body).json()["id"]
-    Submission.objects.filter(pk=submission_id).update(status="failed", failure_reason="gave up")
+    assert Submission.objects.get(pk=submission_id).status == "failed"
     deliver_outbox.apply()
     event = verify(hook["secret"], receiver.requests[0])
     assert event["type"] == "submission.failed" and event["data"]["status"] == "failed"
@@ -164,7 +169,7 @@ def test_a_receiver_that_never_accepts_is_marked_failed_after_the_last_try(key, 
 
 
 def test_the_retry_delay_grows_exponentially(settings):
-    from lms.tasks import backoff_seconds
+    from lms.delivery import backoff_seconds
 
     settings.LMS_RETRY_BASE_SECONDS = 10
     assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [10, 20, 40, 80]

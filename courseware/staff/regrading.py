@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
+from courseware import broker, pipeline
 from courseware.models import Attempt, Course, Exercise, Grading, Submission
 from courseware.staff.scope import submissions_in
-from courseware.submissions import enqueue
 from grader.params import draw_params
 
 Status = Submission.Status
@@ -44,6 +44,68 @@ class RegradeReport:
     skipped: int = 0  # still being graded, or cancelled
     moved_attempts: int = 0  # attempts moved onto the current version
     kept_version: int = 0  # attempts whose parameters do not fit the current version
+
+
+# A regrade of many submissions runs as a Celery task, BATCH at a time; its progress is kept in
+# Redis for the regrade page (one job per course and exercise at a time, kept for a day).
+BATCH = 100
+JOB_SECONDS = 24 * 3600
+
+
+@dataclass
+class RegradeJob:
+    total: int
+    done: int
+    queued: int
+    skipped: int
+    kept_version: int
+    finished: bool
+
+    @property
+    def running(self) -> bool:
+        return not self.finished
+
+
+def _job_key(course_id: int, exercise_id: int) -> str:
+    return broker.key(f"regrade:{course_id}:{exercise_id}")
+
+
+def start(course: Course, exercise: Exercise, ids: list[int], use_current_version: bool) -> None:
+    """Regrade these submissions in the background (the `grading` queue), from the commit on."""
+    from courseware.tasks import regrade_submissions
+
+    key = _job_key(course.pk, exercise.pk)
+    fields = {"total": len(ids), "done": 0, "queued": 0, "skipped": 0, "kept_version": 0}
+    pipe = broker.client().pipeline()
+    pipe.delete(key).hset(key, mapping={**fields, "finished": 0}).expire(key, JOB_SECONDS)
+    pipe.execute()
+    transaction.on_commit(
+        lambda: regrade_submissions.delay(course.pk, exercise.pk, ids, use_current_version)
+    )
+
+
+def run(course_id: int, exercise_id: int, ids: list[int], use_current_version: bool) -> None:
+    """The background regrade: BATCH submissions at a time, its progress counted as it goes."""
+    key = _job_key(course_id, exercise_id)
+    for first in range(0, len(ids), BATCH):
+        chunk = ids[first : first + BATCH]
+        report = regrade(Submission.objects.filter(pk__in=chunk).order_by("-created_at"),
+                         use_current_version=use_current_version)  # fmt: skip
+        pipe = broker.client().pipeline()
+        pipe.hincrby(key, "done", len(chunk)).hincrby(key, "queued", len(report.queued))
+        pipe.hincrby(key, "skipped", report.skipped)
+        pipe.hincrby(key, "kept_version", report.kept_version)
+        pipe.execute()
+    broker.client().hset(key, "finished", 1)
+
+
+def job(course: Course, exercise: Exercise) -> RegradeJob | None:
+    """The course's latest background regrade of the exercise, if one ran in the last day."""
+    fields = broker.client().hgetall(_job_key(course.pk, exercise.pk))
+    if not fields:
+        return None
+    values = {k.decode(): int(v) for k, v in fields.items()}
+    return RegradeJob(**{**values, "finished": bool(values["finished"])})
 
 
 def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> QuerySet:
@@ -90,22 +152,7 @@ def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
                 moved[attempt.pk] = move_to_current_version(attempt)
                 report.moved_attempts += moved[attempt.pk] is True
                 report.kept_version += moved[attempt.pk] is False
-            submission.request += 1
-            submission.status = Status.QUEUED
-            submission.lease_expires_at = None
-            submission.grader_errors = 0
-            submission.failure_reason = ""
-            submission.save(
-                update_fields=[
-                    "request",
-                    "status",
-                    "lease_expires_at",
-                    "grader_errors",
-                    "failure_reason",
-                    "updated_at",
-                ]
-            )
-            enqueue(submission)
+            pipeline.open_request(submission)
             report.queued.append(submission.pk)
     return report
 

@@ -71,8 +71,7 @@ def grade_by_staff(
     )
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        locked.request += 1
-        locked.save(update_fields=["request", "updated_at"])
+        pipeline.open_request(locked, send=False)
         # Committed like any grading (outbox included), then signed by the staff member.
         grading = pipeline.record(locked.pk, locked.request, result, timezone.now())
         Grading.objects.filter(pk=grading.pk).update(

@@ -211,29 +211,19 @@ def regrade_page(request, course, exercise_slug):
     if request.method == "POST":
         choice = _regrade_filter(request.POST)
         chosen = regrading.regradable(course, exercise, choice)
-        report = regrading.regrade(
-            chosen, use_current_version=request.POST.get("version_choice") != "original"
-        )
+        ids = list(chosen.values_list("pk", flat=True)[: regrading.MAX_REGRADE])
+        current = request.POST.get("version_choice") != "original"
+        regrading.start(course, exercise, ids, use_current_version=current)
         audit.record(
             course,
             request.user,
             Action.REGRADE,
             exercise=exercise.slug,
-            submissions=len(report.queued),
+            submissions=len(ids),
             filter={"verdict": choice.verdict, "version": choice.version},
             version=request.POST.get("version_choice") or "current",
         )
-        messages.success(
-            request,
-            f"Queued {len(report.queued)} submission(s) for regrading"
-            + (f"; {report.skipped} still being graded were left alone" if report.skipped else "")
-            + (
-                f"; {report.kept_version} attempt(s) keep their version (parameters differ)"
-                if report.kept_version
-                else ""
-            )
-            + ".",
-        )
+        messages.success(request, f"Regrading {len(ids)} submission(s) in the background.")
         return redirect("staff:regrade", course_slug=course.slug, exercise_slug=exercise.slug)
     choice = _regrade_filter(request.GET)
     context = {
@@ -253,6 +243,7 @@ def _results_context(course, exercise, request) -> dict:
     changes = regrading.regrade_results(course, exercise)
     everything = request.GET.get("all") == "1"
     return {
+        "job": regrading.job(course, exercise),
         "changes": changes if everything else [c for c in changes if c.changed or c.pending],
         "changed_count": sum(c.changed for c in changes),
         "pending_count": sum(c.pending for c in changes),

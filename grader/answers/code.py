@@ -4,7 +4,7 @@ inputs and the trusted side compares the outputs with the expected values.
 Part configuration (YAML keys of a `kind: code` part):
     function     name of the function the learner defines (required)
     signature    how the prompt shows it, e.g. "d_sigma(z: ndarray) -> ndarray"
-    tests_path   absolute path of the exercise's trusted tests.py (set by the loader from `tests`)
+    tests_source the text of the exercise's trusted tests.py (set from the version's stored files)
     starter      code the editor starts with
     forbidden    dotted names the static check flags, e.g. [numpy.polyfit] (advisory)
     allow_scipy  whether the learner's code may import scipy (default false)
@@ -14,9 +14,9 @@ Part configuration (YAML keys of a `kind: code` part):
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
+import types
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,6 @@ from grader.spec import PartDef
 MAX_CODE_BYTES = 64 * 1024
 DEFAULT_SECONDS = 5.0
 DEFAULT_MEMORY_MB = 512
-_tests_cache: dict[tuple[str, float], Any] = {}
 
 
 def check_config(part: PartDef) -> list[str]:
@@ -46,12 +45,12 @@ def check_config(part: PartDef) -> list[str]:
     config, errors = part.config, []
     if not str(config.get("function", "")).isidentifier():
         errors.append("`function` must name the Python function learners write")
-    path = config.get("tests_path")
-    if not path or not os.path.isfile(str(path)):
-        errors.append(f"`tests` must name the exercise's tests.py (found {path!r})")
+    source = config.get("tests_source")
+    if not isinstance(source, str):
+        errors.append("a code exercise needs a tests.py beside its exercise.yaml")
     else:
         try:
-            if not callable(getattr(load_tests(path), "cases", None)):
+            if not callable(getattr(load_tests(source), "cases", None)):
                 errors.append("tests.py must define cases(params, rng)")
         except Exception as error:  # an authoring error, reported as such
             errors.append(f"tests.py does not import: {error}")
@@ -91,16 +90,17 @@ def run_examples(part: PartDef, params: dict[str, Any], payload: dict[str, Any])
     return evaluate(part, params, read(part, payload), visible_only=True)
 
 
-def load_tests(path: str) -> Any:
-    """The exercise's trusted tests module, imported once per file version."""
-    key = (path, os.path.getmtime(path))
-    if key not in _tests_cache:
-        name = "exercise_tests_" + hashlib.sha256(path.encode()).hexdigest()[:16]
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _tests_cache[key] = module
-    return _tests_cache[key]
+def load_tests(source: str) -> Any:
+    """The exercise's trusted tests module, from its text: imported once per content (by hash)."""
+    return _tests_module(hashlib.sha256(source.encode("utf-8")).hexdigest(), source)
+
+
+@lru_cache(maxsize=256)
+def _tests_module(digest: str, source: str) -> types.ModuleType:
+    module = types.ModuleType(f"exercise_tests_{digest[:16]}")
+    module.__file__ = f"tests.py@{digest[:12]}"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (trusted file)
+    return module
 
 
 def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest]:
@@ -109,7 +109,7 @@ def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest
     seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "little")
     try:
         return list(
-            load_tests(part.config["tests_path"]).cases(params, np.random.default_rng(seed))
+            load_tests(part.config["tests_source"]).cases(params, np.random.default_rng(seed))
         )
     except Exception as error:
         raise GraderError(f"the exercise's tests failed: {error!r}") from error

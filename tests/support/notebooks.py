@@ -6,7 +6,6 @@ import copy
 
 import nbclient
 import nbformat
-from django.conf import settings
 
 from exercises.loader import build_definition
 from grader.notebooks.build import ANSWER_TAG, TESTS_TAG, build
@@ -18,7 +17,7 @@ def definition(slug: str):
     from tests.conftest import parsed_bank
 
     loaded = next(e for e in parsed_bank().exercises if e.spec["slug"] == slug)
-    return build_definition(loaded.spec, settings.EXERCISES_DIR, loaded.module)
+    return build_definition(loaded.spec, loaded.files, loaded.module)
 
 
 def variant(slug: str, seed: int = 7):

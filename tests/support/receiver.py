@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -10,6 +11,7 @@ class Receiver:
     def __init__(self):
         self.requests: list[dict] = []
         self.replies: list[int] = []  # statuses for the next requests; 200 once it runs out
+        self.delay = 0.0  # seconds before each answer (a slow receiver)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -36,6 +38,7 @@ class Receiver:
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
                 status = receiver.replies.pop(0) if receiver.replies else 200
+                time.sleep(receiver.delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

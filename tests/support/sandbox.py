@@ -41,7 +41,7 @@ def d_sigma_part(seconds: float = 1.0, memory_mb: int = 512) -> PartDef:
         "code",
         config={
             "function": "d_sigma",
-            "tests_path": str(D_SIGMA_TESTS),
+            "tests_source": D_SIGMA_TESTS.read_text(),
             "limits": {"seconds": seconds, "memory_mb": memory_mb},
         },
     )
@@ -49,5 +49,5 @@ def d_sigma_part(seconds: float = 1.0, memory_mb: int = 512) -> PartDef:
 
 def exercise_part(folder: str, function: str, **config) -> PartDef:
     """A code part of one of the bank's exercise folders."""
-    path = EXERCISES / folder / "tests.py"
-    return PartDef("code", "code", config={"function": function, "tests_path": str(path), **config})
+    source = (EXERCISES / folder / "tests.py").read_text()
+    return PartDef("code", "code", config={"function": function, "tests_source": source, **config})

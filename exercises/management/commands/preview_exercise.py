@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if not found:
             raise CommandError(f"No exercise {slug!r} in {path}.")
         loaded = found[0]
-        definition = build_definition(loaded.spec, path, loaded.module)
+        definition = build_definition(loaded.spec, loaded.files, loaded.module)
         params = draw_params(definition.params, seed, definition.redraw_if)
         variant = build_variant(definition, params, read_solutions(path.parent / loaded.path))
         self.stdout.write(f"{definition.title} ({slug}, seed {seed})")
