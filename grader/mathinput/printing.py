@@ -47,8 +47,6 @@ class ReadingPrinter(LatexPrinter):
     `marked`: (placeholder symbol, part): the placeholder prints as the part, highlighted.
     """
 
-    printmethod = "_latex"
-
     def __init__(self, as_written: bool = True, marked: tuple | None = None):
         super().__init__({**_SETTINGS, "order": "none" if as_written else None})
         self.as_written = as_written
@@ -129,8 +127,8 @@ class ReadingPrinter(LatexPrinter):
                 return terms
             remaining.remove(index)
             result.append(terms[index])
-        first, *rest = result
-        if len(result) == 2 and self._magnitude(first) and not self._magnitude(rest[0]):
+        negative = [self._magnitude(term) is not None for term in result]
+        if negative == [True, False]:
             result.reverse()  # a difference is written minuend first: x - mu, not -mu + x
         return result
 
@@ -247,16 +245,10 @@ def _needs_dot(before: str, after: str) -> bool:
     return after[:1].isdigit() or (after.startswith(r"\frac") and before[-1:].isdigit())
 
 
-_WRITTEN = ReadingPrinter(as_written=True)
-_EVALUATED = ReadingPrinter(as_written=False)
-
-
 def to_latex(expr: sympy.Basic, *, as_written: bool = True, marked: tuple | None = None) -> str:
     """The LaTeX of `expr`: a literal reading as written (`as_written`), an evaluated one in SymPy's
     order; `marked` = (placeholder, part) prints the part in the placeholder's place, highlighted."""
-    if marked is not None:
-        return ReadingPrinter(as_written, marked).doprint(expr)
-    return (_WRITTEN if as_written else _EVALUATED).doprint(expr)
+    return ReadingPrinter(as_written, marked).doprint(expr)  # a printer per call: it keeps state
 
 
 class TextPrinter(StrPrinter):
