@@ -43,7 +43,7 @@ load: install
 	$(BIN)/python bench/load.py
 
 bench: install
-	@for script in bench/symbolic.py bench/reference.py bench/sandbox.py bench/sandpit.py; do \
+	@for script in bench/symbolic.py bench/preview.py bench/reference.py bench/sandbox.py bench/sandpit.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -35,7 +35,8 @@ def tex(expression: str, params: Mapping[str, Any]) -> str:
     known = set(params) | set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS) | set(REGISTRY)
     texts = [expression, *(value for value in params.values() if isinstance(value, str))]
     variables = sorted({name for text in texts for name in _IDENTIFIER.findall(text)} - known)
-    return to_latex(parse(expression, variables, params=params, trusted=True))
+    value = parse(expression, variables, params=params, trusted=True)
+    return to_latex(value, as_written=False)
 
 
 def fill(text: str, params: Mapping[str, Any]) -> str:

@@ -144,7 +144,7 @@ def health(request):
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
 def preview_answer(request, payload: PreviewIn):
-    """How the parser reads an expression, as canonical LaTeX, or the located reason it cannot."""
+    """How the parser reads an expression (LaTeX, as written), or the located reason it cannot."""
     principal: Principal = request.auth
     if principal.paced:  # keys are throttled per key; the site and personal tokens per learner
         retry_after = ratelimits.hit(ratelimits.configured("preview"), str(principal.user.pk))

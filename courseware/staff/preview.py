@@ -35,12 +35,14 @@ def _shown(part: PartDef, text: Any, params: dict[str, Any]) -> tuple[str, bool]
     if part.kind == "number":
         return f"{float(expected_value(text, params)):.10g}", False
     if part.kind == "expression":
-        return to_latex(authored(part, text, params).value), True
+        return to_latex(authored(part, text, params).value, as_written=False), True
     if part.kind == "matrix":
         import sympy
 
         grid, _ = expected_grid(part, text, params)
-        return to_latex(sympy.Matrix([[cell.value for cell in row] for row in grid])), True
+        return to_latex(
+            sympy.Matrix([[cell.value for cell in row] for row in grid]), as_written=False
+        ), True
     return str(text), False
 
 

@@ -107,7 +107,9 @@ def evidence_for(submission: Submission) -> list[Evidence]:
         try:
             text = payload_text(payload)
             answer_latex = to_latex(read_text(part, text).literal)
-            expected_latex = to_latex(authored(part, part.config["answer"], attempt.params).value)
+            expected_latex = to_latex(
+                authored(part, part.config["answer"], attempt.params).value, as_written=False
+            )
         except (InvalidAnswer, MathInputError, GraderError):
             continue  # evidence is best effort: the raw answer is on the page anyway
         found.append(Evidence(part.name, text, answer_latex, expected_latex))

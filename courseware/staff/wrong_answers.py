@@ -111,7 +111,11 @@ def expected_group(part: PartDef, params: dict) -> AnswerGroup:
     except GraderError:
         return AnswerGroup(part.name, params, "", matches_answer=True)
     return AnswerGroup(
-        part.name, params, to_latex(reading.value), matches_answer=True, reading=reading
+        part.name,
+        params,
+        to_latex(reading.value, as_written=False),
+        matches_answer=True,
+        reading=reading,
     )
 
 

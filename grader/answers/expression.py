@@ -262,7 +262,7 @@ def with_relations(part: PartDef, params: dict[str, Any], answer: Reading, expec
         return answer, substituted_expected, independent, None
     substituted = Reading(answer.literal.xreplace(values))
     try:
-        shown = to_latex(substituted.value)
+        shown = to_latex(substituted.value, as_written=False)
     except MathInputError:
         shown = to_latex(substituted.literal)
     terms = ", ".join(independent)

@@ -212,12 +212,4 @@ def _capital(text: str) -> str:
 
 def _highlighted(candidate: _Candidate) -> str:
     """The answer's LaTeX with the wrong part in colour and underlined."""
-    latex = to_latex(candidate.shown)
-    placeholder = to_latex(_HIGHLIGHT)
-    inner = to_latex(candidate.part)
-    if placeholder + "^" in latex and (candidate.part.is_Add or candidate.part.is_Mul):
-        inner = rf"\left({inner}\right)"  # a base keeps its brackets
-    marked = r"\underline{\textcolor{#b91c1c}{" + inner + "}}"
-    if placeholder not in latex:
-        return latex
-    return latex.replace(placeholder, marked, 1)
+    return to_latex(candidate.shown, as_written=False, marked=(_HIGHLIGHT, candidate.part))

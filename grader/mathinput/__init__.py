@@ -65,7 +65,7 @@ def preview(
     params: Mapping[str, object] | None = None,
     euler: bool = False,
 ) -> str:
-    """The canonical LaTeX of how the parser reads a learner's answer (raises MathInputError)."""
+    """The LaTeX of how the parser reads a learner's answer, as written (raises MathInputError)."""
     reading = read(
         text, variables, params=params, functions=functions, latex=latex_input, euler=euler
     )

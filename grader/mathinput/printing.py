@@ -1,16 +1,254 @@
-"""Canonical LaTeX for previews ("we read your answer as ...")."""
+"""LaTeX of expressions as a mathematician writes them, for previews, answer histories and staff.
+
+A learner's reading (the literal tree, before SymPy evaluates it) prints in the order it was
+written: `x - mu` stays `x - \\mu`, `-(x-mu)^2` is `-\\left(x - \\mu\\right)^{2}`, `1/x` is `\\frac{1}{x}`.
+Signs fold into subtraction, unit factors are dropped, division is a fraction, square roots are
+`\\sqrt`, and a product is juxtaposition except `\\cdot` before a number (`2 \\cdot 3`, `x \\cdot 2`).
+An evaluated tree (an expected answer, a substituted value) prints in SymPy's order of terms, with
+negative powers and rational coefficients as fractions.
+"""
 
 from __future__ import annotations
 
 import sympy
+from sympy import Add, Mul, Pow, S
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-_SETTINGS = {"ln_notation": True, "inv_trig_style": "full", "mul_symbol": None}
+MARK_OPEN = r"\underline{\textcolor{#b91c1c}{"
+MARK_CLOSE = "}}"
+_SETTINGS = {"ln_notation": True, "inv_trig_style": "full"}
 
 
-def to_latex(expr: sympy.Basic) -> str:
-    """The LaTeX the preview renders with KaTeX; it shows how the parser read the answer."""
-    return sympy.latex(expr, **_SETTINGS)
+def _bare(text: str) -> str:
+    """`text` without a highlight around the whole of it (to decide brackets and separators)."""
+    if not text.startswith(MARK_OPEN):
+        return text
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0 and char == "}":
+            return text[len(MARK_OPEN) : -len(MARK_CLOSE)] if index == len(text) - 1 else text
+    return text
+
+
+def _parenthesised(text: str) -> str:
+    """`text` in brackets; a highlighted part keeps its brackets inside the highlight."""
+    inner = _bare(text)
+    if inner is not text:
+        return MARK_OPEN + _parenthesised(inner) + MARK_CLOSE
+    return rf"\left({text}\right)"
+
+
+class ReadingPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with sums, products, fractions and powers written as by hand.
+
+    `as_written`: keep the order of terms and factors (a literal tree); else SymPy's order.
+    `marked`: (placeholder symbol, part): the placeholder prints as the part, highlighted.
+    """
+
+    def __init__(self, as_written: bool = True, marked: tuple | None = None):
+        super().__init__({**_SETTINGS, "order": "none" if as_written else None})
+        self.as_written = as_written
+        self.marks: dict[sympy.Symbol, sympy.Basic] = dict([marked]) if marked else {}
+
+    # -- the highlighted part -----------------------------------------------------------------
+
+    def _node(self, expr):
+        """What `expr` stands for: the highlighted part in place of its placeholder."""
+        if self.marks and isinstance(expr, sympy.Symbol):
+            return self.marks.get(expr, expr)
+        return expr
+
+    def _print_Symbol(self, expr, style="plain"):
+        part = self._node(expr)
+        if part is not expr:
+            return MARK_OPEN + self._print(part) + MARK_CLOSE
+        return super()._print_Symbol(expr, style)
+
+    def _magnitude(self, expr) -> list | None:
+        """The factors of a term that prints with a leading minus, without the minus; else None.
+
+        A highlighted negative part gives its magnitude, still highlighted: x - [2x], not x + [-2x].
+        """
+        part = self._node(expr)
+        if part is not expr:
+            inner = self._magnitude(part)
+            if inner is None:
+                return None
+            stand_in = sympy.Dummy()
+            self.marks[stand_in] = Mul(*inner, evaluate=False) if inner else S.One
+            return [stand_in]
+        if expr.is_Number:
+            return [-expr] if expr.is_extended_negative else None
+        if isinstance(expr, Mul) and expr.args:
+            first = self._magnitude(expr.args[0])
+            if first is None:
+                return None
+            if first == [S.One]:
+                first = []
+            return [*first, *expr.args[1:]]
+        return None
+
+    # -- numbers ------------------------------------------------------------------------------
+
+    def _print_Rational(self, expr):
+        if expr.q == 1:
+            return str(expr.p)
+        sign = "-" if expr.p < 0 else ""
+        return rf"{sign}\frac{{{abs(expr.p)}}}{{{expr.q}}}"
+
+    # -- sums ---------------------------------------------------------------------------------
+
+    def _print_Add(self, expr, order=None):
+        pieces = []
+        for index, term in enumerate(self._terms(expr)):
+            magnitude = self._magnitude(term) if index else None
+            if magnitude is None:
+                pieces.append((" + " if index else "") + self._print(term))
+            else:
+                pieces.append(" - " + self._print_factors(magnitude, after_sign=True))
+        return "".join(pieces)
+
+    def _terms(self, expr) -> list:
+        """The terms in the order they print; a sum inside a sum prints as its terms."""
+        terms = []
+        for term in expr.args:
+            terms.extend(self._terms(term) if isinstance(term, Add) else [term])
+        if self.as_written:
+            return terms
+        resolved = [term.xreplace(self.marks) if self.marks else term for term in terms]
+        ordered = Add(*resolved, evaluate=False).as_ordered_terms()
+        remaining = list(range(len(terms)))
+        result = []
+        for term in ordered:
+            index = next((i for i in remaining if resolved[i] == term), None)
+            if index is None:  # SymPy rewrote a term: keep the tree's order
+                return terms
+            remaining.remove(index)
+            result.append(terms[index])
+        negative = [self._magnitude(term) is not None for term in result]
+        if negative == [True, False]:
+            result.reverse()  # a difference is written minuend first: x - mu, not -mu + x
+        return result
+
+    # -- products -----------------------------------------------------------------------------
+
+    def _print_Mul(self, expr):
+        return self._print_factors(list(expr.args))
+
+    def _denominator(self, factor):
+        """The denominator a factor divides by (x for x^-1), or None for a factor that multiplies."""
+        if not (
+            isinstance(factor, Pow) and factor.exp.is_Number and factor.exp.is_extended_negative
+        ):
+            return None
+        if factor.exp == -1:
+            return factor.base
+        if self.as_written:
+            return None  # x^-2 as written
+        return Pow(factor.base, -factor.exp, evaluate=False)
+
+    def _print_factors(self, factors: list, after_sign: bool = False) -> str:
+        """A product: a leading minus, fractions where factors divide, the rest side by side."""
+        if factors and not after_sign:
+            magnitude = self._magnitude(factors[0])
+            if magnitude is not None:
+                rest = [*magnitude, *factors[1:]]
+                return "-" + self._print_factors(rest, after_sign=True)
+        items = []  # (the factor, or None for a fraction; its LaTeX)
+        for numerators, denominators in self._fraction_groups(factors):
+            if not denominators:
+                items.extend((factor, self._print(factor)) for factor in numerators)
+                continue
+            top = self._print_factors(numerators) if numerators else "1"
+            bottom = self._print_factors(denominators)
+            items.append((None, rf"\frac{{{top}}}{{{bottom}}}"))
+        return self._juxtaposed(items, after_sign)
+
+    def _fraction_groups(self, factors: list) -> list[tuple[list, list]]:
+        """Factors as (numerators, denominators) groups: in written order, a/b c is (a/b) c; an
+        evaluated product is one fraction with its rational coefficient split over the bar."""
+        groups: list[tuple[list, list]] = []
+        for factor in factors:
+            below = self._denominator(factor)
+            if below is not None:
+                if not groups:
+                    groups.append(([], []))
+                groups[-1][1].append(below)
+            elif groups and (groups[-1][1] and self.as_written):
+                groups.append(([factor], []))
+            elif groups:
+                groups[-1][0].append(factor)
+            else:
+                groups.append(([factor], []))
+        result = []
+        for numerators, denominators in groups:
+            if (
+                not self.as_written
+                and numerators
+                and numerators[0].is_Rational
+                and len(factors) > 1
+            ):
+                coefficient, *others = numerators
+                if coefficient.q != 1:
+                    denominators = [sympy.Integer(coefficient.q), *denominators]
+                    numerators = [sympy.Integer(coefficient.p), *others]
+            kept = [factor for factor in numerators if factor is not S.One]
+            result.append((kept or ([] if denominators else numerators[:1]), denominators))
+        return result
+
+    def _juxtaposed(self, items: list, after_sign: bool) -> str:
+        several = len(items) > 1 or after_sign
+        texts = []
+        for index, (factor, text) in enumerate(items):
+            if factor is not None and (
+                (several and isinstance(self._node(factor), Add))
+                or ((index or after_sign) and self._magnitude(factor) is not None)
+            ):
+                text = _parenthesised(text)
+            if texts:
+                texts.append(r" \cdot " if _needs_dot(texts[-1], text) else " ")
+            texts.append(text)
+        return "".join(texts)
+
+    # -- powers -------------------------------------------------------------------------------
+
+    def _print_Pow(self, expr):
+        base, exponent = expr.args
+        if not self.as_written and self._denominator(expr) is not None:
+            return self._print_factors([expr])
+        if exponent == S.Half:
+            return rf"\sqrt{{{self._print(base)}}}"
+        if exponent.is_Rational and exponent.p == 1 and exponent.q > 2:
+            return rf"\sqrt[{exponent.q}]{{{self._print(base)}}}"
+        shown = self._print(exponent)
+        if isinstance(base, sympy.Function) and exponent.is_Integer and exponent > 0:
+            return self._print(base, exp=shown)  # sin^2(x), |x|^2
+        text = self._print(base)
+        if self._base_needs_brackets(self._node(base)):
+            text = _parenthesised(text)
+        return f"{text}^{{{shown}}}"
+
+    @staticmethod
+    def _base_needs_brackets(base) -> bool:
+        if base.is_Symbol or base.is_NumberSymbol or isinstance(base, sympy.Abs):
+            return False
+        if base.is_Integer or base.is_Float:
+            return base.is_extended_negative
+        return True
+
+
+def _needs_dot(before: str, after: str) -> bool:
+    """`\\cdot` between two numbers (2 \\cdot 3, 2 \\cdot \\frac{1}{3}), never a mixed number."""
+    before, after = _bare(before), _bare(after)
+    return after[:1].isdigit() or (after.startswith(r"\frac") and before[-1:].isdigit())
+
+
+def to_latex(expr: sympy.Basic, *, as_written: bool = True, marked: tuple | None = None) -> str:
+    """The LaTeX of `expr`: a literal reading as written (`as_written`), an evaluated one in SymPy's
+    order; `marked` = (placeholder, part) prints the part in the placeholder's place, highlighted."""
+    return ReadingPrinter(as_written, marked).doprint(expr)  # a printer per call: it keeps state
 
 
 class TextPrinter(StrPrinter):
