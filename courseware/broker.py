@@ -98,8 +98,11 @@ class Heartbeat:
 
 
 def progress_recorder(submission_id: int):
-    """A grading-progress reporter (grader.progress) that stores "done of total" for the page:
-    the first and the last report, and in between at most one every PROGRESS_SECONDS."""
+    """A grading-progress reporter (grader.progress) that stores "done of total" for the page and
+    tells a listening page: the first and the last report, and in between at most one every
+    PROGRESS_SECONDS."""
+    from courseware.grading_events import announce_progress
+
     last = -PROGRESS_SECONDS
 
     def record(done: int, total: int) -> None:
@@ -110,6 +113,7 @@ def progress_recorder(submission_id: int):
         last = now
         with contextlib.suppress(redis.RedisError):  # progress is a courtesy, never a failure
             client().set(key(f"progress:{submission_id}"), f"{done}/{total}", ex=PROGRESS_TTL)
+        announce_progress(submission_id)
 
     return record
 

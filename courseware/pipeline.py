@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 import grader
-from courseware import broker, metrics, outbox
+from courseware import broker, grading_events, metrics, outbox
 from courseware.models import Grading, Submission
 from courseware.variants import definition_of
 from grader.progress import reporting
@@ -118,6 +118,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         submission.save(
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
+        grading_events.announce_done(submission.pk)
         after = best_score(attempt.learner_id, exercise_id)
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
@@ -180,6 +181,7 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
         submission.grading = grading
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
+        grading_events.announce_done(submission.pk)
         submission.save(
             update_fields=[
                 "grader_errors",

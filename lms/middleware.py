@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from grader.notebooks import read as notebooks
 from lms import frame_cookies, launch_state
 from lms.problems import problem
-from tangent.security import POLICY
+from tangent.security import site_policy
 
 MAX_BODY_BYTES = 72 * 1024  # the largest answer (64 KB of code) plus its envelope
 SUBMISSIONS_PATH = "/api/v1/submissions"  # a submission may carry a whole notebook instead
@@ -208,7 +208,7 @@ def with_launch(url: str, launch_id: str) -> str:
 def frame_policy(frame_origins, form_origins=()) -> str:
     """The site's CSP with `frame-ancestors` (and `form-action`) widened to the given origins."""
     ancestors = " ".join(sorted(set(frame_origins)))
-    policy = POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+    policy = site_policy().replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
     if form_origins:
         forms = " ".join(sorted(set(form_origins)))
         policy = policy.replace("form-action 'self'", f"form-action 'self' {forms}")

@@ -44,6 +44,8 @@ def main() -> int:
         child_env["REDIS_URL"] = url
         print(f"Embedded Redis at {url}")
     python = sys.executable
+    events_port = str(int(port) + 1)  # the push service (tangent/events.py) beside the site
+    child_env.setdefault("TANGENT_EVENTS_URL", f"http://127.0.0.1:{events_port}/events")
     try:
         for queue in QUEUES:  # one worker per queue, as in production; the grading one runs beat
             command = [python, "-m", "tangent.worker", queue, "--loglevel", "INFO",
@@ -54,6 +56,13 @@ def main() -> int:
                 [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env=child_env
             )
         )
+        children.append(
+            subprocess.Popen(
+                [python, "-m", "uvicorn", "tangent.events:application", "--host", "127.0.0.1",
+                 "--port", events_port, "--log-level", "warning"],
+                env=child_env,
+            )
+        )  # fmt: skip
         _announce(port)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

@@ -183,6 +183,16 @@ def live_site(live_server):
     return live_server.url
 
 
+@pytest.fixture
+def events(settings):
+    """The push service running; pages point at it (settings.TANGENT_EVENTS_URL)."""
+    from tests.support.events import events_service
+
+    with events_service() as url:
+        settings.TANGENT_EVENTS_URL = url
+        yield url
+
+
 @functools.cache
 def parsed_bank():
     """The repository's exercise bank, read from its files once per test session."""

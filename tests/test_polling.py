@@ -29,10 +29,10 @@ def test_a_pending_submission_fragment_tells_the_page_when_to_ask_again(bank):
 
     fresh = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert "Grading…" in fresh
-    assert 'hx-trigger="load delay:400ms"' in fresh
+    assert 'data-poll-ms="400"' in fresh
 
     Submission.objects.filter(pk=submission.pk).update(
         created_at=submission.created_at - timedelta(seconds=20)
     )
     waiting = client.get(f"/submissions/{submission.pk}/").content.decode()
-    assert 'hx-trigger="load delay:2000ms"' in waiting
+    assert 'data-poll-ms="2000"' in waiting

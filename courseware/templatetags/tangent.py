@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from courseware import grading_events
 from courseware.answer_display import shown_answer
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
@@ -48,6 +49,12 @@ def entry_grid(feedback: list) -> list[list[dict]]:
             "label": f"row {e['row']}, column {e['column']}: {word}",
         }
     return grid
+
+
+@register.filter
+def events_url(submission) -> str:
+    """Where the page hears at once that the submission is graded ("" when push is off)."""
+    return grading_events.events_url(submission.pk)
 
 
 @register.filter

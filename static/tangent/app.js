@@ -242,3 +242,73 @@
     });
   });
 })();
+
+// Verdicts pushed, not polled: a pending grading listens on the push service (server-sent events)
+// and fetches its fragment the moment the grading is recorded or reports progress. When push is
+// unavailable it polls, backing off as the server asks (data-poll-ms); while push is live it only
+// checks now and then, in case an event was lost.
+(function () {
+  "use strict";
+  var SAFETY_MS = 15000;
+
+  function refresh(el) {
+    if (!document.body.contains(el) || !window.htmx) return;
+    window.htmx.ajax("GET", el.dataset.fragment, { target: el, swap: "outerHTML" });
+  }
+
+  function watch(el) {
+    if (el.dataset.watched) return;
+    el.dataset.watched = "1";
+    var poll = parseInt(el.dataset.pollMs, 10) || 1000;
+    var timer = null;
+    var source = null;
+
+    function after(ms) {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (source) source.close();
+        refresh(el);
+      }, ms);
+    }
+
+    if (!el.dataset.events || !window.EventSource) {
+      after(poll);
+      return;
+    }
+    source = new EventSource(el.dataset.events);
+    var opened = false;
+    source.addEventListener("open", function () {
+      opened = true;
+      el.dataset.push = "live";
+      after(SAFETY_MS);
+    });
+    ["graded", "progress", "timeout"].forEach(function (name) {
+      source.addEventListener(name, function () {
+        clearTimeout(timer);
+        source.close();
+        refresh(el);
+      });
+    });
+    source.addEventListener("error", function () {
+      if (opened) return; // the browser reconnects by itself
+      source.close();
+      el.dataset.push = "unavailable";
+      after(poll);
+    });
+    after(SAFETY_MS); // in case the connection never opens nor fails
+  }
+
+  function watchIn(root) {
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches && root.matches(".grading.pending[data-fragment]")) watch(root);
+    root.querySelectorAll(".grading.pending[data-fragment]").forEach(watch);
+  }
+
+  window.TangentGrading = { watchIn: watchIn };
+  document.addEventListener("DOMContentLoaded", function () {
+    watchIn(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    watchIn(event.detail.elt);
+  });
+})();

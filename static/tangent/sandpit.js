@@ -232,6 +232,7 @@
       .then(function (html) {
         target.innerHTML = html;
         if (window.htmx) window.htmx.process(target);
+        if (window.TangentGrading) window.TangentGrading.watchIn(target);
       });
   };
 

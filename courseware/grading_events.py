@@ -1,0 +1,67 @@
+"""Grading events: the moment a grading is recorded (or a code grading reports progress), the
+page waiting for it learns at once through the push service (tangent/events.py).
+
+A page that shows a pending submission gets a signed events token for it: the token names one
+submission and grants nothing but the right to hear "graded" or "progress" for it, so the push
+service needs no session, no database and no thread per waiting learner. The page then fetches
+the fragment itself, through the usual authorised route.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import redis
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+
+from courseware import broker
+
+SALT = "tangent.grading-events"
+TOKEN_SECONDS = 3600  # a page left open longer falls back to polling
+DONE_SECONDS = 600  # how long "graded" is remembered for a listener that subscribes late
+
+
+def channel(submission_id: int) -> str:
+    return broker.key(f"events:submission:{submission_id}")
+
+
+def done_key(submission_id: int) -> str:
+    return broker.key(f"events:done:{submission_id}")
+
+
+def token_for(submission_id: int) -> str:
+    return signing.dumps(submission_id, salt=SALT, compress=False)
+
+
+def submission_in(token: str) -> int | None:
+    """The submission a token names, or None when it is forged, altered or too old."""
+    try:
+        value = signing.loads(token, salt=SALT, max_age=TOKEN_SECONDS)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def events_url(submission_id: int) -> str:
+    """Where the page listens for the submission's events ("" when push is switched off)."""
+    base = settings.TANGENT_EVENTS_URL
+    return f"{base.rstrip('/')}/graded/{token_for(submission_id)}" if base else ""
+
+
+def announce_done(submission_id: int) -> None:
+    """Tell listeners the submission's grading is recorded, once the transaction commits."""
+    transaction.on_commit(lambda: _publish(submission_id, "graded", remember=True))
+
+
+def announce_progress(submission_id: int) -> None:
+    _publish(submission_id, "progress")
+
+
+def _publish(submission_id: int, event: str, remember: bool = False) -> None:
+    with contextlib.suppress(redis.RedisError):  # a missed event costs a poll, never a grading
+        connection = broker.client()
+        if remember:
+            connection.set(done_key(submission_id), "1", ex=DONE_SECONDS)
+        connection.publish(channel(submission_id), event)

@@ -1,0 +1,98 @@
+"""The verdict pushed to the page: the push service tells a listener the moment its submission is
+graded, over server-sent events, holding no thread and reading no session; a forged or expired
+link is refused, and a page without push still polls."""
+
+import re
+import threading
+import time
+
+import pytest
+import requests
+from django.core import signing
+from django.test import Client
+
+from courseware import grading_events
+from courseware.models import Exercise
+from courseware.submissions import submit
+from courseware.variants import current_attempt
+from tests.support.people import PASSWORD, learner_in, make_course
+
+
+def listen(url: str, into: list[str], timeout: float = 20) -> threading.Thread:
+    """Read the stream's events into `into` in the background (name, then "closed")."""
+
+    def read():
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            into.append(str(response.status_code))
+            for line in response.iter_lines(decode_unicode=True):
+                if line.startswith("event: "):
+                    into.append(line.removeprefix("event: "))
+        into.append("closed")
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_token_names_one_submission_and_cannot_be_forged(settings):
+    token = grading_events.token_for(42)
+    assert grading_events.submission_in(token) == 42
+    assert grading_events.submission_in(token[:-2] + "xx") is None
+    other = signing.dumps(42, salt="another purpose", compress=False)
+    assert grading_events.submission_in(other) is None
+
+
+def test_a_listener_hears_graded_the_moment_it_is_announced(events):
+    token = grading_events.token_for(9001)
+    heard: list[str] = []
+    thread = listen(f"{events}/graded/{token}", heard)
+    time.sleep(0.5)  # subscribed
+    grading_events._publish(9001, "graded", remember=True)
+    thread.join(10)
+    assert heard == ["200", "graded", "closed"]
+
+
+def test_a_code_gradings_progress_is_heard_so_the_page_shows_tests_done(events):
+    heard: list[str] = []
+    thread = listen(f"{events}/graded/{grading_events.token_for(9004)}", heard)
+    time.sleep(0.5)
+    grading_events.announce_progress(9004)
+    thread.join(10)
+    assert heard == ["200", "progress", "closed"]
+
+
+def test_a_listener_that_comes_after_the_grading_hears_it_at_once(events):
+    grading_events._publish(9002, "graded", remember=True)
+    heard: list[str] = []
+    listen(f"{events}/graded/{grading_events.token_for(9002)}", heard).join(10)
+    assert heard == ["200", "graded", "closed"]
+
+
+def test_a_forged_link_is_refused(events):
+    response = requests.get(f"{events}/graded/not-a-token", timeout=10)
+    assert response.status_code == 403
+    assert "not valid or has expired" in response.text
+    assert requests.get(events.replace("/events", "/admin/"), timeout=10).status_code == 404
+
+
+def test_a_quiet_stream_ends_with_timeout_so_the_page_polls(events, monkeypatch):
+    monkeypatch.setattr("tangent.events.LISTEN_SECONDS", 1.0)
+    heard: list[str] = []
+    listen(f"{events}/graded/{grading_events.token_for(9003)}", heard).join(10)
+    assert heard == ["200", "timeout", "closed"]
+
+
+@pytest.mark.django_db
+def test_a_pending_fragment_carries_its_events_link_and_a_page_without_push_polls(settings, bank):
+    learner = learner_in(make_course())
+    attempt = current_attempt(learner, Exercise.objects.get(slug="m1-rise-over-run"))
+    submission = submit(attempt, {"parts": {"secant": {"value": "1"}, "tangent": {"value": "2"}}})
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    settings.TANGENT_EVENTS_URL = "/events"
+    pending = client.get(f"/submissions/{submission.pk}/").content.decode()
+    [link] = re.findall(r'data-events="/events/graded/([^"]+)"', pending)
+    assert grading_events.submission_in(link) == submission.pk
+    settings.TANGENT_EVENTS_URL = ""
+    polled = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert 'data-events=""' in polled and 'data-poll-ms="400"' in polled
