@@ -1,7 +1,7 @@
 """Reads the exercise bank from disk into plain objects (no Django): modules, quizzes, exercises.
 
 Layout: exercises/<module-slug>/_module.yaml, then one `<slug>.yaml` per exercise, or a folder
-`<slug>/exercise.yaml` with trusted extras (tests.py, generator.py, data).
+`<slug>/exercise.yaml` with trusted extras (tests.py, data).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ EXERCISE_KEYS = {
     "figure",
 }
 PART_KEYS_RESERVED = {"name", "kind", "weight"}
-TRUSTED_FILES = ("tests.py", "generator.py")
+TRUSTED_FILES = ("tests.py",)
 
 
 @dataclass

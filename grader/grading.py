@@ -157,11 +157,7 @@ def combine(exercise: ExerciseDef, results: dict[str, PartResult]) -> GradeResul
         verdict = Verdict.INVALID
     elif Verdict.NEEDS_REVIEW in verdicts:
         verdict = Verdict.NEEDS_REVIEW
-    elif score >= 1.0:
-        verdict = Verdict.CORRECT
-    elif score > 0:
-        verdict = Verdict.PARTIAL
     else:
-        verdict = Verdict.INCORRECT
+        verdict = Verdict.for_score(score)
     rules = [f"{name}:{r.rule}" for name, r in results.items() if r.rule]
     return GradeResult(verdict, score, feedback, ",".join(rules) or None, results)

@@ -12,6 +12,9 @@ from typing import Any
 import numpy as np
 
 MAX_REDRAWS = 200
+SEED_BITS = 53
+SEED_LIMIT = 2**SEED_BITS
+"""Seeds are integers in [0, SEED_LIMIT): exact in a JSON number (a double) everywhere."""
 
 
 class ParamSpecError(ValueError):

@@ -40,9 +40,7 @@ class ExerciseDef:
     solution_after: int | None = None
     tags: tuple[str, ...] = ()
     limits: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, str] = field(
-        default_factory=dict
-    )  # extra trusted files (generator.py, tests.py)
+    files: dict[str, str] = field(default_factory=dict)  # extra trusted files (tests.py)
     figure: dict[str, Any] | None = None  # drawn under the prompt (see exercises/README.md)
 
     @property

@@ -12,7 +12,7 @@ from django.utils import timezone
 from courseware.models import OutboxEvent, Quiz
 from courseware.progress import best_scores, quiz_progress
 from lms import passback
-from lms.models import GradeLine, ScoreSync
+from lms.models import GradeLine
 
 BATCH = 200
 
@@ -51,9 +51,3 @@ def fan_out() -> list[int]:
             delivered_at=timezone.now()
         )
     return created
-
-
-def pending_syncs() -> list[int]:
-    return list(
-        ScoreSync.objects.filter(state=ScoreSync.State.PENDING).values_list("pk", flat=True)
-    )

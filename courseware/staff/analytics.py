@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from courseware.models import Course, Exercise, Submission
 from courseware.staff.scope import submissions_in
-from grader.results import NOT_AN_ATTEMPT
+from grader.results import NOT_AN_ATTEMPT, has_full_marks
 
 NOT_COUNTED = {v.value for v in NOT_AN_ATTEMPT}
 
@@ -47,7 +47,7 @@ def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:
 
 
 def is_correct(submission: Submission) -> bool:
-    return submission.grading is not None and submission.grading.score >= 1.0
+    return submission.grading is not None and has_full_marks(submission.grading.score)
 
 
 def fired_rules(submission: Submission) -> list[str]:

@@ -40,12 +40,6 @@ def review_queue(course: Course) -> QuerySet:
     )
 
 
-def verdict_for(score: float) -> Verdict:
-    if score >= 1.0:
-        return Verdict.CORRECT
-    return Verdict.PARTIAL if score > 0 else Verdict.INCORRECT
-
-
 def grade_by_staff(
     submission: Submission, staff, decision: str, reason: str = "", score: float | None = None
 ) -> Grading:
@@ -67,7 +61,7 @@ def grade_by_staff(
             "Accepted on review." if decision == "accept" else "Rejected on review."
         )
     result = GradeResult(
-        verdict_for(score), score, [Feedback("message", f"Graded by course staff: {reason}")]
+        Verdict.for_score(score), score, [Feedback("message", f"Graded by course staff: {reason}")]
     )
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)

@@ -75,9 +75,7 @@ def score(
         total += session.weight
         items += session_items
     fraction = earned / total if total else 0.0
-    verdict = (
-        Verdict.CORRECT if fraction >= 1 else Verdict.PARTIAL if fraction > 0 else Verdict.INCORRECT
-    )
+    verdict = Verdict.for_score(fraction)
     if (
         fraction == 0
         and cases

@@ -25,7 +25,14 @@ from grader.mathinput import MathInputError, Reading, to_latex
 from grader.mathinput import read as read_math
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS, symbol
 from grader.placeholders import fill
-from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.results import (
+    Feedback,
+    GraderError,
+    InvalidAnswer,
+    PartResult,
+    Verdict,
+    has_full_marks,
+)
 from grader.spec import PartDef
 
 DEFAULT_FORM_CREDIT = 0.5
@@ -229,7 +236,7 @@ def judge(
             return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct."), *note])
         credit = float(config.get("form_credit", DEFAULT_FORM_CREDIT))
         items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
-        return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
+        return PartResult(Verdict.for_score(credit), credit, items)
     matched = match_mistake(part, params, answer, variables)
     if matched is not None:
         return matched
@@ -298,7 +305,7 @@ def follow_through(
     sources = [earlier.get(name) for name in carried["from"]]
     if any(source is None for source in sources):
         return None
-    wrong = [source for source in sources if source.result.score < 1.0]
+    wrong = [source for source in sources if not has_full_marks(source.result.score)]
     if not wrong:
         return None
     try:
@@ -373,7 +380,7 @@ def match_mistake(
 def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResult:
     """The verdict for an answer that matched an anticipated mistake: its feedback, credit and rule."""
     credit = float(mistake.get("credit", 0))
-    verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+    verdict = Verdict.for_score(credit)
     rule = mistake.get("rule")
     item = Feedback(
         "mistake", fill(str(mistake["feedback"]), params), {"rule": rule} if rule else {}

@@ -114,13 +114,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         Feedback("diagnosis", text, info)
         for text, info in lesson_texts(draw_lessons(landscape, results), landscape.shows_arrow)
     ]
-    if marks >= 1.0:
-        verdict = Verdict.CORRECT
-    elif marks > 0:
-        verdict = Verdict.PARTIAL
-    else:
-        verdict = Verdict.INCORRECT
-    return PartResult(verdict, marks, feedback)
+    return PartResult(Verdict.for_score(marks), marks, feedback)
 
 
 def winning_probes(part: PartDef, params: dict[str, Any]) -> dict[str, Any]:

@@ -206,8 +206,9 @@ def _transposed(part: PartDef) -> PartResult:
         "Your matrix is the transpose of the expected one: in a Jacobian, rows are outputs and "
         "columns are inputs."
     )
-    verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
-    return PartResult(verdict, credit, [Feedback("mistake", text)], rule="transposed")
+    return PartResult(
+        Verdict.for_score(credit), credit, [Feedback("mistake", text)], rule="transposed"
+    )
 
 
 def _all_right(part: PartDef, grid: Grid) -> PartResult:
@@ -217,7 +218,7 @@ def _all_right(part: PartDef, grid: Grid) -> PartResult:
         return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
     credit = float(part.config.get("form_credit", 0.5))
     items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
-    return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
+    return PartResult(Verdict.for_score(credit), credit, items)
 
 
 def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
@@ -286,6 +287,5 @@ def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
         return PartResult(
             Verdict.NEEDS_REVIEW, score, [Feedback("message", REVIEW_TEXT), *feedback]
         )
-    verdict = Verdict.PARTIAL if right else Verdict.INCORRECT
     summary = Feedback("message", f"{right} of {total} entries are correct.")
-    return PartResult(verdict, score, [summary, *feedback])
+    return PartResult(Verdict.for_score(score), score, [summary, *feedback])

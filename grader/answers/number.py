@@ -195,9 +195,8 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             continue  # the mistake is undefined for this variant (a division by zero, say)
         if _close(value, anticipated, rel, abs_):
             credit = float(mistake.get("credit", 0))
-            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             item = Feedback("mistake", fill(mistake["feedback"], params))
-            return PartResult(verdict, credit, [item], rule=mistake.get("rule"))
+            return PartResult(Verdict.for_score(credit), credit, [item], rule=mistake.get("rule"))
     if math.isinf(value):
         text = "Not correct: your number is far too large to be the answer."
         return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
