@@ -38,7 +38,7 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     result: dict[str, Any] = {"id": None, "equivalent": None, "error": None}
     try:
         item = json.loads(line)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         result["id"] = _recovered_id(line)
         result["error"] = f"line {number}: not JSON ({error.msg})"
         if len(line) > MAX_LINE:

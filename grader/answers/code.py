@@ -97,6 +97,7 @@ def load_tests(path: str) -> Any:
     if key not in _tests_cache:
         name = "exercise_tests_" + hashlib.sha256(path.encode()).hexdigest()[:16]
         spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None, f"{path} is a Python file"
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         _tests_cache[key] = module

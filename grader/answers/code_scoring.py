@@ -6,6 +6,7 @@ Everything here runs on the trusted side with decoded plain data; learner text i
 from __future__ import annotations
 
 import signal
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from grader.answers.code_compare import (
     show,
     test_line,
 )
-from grader.results import Feedback, PartResult, Verdict, literal
+from grader.results import Feedback, PartResult, Verdict, has_full_marks, literal
 from grader.sandbox import Job, JobResult, Outcome
 from grader.sandbox.channel import printable
 
@@ -120,7 +121,9 @@ def _judge(
     items = [Feedback("test", text, data)]
     if not passed and outcome.kind == "raised" and case.raises is None:
         trace = (
-            outcome.raised["traceback"] if case.visible else f"{outcome.raised['name']} was raised."
+            _raised(outcome)["traceback"]
+            if case.visible
+            else f"{_raised(outcome)['name']} was raised."
         )
         items.append(Feedback("traceback", trace, {"test": label}))
     fired = None
@@ -137,15 +140,23 @@ def _judge(
     return passed, items, fired
 
 
+def _raised(outcome: Outcome) -> dict[str, Any]:
+    """What a call that raised reported (its name, message, traceback, builtin bases)."""
+    assert outcome.raised is not None, "only for an outcome of kind raised"
+    return outcome.raised
+
+
 def _drawn(case: Case, value: Any) -> dict[str, Any] | None:
     """The case's figure of the learner's value; None when the value cannot be drawn."""
+    if case.figure is None:
+        return None
     try:
         return case.figure(value)
     except (TypeError, ValueError, IndexError, ArithmeticError):
         return None
 
 
-def _figure_items(figures: list[dict[str, Any] | None], label: str) -> list[Feedback]:
+def _figure_items(figures: Sequence[dict[str, Any] | None], label: str) -> list[Feedback]:
     return [
         Feedback("figure", figure["title"], {"figure": figure, "test": label})
         for figure in figures
@@ -166,11 +177,11 @@ def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
 
 def _problem(case: Case, outcome: Outcome) -> str | None:
     if case.raises is not None:
-        if outcome.kind == "raised" and case.raises in outcome.raised["builtin"]:
+        if outcome.kind == "raised" and case.raises in _raised(outcome)["builtin"]:
             return None
         return f"expected it to raise {case.raises}"
     if outcome.kind == "raised":
-        return raised_problem(outcome.raised["name"], outcome.raised["message"])
+        return raised_problem(_raised(outcome)["name"], _raised(outcome)["message"])
     if outcome.kind == "unsupported":
         return f"it returned {outcome.message}"
     if case.expected is ANY_VALUE:
@@ -198,7 +209,7 @@ def _shown_actual(outcome: Outcome, render: Any) -> Any:
     if outcome.kind == "value":
         return render(outcome.value)
     if outcome.kind == "raised":
-        return f"raised {outcome.raised['name']}"
+        return f"raised {_raised(outcome)['name']}"
     return outcome.message or outcome.kind
 
 
@@ -212,7 +223,10 @@ def _judge_session(
             f"{label}: {outcome.text}" if session.visible else f"{label} (hidden): {outcome.text}"
         )
         data = dict(
-            outcome.data if session.visible else {}, name=label, passed=credit >= 1, score=credit
+            outcome.data if session.visible else {},
+            name=label,
+            passed=has_full_marks(credit),
+            score=credit,
         )
         return credit, [Feedback("test", text, data), *_figure_items(outcome.figures, label)]
     reason = str(outcome) if isinstance(outcome, Exception) else "your function could not be loaded"
@@ -258,7 +272,7 @@ def _static_feedback(result: JobResult) -> list[Feedback]:
     return [
         Feedback(
             "message",
-            f"Line {f.get('line')}: this exercise asks you not to use {literal(f.get('name'))}; "
+            f"Line {f.get('line')}: this exercise asks you not to use {literal(str(f.get('name')))}; "
             "the tests decide your score.",
             {"line": f.get("line"), "rule": "forbidden-call"},
         )

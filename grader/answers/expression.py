@@ -302,9 +302,9 @@ def follow_through(
     carried = part.config.get("follow_through")
     if not carried:
         return None
-    sources = [earlier.get(name) for name in carried["from"]]
-    if any(source is None for source in sources):
+    if any(name not in earlier for name in carried["from"]):
         return None
+    sources = [earlier[name] for name in carried["from"]]
     wrong = [source for source in sources if not has_full_marks(source.result.score)]
     if not wrong:
         return None

@@ -223,9 +223,11 @@ def _all_right(part: PartDef, grid: Grid) -> PartResult:
 
 def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
     for mistake in part.config.get("mistakes", []):
-        wrong, _ = expected_grid(part, mistake["answer"], params)
-        if _shape(wrong) != _shape(grid):
-            wrong = _transpose(wrong) if _shape(wrong)[::-1] == _shape(grid) else None
+        anticipated, _ = expected_grid(part, mistake["answer"], params)
+        wrong: Grid | None = anticipated
+        if _shape(anticipated) != _shape(grid):
+            transposed = _shape(anticipated)[::-1] == _shape(grid)
+            wrong = _transpose(anticipated) if transposed else None
         if wrong is not None and _all_equal(part, grid, wrong):
             return mistake_result(mistake, params)
     return None

@@ -140,7 +140,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[float, int | None]:
         raise InvalidAnswer("Enter a number.")
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
-            raise InvalidAnswer(f"{literal(value)} is not a finite number. {_HINT}")
+            raise InvalidAnswer(f"{literal(str(value))} is not a finite number. {_HINT}")
         return float(value), None
     return parse_number(value)
 

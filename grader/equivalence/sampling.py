@@ -13,11 +13,12 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import sympy
 
-from grader.equivalence.realvalues import Overflow, Undefined, compile_real
+from grader.equivalence.realvalues import Evaluator, Overflow, Undefined, compile_real
 
 AGREE, DIFFER, UNDEFINED, UNCLEAR = "agree", "differ", "undefined", "unclear"
 _PRECISIONS = (30, 50, 80)
@@ -52,7 +53,7 @@ class Function:
         self.expr = expr
         self.variables = variables
         self.in_floats = compile_real(expr, variables, "float")
-        self._mp = None
+        self._mp: Evaluator | None = None
         self._known: dict[tuple, object] = {}  # (point, digits) -> value, as points recur
 
     def at_float(self, point: Sequence[float]):
@@ -116,7 +117,7 @@ def compare_at(answer: Function, expected: Function, point, tolerance: Tolerance
     Being defined must read the same at two precisions before it counts, and equal values must
     agree within the error estimated from the change between precisions.
     """
-    previous = None
+    previous: tuple[Any, Any] | None = None
     for digits in _PRECISIONS:
         a, b = answer.at_precision(point, digits), expected.at_precision(point, digits)
         if a is Overflow or b is Overflow:

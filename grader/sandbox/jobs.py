@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,7 +269,7 @@ class Sandbox:
     def run(
         self,
         job: Job,
-        drivers: list[tuple[SessionDriver, int]] = (),
+        drivers: Sequence[tuple[SessionDriver, int]] = (),
         progress: Progress | None = None,
     ) -> JobResult:
         """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox;
@@ -285,7 +285,7 @@ class Sandbox:
             return result
 
     def _run_once(
-        self, job: Job, drivers: list[tuple[SessionDriver, int]], progress: Progress | None
+        self, job: Job, drivers: Sequence[tuple[SessionDriver, int]], progress: Progress | None
     ) -> JobResult:
         started = time.perf_counter()
         conversation, mode = self._begin(job)

@@ -199,8 +199,8 @@ def _grid_minima(values: np.ndarray) -> list[tuple[int, int]]:
                 rows = slice(1 + di, values.shape[0] - 1 + di)
                 cols = slice(1 + dj, values.shape[1] - 1 + dj)
                 lower &= centre < values[rows, cols]
-    rows, cols = np.nonzero(lower)
-    return list(zip(rows + 1, cols + 1, strict=True))
+    found_rows, found_cols = np.nonzero(lower)
+    return list(zip(found_rows + 1, found_cols + 1, strict=True))
 
 
 def _polish(wells: Wells, rocks: Rocks, starts: np.ndarray) -> np.ndarray:

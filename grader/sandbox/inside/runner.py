@@ -14,6 +14,7 @@ import linecache
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 import descriptors
@@ -42,7 +43,7 @@ class JobChannel:
             self.pending.extend(self.reader.feed(data))
         return self.pending.pop(0)
 
-    def send(self, header: dict[str, Any], blobs: list[bytes] = (), flush: bool = True) -> None:
+    def send(self, header: dict[str, Any], blobs: Sequence[bytes] = (), flush: bool = True) -> None:
         """Queue a frame; write the queue unless more frames follow at once."""
         self.outgoing += protocol.pack(header, list(blobs))
         if flush:
