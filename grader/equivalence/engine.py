@@ -61,6 +61,32 @@ def check_equivalent(
     """Whether the learner's `answer` is the same real function as `expected` (see the policy).
 
     Never takes longer than about `budget_s`; when it cannot decide in time the verdict is None.
+
+    Parameters
+    ----------
+    answer, expected : Reading or sympy.Basic
+        The learner's expression and the reference one (matrices are compared entry by entry by
+        the caller).
+    variables : iterable of str or Symbol
+        The variables the expressions are functions of.
+    tolerance : Tolerance or dict, optional
+        ``{"relative": ..., "absolute": ...}`` for numerical answers; exact comparison if None.
+    budget_s : float
+        CPU seconds the check may take.
+
+    Returns
+    -------
+    Equivalence
+        ``equivalent`` is True, False (with a point where the values differ) or None (undecided).
+
+    Examples
+    --------
+    >>> from grader.mathinput import read
+    >>> check_equivalent(read("sin(x)^2 + cos(x)^2", ["x"]), read("1"), ["x"]).equivalent
+    True
+    >>> differ = check_equivalent(read("(x+1)^2", ["x"]), read("x^2 + 1", ["x"]), ["x"])
+    >>> differ.equivalent, differ.describe()
+    (False, 'At x = 0.5 your answer is 2.25, the expected value is 1.25.')
     """
     # Budgets count this thread's CPU time, not wall time: a busy machine must not turn an answer
     # that is decidable into "needs review" (a verdict depends only on the exercise and the answer).

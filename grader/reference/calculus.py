@@ -40,7 +40,14 @@ Point = Mapping[sp.Symbol, sp.Expr] | Sequence[sp.Expr]
 
 
 def derivative(expr: sp.Expr, var: sp.Symbol, order: int = 1) -> sp.Expr:
-    """dⁿf/dxⁿ: the order-th derivative of expr with respect to var."""
+    """dⁿf/dxⁿ: the order-th derivative of expr with respect to var.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> derivative(x**3, x), derivative(x**3, x, 2)
+    (3*x**2, 6*x)
+    """
     return sp.diff(expr, var, order)
 
 
@@ -50,17 +57,44 @@ def partials(expr: sp.Expr, variables: Variables) -> list[sp.Expr]:
 
 
 def gradient(expr: sp.Expr, variables: Variables) -> sp.Matrix:
-    """∇f as a column Matrix (n × 1)."""
+    """∇f as a column Matrix (n × 1).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> gradient(x**2 * y, [x, y])
+    Matrix([
+    [2*x*y],
+    [ x**2]])
+    """
     return sp.Matrix(partials(expr, variables))
 
 
 def jacobian(exprs: Sequence[sp.Expr] | sp.Matrix, variables: Variables) -> sp.Matrix:
-    """J with J_ij = ∂f_i/∂x_j: one row per output, one column per input."""
+    """J with J_ij = ∂f_i/∂x_j: one row per output, one column per input.
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> jacobian([x * y, x + y], [x, y])
+    Matrix([
+    [y, x],
+    [1, 1]])
+    """
     return sp.Matrix(list(exprs)).jacobian(list(variables))
 
 
 def hessian(expr: sp.Expr, variables: Variables) -> sp.Matrix:
-    """H with H_ij = ∂²f/∂x_i∂x_j (symmetric for smooth f)."""
+    """H with H_ij = ∂²f/∂x_i∂x_j (symmetric for smooth f).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> hessian(x**2 * y, [x, y])
+    Matrix([
+    [2*y, 2*x],
+    [2*x,   0]])
+    """
     return sp.hessian(expr, list(variables))
 
 
@@ -88,7 +122,14 @@ def chain_rule(jacobians: Sequence) -> sp.Matrix:
 
 
 def taylor(expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int) -> sp.Expr:
-    """T_n(x) = Σ_{k≤n} f⁽ᵏ⁾(a)/k! · (x − a)ᵏ, the polynomial without an O-term."""
+    """T_n(x) = Σ_{k≤n} f⁽ᵏ⁾(a)/k! · (x − a)ᵏ, the polynomial without an O-term.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> taylor(sp.exp(x), x, 0, 3)
+    x**3/6 + x**2/2 + x + 1
+    """
     return sum(
         coefficient * (var - about) ** k
         for k, coefficient in enumerate(_taylor_coefficients(expr, var, about, order))
@@ -161,6 +202,14 @@ def stationary_points(expr: sp.Expr, variables: Variables) -> list[StationaryPoi
     """All real solutions of ∇f = 0, each classified by the definiteness of H there.
 
     Raises ValueError when the stationary points are not isolated (a whole curve of them).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> [(p.point, p.kind) for p in stationary_points(x**2 - y**2, [x, y])]
+    [({x: 0, y: 0}, 'saddle')]
+    >>> [(p.point, p.kind) for p in stationary_points(x**3 - 3*x + y**2, [x, y])]
+    [({x: -1, y: 0}, 'saddle'), ({x: 1, y: 0}, 'minimum')]
     """
     H = hessian(expr, variables)
     points = []
