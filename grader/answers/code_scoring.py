@@ -21,7 +21,7 @@ from grader.answers.code_compare import (
     test_line,
 )
 from grader.results import Feedback, PartResult, Verdict, has_full_marks, literal
-from grader.sandbox import Job, JobResult, Outcome
+from grader.sandbox import Job, JobResult, Outcome, OutcomeKind
 from grader.sandbox.channel import printable
 
 
@@ -55,7 +55,7 @@ def score(
     if result.missing:
         text = f"Define a function named {literal(result.missing)}."
         return PartResult(Verdict.ERROR, 0.0, [Feedback("message", text), *feedback])
-    lost = [o for o in result.outcomes if o.kind == "lost"]
+    lost = [o for o in result.outcomes if o.kind == OutcomeKind.LOST]
     if lost or result.protocol_error:
         return PartResult(
             Verdict.ERROR, 0.0, [Feedback("message", _lost_message(result)), *feedback]
@@ -80,7 +80,7 @@ def score(
     if (
         fraction == 0
         and cases
-        and all(o.kind == "raised" for o in result.outcomes)
+        and all(o.kind == OutcomeKind.RAISED for o in result.outcomes)
         and not any(c.raises for c in cases)
     ):
         verdict = Verdict.ERROR  # every call raised: the learner's exception is the news
@@ -119,7 +119,7 @@ def _judge(
     else:
         text = f"{label} (hidden): " + ("passed" if passed else "failed")
     items = [Feedback("test", text, data)]
-    if not passed and outcome.kind == "raised" and case.raises is None:
+    if not passed and outcome.kind == OutcomeKind.RAISED and case.raises is None:
         trace = (
             _raised(outcome)["traceback"]
             if case.visible
@@ -135,7 +135,9 @@ def _judge(
                 )
                 fired = mistake.rule
                 break
-    if case.figure is not None and case.visible and outcome.kind == "value":  # hidden: no values
+    if (
+        case.figure is not None and case.visible and outcome.kind == OutcomeKind.VALUE
+    ):  # hidden: no values
         items += _figure_items([_drawn(case, outcome.value)], label)
     return passed, items, fired
 
@@ -177,12 +179,12 @@ def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
 
 def _problem(case: Case, outcome: Outcome) -> str | None:
     if case.raises is not None:
-        if outcome.kind == "raised" and case.raises in _raised(outcome)["builtin"]:
+        if outcome.kind == OutcomeKind.RAISED and case.raises in _raised(outcome)["builtin"]:
             return None
         return f"expected it to raise {case.raises}"
-    if outcome.kind == "raised":
+    if outcome.kind == OutcomeKind.RAISED:
         return raised_problem(_raised(outcome)["name"], _raised(outcome)["message"])
-    if outcome.kind == "unsupported":
+    if outcome.kind == OutcomeKind.UNSUPPORTED:
         return f"it returned {outcome.message}"
     if case.expected is ANY_VALUE:
         return None
@@ -206,9 +208,9 @@ def _expected(case: Case, render: Any) -> Any:
 
 
 def _shown_actual(outcome: Outcome, render: Any) -> Any:
-    if outcome.kind == "value":
+    if outcome.kind == OutcomeKind.VALUE:
         return render(outcome.value)
-    if outcome.kind == "raised":
+    if outcome.kind == OutcomeKind.RAISED:
         return f"raised {_raised(outcome)['name']}"
     return outcome.message or outcome.kind
 
@@ -240,7 +242,7 @@ def _judge_session(
 def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:
     if result.output_exceeded:
         return Verdict.OUTPUT_LIMIT, "Your code printed too much output; it was stopped."
-    if result.exit.oom or any(o.kind == "memory" for o in result.outcomes):
+    if result.exit.oom or any(o.kind == OutcomeKind.MEMORY for o in result.outcomes):
         return Verdict.MEMORY, "Your code ran out of memory."
     cpu_limit = result.exit.code in (-signal.SIGXCPU, -signal.SIGKILL) and not result.exit.killed
     if result.exit.timed_out or cpu_limit:
