@@ -90,7 +90,7 @@ def _recovered_id(line: str) -> Any:
         return None
 
 
-def _problem(item: dict) -> str | None:
+def _problem(item: dict[str, Any]) -> str | None:
     """What is wrong with the shape of one input object, if anything."""
     for key in ("answer", "expected"):
         if not isinstance(item.get(key), str):

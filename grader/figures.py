@@ -191,7 +191,7 @@ class ExplorerChoiceError(ValueError):
     """An order or centre the explorer does not offer."""
 
 
-def taylor_choices(config: dict[str, Any], params: dict[str, Any]) -> dict[str, list]:
+def taylor_choices(config: dict[str, Any], params: dict[str, Any]) -> dict[str, list[Any]]:
     """What a Taylor explorer (`figure: {explore: taylor, ...}`) lets the learner pick: its
     `orders` and its `centres` (expressions of the parameters, as [text, value] pairs)."""
     from grader.mathinput import evaluate_number
@@ -276,5 +276,8 @@ def exercise_figure(exercise: ExerciseDef, params: dict[str, Any]) -> dict[str, 
     if "function" in config:
         from grader.answers.code import load_tests
 
-        return getattr(load_tests(exercise.files["tests.py"]), config["function"])(params)
+        drawn: dict[str, Any] | None = getattr(
+            load_tests(exercise.files["tests.py"]), config["function"]
+        )(params)
+        return drawn
     return None

@@ -142,7 +142,7 @@ def finite_difference_audit(
             step[index] = h
             estimate[index] = (f(x + step) - f(x - step)) / (2 * h)
         scale = np.linalg.norm(estimate) + 1e-12
-        return (
+        return bool(
             np.shape(actual) == x.shape
             and np.linalg.norm(np.asarray(actual) - estimate) <= rtol * scale
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,7 @@ def check_config(part: PartDef) -> list[str]:
     return errors
 
 
-def check_common(config: dict, where: str) -> list[str]:
+def check_common(config: dict[str, Any], where: str) -> list[str]:
     """Checks shared by the expression and matrix kinds: variables, functions, form, mistakes."""
     errors = []
     variables = config.get("variables", [])
@@ -157,7 +158,7 @@ def uses_euler(config: dict[str, Any], params: dict[str, Any] | None = None) -> 
     return any(_EULER.search(text) for text in _strings(texts))
 
 
-def _strings(value: Any):
+def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
@@ -168,7 +169,7 @@ def _strings(value: Any):
             yield from _strings(item)
 
 
-def authored(part: PartDef, text: str, params: dict[str, Any]):
+def authored(part: PartDef, text: str, params: dict[str, Any]) -> Reading:
     """An authored expression (answer or mistake) read with the trusted operators; our fault if not.
 
     A variant's authored expressions are the same for every answer to it, so readings are kept
@@ -249,7 +250,9 @@ def judge(
     return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result, location))
 
 
-def with_relations(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading):
+def with_relations(
+    part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading
+) -> tuple[Reading, Reading, list[str], str | None]:
     """(answer, expected, variables, note): with the part's `relations` (x = t^2 + 3, ...)
     substituted, so both are functions of the independent variables alone; the note ("Written in
     terms of t, this is ...") when the answer used a dependent variable."""

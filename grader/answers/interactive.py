@@ -53,7 +53,7 @@ def check_config(part: PartDef) -> list[str]:
 
 
 def scenario_of(part: PartDef) -> str:
-    return part.config.get("scenario", "basic")
+    return str(part.config.get("scenario", "basic"))
 
 
 def par_of(part: PartDef) -> int:

@@ -21,7 +21,7 @@ from grader.answers.expression import (
     mistake_result,
     read_text,
 )
-from grader.equivalence import check_equivalent, locate_difference
+from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.forms import MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
@@ -32,6 +32,7 @@ MAX_CELLS = 100
 CHECK_SECONDS = 0.25
 LOCATE_SECONDS = 0.15  # for all the wrong entries of one answer together
 Grid = list[list[Reading]]
+Marks = list[list[Equivalence]]  # each entry's comparison with the expected one
 
 
 def check_config(part: PartDef) -> list[str]:
@@ -118,7 +119,9 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     return _per_entry(marks, flat or expected_flat, _locations(part, grid, expected, marks))
 
 
-def _locations(part: PartDef, grid: Grid, expected: Grid, marks) -> dict[tuple[int, int], Location]:
+def _locations(
+    part: PartDef, grid: Grid, expected: Grid, marks: Marks
+) -> dict[tuple[int, int], Location]:
     """Where each wrong entry goes wrong, when certain, within one budget for the whole matrix."""
     deadline = time.thread_time() + LOCATE_SECONDS
     found = {}
@@ -147,7 +150,7 @@ def _transpose(grid: Grid) -> Grid:
     return [list(column) for column in zip(*grid, strict=True)]
 
 
-def _oriented(part, grid: Grid, flat: bool, expected: Grid, expected_flat: bool) -> Grid:
+def _oriented(part: PartDef, grid: Grid, flat: bool, expected: Grid, expected_flat: bool) -> Grid:
     """A vector in the orientation of the expected one, when the exercise leaves it free."""
     rows, columns = _shape(expected)
     is_vector = expected_flat or rows == 1 or columns == 1
@@ -166,7 +169,7 @@ def _describe_shape(shape: tuple[int, int]) -> str:
     )
 
 
-def _equal(part: PartDef, left: Reading, right: Reading):
+def _equal(part: PartDef, left: Reading, right: Reading) -> Equivalence:
     config = part.config
     return check_equivalent(
         left,
@@ -185,7 +188,7 @@ def _all_equal(part: PartDef, grid: Grid, other: Grid) -> bool:
     )
 
 
-def _marks(part: PartDef, grid: Grid, expected: Grid):
+def _marks(part: PartDef, grid: Grid, expected: Grid) -> Marks:
     return [
         [_equal(part, cell, target) for cell, target in zip(row, targets, strict=True)]
         for row, targets in zip(grid, expected, strict=True)
@@ -258,7 +261,9 @@ def _named_square_mistake(part: PartDef, grid: Grid, expected: Grid) -> PartResu
     return None
 
 
-def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
+def _per_entry(
+    marks: Marks, flat: bool, locations: dict[tuple[int, int], Location] | None = None
+) -> PartResult:
     """Partial credit: the share of right entries, with one feedback item per entry (saying
     where a wrong entry goes wrong when `locations` knows)."""
     locations = locations or {}
@@ -267,7 +272,7 @@ def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
     for i, row in enumerate(marks, start=1):
         for j, mark in enumerate(row, start=1):
             where = f"Entry {i}" if flat else f"Row {i}, column {j}"
-            data = {"row": i, "column": j, "correct": mark.equivalent}
+            data: dict[str, Any] = {"row": i, "column": j, "correct": mark.equivalent}
             if mark.equivalent:
                 right += 1
                 text = f"{where}: correct."

@@ -160,7 +160,7 @@ def _sigfig_tolerance(target: float, figures: int) -> float:
     if target == 0:
         return 0.0
     exponent = math.floor(math.log10(abs(target)))
-    return 0.5 * 10 ** (exponent - figures + 1) * (1 + 1e-9)
+    return float(0.5 * 10 ** (exponent - figures + 1) * (1 + 1e-9))
 
 
 def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Equivalence:
             )
         return f"{at} your answer is {self.answer}, the expected value is {self.expected}."
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         """The counterexample as feedback data: point, answer and expected values (as text)."""
         data = {"point": self.point, "answer": self.answer}
         return {**data, "expected": self.expected} if self.expected_shown else data

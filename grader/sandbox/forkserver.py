@@ -28,7 +28,7 @@ class ForkServer:
 
     def __init__(self, setup: Setup):
         self.setup = setup
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.cgroup: Cgroup | None = None
         self.landlock_abi = 0
@@ -174,7 +174,7 @@ def begin_fresh(setup: Setup, seconds: float, memory_mb: int) -> Conversation:
 class _FreshSupervisor:
     """A fresh sandbox is its own process group: its exit is the job's exit."""
 
-    def __init__(self, proc: subprocess.Popen, cgroup: Cgroup | None, seconds: float):
+    def __init__(self, proc: subprocess.Popen[bytes], cgroup: Cgroup | None, seconds: float):
         self.proc, self.cgroup = proc, cgroup
         self.pidfd = os.pidfd_open(proc.pid)
         self.exit: Exit | None = None
@@ -204,7 +204,7 @@ class _FreshSupervisor:
         self.read_exit(timed_out=True)
 
 
-def _kill_group(proc: subprocess.Popen, wait: bool = True) -> None:
+def _kill_group(proc: subprocess.Popen[bytes], wait: bool = True) -> None:
     """SIGKILL bubblewrap's process group; --die-with-parent takes the sandbox down with it."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)

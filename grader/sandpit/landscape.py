@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -69,7 +70,7 @@ class Landscape:
     def shows_arrow(self) -> bool:
         return self.scenario != "depth_only"
 
-    def depth(self, x, y):
+    def depth(self, x: Any, y: Any) -> Any:
         """Depth in metres at (x, y); numpy arrays broadcast."""
         return self.offset + self.scale * raw_depth(self.wells, self.rocks, x, y)
 

@@ -123,7 +123,7 @@ def execute_module(channel: JobChannel, compiled: Any, name: str) -> Any:
 
 def call(
     function: Any, args_tree: list[Any], kwargs_tree: dict[str, Any], blobs: list[bytes]
-) -> tuple:
+) -> tuple[dict[str, Any], list[bytes], list[Any]]:
     """Call the learner's function on fresh copies of the inputs; returns (header, blobs, args)."""
     args = [protocol.decode(item, blobs, descriptors.make_function) for item in args_tree]
     kwargs = {
@@ -185,7 +185,7 @@ def run(
     result_fd: int,
     job: dict[str, Any],
     blobs: list[bytes],
-    channel=None,
+    channel: JobChannel | None = None,
     confine_seconds: float = 0.0,
 ) -> None:
     """Everything a confined job process does after confinement (whose cost is reported)."""
