@@ -25,7 +25,7 @@ from grader.equivalence.sampling import (
     floats_agree,
     sample,
 )
-from grader.equivalence.verdicts import Equivalence
+from grader.equivalence.verdicts import Equivalence, How
 from grader.mathinput import MathInputError, Reading
 from grader.mathinput.vocabulary import symbol
 
@@ -99,7 +99,7 @@ def check_equivalent(
     ):
         raise ValueError("check_equivalent compares expressions; compare matrices entry by entry")
     if _identical(answer, expected):
-        return Equivalence(True, "identical")
+        return Equivalence(True, How.IDENTICAL)
     symbols = _symbols(variables, answer, expected)
     try:
         answer_function = Function(answer.literal, symbols)
@@ -116,7 +116,7 @@ def check_equivalent(
         return _counterexample(
             answer_function, expected_function, outcome, symbols, tolerance, deadline, constant
         )
-    if outcome.how == "time" or tolerance is not None:
+    if outcome.how == How.TIME or tolerance is not None:
         return Equivalence(None, outcome.how)
     return _confirm(answer, expected, deadline)
 
@@ -151,15 +151,15 @@ def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol
 def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence:
     """The bounded symbolic step; only trusted when both restrict their domains alike."""
     if symbolic.domain_conditions(answer.literal) != symbolic.domain_conditions(expected.literal):
-        return Equivalence(None, "undecided")
+        return Equivalence(None, How.UNDECIDED)
     try:
         values = answer.value, expected.value
     except MathInputError:  # a number too large to compute: nothing to prove with
-        return Equivalence(None, "undecided")
+        return Equivalence(None, How.UNDECIDED)
     if values[0] == values[1]:
-        return Equivalence(True, "identical")
+        return Equivalence(True, How.IDENTICAL)
     proved = symbolic.confirm(*values, deadline - time.thread_time())
-    return Equivalence(True, "symbolic") if proved else Equivalence(None, "undecided")
+    return Equivalence(True, How.SYMBOLIC) if proved else Equivalence(None, How.UNDECIDED)
 
 
 def _counterexample(
@@ -171,7 +171,7 @@ def _counterexample(
     Nice points are screened in floats and the one shown is confirmed at high precision.
     """
     names = [str(s) for s in symbols]
-    domain = outcome.how == "domain"
+    domain = outcome.how == How.DOMAIN
     for point in _nice_points(len(symbols)):
         if time.thread_time() > deadline:
             break

@@ -19,6 +19,7 @@ import mpmath
 import sympy
 
 from grader.equivalence.realvalues import Evaluator, Overflow, Undefined, compile_real
+from grader.equivalence.verdicts import How
 
 AGREE, DIFFER, UNDEFINED, UNCLEAR = "agree", "differ", "undefined", "unclear"
 _PRECISIONS = (30, 50, 80)
@@ -42,7 +43,7 @@ class Outcome:
     """What sampling found: a verdict (True/False/None), how, and the deciding point if any."""
 
     equivalent: bool | None
-    how: str
+    how: How
     point: tuple | None = None
 
 
@@ -176,7 +177,7 @@ def sample(
     if count == 0:
         verdict = compare_at(answer, expected, (), tolerance)
         equivalent = {AGREE: True, DIFFER: False}.get(verdict)
-        return Outcome(equivalent, "values differ" if equivalent is False else "sampling", ())
+        return Outcome(equivalent, How.VALUES_DIFFER if equivalent is False else How.SAMPLING, ())
     agreeing: list[tuple] = []
     tries = 0
     for point in draw_points(count, seed):
@@ -184,7 +185,7 @@ def sample(
         if len(agreeing) >= wanted + 2 * (count - 1) or tries > 120:
             break
         if time.thread_time() > deadline:
-            return Outcome(None, "time")
+            return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Undefined and b is Undefined:
             continue
@@ -195,7 +196,7 @@ def sample(
         verdict = compare_at(answer, expected, point, tolerance)
         if verdict == DIFFER:
             one_sided = (a is Undefined) != (b is Undefined)
-            return Outcome(False, "domain" if one_sided else "values differ", point)
+            return Outcome(False, How.DOMAIN if one_sided else How.VALUES_DIFFER, point)
         if verdict == AGREE:
             agreeing.append(point)
     lattice = lattice_points(answer, expected)
@@ -209,13 +210,13 @@ def sample(
         smallest_first = sorted(agreeing, key=lambda point: max(map(abs, point)))
         for point in smallest_first[:_CONFIRMED_POINTS]:
             if time.thread_time() > deadline:
-                return Outcome(None, "time")
+                return Outcome(None, How.TIME)
             verdict = compare_at(answer, expected, point, None)
             if verdict == DIFFER:
-                return Outcome(False, "values differ", point)
+                return Outcome(False, How.VALUES_DIFFER, point)
             if verdict == UNCLEAR:
-                return Outcome(None, "undecided")
-    return Outcome(True, "sampling")
+                return Outcome(None, How.UNDECIDED)
+    return Outcome(True, How.SAMPLING)
 
 
 # Exponent values where powers of negative bases are defined, or change branch: whole numbers,
@@ -253,7 +254,7 @@ def _on_lattice(answer, expected, points, tolerance, deadline, wanted) -> Outcom
     agreeing = 0
     for point in points:
         if time.thread_time() > deadline:
-            return Outcome(None, "time")
+            return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Undefined and b is Undefined:
             continue
@@ -263,21 +264,21 @@ def _on_lattice(answer, expected, points, tolerance, deadline, wanted) -> Outcom
         verdict = compare_at(answer, expected, point, tolerance)
         if verdict == DIFFER:
             one_sided = (a is Undefined) != (b is Undefined)
-            return Outcome(False, "domain" if one_sided else "values differ", point)
+            return Outcome(False, How.DOMAIN if one_sided else How.VALUES_DIFFER, point)
         agreeing += verdict == AGREE
     if agreeing < wanted:
-        return Outcome(None, "undecided")
-    return Outcome(True, "sampling")
+        return Outcome(None, How.UNDECIDED)
+    return Outcome(True, How.SAMPLING)
 
 
 def _lattice_difference(answer, expected, points, tolerance, deadline) -> Outcome | None:
     """A lattice point where both sides are defined and differ: (a^b)^c against a^(bc)."""
     for point in points:
         if time.thread_time() > deadline:
-            return Outcome(None, "time")
+            return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if Undefined in (a, b) or Overflow in (a, b) or floats_agree(a, b, tolerance):
             continue
         if compare_at(answer, expected, point, tolerance) == DIFFER:
-            return Outcome(False, "values differ", point)
+            return Outcome(False, How.VALUES_DIFFER, point)
     return None
