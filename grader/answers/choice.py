@@ -10,6 +10,7 @@ from typing import Any
 
 from grader.placeholders import fill
 from grader.results import (
+    FULL_MARKS,
     Feedback,
     InvalidAnswer,
     PartResult,
@@ -96,9 +97,9 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
                 parts.append(f"{missed} correct option{'s' if missed > 1 else ''} not chosen")
             feedback.append(Feedback("message", "; ".join(parts).capitalize() + "."))
     else:
-        score = 1.0 if chosen <= right else 0.0
+        score = FULL_MARKS if chosen <= right else 0.0
     if has_full_marks(score):
-        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
     if not feedback:
         feedback.append(Feedback("message", "Not correct."))
     return PartResult(Verdict.for_score(score), score, feedback, rule=rules[0] if rules else None)

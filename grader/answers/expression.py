@@ -27,6 +27,7 @@ from grader.mathinput import read as read_math
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS, symbol
 from grader.placeholders import fill
 from grader.results import (
+    FULL_MARKS,
     Feedback,
     GraderError,
     InvalidAnswer,
@@ -234,7 +235,7 @@ def judge(
         failed = failed_forms(answer, config.get("form", []))
         note = [Feedback("message", rewritten)] if rewritten else []
         if not failed:
-            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct."), *note])
+            return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct."), *note])
         credit = float(config.get("form_credit", DEFAULT_FORM_CREDIT))
         items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
         return PartResult(Verdict.for_score(credit), credit, items)
@@ -331,7 +332,9 @@ def follow_through(
     text = (
         f"Correct for your {names}: this part is marked with your earlier answer carried forward."
     )
-    return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", text, {"follow_through": True})])
+    return PartResult(
+        Verdict.CORRECT, FULL_MARKS, [Feedback("message", text, {"follow_through": True})]
+    )
 
 
 def own_values(source: Earlier) -> dict[str, Any]:

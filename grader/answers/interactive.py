@@ -12,7 +12,7 @@ import hashlib
 import math
 from typing import Any
 
-from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict, has_full_marks
 from grader.sandpit import (
     MAX_PROBES,
     PAR,
@@ -107,7 +107,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         summary = f"You did not find the deepest point in {MAX_PROBES} probes."
     else:
         summary = f"The round is not over: {_probes(len(results))} so far, none at the bottom."
-    if practice and marks == 1.0 and found_at is None:
+    if practice and has_full_marks(marks) and found_at is None:
         summary += " Practice round: you get credit for exploring."
     feedback = [Feedback("message", summary, data)]
     feedback += [

@@ -25,7 +25,7 @@ from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.forms import MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
-from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.results import FULL_MARKS, Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
 
 MAX_CELLS = 100
@@ -218,7 +218,7 @@ def _all_right(part: PartDef, grid: Grid) -> PartResult:
     forms = part.config.get("form", [])
     failed = sorted({form for row in grid for cell in row for form in failed_forms(cell, forms)})
     if not failed:
-        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
     credit = float(part.config.get("form_credit", 0.5))
     items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
     return PartResult(Verdict.for_score(credit), credit, items)

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.placeholders import fill
-from grader.results import Feedback, InvalidAnswer, PartResult, Verdict, literal
+from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
 
 DEFAULT_RELATIVE = 1e-4
@@ -174,7 +174,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
 
     if required:
         if abs(value - target) <= max(_sigfig_tolerance(target, required), abs_):
-            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+            return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
         if (
             figures is not None
             and figures < required
@@ -186,7 +186,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             )
             return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
     elif _close(value, target, rel, abs_):
-        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
 
     for mistake in config.get("mistakes", []):
         try:
