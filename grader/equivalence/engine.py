@@ -9,7 +9,8 @@ non-integer exponents are undefined (principal branch). Decimals are exact unles
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import mpmath
 import sympy
@@ -20,6 +21,7 @@ from grader.equivalence.realvalues import NotNumeric, Overflow, Undefined
 from grader.equivalence.sampling import (
     DIFFER,
     Function,
+    Outcome,
     Tolerance,
     compare_at,
     floats_agree,
@@ -55,7 +57,7 @@ def check_equivalent(
     expected: Reading | sympy.Basic,
     variables: Iterable[str | sympy.Symbol] = (),
     *,
-    tolerance: Tolerance | dict | None = None,
+    tolerance: Tolerance | dict[str, float] | None = None,
     budget_s: float = 0.25,
 ) -> Equivalence:
     """Whether the learner's `answer` is the same real function as `expected` (see the policy).
@@ -135,13 +137,15 @@ def _reading(value: Reading | sympy.Basic) -> Reading:
     return value if isinstance(value, Reading) else Reading(value, value)
 
 
-def _tolerance(tolerance) -> Tolerance | None:
+def _tolerance(tolerance: Tolerance | dict[str, float] | None) -> Tolerance | None:
     if tolerance is None or isinstance(tolerance, Tolerance):
         return tolerance
     return Tolerance(float(tolerance.get("rel", 0.0)), float(tolerance.get("abs", 0.0)))
 
 
-def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol]:
+def _symbols(
+    variables: Iterable[str | sympy.Symbol], answer: Reading, expected: Reading
+) -> list[sympy.Symbol]:
     """The declared variables plus any other free symbol, in a stable order."""
     named = [name if isinstance(name, sympy.Symbol) else symbol(name) for name in variables]
     used = answer.literal.free_symbols | expected.literal.free_symbols
@@ -163,7 +167,13 @@ def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence
 
 
 def _counterexample(
-    answer, expected, outcome, symbols, tolerance, deadline, constant=False
+    answer: Function,
+    expected: Function,
+    outcome: Outcome,
+    symbols: list[sympy.Symbol],
+    tolerance: Tolerance | None,
+    deadline: float,
+    constant: bool = False,
 ) -> Equivalence:
     """A point to show the learner: a short decimal where possible, with both values there
     (the expected one only if it is not a `constant`, which would be the answer itself).
@@ -185,18 +195,27 @@ def _counterexample(
         if candidate and compare_at(answer, expected, point, tolerance) == DIFFER:
             a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
             return _shown(outcome.how, names, point, a, b, constant=constant)
-    point = outcome.point
-    a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
-    return _shown(outcome.how, names, point, a, b, digits=6, constant=constant)
+    found = outcome.point
+    assert found is not None, "sampling that finds a difference says where"
+    a, b = answer.at_precision(found, 30), expected.at_precision(found, 30)
+    return _shown(outcome.how, names, found, a, b, digits=6, constant=constant)
 
 
-def _nice_points(count: int):
+def _nice_points(count: int) -> Iterator[tuple[float, ...]]:
     values = _NICE_VALUES
     for index in range(len(values)):
         yield tuple(values[(index + 3 * k) % len(values)] for k in range(count))
 
 
-def _shown(how, names, point, a, b, digits=3, constant=False) -> Equivalence:
+def _shown(
+    how: How,
+    names: list[str],
+    point: Sequence[Any],
+    a: Any,
+    b: Any,
+    digits: int = 3,
+    constant: bool = False,
+) -> Equivalence:
     shown_point = {name: _format(value, digits) for name, value in zip(names, point, strict=True)}
     for places in range(_SHOWN_DIGITS, 31):
         answer = None if a is Undefined else _number(a, places)
@@ -211,9 +230,9 @@ def _format(value: float, digits: int) -> str:
     return text if len(text) < len(repr(value)) else repr(value)
 
 
-def _number(value, places: int) -> str:
+def _number(value: Any, places: int) -> str:
     """A value with `places` significant digits and no trailing `.0`."""
-    text = mpmath.nstr(value, places)
+    text: str = mpmath.nstr(value, places)
     return text.removesuffix(".0")
 
 
@@ -222,7 +241,7 @@ def locate_difference(
     expected: Reading | sympy.Basic,
     variables: Iterable[str | sympy.Symbol] = (),
     *,
-    tolerance: Tolerance | dict | None = None,
+    tolerance: Tolerance | dict[str, float] | None = None,
     budget_s: float = 0.15,
 ) -> Location | None:
     """Where a wrong `answer` differs from `expected`, when that is certain (see localise)."""
@@ -236,7 +255,7 @@ def locate_difference(
         return None
     variables = list(variables)
 
-    def same(candidate, target) -> bool:
+    def same(candidate: sympy.Basic, target: sympy.Basic) -> bool:
         remaining = deadline - time.thread_time()
         found = check_equivalent(
             Reading(candidate, candidate),

@@ -30,6 +30,7 @@ import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -109,7 +110,7 @@ def total_derivative(expr: sp.Expr, path: Mapping[sp.Symbol, sp.Expr], t: sp.Sym
     )
 
 
-def chain_rule(jacobians: Sequence) -> sp.Matrix:
+def chain_rule(jacobians: Sequence[sp.Matrix]) -> sp.Matrix:
     """J_1 J_2 … J_k, outermost function first; says which link does not fit when shapes clash."""
     for k in range(1, len(jacobians)):
         left, right = jacobians[k - 1].shape, jacobians[k].shape
@@ -136,7 +137,9 @@ def taylor(expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int) -> sp.Expr
     )
 
 
-def _taylor_coefficients(expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int) -> list:
+def _taylor_coefficients(
+    expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int
+) -> list[sp.Expr]:
     """[f⁽ᵏ⁾(a)/k! for k = 0..n]."""
     return [
         _value_at(sp.diff(expr, var, k), var, about) / sp.factorial(k) for k in range(order + 1)
@@ -165,7 +168,9 @@ def taylor_nd(expr: sp.Expr, variables: Variables, about: Point, order: int = 2)
     return value
 
 
-def _taylor_nd_terms(expr: sp.Expr, variables: Variables, about: Point, order: int = 2) -> tuple:
+def _taylor_nd_terms(
+    expr: sp.Expr, variables: Variables, about: Point, order: int = 2
+) -> tuple[sp.Expr, Any, Any, sp.Matrix]:
     """f(a), the row J(a), H(a) (only when order is 2) and the column Δ = x − a."""
     at = _as_point(variables, about)
     delta = sp.Matrix([v - at[v] for v in variables])
@@ -179,7 +184,7 @@ def linearise(expr: sp.Expr, variables: Variables, about: Point) -> sp.Expr:
     return taylor_nd(expr, variables, about, order=1)
 
 
-def _as_point(variables: Variables, about: Point) -> dict:
+def _as_point(variables: Variables, about: Point) -> dict[sp.Symbol, sp.Expr]:
     """The expansion point as {variable: value}, from a mapping or a sequence in variable order."""
     if isinstance(about, Mapping):
         about = [about[v] for v in variables]
@@ -193,7 +198,7 @@ def _as_point(variables: Variables, about: Point) -> dict:
 class StationaryPoint:
     """A point where ∇f = 0, its Hessian there and its kind: minimum, maximum, saddle or degenerate."""
 
-    point: dict
+    point: dict[sp.Symbol, sp.Expr]
     hessian: sp.Matrix
     kind: str
 
@@ -219,7 +224,9 @@ def stationary_points(expr: sp.Expr, variables: Variables) -> list[StationaryPoi
     return points
 
 
-def real_solutions(equations: list, unknowns: list) -> list[dict]:
+def real_solutions(
+    equations: list[sp.Expr], unknowns: list[sp.Symbol]
+) -> list[dict[sp.Symbol, sp.Expr]]:
     """The real solutions of a system, each as {unknown: exact value}.
 
     Cardano's formula writes some real roots with i (casus irreducibilis); those are kept, as their
@@ -240,7 +247,7 @@ def _is_real(value: sp.Expr) -> bool:
     if value.is_real is not None:
         return bool(value.is_real)
     real, imaginary = sp.N(value, 30).as_real_imag()
-    return abs(imaginary) <= sp.Float("1e-25") * (1 + abs(real))
+    return bool(abs(imaginary) <= sp.Float("1e-25") * (1 + abs(real)))
 
 
 def classify(H: sp.Matrix) -> str:
@@ -280,14 +287,14 @@ def compile_numeric(expr: sp.Expr | sp.Matrix, variables: Variables) -> Callable
         shape = expr.shape
         entries = sp.lambdify(list(variables), list(expr), "numpy")
 
-        def evaluate_matrix(*values):
+        def evaluate_matrix(*values: Any) -> np.ndarray:
             flat = np.broadcast_arrays(*(np.asarray(e, dtype=float) for e in entries(*values)))
             return np.stack(flat, axis=-1).reshape(flat[0].shape + shape)
 
         return evaluate_matrix
     scalar = sp.lambdify(list(variables), expr, "numpy")
 
-    def evaluate(*values):
+    def evaluate(*values: Any) -> np.ndarray:
         return np.broadcast_to(
             np.asarray(scalar(*values), dtype=float), np.broadcast(*values).shape
         )
@@ -338,7 +345,7 @@ def chain_outer_of_inner_derivative(
     return sp.diff(outer, u).subs(u, sp.diff(inner, var))
 
 
-def chain_reversed(jacobians: Sequence) -> sp.Matrix:
+def chain_reversed(jacobians: Sequence[sp.Matrix]) -> sp.Matrix:
     """The chain multiplied from the inside out, J_k … J_1 (raises when the shapes forbid it)."""
     return chain_rule(list(reversed(jacobians)))
 
@@ -412,7 +419,7 @@ def classify_by_determinant(H: sp.Matrix) -> str:
     return "saddle" if det < 0 else "degenerate"
 
 
-MISTAKES: dict[str, Callable] = {
+MISTAKES: dict[str, Callable[..., Any]] = {
     "partials-others-zeroed": partials_others_zeroed,
     "jacobian-transposed": jacobian_transposed,
     "total-derivative-no-path-factors": total_derivative_without_path_factors,
