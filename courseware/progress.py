@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 from courseware import catalogue
 from courseware.catalogue import ModuleOutline, QuizOutline
 from courseware.models import Attempt, Grading, Quiz, Submission
+from grader.results import has_full_marks
 
 
 def best_scores(learner, exercise_ids=None) -> dict[int, float]:
@@ -80,7 +81,7 @@ def progress_over(
         quiz=quiz,
         score=sum(values) / len(values) if values else 0.0,
         attempted=sum(1 for i in ids if i in scores),
-        correct=sum(1 for v in values if v >= 1.0),
+        correct=sum(1 for v in values if has_full_marks(v)),
         total=len(ids),
     )
 

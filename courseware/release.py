@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from courseware.models import Attempt, Submission
-from grader.results import NOT_AN_ATTEMPT
+from grader.results import NOT_AN_ATTEMPT, has_full_marks
 from grader.spec import ExerciseDef
 
 FEEDBACK_WHEN = ("immediate", "after_due", "never")
@@ -94,8 +94,8 @@ def standing_of(attempt: Attempt, *, past_due: bool = False, closed: bool = Fals
     ).exclude(grading__verdict__in=[verdict.value for verdict in NOT_AN_ATTEMPT])
     scores = list(graded.values_list("grading__score", flat=True))
     return Standing(
-        failed=sum(1 for score in scores if score < 1),
-        solved=any(score >= 1 for score in scores),
+        failed=sum(1 for score in scores if not has_full_marks(score)),
+        solved=any(has_full_marks(score) for score in scores),
         past_due=past_due,
         closed=closed,
     )

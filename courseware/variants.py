@@ -11,9 +11,8 @@ from django.db.models import Max
 from courseware import ratelimits
 from courseware.definitions import definition_for
 from courseware.models import AssessmentItem, Attempt, Course, Exercise, ExerciseVersion
-from grader.params import draw_params
+from grader.params import SEED_BITS, draw_params
 
-SEED_BITS = 53
 TOO_MANY_ATTEMPTS = "You have drawn many variants of this exercise; try again in {wait}."
 
 

@@ -1,7 +1,7 @@
 """Reads the exercise bank from disk into plain objects (no Django): modules, quizzes, exercises.
 
 Layout: exercises/<module-slug>/_module.yaml, then one `<slug>.yaml` per exercise, or a folder
-`<slug>/exercise.yaml` with trusted extras (tests.py, generator.py, data).
+`<slug>/exercise.yaml` with trusted extras (tests.py, data).
 
 A spec names its trusted files by the SHA-256 of their text (`spec["files"]`), and
 `build_definition` takes the texts from whoever holds them (the read bank here, the database's file
@@ -43,7 +43,7 @@ EXERCISE_KEYS = {
     "figure",
 }
 PART_KEYS_RESERVED = {"name", "kind", "weight"}
-TRUSTED_FILES = ("tests.py", "generator.py")
+TRUSTED_FILES = ("tests.py",)
 
 
 @dataclass

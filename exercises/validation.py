@@ -34,7 +34,7 @@ from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
 from grader.params import draw_params
 from grader.placeholders import PLACEHOLDER, fill
-from grader.results import GradeResult, PartResult, Verdict
+from grader.results import GradeResult, PartResult, Verdict, has_full_marks
 from grader.sandbox import SandboxUnavailable, refuse_unless_ready
 from grader.spec import ExerciseDef, PartDef
 
@@ -311,7 +311,7 @@ def _check_reference(definition: ExerciseDef, variant: Variant) -> list[tuple[st
     if result.verdict == Verdict.NEEDS_REVIEW:
         # Undecided within the time budget once (a cold start, say): a real problem stays undecided.
         result = grade(definition, variant.params, payload)
-    if result.score >= 1.0:
+    if has_full_marks(result.score):
         return []
     texts = "; ".join(item.text for item in result.feedback)
     return [("answer", f"the reference gets {result.verdict} ({result.score:.2f}): {texts}")]
@@ -330,7 +330,7 @@ def _check_mistakes(definition: ExerciseDef, variant: Variant) -> list[tuple[str
             where = f"parts.{part.name}.mistake {name!r}"
             if part.kind == "code":
                 where = f"{SOLUTIONS}/{name}.py"
-            if got is None or got.score >= 1.0:
+            if got is None or has_full_marks(got.score):
                 problems.append((where, "coincides with the right answer in this variant"))
                 continue
             if not diagnoses(got, name):
@@ -383,13 +383,13 @@ def _check_follow_through(definition: ExerciseDef, variant: Variant) -> list[tup
         got = result.parts.get(part.name)
         if (
             got is None
-            or got.score < 1.0
+            or not has_full_marks(got.score)
             or not any(item.data.get("follow_through") for item in got.feedback)
         ):
             texts = "; ".join(item.text for item in (got.feedback if got else []))
             problems.append((where, f"an answer right for planted earlier answers gets: {texts}"))
         for name in earlier:
-            if result.parts[name].score >= 1.0:
+            if has_full_marks(result.parts[name].score):
                 problems.append((where, f"the planted wrong answer to {name} is credited"))
     return problems
 
@@ -422,7 +422,7 @@ def _diagnosed_part(
         if p.kind == "code" and p.name in result.parts
     ]
     return next((r for r in code if diagnoses(r, rule)), None) or next(
-        (r for r in code if r.score < 1.0), None
+        (r for r in code if not has_full_marks(r.score)), None
     )
 
 

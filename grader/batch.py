@@ -38,7 +38,7 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     result: dict[str, Any] = {"id": None, "equivalent": None, "error": None}
     try:
         item = json.loads(line)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         result["id"] = _recovered_id(line)
         result["error"] = f"line {number}: not JSON ({error.msg})"
         if len(line) > MAX_LINE:
@@ -90,7 +90,7 @@ def _recovered_id(line: str) -> Any:
         return None
 
 
-def _problem(item: dict) -> str | None:
+def _problem(item: dict[str, Any]) -> str | None:
     """What is wrong with the shape of one input object, if anything."""
     for key in ("answer", "expected"):
         if not isinstance(item.get(key), str):

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from grader.spec import ExerciseDef
 
@@ -37,7 +38,7 @@ def number(value: Any) -> float | None:
     return float(f"{value:.5g}") if math.isfinite(value) else None
 
 
-def series(label: str, xs: Sequence[Any], ys: Sequence[Any], style: str = "line") -> dict[str, Any]:
+def series(label: str, xs: ArrayLike, ys: ArrayLike, style: str = "line") -> dict[str, Any]:
     """One labelled series; non-finite values become None (a gap)."""
     if style not in STYLES:
         raise ValueError(f"unknown series style {style!r}")
@@ -75,7 +76,10 @@ def figure(
 
 
 def contours(
-    xs: Sequence[float], ys: Sequence[float], z: Any, levels: Sequence[float]
+    xs: Sequence[float] | np.ndarray,
+    ys: Sequence[float] | np.ndarray,
+    z: Any,
+    levels: Sequence[float],
 ) -> dict[str, Any]:
     """Level lines of z (rows over ys, columns over xs) at `levels`."""
     z = np.asarray(z, dtype=float)
@@ -127,7 +131,7 @@ def fit_figure(
         return None
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     x_range = span(x, 0.04)
-    xs = np.linspace(*x_range, CURVE_SAMPLES)
+    xs = np.linspace(x_range[0], x_range[1], CURVE_SAMPLES)
     with np.errstate(all="ignore"):
         yours, ideal = model(xs, *learner), model(xs, *best)
     y_range = span(np.concatenate([y, ideal, [0.0] if data_style == "bars" else []]))
@@ -160,17 +164,15 @@ def contour_map(config: dict[str, Any], params: dict[str, Any]) -> dict[str, Any
         return [float(evaluate_number(str(text), params)) for text in texts]
 
     x_range, y_range = numbers(config.get("x", (-3, 3))), numbers(config.get("y", (-3, 3)))
-    xs = np.linspace(*x_range, CONTOUR_GRID)
-    ys = np.linspace(*y_range, CONTOUR_GRID)
+    xs = np.linspace(x_range[0], x_range[1], CONTOUR_GRID)
+    ys = np.linspace(y_range[0], y_range[1], CONTOUR_GRID)
     expr = parse(str(config["contours"]), ["x", "y"], params=params, trusted=True)
     grid_x, grid_y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
         z = sympy.lambdify(sympy.symbols("x y"), expr, "numpy")(grid_x, grid_y)
     z = np.broadcast_to(np.asarray(z, dtype=float), grid_x.shape)
-    marks = [
-        series(str(label), *([value] for value in numbers(pair)), "named")
-        for label, pair in (config.get("marks") or {}).items()
-    ]
+    points = {str(label): numbers(pair) for label, pair in (config.get("marks") or {}).items()}
+    marks = [series(label, [x], [y], "named") for label, (x, y) in points.items()]
     return figure(
         str(config.get("label", "")),
         marks,
@@ -189,7 +191,7 @@ class ExplorerChoiceError(ValueError):
     """An order or centre the explorer does not offer."""
 
 
-def taylor_choices(config: dict[str, Any], params: dict[str, Any]) -> dict[str, list]:
+def taylor_choices(config: dict[str, Any], params: dict[str, Any]) -> dict[str, list[Any]]:
     """What a Taylor explorer (`figure: {explore: taylor, ...}`) lets the learner pick: its
     `orders` and its `centres` (expressions of the parameters, as [text, value] pairs)."""
     from grader.mathinput import evaluate_number
@@ -221,7 +223,7 @@ def taylor_figure(
     centre_text, a = choices["centres"][centre]
     polynomial = taylor(f, x, evaluate_number(centre_text, params), sympy.Integer(order))
     x_range = [float(evaluate_number(str(v), params)) for v in config.get("x", (-4, 4))]
-    xs = np.linspace(*x_range, CURVE_SAMPLES)
+    xs = np.linspace(x_range[0], x_range[1], CURVE_SAMPLES)
     with np.errstate(all="ignore"):
         f_values = np.broadcast_to(sympy.lambdify(x, f, "numpy")(xs), xs.shape).astype(float)
         t_values = np.broadcast_to(sympy.lambdify(x, polynomial, "numpy")(xs), xs.shape)
@@ -274,5 +276,8 @@ def exercise_figure(exercise: ExerciseDef, params: dict[str, Any]) -> dict[str, 
     if "function" in config:
         from grader.answers.code import load_tests
 
-        return getattr(load_tests(exercise.files["tests.py"]), config["function"])(params)
+        drawn: dict[str, Any] | None = getattr(
+            load_tests(exercise.files["tests.py"]), config["function"]
+        )(params)
+        return drawn
     return None

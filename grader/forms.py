@@ -42,7 +42,7 @@ def _in_form(reading: Reading, form: str) -> bool:
 
 def _expanded(literal: sympy.Basic, value: sympy.Basic) -> bool:
     options = {"power_exp": False, "power_base": False, "log": False, "mul": True}
-    return sympy.expand(value, **options) == value
+    return bool(sympy.expand(value, **options) == value)
 
 
 def _factored(literal: sympy.Basic, value: sympy.Basic) -> bool:

@@ -96,6 +96,33 @@ def grade(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> GradeRe
     """The verdict, score (weighted mean of the parts) and feedback for one answer.
 
     A part that cannot be read is `invalid`; an error inside the grader propagates (it is ours).
+
+    Parameters
+    ----------
+    exercise : ExerciseDef
+        The exercise as the bank defines it.
+    params : dict
+        The variant's parameters, as drawn for the learner's attempt.
+    answer : Any
+        The learner's payload: ``{"value": ...}`` for a one-part exercise, else
+        ``{"parts": {name: payload}}``.
+
+    Returns
+    -------
+    GradeResult
+        Verdict, score in [0, 1], feedback items and the mistake rule that fired.
+
+    Examples
+    --------
+    >>> from grader.spec import ExerciseDef, PartDef
+    >>> part = PartDef("d", "expression", config={"answer": "{n}*x^({n}-1)", "variables": ["x"]})
+    >>> power_rule = ExerciseDef("power-rule", "The power rule", (part,))
+    >>> result = grade(power_rule, {"n": 3}, {"value": "3x^2"})
+    >>> result.verdict, result.score
+    (<Verdict.CORRECT: 'correct'>, 1.0)
+    >>> wrong = grade(power_rule, {"n": 3}, {"value": "x^3/3"})
+    >>> wrong.verdict, [item.text for item in wrong.feedback]
+    (<Verdict.INCORRECT: 'incorrect'>, ['Not correct.', 'At x = 0.5 your answer is 0.04167, the expected value is 0.75.'])
     """
     return _grade_parts(exercise, params, answer, "grade")
 
@@ -157,11 +184,7 @@ def combine(exercise: ExerciseDef, results: dict[str, PartResult]) -> GradeResul
         verdict = Verdict.INVALID
     elif Verdict.NEEDS_REVIEW in verdicts:
         verdict = Verdict.NEEDS_REVIEW
-    elif score >= 1.0:
-        verdict = Verdict.CORRECT
-    elif score > 0:
-        verdict = Verdict.PARTIAL
     else:
-        verdict = Verdict.INCORRECT
+        verdict = Verdict.for_score(score)
     rules = [f"{name}:{r.rule}" for name, r in results.items() if r.rule]
     return GradeResult(verdict, score, feedback, ",".join(rules) or None, results)

@@ -12,6 +12,9 @@ from typing import Any
 import numpy as np
 
 MAX_REDRAWS = 200
+SEED_BITS = 53
+SEED_LIMIT = 2**SEED_BITS
+"""Seeds are integers in [0, SEED_LIMIT): exact in a JSON number (a double) everywhere."""
 
 
 class ParamSpecError(ValueError):
@@ -62,11 +65,11 @@ def _draw_one(spec: dict[str, Any], rng: np.random.Generator) -> Any:
         values = [v for v in range(low, high + 1) if v not in excluded]
         return values[int(rng.integers(len(values)))]
     step = Decimal(str(spec.get("step", "0.1")))
-    low, high = (Decimal(str(v)) for v in spec["decimal"])
-    count = int((high - low) / step) + 1
-    values = [low + k * step for k in range(count)]
-    values = [v for v in values if float(v) not in [float(x) for x in excluded]]
-    value = values[int(rng.integers(len(values)))]
+    first, last = (Decimal(str(v)) for v in spec["decimal"])
+    count = int((last - first) / step) + 1
+    steps = [first + k * step for k in range(count)]
+    allowed = [v for v in steps if float(v) not in [float(x) for x in excluded]]
+    value = allowed[int(rng.integers(len(allowed)))]
     return int(value) if value == value.to_integral_value() else float(value)
 
 

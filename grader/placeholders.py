@@ -49,7 +49,3 @@ def fill(text: str, params: Mapping[str, Any]) -> str:
         return format_value(params[name]) if name in params else match.group(0)
 
     return PLACEHOLDER.sub(replace, text)
-
-
-def names_in(text: str) -> set[str]:
-    return {m.group("name") for m in PLACEHOLDER.finditer(text) if m.group("name")}

@@ -7,8 +7,24 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+FULL_MARKS = 1.0
+"""The score of a fully correct answer; scores run from 0 to FULL_MARKS."""
+
+
+def has_full_marks(score: float) -> bool:
+    """Whether a score is full marks (the one rule for "solved").
+
+    Examples
+    --------
+    >>> has_full_marks(1.0), has_full_marks(0.999)
+    (True, False)
+    """
+    return score >= FULL_MARKS
+
 
 class Verdict(StrEnum):
+    """How an answer was judged; the value is what is stored and sent (`"partial"`)."""
+
     CORRECT = "correct"
     PARTIAL = "partial"
     INCORRECT = "incorrect"
@@ -20,6 +36,19 @@ class Verdict(StrEnum):
     OUTPUT_LIMIT = "output_limit"
     NEEDS_REVIEW = "needs_review"
     GRADER_ERROR = "grader_error"
+
+    @classmethod
+    def for_score(cls, score: float) -> Verdict:
+        """The verdict a score earns: full marks correct, some credit partial, none incorrect.
+
+        Examples
+        --------
+        >>> Verdict.for_score(1.0), Verdict.for_score(0.5), Verdict.for_score(0.0)
+        (<Verdict.CORRECT: 'correct'>, <Verdict.PARTIAL: 'partial'>, <Verdict.INCORRECT: 'incorrect'>)
+        """
+        if has_full_marks(score):
+            return cls.CORRECT
+        return cls.PARTIAL if score > 0 else cls.INCORRECT
 
 
 # Verdicts that do not count as an attempt: the answer could not be read, or the fault is ours.

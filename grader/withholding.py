@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from grader.answers.number import expected_value
-from grader.equivalence.verdicts import Equivalence
+from grader.equivalence.verdicts import Equivalence, How
 from grader.results import Feedback, PartResult
 from grader.spec import ExerciseDef
 
@@ -40,7 +40,8 @@ def _withheld(item: Feedback, answers: list[float]) -> Feedback:
     expected = item.data.get("expected")
     if expected is None or not _is_an_answer(expected, answers):
         return item
-    shown = Equivalence(False, "", item.data.get("point", {}), item.data.get("answer"), expected)
+    point, answer = item.data.get("point", {}), item.data.get("answer")
+    shown = Equivalence(False, How.VALUES_DIFFER, point, answer, expected)
     hidden = replace(shown, expected_shown=False)
     data = {key: value for key, value in item.data.items() if key != "expected"}
     return Feedback(item.type, item.text.replace(shown.describe(), hidden.describe()), data)

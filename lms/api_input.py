@@ -20,7 +20,7 @@ from ninja.parser import Parser
 from pydantic import AfterValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
-from courseware.variants import SEED_BITS
+from grader.params import SEED_LIMIT
 from lms.learners import MAX_REF
 from lms.problems import problem
 
@@ -132,5 +132,5 @@ LearnerRef = Annotated[
 ]
 Seed = Annotated[
     int,
-    Field(ge=0, lt=2**SEED_BITS, description="A chosen variant: only with `staff` in force."),
+    Field(ge=0, lt=SEED_LIMIT, description="A chosen variant: only with `staff` in force."),
 ]

@@ -15,7 +15,7 @@ from courseware.models import OutboxEvent, Quiz
 from courseware.outbox import KINDS, SCORE_CHANGED, SUBMISSION_FINISHED
 from courseware.progress import best_scores, quiz_progress
 from lms import passback, webhooks
-from lms.models import GradeLine, ScoreSync
+from lms.models import GradeLine
 
 BATCH = 200
 
@@ -66,9 +66,3 @@ def score_syncs(event: OutboxEvent) -> list[int]:
             sync = passback.record(line, event, score, event.payload.get("submission"))
             created.append(sync.pk)
     return created
-
-
-def pending_syncs() -> list[int]:
-    return list(
-        ScoreSync.objects.filter(state=ScoreSync.State.PENDING).values_list("pk", flat=True)
-    )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from lti_tool.models import LtiRegistration
 
 from courseware import broker
+from grader.results import has_full_marks
 from lms import outbound, tool_keys
 from lms.delivery import FAILED, RETRY, SENT, Outcome
 from lms.models import GradeLine, ScoreSync
@@ -99,7 +100,7 @@ def score_body(sync: ScoreSync) -> dict:
         "userId": sync.line.sub,
         "scoreGiven": round(sync.score * SCORE_MAXIMUM, 4),
         "scoreMaximum": SCORE_MAXIMUM,
-        "activityProgress": "Completed" if sync.score >= 1 else "Submitted",
+        "activityProgress": "Completed" if has_full_marks(sync.score) else "Submitted",
         "gradingProgress": "FullyGraded",
         "timestamp": sync.timestamp.isoformat(timespec="milliseconds"),
     }

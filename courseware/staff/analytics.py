@@ -12,6 +12,7 @@ from datetime import timedelta
 from courseware.models import Course, Exercise, Submission
 from courseware.scoring import counted
 from courseware.staff.scope import submissions_in
+from grader.results import has_full_marks
 
 
 @dataclass
@@ -44,7 +45,7 @@ def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:
 
 
 def is_correct(submission: Submission) -> bool:
-    return submission.grading is not None and submission.grading.score >= 1.0
+    return submission.grading is not None and has_full_marks(submission.grading.score)
 
 
 def fired_rules(submission: Submission) -> list[str]:

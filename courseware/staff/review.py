@@ -20,7 +20,7 @@ from courseware.staff.scope import submissions_in
 from courseware.variants import definition_of
 from grader.answers.expression import authored, payload_text, read_text
 from grader.mathinput import MathInputError, to_latex
-from grader.results import Feedback, GraderError, GradeResult, InvalidAnswer, Verdict
+from grader.results import FULL_MARKS, Feedback, GraderError, GradeResult, InvalidAnswer, Verdict
 
 STAFF_GRADER = "staff"
 DECISIONS = ("accept", "reject", "override")
@@ -40,12 +40,6 @@ def review_queue(course: Course) -> QuerySet:
     )
 
 
-def verdict_for(score: float) -> Verdict:
-    if score >= 1.0:
-        return Verdict.CORRECT
-    return Verdict.PARTIAL if score > 0 else Verdict.INCORRECT
-
-
 def grade_by_staff(
     submission: Submission, staff, decision: str, reason: str = "", score: float | None = None
 ) -> Grading:
@@ -57,17 +51,17 @@ def grade_by_staff(
     if decision not in DECISIONS:
         raise ReviewRefused("Choose accept, reject or override.")
     if decision == "override":
-        if score is None or not 0.0 <= score <= 1.0:
+        if score is None or not 0.0 <= score <= FULL_MARKS:
             raise ReviewRefused("Give a score from 0 to 100%.")
         if not reason:
             raise ReviewRefused("Say why the score is overridden: the learner will see the reason.")
     else:
-        score = 1.0 if decision == "accept" else 0.0
+        score = FULL_MARKS if decision == "accept" else 0.0
         reason = reason or (
             "Accepted on review." if decision == "accept" else "Rejected on review."
         )
     result = GradeResult(
-        verdict_for(score), score, [Feedback("message", f"Graded by course staff: {reason}")]
+        Verdict.for_score(score), score, [Feedback("message", f"Graded by course staff: {reason}")]
     )
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)

@@ -19,6 +19,7 @@ from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairne
 from courseware.staff.preview import variant_preview
 from courseware.staff.scope import SCOPE_HELP, learners_of, submissions_in
 from courseware.staff.wrong_answers import LIMITS_TEXT, group_wrong_answers
+from grader.params import SEED_LIMIT
 from grader.results import Verdict
 
 
@@ -48,7 +49,7 @@ def exercise_preview(request, course, exercise_slug):
         Exercise.objects.select_related("current_version"), slug=exercise_slug
     )
     text = request.GET.get("seed", "0")
-    seed = int(text) if text.isdigit() and int(text) < 2**53 else 0
+    seed = int(text) if text.isdigit() and int(text) < SEED_LIMIT else 0
     context = {
         "course": course,
         "exercise": exercise,

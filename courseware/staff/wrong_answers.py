@@ -18,7 +18,7 @@ from courseware.variants import definition_of
 from grader.answers.expression import authored, payload_text, read_text
 from grader.equivalence import check_equivalent
 from grader.mathinput import MathInputError, Reading, to_latex
-from grader.results import GraderError, InvalidAnswer
+from grader.results import GraderError, InvalidAnswer, has_full_marks
 from grader.spec import PartDef
 
 MAX_ANSWERS = 200
@@ -80,7 +80,7 @@ def expression_parts(submission: Submission) -> list[tuple[PartDef, str]]:
 
 def group_wrong_answers(submissions: list[Submission], now=time.perf_counter) -> Grouping:
     """Group the wrong expression answers (score below 1) among `submissions`, most frequent first."""
-    wrong = [s for s in submissions if s.grading and s.grading.score < 1.0]
+    wrong = [s for s in submissions if s.grading and not has_full_marks(s.grading.score)]
     wrong = sorted(wrong, key=lambda s: s.created_at, reverse=True)[:MAX_ANSWERS]
     deadline = now() + TOTAL_SECONDS
     buckets: dict[tuple[str, str], list[AnswerGroup]] = {}

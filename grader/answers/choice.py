@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from grader.placeholders import fill
-from grader.results import Feedback, InvalidAnswer, PartResult, Verdict, literal
+from grader.results import (
+    FULL_MARKS,
+    Feedback,
+    InvalidAnswer,
+    PartResult,
+    Verdict,
+    has_full_marks,
+    literal,
+)
 from grader.spec import PartDef
 
 
@@ -78,7 +86,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         hits = len(chosen & right)
         false_alarms = len(chosen - right)
         score = max(0.0, (hits - false_alarms) / len(right)) if right else float(not chosen)
-        if score < 1 and not feedback:
+        if not has_full_marks(score) and not feedback:
             missed = len(right - chosen)
             parts = []
             if false_alarms:
@@ -89,10 +97,9 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
                 parts.append(f"{missed} correct option{'s' if missed > 1 else ''} not chosen")
             feedback.append(Feedback("message", "; ".join(parts).capitalize() + "."))
     else:
-        score = 1.0 if chosen <= right else 0.0
-    if score == 1.0:
-        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        score = FULL_MARKS if chosen <= right else 0.0
+    if has_full_marks(score):
+        return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
     if not feedback:
         feedback.append(Feedback("message", "Not correct."))
-    verdict = Verdict.PARTIAL if score > 0 else Verdict.INCORRECT
-    return PartResult(verdict, score, feedback, rule=rules[0] if rules else None)
+    return PartResult(Verdict.for_score(score), score, feedback, rule=rules[0] if rules else None)

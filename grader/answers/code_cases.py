@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from grader.answers.code_compare import compare
-from grader.sandbox import Outcome, Session
+from grader.sandbox import Outcome, OutcomeKind, Session
 from grader.sandbox.inside.protocol import FunctionArg
 
 ANY_VALUE = type("AnyValue", (), {"__repr__": lambda self: "ANY_VALUE"})()  # checks alone decide
@@ -41,11 +41,14 @@ class Mistake:
     def matches(self, outcome: Any, rtol: float, atol: float) -> bool:
         if self.raised is not None:
             return (
-                outcome.kind == "raised"
+                outcome.kind == OutcomeKind.RAISED
                 and self.raised in outcome.raised["builtin"]
                 and re.search(self.message, outcome.raised["message"]) is not None
             )
-        return outcome.kind == "value" and compare(self.value, outcome.value, rtol, atol) is None
+        return (
+            outcome.kind == OutcomeKind.VALUE
+            and compare(self.value, outcome.value, rtol, atol) is None
+        )
 
 
 @dataclass
@@ -139,7 +142,7 @@ def finite_difference_audit(
             step[index] = h
             estimate[index] = (f(x + step) - f(x - step)) / (2 * h)
         scale = np.linalg.norm(estimate) + 1e-12
-        return (
+        return bool(
             np.shape(actual) == x.shape
             and np.linalg.norm(np.asarray(actual) - estimate) <= rtol * scale
         )
@@ -153,4 +156,4 @@ def finite_difference_audit(
 
 def call_value(outcome: Outcome) -> Any:
     """The value a session call returned, or None when it raised or failed."""
-    return outcome.value if outcome.kind == "value" else None
+    return outcome.value if outcome.kind == OutcomeKind.VALUE else None

@@ -6,6 +6,7 @@ Everything here runs on the trusted side with decoded plain data; learner text i
 from __future__ import annotations
 
 import signal
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,8 @@ from grader.answers.code_compare import (
     show,
     test_line,
 )
-from grader.results import Feedback, PartResult, Verdict, literal
-from grader.sandbox import Job, JobResult, Outcome
+from grader.results import Feedback, PartResult, Verdict, has_full_marks, literal
+from grader.sandbox import Job, JobResult, Outcome, OutcomeKind
 from grader.sandbox.channel import printable
 
 
@@ -54,7 +55,7 @@ def score(
     if result.missing:
         text = f"Define a function named {literal(result.missing)}."
         return PartResult(Verdict.ERROR, 0.0, [Feedback("message", text), *feedback])
-    lost = [o for o in result.outcomes if o.kind == "lost"]
+    lost = [o for o in result.outcomes if o.kind == OutcomeKind.LOST]
     if lost or result.protocol_error:
         return PartResult(
             Verdict.ERROR, 0.0, [Feedback("message", _lost_message(result)), *feedback]
@@ -75,13 +76,11 @@ def score(
         total += session.weight
         items += session_items
     fraction = earned / total if total else 0.0
-    verdict = (
-        Verdict.CORRECT if fraction >= 1 else Verdict.PARTIAL if fraction > 0 else Verdict.INCORRECT
-    )
+    verdict = Verdict.for_score(fraction)
     if (
         fraction == 0
         and cases
-        and all(o.kind == "raised" for o in result.outcomes)
+        and all(o.kind == OutcomeKind.RAISED for o in result.outcomes)
         and not any(c.raises for c in cases)
     ):
         verdict = Verdict.ERROR  # every call raised: the learner's exception is the news
@@ -120,9 +119,11 @@ def _judge(
     else:
         text = f"{label} (hidden): " + ("passed" if passed else "failed")
     items = [Feedback("test", text, data)]
-    if not passed and outcome.kind == "raised" and case.raises is None:
+    if not passed and outcome.kind == OutcomeKind.RAISED and case.raises is None:
         trace = (
-            outcome.raised["traceback"] if case.visible else f"{outcome.raised['name']} was raised."
+            _raised(outcome)["traceback"]
+            if case.visible
+            else f"{_raised(outcome)['name']} was raised."
         )
         items.append(Feedback("traceback", trace, {"test": label}))
     fired = None
@@ -134,20 +135,30 @@ def _judge(
                 )
                 fired = mistake.rule
                 break
-    if case.figure is not None and case.visible and outcome.kind == "value":  # hidden: no values
+    if (
+        case.figure is not None and case.visible and outcome.kind == OutcomeKind.VALUE
+    ):  # hidden: no values
         items += _figure_items([_drawn(case, outcome.value)], label)
     return passed, items, fired
 
 
+def _raised(outcome: Outcome) -> dict[str, Any]:
+    """What a call that raised reported (its name, message, traceback, builtin bases)."""
+    assert outcome.raised is not None, "only for an outcome of kind raised"
+    return outcome.raised
+
+
 def _drawn(case: Case, value: Any) -> dict[str, Any] | None:
     """The case's figure of the learner's value; None when the value cannot be drawn."""
+    if case.figure is None:
+        return None
     try:
         return case.figure(value)
     except (TypeError, ValueError, IndexError, ArithmeticError):
         return None
 
 
-def _figure_items(figures: list[dict[str, Any] | None], label: str) -> list[Feedback]:
+def _figure_items(figures: Sequence[dict[str, Any] | None], label: str) -> list[Feedback]:
     return [
         Feedback("figure", figure["title"], {"figure": figure, "test": label})
         for figure in figures
@@ -168,12 +179,12 @@ def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
 
 def _problem(case: Case, outcome: Outcome) -> str | None:
     if case.raises is not None:
-        if outcome.kind == "raised" and case.raises in outcome.raised["builtin"]:
+        if outcome.kind == OutcomeKind.RAISED and case.raises in _raised(outcome)["builtin"]:
             return None
         return f"expected it to raise {case.raises}"
-    if outcome.kind == "raised":
-        return raised_problem(outcome.raised["name"], outcome.raised["message"])
-    if outcome.kind == "unsupported":
+    if outcome.kind == OutcomeKind.RAISED:
+        return raised_problem(_raised(outcome)["name"], _raised(outcome)["message"])
+    if outcome.kind == OutcomeKind.UNSUPPORTED:
         return f"it returned {outcome.message}"
     if case.expected is ANY_VALUE:
         return None
@@ -197,10 +208,10 @@ def _expected(case: Case, render: Any) -> Any:
 
 
 def _shown_actual(outcome: Outcome, render: Any) -> Any:
-    if outcome.kind == "value":
+    if outcome.kind == OutcomeKind.VALUE:
         return render(outcome.value)
-    if outcome.kind == "raised":
-        return f"raised {outcome.raised['name']}"
+    if outcome.kind == OutcomeKind.RAISED:
+        return f"raised {_raised(outcome)['name']}"
     return outcome.message or outcome.kind
 
 
@@ -214,7 +225,10 @@ def _judge_session(
             f"{label}: {outcome.text}" if session.visible else f"{label} (hidden): {outcome.text}"
         )
         data = dict(
-            outcome.data if session.visible else {}, name=label, passed=credit >= 1, score=credit
+            outcome.data if session.visible else {},
+            name=label,
+            passed=has_full_marks(credit),
+            score=credit,
         )
         return credit, [Feedback("test", text, data), *_figure_items(outcome.figures, label)]
     reason = str(outcome) if isinstance(outcome, Exception) else "your function could not be loaded"
@@ -228,7 +242,7 @@ def _judge_session(
 def _limit_verdict(result: JobResult) -> tuple[Verdict, str] | None:
     if result.output_exceeded:
         return Verdict.OUTPUT_LIMIT, "Your code printed too much output; it was stopped."
-    if result.exit.oom or any(o.kind == "memory" for o in result.outcomes):
+    if result.exit.oom or any(o.kind == OutcomeKind.MEMORY for o in result.outcomes):
         return Verdict.MEMORY, "Your code ran out of memory."
     cpu_limit = result.exit.code in (-signal.SIGXCPU, -signal.SIGKILL) and not result.exit.killed
     if result.exit.timed_out or cpu_limit:
@@ -260,7 +274,7 @@ def _static_feedback(result: JobResult) -> list[Feedback]:
     return [
         Feedback(
             "message",
-            f"Line {f.get('line')}: this exercise asks you not to use {literal(f.get('name'))}; "
+            f"Line {f.get('line')}: this exercise asks you not to use {literal(str(f.get('name')))}; "
             "the tests decide your score.",
             {"line": f.get("line"), "rule": "forbidden-call"},
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,15 @@ from grader.mathinput import MathInputError, Reading, to_latex
 from grader.mathinput import read as read_math
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS, symbol
 from grader.placeholders import fill
-from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.results import (
+    FULL_MARKS,
+    Feedback,
+    GraderError,
+    InvalidAnswer,
+    PartResult,
+    Verdict,
+    has_full_marks,
+)
 from grader.spec import PartDef
 
 DEFAULT_FORM_CREDIT = 0.5
@@ -65,7 +74,7 @@ def check_config(part: PartDef) -> list[str]:
     return errors
 
 
-def check_common(config: dict, where: str) -> list[str]:
+def check_common(config: dict[str, Any], where: str) -> list[str]:
     """Checks shared by the expression and matrix kinds: variables, functions, form, mistakes."""
     errors = []
     variables = config.get("variables", [])
@@ -150,7 +159,7 @@ def uses_euler(config: dict[str, Any], params: dict[str, Any] | None = None) -> 
     return any(_EULER.search(text) for text in _strings(texts))
 
 
-def _strings(value: Any):
+def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
@@ -161,7 +170,7 @@ def _strings(value: Any):
             yield from _strings(item)
 
 
-def authored(part: PartDef, text: str, params: dict[str, Any]):
+def authored(part: PartDef, text: str, params: dict[str, Any]) -> Reading:
     """An authored expression (answer or mistake) read with the trusted operators; our fault if not.
 
     A variant's authored expressions are the same for every answer to it, so readings are kept
@@ -226,10 +235,10 @@ def judge(
         failed = failed_forms(answer, config.get("form", []))
         note = [Feedback("message", rewritten)] if rewritten else []
         if not failed:
-            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct."), *note])
+            return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct."), *note])
         credit = float(config.get("form_credit", DEFAULT_FORM_CREDIT))
         items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
-        return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
+        return PartResult(Verdict.for_score(credit), credit, items)
     matched = match_mistake(part, params, answer, variables)
     if matched is not None:
         return matched
@@ -242,7 +251,9 @@ def judge(
     return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result, location))
 
 
-def with_relations(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading):
+def with_relations(
+    part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading
+) -> tuple[Reading, Reading, list[str], str | None]:
     """(answer, expected, variables, note): with the part's `relations` (x = t^2 + 3, ...)
     substituted, so both are functions of the independent variables alone; the note ("Written in
     terms of t, this is ...") when the answer used a dependent variable."""
@@ -295,10 +306,10 @@ def follow_through(
     carried = part.config.get("follow_through")
     if not carried:
         return None
-    sources = [earlier.get(name) for name in carried["from"]]
-    if any(source is None for source in sources):
+    if any(name not in earlier for name in carried["from"]):
         return None
-    wrong = [source for source in sources if source.result.score < 1.0]
+    sources = [earlier[name] for name in carried["from"]]
+    wrong = [source for source in sources if not has_full_marks(source.result.score)]
     if not wrong:
         return None
     try:
@@ -321,7 +332,9 @@ def follow_through(
     text = (
         f"Correct for your {names}: this part is marked with your earlier answer carried forward."
     )
-    return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", text, {"follow_through": True})])
+    return PartResult(
+        Verdict.CORRECT, FULL_MARKS, [Feedback("message", text, {"follow_through": True})]
+    )
 
 
 def own_values(source: Earlier) -> dict[str, Any]:
@@ -373,7 +386,7 @@ def match_mistake(
 def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResult:
     """The verdict for an answer that matched an anticipated mistake: its feedback, credit and rule."""
     credit = float(mistake.get("credit", 0))
-    verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
+    verdict = Verdict.for_score(credit)
     rule = mistake.get("rule")
     item = Feedback(
         "mistake", fill(str(mistake["feedback"]), params), {"rule": rule} if rule else {}

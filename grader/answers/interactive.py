@@ -12,7 +12,7 @@ import hashlib
 import math
 from typing import Any
 
-from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict, has_full_marks
 from grader.sandpit import (
     MAX_PROBES,
     PAR,
@@ -53,7 +53,7 @@ def check_config(part: PartDef) -> list[str]:
 
 
 def scenario_of(part: PartDef) -> str:
-    return part.config.get("scenario", "basic")
+    return str(part.config.get("scenario", "basic"))
 
 
 def par_of(part: PartDef) -> int:
@@ -107,20 +107,14 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         summary = f"You did not find the deepest point in {MAX_PROBES} probes."
     else:
         summary = f"The round is not over: {_probes(len(results))} so far, none at the bottom."
-    if practice and marks == 1.0 and found_at is None:
+    if practice and has_full_marks(marks) and found_at is None:
         summary += " Practice round: you get credit for exploring."
     feedback = [Feedback("message", summary, data)]
     feedback += [
         Feedback("diagnosis", text, info)
         for text, info in lesson_texts(draw_lessons(landscape, results), landscape.shows_arrow)
     ]
-    if marks >= 1.0:
-        verdict = Verdict.CORRECT
-    elif marks > 0:
-        verdict = Verdict.PARTIAL
-    else:
-        verdict = Verdict.INCORRECT
-    return PartResult(verdict, marks, feedback)
+    return PartResult(Verdict.for_score(marks), marks, feedback)
 
 
 def winning_probes(part: PartDef, params: dict[str, Any]) -> dict[str, Any]:

@@ -21,17 +21,18 @@ from grader.answers.expression import (
     mistake_result,
     read_text,
 )
-from grader.equivalence import check_equivalent, locate_difference
+from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.forms import MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
-from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
+from grader.results import FULL_MARKS, Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
 
 MAX_CELLS = 100
 CHECK_SECONDS = 0.25
 LOCATE_SECONDS = 0.15  # for all the wrong entries of one answer together
 Grid = list[list[Reading]]
+Marks = list[list[Equivalence]]  # each entry's comparison with the expected one
 
 
 def check_config(part: PartDef) -> list[str]:
@@ -118,7 +119,9 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     return _per_entry(marks, flat or expected_flat, _locations(part, grid, expected, marks))
 
 
-def _locations(part: PartDef, grid: Grid, expected: Grid, marks) -> dict[tuple[int, int], Location]:
+def _locations(
+    part: PartDef, grid: Grid, expected: Grid, marks: Marks
+) -> dict[tuple[int, int], Location]:
     """Where each wrong entry goes wrong, when certain, within one budget for the whole matrix."""
     deadline = time.thread_time() + LOCATE_SECONDS
     found = {}
@@ -147,7 +150,7 @@ def _transpose(grid: Grid) -> Grid:
     return [list(column) for column in zip(*grid, strict=True)]
 
 
-def _oriented(part, grid: Grid, flat: bool, expected: Grid, expected_flat: bool) -> Grid:
+def _oriented(part: PartDef, grid: Grid, flat: bool, expected: Grid, expected_flat: bool) -> Grid:
     """A vector in the orientation of the expected one, when the exercise leaves it free."""
     rows, columns = _shape(expected)
     is_vector = expected_flat or rows == 1 or columns == 1
@@ -166,7 +169,7 @@ def _describe_shape(shape: tuple[int, int]) -> str:
     )
 
 
-def _equal(part: PartDef, left: Reading, right: Reading):
+def _equal(part: PartDef, left: Reading, right: Reading) -> Equivalence:
     config = part.config
     return check_equivalent(
         left,
@@ -185,7 +188,7 @@ def _all_equal(part: PartDef, grid: Grid, other: Grid) -> bool:
     )
 
 
-def _marks(part: PartDef, grid: Grid, expected: Grid):
+def _marks(part: PartDef, grid: Grid, expected: Grid) -> Marks:
     return [
         [_equal(part, cell, target) for cell, target in zip(row, targets, strict=True)]
         for row, targets in zip(grid, expected, strict=True)
@@ -206,25 +209,28 @@ def _transposed(part: PartDef) -> PartResult:
         "Your matrix is the transpose of the expected one: in a Jacobian, rows are outputs and "
         "columns are inputs."
     )
-    verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
-    return PartResult(verdict, credit, [Feedback("mistake", text)], rule="transposed")
+    return PartResult(
+        Verdict.for_score(credit), credit, [Feedback("mistake", text)], rule="transposed"
+    )
 
 
 def _all_right(part: PartDef, grid: Grid) -> PartResult:
     forms = part.config.get("form", [])
     failed = sorted({form for row in grid for cell in row for form in failed_forms(cell, forms)})
     if not failed:
-        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
     credit = float(part.config.get("form_credit", 0.5))
     items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
-    return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
+    return PartResult(Verdict.for_score(credit), credit, items)
 
 
 def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
     for mistake in part.config.get("mistakes", []):
-        wrong, _ = expected_grid(part, mistake["answer"], params)
-        if _shape(wrong) != _shape(grid):
-            wrong = _transpose(wrong) if _shape(wrong)[::-1] == _shape(grid) else None
+        anticipated, _ = expected_grid(part, mistake["answer"], params)
+        wrong: Grid | None = anticipated
+        if _shape(anticipated) != _shape(grid):
+            transposed = _shape(anticipated)[::-1] == _shape(grid)
+            wrong = _transpose(anticipated) if transposed else None
         if wrong is not None and _all_equal(part, grid, wrong):
             return mistake_result(mistake, params)
     return None
@@ -255,7 +261,9 @@ def _named_square_mistake(part: PartDef, grid: Grid, expected: Grid) -> PartResu
     return None
 
 
-def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
+def _per_entry(
+    marks: Marks, flat: bool, locations: dict[tuple[int, int], Location] | None = None
+) -> PartResult:
     """Partial credit: the share of right entries, with one feedback item per entry (saying
     where a wrong entry goes wrong when `locations` knows)."""
     locations = locations or {}
@@ -264,7 +272,7 @@ def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
     for i, row in enumerate(marks, start=1):
         for j, mark in enumerate(row, start=1):
             where = f"Entry {i}" if flat else f"Row {i}, column {j}"
-            data = {"row": i, "column": j, "correct": mark.equivalent}
+            data: dict[str, Any] = {"row": i, "column": j, "correct": mark.equivalent}
             if mark.equivalent:
                 right += 1
                 text = f"{where}: correct."
@@ -286,6 +294,5 @@ def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
         return PartResult(
             Verdict.NEEDS_REVIEW, score, [Feedback("message", REVIEW_TEXT), *feedback]
         )
-    verdict = Verdict.PARTIAL if right else Verdict.INCORRECT
     summary = Feedback("message", f"{right} of {total} entries are correct.")
-    return PartResult(verdict, score, [summary, *feedback])
+    return PartResult(Verdict.for_score(score), score, [summary, *feedback])

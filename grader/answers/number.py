@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from grader.placeholders import fill
-from grader.results import Feedback, InvalidAnswer, PartResult, Verdict, literal
+from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
 
 DEFAULT_RELATIVE = 1e-4
@@ -140,7 +140,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[float, int | None]:
         raise InvalidAnswer("Enter a number.")
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
-            raise InvalidAnswer(f"{literal(value)} is not a finite number. {_HINT}")
+            raise InvalidAnswer(f"{literal(str(value))} is not a finite number. {_HINT}")
         return float(value), None
     return parse_number(value)
 
@@ -160,7 +160,7 @@ def _sigfig_tolerance(target: float, figures: int) -> float:
     if target == 0:
         return 0.0
     exponent = math.floor(math.log10(abs(target)))
-    return 0.5 * 10 ** (exponent - figures + 1) * (1 + 1e-9)
+    return float(0.5 * 10 ** (exponent - figures + 1) * (1 + 1e-9))
 
 
 def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
@@ -174,7 +174,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
 
     if required:
         if abs(value - target) <= max(_sigfig_tolerance(target, required), abs_):
-            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+            return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
         if (
             figures is not None
             and figures < required
@@ -186,7 +186,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             )
             return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
     elif _close(value, target, rel, abs_):
-        return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+        return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
 
     for mistake in config.get("mistakes", []):
         try:
@@ -195,9 +195,8 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             continue  # the mistake is undefined for this variant (a division by zero, say)
         if _close(value, anticipated, rel, abs_):
             credit = float(mistake.get("credit", 0))
-            verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             item = Feedback("mistake", fill(mistake["feedback"], params))
-            return PartResult(verdict, credit, [item], rule=mistake.get("rule"))
+            return PartResult(Verdict.for_score(credit), credit, [item], rule=mistake.get("rule"))
     if math.isinf(value):
         text = "Not correct: your number is far too large to be the answer."
         return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])

@@ -9,7 +9,8 @@ non-integer exponents are undefined (principal branch). Decimals are exact unles
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import mpmath
 import sympy
@@ -20,12 +21,13 @@ from grader.equivalence.realvalues import NotNumeric, Overflow, Undefined
 from grader.equivalence.sampling import (
     DIFFER,
     Function,
+    Outcome,
     Tolerance,
     compare_at,
     floats_agree,
     sample,
 )
-from grader.equivalence.verdicts import Equivalence
+from grader.equivalence.verdicts import Equivalence, How
 from grader.mathinput import MathInputError, Reading
 from grader.mathinput.vocabulary import symbol
 
@@ -55,12 +57,38 @@ def check_equivalent(
     expected: Reading | sympy.Basic,
     variables: Iterable[str | sympy.Symbol] = (),
     *,
-    tolerance: Tolerance | dict | None = None,
+    tolerance: Tolerance | dict[str, float] | None = None,
     budget_s: float = 0.25,
 ) -> Equivalence:
     """Whether the learner's `answer` is the same real function as `expected` (see the policy).
 
     Never takes longer than about `budget_s`; when it cannot decide in time the verdict is None.
+
+    Parameters
+    ----------
+    answer, expected : Reading or sympy.Basic
+        The learner's expression and the reference one (matrices are compared entry by entry by
+        the caller).
+    variables : iterable of str or Symbol
+        The variables the expressions are functions of.
+    tolerance : Tolerance or dict, optional
+        ``{"relative": ..., "absolute": ...}`` for numerical answers; exact comparison if None.
+    budget_s : float
+        CPU seconds the check may take.
+
+    Returns
+    -------
+    Equivalence
+        ``equivalent`` is True, False (with a point where the values differ) or None (undecided).
+
+    Examples
+    --------
+    >>> from grader.mathinput import read
+    >>> check_equivalent(read("sin(x)^2 + cos(x)^2", ["x"]), read("1"), ["x"]).equivalent
+    True
+    >>> differ = check_equivalent(read("(x+1)^2", ["x"]), read("x^2 + 1", ["x"]), ["x"])
+    >>> differ.equivalent, differ.describe()
+    (False, 'At x = 0.5 your answer is 2.25, the expected value is 1.25.')
     """
     # Budgets count this thread's CPU time, not wall time: a busy machine must not turn an answer
     # that is decidable into "needs review" (a verdict depends only on the exercise and the answer).
@@ -73,7 +101,7 @@ def check_equivalent(
     ):
         raise ValueError("check_equivalent compares expressions; compare matrices entry by entry")
     if _identical(answer, expected):
-        return Equivalence(True, "identical")
+        return Equivalence(True, How.IDENTICAL)
     symbols = _symbols(variables, answer, expected)
     try:
         answer_function = Function(answer.literal, symbols)
@@ -90,7 +118,7 @@ def check_equivalent(
         return _counterexample(
             answer_function, expected_function, outcome, symbols, tolerance, deadline, constant
         )
-    if outcome.how == "time" or tolerance is not None:
+    if outcome.how == How.TIME or tolerance is not None:
         return Equivalence(None, outcome.how)
     return _confirm(answer, expected, deadline)
 
@@ -109,13 +137,15 @@ def _reading(value: Reading | sympy.Basic) -> Reading:
     return value if isinstance(value, Reading) else Reading(value, value)
 
 
-def _tolerance(tolerance) -> Tolerance | None:
+def _tolerance(tolerance: Tolerance | dict[str, float] | None) -> Tolerance | None:
     if tolerance is None or isinstance(tolerance, Tolerance):
         return tolerance
     return Tolerance(float(tolerance.get("rel", 0.0)), float(tolerance.get("abs", 0.0)))
 
 
-def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol]:
+def _symbols(
+    variables: Iterable[str | sympy.Symbol], answer: Reading, expected: Reading
+) -> list[sympy.Symbol]:
     """The declared variables plus any other free symbol, in a stable order."""
     named = [name if isinstance(name, sympy.Symbol) else symbol(name) for name in variables]
     used = answer.literal.free_symbols | expected.literal.free_symbols
@@ -125,19 +155,25 @@ def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol
 def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence:
     """The bounded symbolic step; only trusted when both restrict their domains alike."""
     if symbolic.domain_conditions(answer.literal) != symbolic.domain_conditions(expected.literal):
-        return Equivalence(None, "undecided")
+        return Equivalence(None, How.UNDECIDED)
     try:
         values = answer.value, expected.value
     except MathInputError:  # a number too large to compute: nothing to prove with
-        return Equivalence(None, "undecided")
+        return Equivalence(None, How.UNDECIDED)
     if values[0] == values[1]:
-        return Equivalence(True, "identical")
+        return Equivalence(True, How.IDENTICAL)
     proved = symbolic.confirm(*values, deadline - time.thread_time())
-    return Equivalence(True, "symbolic") if proved else Equivalence(None, "undecided")
+    return Equivalence(True, How.SYMBOLIC) if proved else Equivalence(None, How.UNDECIDED)
 
 
 def _counterexample(
-    answer, expected, outcome, symbols, tolerance, deadline, constant=False
+    answer: Function,
+    expected: Function,
+    outcome: Outcome,
+    symbols: list[sympy.Symbol],
+    tolerance: Tolerance | None,
+    deadline: float,
+    constant: bool = False,
 ) -> Equivalence:
     """A point to show the learner: a short decimal where possible, with both values there
     (the expected one only if it is not a `constant`, which would be the answer itself).
@@ -145,7 +181,7 @@ def _counterexample(
     Nice points are screened in floats and the one shown is confirmed at high precision.
     """
     names = [str(s) for s in symbols]
-    domain = outcome.how == "domain"
+    domain = outcome.how == How.DOMAIN
     for point in _nice_points(len(symbols)):
         if time.thread_time() > deadline:
             break
@@ -159,18 +195,27 @@ def _counterexample(
         if candidate and compare_at(answer, expected, point, tolerance) == DIFFER:
             a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
             return _shown(outcome.how, names, point, a, b, constant=constant)
-    point = outcome.point
-    a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
-    return _shown(outcome.how, names, point, a, b, digits=6, constant=constant)
+    found = outcome.point
+    assert found is not None, "sampling that finds a difference says where"
+    a, b = answer.at_precision(found, 30), expected.at_precision(found, 30)
+    return _shown(outcome.how, names, found, a, b, digits=6, constant=constant)
 
 
-def _nice_points(count: int):
+def _nice_points(count: int) -> Iterator[tuple[float, ...]]:
     values = _NICE_VALUES
     for index in range(len(values)):
         yield tuple(values[(index + 3 * k) % len(values)] for k in range(count))
 
 
-def _shown(how, names, point, a, b, digits=3, constant=False) -> Equivalence:
+def _shown(
+    how: How,
+    names: list[str],
+    point: Sequence[Any],
+    a: Any,
+    b: Any,
+    digits: int = 3,
+    constant: bool = False,
+) -> Equivalence:
     shown_point = {name: _format(value, digits) for name, value in zip(names, point, strict=True)}
     for places in range(_SHOWN_DIGITS, 31):
         answer = None if a is Undefined else _number(a, places)
@@ -185,9 +230,9 @@ def _format(value: float, digits: int) -> str:
     return text if len(text) < len(repr(value)) else repr(value)
 
 
-def _number(value, places: int) -> str:
+def _number(value: Any, places: int) -> str:
     """A value with `places` significant digits and no trailing `.0`."""
-    text = mpmath.nstr(value, places)
+    text: str = mpmath.nstr(value, places)
     return text.removesuffix(".0")
 
 
@@ -196,7 +241,7 @@ def locate_difference(
     expected: Reading | sympy.Basic,
     variables: Iterable[str | sympy.Symbol] = (),
     *,
-    tolerance: Tolerance | dict | None = None,
+    tolerance: Tolerance | dict[str, float] | None = None,
     budget_s: float = 0.15,
 ) -> Location | None:
     """Where a wrong `answer` differs from `expected`, when that is certain (see localise)."""
@@ -210,7 +255,7 @@ def locate_difference(
         return None
     variables = list(variables)
 
-    def same(candidate, target) -> bool:
+    def same(candidate: sympy.Basic, target: sympy.Basic) -> bool:
         remaining = deadline - time.thread_time()
         found = check_equivalent(
             Reading(candidate, candidate),

@@ -11,15 +11,36 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 import mpmath
 import sympy
 
-from grader.equivalence.realvalues import Overflow, Undefined, compile_real
+from grader.equivalence.realvalues import Evaluator, Overflow, Undefined, compile_real
+from grader.equivalence.verdicts import How
 
-AGREE, DIFFER, UNDEFINED, UNCLEAR = "agree", "differ", "undefined", "unclear"
+Point = tuple[Any, ...]  # a value for each variable, in order (floats, or exact lattice values)
+
+
+class AtPoint(StrEnum):
+    """What the two sides do at one point, compared at high precision."""
+
+    AGREE = "agree"
+    DIFFER = "differ"
+    UNDEFINED = "undefined"  # neither side is defined there
+    UNCLEAR = "unclear"  # the precisions did not settle it
+
+
+AGREE, DIFFER, UNDEFINED, UNCLEAR = (
+    AtPoint.AGREE,
+    AtPoint.DIFFER,
+    AtPoint.UNDEFINED,
+    AtPoint.UNCLEAR,
+)
+
 _PRECISIONS = (30, 50, 80)
 _CONFIRMED_POINTS = 1
 _NEGLIGIBLE = mpmath.mpf("1e-25")
@@ -41,8 +62,8 @@ class Outcome:
     """What sampling found: a verdict (True/False/None), how, and the deciding point if any."""
 
     equivalent: bool | None
-    how: str
-    point: tuple | None = None
+    how: How
+    point: Point | None = None
 
 
 class Function:
@@ -52,17 +73,17 @@ class Function:
         self.expr = expr
         self.variables = variables
         self.in_floats = compile_real(expr, variables, "float")
-        self._mp = None
-        self._known: dict[tuple, object] = {}  # (point, digits) -> value, as points recur
+        self._mp: Evaluator | None = None
+        self._known: dict[tuple[Point, int], Any] = {}  # (point, digits) -> value, as points recur
 
-    def at_float(self, point: Sequence[float]):
+    def at_float(self, point: Sequence[float]) -> Any:
         """The float value, or Undefined / Overflow (the exception class) when there is none."""
         try:
             return self.in_floats(point)
         except (Undefined, Overflow) as error:
             return type(error)
 
-    def at_precision(self, point: Sequence[float], digits: int):
+    def at_precision(self, point: Sequence[float], digits: int) -> Any:
         """The value with `digits` significant digits, or Undefined / Overflow."""
         key = (tuple(point), digits)
         if key in self._known:
@@ -77,7 +98,7 @@ class Function:
         self._known[key] = value
         return value
 
-    def accurate_at(self, point: Sequence[float], value) -> bool:
+    def accurate_at(self, point: Sequence[float], value: Any) -> bool:
         """Whether the float value agrees with a high-precision `value` to six digits.
 
         If so, the computation loses few digits to cancellation here, and the high-precision
@@ -86,10 +107,10 @@ class Function:
         in_floats = self.at_float(point)
         if in_floats in (Undefined, Overflow):
             return False
-        return abs(in_floats - float(value)) <= 1e-6 * abs(float(value))
+        return bool(abs(in_floats - float(value)) <= 1e-6 * abs(float(value)))
 
 
-def draw_points(count_variables: int, seed: int):
+def draw_points(count_variables: int, seed: int) -> Iterator[Point]:
     """Endless random points; each coordinate from a mix of scales, never near an integer.
 
     Every other point has all coordinates positive, so functions defined only there (sqrt(x y z),
@@ -110,13 +131,15 @@ def draw_points(count_variables: int, seed: int):
         yield tuple(point)
 
 
-def compare_at(answer: Function, expected: Function, point, tolerance: Tolerance | None) -> str:
+def compare_at(
+    answer: Function, expected: Function, point: Point, tolerance: Tolerance | None
+) -> AtPoint:
     """AGREE, DIFFER, UNDEFINED (neither is defined) or UNCLEAR at one point, at high precision.
 
     Being defined must read the same at two precisions before it counts, and equal values must
     agree within the error estimated from the change between precisions.
     """
-    previous = None
+    previous: tuple[Any, Any] | None = None
     for digits in _PRECISIONS:
         a, b = answer.at_precision(point, digits), expected.at_precision(point, digits)
         if a is Overflow or b is Overflow:
@@ -175,15 +198,15 @@ def sample(
     if count == 0:
         verdict = compare_at(answer, expected, (), tolerance)
         equivalent = {AGREE: True, DIFFER: False}.get(verdict)
-        return Outcome(equivalent, "values differ" if equivalent is False else "sampling", ())
-    agreeing: list[tuple] = []
+        return Outcome(equivalent, How.VALUES_DIFFER if equivalent is False else How.SAMPLING, ())
+    agreeing: list[Point] = []
     tries = 0
     for point in draw_points(count, seed):
         tries += 1
         if len(agreeing) >= wanted + 2 * (count - 1) or tries > 120:
             break
         if time.thread_time() > deadline:
-            return Outcome(None, "time")
+            return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Undefined and b is Undefined:
             continue
@@ -194,7 +217,7 @@ def sample(
         verdict = compare_at(answer, expected, point, tolerance)
         if verdict == DIFFER:
             one_sided = (a is Undefined) != (b is Undefined)
-            return Outcome(False, "domain" if one_sided else "values differ", point)
+            return Outcome(False, How.DOMAIN if one_sided else How.VALUES_DIFFER, point)
         if verdict == AGREE:
             agreeing.append(point)
     lattice = lattice_points(answer, expected)
@@ -208,13 +231,13 @@ def sample(
         smallest_first = sorted(agreeing, key=lambda point: max(map(abs, point)))
         for point in smallest_first[:_CONFIRMED_POINTS]:
             if time.thread_time() > deadline:
-                return Outcome(None, "time")
+                return Outcome(None, How.TIME)
             verdict = compare_at(answer, expected, point, None)
             if verdict == DIFFER:
-                return Outcome(False, "values differ", point)
+                return Outcome(False, How.VALUES_DIFFER, point)
             if verdict == UNCLEAR:
-                return Outcome(None, "undecided")
-    return Outcome(True, "sampling")
+                return Outcome(None, How.UNDECIDED)
+    return Outcome(True, How.SAMPLING)
 
 
 # Exponent values where powers of negative bases are defined, or change branch: whole numbers,
@@ -224,7 +247,7 @@ _BASES = (-1.3, 0.7)  # the other variables: negative, then positive
 _LATTICE_POINTS = 400
 
 
-def lattice_points(answer: Function, expected: Function) -> list[tuple]:
+def lattice_points(answer: Function, expected: Function) -> list[Point]:
     """Points where each variable of a symbolic exponent takes a value from _LATTICE and the
     others one of _BASES (empty when no exponent has a variable)."""
     variables = answer.variables
@@ -247,12 +270,19 @@ def lattice_points(answer: Function, expected: Function) -> list[tuple]:
     return points
 
 
-def _on_lattice(answer, expected, points, tolerance, deadline, wanted) -> Outcome:
+def _on_lattice(
+    answer: Function,
+    expected: Function,
+    points: list[Point],
+    tolerance: Tolerance | None,
+    deadline: float,
+    wanted: int,
+) -> Outcome:
     """The verdict from lattice points alone: every defined point must agree, `wanted` of them."""
     agreeing = 0
     for point in points:
         if time.thread_time() > deadline:
-            return Outcome(None, "time")
+            return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Undefined and b is Undefined:
             continue
@@ -262,21 +292,27 @@ def _on_lattice(answer, expected, points, tolerance, deadline, wanted) -> Outcom
         verdict = compare_at(answer, expected, point, tolerance)
         if verdict == DIFFER:
             one_sided = (a is Undefined) != (b is Undefined)
-            return Outcome(False, "domain" if one_sided else "values differ", point)
+            return Outcome(False, How.DOMAIN if one_sided else How.VALUES_DIFFER, point)
         agreeing += verdict == AGREE
     if agreeing < wanted:
-        return Outcome(None, "undecided")
-    return Outcome(True, "sampling")
+        return Outcome(None, How.UNDECIDED)
+    return Outcome(True, How.SAMPLING)
 
 
-def _lattice_difference(answer, expected, points, tolerance, deadline) -> Outcome | None:
+def _lattice_difference(
+    answer: Function,
+    expected: Function,
+    points: list[Point],
+    tolerance: Tolerance | None,
+    deadline: float,
+) -> Outcome | None:
     """A lattice point where both sides are defined and differ: (a^b)^c against a^(bc)."""
     for point in points:
         if time.thread_time() > deadline:
-            return Outcome(None, "time")
+            return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if Undefined in (a, b) or Overflow in (a, b) or floats_agree(a, b, tolerance):
             continue
         if compare_at(answer, expected, point, tolerance) == DIFFER:
-            return Outcome(False, "values differ", point)
+            return Outcome(False, How.VALUES_DIFFER, point)
     return None

@@ -10,6 +10,7 @@ import os
 import select
 import signal
 from collections.abc import Callable
+from typing import Any
 
 import sympy
 
@@ -27,7 +28,7 @@ _RESTRICTING = (
 )
 
 
-def domain_conditions(expr: sympy.Basic) -> frozenset:
+def domain_conditions(expr: sympy.Basic) -> frozenset[tuple[str, sympy.Basic]]:
     """The evaluated arguments that restrict expr's real domain: log args, bases of roots, ...
 
     Evaluation can drop them (sqrt(x)^2 becomes x), so the fast path compares them too.
@@ -41,7 +42,12 @@ def domain_conditions(expr: sympy.Basic) -> frozenset:
     return frozenset((name, evaluate_tree(arg)) for name, arg in found)
 
 
-def identical(answer_literal, answer_value, expected_literal, expected_value) -> bool:
+def identical(
+    answer_literal: sympy.Basic,
+    answer_value: sympy.Basic,
+    expected_literal: sympy.Basic,
+    expected_value: sympy.Basic,
+) -> bool:
     """True when both evaluate to the same tree and restrict their domains in the same way."""
     if answer_value != expected_value:
         return False
@@ -56,10 +62,10 @@ def confirm(answer: sympy.Basic, expected: sympy.Basic, seconds: float) -> bool 
 def _proves_zero(difference: sympy.Basic) -> bool:
     if sympy.simplify(difference) == 0:
         return True
-    return sympy.expand(sympy.simplify(difference.rewrite(sympy.exp))) == 0
+    return bool(sympy.expand(sympy.simplify(difference.rewrite(sympy.exp))) == 0)
 
 
-def run_bounded(predicate: Callable[..., bool], *args, seconds: float) -> bool | None:
+def run_bounded(predicate: Callable[..., bool], *args: Any, seconds: float) -> bool | None:
     """predicate(*args) computed in a forked child killed after `seconds`; None when it ran out.
 
     Only one byte comes back from the child (no pickle), and the parent never waits longer.

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class How(StrEnum):
+    """How an equivalence check reached its conclusion."""
+
+    IDENTICAL = "identical"  # the same tree, with the same domain
+    SAMPLING = "sampling"  # equal values at every sampled point
+    SYMBOLIC = "symbolic"  # SymPy proved the difference zero
+    VALUES_DIFFER = "values differ"  # a point where both are defined and differ
+    DOMAIN = "domain"  # a point where one is defined and the other is not
+    UNDECIDED = "undecided"  # neither sampling nor SymPy could decide
+    TIME = "time"  # the time budget ran out
 
 
 @dataclass(frozen=True)
 class Equivalence:
     """equivalent: True, False, or None when the engine cannot decide (the answer awaits review).
 
-    how: "identical", "sampling", "symbolic", "values differ", "domain", "undecided", "time".
+    how: how that was decided (see `How`).
     point: variable -> value shown to the learner; answer/expected: values there (None: undefined).
     expected_shown: False when the expected expression is a constant: its value anywhere is the
     reference answer itself, so the learner is told only that theirs differs.
     """
 
     equivalent: bool | None
-    how: str
+    how: How
     point: dict[str, str] = field(default_factory=dict)
     answer: str | None = None
     expected: str | None = None
@@ -44,7 +58,7 @@ class Equivalence:
             )
         return f"{at} your answer is {self.answer}, the expected value is {self.expected}."
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         """The counterexample as feedback data: point, answer and expected values (as text)."""
         data = {"point": self.point, "answer": self.answer}
         return {**data, "expected": self.expected} if self.expected_shown else data

@@ -34,7 +34,15 @@ def parse(
     functions: Iterable[str] = (),
     trusted: bool = False,
 ) -> sympy.Expr:
-    """`text` as an evaluated SymPy expression (a Matrix for authored arrays); MathInputError if not."""
+    """`text` as an evaluated SymPy expression (a Matrix for authored arrays); MathInputError if not.
+
+    Examples
+    --------
+    >>> parse("x^2 + 2x + 1", ["x"])
+    x**2 + 2*x + 1
+    >>> parse("{a}*x", ["x"], params={"a": 3}, trusted=True)
+    3*x
+    """
     return read(text, variables, params=params, functions=functions, trusted=trusted).value
 
 

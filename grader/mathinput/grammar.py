@@ -243,6 +243,7 @@ class Parser:
                 raise self.unexpected(token)
             return not self.expression(_NOT)
         if name in scope.params:
+            assert scope.param_reader is not None, "a scope with params reads them"
             self.count()
             return scope.param_reader(name, token.column)
         if name in scope.variables:

@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sympy
 
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.limits import evaluate_tree
 
+# An evaluated argument or result: a SymPy expression or matrix, or a list of them ([x, y]).
+Value = Any
 
-def _symbol(value, operator: str) -> sympy.Symbol:
+
+def _symbol(value: Any, operator: str) -> sympy.Symbol:
     if not isinstance(value, sympy.Symbol):
         raise MathInputError(f"`{operator}`: {value} is not a variable")
     return value
 
 
-def _count(value, operator: str) -> int:
+def _count(value: Any, operator: str) -> int:
     if not (isinstance(value, sympy.Integer) and 0 <= value <= 20):
         raise MathInputError(f"`{operator}`: the order must be a whole number from 0 to 20")
     return int(value)
 
 
-def _symbols(values, operator: str) -> list[sympy.Symbol]:
+def _symbols(values: Any, operator: str) -> list[sympy.Symbol]:
     if not isinstance(values, list):
         raise MathInputError(f"`{operator}`: list the variables in brackets, e.g. [x, y]")
     return [_symbol(value, operator) for value in values]
 
 
-def diff(expr, variable, order=sympy.S.One, *more):
+def diff(expr: Value, variable: Value, order: Value = sympy.S.One, *more: Value) -> Value:
     """d^n expr / d variable^n; more (variable, order) pairs give mixed partials."""
     result = sympy.diff(expr, _symbol(variable, "diff"), _count(order, "diff"))
     for index in range(0, len(more), 2):
@@ -41,54 +45,55 @@ def diff(expr, variable, order=sympy.S.One, *more):
     return result
 
 
-def gradient(expr, variables):
+def gradient(expr: Value, variables: Value) -> sympy.Matrix:
     """The gradient of a scalar expression as a column vector."""
     return sympy.Matrix([sympy.diff(expr, v) for v in _symbols(variables, "gradient")])
 
 
-def hessian(expr, variables):
+def hessian(expr: Value, variables: Value) -> sympy.Matrix:
     """The matrix of second partial derivatives."""
     return sympy.hessian(expr, _symbols(variables, "hessian"))
 
 
-def jacobian(outputs, variables):
+def jacobian(outputs: Value, variables: Value) -> sympy.Matrix:
     """Outputs × inputs: row i holds the partial derivatives of output i."""
     if not isinstance(outputs, list):
         outputs = [outputs]
     return sympy.Matrix(outputs).jacobian(_symbols(variables, "jacobian"))
 
 
-def taylor(expr, variable, point, order):
+def taylor(expr: Value, variable: Value, point: Value, order: Value) -> Value:
     """The Taylor polynomial of `expr` about `point`, up to and including (x - point)^order."""
     x = _symbol(variable, "taylor")
     n = _count(order, "taylor")
-    terms, derivative = [], expr
+    terms: list[Value] = []
+    derivative = expr
     for k in range(n + 1):
         terms.append(derivative.subs(x, point) / sympy.factorial(k) * (x - point) ** k)
         derivative = sympy.diff(derivative, x)
     return sympy.Add(*terms)
 
 
-def subs(expr, variable, value):
+def subs(expr: Value, variable: Value, value: Value) -> Value:
     """expr with `variable` replaced by `value`."""
     return expr.subs(_symbol(variable, "subs"), value)
 
 
-def matrix(rows):
+def matrix(rows: Value) -> sympy.Matrix:
     """A matrix written as a list of rows, [[a, b], [c, d]]."""
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise MathInputError("`matrix`: write the rows as [[a, b], [c, d]]")
     return sympy.Matrix(rows)
 
 
-def det(value):
+def det(value: Value) -> Value:
     """The determinant of a square matrix (e.g. of a Jacobian)."""
     if not isinstance(value, sympy.MatrixBase) or not value.is_square:
         raise MathInputError("`det` needs a square matrix")
     return value.det()
 
 
-def transpose(value):
+def transpose(value: Value) -> Value:
     """The transpose of a matrix (rows become columns)."""
     if not isinstance(value, sympy.MatrixBase):
         raise MathInputError("`transpose` needs a matrix")
@@ -96,7 +101,7 @@ def transpose(value):
 
 
 # name -> the function that applies it to evaluated arguments. Add new operators here.
-REGISTRY: dict[str, Callable] = {
+REGISTRY: dict[str, Callable[..., Value]] = {
     "diff": diff,
     "gradient": gradient,
     "hessian": hessian,
@@ -109,7 +114,7 @@ REGISTRY: dict[str, Callable] = {
 }
 
 
-def apply(name: str, arguments: list, column: int):
+def apply(name: str, arguments: list[Any], column: int) -> Value:
     """The value of operator `name` on `arguments` (literal trees, evaluated first)."""
     values = [_evaluated(argument) for argument in arguments]
     try:
@@ -120,7 +125,7 @@ def apply(name: str, arguments: list, column: int):
         raise MathInputError(f"`{name}` at column {column}: {error}", column) from None
 
 
-def _evaluated(argument):
+def _evaluated(argument: Any) -> Value:
     if isinstance(argument, list):
         return [_evaluated(item) for item in argument]
     return evaluate_tree(argument)

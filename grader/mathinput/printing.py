@@ -10,6 +10,8 @@ negative powers and rational coefficients as fractions.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy
 from sympy import Add, Mul, Pow, S
 from sympy.printing.latex import LatexPrinter
@@ -156,7 +158,7 @@ class ReadingPrinter(LatexPrinter):
             if magnitude is not None:
                 rest = [*magnitude, *factors[1:]]
                 return "-" + self._print_factors(rest, after_sign=True)
-        items = []  # (the factor, or None for a fraction; its LaTeX)
+        items: list[tuple[Any, str]] = []  # (the factor, or None for a fraction; its LaTeX)
         for numerators, denominators in self._fraction_groups(factors):
             if not denominators:
                 items.extend((factor, self._print(factor)) for factor in numerators)
@@ -200,7 +202,7 @@ class ReadingPrinter(LatexPrinter):
 
     def _juxtaposed(self, items: list, after_sign: bool) -> str:
         several = len(items) > 1 or after_sign
-        texts = []
+        texts: list[str] = []
         for index, (factor, text) in enumerate(items):
             if factor is not None and (
                 (several and isinstance(self._node(factor), Add))

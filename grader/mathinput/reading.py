@@ -54,6 +54,40 @@ def read(
     """Parse `text` (calculator syntax, or the LaTeX subset when `latex`) into a Reading.
 
     `euler`: the question's answers use Euler's number, so `4e+2` is refused as ambiguous.
+
+    Parameters
+    ----------
+    text : str
+        What the learner (or, when `trusted`, the author) wrote.
+    variables : iterable of str
+        The names that are variables; any other unknown name is refused.
+    params : mapping, optional
+        Parameter values for the `{name}` placeholders of authored text.
+    functions : iterable of str
+        Names of undefined functions the text may apply, such as ``f`` in ``f(x)``.
+    trusted, latex, euler : bool
+        Authored text; LaTeX input; Euler's number in play.
+
+    Returns
+    -------
+    Reading
+        The tree as written (`literal`) and, on first use, as SymPy evaluates it (`value`).
+
+    Raises
+    ------
+    MathInputError
+        The text is not an expression here; the message says why and where.
+
+    Examples
+    --------
+    >>> read("2x sin(x)", ["x"])
+    Reading(2*x*sin(x))
+    >>> read(r"\\frac{x^2}{2}", ["x"], latex=True).value
+    x**2/2
+    >>> read("2y", ["x"])
+    Traceback (most recent call last):
+    ...
+    grader.mathinput.errors.MathInputError: `y` is not a variable in this question (use x)
     """
     literal = _parse(text, _scope(variables, params, functions, trusted), latex, euler)
     if isinstance(literal, list):

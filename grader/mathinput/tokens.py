@@ -133,7 +133,9 @@ def tokenize(text: str, *, conditions: bool = False, euler: bool = False) -> lis
 
 def _ambiguous_e(value: str, column: int) -> MathInputError:
     """The refusal of `4e+2` where e is Euler's number, with both unambiguous spellings."""
-    mantissa, sign, digits = _SCIENTIFIC.fullmatch(value).groups()
+    match = _SCIENTIFIC.fullmatch(value)
+    assert match is not None, "called only on scientific notation"
+    mantissa, sign, digits = match.groups()
     as_euler = f"{mantissa}*e {sign} {digits}" if sign else f"{mantissa}*e*{digits}"
     as_power = f"{mantissa}*10^{'(-' + digits + ')' if sign == '-' else digits}"
     return MathInputError(

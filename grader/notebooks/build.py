@@ -55,7 +55,8 @@ def encode(value: Any) -> Any:
 
 def visible_tests(part: PartDef, params: dict[str, Any]) -> list[dict[str, Any]]:
     """What "run my tests" runs for this variant, as data: visible cases and visible sessions."""
-    tests, index = [], 0
+    tests: list[dict[str, Any]] = []
+    index = 0
     for case in draw_cases(part, params):
         if not case.visible:
             continue
@@ -93,7 +94,7 @@ def _body(module: Any) -> str:
             or (isinstance(node, ast.ImportFrom) and node.module == "__future__")
             or (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("grader"))
         ):
-            dropped.update(range(node.lineno, node.end_lineno + 1))
+            dropped.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     lines = source.splitlines()
     kept = [line for number, line in enumerate(lines, start=1) if number not in dropped]
     return "\n".join(kept).strip()

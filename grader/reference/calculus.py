@@ -30,6 +30,7 @@ import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -40,7 +41,14 @@ Point = Mapping[sp.Symbol, sp.Expr] | Sequence[sp.Expr]
 
 
 def derivative(expr: sp.Expr, var: sp.Symbol, order: int = 1) -> sp.Expr:
-    """dⁿf/dxⁿ: the order-th derivative of expr with respect to var."""
+    """dⁿf/dxⁿ: the order-th derivative of expr with respect to var.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> derivative(x**3, x), derivative(x**3, x, 2)
+    (3*x**2, 6*x)
+    """
     return sp.diff(expr, var, order)
 
 
@@ -50,17 +58,44 @@ def partials(expr: sp.Expr, variables: Variables) -> list[sp.Expr]:
 
 
 def gradient(expr: sp.Expr, variables: Variables) -> sp.Matrix:
-    """∇f as a column Matrix (n × 1)."""
+    """∇f as a column Matrix (n × 1).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> gradient(x**2 * y, [x, y])
+    Matrix([
+    [2*x*y],
+    [ x**2]])
+    """
     return sp.Matrix(partials(expr, variables))
 
 
 def jacobian(exprs: Sequence[sp.Expr] | sp.Matrix, variables: Variables) -> sp.Matrix:
-    """J with J_ij = ∂f_i/∂x_j: one row per output, one column per input."""
+    """J with J_ij = ∂f_i/∂x_j: one row per output, one column per input.
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> jacobian([x * y, x + y], [x, y])
+    Matrix([
+    [y, x],
+    [1, 1]])
+    """
     return sp.Matrix(list(exprs)).jacobian(list(variables))
 
 
 def hessian(expr: sp.Expr, variables: Variables) -> sp.Matrix:
-    """H with H_ij = ∂²f/∂x_i∂x_j (symmetric for smooth f)."""
+    """H with H_ij = ∂²f/∂x_i∂x_j (symmetric for smooth f).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> hessian(x**2 * y, [x, y])
+    Matrix([
+    [2*y, 2*x],
+    [2*x,   0]])
+    """
     return sp.hessian(expr, list(variables))
 
 
@@ -75,7 +110,7 @@ def total_derivative(expr: sp.Expr, path: Mapping[sp.Symbol, sp.Expr], t: sp.Sym
     )
 
 
-def chain_rule(jacobians: Sequence) -> sp.Matrix:
+def chain_rule(jacobians: Sequence[sp.Matrix]) -> sp.Matrix:
     """J_1 J_2 … J_k, outermost function first; says which link does not fit when shapes clash."""
     for k in range(1, len(jacobians)):
         left, right = jacobians[k - 1].shape, jacobians[k].shape
@@ -88,14 +123,23 @@ def chain_rule(jacobians: Sequence) -> sp.Matrix:
 
 
 def taylor(expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int) -> sp.Expr:
-    """T_n(x) = Σ_{k≤n} f⁽ᵏ⁾(a)/k! · (x − a)ᵏ, the polynomial without an O-term."""
+    """T_n(x) = Σ_{k≤n} f⁽ᵏ⁾(a)/k! · (x − a)ᵏ, the polynomial without an O-term.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> taylor(sp.exp(x), x, 0, 3)
+    x**3/6 + x**2/2 + x + 1
+    """
     return sum(
         coefficient * (var - about) ** k
         for k, coefficient in enumerate(_taylor_coefficients(expr, var, about, order))
     )
 
 
-def _taylor_coefficients(expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int) -> list:
+def _taylor_coefficients(
+    expr: sp.Expr, var: sp.Symbol, about: sp.Expr, order: int
+) -> list[sp.Expr]:
     """[f⁽ᵏ⁾(a)/k! for k = 0..n]."""
     return [
         _value_at(sp.diff(expr, var, k), var, about) / sp.factorial(k) for k in range(order + 1)
@@ -124,7 +168,9 @@ def taylor_nd(expr: sp.Expr, variables: Variables, about: Point, order: int = 2)
     return value
 
 
-def _taylor_nd_terms(expr: sp.Expr, variables: Variables, about: Point, order: int = 2) -> tuple:
+def _taylor_nd_terms(
+    expr: sp.Expr, variables: Variables, about: Point, order: int = 2
+) -> tuple[sp.Expr, Any, Any, sp.Matrix]:
     """f(a), the row J(a), H(a) (only when order is 2) and the column Δ = x − a."""
     at = _as_point(variables, about)
     delta = sp.Matrix([v - at[v] for v in variables])
@@ -138,7 +184,7 @@ def linearise(expr: sp.Expr, variables: Variables, about: Point) -> sp.Expr:
     return taylor_nd(expr, variables, about, order=1)
 
 
-def _as_point(variables: Variables, about: Point) -> dict:
+def _as_point(variables: Variables, about: Point) -> dict[sp.Symbol, sp.Expr]:
     """The expansion point as {variable: value}, from a mapping or a sequence in variable order."""
     if isinstance(about, Mapping):
         about = [about[v] for v in variables]
@@ -152,7 +198,7 @@ def _as_point(variables: Variables, about: Point) -> dict:
 class StationaryPoint:
     """A point where ∇f = 0, its Hessian there and its kind: minimum, maximum, saddle or degenerate."""
 
-    point: dict
+    point: dict[sp.Symbol, sp.Expr]
     hessian: sp.Matrix
     kind: str
 
@@ -161,6 +207,14 @@ def stationary_points(expr: sp.Expr, variables: Variables) -> list[StationaryPoi
     """All real solutions of ∇f = 0, each classified by the definiteness of H there.
 
     Raises ValueError when the stationary points are not isolated (a whole curve of them).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> [(p.point, p.kind) for p in stationary_points(x**2 - y**2, [x, y])]
+    [({x: 0, y: 0}, 'saddle')]
+    >>> [(p.point, p.kind) for p in stationary_points(x**3 - 3*x + y**2, [x, y])]
+    [({x: -1, y: 0}, 'saddle'), ({x: 1, y: 0}, 'minimum')]
     """
     H = hessian(expr, variables)
     points = []
@@ -170,7 +224,9 @@ def stationary_points(expr: sp.Expr, variables: Variables) -> list[StationaryPoi
     return points
 
 
-def real_solutions(equations: list, unknowns: list) -> list[dict]:
+def real_solutions(
+    equations: list[sp.Expr], unknowns: list[sp.Symbol]
+) -> list[dict[sp.Symbol, sp.Expr]]:
     """The real solutions of a system, each as {unknown: exact value}.
 
     Cardano's formula writes some real roots with i (casus irreducibilis); those are kept, as their
@@ -191,7 +247,7 @@ def _is_real(value: sp.Expr) -> bool:
     if value.is_real is not None:
         return bool(value.is_real)
     real, imaginary = sp.N(value, 30).as_real_imag()
-    return abs(imaginary) <= sp.Float("1e-25") * (1 + abs(real))
+    return bool(abs(imaginary) <= sp.Float("1e-25") * (1 + abs(real)))
 
 
 def classify(H: sp.Matrix) -> str:
@@ -231,14 +287,14 @@ def compile_numeric(expr: sp.Expr | sp.Matrix, variables: Variables) -> Callable
         shape = expr.shape
         entries = sp.lambdify(list(variables), list(expr), "numpy")
 
-        def evaluate_matrix(*values):
+        def evaluate_matrix(*values: Any) -> np.ndarray:
             flat = np.broadcast_arrays(*(np.asarray(e, dtype=float) for e in entries(*values)))
             return np.stack(flat, axis=-1).reshape(flat[0].shape + shape)
 
         return evaluate_matrix
     scalar = sp.lambdify(list(variables), expr, "numpy")
 
-    def evaluate(*values):
+    def evaluate(*values: Any) -> np.ndarray:
         return np.broadcast_to(
             np.asarray(scalar(*values), dtype=float), np.broadcast(*values).shape
         )
@@ -289,7 +345,7 @@ def chain_outer_of_inner_derivative(
     return sp.diff(outer, u).subs(u, sp.diff(inner, var))
 
 
-def chain_reversed(jacobians: Sequence) -> sp.Matrix:
+def chain_reversed(jacobians: Sequence[sp.Matrix]) -> sp.Matrix:
     """The chain multiplied from the inside out, J_k … J_1 (raises when the shapes forbid it)."""
     return chain_rule(list(reversed(jacobians)))
 
@@ -363,7 +419,7 @@ def classify_by_determinant(H: sp.Matrix) -> str:
     return "saddle" if det < 0 else "degenerate"
 
 
-MISTAKES: dict[str, Callable] = {
+MISTAKES: dict[str, Callable[..., Any]] = {
     "partials-others-zeroed": partials_others_zeroed,
     "jacobian-transposed": jacobian_transposed,
     "total-derivative-no-path-factors": total_derivative_without_path_factors,

@@ -42,7 +42,7 @@ def _descend(
     for _ in range(steps):
         z = w * x + b
         a = np.tanh(z)
-        slope = {"missing-slope": 1.0, "slope-at-z": 1 - z**2}.get(slip, 1 - a**2)
+        slope = {"missing-slope": 1.0, "slope-at-z": 1 - z**2}.get(slip or "", 1 - a**2)
         delta = (1 if slip == "missing-factor-two" else 2) * (a - y) * slope
         grad_w = float(np.sum(delta * x))
         grad_b = grad_w if slip == "bias-times-input" else float(np.sum(delta))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -98,7 +99,9 @@ def gradient_descent(
     return _descend(grad, x0, -gamma, n_steps)
 
 
-def _descend(grad: Callable, x0: np.ndarray, signed_gamma: float, n_steps: int) -> np.ndarray:
+def _descend(
+    grad: Callable[[np.ndarray], Any], x0: np.ndarray, signed_gamma: float, n_steps: int
+) -> np.ndarray:
     """The path of x_{k+1} = x_k + signed_gamma·∇f(x_k)."""
     x0 = np.asarray(x0, dtype=float)
     path = np.empty((n_steps + 1, x0.size))
@@ -134,7 +137,7 @@ def best_fixed_step(eigenvalues: Sequence[float]) -> float:
 class ConstrainedPoint:
     """A stationary point of f on g = 0: the point, its multiplier λ (∇f = λ∇g) and f there."""
 
-    point: dict
+    point: dict[sp.Symbol, sp.Expr]
     multiplier: sp.Expr
     value: sp.Expr
 
@@ -191,7 +194,10 @@ def newton_step_without_inverse(
 ) -> np.ndarray:
     """−H∇f: the Hessian multiplied instead of inverted."""
     x = np.asarray(x, dtype=float)
-    return -np.asarray(hess(x.copy()), dtype=float) @ np.asarray(grad(x.copy()), dtype=float)
+    step: np.ndarray = -np.asarray(hess(x.copy()), dtype=float) @ np.asarray(
+        grad(x.copy()), dtype=float
+    )
+    return step
 
 
 def newton_step_elementwise(
@@ -216,7 +222,7 @@ def stable_step_smallest(eigenvalues: Sequence[float]) -> float:
     return 2.0 / min(eigenvalues)
 
 
-MISTAKES: dict[str, Callable] = {
+MISTAKES: dict[str, Callable[..., Any]] = {
     "newton-plus": newton_iterates_plus,
     "newton-inverted": newton_iterates_inverted,
     "newton-optimisation-form": newton_iterates_optimisation_form,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.linalg import solve_triangular
@@ -57,7 +58,8 @@ def least_squares(X: np.ndarray, y: np.ndarray, intercept: bool = False) -> np.n
     diagonal = np.abs(np.diag(R))
     if diagonal.min() <= np.finfo(float).eps * max(X.shape) * diagonal.max():
         raise ValueError("the columns of X are linearly dependent: θ is not unique")
-    return solve_triangular(R, Q.T @ np.asarray(y, dtype=float))
+    solution: np.ndarray = solve_triangular(R, Q.T @ np.asarray(y, dtype=float))
+    return solution
 
 
 def chi2(
@@ -94,7 +96,8 @@ def chi2_gradient(
     f: Model, grads: Sequence[Model], params: Sequence[float], x: np.ndarray, y: np.ndarray
 ) -> np.ndarray:
     """∇χ² with components ∂χ²/∂p_k = −2 Σ_i (y_i − f(x_i)) ∂f/∂p_k(x_i), shape (k,)."""
-    return -2 * _weighted_partials(f, grads, params, x, y).sum(axis=1)
+    gradient: np.ndarray = -2 * _weighted_partials(f, grads, params, x, y).sum(axis=1)
+    return gradient
 
 
 def _weighted_partials(
@@ -214,7 +217,7 @@ def chi2_gradient_unsummed(
     return -2 * _weighted_partials(f, grads, params, x, y)
 
 
-MISTAKES: dict[str, Callable] = {
+MISTAKES: dict[str, Callable[..., Any]] = {
     "linfit-through-origin": linfit_through_origin,
     "linfit-x-on-y": linfit_x_on_y,
     "linfit-intercept-without-x": linfit_intercept_without_x,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import selectors
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -102,7 +103,7 @@ class Conversation:
         self.selector.register(pipes.result_r, selectors.EVENT_READ, "result")
         self.selector.register(supervisor.fileno(), selectors.EVENT_READ, "exit")
 
-    def send(self, header: dict[str, Any], blobs: list[bytes] = ()) -> None:
+    def send(self, header: dict[str, Any], blobs: Sequence[bytes] = ()) -> None:
         if self.pipes.job_w >= 0:
             self.outbox += protocol.pack(header, list(blobs))
             self._watch_job_pipe()

@@ -28,7 +28,7 @@ class ForkServer:
 
     def __init__(self, setup: Setup):
         self.setup = setup
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.cgroup: Cgroup | None = None
         self.landlock_abi = 0
@@ -46,7 +46,7 @@ class ForkServer:
             name = f"server-{os.getpid()}-{next(_names)}"
             self.cgroup = Cgroup(name, SERVER_MEMORY_MB * 2**20, SERVER_PIDS)
             self.memory_limit, self.oom_kills = SERVER_MEMORY_MB * 2**20, 0
-        self.proc = spawn(
+        self.proc = proc = spawn(
             self.setup,
             ["serve", str(child.fileno())],
             (child.fileno(),),
@@ -57,18 +57,24 @@ class ForkServer:
         )
         child.close()
         self.control = parent
-        ready, _, _ = select.select([parent, self.proc.stderr], [], [], START_SECONDS)
-        message = parent.recv(4096) if parent in ready else b""
+        assert proc.stderr is not None, "spawned with stderr=PIPE"
+        watched = [parent.fileno(), proc.stderr.fileno()]
+        ready, _, _ = select.select(watched, [], [], START_SECONDS)
+        message = parent.recv(4096) if parent.fileno() in ready else b""
         if not message:
-            error = self.proc.stderr.read1(4096).decode(errors="replace") if ready else "no answer"
+            error = (
+                os.read(proc.stderr.fileno(), 4096).decode(errors="replace")
+                if ready
+                else "no answer"
+            )
             self.stop()
             raise SandboxError(f"the fork server did not start: {error.strip()}")
-        self.proc.stderr.close()
+        proc.stderr.close()
         self.landlock_abi = json.loads(message).get("landlock", 0)
 
     def begin(self, seconds: float, memory_mb: int) -> Conversation:
         """Hand a new job's pipes to the server, which forks a child for it."""
-        if not self.alive:
+        if not self.alive or self.control is None:
             raise SandboxError("the fork server is not running")
         limit = (SERVER_MEMORY_MB + memory_mb) * 2**20
         if self.cgroup is not None and limit != self.memory_limit:
@@ -103,6 +109,7 @@ class _ServerSupervisor:
     """The fork server reports the job's exit on the control socket and kills on request."""
 
     def __init__(self, server: ForkServer):
+        assert server.control is not None, "supervises a running server"
         self.server = server
         self.control = server.control
 
@@ -167,7 +174,7 @@ def begin_fresh(setup: Setup, seconds: float, memory_mb: int) -> Conversation:
 class _FreshSupervisor:
     """A fresh sandbox is its own process group: its exit is the job's exit."""
 
-    def __init__(self, proc: subprocess.Popen, cgroup: Cgroup | None, seconds: float):
+    def __init__(self, proc: subprocess.Popen[bytes], cgroup: Cgroup | None, seconds: float):
         self.proc, self.cgroup = proc, cgroup
         self.pidfd = os.pidfd_open(proc.pid)
         self.exit: Exit | None = None
@@ -197,7 +204,7 @@ class _FreshSupervisor:
         self.read_exit(timed_out=True)
 
 
-def _kill_group(proc: subprocess.Popen, wait: bool = True) -> None:
+def _kill_group(proc: subprocess.Popen[bytes], wait: bool = True) -> None:
     """SIGKILL bubblewrap's process group; --die-with-parent takes the sandbox down with it."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from grader.sandbox.channel import Conversation, Exit, printable
@@ -42,11 +43,21 @@ class Job:
     memory_mb: int = 512
 
 
+class OutcomeKind(StrEnum):
+    """What became of one call."""
+
+    VALUE = "value"  # it returned `Outcome.value`
+    RAISED = "raised"  # it raised: `Outcome.raised` describes the exception
+    MEMORY = "memory"  # it ran out of memory
+    UNSUPPORTED = "unsupported"  # it returned something the protocol cannot carry
+    LOST = "lost"  # no result came back (the process died, or the frame was malformed)
+
+
 @dataclass
 class Outcome:
     """What one call did: exactly one of value / raised / memory / unsupported, or nothing (lost)."""
 
-    kind: str  # "value", "raised", "memory", "unsupported", "lost"
+    kind: OutcomeKind
     value: Any = None
     raised: dict[str, Any] | None = None
     args_after: list[Any] | None = None
@@ -125,20 +136,20 @@ def decode_outcome(header: dict[str, Any], blobs: list[bytes]) -> Outcome:
     """One call's result frame, validated; anything malformed is the learner's fault ("lost")."""
     try:
         if "value" in header:
-            outcome = Outcome("value", value=protocol.decode(header["value"], blobs))
+            outcome = Outcome(OutcomeKind.VALUE, value=protocol.decode(header["value"], blobs))
         elif isinstance(header.get("raised"), dict):
-            outcome = Outcome("raised", raised=_raised(header["raised"]))
+            outcome = Outcome(OutcomeKind.RAISED, raised=_raised(header["raised"]))
         elif header.get("memory") is True:
-            outcome = Outcome("memory")
+            outcome = Outcome(OutcomeKind.MEMORY)
         elif isinstance(header.get("unsupported"), str):
-            outcome = Outcome("unsupported", message=header["unsupported"][:200])
+            outcome = Outcome(OutcomeKind.UNSUPPORTED, message=header["unsupported"][:200])
         else:
-            return Outcome("lost", message="the result was malformed")
+            return Outcome(OutcomeKind.LOST, message="the result was malformed")
         if isinstance(header.get("args"), list):
             outcome.args_after = [protocol.decode(item, blobs) for item in header["args"]]
         return outcome
     except protocol.ProtocolError as error:
-        return Outcome("lost", message=f"the result was malformed ({error})")
+        return Outcome(OutcomeKind.LOST, message=f"the result was malformed ({error})")
 
 
 def _raised(info: dict[str, Any]) -> dict[str, Any]:
@@ -248,7 +259,7 @@ def converse(
             except (SessionEnded, BudgetExceeded) as error:
                 result.sessions.append(error)
             progress(len(result.outcomes) + len(result.sessions))
-    result.outcomes += [Outcome("lost") for _ in range(expected - len(result.outcomes))]
+    result.outcomes += [Outcome(OutcomeKind.LOST) for _ in range(expected - len(result.outcomes))]
     return result
 
 
@@ -269,7 +280,7 @@ class Sandbox:
     def run(
         self,
         job: Job,
-        drivers: list[tuple[SessionDriver, int]] = (),
+        drivers: Sequence[tuple[SessionDriver, int]] = (),
         progress: Progress | None = None,
     ) -> JobResult:
         """Run `job` (and the session drivers) in a fork-server child, or a fresh sandbox;
@@ -285,7 +296,7 @@ class Sandbox:
             return result
 
     def _run_once(
-        self, job: Job, drivers: list[tuple[SessionDriver, int]], progress: Progress | None
+        self, job: Job, drivers: Sequence[tuple[SessionDriver, int]], progress: Progress | None
     ) -> JobResult:
         started = time.perf_counter()
         conversation, mode = self._begin(job)

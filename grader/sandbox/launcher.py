@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 INSIDE = Path(__file__).with_name("inside")
 RUNNER_FILES = (
@@ -161,8 +162,8 @@ class Cgroup:
 
 
 def spawn(
-    setup: Setup, args: list[str], pass_fds: tuple[int, ...], cgroup: Cgroup | None, **popen
-) -> subprocess.Popen:
+    setup: Setup, args: list[str], pass_fds: tuple[int, ...], cgroup: Cgroup | None, **popen: Any
+) -> subprocess.Popen[bytes]:
     """Start bubblewrap with an empty environment, as the sandbox user when we are root."""
     files = runner_files()
     command = bwrap_command(setup, files, args)

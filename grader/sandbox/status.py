@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from grader.sandbox.inside import confine
-from grader.sandbox.jobs import Call, Job, Sandbox
+from grader.sandbox.jobs import Call, Job, OutcomeKind, Sandbox
 from grader.sandbox.launcher import Cgroup
 
 # Each probe returns True when the attack was contained.
@@ -99,7 +99,7 @@ def self_test(sandbox: Sandbox | None = None) -> list[str]:
     if result.confinement_error:
         return [f"confinement ({result.confinement_error})"]
     outcome = result.outcomes[0]
-    if outcome.kind != "value" or not isinstance(outcome.value, dict):
+    if outcome.kind != OutcomeKind.VALUE or not isinstance(outcome.value, dict):
         detail = result.stderr.strip().splitlines()[-1:] or [outcome.kind]
         return [f"self-test did not run ({detail[0]})"]
     return [f"contained: {name}" for name in PROBES if outcome.value.get(name) is not True]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class ProbeResult:
     def ended(self) -> bool:
         return self.status in ENDED
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The probe as the browser receives it (no landscape parameters)."""
         return {
             "n": self.n,
@@ -130,7 +131,7 @@ class Lessons:
     downhill: int
     step_slope_correlation: float | None
     traps_hit: int
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def downhill_share(self) -> float | None:
@@ -162,7 +163,7 @@ def draw_lessons(landscape: Landscape, results: list[ProbeResult]) -> Lessons:
     return Lessons(moves, downhill, correlation, len(traps))
 
 
-def lesson_texts(lessons: Lessons, arrows: bool = True) -> list[tuple[str, dict]]:
+def lesson_texts(lessons: Lessons, arrows: bool = True) -> list[tuple[str, dict[str, Any]]]:
     """The feedback sentences (with their data) a learner reads after the round.
 
     Without arrows (depth-only play) the advice speaks of the slope the learner had to judge.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -69,7 +70,7 @@ class Landscape:
     def shows_arrow(self) -> bool:
         return self.scenario != "depth_only"
 
-    def depth(self, x, y):
+    def depth(self, x: Any, y: Any) -> Any:
         """Depth in metres at (x, y); numpy arrays broadcast."""
         return self.offset + self.scale * raw_depth(self.wells, self.rocks, x, y)
 
@@ -199,8 +200,8 @@ def _grid_minima(values: np.ndarray) -> list[tuple[int, int]]:
                 rows = slice(1 + di, values.shape[0] - 1 + di)
                 cols = slice(1 + dj, values.shape[1] - 1 + dj)
                 lower &= centre < values[rows, cols]
-    rows, cols = np.nonzero(lower)
-    return list(zip(rows + 1, cols + 1, strict=True))
+    found_rows, found_cols = np.nonzero(lower)
+    return list(zip(found_rows + 1, found_cols + 1, strict=True))
 
 
 def _polish(wells: Wells, rocks: Rocks, starts: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from itertools import pairwise
 
 import numpy as np
@@ -20,8 +21,21 @@ from grader.sandpit.landscape import SIZE, Landscape
 
 StepFunction = Callable[[float, np.ndarray, np.ndarray], object]
 
+
+class ClickEnd(StrEnum):
+    """How a click ended: at the bottom, or why not."""
+
+    FOUND = "found"
+    LEFT_PIT = "left_pit"
+    RAISED = "raised"
+    NON_FINITE = "non_finite"
+    TRAPPED = "trapped"
+    OSCILLATING = "oscillating"
+    TOO_SLOW = "too_slow"
+
+
 # How a click ends when it does not reach the bottom.
-CAUSES = ("left_pit", "raised", "non_finite", "trapped", "oscillating", "too_slow")
+CAUSES = tuple(end for end in ClickEnd if end is not ClickEnd.FOUND)
 
 
 @dataclass(frozen=True)
@@ -30,8 +44,8 @@ class Click:
 
     start: tuple[float, float]
     path: tuple[tuple[float, float], ...]
-    outcome: str  # "found" or one of CAUSES
-    error: str = ""  # the exception's name when outcome == "raised"
+    outcome: ClickEnd
+    error: str = ""  # the exception's name when outcome is RAISED
 
 
 @dataclass(frozen=True)
@@ -57,7 +71,7 @@ def _walk(
     moves = []
     for _ in range(steps + 1):
         if np.hypot(*(p - landscape.minimiser)) <= WIN_RADIUS:
-            return Click(start, tuple(path), "found")
+            return Click(start, tuple(path), ClickEnd.FOUND)
         if len(path) > steps:
             break
         f = float(landscape.depth(*p))
@@ -65,29 +79,29 @@ def _walk(
         try:
             step = np.asarray(step_fn(f, J.copy(), H.copy()), dtype=float).reshape(2)
         except Exception as error:  # the learner's code raised (or returned something unusable)
-            return Click(start, tuple(path), "raised", type(error).__name__)
+            return Click(start, tuple(path), ClickEnd.RAISED, type(error).__name__)
         if not np.all(np.isfinite(step)):
-            return Click(start, tuple(path), "non_finite")
+            return Click(start, tuple(path), ClickEnd.NON_FINITE)
         p = p + step
         moves.append(step)
         path.append(tuple(p.tolist()))
         if not (0.0 <= p[0] <= SIZE and 0.0 <= p[1] <= SIZE):
-            return Click(start, tuple(path), "left_pit")
+            return Click(start, tuple(path), ClickEnd.LEFT_PIT)
     return Click(start, tuple(path), _why_stuck(landscape, p, moves))
 
 
-def _why_stuck(landscape: Landscape, p: np.ndarray, moves: list[np.ndarray]) -> str:
+def _why_stuck(landscape: Landscape, p: np.ndarray, moves: list[np.ndarray]) -> ClickEnd:
     if on_dry_hole(landscape, *p) is not None or any(
         np.hypot(p[0] - x, p[1] - y) <= 2 * TRAP_RADIUS for x, y in landscape.traps()
     ):
-        return "trapped"
+        return ClickEnd.TRAPPED
     turns = [
         float(np.dot(a, b)) < -0.5 * np.linalg.norm(a) * np.linalg.norm(b)
         for a, b in pairwise(moves)
     ]
     if turns and sum(turns) >= len(turns) / 2:
-        return "oscillating"
-    return "too_slow"
+        return ClickEnd.OSCILLATING
+    return ClickEnd.TOO_SLOW
 
 
 def simulate_strategy(
@@ -105,7 +119,7 @@ def simulate_strategy(
     for start in clicks:
         click = _walk(step_fn, landscape, (float(start[0]), float(start[1])), steps_per_click)
         played.append(click)
-        if click.outcome == "found":
+        if click.outcome is ClickEnd.FOUND:
             return StrategyRun(True, tuple(played))
     return StrategyRun(False, tuple(played))
 
@@ -117,7 +131,7 @@ class StrategyReport:
     landscapes: int
     successes: int
     mean_clicks: float | None
-    causes: dict[str, int]
+    causes: dict[ClickEnd, int]
 
     @property
     def success_rate(self) -> float:
@@ -136,8 +150,8 @@ def evaluate_strategy(
         for land in landscapes
     ]
     won = [run for run in runs if run.found]
-    causes = Counter(
-        click.outcome for run in runs for click in run.clicks if click.outcome != "found"
+    causes: Counter[ClickEnd] = Counter(
+        click.outcome for run in runs for click in run.clicks if click.outcome is not ClickEnd.FOUND
     )
     mean_clicks = sum(len(run.clicks) for run in won) / len(won) if won else None
     return StrategyReport(len(runs), len(won), mean_clicks, dict(causes))

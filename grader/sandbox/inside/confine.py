@@ -13,6 +13,7 @@ import os
 import platform
 import resource
 import struct
+from typing import Any
 
 SYS_SECCOMP = 317
 SYS_LANDLOCK_CREATE_RULESET = 444
@@ -33,7 +34,7 @@ def _syscall(number: int, *args: object) -> int:
     if result < 0:
         errno = ctypes.get_errno()
         raise ConfinementError(f"system call {number} failed: {os.strerror(errno)}")
-    return result
+    return int(result)
 
 
 # --- rlimits ---------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def landlock_abi() -> int:
     result = _libc.syscall(
         SYS_LANDLOCK_CREATE_RULESET, None, 0, 1
     )  # LANDLOCK_CREATE_RULESET_VERSION
-    return max(result, 0)
+    return max(int(result), 0)
 
 
 class PathRules:
@@ -221,7 +222,7 @@ SYS_CLONE, SYS_CLONE3, SYS_PRLIMIT64 = 56, 435, 302
 
 def build_seccomp_filter() -> bytes:
     """A BPF program: native x86-64 only; threads but no processes; the denials above."""
-    program: list[tuple] = []  # (code, jt, jf, k) with jt/jf as labels or offsets
+    program: list[tuple[Any, ...]] = []  # (code, jt, jf, k) with jt/jf as labels or offsets
 
     def emit(code: int, k: int = 0, jt: object = 0, jf: object = 0) -> None:
         program.append((code, jt, jf, k))
@@ -254,7 +255,7 @@ def build_seccomp_filter() -> bytes:
     return _assemble(program)
 
 
-def _assemble(program: list[tuple]) -> bytes:
+def _assemble(program: list[tuple[Any, ...]]) -> bytes:
     labels, position = {}, 0
     for item in program:
         if item[0] == "label":

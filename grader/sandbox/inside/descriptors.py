@@ -37,7 +37,7 @@ def quadratic_gradient(A: Any, b: Any) -> Callable[[Any], np.ndarray]:
     return lambda x: A @ np.asarray(x, dtype=float) - b
 
 
-VOCABULARY = {
+VOCABULARY: dict[str, Callable[..., Callable[..., Any]]] = {
     "polynomial": polynomial,
     "quadratic": quadratic,
     "quadratic_gradient": quadratic_gradient,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import struct
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ class FunctionArg:
         self.args = args
 
 
-def pack(header: dict[str, Any], blobs: list[bytes] = ()) -> bytes:
+def pack(header: dict[str, Any], blobs: Sequence[bytes] = ()) -> bytes:
     """One frame: prefix, JSON header (with the blob sizes) and the blobs."""
     header = dict(header, blobs=[len(blob) for blob in blobs])
     text = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
@@ -139,12 +140,12 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> dict[str, Any]:
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS:
             raise Unsupported("a dict with too many items")
-        items = []
+        pairs: list[list[Any]] = []
         for key, item in dict.items(value):
             if not isinstance(key, str):
                 raise Unsupported("a dict whose keys are not strings")
-            items.append([str.__str__(key)[:MAX_TEXT], encode(item, blobs, depth + 1)])
-        return {"t": "dict", "items": items}
+            pairs.append([str.__str__(key)[:MAX_TEXT], encode(item, blobs, depth + 1)])
+        return {"t": "dict", "items": pairs}
     if isinstance(value, FunctionArg):
         return {
             "t": "fn",
@@ -216,7 +217,7 @@ def decode(tree: Any, blobs: list[bytes], make_function: Any = None, depth: int 
 
 
 def _decode_array(tree: dict[str, Any], blobs: list[bytes]) -> np.ndarray:
-    dtype = DTYPES.get(tree.get("dtype"))
+    dtype = DTYPES.get(str(tree.get("dtype")))
     shape = tree.get("shape")
     index = tree.get("blob")
     if dtype is None or not isinstance(shape, list) or len(shape) > MAX_NDIM:

@@ -14,6 +14,7 @@ import linecache
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 import descriptors
@@ -42,7 +43,7 @@ class JobChannel:
             self.pending.extend(self.reader.feed(data))
         return self.pending.pop(0)
 
-    def send(self, header: dict[str, Any], blobs: list[bytes] = (), flush: bool = True) -> None:
+    def send(self, header: dict[str, Any], blobs: Sequence[bytes] = (), flush: bool = True) -> None:
         """Queue a frame; write the queue unless more frames follow at once."""
         self.outgoing += protocol.pack(header, list(blobs))
         if flush:
@@ -122,7 +123,7 @@ def execute_module(channel: JobChannel, compiled: Any, name: str) -> Any:
 
 def call(
     function: Any, args_tree: list[Any], kwargs_tree: dict[str, Any], blobs: list[bytes]
-) -> tuple:
+) -> tuple[dict[str, Any], list[bytes], list[Any]]:
     """Call the learner's function on fresh copies of the inputs; returns (header, blobs, args)."""
     args = [protocol.decode(item, blobs, descriptors.make_function) for item in args_tree]
     kwargs = {
@@ -184,7 +185,7 @@ def run(
     result_fd: int,
     job: dict[str, Any],
     blobs: list[bytes],
-    channel=None,
+    channel: JobChannel | None = None,
     confine_seconds: float = 0.0,
 ) -> None:
     """Everything a confined job process does after confinement (whose cost is reported)."""

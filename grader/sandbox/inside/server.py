@@ -123,7 +123,8 @@ def start_child(fds: list[int], jobdir: str, prepared: Prepared) -> int:
     if pid:
         return pid
     try:
-        place_fds(*fds, keep=kept_fds(prepared))
+        job_fd, result_fd, out_fd, err_fd = fds
+        place_fds(job_fd, result_fd, out_fd, err_fd, keep=kept_fds(prepared))
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         run_job(jobdir, prepared)
     except BaseException:

@@ -21,7 +21,8 @@ def find_forbidden(tree: ast.AST, forbidden: list[str]) -> list[dict[str, object
     for node in ast.walk(tree):
         name = _dotted(node, aliases)
         if name and any(name == bad or name.startswith(bad + ".") for bad in forbidden):
-            found.append({"name": name, "line": node.lineno, "column": node.col_offset + 1})
+            line, column = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+            found.append({"name": name, "line": line, "column": column + 1})
         elif isinstance(node, ast.ImportFrom) and node.module:
             for alias in node.names:
                 full = f"{node.module}.{alias.name}"
