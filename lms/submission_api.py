@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from courseware.assessments import results_hidden
 from courseware.models import Submission
 from courseware.submissions import SubmissionRefused, enqueue, submit
 from courseware.variants import attempt_with_seed, current_attempt
@@ -28,6 +29,7 @@ from lms.api_access import (
     visible_submissions,
 )
 from lms.api_input import Input, LearnerRef, Seed, Slug
+from lms.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, released_note
 from lms.exercise_api import exercise_or_404
 from lms.learners import ref_of
 from lms.models import ApiKey, ApiSubmission
@@ -50,6 +52,14 @@ class SubmissionIn(Input):
     callback_url: str | None = Field(
         None, min_length=1, max_length=1000, description="An https URL on a public address."
     )
+    assessment: str | None = Field(
+        None,
+        max_length=201,
+        pattern=ASSESSMENT_REF,
+        description="`course/slug`: answer the learner's item of that assessment holding the "
+        "exercise, under its rules (attempt limit across variants, schedule, late credit, "
+        "release of results).",
+    )
 
 
 class SubmissionCreated(Schema):
@@ -68,8 +78,13 @@ class SyncOut(Schema):
 class SubmissionOut(Schema):
     id: int
     exercise: str
+    assessment: str | None = Field(description="`course/slug` of an answer in an assessment.")
     learner: str | None
     status: str
+    released: bool = Field(
+        description="False while the assessment's release policy withholds verdict, score and "
+        "feedback from the learner (they are then null and empty; a staff key sees them)."
+    )
     verdict: str | None
     score: float | None
     feedback: list[dict[str, Any]]
@@ -134,14 +149,29 @@ def lms_sync(submission: Submission) -> list[dict]:
     ]
 
 
-def serialise_submission(submission: Submission, client) -> dict:
-    """The submission as `client` sees it: the learner by the client's own reference, if any."""
-    grading = submission.grading
+def withheld(submission: Submission, staff: bool = False) -> bool:
+    """Are the submission's results withheld from this client (by its assessment's release
+    policy; never from staff)?"""
+    return not staff and results_hidden(submission, submission.attempt.learner)
+
+
+def assessment_of(submission: Submission) -> str | None:
+    item = submission.attempt.assessment_item
+    return f"{item.assessment.course.slug}/{item.assessment.slug}" if item else None
+
+
+def serialise_submission(submission: Submission, client, staff: bool = False) -> dict:
+    """The submission as `client` sees it: the learner by the client's own reference, if any;
+    verdict, score and feedback only once the learner may see them (or to `staff`)."""
+    hidden = withheld(submission, staff)
+    grading = None if hidden else submission.grading
     return {
         "id": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
+        "assessment": assessment_of(submission),
         "learner": ref_of(submission.attempt.learner, client),
         "status": submission.status,
+        "released": not hidden,
         "verdict": grading.verdict if grading else None,
         "score": grading.score if grading else None,
         "feedback": grading.feedback if grading else [],
@@ -219,7 +249,16 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
         )
     learner = acting_learner(request, payload.learner)
     course = attempt_course(request)
-    if payload.seed is not None:
+    if payload.assessment is not None:
+        if payload.seed is not None:
+            return Refused(
+                {"seed": ["an answer in an assessment is made on the learner's own variant"]}
+            ).response()
+        try:
+            attempt = item_attempt(request, payload.assessment, learner, exercise)
+        except Refused as refused:
+            return refused.response()
+    elif payload.seed is not None:
         attempt = attempt_with_seed(learner, exercise, payload.seed, course, in_course_only=True)
     else:
         attempt = current_attempt(learner, exercise, course, in_course_only=True)
@@ -275,7 +314,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
     more = len(page) > filters.limit
     page = page[: filters.limit]
     return {
-        "items": [serialise_submission(s, principal.user) for s in page],
+        "items": [serialise_submission(s, principal.user, principal.staff) for s in page],
         "next": encode_cursor(page[-1].pk) if more else None,
     }
 
@@ -295,7 +334,8 @@ def submission_or_404(request, submission_id: int) -> Submission:
 def get_submission(request, submission_id: int):
     """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
     principal = require_scope(request, ApiKey.Scope.READ)
-    return serialise_submission(submission_or_404(request, submission_id), principal.user)
+    submission = submission_or_404(request, submission_id)
+    return serialise_submission(submission, principal.user, principal.staff)
 
 
 @router.post(
@@ -316,7 +356,7 @@ def cancel_submission(request, submission_id: int):
             409, f"Only a queued submission can be cancelled; this one is {submission.status}."
         )
     submission.refresh_from_db()
-    return serialise_submission(submission, principal.user)
+    return serialise_submission(submission, principal.user, principal.staff)
 
 
 @router.post(
@@ -350,9 +390,12 @@ def regrade_submission(request, submission_id: int):
 
 
 def graded_or_409(request, submission_id: int) -> Submission:
+    """A graded submission whose results the client may see; 409 (saying why) otherwise."""
     submission = submission_or_404(request, submission_id)
     if submission.grading is None:
         raise HttpError(409, f"The submission has no result yet; it is {submission.status}.")
+    if withheld(submission, request.auth.staff):
+        raise HttpError(409, released_note(submission))
     return submission
 
 
