@@ -2,6 +2,11 @@
 
 Each undelivered "score.changed" event gets one ScoreSync per matching gradebook line, then is
 marked delivered; the syncs are sent by their own tasks, which keep their own state.
+
+An assessment's column gets the learner's total on it (attempts, late credit and penalties
+applied by courseware.scoring), and only once its release policy lets the learner see it: until
+then the line is marked withheld, and `release_withheld` sends the score when the time comes
+(feedback after the due date: once the learner's own due date has passed).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from courseware import scoring
 from courseware.models import OutboxEvent, Quiz
 from courseware.progress import best_scores, quiz_progress
 from lms import passback
@@ -18,7 +24,13 @@ BATCH = 200
 
 
 def score_for(line: GradeLine, event: OutboxEvent) -> float | None:
-    """The score the line should show after the event, or None if the event is not for it."""
+    """The score the line should show after the event, or None if there is none to send."""
+    if line.assessment_id is not None:
+        if event.payload.get("assessment") != line.assessment_id:
+            return None
+        return released_score(line)
+    if event.payload.get("score") == event.payload.get("previous"):
+        return None  # an assessment answer that left the exercise's best as it was
     slug = event.payload.get("exercise")
     if line.exercise_id is not None:
         return float(event.payload["score"]) if line.exercise.slug == slug else None
@@ -39,7 +51,7 @@ def fan_out() -> list[int]:
             .order_by("pk")[:BATCH]
         )
         for event in events:
-            lines = GradeLine.objects.select_related("exercise").filter(
+            lines = GradeLine.objects.select_related("exercise", "assessment", "learner").filter(
                 learner_id=event.payload.get("learner")
             )
             for line in lines:
@@ -50,6 +62,44 @@ def fan_out() -> list[int]:
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(
             delivered_at=timezone.now()
         )
+    return created
+
+
+def released_score(line: GradeLine) -> float | None:
+    """The learner's 0–1 score on the line's assessment if they may see it now; else None, and
+    the line is marked withheld until they may."""
+    score = scoring.assessment_score(line.assessment, line.learner)
+    if not score.possible:
+        return None  # nothing to be out of yet
+    if not score.released:
+        if not line.withheld:
+            GradeLine.objects.filter(pk=line.pk).update(withheld=True)
+        return None
+    if line.withheld:
+        GradeLine.objects.filter(pk=line.pk).update(withheld=False)
+    return score.fraction
+
+
+def release_withheld() -> list[int]:
+    """Send the withheld assessment scores the release policy now lets learners see; returns
+    the new syncs' ids. Each release is an outbox event of its own (kind "score.released")."""
+    created: list[int] = []
+    lines = (
+        GradeLine.objects.filter(withheld=True, assessment__isnull=False)
+        .exclude(assessment__feedback="never")
+        .select_related("assessment", "learner")
+    )
+    with transaction.atomic():
+        for line in lines.select_for_update(skip_locked=True, of=("self",))[:BATCH]:
+            score = released_score(line)
+            if score is None:
+                continue
+            event = OutboxEvent.objects.create(
+                kind="score.released",
+                payload={"learner": line.learner_id, "assessment": line.assessment_id},
+                delivered_at=timezone.now(),
+            )
+            created.append(passback.record(line, event, score, None).pk)
     return created
 
 

@@ -18,10 +18,11 @@ MAX_TRIES = 8
 
 @shared_task(ignore_result=True)
 def deliver_outbox() -> int:
-    """Fan score changes out to their destinations and start sending them."""
+    """Fan score changes out to their destinations, release the assessment scores whose time
+    has come, and start sending them."""
     from lms.submission_api import submission_event_data
 
-    created = outbox.fan_out()
+    created = outbox.fan_out() + outbox.release_withheld()
     for sync_id in created:
         transaction.on_commit(lambda s=sync_id: send_score.delay(s))
     deliveries = webhooks.announce_outcomes(submission_event_data)
