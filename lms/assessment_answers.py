@@ -46,7 +46,7 @@ def item_attempt(request, reference: str, learner, exercise: Exercise) -> Attemp
         raise Refused({"assessment": [f"no assessment {reference!r}"]})
     if not Membership.objects.filter(user=learner, course=course).exists():
         raise HttpError(403, f"The learner is not a member of course {course_slug!r}.")
-    holding = [item for item in assessment.items.all() if item.pool.filter(exercise=exercise)]
+    holding = list(assessment.items.filter(pool__exercise=exercise).distinct())
     if not holding:
         raise Refused({"exercise": [f"{exercise.slug!r} is not an item of {reference!r}"]})
     for item in holding:

@@ -271,7 +271,7 @@ def settings_form(assessment: Assessment, changes: dict) -> AssessmentForm:
     merged = {**current, **changes}
     data = {name: merged[name] for name in AssessmentForm.Meta.fields}
     for name, form_name in PERCENT_FIELDS.items():
-        data[form_name] = merged[name] * 100
+        data[form_name] = None if merged[name] is None else merged[name] * 100
     data = {name: ("" if value is None else value) for name, value in data.items()}
     form = AssessmentForm(data, instance=assessment)
     if not form.is_valid():

@@ -12,10 +12,11 @@ then the line is marked withheld, and `release_withheld` sends the score when th
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from courseware import scoring
-from courseware.models import OutboxEvent, Quiz
+from courseware.models import Assessment, AssessmentException, OutboxEvent, Quiz
 from courseware.progress import best_scores, quiz_progress
 from lms import passback
 from lms.models import GradeLine, ScoreSync
@@ -84,10 +85,22 @@ def release_withheld() -> list[int]:
     """Send the withheld assessment scores the release policy now lets learners see; returns
     the new syncs' ids. Each release is an outbox event of its own (kind "score.released")."""
     created: list[int] = []
+    now = timezone.now()
+    may_be_due = (  # cheap to ask: the policy now allows it, or a due date has passed
+        Q(assessment__feedback=Assessment.FeedbackRelease.IMMEDIATE)
+        | Q(assessment__due_at__lte=now)
+        | Exists(
+            AssessmentException.objects.filter(
+                assessment=OuterRef("assessment"), learner=OuterRef("learner"), due_at__lte=now
+            )
+        )
+    )
     lines = (
         GradeLine.objects.filter(withheld=True, assessment__isnull=False)
-        .exclude(assessment__feedback="never")
+        .exclude(assessment__feedback=Assessment.FeedbackRelease.NEVER)
+        .filter(may_be_due)
         .select_related("assessment", "learner")
+        .order_by("pk")
     )
     with transaction.atomic():
         for line in lines.select_for_update(skip_locked=True, of=("self",))[:BATCH]:
@@ -97,7 +110,7 @@ def release_withheld() -> list[int]:
             event = OutboxEvent.objects.create(
                 kind="score.released",
                 payload={"learner": line.learner_id, "assessment": line.assessment_id},
-                delivered_at=timezone.now(),
+                delivered_at=now,
             )
             created.append(passback.record(line, event, score, None).pk)
     return created

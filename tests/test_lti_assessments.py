@@ -10,7 +10,8 @@ import requests
 from django.utils import timezone
 
 from courseware import assessments
-from courseware.models import Assessment, Course, Membership, Submission
+from courseware.models import Assessment, AssessmentException, Course, Membership, Submission
+from courseware.staff import extensions
 from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_item_attempt
@@ -134,6 +135,10 @@ def test_a_score_is_withheld_until_feedback_is_released_after_the_due_date(
     assert platform.scores == []
 
     Assessment.objects.filter(pk=homework.pk).update(due_at=timezone.now() - HOUR)
+    extension = extensions.grant(homework, None, learner, due_at=timezone.now() + HOUR)
+    deliver_outbox.apply()
+    assert platform.scores == []  # the learner's own due date has not passed
+    AssessmentException.objects.filter(pk=extension.pk).update(due_at=timezone.now() - HOUR)
     deliver_outbox.apply()
     [score] = platform.scores
     assert (score["scoreGiven"], score["scoreMaximum"]) == (4, 4)  # made on time: full credit
