@@ -111,10 +111,21 @@ class ItemIn(Input):
     points: float = Field(1.0, ge=0, le=1000)
 
 
+Items = Annotated[list[ItemIn], Field(max_length=200)]
+
+
 class AssessmentIn(Settings):
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
-    items: list[ItemIn] = Field(default_factory=list, max_length=200)
+    items: Items = Field(default_factory=list)
+
+
+class AssessmentChange(Settings):
+    items: Items | None = Field(
+        None,
+        description="The whole composition, replacing the items, while no learner has started "
+        "the assessment (409 after: change points and items on the staff pages).",
+    )
 
 
 class ItemOut(Schema):
@@ -369,18 +380,28 @@ def get_assessment(request, course: Slug, slug: Slug):
 
 
 @router.patch(
-    "/courses/{course}/assessments/{slug}", response=AssessmentOut, openapi_extra=STAFF_BODY
+    "/courses/{course}/assessments/{slug}",
+    response=AssessmentOut,
+    openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def change_assessment(request, course: Slug, slug: Slug, payload: Settings):
-    """Change settings (only the fields sent); the change is in the course's audit log."""
+def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChange):
+    """Change settings (only the fields sent) and, before anyone has started it, replace its
+    items; the change is in the course's audit log."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
-    sent = payload.model_dump(exclude_unset=True)
+    sent = payload.model_dump(exclude_unset=True, exclude={"items"})
     changed = {k: v for k, v in sent.items() if getattr(assessment, k) != v}
     try:
         form = settings_form(assessment, sent)
+        groups = exercises_of(payload.items) if payload.items is not None else None
     except Refused as refused:
         return refused.response()
+    if groups is not None and started(assessment):
+        raise HttpError(
+            409,
+            f"Learners have started “{assessment.title}”: its items can no longer be replaced "
+            "(change points, add or remove unanswered items on the staff pages).",
+        )
     with transaction.atomic():
         apply(form, sent)
         if changed:
@@ -391,7 +412,26 @@ def change_assessment(request, course: Slug, slug: Slug, payload: Settings):
                 assessment=assessment,
                 **jsonable(changed),
             )
+        if groups is not None:
+            assessment.items.all().delete()
+            for group, item in zip(groups, payload.items, strict=True):
+                assessments.add_item(assessment, group, item.points)
+            audit.record(
+                where,
+                request.auth.user,
+                Action.ITEMS_CHANGED,
+                assessment=assessment,
+                replaced=[
+                    {"exercises": [e.slug for e in group], "points": item.points}
+                    for group, item in zip(groups, payload.items, strict=True)
+                ],
+            )
     return serialise(assessment)
+
+
+def started(assessment: Assessment) -> bool:
+    """Has any learner been given a variant of one of its items?"""
+    return Attempt.objects.filter(assessment_item__assessment=assessment).exists()
 
 
 @router.delete(
@@ -403,7 +443,7 @@ def delete_assessment(request, course: Slug, slug: Slug):
     """Delete an assessment no learner has started (409 once one has: their work stays)."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
-    if Attempt.objects.filter(assessment_item__assessment=assessment).exists():
+    if started(assessment):
         raise HttpError(
             409,
             f"Learners have started “{assessment.title}”: it cannot be deleted. Change its dates "

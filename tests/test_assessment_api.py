@@ -118,6 +118,22 @@ def test_a_bad_assessment_is_refused_naming_the_field_and_why(staff, body, field
     assert field in response.json()["detail"]
 
 
+def test_items_are_replaced_until_a_learner_starts(staff, learner, homework):
+    path = f"/courses/calc/assessments/{HOMEWORK}"
+    items = [{"exercises": [EXERCISE], "points": 2}, {"exercises": ["m1-chain-rule"]}]
+    replaced = send(staff, "patch", path, {"items": items})
+    assert replaced.status_code == 200, replaced.content
+    assert replaced.json()["total_points"] == 3
+    entry = AuditEntry.objects.filter(action="items changed").first()
+    assert entry.detail["replaced"][0] == {"exercises": [EXERCISE], "points": 2}
+    own = client_for(api_key_for(learner, ["read", "submit"]))
+    body = {"exercise": EXERCISE, "answer": RIGHT, "assessment": f"calc/{HOMEWORK}"}
+    assert answer(own, body).status_code == 202
+    refused = send(staff, "patch", path, {"items": items[:1]})
+    assert refused.status_code == 409 and "Learners have started" in refused.json()["detail"]
+    assert Assessment.objects.get(pk=homework.pk).items.count() == 2
+
+
 def test_a_change_that_breaks_the_schedule_is_refused(staff, homework):
     homework.due_at = timezone.now() + HOUR
     homework.save()
