@@ -85,12 +85,14 @@ class Settings(Input):
 
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: Assessment.Kind | None = None
-    position: int | None = Field(None, ge=0)
+    position: int | None = Field(None, ge=0, le=10_000)
     opens_at: When = None
     due_at: When = None
     late_until: When = Field(None, description="Late answers are taken until then.")
     late_credit: Unit | None = Field(None, description="Share of the score a late answer keeps.")
-    attempt_limit: int | None = Field(None, ge=1, description="Per item; null: unlimited.")
+    attempt_limit: int | None = Field(
+        None, ge=1, le=10_000, description="Per item; null: unlimited."
+    )
     penalty_per_wrong_attempt: Unit | None = None
     score_policy: Assessment.ScorePolicy | None = None
     feedback: Assessment.FeedbackRelease | None = Field(
@@ -99,8 +101,8 @@ class Settings(Input):
     solutions: Assessment.SolutionRelease | None = None
     hints: bool | None = None
     shuffle: bool | None = None
-    weight: float | None = Field(None, ge=0)
-    time_limit_minutes: int | None = Field(None, ge=1)
+    weight: float | None = Field(None, ge=0, le=1000)
+    time_limit_minutes: int | None = Field(None, ge=1, le=100_000)
     access_code: str | None = Field(None, max_length=100)
 
 

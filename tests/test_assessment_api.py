@@ -291,3 +291,24 @@ def test_grades_are_paginated(staff, calc, homework):
     ).json()
     assert [r["learner"] for r in first["items"] + rest["items"]] == ["b1", "b2", "b3"]
     assert rest["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"late_credit": None}, "late_credit"),
+        ({"title": None}, "title"),
+        ({"title": ""}, "title"),
+        ({"opens_at": "next tuesday"}, "opens_at"),
+        ({"weight": 1e308}, "weight"),
+        ({"position": 2**63}, "position"),
+        ({"attempt_limit": 0}, "attempt_limit"),
+        ({"items": [{"exercises": []}]}, "items.0.exercises"),
+        ({"items": [{"exercises": [EXERCISE], "points": -1}]}, "items.0.points"),
+        ({"slug": "renamed"}, "slug"),
+    ],
+)
+def test_a_bad_change_is_refused_naming_the_field(staff, homework, body, field):
+    response = send(staff, "patch", f"/courses/calc/assessments/{HOMEWORK}", body)
+    assert response.status_code == 422, response.content
+    assert field in response.json()["errors"]
