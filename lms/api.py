@@ -29,7 +29,7 @@ from lms.api_input import Input, InputRefused, Slug, StrictParser
 from lms.exercise_api import exercise_or_404
 from lms.keys import authenticate
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, Problem, documented, problem
+from lms.problems import BODY, KEYED, Problem, documented, invalid, problem
 
 __all__ = ["api", "require_scope"]
 
@@ -81,8 +81,7 @@ def on_validation_error(request, exc: ValidationError):
         place, *path = error.get("loc", ())
         location = ".".join(str(p) for p in path[1 if place == "body" else 0 :]) or place
         errors.setdefault(location, []).append(error.get("msg", "invalid"))
-    named = "; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items())
-    return problem(422, f"The request is not valid: {named}.", errors=errors)
+    return invalid(errors)
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,7 +12,7 @@ from courseware import assessments
 from courseware.models import Assessment, Attempt, Course, Exercise, Membership
 from courseware.variants import current_item_attempt
 from lms.api_access import Principal
-from lms.problems import problem
+from lms.problems import invalid
 
 ASSESSMENT_REF = r"^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$"
 
@@ -25,8 +25,7 @@ class Refused(Exception):
         self.errors = errors
 
     def response(self) -> JsonResponse:
-        named = "; ".join(f"{field}: {', '.join(why)}" for field, why in self.errors.items())
-        return problem(422, f"The request is not valid: {named}.", errors=self.errors)
+        return invalid(self.errors)
 
 
 def item_attempt(request, reference: str, learner, exercise: Exercise) -> Attempt:
