@@ -59,12 +59,13 @@ def assessment_or_404(course: Course, slug: str) -> Assessment:
 
 
 def course_learner(request, course: Course, ref: str):
-    """A member of the course named by the client's own learner reference, or by username."""
+    """A member of the course named by the client's own learner reference, by the user id an
+    LMS gave them (LTI `sub`), or by username."""
     principal: Principal = request.auth
     learner = learners.learner_for(principal.user, ref, create=False)
     members = get_user_model().objects.filter(memberships__course=course)
     if learner is None:
-        learner = members.filter(username=ref).first()
+        learner = members.filter(lti_users__sub=ref).first() or members.filter(username=ref).first()
     elif not members.filter(pk=learner.pk).exists():
         learner = None
     if learner is None:
@@ -464,7 +465,8 @@ def delete_assessment(request, course: Slug, slug: Slug):
 )
 def set_exception(request, course: Slug, slug: Slug, learner: LearnerRef, payload: ExceptionIn):
     """Set (or replace) one learner's exception: own dates, extra attempts, extra time. The
-    learner is your own learner reference, or the username of a member of the course."""
+    learner is your own learner reference, the user id their LMS gave them (LTI `sub`), or the
+    username of a member of the course."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
     person = course_learner(request, where, learner)

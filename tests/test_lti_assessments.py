@@ -167,3 +167,20 @@ def test_a_link_to_an_assessment_the_course_does_not_have_is_refused(bank, platf
     )
     assert response.status_code == 400
     assert "assessment of this course" in response.text
+
+
+def test_staff_name_an_lms_learner_by_their_platform_user_id(bank, platform, registration):
+    from django.test import Client
+
+    from tests.support.people import api_key_for, enrol, make_user
+
+    launch_learner(platform, registration)
+    course = course_of_context()
+    teacher = make_user("teacher")
+    enrol(teacher, course, Membership.Role.STAFF)
+    staff = Client(headers={"authorization": f"Bearer {api_key_for(teacher, ['staff'], course)}"})
+    path = f"/api/v1/courses/{course.slug}/assessments/{HOMEWORK}/exceptions/learner-1"
+    made = staff.put(path, '{"extra_attempts": 2}', content_type="application/json")
+    assert made.status_code == 201, made.content
+    learner = Membership.objects.get(course=course, role="learner").user
+    assert AssessmentException.objects.get(learner=learner).extra_attempts == 2
