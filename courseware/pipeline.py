@@ -122,18 +122,20 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         after = best_score(attempt.learner_id, exercise_id)
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
-        if after != before and submission.purpose == Submission.Purpose.ANSWER:
-            outbox.publish(
-                outbox.SCORE_CHANGED,
-                {
-                    "learner": attempt.learner_id,
-                    "course": attempt.course_id,
-                    "exercise": attempt.exercise_version.exercise.slug,
-                    "submission": submission.pk,
-                    "score": after,
-                    "previous": before,
-                },
-            )
+        # An answer in an assessment may change its score even when the exercise's best does not.
+        in_assessment = attempt.assessment_item_id is not None
+        if (after != before or in_assessment) and submission.purpose == Submission.Purpose.ANSWER:
+            payload = {
+                "learner": attempt.learner_id,
+                "course": attempt.course_id,
+                "exercise": attempt.exercise_version.exercise.slug,
+                "submission": submission.pk,
+                "score": after,
+                "previous": before,
+            }
+            if in_assessment:
+                payload["assessment"] = attempt.assessment_item.assessment_id
+            outbox.publish(outbox.SCORE_CHANGED, payload)
         return grading
 
 

@@ -15,13 +15,21 @@ from grader.answers.expression import reader_settings
 from grader.mathinput import MathInputError, preview
 from grader.mathinput.tokens import normalised_text
 from grader.sandpit.landscape import SIZE
-from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
+from lms import (
+    assessment_api,
+    exercise_api,
+    key_api,
+    learner_api,
+    submission_api,
+    throttling,
+    webhook_api,
+)
 from lms.api_access import Principal, key_principal, own_attempts, require_scope, site_principal
 from lms.api_input import Input, InputRefused, Slug, StrictParser
 from lms.exercise_api import exercise_or_404
 from lms.keys import authenticate
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, Problem, documented, problem
+from lms.problems import BODY, KEYED, Problem, documented, invalid, problem
 
 __all__ = ["api", "require_scope"]
 
@@ -73,8 +81,7 @@ def on_validation_error(request, exc: ValidationError):
         place, *path = error.get("loc", ())
         location = ".".join(str(p) for p in path[1 if place == "body" else 0 :]) or place
         errors.setdefault(location, []).append(error.get("msg", "invalid"))
-    named = "; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items())
-    return problem(422, f"The request is not valid: {named}.", errors=errors)
+    return invalid(errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -198,5 +205,5 @@ def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
         return problem(refused.status, refused.message, errors=errors, headers=headers)
 
 
-for module in (exercise_api, submission_api, learner_api, key_api, webhook_api):
+for module in (exercise_api, submission_api, learner_api, key_api, webhook_api, assessment_api):
     api.add_router("/", module.router)

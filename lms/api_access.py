@@ -199,7 +199,11 @@ def visible_submissions(request: HttpRequest) -> QuerySet[Submission]:
     """
     principal: Principal = request.auth
     submissions = Submission.objects.select_related(
-        "grading", "attempt__exercise_version__exercise", "attempt__learner", "notebook"
+        "grading",
+        "attempt__exercise_version__exercise",
+        "attempt__learner",
+        "attempt__assessment_item__assessment__course",
+        "notebook",
     ).defer("notebook__notebook")  # which cells were graded, not the whole notebook
     if principal.operator:
         return submissions

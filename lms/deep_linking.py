@@ -1,4 +1,5 @@
-"""Deep Linking 2.0 responses: the exercise or quiz an instructor picked, with its gradebook column."""
+"""Deep Linking 2.0 responses: the exercise, quiz or course assessment an instructor picked, with
+its gradebook column (out of 100, or out of the assessment's total points)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 from pylti1p3.registration import Registration
 
-from courseware.models import Exercise, Quiz
-from lms import tool_keys
+from courseware.models import Assessment, Exercise, Quiz
+from lms import passback, tool_keys
 
 
 def tool_registration(registration: LtiRegistration) -> Registration:
@@ -26,14 +27,22 @@ def tool_registration(registration: LtiRegistration) -> Registration:
     )
 
 
-def resource_for(item: Exercise | Quiz, launch_url: str) -> DeepLinkResource:
-    """A resource link that launches `item`, with a line item so the platform makes a column."""
-    kind = "quiz" if isinstance(item, Quiz) else "exercise"
+def kind_of(item: Exercise | Quiz | Assessment) -> str:
+    if isinstance(item, Assessment):
+        return "assessment"
+    return "quiz" if isinstance(item, Quiz) else "exercise"
+
+
+def resource_for(item: Exercise | Quiz | Assessment, launch_url: str) -> DeepLinkResource:
+    """A resource link that launches `item`, with a line item so the platform makes a column
+    (one per assessment: its resource id names the course and the assessment)."""
+    kind = kind_of(item)
+    resource = f"{item.course.slug}/{item.slug}" if kind == "assessment" else item.slug
     line = (
         LineItem()
-        .set_score_maximum(100)
+        .set_score_maximum(passback.score_maximum(item))
         .set_label(item.title)
-        .set_resource_id(f"{kind}:{item.slug}")
+        .set_resource_id(f"{kind}:{resource}")
     )
     return (
         DeepLinkResource()

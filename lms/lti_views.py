@@ -14,8 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lti_tool.models import LtiRegistration
 
 from courseware import ratelimits
-from courseware.models import Exercise, Quiz
-from lms import deep_linking, frame_cookies, frame_origins, launch_state, lti_accounts, tool_keys
+from courseware.models import Assessment, Course, Exercise, Quiz
+from lms import (
+    deep_linking,
+    frame_cookies,
+    frame_origins,
+    launch_state,
+    lti_accounts,
+    passback,
+    tool_keys,
+)
 from lms.launch import (
     AGS_ENDPOINT,
     DEEP_LINKING,
@@ -109,17 +117,21 @@ def open_item(request) -> HttpResponse:
     course = lti_accounts.course_for(valid)
     lti_accounts.enrol(user, course, valid.is_staff)
     if valid.message_type == DEEP_LINKING_REQUEST:
-        return start_deep_linking(request, valid, user)
-    item = linked_item(valid)
+        return start_deep_linking(request, valid, user, course)
+    item = linked_item(valid, course)
     if item is None and not valid.is_staff:
         return rejected(
-            request, "This link does not name a Tangent exercise or quiz.", valid.registration
+            request,
+            "This link does not name a Tangent exercise, quiz or assessment of this course.",
+            valid.registration,
         )
     lti_accounts.resource_link_for(valid)
     if item is not None and not valid.is_staff:
         remember_grade_line(valid, user, course, item)
     if item is None:
         target = reverse("lti:staff", args=[course.slug])
+    elif isinstance(item, Assessment):
+        target = reverse("assessment", args=[course.slug, item.slug])
     elif isinstance(item, Quiz):
         target = reverse("quiz", args=[course.slug, item.slug])
     else:
@@ -147,9 +159,12 @@ def keep_launch(request, record: dict, staff: bool, page) -> HttpResponse:
     return response
 
 
-def linked_item(valid: Launch) -> Exercise | Quiz | None:
-    """The exercise or quiz the resource link names in its custom parameters."""
+def linked_item(valid: Launch, course: Course) -> Exercise | Quiz | Assessment | None:
+    """The exercise, quiz or (the launch's course's) assessment the resource link names in its
+    custom parameters."""
     custom = valid.claim("custom", {}) or {}
+    if custom.get("assessment"):
+        return course.assessments.filter(slug=str(custom["assessment"])).first()
     if custom.get("quiz"):
         return Quiz.objects.filter(slug=str(custom["quiz"])).first()
     if custom.get("exercise"):
@@ -172,6 +187,7 @@ def remember_grade_line(valid: Launch, user, course, item) -> None:
             "course": course,
             "exercise": item if isinstance(item, Exercise) else None,
             "quiz": item if isinstance(item, Quiz) else None,
+            "assessment": item if isinstance(item, Assessment) else None,
         },
     )
 
@@ -210,7 +226,7 @@ def open_launch(request, launch_id):
     return HttpResponseRedirect(record["target"])
 
 
-def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
+def start_deep_linking(request, valid: Launch, user, course: Course) -> HttpResponse:
     if not valid.is_staff:
         return rejected(
             request, "Only instructors can add Tangent content to a course.", valid.registration
@@ -227,6 +243,7 @@ def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
         {
             "kind": "deep_linking",
             "user": user.pk,
+            "course": course.pk,
             "registration": valid.registration.pk,
             "deployment_id": valid.deployment.deployment_id,
             "settings": dl_settings,
@@ -241,7 +258,8 @@ def start_deep_linking(request, valid: Launch, user) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def deep_link_select(request):
-    """An instructor picks an exercise or quiz; the choice goes back to the platform, signed."""
+    """An instructor picks one of the course's assessments, a quiz or an exercise; the choice goes
+    back to the platform, signed."""
     launch_id = request.GET.get("launch") or request.POST.get("launch", "")
     record = launch_state.find(launch_id)
     if record is None or record.get("kind") != "deep_linking":
@@ -257,15 +275,22 @@ def deep_link_select(request):
             "lms/deep_link_select.html",
             {
                 "launch": launch_id,
+                "assessments": Assessment.objects.filter(course_id=record.get("course")),
                 "quizzes": Quiz.objects.select_related("module"),
                 "exercises": Exercise.objects.filter(retired=False).select_related("module"),
             },
         )
         response.frame_origins = record["origins"]
         return response
-    item = chosen_item(request.POST.get("item", ""))
+    item = chosen_item(request.POST.get("item", ""), record.get("course"))
     if item is None:
-        return rejected(request, "Pick one of the listed exercises or quizzes.", registration)
+        return rejected(
+            request, "Pick one of the listed assessments, quizzes or exercises.", registration
+        )
+    if isinstance(item, Assessment) and not passback.score_maximum(item):
+        return rejected(
+            request, f"“{item.title}” has no points yet: add its items first.", registration
+        )
     jwt_value = deep_linking.response_jwt(
         record, registration, item, deep_linking.launch_url(request)
     )
@@ -281,8 +306,10 @@ def deep_link_select(request):
     return response
 
 
-def chosen_item(value: str) -> Exercise | Quiz | None:
+def chosen_item(value: str, course_id: int | None) -> Exercise | Quiz | Assessment | None:
     kind, _, slug = value.partition(":")
+    if kind == "assessment":
+        return Assessment.objects.filter(course_id=course_id, slug=slug).first()
     if kind == "quiz":
         return Quiz.objects.filter(slug=slug).first()
     if kind == "exercise":

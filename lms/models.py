@@ -100,7 +100,8 @@ class FrameAncestors(models.Model):
 
 
 class GradeLine(models.Model):
-    """A gradebook column (AGS line item) that one learner's exercise or quiz score goes to."""
+    """A gradebook column (AGS line item) that one learner's exercise, quiz or assessment score
+    goes to."""
 
     registration = models.ForeignKey("lti_tool.LtiRegistration", on_delete=models.CASCADE)
     lineitem_url = models.URLField(max_length=1000)
@@ -113,6 +114,13 @@ class GradeLine(models.Model):
         "courseware.Exercise", on_delete=models.PROTECT, null=True, blank=True
     )
     quiz = models.ForeignKey("courseware.Quiz", on_delete=models.PROTECT, null=True, blank=True)
+    assessment = models.ForeignKey(
+        "courseware.Assessment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    withheld = models.BooleanField(
+        default=False,
+        help_text="A score waits for the assessment's release policy; the outbox sends it then.",
+    )
     last_timestamp = models.DateTimeField(
         null=True, blank=True, help_text="The newest score timestamp sent; the next is later."
     )

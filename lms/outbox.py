@@ -4,14 +4,21 @@ Each undelivered "score.changed" event gets one ScoreSync per matching gradebook
 "submission.finished" event one WebhookDelivery per webhook (and callback) of an API submission;
 then the event is marked delivered. Each sync or delivery is sent by its own task, which keeps
 its own state (lms.delivery).
+
+An assessment's column gets the learner's total on it (attempts, late credit and penalties
+applied by courseware.scoring), and only once its release policy lets the learner see it: until
+then the line is marked withheld, and `release_withheld` sends the score when the time comes
+(feedback after the due date: once the learner's own due date has passed).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from courseware.models import OutboxEvent, Quiz
+from courseware import scoring
+from courseware.models import Assessment, AssessmentException, OutboxEvent, Quiz
 from courseware.outbox import KINDS, SCORE_CHANGED, SUBMISSION_FINISHED
 from courseware.progress import best_scores, quiz_progress
 from lms import passback, webhooks
@@ -21,7 +28,13 @@ BATCH = 200
 
 
 def score_for(line: GradeLine, event: OutboxEvent) -> float | None:
-    """The score the line should show after the event, or None if the event is not for it."""
+    """The score the line should show after the event, or None if there is none to send."""
+    if line.assessment_id is not None:
+        if event.payload.get("assessment") != line.assessment_id:
+            return None
+        return released_score(line)
+    if event.payload.get("score") == event.payload.get("previous"):
+        return None  # an assessment answer that left the exercise's best as it was
     slug = event.payload.get("exercise")
     if line.exercise_id is not None:
         return float(event.payload["score"]) if line.exercise.slug == slug else None
@@ -57,7 +70,7 @@ def fan_out(serialise) -> tuple[list[int], list[int]]:
 
 def score_syncs(event: OutboxEvent) -> list[int]:
     created = []
-    lines = GradeLine.objects.select_related("exercise").filter(
+    lines = GradeLine.objects.select_related("exercise", "assessment", "learner").filter(
         learner_id=event.payload.get("learner")
     )
     for line in lines:
@@ -65,4 +78,54 @@ def score_syncs(event: OutboxEvent) -> list[int]:
         if score is not None:
             sync = passback.record(line, event, score, event.payload.get("submission"))
             created.append(sync.pk)
+    return created
+
+
+def released_score(line: GradeLine) -> float | None:
+    """The learner's 0–1 score on the line's assessment if they may see it now; else None, and
+    the line is marked withheld until they may."""
+    score = scoring.assessment_score(line.assessment, line.learner)
+    if not score.possible:
+        return None  # nothing to be out of yet
+    if not score.released:
+        if not line.withheld:
+            GradeLine.objects.filter(pk=line.pk).update(withheld=True)
+        return None
+    if line.withheld:
+        GradeLine.objects.filter(pk=line.pk).update(withheld=False)
+    return score.fraction
+
+
+def release_withheld() -> list[int]:
+    """Send the withheld assessment scores the release policy now lets learners see; returns
+    the new syncs' ids. Each release is an outbox event of its own (kind "score.released")."""
+    created: list[int] = []
+    now = timezone.now()
+    may_be_due = (  # cheap to ask: the policy now allows it, or a due date has passed
+        Q(assessment__feedback=Assessment.FeedbackRelease.IMMEDIATE)
+        | Q(assessment__due_at__lte=now)
+        | Exists(
+            AssessmentException.objects.filter(
+                assessment=OuterRef("assessment"), learner=OuterRef("learner"), due_at__lte=now
+            )
+        )
+    )
+    lines = (
+        GradeLine.objects.filter(withheld=True, assessment__isnull=False)
+        .exclude(assessment__feedback=Assessment.FeedbackRelease.NEVER)
+        .filter(may_be_due)
+        .select_related("assessment", "learner")
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        for line in lines.select_for_update(skip_locked=True, of=("self",))[:BATCH]:
+            score = released_score(line)
+            if score is None:
+                continue
+            event = OutboxEvent.objects.create(
+                kind="score.released",
+                payload={"learner": line.learner_id, "assessment": line.assessment_id},
+                delivered_at=now,
+            )
+            created.append(passback.record(line, event, score, None).pk)
     return created

@@ -21,6 +21,7 @@ from django.utils import timezone
 from lti_tool.models import LtiRegistration
 
 from courseware import broker
+from courseware.models import Assessment
 from grader.results import has_full_marks
 from lms import outbound, tool_keys
 from lms.delivery import FAILED, RETRY, SENT, Outcome
@@ -95,11 +96,21 @@ def scores_url(lineitem_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
+def score_maximum(item) -> float:
+    """What a column's score is out of: an assessment's total points (as they are now), else
+    100 (percent)."""
+    if isinstance(item, Assessment):
+        return sum(entry.points for entry in item.items.all())
+    return SCORE_MAXIMUM
+
+
 def score_body(sync: ScoreSync) -> dict:
+    """The AGS score: the 0–1 score out of the column's maximum."""
+    maximum = score_maximum(sync.line.assessment)
     return {
         "userId": sync.line.sub,
-        "scoreGiven": round(sync.score * SCORE_MAXIMUM, 4),
-        "scoreMaximum": SCORE_MAXIMUM,
+        "scoreGiven": round(sync.score * maximum, 4),
+        "scoreMaximum": maximum,
         "activityProgress": "Completed" if has_full_marks(sync.score) else "Submitted",
         "gradingProgress": "FullyGraded",
         "timestamp": sync.timestamp.isoformat(timespec="milliseconds"),

@@ -74,3 +74,9 @@ def problem(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def invalid(errors: dict[str, list[str]]) -> JsonResponse:
+    """The 422 for input refused field by field: {field: [reasons]}, each named in the detail."""
+    named = "; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items())
+    return problem(422, f"The request is not valid: {named}.", errors=errors)

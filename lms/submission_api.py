@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from courseware import pipeline, ratelimits
+from courseware.assessments import results_hidden
 from courseware.models import NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
@@ -31,6 +32,7 @@ from lms.api_access import (
     visible_submissions,
 )
 from lms.api_input import Input, LearnerRef, Seed, Slug
+from lms.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, released_note
 from lms.exercise_api import exercise_or_404
 from lms.learners import ref_of, refs_of
 from lms.models import ApiKey, ApiSubmission, ScoreSync
@@ -62,6 +64,14 @@ class SubmissionIn(Input):
     callback_url: str | None = Field(
         None, min_length=1, max_length=1000, description="An https URL on a public address."
     )
+    assessment: str | None = Field(
+        None,
+        max_length=201,
+        pattern=ASSESSMENT_REF,
+        description="`course/slug`: answer the learner's item of that assessment holding the "
+        "exercise, under its rules (attempt limit across variants, schedule, late credit, "
+        "release of results).",
+    )
 
 
 class NotebookCells(Schema):
@@ -86,8 +96,13 @@ class SyncOut(Schema):
 class SubmissionOut(Schema):
     id: int
     exercise: str
+    assessment: str | None = Field(description="`course/slug` of an answer in an assessment.")
     learner: str | None
     status: str
+    released: bool = Field(
+        description="False while the assessment's release policy withholds verdict, score and "
+        "feedback from the learner (they are then null and empty; a staff key sees them)."
+    )
     verdict: str | None
     score: float | None
     feedback: list[dict[str, Any]]
@@ -156,18 +171,33 @@ def lms_sync(submission: Submission) -> list[dict]:
     ]
 
 
+def withheld(submission: Submission, staff: bool = False) -> bool:
+    """Are the submission's results withheld from this client (by its assessment's release
+    policy; never from staff)?"""
+    return not staff and results_hidden(submission, submission.attempt.learner)
+
+
+def assessment_of(submission: Submission) -> str | None:
+    item = submission.attempt.assessment_item
+    return f"{item.assessment.course.slug}/{item.assessment.slug}" if item else None
+
+
 def serialise_submission(
-    submission: Submission, client, refs: dict[int, str] | None = None
+    submission: Submission, client, refs: dict[int, str] | None = None, staff: bool = False
 ) -> dict:
     """The submission as `client` sees it: the learner by the client's own reference, if any
-    (from `refs`, learner id → reference, when a page's are looked up at once)."""
-    grading = submission.grading
+    (from `refs`, learner id → reference, when a page's are looked up at once); verdict, score
+    and feedback only once the learner may see them (or to `staff`)."""
+    hidden = withheld(submission, staff)
+    grading = None if hidden else submission.grading
     learner = submission.attempt.learner
     return {
         "id": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
+        "assessment": assessment_of(submission),
         "learner": refs.get(learner.pk) if refs is not None else ref_of(learner, client),
         "status": submission.status,
+        "released": not hidden,
         "verdict": grading.verdict if grading else None,
         "score": grading.score if grading else None,
         "feedback": grading.feedback if grading else [],
@@ -261,7 +291,17 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
             "Only a staff key may choose a seed; leave it out to get the learner's variant.",
         )
     learner = acting_learner(request, payload.learner)
-    attempt = variant_for(request, learner, exercise, payload.seed)
+    if payload.assessment is not None:
+        if payload.seed is not None:
+            return Refused(
+                {"seed": ["an answer in an assessment is made on the learner's own variant"]}
+            ).response()
+        try:
+            attempt = item_attempt(request, payload.assessment, learner, exercise)
+        except Refused as refused:
+            return refused.response()
+    else:
+        attempt = variant_for(request, learner, exercise, payload.seed)
     if principal.paced:
         retry_after = ratelimits.hit(ratelimits.configured("submit"), str(principal.user.pk))
         if retry_after is not None:
@@ -329,7 +369,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
     page = page[: filters.limit]
     refs = refs_of({s.attempt.learner_id for s in page}, principal.user)
     return {
-        "items": [serialise_submission(s, principal.user, refs) for s in page],
+        "items": [serialise_submission(s, principal.user, refs, principal.staff) for s in page],
         "next": encode_cursor(page[-1].pk) if more else None,
     }
 
@@ -351,7 +391,8 @@ def submission_or_404(request, submission_id: int) -> Submission:
 def get_submission(request, submission_id: int):
     """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
     principal = require_scope(request, ApiKey.Scope.READ)
-    return serialise_submission(submission_or_404(request, submission_id), principal.user)
+    submission = submission_or_404(request, submission_id)
+    return serialise_submission(submission, principal.user, staff=principal.staff)
 
 
 @router.post(
@@ -372,7 +413,7 @@ def cancel_submission(request, submission_id: int):
             409, f"Only a queued submission can be cancelled; this one is {submission.status}."
         )
     submission.refresh_from_db()
-    return serialise_submission(submission, principal.user)
+    return serialise_submission(submission, principal.user, staff=principal.staff)
 
 
 @router.post(
@@ -411,9 +452,12 @@ def with_svg(item: dict) -> dict:
 
 
 def graded_or_409(request, submission_id: int) -> Submission:
+    """A graded submission whose results the client may see; 409 (saying why) otherwise."""
     submission = submission_or_404(request, submission_id)
     if submission.grading is None:
         raise HttpError(409, f"The submission has no result yet; it is {submission.status}.")
+    if withheld(submission, request.auth.staff):
+        raise HttpError(409, released_note(submission))
     return submission
 
 

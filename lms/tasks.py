@@ -11,11 +11,13 @@ from lms.models import ScoreSync, WebhookDelivery
 
 @shared_task(ignore_result=True)
 def deliver_outbox() -> int:
-    """Fan the outbox's new events out to their destinations and start sending them (kicked when
-    an event commits; the beat runs it too, as a safety net)."""
+    """Fan the outbox's new events out to their destinations, release the assessment scores
+    whose time has come, and start sending them (kicked when an event commits; the beat runs it
+    too, as a safety net and for the releases)."""
     from lms.submission_api import submission_event_data
 
     syncs, deliveries = outbox.fan_out(submission_event_data)
+    syncs += outbox.release_withheld()
     for sync_id in syncs:
         transaction.on_commit(lambda s=sync_id: send_score.delay(s))
     for delivery_id in deliveries:

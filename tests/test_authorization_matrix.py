@@ -39,6 +39,8 @@ LOGGED_IN = set(SESSIONS) - {"anonymous"}
 MEMBERS = {"learner", "classmate", "staff"}
 DENIED = {302, 400, 401, 403, 404, 405}
 EXERCISE = "m1-graph-derivative-match"
+HOMEWORK = "m1-matching-graphs"
+GONE = frozenset({404})  # a deletion: whoever comes after the first finds nothing
 ANSWER = {"choices": ["derivative"]}
 
 
@@ -220,6 +222,7 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
     own = {"learner_key", "personal_token"}  # the learner's own submission
     calc_staff = {"staff_key", "operator_key"}
     answer = {"exercise": EXERCISE, "answer": ANSWER}
+    assessments = f"{api}/courses/calc/assessments"
     return {
         ("GET", "/api/v1/health"): Rule(EVERYONE, f"{api}/health"),
         ("GET", "/api/v1/exercises"): Rule(keys, f"{api}/exercises"),
@@ -283,6 +286,41 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
         ),
         ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): Rule(
             {"staff_key"}, f"{api}/webhooks/{world.webhook}/deliveries"
+        ),
+        # A course's assessments: its staff (course key) and the operator; no one else.
+        ("GET", "/api/v1/courses/{course}/assessments"): Rule(
+            calc_staff, f"{api}/courses/calc/assessments"
+        ),
+        ("POST", "/api/v1/courses/{course}/assessments"): Rule(
+            calc_staff,
+            f"{api}/courses/calc/assessments",
+            ("POST",),
+            {"slug": "week-9", "title": "Week 9"},  # the second maker is told it exists (422)
+        ),
+        ("GET", "/api/v1/courses/{course}/assessments/{slug}"): Rule(
+            calc_staff, f"{assessments}/{HOMEWORK}"
+        ),
+        ("PATCH", "/api/v1/courses/{course}/assessments/{slug}"): Rule(
+            calc_staff, f"{assessments}/{HOMEWORK}", ("PATCH",), {"attempt_limit": 4}
+        ),
+        # The first allowed deleter deletes it; the next finds nothing (404).
+        ("DELETE", "/api/v1/courses/{course}/assessments/{slug}"): Rule(
+            calc_staff, f"{assessments}/m1-rise-over-run-quiz", ("DELETE",), public_errors=GONE
+        ),
+        ("PUT", "/api/v1/courses/{course}/assessments/{slug}/exceptions/{learner}"): Rule(
+            calc_staff,
+            f"{assessments}/{HOMEWORK}/exceptions/learner",
+            ("PUT",),
+            {"extra_attempts": 1},
+        ),
+        ("DELETE", "/api/v1/courses/{course}/assessments/{slug}/exceptions/{learner}"): Rule(
+            calc_staff,
+            f"{assessments}/{HOMEWORK}/exceptions/learner",
+            ("DELETE",),
+            public_errors=GONE,
+        ),
+        ("GET", "/api/v1/courses/{course}/assessments/{slug}/grades"): Rule(
+            calc_staff, f"{assessments}/{HOMEWORK}/grades"
         ),
     }
 
