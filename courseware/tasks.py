@@ -9,7 +9,7 @@ from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutd
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
-from courseware import broker, pipeline
+from courseware import broker, exams, pipeline
 from courseware.health import sandbox_report
 from tangent import logs
 
@@ -56,6 +56,12 @@ def sweep_stuck_submissions() -> int:
         log.warning("re-queueing stuck submission %s (%s)", submission.pk, submission.status)
         pipeline.requeue(submission)
     return len(stuck)
+
+
+@shared_task(ignore_result=True)
+def finalise_expired_exams() -> int:
+    """Submit the drafts of every exam sitting whose time has run out."""
+    return exams.finalise_expired()
 
 
 @task_prerun.connect

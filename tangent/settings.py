@@ -178,6 +178,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+CELERY_BEAT_SCHEDULE["finalise-expired-exams"] = {
+    "task": "courseware.tasks.finalise_expired_exams",
+    "schedule": float(env("TANGENT_EXAM_SWEEP_INTERVAL_SECONDS", "15") or 15),
+}
+# Answers to an exam that arrive this many seconds after the learner's end are still taken
+# (they were in flight); later ones are refused.
+EXAM_GRACE_SECONDS = 5
+
 CELERY_BEAT_SCHEDULE["lms-deliver-outbox"] = {
     "task": "lms.tasks.deliver_outbox",
     "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "5") or 5),
