@@ -1,0 +1,161 @@
+"""The learner's exam in the browser's terms (Django's client): the rules page and the start, the
+items with drafts saved as the learner types, no verdicts, hints or other variants during the exam,
+time enforced by the server on every request, and practice closed while it runs."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from courseware.assessments import add_item
+from courseware.models import ExamDraft, ExamSitting, Exercise, Submission
+from courseware.tasks import grade_submission
+from tests.support.people import PASSWORD, learner_in, make_course
+
+pytestmark = pytest.mark.django_db
+MINUTE = timezone.timedelta(minutes=1)
+
+
+@pytest.fixture
+def course(bank):
+    return make_course()
+
+
+@pytest.fixture
+def learner(course):
+    return learner_in(course)
+
+
+@pytest.fixture
+def client(learner):
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def exam(course):
+    exam = course.assessments.create(
+        slug="midterm",
+        title="Midterm",
+        kind="exam",
+        time_limit_minutes=30,
+        opens_at=timezone.now() - MINUTE,
+        due_at=timezone.now() + 120 * MINUTE,
+        feedback="immediate",
+        access_code="blue-heron",
+    )
+    add_item(exam, [Exercise.objects.get(slug="m1-graph-derivative-match")])
+    add_item(exam, [Exercise.objects.get(slug="m1-rise-over-run")])
+    return exam
+
+
+URL = "/courses/calc/assessments/midterm/"
+
+
+def items(exam):
+    return list(exam.items.order_by("position"))
+
+
+def start(client):
+    return client.post(URL + "start/", {"access_code": "blue-heron"})
+
+
+def end_sitting(learner, seconds_ago=10):
+    ExamSitting.objects.filter(learner=learner).update(
+        ends_at=timezone.now() - timezone.timedelta(seconds=seconds_ago)
+    )
+
+
+def test_the_rules_page_states_the_rules_and_the_code_is_checked(client, exam):
+    page = client.get(URL).content.decode()
+    assert "You have <strong>30 minutes</strong>" in page
+    assert "Access code" in page and "Start the exam" in page
+    refused = client.post(URL + "start/", {"access_code": "nope"})
+    assert refused.status_code == 409
+    assert "access code is not right" in refused.content.decode()
+    assert not ExamSitting.objects.exists()
+    response = start(client)
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}items/{items(exam)[0].pk}/"
+
+
+def test_an_item_shows_the_timer_and_nothing_that_helps(client, exam):
+    start(client)
+    page = client.get(f"{URL}items/{items(exam)[0].pk}/").content.decode()
+    assert "Question 1 of 2" in page and "Time left" in page
+    seconds = int(re.search(r'data-seconds-left="(\d+)"', page).group(1))
+    assert 29 * 60 < seconds <= 30 * 60
+    for helper in ("Try another variant", "Hints", "Worked solution", "Your attempts"):
+        assert helper not in page
+    refused = client.post(f"{URL}items/{items(exam)[0].pk}/another-variant/")
+    assert refused.status_code == 409
+
+
+def test_drafts_survive_a_reload_and_are_submitted_when_time_runs_out(client, learner, exam):
+    start(client)
+    first, second = items(exam)
+    saved = client.post(f"{URL}items/{first.pk}/draft/", {"part-answer": "derivative"})
+    assert saved.status_code == 200 and saved.json()["answered"] is True
+    client.post(f"{URL}items/{second.pk}/draft/", {"part-secant": "3.5", "part-tangent": "2"})
+    page = client.get(f"{URL}items/{first.pk}/").content.decode()
+    assert '"part-answer": ["derivative"]' in page  # put back into the form on reload
+    overview = client.get(URL).content.decode()
+    assert overview.count('data-answered="yes"') == 2
+    end_sitting(learner)
+    ended = client.get(URL).content.decode()  # the next request finalises the sitting
+    assert "Your exam has ended (time ran out)" in ended
+    submissions = Submission.objects.filter(attempt__learner=learner).order_by("pk")
+    assert [s.answer for s in submissions][0] == {"choices": ["derivative"]}
+    assert submissions.count() == 2
+    for submission in submissions:
+        grade_submission.apply(args=(submission.pk, 1))
+    graded = client.get(URL).content.decode()
+    assert "Score 1 of 2 points" in graded or "Score 2 of 2 points" in graded
+
+
+def test_answers_forged_after_the_end_are_refused(client, learner, exam):
+    start(client)
+    first = items(exam)[0]
+    end_sitting(learner)
+    draft = client.post(f"{URL}items/{first.pk}/draft/", {"part-answer": "derivative"})
+    assert draft.status_code == 409
+    assert "the answer was not saved" in draft.json()["detail"]
+    attempt = learner.attempts.get(assessment_item=first)
+    forged = client.post(
+        f"{URL}items/{first.pk}/submit/", {"attempt": attempt.pk, "part-answer": "derivative"}
+    )
+    assert forged.status_code == 409
+    assert "answers are no longer taken" in forged.content.decode()
+    assert not Submission.objects.exists() and not ExamDraft.objects.exists()
+
+
+def test_the_learner_hands_in_early_and_no_verdict_shows_while_policy_withholds(
+    client, learner, exam
+):
+    exam.feedback = "after_due"
+    exam.save()
+    start(client)
+    client.post(f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": "derivative"})
+    assert client.post(URL + "finish/").status_code == 302
+    page = client.get(URL).content.decode()
+    assert "Your exam has ended (submitted by the learner)" in page
+    assert "released after the due date" in page
+    grade_submission.apply(args=(Submission.objects.get().pk, 1))
+    page = client.get(URL).content.decode()
+    assert "Score" not in page and "Correct" not in page
+    course_page = client.get("/courses/calc/").content.decode()
+    assert "1 of 2 points" not in course_page
+
+
+def test_practice_pages_are_closed_during_the_exam_and_open_after(client, learner, exam):
+    practice = "/courses/calc/exercises/m1-graph-derivative-match/"
+    assert client.get(practice).status_code == 200
+    start(client)
+    closed = client.get(practice)
+    assert closed.status_code == 403
+    assert "closed while your exam “Midterm” is in progress" in closed.content.decode()
+    assert client.get("/courses/calc/exercises/m1-power-sum/").status_code == 200
+    client.post(URL + "finish/")
+    assert client.get(practice).status_code == 200
