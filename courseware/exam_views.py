@@ -159,4 +159,3 @@ def finish_exam(request, course_slug, assessment_slug):
     if sitting is not None and not exams.finalise_if_over(sitting):
         exams.finalise(sitting, ExamSitting.Finish.SUBMITTED)
     return redirect("assessment", course.slug, assessment.slug)
-

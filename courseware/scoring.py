@@ -230,9 +230,7 @@ def course_scores(course, learner) -> list[AssessmentScore]:
             _item_score(item, made[item.pk], schedule, assessment)
             for item in assessment.items.all()
         ]
-        scores.append(
-            AssessmentScore(assessment, schedule, items, assessment.pk in running)
-        )
+        scores.append(AssessmentScore(assessment, schedule, items, assessment.pk in running))
     return scores
 
 

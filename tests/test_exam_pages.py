@@ -107,7 +107,7 @@ def test_drafts_survive_a_reload_and_are_submitted_when_time_runs_out(client, le
     ended = client.get(URL).content.decode()  # the next request finalises the sitting
     assert "Your exam has ended (time ran out)" in ended
     submissions = Submission.objects.filter(attempt__learner=learner).order_by("pk")
-    assert [s.answer for s in submissions][0] == {"choices": ["derivative"]}
+    assert submissions.first().answer == {"choices": ["derivative"]}
     assert submissions.count() == 2
     for submission in submissions:
         grade_submission.apply(args=(submission.pk, 1))
