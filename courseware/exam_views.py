@@ -61,13 +61,26 @@ def exam_page(request, course, assessment: Assessment):
         "sitting": sitting,
     }
     if sitting is None:
-        return render(request, "courseware/exam_rules.html", context)
+        return rules_page(request, course, assessment)
     context["rows"] = overview(sitting, request.user)
     context.update(timer_context(sitting))
     if sitting.finished:
         context["released"] = exams.may_release_score(assessment, request.user)
         context["score"] = scoring.assessment_score(assessment, request.user)
     return render(request, "courseware/exam.html", context)
+
+
+def rules_page(request, course, assessment, error: str = "", status: int = 200):
+    """The exam's rules and its start button (with why it was refused, if it was)."""
+    schedule = assessments.schedule_for(assessment, request.user)
+    context = {
+        "course": course,
+        "assessment": assessment,
+        "schedule": schedule,
+        "phase": schedule.phase(),
+        "error": error,
+    }
+    return render(request, "courseware/exam_rules.html", context, status=status)
 
 
 @login_required
@@ -77,15 +90,7 @@ def start_exam(request, course_slug, assessment_slug):
     try:
         sitting = exams.start(assessment, request.user, request.POST.get("access_code", ""))
     except exams.ExamRefused as refused:
-        schedule = assessments.schedule_for(assessment, request.user)
-        context = {
-            "course": course,
-            "assessment": assessment,
-            "schedule": schedule,
-            "phase": schedule.phase(),
-            "error": refused.message,
-        }
-        return render(request, "courseware/exam_rules.html", context, status=409)
+        return rules_page(request, course, assessment, refused.message, status=409)
     first = assessments.items_for(assessment, request.user)
     if first and not sitting.finished:
         return redirect("item", course.slug, assessment.slug, first[0].pk)
@@ -156,6 +161,8 @@ def finish_exam(request, course_slug, assessment_slug):
     """The learner hands the exam in before the end: their drafts are submitted now."""
     course, assessment = exam_or_404(request, course_slug, assessment_slug)
     sitting = exams.sitting_of(assessment, request.user)
-    if sitting is not None and not exams.finalise_if_over(sitting):
+    if sitting is None:
+        return rules_page(request, course, assessment, "Start the exam first.", status=409)
+    if not exams.finalise_if_over(sitting):
         exams.finalise(sitting, ExamSitting.Finish.SUBMITTED)
     return redirect("assessment", course.slug, assessment.slug)

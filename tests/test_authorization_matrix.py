@@ -18,7 +18,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from courseware.assessments import add_item
 from courseware.models import Assessment, Exercise, Membership, Submission
 from courseware.variants import current_attempt
 from lms import vault
@@ -120,6 +122,16 @@ def page_rules(world: World) -> dict[str, Rule]:
     item_id = homework.items.get().pk
     item = f"{course}/assessments/{homework.slug}/items/{item_id}"
     nobody = "00000000-0000-0000-0000-000000000000"
+    exam = Assessment.objects.create(
+        course=homework.course,
+        slug="final",
+        title="Final",
+        kind=Assessment.Kind.EXAM,
+        time_limit_minutes=60,
+        opens_at=timezone.now() + timezone.timedelta(days=1),  # starting it: 409, not yet
+    )
+    exam_item = add_item(exam, [Exercise.objects.get(slug=EXERCISE)])
+    final = f"{course}/assessments/final"
     return {
         # The course's staff pages: its staff only.
         "staff:gradebook": Rule({"staff"}, f"{staff}/"),
@@ -153,6 +165,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "staff:grades": Rule({"staff"}, f"{staff}/grades/"),
         "staff:grades_csv": Rule({"staff"}, f"{staff}/grades.csv"),
         "staff:audit": Rule({"staff"}, f"{staff}/audit/"),
+        "staff:exam_live": Rule({"staff"}, f"{staff}/assessments/final/live/"),
+        "staff:exam_end": Rule(set(), f"{staff}/assessments/final/sittings/0/end/", ("POST",)),
+        "staff:exam_extend": Rule(
+            set(), f"{staff}/assessments/final/sittings/0/extend/", ("POST",)
+        ),  # no such sitting: 404 even for staff
         "lti:staff": Rule({"staff"}, "/lti/courses/calc/"),
         "lti:roster": Rule({"staff"}, "/lti/courses/calc/roster", ("POST",)),
         # LTI endpoints answer launches, not visitors: without a valid launch they refuse.
@@ -191,6 +208,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "item_submit": Rule(set(), f"{item}/submit/", ("POST",)),  # no attempt of theirs: 404
         "item_run_tests": Rule(set(), f"{item}/run-tests/", ("POST",)),
         "item_another_variant": Rule(set(), f"{item}/another-variant/", ("POST",)),
+        # An exam: its members may start it (409 here: not open yet), hand it in (409: not
+        # started) and save drafts (409: not started).
+        "exam_start": Rule(MEMBERS, f"{final}/start/", ("POST",)),
+        "exam_finish": Rule(MEMBERS, f"{final}/finish/", ("POST",)),
+        "exam_draft": Rule(MEMBERS, f"{final}/items/{exam_item.pk}/draft/", ("POST",)),
         "submission": Rule({"learner", "staff"}, f"/submissions/{world.submission.pk}/"),
         # The API's own pages: the schema and its docs are public, anything else is problem JSON.
         "api:api-root": Rule(set(), "/api/v1/", public_errors=frozenset({404})),

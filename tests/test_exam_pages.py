@@ -5,13 +5,21 @@ time enforced by the server on every request, and practice closed while it runs.
 import re
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
 from courseware.assessments import add_item
-from courseware.models import ExamDraft, ExamSitting, Exercise, Submission
+from courseware.models import (
+    AssessmentException,
+    ExamDraft,
+    ExamSitting,
+    Exercise,
+    Membership,
+    Submission,
+)
 from courseware.tasks import grade_submission
-from tests.support.people import PASSWORD, learner_in, make_course
+from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 MINUTE = timezone.timedelta(minutes=1)
@@ -159,3 +167,67 @@ def test_practice_pages_are_closed_during_the_exam_and_open_after(client, learne
     assert client.get("/courses/calc/exercises/m1-power-sum/").status_code == 200
     client.post(URL + "finish/")
     assert client.get(practice).status_code == 200
+
+
+@pytest.fixture
+def staff_client(course):
+    staff = make_user("prof")
+    enrol(staff, course, Membership.Role.STAFF)
+    client = Client()
+    client.login(username="prof", password=PASSWORD)
+    return client
+
+
+def test_staff_watch_the_exam_live_and_end_or_extend_a_sitting(
+    client, staff_client, learner, exam, course
+):
+    grace = learner_in(course, "grace")
+    AssessmentException.objects.create(assessment=exam, learner=grace, time_multiplier=1.5)
+    live = f"/courses/calc/staff/assessments/{exam.slug}/live/"
+    page = staff_client.get(live).content.decode()
+    assert page.count("not started") == 2 and "45 min" in page  # the accommodation shows
+    start(client)
+    page = staff_client.get(live).content.decode()
+    assert "in progress" in page and "1 started, 1 in progress, 0 finished" in page
+    sitting = ExamSitting.objects.get(learner=learner)
+    before = sitting.ends_at
+    staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/extend/", {"minutes": "15"})
+    sitting.refresh_from_db()
+    assert sitting.ends_at == before + 15 * MINUTE
+    refused = staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/extend/", {"minutes": "x"})
+    assert refused.status_code == 302
+    client.post(f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": "derivative"})
+    staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/end/")
+    sitting.refresh_from_db()
+    assert sitting.finish == "staff" and Submission.objects.count() == 1
+    page = staff_client.get(live).content.decode()
+    assert "ended by staff" in page
+    assert "Your exam has ended (ended by staff)" in client.get(URL).content.decode()
+    audit = staff_client.get("/courses/calc/staff/audit/").content.decode()
+    assert "exam extended" in audit and "exam ended" in audit
+    grades = staff_client.get(f"/courses/calc/staff/assessments/{exam.slug}/grades/")
+    assert "Time taken" in grades.content.decode()
+    csv = staff_client.get(f"/courses/calc/staff/grades.csv?assessment={exam.slug}").content
+    assert b"minutes taken" in csv
+
+
+def test_a_learner_with_an_accommodation_answers_when_the_others_cannot(
+    client, learner, exam, course
+):
+    grace = learner_in(course, "grace")
+    AssessmentException.objects.create(assessment=exam, learner=grace, time_multiplier=1.5)
+    theirs = Client()
+    theirs.login(username="grace", password=PASSWORD)
+    start(client)
+    start(theirs)
+    # 35 minutes later: past the 30 of the others, inside grace's 45.
+    ExamSitting.objects.update(
+        started_at=F("started_at") - 35 * MINUTE, ends_at=F("ends_at") - 35 * MINUTE
+    )
+    first = items(exam)[0].pk
+    assert (
+        client.post(f"{URL}items/{first}/draft/", {"part-answer": "derivative"}).status_code == 409
+    )
+    assert (
+        theirs.post(f"{URL}items/{first}/draft/", {"part-answer": "derivative"}).status_code == 200
+    )
