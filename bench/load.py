@@ -265,11 +265,11 @@ class Learner:
         if status != 302:
             self.stats.errors.append(f"log in {self.name}: {status}")
 
-    def open_exercise(self, slug: str) -> str:
-        """Open an exercise page; returns the attempt id its answer form carries."""
+    def open_exercise(self, slug: str) -> tuple[str, str]:
+        """Open an exercise page; returns the attempt id its answer form carries, and the page."""
         _, page = self.request("exercise page", "GET", f"/courses/load/exercises/{slug}/")
         attempt = re.search(r'name="attempt" value="(\d+)"', page)
-        return attempt.group(1) if attempt else ""
+        return (attempt.group(1) if attempt else ""), page
 
     def tab(self) -> Learner:
         """Another browser tab of the same learner: same cookies, its own connection."""
@@ -304,9 +304,22 @@ class Learner:
         self.stats.errors.append(f"submission {found.group(1)} not graded within 300 s")
 
 
+ON_PAGE = object()  # a choice: one of the options the page shows (each under its own token)
+
+
+def filled(fields: dict, page: str, rng: random.Random) -> dict:
+    """The answer's fields, a choice picked among the options the page shows, as a learner would."""
+    return {
+        name: rng.choice(re.findall(rf'name="{name}" value="([^"]+)"', page) or [""])
+        if value is ON_PAGE
+        else value
+        for name, value in fields.items()
+    }
+
+
 ANSWERS = [
     ("m1-chain-rule", {"part-answer": "2x cos(x^2)"}),
-    ("m1-graph-derivative-match", {"part-answer": "derivative"}),
+    ("m1-graph-derivative-match", {"part-answer": ON_PAGE}),
     ("m2-jacobian", {"part-answer-rows": "2", "part-answer-columns": "2", "part-answer-0-0": "2x y + 3",
                      "part-answer-0-1": "x^2", "part-answer-1-0": "cos(x)", "part-answer-1-1": "2y"}),
     ("m3-d-sigma", {"part-code": RIGHT_D_SIGMA}),
@@ -327,7 +340,7 @@ def learner_life(learner: Learner, until: float) -> None:
     while time.monotonic() < until:
         learner.request("course page", "GET", "/courses/load/")
         slug, fields = rng.choice(ANSWERS)
-        attempt = learner.open_exercise(slug)
+        attempt, page = learner.open_exercise(slug)
         working = rng.uniform(*WORKING)
         if slug in PREVIEWED:
             text = PREVIEWED[slug]
@@ -339,7 +352,7 @@ def learner_life(learner: Learner, until: float) -> None:
             pause(working, until)
         if time.monotonic() >= until:
             return
-        learner.submit(slug, attempt, fields)
+        learner.submit(slug, attempt, filled(fields, page, rng))
         pause(rng.uniform(*READING_FEEDBACK), until)
 
 
@@ -489,7 +502,8 @@ def main() -> int:
                 learner, slug, fields = plan[i]
                 tab = learner.tab()
                 tab.stats = rush
-                tab.submit(slug, opened[(learner.name, slug)], fields)
+                attempt, page = opened[(learner.name, slug)]
+                tab.submit(slug, attempt, filled(fields, page, random.Random(i)))
 
             rush_threads = [threading.Thread(target=one, args=(i,)) for i in range(args.rush)]
             for thread in rush_threads:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
 
-from courseware.plots import chart_svg, function_svg
+from courseware.models import Attempt
+from courseware.option_tokens import ids_from_tokens, option_token, shown_options
+from courseware.plots import chart_svg, function_svg, shared_y_range
 from courseware.rendering import render_markdown
 from grader.answers import PAYLOAD_KEYS
 from grader.figures import exercise_figure
@@ -33,13 +35,18 @@ def _size(text: str | None) -> int:
     return min(max(int(text), 0), 10) if text and text.strip().isdigit() else 0
 
 
-def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
-    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it."""
+def answer_from_post(exercise: ExerciseDef, attempt: Attempt, post: QueryDict) -> dict[str, Any]:
+    """{"value": ...} for a one-part exercise, {"parts": {...}} otherwise, as the API takes it.
+
+    Chosen options come as the attempt's tokens and leave as option ids (InvalidAnswer for a
+    token the attempt did not show).
+    """
     payloads = {}
     for part in exercise.parts:
         name = field_name(part)
         if part.kind == "choice":
-            payloads[part.name] = {"choices": post.getlist(name)}
+            chosen = ids_from_tokens(attempt.pk, part, post.getlist(name))
+            payloads[part.name] = {"choices": chosen}
         elif part.kind == "matrix":
             payloads[part.name] = {"matrix": _grid_from_post(part, post)}
         elif part.kind == "expression" and post.get(f"{name}-format") == "latex":
@@ -51,8 +58,40 @@ def answer_from_post(exercise: ExerciseDef, post: QueryDict) -> dict[str, Any]:
     return {"parts": payloads}
 
 
-def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> list[dict[str, Any]]:
-    """What the page shows for each part: its label, kind, input name and (for choices) options."""
+@dataclass(frozen=True)
+class GraphFrame:
+    """What graphs meant to be compared share: one x range, one y scale, and the function that is
+    drawn faintly behind each option (when the part asks for it)."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    overlay: str | None = None
+
+
+def compared_graphs(exercise: ExerciseDef, params: dict[str, Any]) -> GraphFrame | None:
+    """The frame shared by the exercise's function figure and the graphs of its choice options,
+    or None when the exercise has no option graphs. Options are drawn on the figure's x range."""
+    plotted = [
+        (part, [option["plot"] for option in part.config["options"] if option.get("plot")])
+        for part in exercise.parts
+        if part.kind == "choice"
+    ]
+    plotted = [(part, plots) for part, plots in plotted if plots]
+    if not plotted:
+        return None
+    figure = exercise.figure if exercise.figure and "expr" in exercise.figure else None
+    part, plots = plotted[0]
+    x_range = tuple(float(v) for v in (figure or part.config).get("x", (-4.0, 4.0)))
+    exprs = plots + ([figure["expr"]] if figure else [])
+    overlay = figure["expr"] if figure and part.config.get("overlay_figure") else None
+    return GraphFrame(x_range, shared_y_range(exprs, params, x_range), overlay)
+
+
+def part_widgets(exercise: ExerciseDef, attempt: Attempt) -> list[dict[str, Any]]:
+    """What the page shows for each part: its label, kind, input name and (for choices) options,
+    each under its token for this attempt."""
+    params = attempt.params
+    frame = compared_graphs(exercise, params)
     widgets = []
     for part in exercise.parts:
         widget = {
@@ -71,24 +110,31 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
             widget["signature"] = part.config.get("signature", "")
             widget["has_examples"] = True
         if part.kind == "choice":
-            options = list(part.config["options"])
-            if part.config.get("shuffle", True):
-                random.Random(f"{seed}:{part.name}").shuffle(options)
             widget["options"] = [
                 {
-                    "id": option["id"],
-                    "letter": chr(ord("A") + index),
+                    "token": option_token(attempt.pk, part.name, option["id"]),
+                    "letter": letter(index),
                     "html": render_markdown(option.get("text", ""), params),
                     "plot": function_svg(
-                        option["plot"], params, label=f"Graph {chr(ord('A') + index)}"
+                        option["plot"],
+                        params,
+                        frame.x_range,
+                        label=f"Graph {letter(index)}",
+                        y_range=frame.y_range,
+                        overlay=frame.overlay,
                     )
                     if option.get("plot")
                     else "",
                 }
-                for index, option in enumerate(options)
+                for index, option in enumerate(shown_options(part, attempt.seed))
             ]
         widgets.append(widget)
     return widgets
+
+
+def letter(index: int) -> str:
+    """The letter the page gives the option at `index` in the variant's order: A, B, …"""
+    return chr(ord("A") + index)
 
 
 def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
@@ -99,7 +145,14 @@ def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
     if "expr" not in figure:
         return chart_svg(exercise_figure(exercise, params))
     x_range = tuple(figure.get("x", (-4, 4)))
-    return function_svg(figure["expr"], params, x_range, label=figure.get("label", ""))
+    frame = compared_graphs(exercise, params)
+    return function_svg(
+        figure["expr"],
+        params,
+        x_range,
+        label=figure.get("label", "") or "The graph of f",
+        y_range=frame.y_range if frame else None,
+    )
 
 
 def matrix_cells(part: PartDef, params: dict[str, Any]) -> list[list[dict[str, str]]]:

@@ -86,13 +86,7 @@ def item_page(request, course_slug, assessment_slug, item_id):
         .order_by("-created_at")[:50]
     )
     released = assessments.feedback_released(assessment, schedule)
-    context = exercise_context(
-        course,
-        attempt,
-        history,
-        hints_on=assessment.hints and released,
-        solution_shown=lambda solved: assessments.solution_released(assessment, schedule, solved),
-    )
+    context = exercise_context(course, attempt, history)
     args = [course.slug, assessment.slug, item.pk]
     context.update(
         {

@@ -28,6 +28,7 @@ from courseware.models import (
     Quiz,
     Submission,
 )
+from courseware.release import feedback_shown
 
 # --- a course's assessments from the bank's quizzes --------------------------------------------
 
@@ -247,24 +248,8 @@ def feedback_released(
     assessment: Assessment, schedule: Schedule, at: datetime | None = None
 ) -> bool:
     """May the learner see verdicts, scores and feedback on this assessment's items now?"""
-    policy = assessment.feedback
-    if policy == Assessment.FeedbackRelease.IMMEDIATE:
-        return True
-    if policy == Assessment.FeedbackRelease.AFTER_DUE:
-        return schedule.due_at is not None and schedule.is_past_due(at)
-    return False
-
-
-def solution_released(
-    assessment: Assessment, schedule: Schedule, solved: bool, at: datetime | None = None
-) -> bool:
-    """May the learner see the worked solution of their item now?"""
-    policy = assessment.solutions
-    if policy == Assessment.SolutionRelease.AFTER_SOLVED:
-        return solved and feedback_released(assessment, schedule, at)
-    if policy == Assessment.SolutionRelease.AFTER_DUE:
-        return schedule.due_at is not None and schedule.phase(at) == Phase.CLOSED
-    return False
+    past_due = schedule.due_at is not None and schedule.is_past_due(at)
+    return feedback_shown(assessment.feedback, past_due)
 
 
 def results_hidden(submission: Submission, viewer) -> bool:

@@ -1,5 +1,5 @@
 """The bank's outline, as every course page shows it: the modules in order, their quizzes with each
-quiz's live exercises, and the live exercises of each topic (tag).
+quiz's live exercises, and the topics of the taxonomy with the live exercises each covers.
 
 Every learner's course page needs it and it changes only when the bank is reloaded or staff edit a
 module, quiz or exercise, so it is read once and shared through Redis. Each such change deletes it
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from courseware import broker
-from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
+from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem, Topic
 
 KEY = "catalogue"
 TTL_SECONDS = 300
@@ -41,9 +41,18 @@ class ModuleOutline:
 
 
 @dataclass(frozen=True)
+class TopicOutline:
+    slug: str
+    name: str
+    module_id: int
+    depth: int  # 0 for a topic without a parent
+    exercise_ids: list[int]  # live exercises tagged with it or with a topic under it
+
+
+@dataclass(frozen=True)
 class Outline:
     modules: list[ModuleOutline]
-    topics: dict[str, list[int]]  # tag -> its live exercises' ids
+    topics: list[TopicOutline]  # in the taxonomy's order; topics without exercises are left out
 
 
 def outline() -> Outline:
@@ -81,12 +90,33 @@ def read_outline() -> Outline:
     quizzes = Quiz.objects.order_by("module__order", "order")
     for pk, module_id, slug, title in quizzes.values_list("pk", "module_id", "slug", "title"):
         modules[module_id].quizzes.append(QuizOutline(pk, slug, title, live.get(pk, [])))
-    topics: dict[str, list[int]] = {}
+    return Outline(list(modules.values()), _read_topics())
+
+
+def _read_topics() -> list[TopicOutline]:
+    rows = list(Topic.objects.order_by("module__order", "order").values_list(
+        "slug", "name", "module_id", "parent__slug"
+    ))  # fmt: skip
+    parents = {slug: parent for slug, _, _, parent in rows}
+    covered: dict[str, set[int]] = {slug: set() for slug in parents}
     tagged = Exercise.objects.filter(retired=False).values_list("pk", "current_version__spec__tags")
     for pk, tags in tagged:
         for tag in tags or []:
-            topics.setdefault(tag, []).append(pk)
-    return Outline(list(modules.values()), dict(sorted(topics.items())))
+            while tag in covered:  # the topic and every topic above it
+                covered[tag].add(pk)
+                tag = parents[tag]
+    return [
+        TopicOutline(slug, name, module_id, _depth(slug, parents), sorted(covered[slug]))
+        for slug, name, module_id, _ in rows
+        if covered[slug]
+    ]
+
+
+def _depth(slug: str, parents: dict[str, str | None]) -> int:
+    depth, parent = 0, parents[slug]
+    while parent is not None and depth < len(parents):
+        depth, parent = depth + 1, parents.get(parent)
+    return depth
 
 
 def _from_json(data: dict) -> Outline:
@@ -96,7 +126,7 @@ def _from_json(data: dict) -> Outline:
         )
         for m in data["modules"]
     ]
-    return Outline(modules, data["topics"])
+    return Outline(modules, [TopicOutline(**topic) for topic in data["topics"]])
 
 
 def forget(**_) -> None:
@@ -111,6 +141,6 @@ def drop() -> None:
 
 
 def forget_on_changes() -> None:
-    for model in (Module, Quiz, QuizItem, Exercise, ExerciseVersion):
+    for model in (Module, Quiz, QuizItem, Exercise, ExerciseVersion, Topic):
         post_save.connect(forget, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
         post_delete.connect(forget, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")

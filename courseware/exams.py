@@ -197,8 +197,8 @@ def finalise(sitting: ExamSitting, how: str) -> list[Submission]:
             post = QueryDict(mutable=True)
             for name, values in draft.fields.items():
                 post.setlist(name, values)
-            answer = answer_from_post(definition_of(attempt), post)
             try:
+                answer = answer_from_post(definition_of(attempt), attempt, post)
                 validate(definition_of(attempt), answer)
             except InvalidAnswer:
                 continue  # an unreadable draft is not an attempt, as on the page

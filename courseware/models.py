@@ -58,6 +58,24 @@ class Module(models.Model):
         return self.title
 
 
+class Topic(models.Model):
+    """A topic of the course (exercises/topics.yaml): the tags exercises carry, named for learners."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="topics")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["module__order", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Exercise(models.Model):
     """An exercise of the bank; retired, never deleted (its versions are referenced by attempts)."""
 
@@ -235,6 +253,18 @@ class Submission(models.Model):
     @property
     def learner(self):
         return self.attempt.learner
+
+
+class NotebookUpload(models.Model):
+    """The notebook a submission's code was taken from (outputs dropped), and which cells."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="notebook")
+    notebook = models.JSONField(help_text="The uploaded notebook, its outputs dropped.")
+    cells = models.JSONField(default=list, help_text="The graded cells, counted from 1.")
+    note = models.TextField(help_text="Which cells were graded and how they were found.")
+
+    def __str__(self) -> str:
+        return f"Notebook of submission {self.submission_id}"
 
 
 class Grading(models.Model):

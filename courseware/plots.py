@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import sympy
 
-WIDTH, HEIGHT, PAD = 320, 200, 14
 SAMPLES = 241
 
 
@@ -76,66 +75,110 @@ def _evaluate(expr: sympy.Basic, xs: np.ndarray):
 
 
 def function_svg(
-    expr_text: str, params: dict[str, Any], x_range=(-4.0, 4.0), label: str = ""
+    expr_text: str,
+    params: dict[str, Any],
+    x_range=(-4.0, 4.0),
+    label: str = "",
+    y_range: tuple[float, float] | None = None,
+    overlay: str | None = None,
 ) -> str:
-    """An SVG plot with axes; the y range fits the curve (clipped at 8 times its median size).
+    """A graph of an authored function of x, with tick labels on both axes and a text alternative
+    that says what the curve does. `y_range` (else fitted to the curve) lets graphs that are to be
+    compared share one scale; `overlay` is another function drawn faintly behind (the function an
+    approximation approximates, say).
 
     A variant's graph never changes, and drawing one costs more than the rest of its page (parsing
     and compiling the expression), so each process keeps the graphs it drew recently.
     """
     key = json.dumps(params, sort_keys=True, default=str)
-    return _function_svg(expr_text, key, tuple(float(v) for v in x_range), label)
+    x_range = (float(x_range[0]), float(x_range[1]))
+    y_range = (float(y_range[0]), float(y_range[1])) if y_range else None
+    return _function_svg(expr_text, key, x_range, label, y_range, overlay)
 
 
 @functools.lru_cache(maxsize=1024)
 def _function_svg(
-    expr_text: str, params_json: str, x_range: tuple[float, float], label: str
+    expr_text: str,
+    params_json: str,
+    x_range: tuple[float, float],
+    label: str,
+    y_range: tuple[float, float] | None,
+    overlay: str | None,
 ) -> str:
-    xs, ys = sample(expr_text, json.loads(params_json), x_range)
-    finite = ys[np.isfinite(ys)]
-    limit = max(float(np.max(np.abs(finite))) if finite.size else 1.0, 1e-9)
-    limit = (
-        min(limit, 8 * max(float(np.median(np.abs(finite))) if finite.size else 1.0, 1e-9)) * 1.1
-    )
-    x0, x1 = xs[0], xs[-1]
+    params = json.loads(params_json)
+    xs, ys = sample(expr_text, params, x_range)
+    y_range = y_range or fitted_y_range([ys])
+    series = []
+    if overlay:
+        _, under = sample(overlay, params, x_range)
+        series.append({"label": "", "style": "faint", "points": _points(xs, under)})
+    series.append({"label": "", "style": "line", "points": _points(xs, ys)})
+    spec = {"title": label or "graph", "x_range": x_range, "y_range": y_range, "series": series}
+    return chart_svg(spec, description=describe_curve(xs, ys, y_range))
 
-    def px(x: float) -> float:
-        return PAD + (x - x0) / (x1 - x0) * (WIDTH - 2 * PAD)
 
-    def py(y: float) -> float:
-        return HEIGHT / 2 - y / limit * (HEIGHT / 2 - PAD)
+def _points(xs: np.ndarray, ys: np.ndarray) -> list[list[float | None]]:
+    return [[float(x), float(y) if np.isfinite(y) else None] for x, y in zip(xs, ys, strict=True)]
 
-    segments, current = [], []
+
+def fitted_y_range(curves: list[np.ndarray]) -> tuple[float, float]:
+    """One y range for curves to be read together: their span (clipped at 8 times their median
+    size, so a pole does not flatten the rest), always with the x-axis in view, padded 10 %."""
+    lo = hi = 0.0
+    for curve in curves:
+        finite = curve[np.isfinite(curve)]
+        if finite.size:
+            cap = 8 * max(float(np.median(np.abs(finite))), 1e-9)
+            lo = min(lo, float(np.clip(finite, -cap, cap).min()))
+            hi = max(hi, float(np.clip(finite, -cap, cap).max()))
+    if hi - lo <= 1e-12:
+        return (-1.0, 1.0)
+    pad = 0.1 * (hi - lo)
+    return (lo - pad, hi + pad)
+
+
+def shared_y_range(
+    exprs: list[str], params: dict[str, Any], x_range: tuple[float, float]
+) -> tuple[float, float]:
+    """The y range that graphs of several functions on one x range share."""
+    return fitted_y_range([sample(expr, params, x_range)[1] for expr in exprs])
+
+
+def describe_curve(xs: np.ndarray, ys: np.ndarray, y_range: tuple[float, float]) -> str:
+    """What a sighted reader sees in a graph: the ranges, where the curve rises and falls, and
+    where it crosses the x-axis (to the precision one can read off a graph)."""
+    lo, hi = y_range
+    text = [f"x from {_tick(xs[0])} to {_tick(xs[-1])}, y axis from {_tick(lo)} to {_tick(hi)}"]
+    finite = np.isfinite(ys)
+    if not finite.any():
+        return text[0] + "; nothing is drawn."
+    slope = np.sign(np.diff(np.where(finite, ys, np.nan)))
+    moves, start = [], 0
+    for i in range(1, len(slope) + 1):
+        if i == len(slope) or (slope[i] != slope[start] and not np.isnan(slope[i])):
+            word = {1.0: "rises", -1.0: "falls"}.get(float(slope[start]))
+            if word and i - start > len(xs) // 40:
+                moves.append(f"{word} until x ≈ {_tick(round(float(xs[i]), 1))}")
+            start = i
+    if moves:
+        moves[-1] = moves[-1].split(" until ")[0] + " to the right edge"
+        text.append("the curve " + ", then ".join(moves))
+    crossings, last = [], None  # the last sample off the axis: (x, y)
     for x, y in zip(xs, ys, strict=True):
-        if np.isfinite(y) and abs(y) <= limit:
-            current.append(f"{px(x):.1f},{py(y):.1f}")
-        elif current:
-            segments.append(current)
-            current = []
-    if current:
-        segments.append(current)
-    lines = "".join(
-        f'<polyline points="{" ".join(points)}" fill="none" stroke="#1f5fbf" stroke-width="2"/>'
-        for points in segments
-        if len(points) > 1
-    )
-    axis_x = (
-        f'<line x1="{PAD}" y1="{HEIGHT / 2}" x2="{WIDTH - PAD}" y2="{HEIGHT / 2}" stroke="#888"/>'
-    )
-    axis_y = ""
-    if x0 < 0 < x1:
-        axis_y = f'<line x1="{px(0):.1f}" y1="{PAD / 2}" x2="{px(0):.1f}" y2="{HEIGHT - PAD / 2}" stroke="#888"/>'
-    ticks = "".join(
-        f'<line x1="{px(t):.1f}" y1="{HEIGHT / 2 - 3}" x2="{px(t):.1f}" y2="{HEIGHT / 2 + 3}" stroke="#888"/>'
-        f'<text x="{px(t):.1f}" y="{HEIGHT / 2 + 14}" font-size="9" text-anchor="middle" fill="#555">{t}</text>'
-        for t in range(int(np.ceil(x0)), int(np.floor(x1)) + 1)
-        if t != 0
-    )
-    title = f"<title>{html.escape(label)}</title>" if label else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="plot" aria-label="{html.escape(label or "graph")}">{title}{axis_x}{axis_y}{ticks}{lines}</svg>'
-    )
+        if not np.isfinite(y) or y == 0:
+            last = None if not np.isfinite(y) else last
+            continue
+        if last is not None and (last[1] > 0) != (y > 0):
+            at = last[0] - last[1] * (x - last[0]) / (y - last[1])
+            crossings.append(_tick(round(float(at), 1)))
+        last = (x, y)
+    if crossings:
+        text.append("it crosses the x-axis at x ≈ " + ", ".join(dict.fromkeys(crossings)))
+    elif np.nanmin(ys) > 0:
+        text.append("it stays above the x-axis")
+    elif np.nanmax(ys) < 0:
+        text.append("it stays below the x-axis")
+    return "; ".join(text) + "."
 
 
 CHART_W, CHART_H = 360, 240
@@ -144,16 +187,16 @@ DATA_COLOUR, MARKER_COLOUR, CONTOUR_COLOUR = "#7a869a", "#111", "#c4c9d4"
 LINE_COLOURS = ("#1f5fbf", "#d9480f", "#2b8a3e", "#862e9c")
 
 
-def chart_svg(spec: dict[str, Any]) -> str:
+def chart_svg(spec: dict[str, Any], description: str = "") -> str:
     """A figure (grader.figures data) as SVG; every number is read as a float and every text is
     escaped, so nothing in the data becomes markup. Malformed data draws nothing."""
     try:
-        return _chart(spec)
+        return _chart(spec, description)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError):
         return ""
 
 
-def _chart(spec: dict[str, Any]) -> str:
+def _chart(spec: dict[str, Any], description: str = "") -> str:
     all_series = [
         (str(s["label"]), str(s["style"]), _pairs(s["points"])) for s in spec.get("series") or []
     ]
@@ -166,13 +209,17 @@ def _chart(spec: dict[str, Any]) -> str:
     for label, style, points in all_series:
         colour = (
             DATA_COLOUR
-            if style in ("points", "bars")
+            if style in ("points", "bars", "faint")
             else MARKER_COLOUR
-            if style == "marker"
+            if style in ("marker", "named")
             else next(colours)
         )
+        if style == "named":  # labelled where it is drawn, so not in the legend
+            plotted.append(_named_points(label, points, frame, colour))
+            continue
         plotted.append(_draw_series(style, points, frame, colour))
-        legend.append((label, style, colour))
+        if label:
+            legend.append((label, style, colour))
     width, height = CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM
     parts = [
         frame.axes(str(spec.get("x_label", "")), str(spec.get("y_label", ""))),
@@ -182,10 +229,13 @@ def _chart(spec: dict[str, Any]) -> str:
         _legend(legend),
     ]
     title = str(spec.get("title", "")) or "figure"
-    described = "; ".join(f"{label}: {len(points)} points" for label, _, points in all_series)
+    described = description or "; ".join(
+        f"{label}: {len(points)} points" for label, _, points in all_series
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
-        f'class="plot chart" aria-label="{html.escape(title)}"><title>{html.escape(title)}</title>'
+        f'class="plot chart" aria-label="{html.escape(title)}{": " if description else ""}'
+        f'{html.escape(description)}"><title>{html.escape(title)}</title>'
         f"<desc>{html.escape(described)}</desc>{''.join(parts)}</svg>"
     )
 
@@ -289,9 +339,10 @@ def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
         return "".join(_cross(x, y, colour) for x, y in inside)
     if style == "bars":
         return _bars(points, frame, colour)
-    dash = ' stroke-dasharray="5 3"' if style == "dashed" else ""
+    dash = ' stroke-dasharray="5 3"' if style in ("dashed", "faint") else ""
+    width = 1.5 if style == "faint" else 2
     lines = "".join(
-        f'<polyline points="{run}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+        f'<polyline points="{run}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>'
         for run in _runs(points, frame)
     )
     if style == "path":
@@ -299,6 +350,17 @@ def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{colour}"/>' for x, y in inside
         )
     return lines
+
+
+def _named_points(label: str, points: list, frame: _Frame, colour: str) -> str:
+    """A dot at each point with the label written beside it (the point's name, such as P)."""
+    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+    return "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
+        f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="11" font-weight="bold" '
+        f'fill="{colour}">{html.escape(label)}</text>'
+        for x, y in inside
+    )
 
 
 def _cross(x: float, y: float, colour: str) -> str:

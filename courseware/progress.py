@@ -112,21 +112,34 @@ def last_attempt(learner) -> Attempt | None:
 
 @dataclass
 class Mastery(Scored):
-    tag: str
+    topic: str  # its name, as learners read it
+    depth: int  # 0 for a topic without a parent
     score: float
     exercises: int
     attempted: int
 
 
-def mastery_by_topic(learner, scores: dict[int, float] | None = None) -> list[Mastery]:
-    """For each topic (an exercise tag): the mean best score over the live exercises that carry it."""
+@dataclass
+class ModuleMastery:
+    module: str  # the module's title
+    topics: list[Mastery]
+
+
+def mastery_by_topic(learner, scores: dict[int, float] | None = None) -> list[ModuleMastery]:
+    """For each topic of the taxonomy, grouped by module: the mean best score over the live
+    exercises it covers (its own and those of the topics under it)."""
     scores = best_scores(learner) if scores is None else scores
-    return [
-        Mastery(
-            tag,
-            sum(scores.get(i, 0.0) for i in ids) / len(ids),
-            len(ids),
-            sum(1 for i in ids if i in scores),
+    found = catalogue.outline()
+    grouped = {module.id: ModuleMastery(module.title, []) for module in found.modules}
+    for topic in found.topics:
+        ids = topic.exercise_ids
+        grouped[topic.module_id].topics.append(
+            Mastery(
+                topic.name,
+                topic.depth,
+                sum(scores.get(i, 0.0) for i in ids) / len(ids),
+                len(ids),
+                sum(1 for i in ids if i in scores),
+            )
         )
-        for tag, ids in catalogue.outline().topics.items()
-    ]
+    return [group for group in grouped.values() if group.topics]

@@ -1,8 +1,8 @@
 """The Sandpit on the server: each round's recorded probes, and the probe service behind the API.
 
 The landscape stays here: the browser only ever receives what a probe shows, and the contour
-grid once the round is over. When a round ends, the recorded probes are submitted as the
-attempt's answer and graded like any other.
+grid once the round is over. When the last round ends, the recorded probes of every
+round are submitted together as the attempt's answer and graded like any other.
 """
 
 from __future__ import annotations
@@ -53,12 +53,8 @@ def choose_part(attempt, name: str | None) -> PartDef:
                 return part
         names = ", ".join(p.name for p in parts)
         raise ProbeRefused(422, f"No sandpit part {name!r}; the parts are {names}.", "part")
-    ended = set(
-        SandpitGame.objects.filter(attempt=attempt, status__in=list(ENDED)).values_list(
-            "part", flat=True
-        )
-    )
-    return next((p for p in parts if p.name not in ended), parts[0])
+    waiting = _rounds_to_play(attempt)
+    return next((p for p in parts if p.name in waiting), parts[0])
 
 
 def _check_point(x: float, y: float) -> None:
@@ -107,18 +103,23 @@ def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str
         response = {**result.as_dict(), "part": part.name, "n_probes": result.n}
         if result.ended:
             game.ended_at = now
+        game.save()
+        if result.ended:
             response.update(replay_view(game, part, attempt.params, landscape))
             response.update(_submit_rounds(attempt, game))
-        game.save()
+            game.save(update_fields=["submission"])
     return response
 
 
 def _submit_rounds(attempt, game: SandpitGame) -> dict[str, Any]:
-    """Submit every round of the attempt so far (unplayed parts send no probes)."""
+    """The rounds of one sandpit are one game: once its last round is over, all of them are
+    submitted together as the attempt's answer; until then the learner is sent to the next."""
     definition = definition_of(attempt)
-    rounds = {
-        g.part: g.points() for g in SandpitGame.objects.filter(attempt=attempt).exclude(pk=game.pk)
-    }
+    others = SandpitGame.objects.filter(attempt=attempt).exclude(pk=game.pk)
+    waiting = _rounds_to_play(attempt)
+    if waiting:
+        return {"submission": None, "next_round": waiting[0]}
+    rounds = {g.part: g.points() for g in others}
     rounds[game.part] = game.points()
     payloads = {p.name: {"probes": rounds.get(p.name, [])} for p in definition.parts}
     answer = payloads[definition.parts[0].name] if definition.single_part else {"parts": payloads}
@@ -127,6 +128,16 @@ def _submit_rounds(attempt, game: SandpitGame) -> dict[str, Any]:
     except (InvalidAnswer, SubmissionRefused) as refused:
         return {"submission": None, "submission_refused": refused.message}
     return {"submission": game.submission.pk}
+
+
+def _rounds_to_play(attempt) -> list[str]:
+    """The sandpit parts of the attempt whose round is not over yet, in the exercise's order."""
+    ended = set(
+        SandpitGame.objects.filter(attempt=attempt, status__in=list(ENDED)).values_list(
+            "part", flat=True
+        )
+    )
+    return [p.name for p in sandpit_parts(attempt) if p.name not in ended]
 
 
 def replay_view(
@@ -167,4 +178,7 @@ def game_state(attempt, part: PartDef) -> dict[str, Any]:
     state.update(probes=shown, status=game.status, submission=game.submission_id)
     if game.ended:
         state.update(replay_view(game, part, attempt.params, landscape))
+        waiting = _rounds_to_play(attempt)
+        if waiting:
+            state["next_round"] = waiting[0]
     return state

@@ -28,6 +28,16 @@ urlpatterns = [
         name="run_tests",
     ),
     path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/notebook/",
+        views.exercise_notebook,
+        name="exercise_notebook",
+    ),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/upload-notebook/",
+        views.upload_notebook,
+        name="upload_notebook",
+    ),
+    path(
         "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/another-variant/",
         views.another_variant,
         name="another_variant",
@@ -55,6 +65,11 @@ urlpatterns = [
         ITEM + "another-variant/",
         assessment_views.item_another_variant,
         name="item_another_variant",
+    ),
+    path(
+        "courses/<slug:course_slug>/exercises/<slug:exercise_slug>/explore/",
+        views.taylor_explorer,
+        name="taylor_explorer",
     ),
     path("submissions/<int:submission_id>/", views.submission_status, name="submission"),
     path("courses/<slug:course_slug>/staff/", include("courseware.staff.urls")),

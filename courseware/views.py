@@ -15,7 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from courseware import broker, catalogue, exams, login_limits, metrics, progress, ratelimits
+from courseware import (
+    broker,
+    catalogue,
+    exams,
+    login_limits,
+    metrics,
+    progress,
+    ratelimits,
+    release,
+)
 from courseware.access import (
     attempt_for,
     exercise_in_course,
@@ -27,13 +36,17 @@ from courseware.access import (
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.assessments import results_hidden
+from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import NewCourseForm, SignUpForm
 from courseware.models import Attempt, Course, Membership, Quiz, Submission
+from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
 from courseware.scoring import course_scores
 from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
+from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
+from grader.notebooks.read import too_large
 from grader.results import AnswerTooLarge, InvalidAnswer
 
 
@@ -205,37 +218,25 @@ def quiz_page(request, course_slug, quiz_slug):
     )
 
 
-def exercise_context(course, attempt: Attempt, history, *, hints_on=True, solution_shown=None):
-    """What the exercise page shows of an attempt: its prompt and answer widgets, the hints earned
-    by failed answers (if `hints_on`), the worked solution and the learner's `history`.
-
-    `solution_shown(solved)` decides on the solution; by default the exercise's own rule: once
-    solved, or after its `solution_after` failed answers.
-    """
+def exercise_context(course, attempt: Attempt, history, query=None) -> dict:
+    """What the exercise page shows of an attempt: its prompt and answer widgets, the hints and
+    worked solution its release allows (courseware.release: practice's rule, or the policy of the
+    assessment the attempt belongs to), and the learner's `history`. Raises ExplorerError for an
+    explorer setting (in `query`) that the exercise does not offer."""
     definition = definition_of(attempt)
-    failed = sum(
-        1 for s in history if s.attempt_id == attempt.pk and s.grading and s.grading.score < 1
-    )
-    solved = any(s.grading and s.grading.score >= 1 for s in history)
-    if solution_shown is None:
-        after = definition.solution_after
-        shown = solved or (after is not None and failed >= after)
-    else:
-        shown = solution_shown(solved)
+    shown = release.release_for(attempt, definition)
+    taylor = explorer(definition, attempt.params, query or {}) if is_explorer(definition) else None
     return {
         "course": course,
         "exercise": attempt.exercise,
         "attempt": attempt,
         "prompt": render_markdown(definition.prompt, attempt.params),
-        "parts": part_widgets(definition, attempt.params, attempt.seed),
+        "parts": part_widgets(definition, attempt),
         "has_code": any(part.kind == "code" for part in definition.parts),
-        "figure": figure_svg(definition, attempt.params),
-        "hints": [render_markdown(h, attempt.params) for h in definition.hints[:failed]]
-        if hints_on
-        else [],
-        "solution": render_markdown(definition.solution, attempt.params)
-        if shown and definition.solution
-        else "",
+        "figure": "" if taylor else figure_svg(definition, attempt.params),
+        "explorer": taylor,
+        "hints": [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]],
+        "solution": render_markdown(definition.solution, attempt.params) if shown.solution else "",
         "history": history,
     }
 
@@ -258,10 +259,13 @@ def exercise_page(request, course_slug, exercise_slug):
         Submission.objects.filter(
             attempt__learner=request.user, attempt__exercise_version__exercise=exercise
         )
-        .select_related("grading", "attempt")
+        .select_related("grading", "attempt__exercise_version")
         .order_by("-created_at")[:50]
     )
-    context = exercise_context(membership.course, attempt, history)
+    try:
+        context = exercise_context(membership.course, attempt, history, request.GET)
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     context["quizzes"] = catalogue.quizzes_with(exercise.pk)
     context["urls"] = {
         name: reverse(name, args=[course_slug, exercise.slug])
@@ -270,29 +274,65 @@ def exercise_page(request, course_slug, exercise_slug):
     return render(request, "courseware/exercise.html", context)
 
 
+@login_required
+def taylor_explorer(request, course_slug, exercise_slug):
+    """The explorer of the learner's current variant redrawn for the order and centre asked for
+    (the fragment the exercise page swaps in); 400 for a choice it does not offer."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    definition = definition_of(attempt)
+    if not is_explorer(definition):
+        raise Http404("This exercise has no explorer.")
+    try:
+        taylor = explorer(definition, attempt.params, request.GET)
+    except ExplorerError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    context = {"course": membership.course, "exercise": exercise, "explorer": taylor}
+    return render(request, "courseware/_taylor_explorer.html", context)
+
+
+def posted_attempt(request, course_slug, exercise_slug):
+    """The attempt a page form answers (its id comes from the form: the learner's own, or 404)."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    return attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
+
+
 def answer_response(request, attempt: Attempt, service):
     """Read the page's answer to `attempt`, hand it to `service` (submit, or run the examples) and
     render the result (or why it was refused)."""
-    answer = answer_from_post(definition_of(attempt), request.POST)
-    try:
-        with transaction.atomic():
-            submission = service(attempt, answer)
-    except AnswerTooLarge as error:
-        return render(request, "courseware/_answer_error.html", {"error": error}, status=413)
-    except InvalidAnswer as error:
-        return render(request, "courseware/_answer_error.html", {"error": error}, status=422)
-    except SubmissionRefused as refused:
-        return render(request, "courseware/_answer_error.html", {"error": refused}, status=409)
-    context = {"submission": submission, "hidden": results_hidden(submission, request.user)}
-    return render(request, "courseware/_grading.html", context, status=202)
+    return answered(
+        request,
+        lambda: service(attempt, answer_from_post(definition_of(attempt), attempt, request.POST)),
+    )
 
 
 def take_answer(request, course_slug, exercise_slug, service):
     """The practice page's answer to its exercise."""
-    membership = membership_for(request.user, course_slug)
-    exercise = exercise_in_course(membership.course, exercise_slug)
-    attempt = attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
-    return answer_response(request, attempt, service)
+    return answer_response(request, posted_attempt(request, course_slug, exercise_slug), service)
+
+
+def answered(request, make_submission):
+    """Make the submission in a transaction and render it, or render why it was refused."""
+    try:
+        with transaction.atomic():
+            submission = make_submission()
+    except AnswerTooLarge as error:
+        return answer_error(request, error, 413)
+    except InvalidAnswer as error:
+        return answer_error(request, error, 422)
+    except SubmissionRefused as refused:
+        return answer_error(request, refused, 409)
+    except NotebookRefused as refused:
+        return answer_error(request, refused, refused.status)
+    context = {"submission": submission, "hidden": results_hidden(submission, request.user)}
+    return render(request, "courseware/_grading.html", context, status=202)
+
+
+def answer_error(request, error, status: int):
+    """Why an answer was not taken (the error's `message`), with its 4xx status."""
+    return render(request, "courseware/_answer_error.html", {"error": error}, status=status)
 
 
 @login_required
@@ -308,6 +348,29 @@ def submit_answer(request, course_slug, exercise_slug):
 def run_tests(request, course_slug, exercise_slug):
     """ "Run my tests": the visible examples, graded by the worker; not an attempt."""
     return take_answer(request, course_slug, exercise_slug, run_examples)
+
+
+@login_required
+@require_POST
+@ratelimits.limited("submit")
+def upload_notebook(request, course_slug, exercise_slug):
+    """A notebook uploaded on the exercise page, graded as the attempt's code answer."""
+    attempt = posted_attempt(request, course_slug, exercise_slug)
+    upload = request.FILES.get("notebook")
+    if upload is None:
+        return answer_error(request, NotebookRefused(422, "Choose a notebook (.ipynb)."), 422)
+    if upload.size > MAX_NOTEBOOK_BYTES:
+        return answer_error(request, NotebookRefused(413, too_large(upload.size)), 413)
+    return answered(request, lambda: submit_notebook(attempt, upload.read()))
+
+
+@login_required
+def exercise_notebook(request, course_slug, exercise_slug):
+    """ "Open as notebook": the learner's current variant as a .ipynb file."""
+    membership = membership_for(request.user, course_slug)
+    exercise = exercise_in_course(membership.course, exercise_slug)
+    attempt = current_attempt(request.user, exercise, membership.course)
+    return notebook_file(attempt, request.build_absolute_uri("/").rstrip("/"))
 
 
 @login_required

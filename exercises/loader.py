@@ -14,7 +14,10 @@ from typing import Any
 
 import yaml
 
+from exercises.topics import FILE as TOPICS_FILE
+from exercises.topics import TopicDef, read_taxonomy
 from grader.answers import kind_module
+from grader.answers.expression import MATH_KINDS, uses_euler
 from grader.params import check_spec
 from grader.spec import KINDS, ExerciseDef, PartDef
 
@@ -83,6 +86,7 @@ class Bank:
     modules: list[ModuleDef] = field(default_factory=list)
     exercises: list[LoadedExercise] = field(default_factory=list)
     errors: list[BankError] = field(default_factory=list)
+    topics: tuple[TopicDef, ...] = ()
 
 
 def read_bank(root: Path) -> Bank:
@@ -97,6 +101,12 @@ def read_bank(root: Path) -> Bank:
             loaded = read_exercise(path, module.slug, root, bank.errors)
             if loaded is not None:
                 bank.exercises.append(loaded)
+    taxonomy = read_taxonomy(root, {module.slug for module in bank.modules})
+    bank.topics = taxonomy.topics
+    bank.errors.extend(
+        BankError(f"exercises/{TOPICS_FILE}", *problem.split(": ", 1))
+        for problem in taxonomy.problems
+    )
     _check_cross_references(bank)
     return bank
 
@@ -312,6 +322,9 @@ def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] 
             errors.append(BankError(where, field_name, reason.strip()))
     if errors:
         return None
+    for part in parts:
+        if part["kind"] in MATH_KINDS and "euler" not in part["config"]:
+            part["config"]["euler"] = uses_euler(part["config"], params)
     return {
         "slug": data["slug"],
         "title": data["title"],
@@ -335,6 +348,8 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
     parts = []
     for part in spec["parts"]:
         config = dict(part["config"])
+        if part["kind"] in MATH_KINDS and "euler" not in config:  # stored before the flag
+            config["euler"] = uses_euler(config, spec.get("params"))
         if part["kind"] == "code":
             if "tests.py" in files:
                 config["tests_path"] = files["tests.py"]
@@ -360,11 +375,23 @@ def build_definition(spec: dict[str, Any], root: Path, module: str = "") -> Exer
 
 
 def check_definition(spec: dict[str, Any], root: Path) -> list[str]:
-    """Authoring errors found by each part's answer kind ("field: reason")."""
+    """Authoring errors ("field: reason"): tags that are not topics, and what each part's answer
+    kind finds."""
     definition = build_definition(spec, root)
-    errors = []
-    for part in definition.parts:
+    errors = read_taxonomy(root).unknown_tags(spec.get("tags"))
+    for index, part in enumerate(definition.parts):
         errors.extend(kind_module(part.kind).check_config(part))
+        carried = part.config.get("follow_through")
+        if carried is not None and part.kind != "expression":
+            errors.append(f"parts.{part.name}.follow_through: only expression parts carry forward")
+        if isinstance(carried, dict) and isinstance(carried.get("from"), list):
+            before = {p.name for p in definition.parts[:index] if p.kind in MATH_KINDS}
+            for name in carried["from"]:
+                if name not in before:
+                    errors.append(
+                        f"parts.{part.name}.follow_through.from: {name!r} is not an earlier "
+                        "expression or matrix part"
+                    )
     return errors
 
 

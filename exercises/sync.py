@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from courseware import catalogue
-from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
+from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem, Topic
 from exercises.loader import Bank, BankError, read_bank
 
 
@@ -57,6 +57,8 @@ def _apply(bank: Bank) -> LoadReport:
         modules[module_def.slug] = module
         report.modules += 1
 
+    _apply_topics(bank, modules)
+
     exercises = {}
     for loaded in bank.exercises:
         spec = loaded.spec
@@ -103,3 +105,18 @@ def _apply(bank: Bank) -> LoadReport:
             )
             report.quizzes += 1
     return report
+
+
+def _apply_topics(bank: Bank, modules: dict[str, Module]) -> None:
+    """The taxonomy as the file has it, in its order; topics no longer listed are removed."""
+    topics = {}
+    for order, topic_def in enumerate(bank.topics):
+        topics[topic_def.id], _ = Topic.objects.update_or_create(
+            slug=topic_def.id,
+            defaults={"name": topic_def.name, "module": modules[topic_def.module], "order": order},
+        )
+    for topic_def in bank.topics:
+        topic = topics[topic_def.id]
+        topic.parent = topics.get(topic_def.parent)
+        topic.save(update_fields=["parent"])
+    Topic.objects.exclude(slug__in=topics).delete()

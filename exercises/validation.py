@@ -25,10 +25,10 @@ from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from grader import grade
 from grader.answers import interactive
 from grader.answers.choice import is_correct
-from grader.answers.expression import authored
+from grader.answers.expression import Earlier, authored, own_values
 from grader.answers.matrix import expected_grid
 from grader.answers.number import expected_value
-from grader.figures import exercise_figure
+from grader.figures import exercise_figure, taylor_choices, taylor_figure
 from grader.mathinput import MathInputError, read
 from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
@@ -177,6 +177,7 @@ def validate_variant(
     try:
         variant = build_variant(definition, params, solutions)
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
+        found += _check_follow_through(definition, variant)
         found += _check_distinct_plots(definition, params)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
@@ -242,8 +243,20 @@ class LearnerPrinter(StrPrinter):
     def _print_Rational(self, expr: Any) -> str:
         # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
         if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
-            return format(float(expr), ".17g")
+            return unambiguous_decimal(float(expr))
         return super()._print_Rational(expr)
+
+    def _print_Float(self, expr: Any) -> str:
+        return unambiguous_decimal(float(expr))
+
+
+def unambiguous_decimal(value: float) -> str:
+    """A float as a learner types it where `e` is Euler's number: (1.5*10^(-165)), never 1.5e-165."""
+    text = format(value, ".17g")
+    mantissa, _, exponent = text.partition("e")
+    if not exponent:
+        return text
+    return f"({mantissa}*10^({int(exponent)}))"
 
 
 def as_text(value: Any) -> str:
@@ -335,6 +348,52 @@ def _check_mistakes(definition: ExerciseDef, variant: Variant) -> list[tuple[str
     return problems
 
 
+def planted_wrong(payload: dict[str, Any]) -> dict[str, Any]:
+    """A wrong answer planted in an earlier part: every value v becomes 2v + 1."""
+    if "matrix" in payload:
+        rows = payload["matrix"]
+        if rows and all(isinstance(row, str) for row in rows):
+            return {"matrix": [f"2*({cell}) + 1" for cell in rows]}
+        return {"matrix": [[f"2*({cell}) + 1" for cell in row] for row in rows]}
+    return {"value": f"2*({payload['value']}) + 1"}
+
+
+def _check_follow_through(definition: ExerciseDef, variant: Variant) -> list[tuple[str, str]]:
+    """A part marked with follow-through gets full credit, "Correct for your ...", when it is
+    right for planted wrong earlier answers, which lose their own marks."""
+    problems = []
+    for index, part in enumerate(definition.parts):
+        carried = part.config.get("follow_through")
+        if not carried:
+            continue
+        where = f"parts.{part.name}.follow_through"
+        payloads = dict(variant.references)
+        earlier = {}
+        for source in definition.parts[:index]:
+            if source.name in carried["from"]:
+                payloads[source.name] = planted_wrong(variant.references[source.name])
+                earlier[source.name] = Earlier(
+                    source, payloads[source.name], PartResult(Verdict.INCORRECT, 0.0, [])
+                )
+        own = dict(variant.params)
+        for source in earlier.values():
+            own.update(own_values(source))
+        payloads[part.name] = {"value": as_text(authored(part, carried["answer"], own).value)}
+        result = grade(definition, variant.params, whole_payload(definition, payloads))
+        got = result.parts.get(part.name)
+        if (
+            got is None
+            or got.score < 1.0
+            or not any(item.data.get("follow_through") for item in got.feedback)
+        ):
+            texts = "; ".join(item.text for item in (got.feedback if got else []))
+            problems.append((where, f"an answer right for planted earlier answers gets: {texts}"))
+        for name in earlier:
+            if result.parts[name].score >= 1.0:
+                problems.append((where, f"the planted wrong answer to {name} is credited"))
+    return problems
+
+
 def diagnoses(result: PartResult, rule: str) -> bool:
     """Whether a part's result names `rule`: as its rule, in a feedback item's data["rule"], or as
     the text of a feedback item (authored mistakes without a rule are named by their feedback)."""
@@ -406,7 +465,23 @@ def _check_texts(
         problems.extend(_check_plot(where, str(text), params))
     if figure and "expr" not in figure:
         problems.extend(_check_data_figure(definition, params))
+    if figure and "explore" in figure:
+        problems.extend(_check_explorer(figure, params))
     return problems
+
+
+def _check_explorer(figure: dict[str, Any], params: dict[str, Any]) -> list[tuple[str, str]]:
+    """A Taylor explorer draws every centre it offers, at its lowest and highest order."""
+    if figure["explore"] != "taylor":
+        return [("figure.explore", f"unknown explorer {figure['explore']!r} (only `taylor`)")]
+    try:
+        choices = taylor_choices(figure, params)
+        for centre in range(len(choices["centres"])):
+            for order in {min(choices["orders"]), max(choices["orders"])}:
+                taylor_figure(figure, params, order, centre)
+    except Exception as error:  # an authoring problem, whatever it is
+        return [("figure", f"the explorer does not draw: {error!r}")]
+    return []
 
 
 def _check_data_figure(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Grading a batch of expression pairs from JSON lines, in one process (no start-up per line).
 
-Each input line is {"id", "answer", "expected", "variables"} (a list, or text like "x, y") (optionally "functions" and
-"tolerance"); each output line is {"id", "equivalent": true|false|null, "error": str|null,
+Each input line is {"id", "answer", "expected", "variables"} (a list, or text like "x, y") (optionally "functions",
+"tolerance" and "euler": true, which refuses `4e+2` in the answer as ambiguous); each output line is {"id", "equivalent": true|false|null, "error": str|null,
 "seconds": float}, in input order. A malformed line gets an error line, never a crash.
 """
 
@@ -36,13 +36,17 @@ def grade_lines(in_stream: IO[str], out_stream: IO[str]) -> int:
 def grade_line(line: str, number: int) -> dict[str, Any]:
     """The result object for one input line (without its timing)."""
     result: dict[str, Any] = {"id": None, "equivalent": None, "error": None}
-    if len(line) > MAX_LINE:
-        result["error"] = f"line {number}: longer than {MAX_LINE} characters"
-        return result
     try:
         item = json.loads(line)
     except ValueError as error:
+        result["id"] = _recovered_id(line)
         result["error"] = f"line {number}: not JSON ({error.msg})"
+        if len(line) > MAX_LINE:
+            result["error"] = f"line {number}: longer than {MAX_LINE} characters"
+        return result
+    if len(line) > MAX_LINE:
+        result["id"] = item.get("id") if isinstance(item, dict) else None
+        result["error"] = f"line {number}: longer than {MAX_LINE} characters"
         return result
     if not isinstance(item, dict):
         result["error"] = f"line {number}: expected a JSON object"
@@ -56,7 +60,9 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     variables = re.split(r"[,\s]+", variables.strip()) if isinstance(variables, str) else variables
     functions = item.get("functions", [])
     try:
-        answer = read(item["answer"], variables, functions=functions)
+        answer = read(
+            item["answer"], variables, functions=functions, euler=item.get("euler") is True
+        )
     except MathInputError as error:
         result["error"] = f"answer: {error.message}"
         return result
@@ -68,6 +74,20 @@ def grade_line(line: str, number: int) -> dict[str, Any]:
     verdict = check_equivalent(answer, expected, variables, tolerance=item.get("tolerance"))
     result["equivalent"] = verdict.equivalent
     return result
+
+
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,20})')
+
+
+def _recovered_id(line: str) -> Any:
+    """The id of a line that is not JSON as a whole, when its `"id": ...` member can be read."""
+    found = _ID.search(line)
+    if found is None:
+        return None
+    try:
+        return json.loads(found.group(1))
+    except ValueError:
+        return None
 
 
 def _problem(item: dict) -> str | None:
@@ -83,6 +103,8 @@ def _problem(item: dict) -> str | None:
     functions = item.get("functions", [])
     if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
         return '"functions" must be a list of names'
+    if not isinstance(item.get("euler", False), bool):
+        return '"euler" must be true or false'
     tolerance = item.get("tolerance")
     if tolerance is not None and not (
         isinstance(tolerance, dict)

@@ -9,7 +9,8 @@ learner's code returned; they are stored with the feedback (JSON) and never carr
      "contours": {"x": [...], "y": [...], "z": [[...] per y], "levels": [...]} | None}
 
 STYLES: `points` (a scatter), `line`, `dashed`, `bars` (a histogram, x at bin centres), `path`
-(a line with a dot at each point), `marker` (a cross at each point, e.g. an optimum).
+(a line with a dot at each point), `marker` (a cross at each point, e.g. an optimum), `named` (a
+dot at each point with the series' label written beside it, e.g. the point P).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 
 from grader.spec import ExerciseDef
 
-STYLES = ("points", "line", "dashed", "bars", "path", "marker")
+STYLES = ("points", "line", "dashed", "bars", "path", "marker", "named")
 MAX_POINTS = 400  # a figure is a picture, not a data dump: longer series are thinned
 CURVE_SAMPLES = 121
 
@@ -144,12 +145,116 @@ def fit_figure(
     )
 
 
+CONTOUR_GRID = 61  # samples per axis of a contour map
+
+
+def contour_map(config: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """A contour map from an exercise's `figure`: the level lines of `contours` (authored text in
+    x and y) at `levels` over the `x` and `y` ranges, with each of `marks` (a label and a pair of
+    expressions of the parameters) drawn as a dot named on the map."""
+    import sympy
+
+    from grader.mathinput import evaluate_number, parse
+
+    def numbers(texts: Sequence[Any]) -> list[float]:
+        return [float(evaluate_number(str(text), params)) for text in texts]
+
+    x_range, y_range = numbers(config.get("x", (-3, 3))), numbers(config.get("y", (-3, 3)))
+    xs = np.linspace(*x_range, CONTOUR_GRID)
+    ys = np.linspace(*y_range, CONTOUR_GRID)
+    expr = parse(str(config["contours"]), ["x", "y"], params=params, trusted=True)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        z = sympy.lambdify(sympy.symbols("x y"), expr, "numpy")(grid_x, grid_y)
+    z = np.broadcast_to(np.asarray(z, dtype=float), grid_x.shape)
+    marks = [
+        series(str(label), *([value] for value in numbers(pair)), "named")
+        for label, pair in (config.get("marks") or {}).items()
+    ]
+    return figure(
+        str(config.get("label", "")),
+        marks,
+        x_label="x",
+        y_label="y",
+        x_range=x_range,
+        y_range=y_range,
+        contours=contours(xs, ys, z, numbers(config.get("levels", ()))),
+    )
+
+
+TAYLOR_ORDERS = tuple(range(9))  # what a Taylor explorer offers unless its figure lists `orders`
+
+
+class ExplorerChoiceError(ValueError):
+    """An order or centre the explorer does not offer."""
+
+
+def taylor_choices(config: dict[str, Any], params: dict[str, Any]) -> dict[str, list]:
+    """What a Taylor explorer (`figure: {explore: taylor, ...}`) lets the learner pick: its
+    `orders` and its `centres` (expressions of the parameters, as [text, value] pairs)."""
+    from grader.mathinput import evaluate_number
+
+    centres = [str(text) for text in config.get("centres", ["0"])]
+    return {
+        "orders": [int(n) for n in config.get("orders", TAYLOR_ORDERS)],
+        "centres": [[text, float(evaluate_number(text, params))] for text in centres],
+    }
+
+
+def taylor_figure(
+    config: dict[str, Any], params: dict[str, Any], order: int, centre: int
+) -> dict[str, Any]:
+    """The explorer's picture: f (the figure's `expr`, authored text in x) over `x`, and its Taylor
+    polynomial of `order` about the `centre`-th offered centre, drawn over the `y` range (or f's)."""
+    import sympy
+
+    from grader.mathinput import evaluate_number, parse
+    from grader.mathinput.operators import taylor
+
+    choices = taylor_choices(config, params)
+    if order not in choices["orders"]:
+        raise ExplorerChoiceError(f"the order must be one of {choices['orders']}")
+    if not 0 <= centre < len(choices["centres"]):
+        raise ExplorerChoiceError(f"the centre must be one of 0..{len(choices['centres']) - 1}")
+    f = parse(str(config["expr"]), ["x"], params=params, trusted=True)
+    x = next((s for s in f.free_symbols if s.name == "x"), sympy.Symbol("x"))
+    centre_text, a = choices["centres"][centre]
+    polynomial = taylor(f, x, evaluate_number(centre_text, params), sympy.Integer(order))
+    x_range = [float(evaluate_number(str(v), params)) for v in config.get("x", (-4, 4))]
+    xs = np.linspace(*x_range, CURVE_SAMPLES)
+    with np.errstate(all="ignore"):
+        f_values = np.broadcast_to(sympy.lambdify(x, f, "numpy")(xs), xs.shape).astype(float)
+        t_values = np.broadcast_to(sympy.lambdify(x, polynomial, "numpy")(xs), xs.shape)
+        f_at_a = float(sympy.N(f.subs(x, evaluate_number(centre_text, params))))
+    y_range = (
+        [float(evaluate_number(str(v), params)) for v in config["y"]]
+        if "y" in config
+        else span(f_values)
+    )
+    about = f"x = {centre_text}"
+    return figure(
+        f"f(x) and its Taylor polynomial of order {order} about {about}",
+        [
+            series("f(x)", xs, f_values),
+            series(f"order {order} about {about}", xs, np.asarray(t_values, dtype=float), "dashed"),
+            series("centre", [a], [f_at_a], "marker"),
+        ],
+        x_label="x",
+        y_label="y",
+        x_range=x_range,
+        y_range=y_range,
+    )
+
+
 def exercise_figure(exercise: ExerciseDef, params: dict[str, Any]) -> dict[str, Any] | None:
     """The data figure under an exercise's prompt, from its `figure` key: `points` (pairs of
-    expressions of the parameters, drawn as a scatter) or `function` (the name of a function of
-    the exercise's tests.py that takes the parameters and returns a figure)."""
+    expressions of the parameters, drawn as a scatter), `contours` (a contour map, see
+    `contour_map`) or `function` (the name of a function of the exercise's tests.py that takes
+    the parameters and returns a figure)."""
     config = exercise.figure or {}
     title = str(config.get("label", ""))
+    if "contours" in config:
+        return contour_map(config, params)
     if "points" in config:
         from grader.mathinput import evaluate_number
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.answers import PAYLOAD_KEYS, kind_module
+from grader.answers.expression import Earlier
 from grader.results import (
     AnswerTooLarge,
     Feedback,
@@ -15,6 +16,7 @@ from grader.results import (
     literal,
 )
 from grader.spec import ExerciseDef
+from grader.withholding import withhold_answers
 
 # Request body limits per kind (DESIGN: code 64 KB, an expression 2 KB).
 SIZE_LIMITS = {
@@ -117,7 +119,15 @@ def _grade_parts(
         if run is None:
             continue
         try:
-            results[part.name] = run(part, params, payloads[part.name])
+            if part.config.get("follow_through") and action == "grade":
+                earlier = {
+                    done.name: Earlier(done, payloads[done.name], results[done.name])
+                    for done in exercise.parts
+                    if done.name in results
+                }
+                results[part.name] = run(part, params, payloads[part.name], earlier)
+            else:
+                results[part.name] = run(part, params, payloads[part.name])
         except InvalidAnswer as error:
             results[part.name] = PartResult(
                 Verdict.INVALID, 0.0, [Feedback("message", error.message)]
@@ -126,6 +136,8 @@ def _grade_parts(
         return GradeResult(
             Verdict.INVALID, 0.0, [Feedback("message", "This exercise has no examples to run.")]
         )
+    if action == "grade":
+        results = withhold_answers(exercise, params, results)
     graded = tuple(part for part in exercise.parts if part.name in results)
     return combine(ExerciseDef(exercise.slug, exercise.title, graded), results)
 

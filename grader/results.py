@@ -30,6 +30,7 @@ FEEDBACK_TYPES = frozenset(
         "message",
         "mistake",
         "counterexample",
+        "location",  # data: {"message", "highlight": the answer's LaTeX, the wrong part marked}
         "entry",
         "test",
         "diagnosis",

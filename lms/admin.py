@@ -27,18 +27,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "name",
         "course",
         "operator",
+        "personal",
         "scopes",
         "created_at",
         "last_used_at",
         "revoked_at",
     ]
-    list_filter = ["operator", "course"]
+    list_filter = ["operator", "personal", "course"]
     fields = [
         "prefix",
         "user",
         "name",
         "course",
         "operator",
+        "personal",
         "scopes",
         "created_at",
         "last_used_at",
@@ -49,6 +51,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "user",
         "course",
         "operator",
+        "personal",
         "scopes",
         "created_at",
         "last_used_at",

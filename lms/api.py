@@ -11,7 +11,9 @@ from courseware import health as health_checks
 from courseware import ratelimits
 from courseware.sandpit import ProbeRefused, sandpit_parts
 from courseware.sandpit import probe as probe_sandpit
+from grader.answers.expression import reader_settings
 from grader.mathinput import MathInputError, preview
+from grader.mathinput.tokens import normalised_text
 from grader.sandpit.landscape import SIZE
 from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
 from lms.api_access import Principal, key_principal, own_attempts, require_scope, site_principal
@@ -122,6 +124,9 @@ class PreviewIn(Input):
 
 class PreviewOut(Schema):
     latex: str
+    reading: str = Field(
+        description="The text as read, once Unicode and full-width forms are normalised"
+    )
 
 
 @api.get("/health", auth=None, response=HealthOut, tags=["system"])
@@ -141,7 +146,7 @@ def health(request):
 def preview_answer(request, payload: PreviewIn):
     """How the parser reads an expression, as canonical LaTeX, or the located reason it cannot."""
     principal: Principal = request.auth
-    if principal.key is None:  # keys are throttled per key; the site per learner
+    if principal.paced:  # keys are throttled per key; the site and personal tokens per learner
         retry_after = ratelimits.hit(ratelimits.configured("preview"), str(principal.user.pk))
         if retry_after is not None:
             raise throttling.Throttled(retry_after)
@@ -151,19 +156,15 @@ def preview_answer(request, payload: PreviewIn):
     part = parts.get(name or "")
     if part is None or part["kind"] not in ("expression", "matrix"):
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
-    config = part["config"]
     try:
-        latex = preview(
-            payload.value,
-            config.get("variables", []),
-            latex_input=payload.latex,
-            functions=config.get("functions", []),
-        )
+        settings = reader_settings(part["config"], exercise.current_version.spec.get("params"))
+        latex = preview(payload.value, latex_input=payload.latex, **settings)
     except MathInputError as error:
         return problem(
             422, error.message, errors={"value": [error.message]}, extra={"column": error.column}
         )
-    return {"latex": latex}
+    reading = payload.value if payload.latex else normalised_text(payload.value)
+    return {"latex": latex, "reading": reading}
 
 
 class ProbeIn(Input):

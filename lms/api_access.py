@@ -8,6 +8,9 @@ call (preview, sandpit). Keys come in three kinds (docs/api.md states the policy
 - a course key (`course` set) acts only in its course, and only while its owner is a member of
   it; its `staff` scope is in force only while the owner is staff of that course, checked on
   every request, so losing the role takes the rights away;
+- a personal access token (`personal`, made by a learner on their profile page) reads and submits
+  as its learner only: their own attempts (the pages' own), their own submissions, at the pages'
+  pace, and it makes no keys or webhooks;
 - any other key is a user key: it acts for its own user and the learners it names, never as staff.
 """
 
@@ -20,7 +23,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
-from courseware.models import Attempt, Course, Membership, Submission
+from courseware.models import Attempt, Course, Exercise, Membership, Submission
+from courseware.variants import attempt_with_seed, current_attempt
 from lms import learners
 from lms.models import ApiKey
 
@@ -57,6 +61,16 @@ class Principal:
     def staff(self) -> bool:
         return Scope.STAFF in self.scopes
 
+    @property
+    def personal(self) -> bool:
+        """A learner's personal access token."""
+        return self.key is not None and self.key.personal
+
+    @property
+    def paced(self) -> bool:
+        """Held to the pages' own limits per learner (the site's pages and personal tokens)."""
+        return self.key is None or self.key.personal
+
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
 
@@ -87,6 +101,8 @@ def key_principal(key: ApiKey) -> Principal:
     granted = frozenset(key.scopes) & ALL_SCOPES
     if key.operator:
         return Principal(key.user, ALL_SCOPES, key)
+    if key.personal:
+        return Principal(key.user, granted & LEARNER_SCOPES, key)
     if key.course is None:
         return Principal(key.user, granted - {Scope.STAFF}, key)
     role = role_in(key.user, key.course)
@@ -102,6 +118,12 @@ def key_principal(key: ApiKey) -> Principal:
 def site_principal(user) -> Principal:
     """A logged-in site user on the endpoints the pages call: reads and submits as themselves."""
     return Principal(user, LEARNER_SCOPES)
+
+
+def refuse_personal(request: HttpRequest, what: str) -> None:
+    """403 for a personal access token on an endpoint that is not for it (`what` it cannot do)."""
+    if request.auth.personal:
+        raise HttpError(403, f"A personal access token cannot {what}; use an API key.")
 
 
 def require_scope(request: HttpRequest, scope: str, detail: str = "") -> Principal:
@@ -124,6 +146,8 @@ def acting_learner(request: HttpRequest, ref: str | None, create: bool = True):
     principal: Principal = request.auth
     if ref is None or ref == "me":
         return principal.user
+    if principal.personal:
+        raise HttpError(403, "A personal access token acts for its own learner only.")
     if not ref or len(ref) > learners.MAX_REF:
         raise HttpError(422, f"A learner reference is 1 to {learners.MAX_REF} characters.")
     course = principal.course
@@ -147,6 +171,17 @@ def attempt_course(request: HttpRequest) -> Course | None:
     return request.auth.course
 
 
+def variant_for(request: HttpRequest, learner, exercise: Exercise, seed: int | None = None):
+    """The attempt the request works on: the learner's current variant (or, for staff, the
+    variant of `seed`). A key's attempts stay in its course (a user key's outside any course);
+    a personal token works on its learner's own attempts, the ones their pages show."""
+    principal: Principal = request.auth
+    only = not principal.personal
+    if seed is not None:
+        return attempt_with_seed(learner, exercise, seed, principal.course, in_course_only=only)
+    return current_attempt(learner, exercise, principal.course, in_course_only=only)
+
+
 def own_attempts(request: HttpRequest) -> QuerySet[Attempt]:
     """Attempts the principal plays as themselves (the Sandpit): its own, in its course if any."""
     principal: Principal = request.auth
@@ -168,6 +203,8 @@ def visible_submissions(request: HttpRequest) -> QuerySet[Submission]:
     )
     if principal.operator:
         return submissions
+    if principal.personal:
+        return submissions.filter(attempt__learner=principal.user)
     if principal.course is not None:
         submissions = submissions.filter(attempt__course=principal.course)
         if principal.staff:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from courseware.models import Exercise
+from courseware.notebook_answers import MEDIA_TYPE, notebook_file
 from courseware.rendering import render_markdown
 from courseware.variants import definition_of, new_attempt
-from lms.api_access import acting_learner, attempt_course, require_scope
+from lms.api_access import acting_learner, attempt_course, require_scope, variant_for
 from lms.api_input import Input, LearnerRef, Seed, Slug
 from lms.models import ApiKey
 from lms.problems import BODY, KEYED, documented
@@ -31,6 +32,7 @@ class ExerciseList(Schema):
 class PartOut(Schema):
     name: str
     kind: str
+    function: str | None = Field(None, description="The function a code part asks for.")
 
 
 class ExerciseDetail(ExerciseOut):
@@ -91,9 +93,36 @@ def get_exercise(request, slug: Slug):
     return {
         **summary(exercise),
         "version": version.content_hash,
-        "parts": [{"name": p["name"], "kind": p["kind"]} for p in version.spec["parts"]],
+        "parts": [
+            {"name": p["name"], "kind": p["kind"], "function": p["config"].get("function")}
+            for p in version.spec["parts"]
+        ],
         "quizzes": [q.slug for q in exercise.quizzes.all()],
     }
+
+
+class NotebookQuery(Input):
+    seed: Seed | None = None
+
+
+NOTEBOOK_RESPONSES = documented(*KEYED, 404, 422)
+NOTEBOOK_RESPONSES["responses"][200] = {
+    "description": "The notebook, nbformat 4 JSON",
+    "content": {MEDIA_TYPE: {"schema": {"type": "object"}}},
+}
+
+
+@router.get("/exercises/{slug}/notebook", openapi_extra=NOTEBOOK_RESPONSES)
+def get_notebook(request, slug: Slug, query: Query[NotebookQuery]):
+    """The learner's current variant of a code exercise as a Jupyter notebook (nbformat 4): the
+    prompt, the variant's data, the starter code in the cell tagged `tangent-answer`, and its
+    visible tests in a cell that runs with NumPy alone. `seed` (a staff key) picks a variant."""
+    require_scope(request, ApiKey.Scope.READ)
+    exercise = exercise_or_404(slug)
+    if query.seed is not None:
+        require_scope(request, ApiKey.Scope.STAFF, "Only a staff key may choose a seed.")
+    attempt = variant_for(request, acting_learner(request, None), exercise, query.seed)
+    return notebook_file(attempt, request.build_absolute_uri("/").rstrip("/"))
 
 
 @router.post(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lms.api_access import new_key_terms, require_scope, visible_keys
+from lms.api_access import new_key_terms, refuse_personal, require_scope, visible_keys
 from lms.api_input import Input
 from lms.keys import DEFAULT_SCOPES, create_key
 from lms.models import ApiKey
@@ -77,6 +77,7 @@ def create_api_key(request, payload: KeyIn):
     """A new key for the caller (an operator key may name another user), never with a scope the
     caller does not have; the key and its callback secret are shown only here."""
     require_scope(request, ApiKey.Scope.SUBMIT)
+    refuse_personal(request, "make keys")
     scopes = {str(scope) for scope in payload.scopes}
     owner, course = new_key_terms(request, payload.user, payload.course, scopes)
     made = create_key(owner, payload.name, sorted(scopes), course)
@@ -90,6 +91,7 @@ def list_api_keys(request):
     """The keys of the caller's owner (an operator key: every key): prefix, course, scopes,
     last use; never the key itself."""
     require_scope(request, ApiKey.Scope.READ)
+    refuse_personal(request, "list keys (your profile page lists your tokens)")
     keys = visible_keys(request).order_by("-created_at")
     return {"items": [describe(k) for k in keys], "next": None}
 
@@ -100,6 +102,7 @@ def list_api_keys(request):
 def revoke_api_key(request, key_id: int):
     """Revoke one of the owner's keys (an operator key: any key): it stops working at once."""
     require_scope(request, ApiKey.Scope.SUBMIT)
+    refuse_personal(request, "revoke keys (your profile page revokes your tokens)")
     keys = visible_keys(request).filter(pk=key_id)
     if not keys.exists():
         raise HttpError(404, "No such key.")

@@ -9,11 +9,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 
+from grader.notebooks import read as notebooks
 from lms import frame_cookies, launch_state
 from lms.problems import problem
 from tangent.security import POLICY
 
 MAX_BODY_BYTES = 72 * 1024  # the largest answer (64 KB of code) plus its envelope
+SUBMISSIONS_PATH = "/api/v1/submissions"  # a submission may carry a whole notebook instead
+NOTEBOOK_BODY_BYTES = notebooks.MAX_BYTES + 8 * 1024
 
 
 class ApiBodyLimitMiddleware:
@@ -28,7 +31,10 @@ class ApiBodyLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return problem(400, "Content-Length is not a number.")
-            if length > MAX_BODY_BYTES:
+            if request.path == SUBMISSIONS_PATH:
+                if length > NOTEBOOK_BODY_BYTES:
+                    return problem(413, notebooks.too_large(length))
+            elif length > MAX_BODY_BYTES:
                 return problem(
                     413, f"The request body is over the {MAX_BODY_BYTES // 1024} KB limit."
                 )

@@ -8,7 +8,8 @@ from lms.frame_origins import checked_origins
 
 
 class ApiKey(models.Model):
-    """A credential of one user: an operator key (site-wide), a course key, or a user key.
+    """A credential of one user: an operator key (site-wide), a course key, a user key, or a
+    learner's personal access token.
 
     What each kind may do is decided in lms/api_access.py; docs/api.md states the policy.
     """
@@ -37,6 +38,11 @@ class ApiKey(models.Model):
     )
     operator = models.BooleanField(
         default=False, help_text="Site-wide; made only by `manage.py create_api_key --operator`."
+    )
+    personal = models.BooleanField(
+        default=False,
+        help_text="A learner's personal access token (made on their profile page): reads and "
+        "submits their own work only, paced like the pages.",
     )
     callback_secret = models.TextField(
         blank=True,

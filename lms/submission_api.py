@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
@@ -15,16 +15,18 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from courseware.models import Submission
+from courseware import ratelimits
+from courseware.models import NotebookUpload, Submission
+from courseware.notebook_answers import NotebookRefused, submit_notebook
+from courseware.plots import chart_svg
 from courseware.submissions import SubmissionRefused, enqueue, submit
-from courseware.variants import attempt_with_seed, current_attempt
 from grader.results import AnswerTooLarge, InvalidAnswer
 from lms import idempotency, outbound
 from lms.api_access import (
     Principal,
     acting_learner,
-    attempt_course,
     require_scope,
+    variant_for,
     visible_submissions,
 )
 from lms.api_input import Input, LearnerRef, Seed, Slug
@@ -41,10 +43,19 @@ MAX_PAGE = 100
 class SubmissionIn(Input):
     exercise: Slug
     seed: Seed | None = None
-    answer: dict[str, Any] = Field(
+    answer: dict[str, Any] | None = Field(
+        None,
         min_length=1,
         description='The answer: `{"value": ...}` (or the kind\'s own key) for a one-part '
-        'exercise, `{"parts": {name: {...}}}` otherwise; keys it does not name are refused.',
+        'exercise, `{"parts": {name: {...}}}` otherwise; keys it does not name are refused. '
+        'Choices are option ids as the exercise file names them: `{"choices": ["id"]}`.',
+    )
+    notebook: dict[str, Any] | None = Field(
+        None,
+        description="Instead of `answer`, for an exercise with code: a Jupyter notebook "
+        "(nbformat 4 JSON, at most 2 MB). Its cells tagged `tangent-answer` (else the function "
+        "asked for, found by name, with what it uses) are graded as the code answer; it is "
+        "never run outside the sandbox, and its outputs are dropped before it is stored.",
     )
     learner: LearnerRef | None = None
     callback_url: str | None = Field(
@@ -52,9 +63,15 @@ class SubmissionIn(Input):
     )
 
 
+class NotebookCells(Schema):
+    cells: list[int] = Field(description="The graded cells, counted from 1.")
+    note: str
+
+
 class SubmissionCreated(Schema):
     id: int
     status: str
+    notebook: NotebookCells | None = None
 
 
 class SyncOut(Schema):
@@ -77,6 +94,7 @@ class SubmissionOut(Schema):
     created_at: datetime
     updated_at: datetime
     lms_sync: list[SyncOut]
+    notebook: NotebookCells | None = None
 
 
 class SubmissionList(Schema):
@@ -149,7 +167,13 @@ def serialise_submission(submission: Submission, client) -> dict:
         "created_at": submission.created_at,
         "updated_at": submission.updated_at,
         "lms_sync": lms_sync(submission),
+        "notebook": notebook_cells(submission),
     }
+
+
+def notebook_cells(submission: Submission) -> dict | None:
+    """Which cells of an uploaded notebook were graded, if the answer came in one."""
+    return NotebookUpload.objects.filter(submission=submission).values("cells", "note").first()
 
 
 def submission_event_data(submission: Submission, client) -> dict:
@@ -211,6 +235,12 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
             outbound.check_url(payload.callback_url)
         except outbound.UnsafeUrl as error:
             return problem(422, str(error), errors={"callback_url": [str(error)]})
+    if (payload.answer is None) == (payload.notebook is None):
+        message = (
+            "The request is not valid: send the answer as `answer`, or a notebook as "
+            "`notebook` (one of the two)."
+        )
+        return problem(422, message, errors={"answer": [message]})
     if payload.seed is not None:
         require_scope(
             request,
@@ -218,14 +248,19 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
             "Only a staff key may choose a seed; leave it out to get the learner's variant.",
         )
     learner = acting_learner(request, payload.learner)
-    course = attempt_course(request)
-    if payload.seed is not None:
-        attempt = attempt_with_seed(learner, exercise, payload.seed, course, in_course_only=True)
-    else:
-        attempt = current_attempt(learner, exercise, course, in_course_only=True)
+    attempt = variant_for(request, learner, exercise, payload.seed)
+    if principal.paced:
+        retry_after = ratelimits.hit(ratelimits.configured("submit"), str(principal.user.pk))
+        if retry_after is not None:
+            raise ratelimits.RateLimited(
+                retry_after, f"Too many answers; try again in {retry_after} s."
+            )
     try:
         with transaction.atomic():
-            submission = submit(attempt, payload.answer)
+            if payload.notebook is not None:
+                submission = submit_notebook(attempt, payload.notebook)
+            else:
+                submission = submit(attempt, payload.answer)
             ApiSubmission.objects.create(
                 submission=submission,
                 key=principal.key,
@@ -240,7 +275,12 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
         return problem(422, error.message, errors={field: [error.message]})
     except SubmissionRefused as refused:
         return problem(409, refused.message)
-    response = JsonResponse({"id": submission.pk, "status": submission.status}, status=202)
+    except NotebookRefused as refused:
+        return problem(refused.status, refused.message, errors={"notebook": [refused.message]})
+    created = {"id": submission.pk, "status": submission.status}
+    if payload.notebook is not None:
+        created["notebook"] = notebook_cells(submission)
+    response = JsonResponse(created, status=202)
     response["Location"] = location_of(submission)
     return response
 
@@ -349,6 +389,18 @@ def regrade_submission(request, submission_id: int):
     return response
 
 
+class ResultQuery(Input):
+    figures: Literal["svg"] | None = Field(None, description="`svg`: figures drawn as SVG too.")
+
+
+def with_svg(item: dict) -> dict:
+    """A feedback item; a figure's with its SVG drawing (courseware.plots) in `data.svg`."""
+    if item.get("type") != "figure":
+        return item
+    data = item.get("data", {})
+    return {**item, "data": {**data, "svg": chart_svg(data.get("figure", {}))}}
+
+
 def graded_or_409(request, submission_id: int) -> Submission:
     submission = submission_or_404(request, submission_id)
     if submission.grading is None:
@@ -362,11 +414,17 @@ def graded_or_409(request, submission_id: int) -> Submission:
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def get_result(request, submission_id: int):
-    """The latest grading of a submission: score out of max, verdict, feedback, versions, timings."""
+def get_result(request, submission_id: int, query: Query[ResultQuery]):
+    """The latest grading of a submission: score out of max, verdict, feedback, versions, timings.
+
+    With `figures=svg`, each figure item's data also holds the figure drawn as on the page (`svg`).
+    """
     require_scope(request, ApiKey.Scope.READ)
     submission = graded_or_409(request, submission_id)
     grading = submission.grading
+    feedback = grading.feedback
+    if query.figures == "svg":
+        feedback = [with_svg(item) for item in feedback]
     return {
         "submission": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
@@ -375,7 +433,7 @@ def get_result(request, submission_id: int):
         "verdict": grading.verdict,
         "score": grading.score,
         "max_score": 1.0,
-        "feedback": grading.feedback,
+        "feedback": feedback,
         "rule": grading.rule or None,
         "grader_version": grading.grader_version,
         "timings": {

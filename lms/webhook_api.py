@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from lms import outbound, webhooks
-from lms.api_access import require_scope
+from lms.api_access import refuse_personal, require_scope
 from lms.api_input import Input
 from lms.models import ApiKey, Webhook
 from lms.problems import BODY, KEYED, documented
@@ -79,6 +79,7 @@ def register_webhook(request, payload: WebhookIn):
     """Register an https URL for events about the submissions the key's owner makes through the
     API; the signing secret is shown only here."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
+    refuse_personal(request, "manage webhooks")
     try:
         webhook, secret = webhooks.register(
             principal.user, payload.url, sorted({str(e) for e in payload.events})
@@ -91,6 +92,7 @@ def register_webhook(request, payload: WebhookIn):
 @router.get("/webhooks", response=WebhookList, openapi_extra=documented(*KEYED))
 def list_webhooks(request):
     principal = require_scope(request, ApiKey.Scope.READ)
+    refuse_personal(request, "manage webhooks")
     hooks = Webhook.objects.filter(client=principal.user, deleted_at__isnull=True)
     return {"items": [describe(h) for h in hooks.order_by("pk")], "next": None}
 
@@ -100,6 +102,7 @@ def list_webhooks(request):
 )
 def delete_webhook(request, webhook_id: int):
     require_scope(request, ApiKey.Scope.SUBMIT)
+    refuse_personal(request, "manage webhooks")
     webhook = webhook_or_404(request, webhook_id)
     webhook.deleted_at = timezone.now()
     webhook.save(update_fields=["deleted_at"])
@@ -116,6 +119,7 @@ def send_test_event(request, webhook_id: int):
     from lms.tasks import send_webhook
 
     require_scope(request, ApiKey.Scope.SUBMIT)
+    refuse_personal(request, "manage webhooks")
     webhook = webhook_or_404(request, webhook_id)
     delivery = webhooks.queue_test(webhook)
     transaction.on_commit(lambda: send_webhook.delay(delivery.pk))
@@ -144,5 +148,6 @@ def describe_delivery(delivery) -> dict:
 def list_deliveries(request, webhook_id: int):
     """The delivery log of a webhook, newest first (the last 200)."""
     require_scope(request, ApiKey.Scope.READ)
+    refuse_personal(request, "manage webhooks")
     webhook = webhook_or_404(request, webhook_id)
     return {"items": [describe_delivery(d) for d in webhook.deliveries.all()[:200]], "next": None}

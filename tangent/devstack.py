@@ -10,11 +10,20 @@ import sys
 import time
 
 from tangent.embedded_redis import start_redis, stop
-from tangent.environment import EMBEDDED_REDIS_URL_FILE, VAR_DIR, env
+from tangent.environment import EMBEDDED_REDIS_URL_FILE, VAR_DIR, demo_logins, env
 
 
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
+
+
+def _announce(port: str) -> None:
+    """The last lines of the start-up output: where Tangent is and the demo log-ins."""
+    time.sleep(3)  # after the worker's and the web server's own start-up lines
+    lines = [f"Tangent is running at http://127.0.0.1:{port}/ — press Ctrl-C to stop."]
+    if env("DEMO_PASSWORD"):
+        lines.append(demo_logins())
+    print("\n".join(lines), flush=True)
 
 
 def main() -> int:
@@ -55,7 +64,7 @@ def main() -> int:
                 [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env=child_env
             )
         )
-        print(f"Tangent is running at http://127.0.0.1:{port}/ — press Ctrl-C to stop.", flush=True)
+        _announce(port)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         return 1

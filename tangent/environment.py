@@ -42,3 +42,9 @@ def redis_url() -> str | None:
     if EMBEDDED_REDIS_URL_FILE.exists():
         return EMBEDDED_REDIS_URL_FILE.read_text().strip() or None
     return None
+
+
+def demo_logins() -> str:
+    """The demo log-ins of the development .env, as `make run` prints them."""
+    password = env("DEMO_PASSWORD")
+    return f"Demo log-ins (development only):\n  learner    / {password}\n  instructor / {password}"

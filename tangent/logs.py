@@ -29,6 +29,20 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class QuietPeriodicTasks(logging.Filter):
+    """Drops Celery's routine lines ("Sending due task", "received", "succeeded") for the periodic
+    tasks of the beat schedule: they run every few seconds and log themselves when they do work."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        from django.conf import settings
+
+        names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+        message = record.getMessage()
+        return not any(name in message for name in names)
+
+
 class JsonFormatter(logging.Formatter):
     FIELDS = ("request_id", "submission_id", "method", "path", "status", "duration_ms", "user")
 

@@ -237,6 +237,7 @@ RATE_LIMITS = {
     "lti-login": (100, 60),  # LTI login initiations per address (per user when logged in)
     "attempts": (10, 60),  # new variants (attempts) per learner and exercise
     "attempts-day": (200, 86400),
+    "tokens": (10, 3600),  # personal access tokens made per learner
 }
 # e.g. TANGENT_RATE_LIMITS='{"login": [1000, 300]}' when many learners share one address (a lab, a load test)
 RATE_LIMITS.update(
@@ -271,7 +272,10 @@ EXERCISES_DIR = BASE_DIR / "exercises"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "tangent.logs.ContextFilter"}},
+    "filters": {
+        "context": {"()": "tangent.logs.ContextFilter"},
+        "quiet_periodic_tasks": {"()": "tangent.logs.QuietPeriodicTasks"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s %(context)s"},
         "json": {"()": "tangent.logs.JsonFormatter"},
@@ -285,6 +289,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        "tangent.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if DEVELOPMENT else "INFO")}
+        "tangent.access": {"level": env("ACCESS_LOG_LEVEL", "WARNING" if DEVELOPMENT else "INFO")},
+        **{
+            name: {"filters": ["quiet_periodic_tasks"]}
+            for name in ("celery.beat", "celery.app.trace", "celery.worker.strategy")
+        },
     },
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("metrics", metrics_page, name="metrics"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("profile/", include("lms.profile_urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_not_found, name="api_not_found"),
     path("lti/", include("lms.lti_urls")),

@@ -157,10 +157,17 @@ def test_an_oversized_answer_is_413(learner):
 
 
 def test_a_huge_request_body_is_413_before_it_is_parsed(learner):
-    response = post(
-        api(api_key_for(learner)), {"exercise": "x", "answer": {"value": "1" * 200_000}}
+    client = api(api_key_for(learner))
+    response = post(client, {"exercise": "x", "answer": {"value": "1" * 200_000}})
+    assert response.status_code == 404  # a submission may carry a notebook of up to 2 MB
+    response = post(client, {"exercise": "x", "notebook": {"cells": ["1" * 2_100_000]}})
+    assert response.status_code == 413 and "clear its outputs" in response.json()["detail"]
+    preview = client.post(
+        "/api/v1/preview",
+        json.dumps({"exercise": "x", "value": "1" * 200_000}),
+        content_type="application/json",
     )
-    assert response.status_code == 413
+    assert preview.status_code == 413  # any other body: 72 KB at most
 
 
 def test_only_a_staff_key_may_choose_the_seed(learner):

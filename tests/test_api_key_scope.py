@@ -312,3 +312,19 @@ def test_the_migration_scopes_old_staff_keys(bank):
         "learner": (None, False, ["read"]),
     }
     assert all(key.callback_secret.startswith("gAAAA") for key in ApiKey.objects.all())
+
+
+def test_a_staff_members_personal_token_acts_only_as_themselves(world):
+    from lms.personal_tokens import make_token
+
+    token = api(make_token(world["instructor"], "notebook").key)
+    sid = world["submission"].pk
+    graded(world["submission"])
+    assert (
+        token.get(f"/api/v1/submissions/{sid}").status_code == 404
+    )  # a learner's, in their course
+    assert token.post(f"/api/v1/submissions/{sid}/regrade").status_code == 403
+    assert token.get("/api/v1/exercises/m3-d-sigma/notebook?seed=4").status_code == 403
+    made = post_json(token, "/api/v1/api-keys", {"name": "more", "scopes": ["read"]})
+    assert made.status_code == 403 and "personal access token" in made.json()["detail"]
+    assert ApiKey.objects.filter(user=world["instructor"], personal=True).count() == 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from courseware import assessments
 from courseware.models import Attempt, Exercise, Submission
+from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
 from tests.support.people import PASSWORD, learner_in, make_course
 
@@ -48,7 +49,8 @@ def answer(client, learner, homework, choice="derivative"):
     client.get(item_url(homework))
     attempt = Attempt.objects.filter(learner=learner, assessment_item__assessment=homework).first()
     response = client.post(
-        item_url(homework) + "submit/", {"attempt": attempt.pk, "part-answer": choice}
+        item_url(homework) + "submit/",
+        {"attempt": attempt.pk, "part-answer": option_token(attempt.pk, "answer", choice)},
     )
     submission = Submission.objects.filter(attempt=attempt).order_by("-pk").first()
     if submission:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from courseware.assessments import Phase, feedback_released, schedule_of, solution_released
+from courseware.assessments import Phase, feedback_released, schedule_of
 from courseware.models import Assessment, AssessmentException
 from courseware.scoring import fraction, mark
 
@@ -73,20 +73,13 @@ def test_an_exception_may_give_a_late_window_only():
     assert schedule.credit_at(DUE + 100 * HOUR) == 0.5
 
 
-def test_release_of_feedback_and_solutions():
-    before, after = DUE - HOUR, DUE + 49 * HOUR
-    later = homework(
-        feedback=Assessment.FeedbackRelease.AFTER_DUE,
-        solutions=Assessment.SolutionRelease.AFTER_DUE,
-    )
+def test_release_of_feedback_follows_the_learners_own_due_time():
+    before = DUE - HOUR
+    later = homework(feedback=Assessment.FeedbackRelease.AFTER_DUE)
     schedule = schedule_of(later, None)
     assert not feedback_released(later, schedule, before)
     assert feedback_released(later, schedule, DUE + HOUR)
-    assert not solution_released(later, schedule, True, DUE + HOUR)  # late answers still taken
-    assert solution_released(later, schedule, False, after)
-    hidden = homework(feedback="never", solutions="never")
-    assert not feedback_released(hidden, schedule_of(hidden, None), after)
-    assert not solution_released(hidden, schedule_of(hidden, None), True, after)
-    solved = homework()
-    assert solution_released(solved, schedule_of(solved, None), True, before)
-    assert not solution_released(solved, schedule_of(solved, None), False, before)
+    extended = schedule_of(later, AssessmentException(due_at=DUE + 10 * HOUR))
+    assert not feedback_released(later, extended, DUE + HOUR)
+    hidden = homework(feedback="never")
+    assert not feedback_released(hidden, schedule_of(hidden, None), DUE + 49 * HOUR)

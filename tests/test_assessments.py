@@ -208,3 +208,16 @@ def test_the_data_migration_gives_an_existing_course_its_copies(course):
     assert copies.get(slug="m1-product-rule-quiz").items.count() == 2
     migration.copy_quizzes(apps, None)  # running again adds nothing
     assert course.assessments.count() == copies.count()
+
+
+def test_shuffled_items_keep_each_learner_order(course):
+    differentiate = course.assessments.get(slug="m1-differentiate-some-functions")
+    differentiate.shuffle = True
+    differentiate.save()
+    learners = [learner_in(course, f"learner{i}") for i in range(8)]
+    orders = {u.pk: [i.pk for i in assessments.items_for(differentiate, u)] for u in learners}
+    assert orders == {
+        u.pk: [i.pk for i in assessments.items_for(differentiate, u)] for u in learners
+    }
+    assert len({tuple(o) for o in orders.values()}) > 1
+    assert all(sorted(o) == sorted(orders[learners[0].pk]) for o in orders.values())

@@ -26,14 +26,15 @@ from courseware.variants import current_attempt
 from lms import vault
 from lms.keys import create_key
 from lms.models import Webhook
+from lms.personal_tokens import make_token
 from tests.support.people import PASSWORD, api_key_for, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 
 # The visitors: people with a session, and API keys (which pages do not know: to a page a key's
-# request is an anonymous one).
+# request is an anonymous one); `personal_token` is the learner's personal access token.
 SESSIONS = ("anonymous", "learner", "classmate", "outsider", "other_staff", "staff", "superuser")
-KEYS = ("learner_key", "staff_key", "other_staff_key", "operator_key")
+KEYS = ("learner_key", "personal_token", "staff_key", "other_staff_key", "operator_key")
 VISITORS = SESSIONS + KEYS
 EVERYONE = set(VISITORS)
 LOGGED_IN = set(SESSIONS) - {"anonymous"}
@@ -94,6 +95,7 @@ def world(bank) -> World:
     )
     keys = {
         "learner_key": api_key_for(learner, ["read", "submit"]),
+        "personal_token": make_token(learner, "notebook").key,
         "staff_key": api_key_for(staff, ["read", "submit", "staff"], calc),
         "other_staff_key": api_key_for(other_staff, ["read", "submit", "staff"], other),
         "operator_key": create_key(
@@ -190,6 +192,10 @@ def page_rules(world: World) -> dict[str, Rule]:
         "password_change": Rule(LOGGED_IN, "/accounts/password_change/"),
         "password_change_done": Rule(LOGGED_IN, "/accounts/password_change/done/"),
         "metrics": Rule({"superuser"}, "/metrics"),
+        # The profile page and its personal tokens: every logged-in user, for themselves.
+        "profile": Rule(LOGGED_IN, "/profile/"),
+        "create_token": Rule(LOGGED_IN, "/profile/tokens/", ("POST",)),
+        "revoke_token": Rule(set(), f"/profile/tokens/{world.spare_key}/revoke/", ("POST",)),
         # Learner pages: the course's members.
         "courses": Rule(LOGGED_IN, "/courses/"),
         # Instructors (staff of a course) and superusers may start a course.
@@ -200,6 +206,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "exercise": Rule(MEMBERS, f"{course}/exercises/{EXERCISE}/"),
         "submit": Rule(set(), f"{course}/exercises/{EXERCISE}/submit/", ("POST",)),
         "run_tests": Rule(set(), f"{course}/exercises/m3-d-sigma/run-tests/", ("POST",)),
+        "exercise_notebook": Rule(MEMBERS, f"{course}/exercises/m3-d-sigma/notebook/"),
+        "taylor_explorer": Rule(MEMBERS, f"{course}/exercises/m4-taylor-explorer/explore/"),
+        "upload_notebook": Rule(
+            set(), f"{course}/exercises/m3-d-sigma/upload-notebook/", ("POST",)
+        ),
         "another_variant": Rule(
             set(), f"{course}/exercises/{EXERCISE}/another-variant/", ("POST",)
         ),
@@ -227,6 +238,8 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
     api = "/api/v1"
     submission, theirs = world.submission.pk, world.classmates.pk
     keys = set(KEYS)
+    full_keys = keys - {"personal_token"}  # keys and webhooks are not for personal tokens
+    own = {"learner_key", "personal_token"}  # the learner's own submission
     calc_staff = {"staff_key", "operator_key"}
     answer = {"exercise": EXERCISE, "answer": ANSWER}
     return {
@@ -236,6 +249,9 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
         ("POST", "/api/v1/exercises/{slug}/variants"): Rule(
             keys, f"{api}/exercises/{EXERCISE}/variants", ("POST",), {}
         ),
+        ("GET", "/api/v1/exercises/{slug}/notebook"): Rule(
+            keys, f"{api}/exercises/m3-d-sigma/notebook"
+        ),
         # The page's live preview and the Sandpit take the learner's session too.
         ("POST", "/api/v1/preview"): Rule(
             LOGGED_IN | keys,
@@ -244,7 +260,7 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
             {"exercise": "m1-chain-rule", "value": "x"},
         ),
         ("POST", "/api/v1/sandpit/{attempt_id}/probe"): Rule(
-            {"learner", "learner_key"},
+            {"learner"} | own,
             f"{api}/sandpit/{world.sandpit_attempt}/probe",
             ("POST",),
             {"x": 1.0, "y": 1.0, "part": "gradient"},
@@ -253,32 +269,34 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
         ("GET", "/api/v1/submissions"): Rule(keys, f"{api}/submissions"),
         # The learner's submission: theirs, and the course's staff (key) or the operator's.
         ("GET", "/api/v1/submissions/{submission_id}"): Rule(
-            {"learner_key"} | calc_staff, f"{api}/submissions/{submission}"
+            own | calc_staff, f"{api}/submissions/{submission}"
         ),
         ("POST", "/api/v1/submissions/{submission_id}/cancel"): Rule(
-            {"learner_key"} | calc_staff, f"{api}/submissions/{submission}/cancel", ("POST",), {}
+            own | calc_staff, f"{api}/submissions/{submission}/cancel", ("POST",), {}
         ),
         ("POST", "/api/v1/submissions/{submission_id}/regrade"): Rule(
             calc_staff, f"{api}/submissions/{theirs}/regrade", ("POST",), {}
         ),
         ("GET", "/api/v1/results/{submission_id}"): Rule(
-            {"learner_key"} | calc_staff, f"{api}/results/{submission}"
+            own | calc_staff, f"{api}/results/{submission}"
         ),
         ("GET", "/api/v1/results/{submission_id}/results.json"): Rule(
-            {"learner_key"} | calc_staff, f"{api}/results/{submission}/results.json"
+            own | calc_staff, f"{api}/results/{submission}/results.json"
         ),
         ("GET", "/api/v1/learners/{ref}/progress"): Rule(keys, f"{api}/learners/me/progress"),
         # Keys: each key manages its own owner's; the operator every one.
-        ("POST", "/api/v1/api-keys"): Rule(keys, f"{api}/api-keys", ("POST",), {"name": "new"}),
-        ("GET", "/api/v1/api-keys"): Rule(keys, f"{api}/api-keys"),
+        ("POST", "/api/v1/api-keys"): Rule(
+            full_keys, f"{api}/api-keys", ("POST",), {"name": "new"}
+        ),
+        ("GET", "/api/v1/api-keys"): Rule(full_keys, f"{api}/api-keys"),
         ("DELETE", "/api/v1/api-keys/{key_id}"): Rule(
             calc_staff, f"{api}/api-keys/{world.spare_key}", ("DELETE",)
         ),
         # Webhooks belong to the user who registered them (here: the staff member).
         ("POST", "/api/v1/webhooks"): Rule(
-            keys, f"{api}/webhooks", ("POST",), {"url": "https://hooks.example.org/x"}
+            full_keys, f"{api}/webhooks", ("POST",), {"url": "https://hooks.example.org/x"}
         ),
-        ("GET", "/api/v1/webhooks"): Rule(keys, f"{api}/webhooks"),
+        ("GET", "/api/v1/webhooks"): Rule(full_keys, f"{api}/webhooks"),
         ("DELETE", "/api/v1/webhooks/{webhook_id}"): Rule(
             {"staff_key"}, f"{api}/webhooks/{world.webhook}", ("DELETE",)
         ),

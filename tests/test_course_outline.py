@@ -43,9 +43,11 @@ def test_a_renamed_bank_quiz_shows_on_the_next_page_but_not_in_the_course_copy(c
 
 
 def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client, tmp_path):
-    graphs_row = '<th scope="row">graphs</th>'
+    graphs_row = (
+        '<th scope="row" class="topic-depth-1">Graphs of functions and their derivatives</th>'
+    )
     before = client.get(COURSE).content.decode()
-    assert "0 of 2</td>" in before.split(graphs_row, 1)[1].split("</tr>", 1)[0]
+    assert "0 of 3</td>" in before.split(graphs_row, 1)[1].split("</tr>", 1)[0]
     bank = tmp_path / "exercises"
     shutil.copytree(settings.EXERCISES_DIR, bank)
     (bank / "m1-what-is-calculus" / "m1-graph-derivative-match.yaml").unlink()
@@ -55,7 +57,7 @@ def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client
     )
     assert "m1-graph-derivative-match" in load_bank(bank).retired
     after = client.get(COURSE).content.decode()
-    assert "0 of 1</td>" in after.split(graphs_row, 1)[1].split("</tr>", 1)[0]
+    assert "0 of 2</td>" in after.split(graphs_row, 1)[1].split("</tr>", 1)[0]
 
 
 def test_without_redis_the_course_page_reads_the_outline_from_the_database(client):

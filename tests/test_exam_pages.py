@@ -18,6 +18,7 @@ from courseware.models import (
     Membership,
     Submission,
 )
+from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
 from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
 
@@ -70,6 +71,12 @@ def start(client):
     return client.post(URL + "start/", {"access_code": "blue-heron"})
 
 
+def chosen(learner, item, option="derivative"):
+    """The form's value for an option of the learner's variant of a choice item."""
+    attempt = learner.attempts.get(assessment_item=item)
+    return option_token(attempt.pk, "answer", option)
+
+
 def end_sitting(learner, seconds_ago=10):
     ExamSitting.objects.filter(learner=learner).update(
         ends_at=timezone.now() - timezone.timedelta(seconds=seconds_ago)
@@ -104,11 +111,11 @@ def test_an_item_shows_the_timer_and_nothing_that_helps(client, exam):
 def test_drafts_survive_a_reload_and_are_submitted_when_time_runs_out(client, learner, exam):
     start(client)
     first, second = items(exam)
-    saved = client.post(f"{URL}items/{first.pk}/draft/", {"part-answer": "derivative"})
+    saved = client.post(f"{URL}items/{first.pk}/draft/", {"part-answer": chosen(learner, first)})
     assert saved.status_code == 200 and saved.json()["answered"] is True
     client.post(f"{URL}items/{second.pk}/draft/", {"part-secant": "3.5", "part-tangent": "2"})
     page = client.get(f"{URL}items/{first.pk}/").content.decode()
-    assert '"part-answer": ["derivative"]' in page  # put back into the form on reload
+    assert f'"part-answer": ["{chosen(learner, first)}"]' in page  # put back on reload
     overview = client.get(URL).content.decode()
     assert overview.count('data-answered="yes"') == 2
     end_sitting(learner)
@@ -127,12 +134,13 @@ def test_answers_forged_after_the_end_are_refused(client, learner, exam):
     start(client)
     first = items(exam)[0]
     end_sitting(learner)
-    draft = client.post(f"{URL}items/{first.pk}/draft/", {"part-answer": "derivative"})
+    draft = client.post(f"{URL}items/{first.pk}/draft/", {"part-answer": chosen(learner, first)})
     assert draft.status_code == 409
     assert "the answer was not saved" in draft.json()["detail"]
     attempt = learner.attempts.get(assessment_item=first)
     forged = client.post(
-        f"{URL}items/{first.pk}/submit/", {"attempt": attempt.pk, "part-answer": "derivative"}
+        f"{URL}items/{first.pk}/submit/",
+        {"attempt": attempt.pk, "part-answer": chosen(learner, first)},
     )
     assert forged.status_code == 409
     assert "answers are no longer taken" in forged.content.decode()
@@ -145,7 +153,9 @@ def test_the_learner_hands_in_early_and_no_verdict_shows_while_policy_withholds(
     exam.feedback = "after_due"
     exam.save()
     start(client)
-    client.post(f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": "derivative"})
+    client.post(
+        f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": chosen(learner, items(exam)[0])}
+    )
     assert client.post(URL + "finish/").status_code == 302
     page = client.get(URL).content.decode()
     assert "Your exam has ended (submitted by the learner)" in page
@@ -196,7 +206,9 @@ def test_staff_watch_the_exam_live_and_end_or_extend_a_sitting(
     assert sitting.ends_at == before + 15 * MINUTE
     refused = staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/extend/", {"minutes": "x"})
     assert refused.status_code == 302
-    client.post(f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": "derivative"})
+    client.post(
+        f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": chosen(learner, items(exam)[0])}
+    )
     staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/end/")
     sitting.refresh_from_db()
     assert sitting.finish == "staff" and Submission.objects.count() == 1
@@ -224,10 +236,7 @@ def test_a_learner_with_an_accommodation_answers_when_the_others_cannot(
     ExamSitting.objects.update(
         started_at=F("started_at") - 35 * MINUTE, ends_at=F("ends_at") - 35 * MINUTE
     )
-    first = items(exam)[0].pk
-    assert (
-        client.post(f"{URL}items/{first}/draft/", {"part-answer": "derivative"}).status_code == 409
-    )
-    assert (
-        theirs.post(f"{URL}items/{first}/draft/", {"part-answer": "derivative"}).status_code == 200
-    )
+    item = items(exam)[0]
+    mine = client.post(f"{URL}items/{item.pk}/draft/", {"part-answer": chosen(learner, item)})
+    hers = theirs.post(f"{URL}items/{item.pk}/draft/", {"part-answer": chosen(grace, item)})
+    assert mine.status_code == 409 and hers.status_code == 200

@@ -15,6 +15,7 @@ from courseware.models import (
     Exercise,
     Submission,
 )
+from courseware.option_tokens import option_token
 from courseware.scoring import assessment_score
 from courseware.submissions import SubmissionRefused, submit
 from courseware.tasks import finalise_expired_exams, grade_submission
@@ -55,6 +56,11 @@ def exam(course):
 
 def choice_item(exam):
     return exam.items.order_by("position").first()
+
+
+def chosen(learner, item, option="derivative"):
+    attempt = learner.attempts.get(assessment_item=item)
+    return option_token(attempt.pk, "answer", option)
 
 
 def post(**fields):
@@ -128,12 +134,18 @@ def test_answers_need_a_started_exam_and_are_refused_after_its_end(exam, learner
 
 def test_drafts_are_submitted_and_graded_when_time_runs_out(exam, learner):
     sitting = exams.start(exam, learner)
-    exams.save_draft(sitting, choice_item(exam), post(part_answer="derivative"))
+    exams.save_draft(
+        sitting, choice_item(exam), post(part_answer=chosen(learner, choice_item(exam)))
+    )
     second = exam.items.order_by("position").last()
     exams.save_draft(sitting, second, post(part_secant="", part_tangent=""))  # nothing written
     move_end(sitting, 10)
     with pytest.raises(exams.ExamRefused, match="not saved"):
-        exams.save_draft(sitting, choice_item(exam), post(part_answer="negated"))
+        exams.save_draft(
+            sitting,
+            choice_item(exam),
+            post(part_answer=chosen(learner, choice_item(exam), "negated")),
+        )
     assert finalise_expired_exams.apply().get() == 0  # already finalised by the refused save
     sitting.refresh_from_db()
     assert sitting.finished and sitting.finish == "time"
@@ -149,7 +161,9 @@ def test_the_periodic_sweep_finalises_expired_sittings_once(exam, learner):
     other = learner_in(exam.course, "grace")
     running = exams.start(exam, other)
     sitting = exams.start(exam, learner)
-    exams.save_draft(sitting, choice_item(exam), post(part_answer="derivative"))
+    exams.save_draft(
+        sitting, choice_item(exam), post(part_answer=chosen(learner, choice_item(exam)))
+    )
     move_end(sitting, 10)
     assert finalise_expired_exams.apply().get() == 1
     assert finalise_expired_exams.apply().get() == 0

@@ -27,6 +27,7 @@ def bank_dir(tmp_path) -> Path:
             root / module.slug,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
+    shutil.copy(settings.EXERCISES_DIR / "topics.yaml", root)
     return root
 
 

@@ -122,6 +122,11 @@ def test_a_placeholder_naming_an_unknown_operator_is_reported(bank_copy):
     assert "prompt: unknown name `expand` in a placeholder" in reasons(bank_copy, "m1-power-sum")
 
 
+def test_a_taylor_explorer_that_cannot_draw_at_a_centre_it_offers_is_reported(bank_copy):
+    edit(bank_copy, "m4-taylor-explorer", 'centres: ["-1", "0", "1"]', 'centres: ["-1", "0", "c"]')
+    assert "figure: the explorer does not draw" in reasons(bank_copy, "m4-taylor-explorer")
+
+
 def test_graph_options_that_look_the_same_are_reported(bank_copy):
     edit(
         bank_copy,

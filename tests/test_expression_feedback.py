@@ -91,6 +91,18 @@ def test_an_unanticipated_wrong_answer_gets_a_counterexample():
     assert counterexample.data["point"] == {"x": "0.5"}
 
 
+def test_a_counterexample_never_states_a_constant_answer():
+    """The value of a constant anywhere is the answer itself: the learner hears only that theirs
+    differs, in the text and in the data."""
+    slope = PartDef("slope", "expression", config={"answer": "3/7", "variables": ["x"]})
+    counterexample = next(
+        item for item in grade(slope, "0.4", {}).feedback if item.type == "counterexample"
+    )
+    assert counterexample.text == "Here your answer is 0.4, which is not the expected value."
+    assert "expected" not in counterexample.data
+    assert "0.42" not in counterexample.text
+
+
 def test_sigma_prime_written_with_z_instead_of_sigma_is_recognised():
     assert grade(SIGMOID, "sigma(z)(1 - z)", {}).rule == "sigma-of-z"
     for right in (
@@ -169,3 +181,21 @@ def test_configuration_errors_are_reported_to_the_author():
     for key in ("answer", "variables", "functions", "form", "tolerance", "mistakes[0]"):
         assert f"parts.p.{key}" in errors
     assert expression.check_config(CHAIN) == []
+
+
+def test_a_counterexample_never_states_another_parts_answer():
+    """f'(x) at the point the next part asks about would be that part's answer: it is withheld."""
+    from grader import grade as grade_exercise
+    from grader.spec import ExerciseDef
+
+    derivative = PartDef("derivative", "expression", config={"answer": "3*x^2", "variables": ["x"]})
+    value = PartDef("value", "number", config={"answer": "3*0.5^2"})
+    exercise = ExerciseDef("e", "E", (derivative, value))
+    result = grade_exercise(
+        exercise, {}, {"parts": {"derivative": {"value": "0"}, "value": {"value": "1"}}}
+    )
+    counterexample = next(item for item in result.feedback if item.type == "counterexample")
+    assert counterexample.text == "At x = 0.5 your answer is 0, which is not the expected value."
+    assert "expected" not in counterexample.data
+    alone = grade(derivative, "0", {})  # without a part it would answer, the value is shown
+    assert "the expected value is 0.75" in alone.feedback[1].text

@@ -1,11 +1,13 @@
 """Graphs of functions: every graph the bank draws is sampled the same with or without lambdify."""
 
+import re
+
 import numpy as np
 import pytest
 import sympy
 from django.conf import settings
 
-from courseware.plots import _evaluate, function_svg, sample
+from courseware.plots import _evaluate, function_svg, sample, shared_y_range
 from exercises.loader import read_bank
 from grader.mathinput import parse
 from grader.params import draw_params
@@ -62,4 +64,25 @@ def test_a_graph_is_left_out_where_its_function_is_undefined(expression, undefin
 def test_a_function_the_walk_does_not_know_is_still_drawn():
     svg = function_svg("sec(x / 2)", {}, label="steps")
     assert "<polyline" in svg
-    assert 'aria-label="steps"' in svg
+    assert 'aria-label="steps: x from' in svg
+
+
+def test_a_graph_has_tick_labels_on_both_axes_and_says_what_the_curve_does():
+    svg = function_svg("x^2 - 1", {}, (-2.0, 2.0), label="Graph A")
+    labels = re.findall(r'text-anchor="(middle|end)" fill="#555">([^<]+)</text>', svg)
+    assert {"middle", "end"} <= {anchor for anchor, _ in labels}  # x ticks below, y ticks beside
+    assert "−1" in [text for anchor, text in labels if anchor == "end"]
+    [alt] = re.findall(r'aria-label="([^"]+)"', svg)
+    assert alt == (
+        "Graph A: x from −2 to 2, y axis from −1.4 to 3.4; the curve falls until x ≈ 0, then "
+        "rises to the right edge; it crosses the x-axis at x ≈ −1, 1."
+    )
+
+
+def test_graphs_to_be_compared_share_one_scale():
+    y_range = shared_y_range(["x", "10*x"], {}, (-1.0, 1.0))
+    small = function_svg("x", {}, (-1.0, 1.0), y_range=y_range)
+    large = function_svg("10*x", {}, (-1.0, 1.0), y_range=y_range)
+    assert y_range == pytest.approx((-12.0, 12.0))  # the span of both, padded 10 %
+    tick = re.compile(r'text-anchor="end" fill="#555">([^<]+)</text>')
+    assert tick.findall(small) == tick.findall(large)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from grader.equivalence import check_equivalent
 from grader.mathinput import MathInputError, parse, read
 
 CODE = [
@@ -113,12 +114,7 @@ BOMBS = [
     "10^10^10",
     "2^(2^(2^(2^(2^2))))",
     "(2^1000)^(2^1000)",
-    "10^1000000",
-    "1e999999",
-    "x^(10^10)",
-    "(x+1)^(10^9)",
-    "x^100000",
-    "(x^1000)^1000",
+    "0.5^(10^7)",
     "9" * 500,
     "1." + "1" * 500,
     "(" * 10000 + "x" + ")" * 10000,
@@ -138,11 +134,9 @@ UNICODE = [
     "x\u200b+1",  # zero-width space
     "\u202ex+1",  # right-to-left override
     "x\u0301",  # combining accent
-    "ｘ + 1",  # full-width letter
     "x + 😀",
     "х + 1",  # Cyrillic small ha, looks like x
     "ѕin(x)",  # Cyrillic dze, looks like s
-    "𝑥 + 1",  # mathematical italic x
     "\ufeffx",  # byte order mark
     "x\u2028y",  # line separator
     "x\x00",
@@ -201,6 +195,28 @@ def test_hostile_input_is_rejected_quickly_with_a_clear_message(text, latex):
     message = caught.value.message
     assert 10 < len(message) < 300
     assert "Traceback" not in message and "Error" not in message
+
+
+# Large but legitimate: read as written and decided by sampling in arbitrary precision, quickly.
+LARGE = [
+    ("10^1000000", "10^1000000", True),
+    ("1e999999", "10^999999", True),
+    ("1e999", "3", False),
+    ("x^(10^10)", "x^(10^10 - 1) x", True),
+    ("(x+1)^(10^9)", "(x+1)^(10^9)", True),
+    ("x^100000", "x^99999 x", True),
+    ("(x^1000)^1000", "x^1000000", True),
+    ("(1+x)^6000", "(1+x)^5999 (1+x)", True),
+    ("(1+x)^6000", "(1+x)^5999 (1-x)", False),
+]
+
+
+@pytest.mark.parametrize(("text", "other", "same"), LARGE)
+def test_large_powers_and_numbers_are_decided_quickly(text, other, same):
+    started = time.perf_counter()
+    verdict = check_equivalent(read(text, ["x"]), read(other, ["x"]), ["x"])
+    assert verdict.equivalent is same
+    assert time.perf_counter() - started < 3.0
 
 
 def test_the_column_of_a_bad_character_is_reported():

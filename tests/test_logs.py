@@ -43,3 +43,36 @@ def test_a_callers_request_id_is_kept_when_sane_and_replaced_when_not(json_lines
     )
     replaced = Client().get("/", headers={"x-request-id": "<script>" * 20})["X-Request-ID"]
     assert replaced != "<script>" * 20 and len(replaced) == 32
+
+
+def _celery_line(logger: str, level: int, message: str, *args) -> logging.LogRecord:
+    return logging.LogRecord(logger, level, __file__, 1, message, args, None)
+
+
+@pytest.mark.parametrize(
+    "logger, message, args",
+    [
+        ("celery.beat", "Scheduler: Sending due task %s (%s)", ("x", "lms.tasks.deliver_outbox")),
+        ("celery.worker.strategy", "Task %s[%s] received", ("lms.tasks.deliver_outbox", "1")),
+        (
+            "celery.app.trace",
+            "Task %s[%s] succeeded",
+            ("courseware.tasks.sweep_stuck_submissions", "2"),
+        ),
+    ],
+)
+def test_the_routine_lines_of_periodic_tasks_are_not_logged_at_info(logger, message, args):
+    quiet = logging.getLogger(logger).filters
+    record = _celery_line(logger, logging.INFO, message, *args)
+    assert not all(f.filter(record) for f in quiet)
+
+
+def test_gradings_and_failures_of_periodic_tasks_are_still_logged():
+    [quiet] = logging.getLogger("celery.app.trace").filters
+    grading = _celery_line(
+        "celery.app.trace", logging.INFO, "Task %s succeeded", "courseware.tasks.grade_submission"
+    )
+    failure = _celery_line(
+        "celery.app.trace", logging.ERROR, "Task %s raised", "lms.tasks.deliver_outbox"
+    )
+    assert quiet.filter(grading) and quiet.filter(failure)

@@ -151,28 +151,36 @@ def test_a_round_does_not_start_when_the_quiz_is_past_due(learner, attempt):
     assert "“The Sandpit” was due at 2020-01-01 00:00 UTC." in response.json()["detail"]
 
 
-def test_finding_the_bottom_ends_the_round_and_grades_it(learner, attempt, unlimited):
+def test_the_rounds_are_one_game_graded_when_the_last_round_ends(learner, attempt, unlimited):
     client = bearer(learner)
     probe(client, attempt, *far_corner(attempt))
     body = probe(client, attempt, *bottom(attempt)).json()
     assert body["status"] == "found"
-    assert set(body) == PROBE_KEYS | REPLAY_KEYS
+    assert set(body) == PROBE_KEYS | REPLAY_KEYS | {"next_round"}
     assert len(body["contours"]["depths"]) == 30
-    submission = Submission.objects.get(pk=body["submission"])
-    assert submission.answer["parts"]["depth_only"] == {"probes": []}
-    grade_submission.apply(args=(submission.pk, 1))
-    graded = client.get(f"/api/v1/submissions/{submission.pk}").json()
-    assert graded["score"] == pytest.approx(0.5)  # round 1 won within par, round 2 not played
-    texts = [item["text"] for item in graded["feedback"]]
-    assert "You found the deepest point in 2 probes (par 6)." in texts
-    assert "You have not played this round." in texts
+    assert body["submission"] is None and body["next_round"] == "depth_only"
+    assert not Submission.objects.filter(attempt=attempt).exists()  # no half-game attempt
     again = probe(client, attempt, 1.0, 1.0)
     assert again.status_code == 409
     assert "This round is over" in again.json()["detail"]
 
+    probe(client, attempt, *far_corner(attempt, "depth_only"), part="depth_only")
+    last = probe(client, attempt, *bottom(attempt, "depth_only"), part="depth_only").json()
+    assert last["status"] == "found" and "next_round" not in last
+    submission = Submission.objects.get(pk=last["submission"])
+    assert set(submission.answer["parts"]) == {"gradient", "depth_only"}
+    grade_submission.apply(args=(submission.pk, 1))
+    graded = client.get(f"/api/v1/submissions/{submission.pk}").json()
+    assert graded["score"] == pytest.approx(1.0)  # both rounds won within par
+    texts = [item["text"] for item in graded["feedback"]]
+    assert "You found the deepest point in 2 probes (par 6)." in texts
+    assert "You found the deepest point in 2 probes (par 12)." in texts
+
 
 def test_twenty_five_probes_without_the_bottom_fail_the_round(learner, attempt, unlimited):
     client = bearer(learner)
+    probe(client, attempt, *far_corner(attempt))
+    probe(client, attempt, *bottom(attempt))  # round 1 won; round 2 is lost below
     x, y = far_corner(attempt, "depth_only")
     statuses = [
         probe(client, attempt, x, y + (0.01 * k if y < 3 else -0.01 * k), part="depth_only").json()
@@ -185,7 +193,7 @@ def test_twenty_five_probes_without_the_bottom_fail_the_round(learner, attempt, 
     submission = Submission.objects.get(pk=statuses[-1]["submission"])
     grade_submission.apply(args=(submission.pk, 1))
     submission.refresh_from_db()
-    assert submission.grading.score == 0
+    assert submission.grading.score == pytest.approx(0.5)  # round 1 won, round 2 lost
     assert "You did not find the deepest point in 25 probes." in [
         item["text"] for item in submission.grading.feedback
     ]

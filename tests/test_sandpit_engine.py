@@ -226,6 +226,35 @@ def test_depth_only_feedback_does_not_mention_arrows():
     assert not any("arrow" in text.lower() for text in texts[1:])
 
 
+def inland_slope(landscape) -> tuple[float, float]:
+    """A point on a slope at least 1.2 m from the walls, so a metre's step stays in the pit."""
+    for x in np.linspace(1.2, 4.8, 7):
+        for y in np.linspace(1.2, 4.8, 7):
+            if np.linalg.norm(landscape.gradient(x, y)) > 1e-3:
+                return (float(x), float(y))
+    raise AssertionError("a flat pit")
+
+
+def test_depth_only_probes_beside_the_last_one_feel_for_the_slope_and_are_not_moves_uphill():
+    blind = part("depth_only")
+    landscape = interactive.landscape_for(blind, PARAMS)
+    here = np.array(inland_slope(landscape))
+    down = -landscape.gradient(*here) / np.linalg.norm(landscape.gradient(*here))
+    feel_uphill = here - 0.2 * down  # the prompt's advice: a second probe close by, either way
+    step_down = here + 1.0 * down
+    _, texts = play(blind, [here, feel_uphill, here, step_down])
+    assert "You moved uphill 0% of the time (0 of 1 move). Well done" in " ".join(texts)
+
+
+def test_with_arrows_a_short_step_uphill_is_still_a_move_uphill():
+    basic = part()
+    landscape = interactive.landscape_for(basic, PARAMS)
+    here = np.array(inland_slope(landscape))
+    up = landscape.gradient(*here) / np.linalg.norm(landscape.gradient(*here))
+    _, texts = play(basic, [here, here + 0.2 * up])
+    assert "You moved uphill 100% of the time (1 of 1 move)." in " ".join(texts)
+
+
 @pytest.mark.parametrize(
     "payload, message",
     [

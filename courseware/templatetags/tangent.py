@@ -1,9 +1,11 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from courseware.answer_display import shown_answer
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
 from courseware.submissions import poll_delay_ms
+from courseware.variants import definition_of
 
 register = template.Library()
 
@@ -52,3 +54,11 @@ def entry_grid(feedback: list) -> list[list[dict]]:
 def poll_delay(submission) -> int:
     """How long the page waits before asking again about a pending submission (ms)."""
     return poll_delay_ms(submission.created_at)
+
+
+@register.inclusion_tag("courseware/_answer.html")
+def typeset_answer(submission) -> dict:
+    """A recorded answer read back as the learner wrote it (see courseware.answer_display)."""
+    attempt = submission.attempt
+    definition = definition_of(attempt)
+    return {"parts": shown_answer(definition, attempt.params, attempt.seed, submission.answer)}

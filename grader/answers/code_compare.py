@@ -2,6 +2,9 @@
 
 Values here were decoded from the sandbox's frames: plain floats, ints, bools, strings, float64 /
 int64 / bool arrays, tuples, lists and dicts. Nothing learner-defined reaches this module.
+
+It needs nothing but NumPy: downloaded notebooks carry it verbatim (grader/notebooks/build.py), so
+their visible-test cell compares and words its messages exactly as "run my tests" does.
 """
 
 from __future__ import annotations
@@ -9,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from grader.sandbox.channel import printable
 
 NUMBER_TYPES = (int, float, np.integer, np.floating)
 
@@ -106,22 +107,21 @@ def show(value: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready copy of a value for feedback data."""
-    if isinstance(value, np.ndarray):
-        return (
-            plain(value.tolist()) if value.size <= 1000 else f"array of shape {list(value.shape)}"
-        )
-    if isinstance(value, (np.floating, np.integer, np.bool_)):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return str(value)
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if hasattr(value, "kind") and hasattr(value, "args"):
-        return {"function": value.kind}
-    if isinstance(value, str):
-        return printable(value)
-    return value
+MUTATED = "your function changed its input array in place; work on a copy"
+
+
+def raised_problem(name: str, message: str) -> str:
+    """What is wrong with a call that raised when it should have returned."""
+    return f"it raised {name}: {message}".strip(": ")
+
+
+def call_text(function: str, args: Any) -> str:
+    """The call a visible test makes, as its feedback shows it."""
+    return f"{function}({', '.join(show(a, 120) for a in args)})"
+
+
+def test_line(label: str, call: str, problem: str | None, expected: str, got: str) -> str:
+    """The feedback line of a visible test: passed, or what failed with the expected value."""
+    if problem is None:
+        return f"{label}: {call} passed"
+    return f"{label}: {call} failed: {problem}\n  expected {expected}\n  got      {got}"

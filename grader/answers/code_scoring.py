@@ -11,9 +11,17 @@ from typing import Any
 import numpy as np
 
 from grader.answers.code_cases import ANY_VALUE, Case, SessionScore, SessionTest
-from grader.answers.code_compare import compare, plain, show
+from grader.answers.code_compare import (
+    MUTATED,
+    call_text,
+    compare,
+    raised_problem,
+    show,
+    test_line,
+)
 from grader.results import Feedback, PartResult, Verdict, literal
 from grader.sandbox import Job, JobResult, Outcome
+from grader.sandbox.channel import printable
 
 
 def score(
@@ -91,7 +99,7 @@ def _judge(
             (c.feedback for c in case.checks if not _check_passes(c, outcome.value, case)), None
         )
     if problem is None and case.not_mutated and _mutated(case.args, outcome.args_after):
-        problem = "your function changed its input array in place; work on a copy"
+        problem = MUTATED
     passed = problem is None
     data: dict[str, Any] = {
         "name": label,
@@ -107,11 +115,8 @@ def _judge(
             expected=_expected(case, plain),
             actual=_shown_actual(outcome, plain),
         )
-        call = f"{function}({', '.join(show(a, 120) for a in case.args)})"
-        text = f"{label}: {call} " + ("passed" if passed else f"failed: {problem}")
-        if not passed:
-            text += f"\n  expected {_expected(case, show)}"
-            text += f"\n  got      {_shown_actual(outcome, show)}"
+        call = call_text(function, case.args)
+        text = test_line(label, call, problem, _expected(case, show), _shown_actual(outcome, show))
     else:
         text = f"{label} (hidden): " + ("passed" if passed else "failed")
     items = [Feedback("test", text, data)]
@@ -167,7 +172,7 @@ def _problem(case: Case, outcome: Outcome) -> str | None:
             return None
         return f"expected it to raise {case.raises}"
     if outcome.kind == "raised":
-        return f"it raised {outcome.raised['name']}: {outcome.raised['message']}".strip(": ")
+        return raised_problem(outcome.raised["name"], outcome.raised["message"])
     if outcome.kind == "unsupported":
         return f"it returned {outcome.message}"
     if case.expected is ANY_VALUE:
@@ -261,3 +266,24 @@ def _static_feedback(result: JobResult) -> list[Feedback]:
         )
         for f in result.static
     ]
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a value for feedback data."""
+    if isinstance(value, np.ndarray):
+        return (
+            plain(value.tolist()) if value.size <= 1000 else f"array of shape {list(value.shape)}"
+        )
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if hasattr(value, "kind") and hasattr(value, "args"):
+        return {"function": value.kind}
+    if isinstance(value, str):
+        return printable(value)
+    return value

@@ -1,8 +1,11 @@
 """Expression answers: a formula in the question's variables, graded by real-function equivalence.
 
-Part config: answer (authored text, trusted), variables, functions (e.g. [sigma]), form (list of
-grader.forms.FORMS), form_credit (score when equivalent but not in form, default 0.5), tolerance
-({rel, abs}, optional: decimals are exact without it), mistakes ([{answer, feedback, credit, rule}]).
+Part config: answer (authored text, trusted), variables, functions (e.g. [sigma], [max, min]),
+form (list of grader.forms.FORMS), form_credit (score when equivalent but not in form, default
+0.5), tolerance ({rel, abs}, optional: decimals are exact without it), mistakes ([{answer,
+feedback, credit, rule}]), relations ({x: "t^2 + 3"}: dependent variables), follow_through
+({from: [earlier parts], answer}: marked against the learner's own earlier answers), euler (set by
+the loader: e is Euler's number in the answers, so `4e+2` is ambiguous).
 Payload: {"value": "text"} or {"latex": "..."}.
 """
 
@@ -11,18 +14,22 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from grader.equivalence import Equivalence, check_equivalent
+from grader.answers import kind_module
+from grader.equivalence import Equivalence, check_equivalent, locate_difference
+from grader.equivalence.localise import Location
 from grader.forms import FORMS, MESSAGES, failed_forms
-from grader.mathinput import MathInputError, Reading
+from grader.mathinput import MathInputError, Reading, to_latex
 from grader.mathinput import read as read_math
-from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS
+from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS, symbol
 from grader.placeholders import fill
 from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
 
 DEFAULT_FORM_CREDIT = 0.5
+MATH_KINDS = ("expression", "matrix")  # kinds answered in math text (and carried forward)
 CHECK_SECONDS = 0.25
 _NAME = re.compile(r"^[A-Za-z][A-Za-z]*(?:_[A-Za-z0-9]+)?$")
 
@@ -39,6 +46,22 @@ def check_config(part: PartDef) -> list[str]:
     if not isinstance(config.get("answer"), str):
         errors.append(f"{where}.answer: required, as text")
     errors += check_common(config, where)
+    relations = config.get("relations", {})
+    if not isinstance(relations, dict) or not all(
+        isinstance(name, str) and _NAME.match(name) and isinstance(text, str)
+        for name, text in relations.items()
+    ):
+        errors.append(f"{where}.relations: a mapping of dependent variable to text, e.g. x: t^2")
+    carried = config.get("follow_through")
+    if carried is not None and not (
+        isinstance(carried, dict)
+        and set(carried) == {"from", "answer"}
+        and isinstance(carried["answer"], str)
+        and isinstance(carried["from"], list)
+        and carried["from"]
+        and all(isinstance(name, str) for name in carried["from"])
+    ):
+        errors.append(f"{where}.follow_through: {{from: [earlier parts], answer: text}}")
     return errors
 
 
@@ -99,14 +122,43 @@ def payload_text(payload: Any) -> str:
 
 
 def read_text(part: PartDef, text: str, *, latex: bool = False) -> Reading:
-    """Learner text read with the part's variables and declared functions (no trusted operators)."""
-    config = part.config
-    return read_math(
-        text,
-        config.get("variables", []),
-        functions=config.get("functions", []),
-        latex=latex,
-    )
+    """Learner text read with the part's settings (no trusted operators)."""
+    return read_math(text, latex=latex, **reader_settings(part.config))
+
+
+def reader_settings(config: dict[str, Any], params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How learner text is read in a part, for grading and for the live preview alike: the
+    variables (with the dependent ones of `relations`), declared functions, and whether `e` is
+    Euler's number in its answers (then `4e+2` is refused as ambiguous). `params`: the exercise's
+    parameter specifications, for a part stored before the loader set `euler`."""
+    variables = list(config.get("variables", []))
+    variables += [name for name in config.get("relations", {}) if name not in variables]
+    return {
+        "variables": variables,
+        "functions": config.get("functions", []),
+        "euler": bool(config.get("euler", uses_euler(config, params))),
+    }
+
+
+_EULER = re.compile(r"(?<![A-Za-z_])(?:e|exp)(?![A-Za-z_0-9])")
+
+
+def uses_euler(config: dict[str, Any], params: dict[str, Any] | None = None) -> bool:
+    """Whether Euler's number can appear in the part's answer: `e` or `exp` in its authored
+    answers, relations or the exercise's parameter specifications (which the answers may use)."""
+    texts = [config.get("answer"), config.get("relations"), config.get("follow_through"), params]
+    return any(_EULER.search(text) for text in _strings(texts))
+
+
+def _strings(value: Any):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
 
 
 def authored(part: PartDef, text: str, params: dict[str, Any]):
@@ -138,45 +190,178 @@ def _authored_reading(
     return read_math(text, variables, params=params, functions=functions, trusted=True)
 
 
-def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+def grade(
+    part: PartDef,
+    params: dict[str, Any],
+    payload: dict[str, Any],
+    earlier: dict[str, Earlier] | None = None,
+) -> PartResult:
     """Correct if equivalent (and in the required form); else a mistake rule or a counterexample."""
     answer = read(part, payload)
     expected = authored(part, part.config["answer"], params)
-    return judge(part, params, answer, expected)
+    return judge(part, params, answer, expected, earlier=earlier)
 
 
-def judge(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading) -> PartResult:
-    """The verdict for one read answer against one expected reading (used by both kinds)."""
+def judge(
+    part: PartDef,
+    params: dict[str, Any],
+    answer: Reading,
+    expected: Reading,
+    *,
+    earlier: dict[str, Earlier] | None = None,
+) -> PartResult:
+    """The verdict for one read answer against one expected reading (used by both kinds).
+
+    With `relations`, an answer that keeps dependent variables (x for x(t)) is compared once they
+    are substituted; with `follow_through`, a wrong answer that is right for the learner's own
+    earlier answers is credited.
+    """
     config = part.config
-    variables = config.get("variables", [])
     tolerance = config.get("tolerance")
+    answer, expected, variables, rewritten = with_relations(part, params, answer, expected)
     result = check_equivalent(
         answer, expected, variables, tolerance=tolerance, budget_s=CHECK_SECONDS
     )
     if result.equivalent:
         failed = failed_forms(answer, config.get("form", []))
+        note = [Feedback("message", rewritten)] if rewritten else []
         if not failed:
-            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
+            return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct."), *note])
         credit = float(config.get("form_credit", DEFAULT_FORM_CREDIT))
         items = [Feedback("message", MESSAGES[form], {"form": form}) for form in failed]
         return PartResult(Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT, credit, items)
-    matched = match_mistake(part, params, answer)
+    matched = match_mistake(part, params, answer, variables)
     if matched is not None:
         return matched
+    carried = follow_through(part, params, answer, variables, earlier or {})
+    if carried is not None:
+        return carried
     if result.equivalent is None:
         return PartResult(Verdict.NEEDS_REVIEW, 0.0, [Feedback("message", REVIEW_TEXT)])
-    return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result))
+    location = locate_difference(answer, expected, variables, tolerance=tolerance)
+    return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result, location))
 
 
-def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> PartResult | None:
+def with_relations(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading):
+    """(answer, expected, variables, note): with the part's `relations` (x = t^2 + 3, ...)
+    substituted, so both are functions of the independent variables alone; the note ("Written in
+    terms of t, this is ...") when the answer used a dependent variable."""
+    config = part.config
+    variables = list(config.get("variables", []))
+    relations = config.get("relations") or {}
+    if not relations:
+        return answer, expected, variables, None
+    values = {
+        symbol(name): authored(part, text, params).literal for name, text in relations.items()
+    }
+    independent = [name for name in variables if name not in relations]
+    for value in values.values():
+        independent += [str(s) for s in value.free_symbols if str(s) not in independent]
+    substituted_expected = Reading(expected.literal.xreplace(values))
+    if not (answer.literal.free_symbols & values.keys()):
+        return answer, substituted_expected, independent, None
+    substituted = Reading(answer.literal.xreplace(values))
+    try:
+        shown = to_latex(substituted.value)
+    except MathInputError:
+        shown = to_latex(substituted.literal)
+    terms = ", ".join(independent)
+    return (
+        substituted,
+        substituted_expected,
+        independent,
+        f"Written in terms of {terms}, this is ${shown}$.",
+    )
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A part graded before this one: its definition, the learner's payload and its result."""
+
+    part: PartDef
+    payload: dict[str, Any]
+    result: PartResult
+
+
+def follow_through(
+    part: PartDef,
+    params: dict[str, Any],
+    answer: Reading,
+    variables: list[str],
+    earlier: dict[str, Earlier],
+) -> PartResult | None:
+    """Full credit, "correct for your ...", when the answer is right for the learner's own wrong
+    earlier answers: `follow_through: {from: [parts], answer: text using those parts' names}`."""
+    carried = part.config.get("follow_through")
+    if not carried:
+        return None
+    sources = [earlier.get(name) for name in carried["from"]]
+    if any(source is None for source in sources):
+        return None
+    wrong = [source for source in sources if source.result.score < 1.0]
+    if not wrong:
+        return None
+    try:
+        own = dict(params)
+        for source in sources:
+            own.update(own_values(source))
+    except InvalidAnswer:
+        return None
+    expected = authored(part, carried["answer"], own)
+    found = check_equivalent(
+        answer,
+        expected,
+        variables,
+        tolerance=part.config.get("tolerance"),
+        budget_s=CHECK_SECONDS,
+    )
+    if not found.equivalent:
+        return None
+    names = " and ".join(_label(source.part) for source in wrong)
+    text = (
+        f"Correct for your {names}: this part is marked with your earlier answer carried forward."
+    )
+    return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", text, {"follow_through": True})])
+
+
+def own_values(source: Earlier) -> dict[str, Any]:
+    """The learner's answer to an earlier part as parameters: its name for an expression, and
+    name_ij (name_i for a vector) for each entry of a matrix, counted from 1."""
+    read_back = kind_module(source.part.kind).read(source.part, source.payload)
+    name = source.part.name
+    if source.part.kind == "expression":
+        return {name: read_back.literal}
+    if source.part.kind == "matrix":
+        grid, flat = read_back
+        if flat or len(grid[0]) == 1 or len(grid) == 1:
+            cells = [cell for row in grid for cell in row]
+            return {f"{name}_{i}": cell.literal for i, cell in enumerate(cells, start=1)}
+        return {
+            f"{name}_{i}{j}": cell.literal
+            for i, row in enumerate(grid, start=1)
+            for j, cell in enumerate(row, start=1)
+        }
+    raise InvalidAnswer(f"part {name} cannot be carried forward")
+
+
+def _label(part: PartDef) -> str:
+    label = str(part.config.get("label") or "")
+    return label if label else f"answer to {part.name}"
+
+
+def match_mistake(
+    part: PartDef, params: dict[str, Any], answer: Reading, variables: list[str] | None = None
+) -> PartResult | None:
     """The first anticipated mistake the answer is equivalent to, with its feedback and credit."""
     config = part.config
     for mistake in config.get("mistakes", []):
         wrong = authored(part, mistake["answer"], params)
+        if config.get("relations"):
+            wrong = with_relations(part, params, wrong, wrong)[1]
         found = check_equivalent(
             answer,
             wrong,
-            config.get("variables", []),
+            config.get("variables", []) if variables is None else variables,
             tolerance=config.get("tolerance"),
             budget_s=CHECK_SECONDS,
         )
@@ -196,9 +381,13 @@ def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResul
     return PartResult(verdict, credit, [item], rule=rule)
 
 
-def incorrect_feedback(result: Equivalence) -> list[Feedback]:
-    """ "Not correct." and, when there is one, the counterexample point."""
+def incorrect_feedback(result: Equivalence, location: Location | None = None) -> list[Feedback]:
+    """ "Not correct.", where the answer goes wrong when that is certain, and the counterexample."""
     items = [Feedback("message", "Not correct.")]
+    if location is not None:
+        text = f"{location.message}\n\n$${location.highlight}$$"
+        data = {"message": location.message, "highlight": location.highlight}
+        items.append(Feedback("location", text, data))
     text = result.describe()
     if text:
         items.append(Feedback("counterexample", text, result.as_data()))

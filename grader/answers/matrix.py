@@ -9,6 +9,7 @@ Payload: {"matrix": [["text", ...], ...]} (or a flat list for a vector).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import sympy
@@ -20,7 +21,8 @@ from grader.answers.expression import (
     mistake_result,
     read_text,
 )
-from grader.equivalence import check_equivalent
+from grader.equivalence import check_equivalent, locate_difference
+from grader.equivalence.localise import Location
 from grader.forms import MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
 from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict
@@ -28,6 +30,7 @@ from grader.spec import PartDef
 
 MAX_CELLS = 100
 CHECK_SECONDS = 0.25
+LOCATE_SECONDS = 0.15  # for all the wrong entries of one answer together
 Grid = list[list[Reading]]
 
 
@@ -112,7 +115,28 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         named = _named_square_mistake(part, grid, expected)
         if named is not None:
             return named
-    return _per_entry(marks, flat or expected_flat)
+    return _per_entry(marks, flat or expected_flat, _locations(part, grid, expected, marks))
+
+
+def _locations(part: PartDef, grid: Grid, expected: Grid, marks) -> dict[tuple[int, int], Location]:
+    """Where each wrong entry goes wrong, when certain, within one budget for the whole matrix."""
+    deadline = time.thread_time() + LOCATE_SECONDS
+    found = {}
+    for i, row in enumerate(marks):
+        for j, mark in enumerate(row):
+            remaining = deadline - time.thread_time()
+            if mark.equivalent is not False or remaining <= 0:
+                continue
+            location = locate_difference(
+                grid[i][j],
+                expected[i][j],
+                part.config.get("variables", []),
+                tolerance=part.config.get("tolerance"),
+                budget_s=remaining,
+            )
+            if location is not None:
+                found[(i + 1, j + 1)] = location
+    return found
 
 
 def _shape(grid: Grid) -> tuple[int, int]:
@@ -231,8 +255,10 @@ def _named_square_mistake(part: PartDef, grid: Grid, expected: Grid) -> PartResu
     return None
 
 
-def _per_entry(marks, flat: bool) -> PartResult:
-    """Partial credit: the share of right entries, with one feedback item per entry."""
+def _per_entry(marks, flat: bool, locations: dict | None = None) -> PartResult:
+    """Partial credit: the share of right entries, with one feedback item per entry (saying
+    where a wrong entry goes wrong when `locations` knows)."""
+    locations = locations or {}
     feedback = []
     right = wrong = unknown = 0
     for i, row in enumerate(marks, start=1):
@@ -247,9 +273,12 @@ def _per_entry(marks, flat: bool) -> PartResult:
                 text = f"{where}: could not be checked automatically; awaiting review."
             else:
                 wrong += 1
-                detail = mark.describe()
-                text = f"{where}: not correct." + (f" {detail}" if detail else "")
+                location = locations.get((i, j))
+                details = [location.message if location else "", mark.describe()]
+                text = " ".join([f"{where}: not correct.", *filter(None, details)])
                 data.update(mark.as_data())
+                if location:
+                    data.update(location=location.message, highlight=location.highlight)
             feedback.append(Feedback("entry", text, data))
     total = right + wrong + unknown
     score = right / total

@@ -19,7 +19,7 @@ _NUMBER = re.compile(
     rf"^(?P<sign>[+-]?)\s*(?P<num>{_DECIMAL})(?:\s*/\s*(?P<den>[+-]?{_DECIMAL}))?$"
 )
 _NON_FINITE = re.compile(r"^[+-]?(nan|inf|infinity|∞)$", re.IGNORECASE)
-MAX_EXPONENT = 400  # never build 10**huge: 1e999999999 is refused, not computed
+MAX_EXPONENT = 400  # never build 10**huge: 1e999999999 is read as beyond any answer, not computed
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)")
 _HINT = "Enter a number such as 0.75, 3/4, -1.2e-3 or sqrt(2)/2."
 
@@ -41,9 +41,7 @@ def parse_number(text: str) -> tuple[float, int | None]:
         raise InvalidAnswer(f"{literal(text.strip())} is not a finite number. {_HINT}")
     match = _NUMBER.match(cleaned)
     if match and any(abs(e) > MAX_EXPONENT for e in _exponents(cleaned)):
-        raise InvalidAnswer(
-            f"{literal(text.strip())}: a number is too large or too small to grade."
-        )
+        return _beyond_floats(match), None
     if match:
         numerator = Fraction(match.group("num"))
         if match.group("den") is not None:
@@ -58,10 +56,8 @@ def parse_number(text: str) -> tuple[float, int | None]:
         value = -value if match.group("sign") == "-" else value
         try:
             return float(value), figures
-        except OverflowError:
-            raise InvalidAnswer(
-                f"{literal(text.strip())} is not a finite number. {_HINT}"
-            ) from None
+        except OverflowError:  # beyond floats: far from any answer, graded wrong
+            return (math.inf if value > 0 else -math.inf), None
     return _parse_expression_number(text), None
 
 
@@ -83,6 +79,30 @@ def _parse_expression_number(text: str) -> float:
     if value.imag != 0 or not math.isfinite(value.real):
         raise InvalidAnswer(f"{literal(text.strip())} is not a finite real number. {_HINT}")
     return value.real
+
+
+def _beyond_floats(match: re.Match[str]) -> float:
+    """A written number with a huge decimal exponent, never computed: 1e999 is infinitely far from
+    any answer (so it is graded wrong, not refused) and 1e-999 is zero to within any tolerance."""
+    sign = -1.0 if match.group("sign") == "-" else 1.0
+    numerator, denominator = match.group("num"), match.group("den") or "1"
+    if not any(digit in "123456789" for digit in numerator.lower().split("e")[0]):
+        return 0.0
+    if not any(digit in "123456789" for digit in denominator.lower().split("e")[0]):
+        raise InvalidAnswer("Division by zero: the denominator is 0.")
+    size = _magnitude(numerator) - _magnitude(denominator)
+    if denominator.startswith("-"):
+        sign = -sign
+    return math.copysign(math.inf if size > 0 else 0.0, sign)
+
+
+def _magnitude(decimal_text: str) -> int:
+    """The decimal exponent of a written number's leading digit (1230 is 4, 0.05e3 is 2)."""
+    mantissa, _, exponent = decimal_text.lower().lstrip("+-").partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    whole = whole.lstrip("0")
+    leading = len(whole) if whole else len(fraction.lstrip("0")) - len(fraction)
+    return leading + (int(exponent) if exponent else 0)
 
 
 def _exponents(text: str) -> list[int]:
@@ -178,4 +198,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             item = Feedback("mistake", fill(mistake["feedback"], params))
             return PartResult(verdict, credit, [item], rule=mistake.get("rule"))
+    if math.isinf(value):
+        text = "Not correct: your number is far too large to be the answer."
+        return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
     return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")])

@@ -4,8 +4,8 @@
 counterexample point) or None (cannot decide: the answer awaits review instead of a guess).
 """
 
-from grader.equivalence.engine import check_equivalent
+from grader.equivalence.engine import check_equivalent, locate_difference
 from grader.equivalence.sampling import Tolerance
 from grader.equivalence.verdicts import Equivalence
 
-__all__ = ["Equivalence", "Tolerance", "check_equivalent"]
+__all__ = ["Equivalence", "Tolerance", "check_equivalent", "locate_difference"]

@@ -15,6 +15,7 @@ import mpmath
 import sympy
 
 from grader.equivalence import symbolic
+from grader.equivalence.localise import Location, locate
 from grader.equivalence.realvalues import NotNumeric, Overflow, Undefined
 from grader.equivalence.sampling import (
     DIFFER,
@@ -85,8 +86,9 @@ def check_equivalent(
     if outcome.equivalent is True:
         return Equivalence(True, outcome.how)
     if outcome.equivalent is False:
+        constant = not expected.literal.free_symbols  # its value is the reference answer
         return _counterexample(
-            answer_function, expected_function, outcome, symbols, tolerance, deadline
+            answer_function, expected_function, outcome, symbols, tolerance, deadline, constant
         )
     if outcome.how == "time" or tolerance is not None:
         return Equivalence(None, outcome.how)
@@ -128,12 +130,17 @@ def _confirm(answer: Reading, expected: Reading, deadline: float) -> Equivalence
         values = answer.value, expected.value
     except MathInputError:  # a number too large to compute: nothing to prove with
         return Equivalence(None, "undecided")
+    if values[0] == values[1]:
+        return Equivalence(True, "identical")
     proved = symbolic.confirm(*values, deadline - time.thread_time())
     return Equivalence(True, "symbolic") if proved else Equivalence(None, "undecided")
 
 
-def _counterexample(answer, expected, outcome, symbols, tolerance, deadline) -> Equivalence:
-    """A point to show the learner: a short decimal where possible, with both values there.
+def _counterexample(
+    answer, expected, outcome, symbols, tolerance, deadline, constant=False
+) -> Equivalence:
+    """A point to show the learner: a short decimal where possible, with both values there
+    (the expected one only if it is not a `constant`, which would be the answer itself).
 
     Nice points are screened in floats and the one shown is confirmed at high precision.
     """
@@ -151,10 +158,10 @@ def _counterexample(answer, expected, outcome, symbols, tolerance, deadline) -> 
             candidate = Undefined not in (a, b) and not floats_agree(a, b, tolerance)
         if candidate and compare_at(answer, expected, point, tolerance) == DIFFER:
             a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
-            return _shown(outcome.how, names, point, a, b)
+            return _shown(outcome.how, names, point, a, b, constant=constant)
     point = outcome.point
     a, b = answer.at_precision(point, 30), expected.at_precision(point, 30)
-    return _shown(outcome.how, names, point, a, b, digits=6)
+    return _shown(outcome.how, names, point, a, b, digits=6, constant=constant)
 
 
 def _nice_points(count: int):
@@ -163,14 +170,14 @@ def _nice_points(count: int):
         yield tuple(values[(index + 3 * k) % len(values)] for k in range(count))
 
 
-def _shown(how, names, point, a, b, digits=3) -> Equivalence:
+def _shown(how, names, point, a, b, digits=3, constant=False) -> Equivalence:
     shown_point = {name: _format(value, digits) for name, value in zip(names, point, strict=True)}
     for places in range(_SHOWN_DIGITS, 31):
         answer = None if a is Undefined else _number(a, places)
         expected = None if b is Undefined else _number(b, places)
         if answer != expected:
             break
-    return Equivalence(False, how, shown_point, answer, expected)
+    return Equivalence(False, how, shown_point, answer, expected, expected_shown=not constant)
 
 
 def _format(value: float, digits: int) -> str:
@@ -182,3 +189,36 @@ def _number(value, places: int) -> str:
     """A value with `places` significant digits and no trailing `.0`."""
     text = mpmath.nstr(value, places)
     return text.removesuffix(".0")
+
+
+def locate_difference(
+    answer: Reading | sympy.Basic,
+    expected: Reading | sympy.Basic,
+    variables: Iterable[str | sympy.Symbol] = (),
+    *,
+    tolerance: Tolerance | dict | None = None,
+    budget_s: float = 0.15,
+) -> Location | None:
+    """Where a wrong `answer` differs from `expected`, when that is certain (see localise)."""
+    deadline = time.thread_time() + budget_s
+    answer, expected = _reading(answer), _reading(expected)
+    try:
+        ours, theirs = answer.value, expected.value
+    except MathInputError:
+        return None
+    if isinstance(ours, sympy.MatrixBase) or isinstance(theirs, sympy.MatrixBase):
+        return None
+    variables = list(variables)
+
+    def same(candidate, target) -> bool:
+        remaining = deadline - time.thread_time()
+        found = check_equivalent(
+            Reading(candidate, candidate),
+            Reading(target, target),
+            variables,
+            tolerance=tolerance,
+            budget_s=max(remaining, 0.0),
+        )
+        return found.equivalent is True
+
+    return locate(ours, theirs, answer.literal, same, deadline)

@@ -31,7 +31,8 @@ class NotNumeric(ValueError):
 Evaluator = Callable[[Sequence], object]
 
 _FLOAT_LIMIT = 1e150  # beyond this, float results are not compared
-_MP_LIMIT = mpmath.mpf(10) ** 5000
+_MAG_LIMIT = 2**24  # binary digits of the largest magnitude computed in mpmath (~10^5000000)
+_MP_LIMIT = mpmath.mpf(2) ** _MAG_LIMIT
 _EXP_LIMIT_FLOAT = 340.0
 _EXP_LIMIT_MP = 10000
 
@@ -128,6 +129,8 @@ def _common(lib, exp, log, sigmoid_value, number, pi, e) -> dict[str, Callable]:
         "acosh": lambda v: lib.acosh(at_least_one(v)),
         "atanh": lambda v: lib.atanh(inside_unit(v)),
         "Abs": abs,
+        "Max": max,
+        "Min": min,
         "sign": lambda v: (v > 0) - (v < 0),
         "sigmoid": sigmoid_value,
         "reciprocal": reciprocal,
@@ -142,6 +145,7 @@ _FUNCTION_NAMES = {
     sympy.cosh: "cosh", sympy.tanh: "tanh", sympy.sech: "sech", sympy.csch: "csch",
     sympy.coth: "coth", sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
     sympy.exp: "exp", sympy.log: "log", sympy.Abs: "Abs", sympy.sign: "sign", sigmoid: "sigmoid",
+    sympy.Max: "Max", sympy.Min: "Min",
 }  # fmt: skip
 
 
@@ -184,6 +188,10 @@ def _compile(expr, index, table, backend):
     if expr.is_Pow:
         return _power(expr, index, table, backend)
     name = _FUNCTION_NAMES.get(expr.func)
+    if name in ("Max", "Min"):
+        function = table[name]
+        arguments = [_compile(arg, index, table, backend) for arg in expr.args]
+        return lambda values: function(argument(values) for argument in arguments)
     if name is not None and len(expr.args) == 1:
         function = table[name]
         argument = _compile(expr.args[0], index, table, backend)
@@ -238,6 +246,13 @@ def _product(parts):
     return product
 
 
+def _bounded(value, n):
+    """`value`, or Overflow when value^n would be beyond the largest magnitude computed."""
+    if value != 0 and abs(mpmath.mag(value) * n) > _MAG_LIMIT:
+        raise Overflow
+    return value
+
+
 def _power(expr, index, table, backend):
     """base^exponent on the principal real branch: negative bases need integer exponents."""
     base = _compile(expr.base, index, table, backend)
@@ -245,6 +260,12 @@ def _power(expr, index, table, backend):
     reciprocal = table["reciprocal"]
     if exponent.is_Integer:
         n = int(exponent)
+        if backend == "mp" and abs(n) > 64:
+            return lambda values: (
+                reciprocal(_bounded(base(values), n)) ** -n
+                if n < 0
+                else (_bounded(base(values), n) ** n)
+            )
         if n >= 0:
             return lambda values: base(values) ** n
         return lambda values: reciprocal(base(values)) ** -n
@@ -262,6 +283,8 @@ def _power(expr, index, table, backend):
 
     def general(values):
         value, n = base(values), power(values)
+        if backend == "mp":
+            _bounded(value, n)
         if value > 0:
             return value**n
         if value == 0:

@@ -8,6 +8,7 @@ not x) unless the exercise sets a tolerance.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Sequence
@@ -184,19 +185,25 @@ def sample(
         if time.thread_time() > deadline:
             return Outcome(None, "time")
         a, b = answer.at_float(point), expected.at_float(point)
-        if a is Overflow or b is Overflow or (a is Undefined and b is Undefined):
+        if a is Undefined and b is Undefined:
             continue
-        if a is not Undefined and b is not Undefined and floats_agree(a, b, tolerance):
+        if Overflow not in (a, b) and Undefined not in (a, b) and floats_agree(a, b, tolerance):
             agreeing.append(point)
             continue
+        # Values beyond floats ((1+x)^6000, 1e999) are compared in arbitrary precision.
         verdict = compare_at(answer, expected, point, tolerance)
         if verdict == DIFFER:
             one_sided = (a is Undefined) != (b is Undefined)
             return Outcome(False, "domain" if one_sided else "values differ", point)
         if verdict == AGREE:
             agreeing.append(point)
+    lattice = lattice_points(answer, expected)
     if len(agreeing) < wanted:
-        return Outcome(None, "undecided")
+        # Defined almost nowhere, as (-2)^n is: compare where the exponents make it defined.
+        return _on_lattice(answer, expected, lattice, tolerance, deadline, wanted)
+    found = _lattice_difference(answer, expected, lattice, tolerance, deadline)
+    if found is not None:
+        return found
     if tolerance is None:
         smallest_first = sorted(agreeing, key=lambda point: max(map(abs, point)))
         for point in smallest_first[:_CONFIRMED_POINTS]:
@@ -208,3 +215,68 @@ def sample(
             if verdict == UNCLEAR:
                 return Outcome(None, "undecided")
     return Outcome(True, "sampling")
+
+
+# Exponent values where powers of negative bases are defined, or change branch: whole numbers,
+# halves and thirds (so (a^2)^(1/2) = |a| meets a^1 = a).
+_LATTICE = (2, -1, 3, 1, -2, 4, 0.5, -3, 5, 1.5, 0, -0.5, 6, 1 / 3, -4, 2.5, 7, -1.5, 2 / 3, 8)
+_BASES = (-1.3, 0.7)  # the other variables: negative, then positive
+_LATTICE_POINTS = 400
+
+
+def lattice_points(answer: Function, expected: Function) -> list[tuple]:
+    """Points where each variable of a symbolic exponent takes a value from _LATTICE and the
+    others one of _BASES (empty when no exponent has a variable)."""
+    variables = answer.variables
+    in_exponents = set()
+    for expr in (answer.expr, expected.expr):
+        for node in sympy.preorder_traversal(expr):
+            if node.is_Pow and node.exp.free_symbols:
+                in_exponents |= node.exp.free_symbols
+    positions = [i for i, v in enumerate(variables) if v in in_exponents]
+    if not positions:
+        return []
+    combos = itertools.product(_LATTICE, repeat=len(positions))
+    points = []
+    for combo in itertools.islice(combos, _LATTICE_POINTS // len(_BASES)):
+        for step, base in enumerate(_BASES):
+            point = [base + 0.17 * i * (step + 1) for i in range(len(variables))]
+            for position, value in zip(positions, combo, strict=True):
+                point[position] = float(value)
+            points.append(tuple(point))
+    return points
+
+
+def _on_lattice(answer, expected, points, tolerance, deadline, wanted) -> Outcome:
+    """The verdict from lattice points alone: every defined point must agree, `wanted` of them."""
+    agreeing = 0
+    for point in points:
+        if time.thread_time() > deadline:
+            return Outcome(None, "time")
+        a, b = answer.at_float(point), expected.at_float(point)
+        if a is Undefined and b is Undefined:
+            continue
+        if Overflow not in (a, b) and Undefined not in (a, b) and floats_agree(a, b, tolerance):
+            agreeing += 1
+            continue
+        verdict = compare_at(answer, expected, point, tolerance)
+        if verdict == DIFFER:
+            one_sided = (a is Undefined) != (b is Undefined)
+            return Outcome(False, "domain" if one_sided else "values differ", point)
+        agreeing += verdict == AGREE
+    if agreeing < wanted:
+        return Outcome(None, "undecided")
+    return Outcome(True, "sampling")
+
+
+def _lattice_difference(answer, expected, points, tolerance, deadline) -> Outcome | None:
+    """A lattice point where both sides are defined and differ: (a^b)^c against a^(bc)."""
+    for point in points:
+        if time.thread_time() > deadline:
+            return Outcome(None, "time")
+        a, b = answer.at_float(point), expected.at_float(point)
+        if Undefined in (a, b) or Overflow in (a, b) or floats_agree(a, b, tolerance):
+            continue
+        if compare_at(answer, expected, point, tolerance) == DIFFER:
+            return Outcome(False, "values differ", point)
+    return None

@@ -11,6 +11,8 @@ class Equivalence:
 
     how: "identical", "sampling", "symbolic", "values differ", "domain", "undecided", "time".
     point: variable -> value shown to the learner; answer/expected: values there (None: undefined).
+    expected_shown: False when the expected expression is a constant: its value anywhere is the
+    reference answer itself, so the learner is told only that theirs differs.
     """
 
     equivalent: bool | None
@@ -18,6 +20,7 @@ class Equivalence:
     point: dict[str, str] = field(default_factory=dict)
     answer: str | None = None
     expected: str | None = None
+    expected_shown: bool = True
 
     def __bool__(self) -> bool:
         return self.equivalent is True
@@ -28,6 +31,10 @@ class Equivalence:
             return ""
         where = ", ".join(f"{name} = {value}" for name, value in self.point.items())
         at = f"At {where}" if where else "Here"
+        if not self.expected_shown and self.expected is not None:
+            if self.answer is None:
+                return f"{at} your answer is not defined, but the expected answer is."
+            return f"{at} your answer is {self.answer}, which is not the expected value."
         if self.answer is None:
             return f"{at} your answer is not defined, but the expected answer is {self.expected}."
         if self.expected is None:
@@ -39,4 +46,5 @@ class Equivalence:
 
     def as_data(self) -> dict:
         """The counterexample as feedback data: point, answer and expected values (as text)."""
-        return {"point": self.point, "answer": self.answer, "expected": self.expected}
+        data = {"point": self.point, "answer": self.answer}
+        return {**data, "expected": self.expected} if self.expected_shown else data

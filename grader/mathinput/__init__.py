@@ -63,7 +63,10 @@ def preview(
     latex_input: bool = False,
     functions: Iterable[str] = (),
     params: Mapping[str, object] | None = None,
+    euler: bool = False,
 ) -> str:
     """The canonical LaTeX of how the parser reads a learner's answer (raises MathInputError)."""
-    reading = read(text, variables, params=params, functions=functions, latex=latex_input)
+    reading = read(
+        text, variables, params=params, functions=functions, latex=latex_input, euler=euler
+    )
     return to_latex(reading.literal)

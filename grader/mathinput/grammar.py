@@ -9,6 +9,7 @@ sin x cos x is sin(x)cos(x), sin x/2 is sin(x)/2.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -19,9 +20,8 @@ from grader.mathinput import operators
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.limits import (
     MAX_DEPTH,
-    MAX_EXPONENT,
     MAX_NODES,
-    check_power,
+    MAX_NUMBER_DIGITS,
     evaluate_tree,
     read_decimal,
 )
@@ -314,14 +314,29 @@ class Parser:
                     token.column,
                 )
         following = self.peek()
+        several = function in (sympy.Max, sympy.Min)
         if following.kind == "(":
             self.position += 1
-            argument = self.expression(0)
+            arguments = [self.expression(0)]
+            while several and self.peek().kind == ",":
+                self.position += 1
+                arguments.append(self.expression(0))
             if self.peek().kind == ",":
                 raise MathInputError(
                     f"{literal(token.text)} takes one argument", self.peek().column
                 )
             self.expect_close(following, ")")
+            if several:
+                self.count(len(arguments))
+                result = function(*arguments, evaluate=False)
+                return result if exponent is None else self.power(result, exponent, token)
+            argument = arguments[0]
+        elif several:
+            raise MathInputError(
+                f"{literal(token.text)} needs its arguments in parentheses, e.g. "
+                f"{token.text}(x, y)",
+                token.column,
+            )
         elif following.kind in _OPERAND_STARTS or following.text == "-":
             argument = self.expression(_PRODUCT - 1, bare=True)
         else:
@@ -401,30 +416,44 @@ class Parser:
         return Mul(sympy.S.NegativeOne, operand, evaluate=False)
 
     def power(self, base, exponent, token: Token):
-        """base^exponent, refusing numbers too large to compute and exponents over the limit."""
+        """base^exponent, built as written: powers of any size are decided later, by sampling in
+        exact and arbitrary-precision arithmetic, never by computing a huge number here."""
         self.count()
         if not (isinstance(base, sympy.Basic) and isinstance(exponent, sympy.Basic)):
             raise MathInputError(f"`^` at column {token.column} needs numbers or expressions")
-        size = exponent
-        if not exponent.free_symbols:
-            size = evaluate_tree(exponent)
-            if not base.free_symbols:
-                try:
-                    check_power(evaluate_tree(base), size)
-                except MathInputError as error:
-                    message = f"{error.message} (column {token.column})"
-                    raise MathInputError(message, token.column) from None
-        if isinstance(base, Pow) and base.exp.is_Number and size.is_Number:
-            size = base.exp * size  # (x^a)^b becomes x^(ab) when evaluated
-        if size.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        if not exponent.free_symbols and _divides_by_zero(exponent):
             raise MathInputError(
                 f"the exponent at column {token.column} divides by zero", token.column
             )
-        if size.is_Number and abs(size) > MAX_EXPONENT:
-            raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})", token.column)
+        if not (base.free_symbols or exponent.free_symbols) and _beyond_any_answer(base, exponent):
+            raise MathInputError(
+                f"the power at column {token.column} is a number too large to compare "
+                f"(more than {MAX_NUMBER_DIGITS} digits)",
+                token.column,
+            )
         if base is sympy.E:
             return sympy.exp(exponent, evaluate=False)
         return Pow(base, exponent, evaluate=False)
+
+
+def _beyond_any_answer(base, exponent) -> bool:
+    """Whether a power of numbers has more than MAX_NUMBER_DIGITS digits (9^9^9 has 369 million)."""
+    try:
+        base, exponent = evaluate_tree(base), evaluate_tree(exponent)
+    except MathInputError:  # a part is already too large to compute
+        return True
+    if not (base.is_Rational and exponent.is_Rational) or base.is_zero or abs(base) == 1:
+        return False
+    digits = abs(exponent) * abs(math.log10(abs(base.p)) - math.log10(base.q))
+    return digits > MAX_NUMBER_DIGITS
+
+
+def _divides_by_zero(exponent) -> bool:
+    try:
+        value = evaluate_tree(exponent)
+    except MathInputError:  # a number too large to compute: it is not a division by zero
+        return False
+    return value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
 
 def _binding(operator: str, conditions: bool) -> int | None:

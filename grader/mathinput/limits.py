@@ -12,8 +12,10 @@ MAX_LENGTH = 2000  # characters of input (the API's 2 KB)
 MAX_DEPTH = 60  # nested groups, functions and operators
 MAX_NODES = 1500  # objects built for one input
 MAX_DIGITS = 20  # significant digits of one written number
-MAX_DECIMAL_EXPONENT = 300  # |n| in 1e-n
-MAX_EXPONENT = 1000  # |n| in x^n
+MAX_DECIMAL_EXPONENT = 300  # |n| in 1e-n beyond which a number is kept as m·10^n, unexpanded
+MAX_WRITTEN_EXPONENT = 10**6  # |n| in a written 1e-n
+MAX_NUMBER_DIGITS = 10**6  # digits of a power of numbers (compared in arbitrary precision)
+MAX_EXPONENT = 1000  # |n| in x^n that SymPy may evaluate (sampling has no such limit)
 MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 302 digits)
 
 
@@ -32,7 +34,9 @@ def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
 
 
 def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
-    """Raise MathInputError when base^exponent is a number too large to compute or a huge power."""
+    """Raise MathInputError when base^exponent would make SymPy compute a number too large.
+
+    Powers of symbols, sums and functions stay unexpanded whatever the exponent."""
     if not exponent.is_Rational:
         return
     size = abs(exponent.p)
@@ -42,21 +46,28 @@ def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
         digits = size * (math.log10(abs(base.p)) + math.log10(base.q))
         if digits > MAX_RESULT_DIGITS or exponent.q > MAX_EXPONENT:
             raise MathInputError("a number is too large: keep powers of numbers small")
-    elif size > MAX_EXPONENT * exponent.q or exponent.q > MAX_EXPONENT:
+    elif exponent.q > MAX_EXPONENT:
         raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})")
+    elif size > MAX_EXPONENT and isinstance(base, sympy.Mul):
+        # (2x)^n distributes to 2^n x^n: the coefficient's power must be computable.
+        check_power(base.as_coeff_Mul()[0], exponent)
 
 
-def read_decimal(text: str, column: int) -> sympy.Rational:
-    """A written number (integer, decimal or scientific) as an exact SymPy Rational."""
+def read_decimal(text: str, column: int) -> sympy.Expr:
+    """A written number (integer, decimal or scientific) as an exact SymPy Rational (m·10^n)."""
     mantissa, _, power = text.lower().partition("e")
     whole, _, fraction = mantissa.partition(".")
     digits = (whole + fraction).lstrip("0")
     if len(digits) > MAX_DIGITS:
         raise MathInputError(f"a number is too large (at most {MAX_DIGITS} digits)", column)
     exponent = int(power) - len(fraction) if power else -len(fraction)
-    if power and abs(int(power)) > MAX_DECIMAL_EXPONENT:
-        raise MathInputError("a number is too large", column)
     value = int(whole + fraction or "0")
+    if abs(exponent) > MAX_WRITTEN_EXPONENT and value:
+        raise MathInputError("a number is too large (at most 10^1000000)", column)
+    if abs(exponent) > MAX_DECIMAL_EXPONENT and value:
+        # Kept as written, m·10^n: exact, compared in arbitrary precision, never expanded.
+        scale = sympy.Pow(sympy.Integer(10), sympy.Integer(exponent), evaluate=False)
+        return sympy.Mul(sympy.Integer(value), scale, evaluate=False)
     if exponent >= 0:
         return sympy.Integer(value * 10**exponent)
     return sympy.Rational(value, 10**-exponent)

@@ -49,9 +49,13 @@ def read(
     functions: Iterable[str] = (),
     trusted: bool = False,
     latex: bool = False,
+    euler: bool = False,
 ) -> Reading:
-    """Parse `text` (calculator syntax, or the LaTeX subset when `latex`) into a Reading."""
-    literal = _parse(text, _scope(variables, params, functions, trusted), latex)
+    """Parse `text` (calculator syntax, or the LaTeX subset when `latex`) into a Reading.
+
+    `euler`: the question's answers use Euler's number, so `4e+2` is refused as ambiguous.
+    """
+    literal = _parse(text, _scope(variables, params, functions, trusted), latex, euler)
     if isinstance(literal, list):
         literal = _as_matrix(literal)
         return Reading(literal, literal)
@@ -70,7 +74,7 @@ def read_condition(text: str, params: Mapping[str, object]) -> bool:
     return result
 
 
-def _parse(text: str, scope: Scope, latex: bool):
+def _parse(text: str, scope: Scope, latex: bool, euler: bool = False):
     if not isinstance(text, str):
         raise MathInputError("the answer must be text")
     if len(text) > MAX_LENGTH:
@@ -80,7 +84,7 @@ def _parse(text: str, scope: Scope, latex: bool):
 
         tokens = tokenize_latex(text)
     else:
-        tokens = tokenize(text, conditions=scope.conditions)
+        tokens = tokenize(text, conditions=scope.conditions, euler=euler)
     try:
         return Parser(tokens, scope).parse()
     except RecursionError:

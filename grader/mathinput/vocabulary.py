@@ -75,10 +75,11 @@ ALIASES = {
     "arccosh": "acosh",
     "arctanh": "atanh",
     "cosec": "csc",
+    "Abs": "abs",
 }
 
 # Functions an exercise may declare with `functions:`.
-OPTIONAL_FUNCTIONS = {"sigma": sigmoid, "sigmoid": sigmoid}
+OPTIONAL_FUNCTIONS = {"sigma": sigmoid, "sigmoid": sigmoid, "max": sympy.Max, "min": sympy.Min}
 
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 

@@ -21,6 +21,9 @@ MAX_PROBES = 25
 PRACTICE_PROBES = 10  # practice rounds get completion credit from this many probes
 PAR = {"basic": 6, "depth_only": 12, "many_minima": 10, "rocky": 10, "narrow_well": 12}
 FLOOR_SCORE = 0.3
+# Without arrows, a learner finds the slope by probing beside the last probe: a step this short is
+# such a slope-finding probe, not a move, so it is never counted as a move uphill.
+SLOPE_FINDING_DISTANCE = 0.3  # metres
 
 
 class Status(StrEnum):
@@ -135,14 +138,18 @@ class Lessons:
 
 
 def draw_lessons(landscape: Landscape, results: list[ProbeResult]) -> Lessons:
-    """Downhill moves (cos(next − current, −∇f) > 0), step length against |∇f|, traps hit."""
+    """Downhill moves (cos(next − current, −∇f) > 0), step length against |∇f|, traps hit.
+
+    In depth-only play a step within SLOPE_FINDING_DISTANCE is a probe for the slope, not a move.
+    """
     points = np.array([(r.x, r.y) for r in results]).reshape(-1, 2)
+    shortest_move = 1e-9 if landscape.shows_arrow else SLOPE_FINDING_DISTANCE
     downhill = moves = 0
     steps, slopes = [], []
     for here, there in pairwise(points):
         move = there - here
         slope = landscape.gradient(*here)
-        if np.linalg.norm(move) < 1e-9 or np.linalg.norm(slope) < 1e-9:
+        if np.linalg.norm(move) <= shortest_move or np.linalg.norm(slope) < 1e-9:
             continue
         moves += 1
         downhill += float(np.dot(move, -slope)) > 0

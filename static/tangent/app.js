@@ -48,9 +48,15 @@
     return input ? input.value : "";
   }
 
-  function show(output, ok, content) {
+  function show(output, ok, content, reading) {
     output.classList.toggle("invalid", !ok);
     output.textContent = "";
+    if (ok && reading) {
+      var typed = document.createElement("span");
+      typed.textContent = "Read as " + reading + " · ";
+      typed.className = "muted";
+      output.appendChild(typed);
+    }
     if (ok) {
       var label = document.createElement("span");
       label.textContent = "We read your answer as ";
@@ -102,7 +108,9 @@
       })
       .then(function (result) {
         if (input.value !== sent) return; // the learner kept typing
-        show(output, result.ok, result.ok ? result.body.latex : result.body.detail);
+        // Unicode and full-width forms are normalised: say so when the reading differs.
+        var reading = result.ok && result.body.reading !== sent ? result.body.reading : "";
+        show(output, result.ok, result.ok ? result.body.latex : result.body.detail, reading);
       })
       .catch(function () {});
   }
@@ -165,9 +173,29 @@
     button.textContent = on ? "Text input" : "Math keyboard";
   }
 
+  // The on-screen keyboard never covers Submit: the page gains room below for it, and the answer
+  // with its Submit button is scrolled above it while it is shown.
+  function keepSubmitVisible() {
+    var keyboard = window.mathVirtualKeyboard;
+    if (!keyboard || keepSubmitVisible.done) return;
+    keepSubmitVisible.done = true;
+    keyboard.addEventListener("geometrychange", function () {
+      var height = keyboard.visible ? keyboard.boundingRect.height : 0;
+      document.body.style.paddingBottom = height ? height + 16 + "px" : "";
+      var submit = height && document.querySelector("form .actions button[type=submit]");
+      if (!submit) return;
+      var bottom = submit.getBoundingClientRect().bottom;
+      var room = window.innerHeight - height - 12;
+      if (bottom > room) window.scrollBy(0, bottom - room);
+    });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-math-keyboard]");
-    if (button) toggle(button);
+    if (button) {
+      toggle(button);
+      keepSubmitVisible();
+    }
   });
 })();
 

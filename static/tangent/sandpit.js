@@ -193,12 +193,12 @@
     label.textContent = "deepest point";
     this.svg.setAttribute("aria-label", "Sandpit replay: the floor, your probes and the deepest point at ("
       + state.minimum[0].toFixed(2) + ", " + state.minimum[1].toFixed(2) + ")");
-    this.showRound(state.round);
+    this.showRound(state.round, state.next_round);
     if (state.submission) this.loadGrading(state.submission);
     else if (state.submission_refused) this.statusText.textContent += " " + state.submission_refused;
   };
 
-  Game.prototype.showRound = function (round) {
+  Game.prototype.showRound = function (round, nextRound) {
     if (!round) return;
     var box = this.roundBox;
     box.textContent = "";
@@ -216,7 +216,9 @@
     box.appendChild(list);
     var again = document.createElement("p");
     again.className = "muted";
-    again.textContent = "To play a new sandpit, use \u201cTry another variant\u201d below.";
+    again.textContent = nextRound
+      ? "Now play the next round below: the rounds are graded together, as one game."
+      : "To play a new sandpit, use \u201cTry another variant\u201d below.";
     box.appendChild(again);
   };
 

@@ -18,11 +18,14 @@ LEARNER_PAGES = [
     "/courses/calc/exercises/m1-graph-derivative-match/",
     "/courses/calc/exercises/m1-chain-rule/",
     "/courses/calc/exercises/m2-jacobian/",
+    "/courses/calc/exercises/m2-contour-gradient/",
+    "/courses/calc/exercises/m4-taylor-explorer/",
     "/courses/calc/exercises/m3-d-sigma/",
     "/courses/calc/exercises/m2-sandpit/",
     "/courses/calc/exercises/m6-linfit-by-hand/",
     "/courses/calc/exercises/m6-heights-fit/",
     "/courses/calc/exercises/m3-backprop-assignment/",
+    "/profile/",
 ]
 
 

@@ -67,3 +67,32 @@ def test_a_learner_sees_their_fitted_line_drawn_over_the_data(page, live_site, l
     expect(figure.locator("polyline")).to_have_count(2)  # the learner's line and the best one
     screenshot(page, "code-fit-figure")
     assert page.console_errors == []  # nothing the CSP refused
+
+
+def test_a_learner_downloads_the_notebook_and_uploads_it_back_for_grading(
+    page, live_site, live_worker, bank, tmp_path
+):
+    import nbformat
+
+    from grader.notebooks.build import ANSWER_TAG
+
+    require_sandbox()
+    learner = learner_in(make_course())
+    live_worker()
+    log_in(page, live_site, learner.username)
+    page.goto(live_site + URL)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Open as notebook").click()
+    assert download.value.suggested_filename == "m3-d-sigma.ipynb"
+    notebook = nbformat.read(download.value.path(), as_version=4)
+    nbformat.validate(notebook)
+    next(c for c in notebook.cells if ANSWER_TAG in c.metadata.get("tags", [])).source = RIGHT
+    written = tmp_path / "m3-d-sigma.ipynb"
+    nbformat.write(notebook, written)
+    page.get_by_label("Your notebook (.ipynb)").set_input_files(str(written))
+    page.get_by_role("button", name="Upload and grade").click()
+    result = page.get_by_role("status", name="Grading result")
+    expect(result).to_contain_text("Correct", timeout=45_000)
+    expect(result).to_contain_text("Graded the code of cell")
+    screenshot(page, "code-notebook-upload")
+    assert page.console_errors == []

@@ -3,13 +3,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from courseware.models import Course, Membership
-from tangent.environment import env
+from tangent.environment import demo_logins, env
 
 DEMO_COURSE = ("mml-calculus", "Mathematics for Machine Learning: Multivariate Calculus")
 
 
 class Command(BaseCommand):
-    help = "Development only: a demo course with a demo learner and a demo instructor; prints their log-ins."
+    help = (
+        "Development only: a demo course with a demo learner and a demo instructor, made once "
+        "(their password is DEMO_PASSWORD in the development .env); prints their log-ins."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEVELOPMENT:
@@ -29,12 +32,11 @@ class Command(BaseCommand):
             ("learner", Membership.Role.LEARNER),
             ("instructor", Membership.Role.STAFF),
         ):
-            user, _ = User.objects.get_or_create(
+            user, created = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.com"}
             )
-            user.set_password(password)
-            user.save()
+            if created or not user.check_password(password):
+                user.set_password(password)  # a new hash only when the password changed: no log-out
+                user.save(update_fields=["password"])
             Membership.objects.update_or_create(user=user, course=course, defaults={"role": role})
-        self.stdout.write("Demo log-ins (development only):")
-        self.stdout.write(f"  learner    / {password}")
-        self.stdout.write(f"  instructor / {password}")
+        self.stdout.write(demo_logins())

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courseware', '0006_course_assessments'),
+        ('courseware', '0008_notebookupload'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

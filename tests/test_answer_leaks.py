@@ -1,0 +1,198 @@
+"""No learner-visible response gives a variant's reference answer away before it is solved.
+
+Every exercise of the bank, over a few seeds, as a learner: the exercise page, the live preview,
+a wrong answer (an anticipated mistake when there is one) with its verdict fragment, the API's
+JSON for it, and the page again with what the release rule then allows. Every response is
+searched for the variant's reference answers (tests/support/leaks.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import Client
+
+from courseware.answer_forms import cell_name, field_name, part_widgets
+from courseware.definitions import definition_for
+from courseware.models import Exercise, Membership, Submission
+from courseware.option_tokens import option_token
+from courseware.release import release_for
+from courseware.rendering import render_markdown
+from courseware.tasks import grade_submission
+from courseware.templatetags.tangent import typeset_answer
+from courseware.variants import definition_of, new_attempt
+from exercises.validation import mistake_payloads, read_solutions
+from grader.answers.choice import is_correct
+from grader.params import draw_params
+from tests.support.leaks import found_in, needles, visible_text
+from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+
+pytestmark = pytest.mark.django_db
+SEEDS = (1, 2, 3)
+UNGRADED_HERE = ("code", "interactive")  # graded by the sandbox / played through the probe API
+
+
+def wrong_payload(part, params, anticipated: bool = True) -> dict | None:
+    """An answer that is not right: an `anticipated` mistake if the part has one, else 0 (which
+    meets the engine's counterexamples)."""
+    for _, payload in mistake_payloads(part, params) if anticipated else ():
+        return payload
+    if part.kind == "choice":
+        wrong = [o["id"] for o in part.config["options"] if not is_correct(o, params)]
+        return {"choices": wrong[:1]} if wrong else None
+    return {"value": "0"}
+
+
+def form_for(attempt, definition, anticipated: bool) -> dict:
+    """The exercise form filled with a wrong answer, as the page would send it."""
+    data: dict = {"attempt": attempt.pk}
+    widgets = {w["name"]: w for w in part_widgets(definition, attempt)}
+    for part in definition.parts:
+        payload = wrong_payload(part, attempt.params, anticipated)
+        name = field_name(part)
+        if part.kind == "choice":
+            data[name] = [option_token(attempt.pk, part.name, c) for c in payload["choices"]]
+        elif part.kind == "matrix":
+            grid = widgets[part.name]["grid"]
+            rows = [r if isinstance(r, list) else [r] for r in (payload or {}).get("matrix", [])]
+            if [len(r) for r in rows] != [len(r) for r in grid]:  # a mistake of another shape
+                rows = [["0"] * len(r) for r in grid]
+            data[f"{name}-rows"], data[f"{name}-columns"] = len(grid), len(grid[0])
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    data[cell_name(part, i, j)] = cell
+        else:
+            data[name] = payload["value"]
+    return data
+
+
+def reference_program(slug: str) -> str | None:
+    """A code exercise's reference program (solutions/reference.py), if it has one."""
+    files = list(Path(settings.EXERCISES_DIR).glob(f"*/{slug}/exercise.yaml"))
+    return read_solutions(files[0]).reference if files else None
+
+
+class Walk:
+    """One learner's walk through the bank, collecting what gives an answer away."""
+
+    def __init__(self, course, learner):
+        self.course = course
+        self.learner = learner
+        self.site = Client()
+        self.site.login(username=learner.username, password=PASSWORD)
+        self.api = Client(headers={"authorization": f"Bearer {api_key_for(learner)}"})
+        self.leaks: list[str] = []
+        self.responses = 0
+
+    def own_answers(self, exercise: Exercise) -> list[str]:
+        """The learner's answers as their history shows them: their own typing, not a leak."""
+        submissions = Submission.objects.filter(
+            attempt__learner=self.learner, attempt__exercise_version__exercise=exercise
+        ).select_related("attempt__exercise_version")
+        return [render_to_string("courseware/_answer.html", typeset_answer(s)) for s in submissions]
+
+    def variant(self, exercise: Exercise, seed: int) -> None:
+        attempt = new_attempt(self.learner, exercise, self.course, seed=seed)
+        definition = definition_of(attempt)
+        params = attempt.params
+        widgets = part_widgets(definition, attempt)
+        question = [render_markdown(definition.prompt, params)]
+        question += [w["label"] for w in widgets]
+        question += [o["html"] for w in widgets for o in w.get("options", [])]
+        program = reference_program(exercise.slug)
+        on_pages = needles(definition, params, reference_program=program)
+        in_api = needles(definition, params, all_option_ids=False, reference_program=program)
+        where = f"{exercise.slug} seed {seed}"
+        url = f"/courses/{self.course.slug}/exercises/{exercise.slug}/"
+
+        def released_hints():
+            shown = release_for(attempt, definition)
+            return shown, [render_markdown(h, params) for h in definition.hints[: shown.hints]]
+
+        def check(response, what, variant_needles=on_pages, allowed=()):
+            self.responses += 1
+            text = visible_text(
+                response.content.decode(),
+                response["Content-Type"],
+                [*question, *allowed, *self.own_answers(exercise)],
+            )
+            self.leaks += [f"{where}, {what}: {leak}" for leak in found_in(text, variant_needles)]
+
+        check(self.site.get(url), "exercise page")
+        for part in definition.parts:
+            if part.kind in ("expression", "matrix"):
+                body = {"exercise": exercise.slug, "part": part.name, "value": "x + 1"}
+                preview = self.site.post(
+                    "/api/v1/preview", json.dumps(body), content_type="application/json"
+                )
+                check(preview, f"preview of {part.name}")
+            if part.kind == "interactive":
+                probe = self.site.post(
+                    f"/api/v1/sandpit/{attempt.pk}/probe",
+                    json.dumps({"x": 0.5, "y": 0.5, "part": part.name}),
+                    content_type="application/json",
+                )
+                assert probe.status_code == 200, f"{where}: {probe.content.decode()[:300]}"
+                check(probe, f"a probe of {part.name}")
+        if any(part.kind in UNGRADED_HERE for part in definition.parts):
+            return
+        if any(p.kind == "choice" and not wrong_payload(p, params) for p in definition.parts):
+            return  # every option is right: there is no wrong answer to send
+        taken = self.site.post(
+            url + "submit/", form_for(attempt, definition, anticipated=seed == SEEDS[0])
+        )
+        check(taken, "answer taken")
+        assert taken.status_code == 202, f"{where}: {taken.content.decode()[:300]}"
+        submission = Submission.objects.filter(attempt=attempt).latest("pk")
+        grade_submission.apply(args=(submission.pk, submission.request))
+        check(self.site.get(f"/submissions/{submission.pk}/"), "verdict fragment")
+        check(self.api.get(f"/api/v1/submissions/{submission.pk}"), "API submission", in_api)
+        check(self.api.get(f"/api/v1/results/{submission.pk}"), "API result", in_api)
+        check(self.api.get("/api/v1/learners/me/progress"), "API progress", in_api)
+        shown, hints = released_hints()
+        if not shown.solution:
+            check(self.site.get(url), "exercise page after a wrong answer", allowed=hints)
+
+
+@pytest.fixture
+def course(bank, settings):
+    """The course, with rate limits that let one learner walk the whole bank in a minute."""
+    unlimited = {name: (100_000, 60) for name in ("submit", "preview")}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, **unlimited}
+    return make_course()
+
+
+def test_no_learner_response_gives_a_reference_answer_away(course):
+    walk = Walk(course, learner_in(course))
+    exercises = list(Exercise.objects.filter(retired=False).select_related("current_version"))
+    for exercise in exercises:
+        for seed in SEEDS:
+            walk.variant(exercise, seed)
+    assert len(exercises) >= 40
+    assert walk.responses >= 6 * len(exercises) * len(SEEDS) // 2
+    assert not walk.leaks, f"{len(walk.leaks)} leaks:\n" + "\n".join(walk.leaks)
+
+
+@pytest.mark.parametrize(
+    "slug", ["m1-graph-derivative-match", "m1-rise-over-run", "m1-product-rule", "m2-hessian"]
+)
+def test_the_scan_finds_answers_where_they_are_shown(course, slug):
+    """Staff may see answers: the scan must find them on the staff preview of a variant."""
+    staff = learner_in(course, "tutor")
+    Membership.objects.filter(user=staff).update(role=Membership.Role.STAFF)
+    client = Client()
+    client.login(username=staff.username, password=PASSWORD)
+    exercise = Exercise.objects.get(slug=slug)
+    definition = definition_for(exercise.current_version)
+    seed, params = next(  # a variant whose answers are distinctive enough to look for
+        (seed, params)
+        for seed in range(5, 60)
+        if needles(definition, params := draw_params(definition.params, seed, definition.redraw_if))
+    )
+    response = client.get(f"/courses/{course.slug}/staff/exercises/{slug}/preview/?seed={seed}")
+    text = visible_text(response.content.decode(), response["Content-Type"], [])
+    assert found_in(text, needles(definition, params))
