@@ -289,6 +289,15 @@ def practice_closed_message(exam: Assessment) -> str:
     return f"Practice on this exercise is closed while your exam “{exam.title}” is in progress."
 
 
+def result_withheld(submission: Submission) -> bool:
+    """Must the verdict, score and feedback of this answer be held back from the learner and
+    their LMS for now (an answer in an assessment whose score may not be released yet)?"""
+    item = submission.attempt.assessment_item
+    if item is None or submission.purpose != Submission.Purpose.ANSWER:
+        return False
+    return not may_release_score(item.assessment, submission.attempt.learner)
+
+
 def may_release_score(assessment: Assessment, learner, at: datetime | None = None) -> bool:
     """May the learner's score on the assessment be shown to them and sent to their LMS now?
 

@@ -15,7 +15,15 @@ from grader.answers.expression import reader_settings
 from grader.mathinput import MathInputError, preview
 from grader.mathinput.tokens import normalised_text
 from grader.sandpit.landscape import SIZE
-from lms import exercise_api, key_api, learner_api, submission_api, throttling, webhook_api
+from lms import (
+    exam_api,
+    exercise_api,
+    key_api,
+    learner_api,
+    submission_api,
+    throttling,
+    webhook_api,
+)
 from lms.api_access import Principal, key_principal, own_attempts, require_scope, site_principal
 from lms.api_input import Input, InputRefused, Slug, StrictParser
 from lms.exercise_api import exercise_or_404
@@ -198,5 +206,5 @@ def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
         return problem(refused.status, refused.message, errors=errors, headers=headers)
 
 
-for module in (exercise_api, submission_api, learner_api, key_api, webhook_api):
+for module in (exercise_api, submission_api, learner_api, key_api, webhook_api, exam_api):
     api.add_router("/", module.router)

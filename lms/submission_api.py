@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from courseware import ratelimits
+from courseware import exams, ratelimits
 from courseware.models import NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
@@ -154,7 +154,7 @@ def lms_sync(submission: Submission) -> list[dict]:
 
 def serialise_submission(submission: Submission, client) -> dict:
     """The submission as `client` sees it: the learner by the client's own reference, if any."""
-    grading = submission.grading
+    grading = None if exams.result_withheld(submission) else submission.grading
     return {
         "id": submission.pk,
         "exercise": submission.attempt.exercise_version.exercise.slug,
@@ -405,6 +405,8 @@ def graded_or_409(request, submission_id: int) -> Submission:
     submission = submission_or_404(request, submission_id)
     if submission.grading is None:
         raise HttpError(409, f"The submission has no result yet; it is {submission.status}.")
+    if exams.result_withheld(submission):
+        raise HttpError(409, "The result is not released yet: the assessment's policy holds it.")
     return submission
 
 

@@ -113,6 +113,24 @@ def world(bank) -> World:
     return World(submission, classmates, sandpit.pk, webhook.pk, spare.pk, clients)
 
 
+def final_exam_item():
+    """Course calc's exam "final" (opening tomorrow: starting it is 409, not yet) and its item."""
+    calc = Assessment.objects.get(course__slug="calc", slug="m1-matching-graphs").course
+    exam, created = Assessment.objects.get_or_create(
+        course=calc,
+        slug="final",
+        defaults={
+            "title": "Final",
+            "kind": Assessment.Kind.EXAM,
+            "time_limit_minutes": 60,
+            "opens_at": timezone.now() + timezone.timedelta(days=1),
+        },
+    )
+    if created:
+        add_item(exam, [Exercise.objects.get(slug=EXERCISE)])
+    return exam.items.get()
+
+
 # --- the tables -----------------------------------------------------------------------------------
 
 
@@ -124,15 +142,7 @@ def page_rules(world: World) -> dict[str, Rule]:
     item_id = homework.items.get().pk
     item = f"{course}/assessments/{homework.slug}/items/{item_id}"
     nobody = "00000000-0000-0000-0000-000000000000"
-    exam = Assessment.objects.create(
-        course=homework.course,
-        slug="final",
-        title="Final",
-        kind=Assessment.Kind.EXAM,
-        time_limit_minutes=60,
-        opens_at=timezone.now() + timezone.timedelta(days=1),  # starting it: 409, not yet
-    )
-    exam_item = add_item(exam, [Exercise.objects.get(slug=EXERCISE)])
+    exam_item = final_exam_item()
     final = f"{course}/assessments/final"
     return {
         # The course's staff pages: its staff only.
@@ -242,6 +252,7 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
     own = {"learner_key", "personal_token"}  # the learner's own submission
     calc_staff = {"staff_key", "operator_key"}
     answer = {"exercise": EXERCISE, "answer": ANSWER}
+    final = f"{api}/courses/calc/assessments/final"
     return {
         ("GET", "/api/v1/health"): Rule(EVERYONE, f"{api}/health"),
         ("GET", "/api/v1/exercises"): Rule(keys, f"{api}/exercises"),
@@ -266,6 +277,17 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
             {"x": 1.0, "y": 1.0, "part": "gradient"},
         ),
         ("POST", "/api/v1/submissions"): Rule(keys, f"{api}/submissions", ("POST",), answer),
+        # An exam of course calc: keys of its members, the learner's own token (409 here: not
+        # open, not started).
+        ("POST", "/api/v1/courses/{course}/assessments/{slug}/start"): Rule(
+            {"learner_key", "personal_token", "staff_key"}, f"{final}/start", ("POST",), {}
+        ),
+        ("POST", "/api/v1/courses/{course}/assessments/{slug}/items/{item_id}/answers"): Rule(
+            {"learner_key", "personal_token", "staff_key"},
+            f"{final}/items/{final_exam_item().pk}/answers",
+            ("POST",),
+            {"answer": ANSWER},
+        ),
         ("GET", "/api/v1/submissions"): Rule(keys, f"{api}/submissions"),
         # The learner's submission: theirs, and the course's staff (key) or the operator's.
         ("GET", "/api/v1/submissions/{submission_id}"): Rule(
