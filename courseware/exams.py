@@ -298,6 +298,31 @@ def result_withheld(submission: Submission) -> bool:
     return not may_release_score(item.assessment, submission.attempt.learner)
 
 
+class Hold:
+    """Why a score change may not go to the LMS now: LATER (it will be releasable) or NEVER."""
+
+    LATER = "later"
+    NEVER = "never"
+
+
+def score_hold(submission_id: int | None) -> str | None:
+    """For the LMS's grade passback: None if the score this submission made may be sent now,
+    else Hold.LATER or Hold.NEVER (an assessment whose policy never releases results)."""
+    submission = (
+        Submission.objects.select_related(
+            "attempt__assessment_item__assessment", "attempt__learner"
+        )
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or not result_withheld(submission):
+        return None
+    assessment = submission.attempt.assessment_item.assessment
+    if assessment.feedback == Assessment.FeedbackRelease.NEVER:
+        return Hold.NEVER
+    return Hold.LATER
+
+
 def may_release_score(assessment: Assessment, learner, at: datetime | None = None) -> bool:
     """May the learner's score on the assessment be shown to them and sent to their LMS now?
 

@@ -1,7 +1,8 @@
 """Fan-out of score changes from the outbox to their destinations (LMS gradebooks, webhooks).
 
 Each undelivered "score.changed" event gets one ScoreSync per matching gradebook line, then is
-marked delivered; the syncs are sent by their own tasks, which keep their own state.
+marked delivered; the syncs are sent by their own tasks, which keep their own state. A score that
+an assessment's policy does not release yet waits in the outbox (`courseware.exams.score_hold`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from courseware import exams
 from courseware.models import OutboxEvent, Quiz
 from courseware.progress import best_scores, quiz_progress
 from lms import passback
@@ -33,12 +35,23 @@ def fan_out() -> list[int]:
     """Turn undelivered score changes into pending syncs; returns the new syncs' ids."""
     created: list[int] = []
     with transaction.atomic():
-        events = list(
+        waiting = list(
             OutboxEvent.objects.select_for_update(skip_locked=True)
             .filter(kind="score.changed", delivered_at__isnull=True)
-            .order_by("pk")[:BATCH]
+            .order_by("pk")[: BATCH * 10]
         )
-        for event in events:
+        events = []
+        for event in waiting:
+            if len(events) == BATCH:
+                break
+            # A score the assessment's policy does not release yet stays in the outbox until it
+            # may be (one never released is dropped); the others go out in order.
+            hold = exams.score_hold(event.payload.get("submission"))
+            if hold == exams.Hold.LATER:
+                continue
+            events.append(event)
+            if hold == exams.Hold.NEVER:
+                continue
             lines = GradeLine.objects.select_related("exercise").filter(
                 learner_id=event.payload.get("learner")
             )

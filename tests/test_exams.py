@@ -13,6 +13,7 @@ from courseware.models import (
     AuditEntry,
     ExamSitting,
     Exercise,
+    OutboxEvent,
     Submission,
 )
 from courseware.option_tokens import option_token
@@ -20,6 +21,7 @@ from courseware.scoring import assessment_score
 from courseware.submissions import SubmissionRefused, submit
 from courseware.tasks import finalise_expired_exams, grade_submission
 from courseware.variants import current_item_attempt, new_attempt
+from lms import outbox
 from tests.support.people import enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,25 @@ def test_a_score_is_released_only_when_the_policy_and_the_sitting_allow(exam, le
     exam.save()
     assert not exams.may_release_score(exam, learner)
     assert exams.may_release_score(exam, learner, at=exam.due_at + MINUTE)
+
+
+def test_the_lms_gets_an_exam_score_only_once_it_may_be_released(exam, learner):
+    exam.feedback = "immediate"
+    exam.save()
+    sitting = exams.start(exam, learner)
+    attempt = learner.attempts.get(assessment_item=choice_item(exam))
+    submission = submit(attempt, {"choices": ["derivative"]})
+    grade_submission.apply(args=(submission.pk, 1))
+    event = OutboxEvent.objects.get(kind="score.changed", payload__submission=submission.pk)
+    assert exams.score_hold(submission.pk) == exams.Hold.LATER  # the exam is still running
+    outbox.fan_out()
+    event.refresh_from_db()
+    assert event.delivered_at is None
+    exams.finalise(sitting, ExamSitting.Finish.SUBMITTED)
+    assert exams.score_hold(submission.pk) is None
+    outbox.fan_out()
+    event.refresh_from_db()
+    assert event.delivered_at is not None
+    exam.feedback = "never"
+    exam.save()
+    assert exams.score_hold(submission.pk) == exams.Hold.NEVER
