@@ -240,3 +240,24 @@ def test_a_learner_with_an_accommodation_answers_when_the_others_cannot(
     mine = client.post(f"{URL}items/{item.pk}/draft/", {"part-answer": chosen(learner, item)})
     hers = theirs.post(f"{URL}items/{item.pk}/draft/", {"part-answer": chosen(grace, item)})
     assert mine.status_code == 409 and hers.status_code == 200
+
+
+def test_an_exam_without_a_time_limit_or_due_date_is_refused_on_the_settings_page(
+    staff_client, exam
+):
+    settings_page = f"/courses/calc/staff/assessments/{exam.slug}/"
+    form = staff_client.get(settings_page).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "kind": "exam",
+            "time_limit_minutes": "",
+            "due_at": "",
+            "opens_at": "",
+            "late_credit_percent": "100",
+            "penalty_percent": "0",
+        }
+    )
+    refused = staff_client.post(settings_page, data)
+    assert refused.status_code == 400
+    assert "An exam needs a time limit or a due date" in refused.content.decode()
