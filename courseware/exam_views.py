@@ -134,7 +134,7 @@ def exam_item_page(request, course, item, schedule):
 
 @login_required
 @require_POST
-@ratelimits.limited("submit")
+@ratelimits.limited("drafts")
 def save_draft(request, course_slug, assessment_slug, item_id):
     """Keep the item's form as the learner's draft: 200 with the time left, or 409 with why not."""
     _, assessment = exam_or_404(request, course_slug, assessment_slug)

@@ -234,6 +234,7 @@ RATE_LIMITS = {
     "signup": (10, 3600),  # sign-ups per client address
     "submit": (30, 60),  # answers per learner
     "preview": (240, 60),  # previews per learner (the page previews while typing)
+    "drafts": (120, 60),  # exam drafts per learner (the page saves while typing)
     "lti-login": (100, 60),  # LTI login initiations per address (per user when logged in)
     "attempts": (10, 60),  # new variants (attempts) per learner and exercise
     "attempts-day": (200, 86400),
