@@ -127,21 +127,23 @@ def save_draft(sitting: ExamSitting, item: AssessmentItem, fields: QueryDict) ->
     """Keep the form's fields as the learner's draft for the item; ExamRefused after the end."""
     if item.assessment_id != sitting.assessment_id:
         raise ExamRefused("That item is not part of this exam.")
-    now = timezone.now()
-    if is_over(sitting, now):
-        finalise_if_over(sitting)
-        raise ExamRefused(
-            f"Your exam ended at {sitting.ends_at:%Y-%m-%d %H:%M:%S} UTC; the answer was not saved."
-        )
     values = {
         name: fields.getlist(name)
         for name in fields
         if name not in ("csrfmiddlewaretoken", "attempt")
     }
-    draft, _ = ExamDraft.objects.update_or_create(
-        sitting=sitting, item=item, defaults={"fields": values, "saved_at": now}
+    with transaction.atomic():  # not while the sitting is being finalised
+        locked = ExamSitting.objects.select_for_update().get(pk=sitting.pk)
+        now = timezone.now()
+        if not is_over(locked, now):
+            draft, _ = ExamDraft.objects.update_or_create(
+                sitting=locked, item=item, defaults={"fields": values, "saved_at": now}
+            )
+            return draft
+    finalise_if_over(sitting)
+    raise ExamRefused(
+        f"Your exam ended at {sitting.ends_at:%Y-%m-%d %H:%M:%S} UTC; the answer was not saved."
     )
-    return draft
 
 
 def drafts_of(sitting: ExamSitting) -> dict[int, ExamDraft]:
