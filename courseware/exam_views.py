@@ -66,7 +66,12 @@ def exam_page(request, course, assessment: Assessment):
     context.update(timer_context(sitting))
     if sitting.finished:
         context["released"] = exams.may_release_score(assessment, request.user)
-        context["score"] = scoring.assessment_score(assessment, request.user)
+        score = scoring.assessment_score(assessment, request.user)
+        context["score"] = score
+        if context["released"]:
+            by_item = {s.item.pk: s for s in score.items}
+            for row in context["rows"]:
+                row["score"] = by_item[row["item"].pk]
     return render(request, "courseware/exam.html", context)
 
 

@@ -128,6 +128,7 @@ def test_drafts_survive_a_reload_and_are_submitted_when_time_runs_out(client, le
         grade_submission.apply(args=(submission.pk, 1))
     graded = client.get(URL).content.decode()
     assert "Score 1 of 2 points" in graded or "Score 2 of 2 points" in graded
+    assert graded.count("scored ") == 2  # each question's points, released
 
 
 def test_answers_forged_after_the_end_are_refused(client, learner, exam):
