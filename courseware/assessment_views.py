@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from courseware import assessments, ratelimits, scoring
+from courseware import assessments, exam_views, exams, ratelimits, scoring
 from courseware.access import (
     assessment_in_course,
     attempt_for,
@@ -27,6 +27,8 @@ from courseware.views import answer_response, exercise_context
 def assessment_page(request, course_slug, assessment_slug):
     membership = membership_for(request.user, course_slug)
     assessment = assessment_in_course(membership.course, assessment_slug)
+    if exams.is_exam(assessment):
+        return exam_views.exam_page(request, membership.course, assessment)
     schedule = assessments.schedule_for(assessment, request.user)
     phase = schedule.phase()
     released = assessments.feedback_released(assessment, schedule)
@@ -74,6 +76,8 @@ def item_page(request, course_slug, assessment_slug, item_id):
     if schedule.phase() == Phase.NOT_OPEN:
         return not_open(request, course, item, schedule)
     assessment = item.assessment
+    if exams.is_exam(assessment):
+        return exam_views.exam_item_page(request, course, item, schedule)
     exercise = assessments.drawn_exercise(item, request.user)
     attempt = current_item_attempt(request.user, item, exercise)
     history = list(
@@ -131,6 +135,9 @@ def item_another_variant(request, course_slug, assessment_slug, item_id):
     course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
     if schedule.phase() == Phase.NOT_OPEN:
         return not_open(request, course, item, schedule)
+    if exams.is_exam(item.assessment):
+        context = {"error": "An exam item has one variant: it cannot be changed."}
+        return render(request, "courseware/_answer_error.html", context, status=409)
     exercise = assessments.drawn_exercise(item, request.user)
     new_attempt(request.user, exercise, course, item=item)
     return redirect(

@@ -12,6 +12,8 @@ class Action:
     EXCEPTION_REMOVED = "exception removed"
     ASSESSMENT_CHANGED = "assessment changed"
     ITEMS_CHANGED = "items changed"
+    EXAM_ENDED = "exam ended"
+    EXAM_EXTENDED = "exam extended"
 
 
 def record(

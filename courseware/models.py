@@ -562,3 +562,62 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["course", "created_at"])]
+
+
+class ExamSitting(models.Model):
+    """A learner's sitting of an exam: started once, ending at a time the server fixed at start.
+
+    `ends_at` is the only clock: answers and drafts made after it (plus a few seconds' grace for
+    answers in flight) are refused; at the end the drafts are submitted (`finished_at`).
+    """
+
+    class Finish(models.TextChoices):
+        SUBMITTED = "submitted", "submitted by the learner"
+        TIME = "time", "time ran out"
+        STAFF = "staff", "ended by staff"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="sittings")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_sittings"
+    )
+    started_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finish = models.CharField(max_length=10, choices=Finish.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "learner"], name="one_sitting_per_exam")
+        ]
+        indexes = [models.Index(fields=["finished_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.learner}"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def minutes_taken(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (min(self.finished_at, self.ends_at) - self.started_at).total_seconds() / 60
+
+
+class ExamDraft(models.Model):
+    """The answer a learner is writing to one exam item, saved as they type; the form's fields as
+    the page sent them, read into an answer when the sitting is finished."""
+
+    sitting = models.ForeignKey(ExamSitting, on_delete=models.CASCADE, related_name="drafts")
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="+")
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+    submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "item"], name="one_draft_per_item")
+        ]

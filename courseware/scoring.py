@@ -20,7 +20,13 @@ from courseware.assessments import (
     schedule_of,
     schedules_for,
 )
-from courseware.models import Assessment, AssessmentException, AssessmentItem, Submission
+from courseware.models import (
+    Assessment,
+    AssessmentException,
+    AssessmentItem,
+    ExamSitting,
+    Submission,
+)
 from grader.results import NOT_AN_ATTEMPT
 
 NOT_COUNTED = [verdict.value for verdict in NOT_AN_ATTEMPT]
@@ -120,6 +126,7 @@ class AssessmentScore:
     assessment: Assessment
     schedule: Schedule
     items: list[ItemScore] = field(default_factory=list)
+    sitting_running: bool = False  # an exam the learner is still sitting
 
     @property
     def points(self) -> float:
@@ -143,8 +150,9 @@ class AssessmentScore:
 
     @property
     def released(self) -> bool:
-        """May the learner see this score yet (the assessment's feedback policy)?"""
-        return feedback_released(self.assessment, self.schedule)
+        """May the learner see this score yet (the assessment's feedback policy; never during
+        their exam)?"""
+        return not self.sitting_running and feedback_released(self.assessment, self.schedule)
 
 
 def _item_score(item, made: list[tuple], schedule: Schedule, assessment: Assessment) -> ItemScore:
@@ -176,6 +184,11 @@ def assessment_scores(assessment: Assessment, learners) -> dict[int, AssessmentS
     )
     for learner_id, item_id, created_at, score in rows:
         made[(learner_id, item_id)].append((created_at, score))
+    running = set(
+        ExamSitting.objects.filter(
+            assessment=assessment, learner__in=learners, finished_at__isnull=True
+        ).values_list("learner_id", flat=True)
+    )
     return {
         learner.pk: AssessmentScore(
             assessment,
@@ -184,6 +197,7 @@ def assessment_scores(assessment: Assessment, learners) -> dict[int, AssessmentS
                 _item_score(item, made[(learner.pk, item.pk)], schedules[learner.pk], assessment)
                 for item in items
             ],
+            sitting_running=learner.pk in running,
         )
         for learner in learners
     }
@@ -204,6 +218,11 @@ def course_scores(course, learner) -> list[AssessmentScore]:
     ).values_list("attempt__assessment_item_id", "created_at", "grading__score")
     for item_id, created_at, score in rows:
         made[item_id].append((created_at, score))
+    running = set(
+        ExamSitting.objects.filter(
+            assessment__course=course, learner=learner, finished_at__isnull=True
+        ).values_list("assessment_id", flat=True)
+    )
     scores = []
     for assessment in assessments:
         schedule = schedule_of(assessment, exceptions.get(assessment.pk))
@@ -211,7 +230,7 @@ def course_scores(course, learner) -> list[AssessmentScore]:
             _item_score(item, made[item.pk], schedule, assessment)
             for item in assessment.items.all()
         ]
-        scores.append(AssessmentScore(assessment, schedule, items))
+        scores.append(AssessmentScore(assessment, schedule, items, assessment.pk in running))
     return scores
 
 

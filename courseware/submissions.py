@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from courseware import assessments
-from courseware.models import Attempt, Quiz, Submission
+from courseware import assessments, exams
+from courseware.models import Assessment, Attempt, Quiz, Submission
 from courseware.scoring import attempts_used, item_attempts_used
 from courseware.variants import definition_of
 from grader import validate
@@ -27,6 +27,9 @@ def check_can_submit(attempt: Attempt) -> None:
     if attempt.assessment_item_id is not None:
         check_item_open(attempt)
         return
+    closed = exams.practice_closed_by(attempt.learner, attempt.course, attempt.exercise)
+    if closed is not None:
+        raise SubmissionRefused(exams.practice_closed_message(closed))
     quizzes = list(Quiz.objects.filter(exercises=attempt.exercise_version.exercise_id))
     if not quizzes:
         return
@@ -57,6 +60,10 @@ def check_item_open(attempt: Attempt) -> None:
         .filter(learner=attempt.learner, assessment_item=item)
         .values_list("pk", flat=True)
     )
+    if item.assessment.kind == Assessment.Kind.EXAM:
+        reason = exams.answer_refusal(item.assessment, attempt.learner)
+        if reason is not None:
+            raise SubmissionRefused(f"“{item.assessment.title}”: {reason}")
     schedule = assessments.schedule_for(item.assessment, attempt.learner)
     used = item_attempts_used(attempt.learner, item)
     reason = assessments.refusal(schedule, used)
@@ -73,10 +80,15 @@ def submit(attempt: Attempt, answer: dict) -> Submission:
     validate(definition_of(attempt), answer)
     with transaction.atomic():
         check_can_submit(attempt)
-        submission = Submission.objects.create(
-            attempt=attempt, answer=answer, status=Submission.Status.QUEUED
-        )
-        enqueue(submission)
+        return store_answer(attempt, answer)
+
+
+def store_answer(attempt: Attempt, answer: dict) -> Submission:
+    """Store a valid answer that may be taken (the caller checked) and queue its grading."""
+    submission = Submission.objects.create(
+        attempt=attempt, answer=answer, status=Submission.Status.QUEUED
+    )
+    enqueue(submission)
     return submission
 
 

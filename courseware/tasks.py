@@ -9,7 +9,7 @@ from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutd
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
-from courseware import broker, pipeline
+from courseware import broker, exams, pipeline
 from courseware.health import sandbox_report
 from courseware.submissions import enqueue
 from tangent import logs
@@ -65,6 +65,12 @@ def regrade_submissions(
     from courseware.staff import regrading
 
     regrading.run(course_id, exercise_id, ids, use_current_version)
+
+
+@shared_task(ignore_result=True)
+def finalise_expired_exams() -> int:
+    """Submit the drafts of every exam sitting whose time has run out."""
+    return exams.finalise_expired()
 
 
 @task_prerun.connect

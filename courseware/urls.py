@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from courseware import assessment_views, views
+from courseware import assessment_views, exam_views, views
 
 ITEM = "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/items/<int:item_id>/"
 
@@ -47,7 +47,18 @@ urlpatterns = [
         assessment_views.assessment_page,
         name="assessment",
     ),
+    path(
+        "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/start/",
+        exam_views.start_exam,
+        name="exam_start",
+    ),
+    path(
+        "courses/<slug:course_slug>/assessments/<slug:assessment_slug>/finish/",
+        exam_views.finish_exam,
+        name="exam_finish",
+    ),
     path(ITEM, assessment_views.item_page, name="item"),
+    path(ITEM + "draft/", exam_views.save_draft, name="exam_draft"),
     path(ITEM + "submit/", assessment_views.item_submit, name="item_submit"),
     path(ITEM + "run-tests/", assessment_views.item_run_tests, name="item_run_tests"),
     path(

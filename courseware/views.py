@@ -15,7 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from courseware import broker, catalogue, login_limits, metrics, progress, ratelimits, release
+from courseware import (
+    broker,
+    catalogue,
+    exams,
+    login_limits,
+    metrics,
+    progress,
+    ratelimits,
+    release,
+)
 from courseware.access import (
     attempt_for,
     exercise_in_course,
@@ -232,10 +241,19 @@ def exercise_context(course, attempt: Attempt, history, query=None) -> dict:
     }
 
 
+def practice_closed_page(request, course, exam):
+    """403: the learner's exam in progress holds this exercise."""
+    context = {"course": course, "exam": exam, "message": exams.practice_closed_message(exam)}
+    return render(request, "courseware/practice_closed.html", context, status=403)
+
+
 @login_required
 def exercise_page(request, course_slug, exercise_slug):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
+    closed = exams.practice_closed_by(request.user, membership.course, exercise)
+    if closed is not None:
+        return practice_closed_page(request, membership.course, closed)
     attempt = current_attempt(request.user, exercise, membership.course)
     history = (
         Submission.objects.filter(
@@ -373,5 +391,8 @@ def submission_status(request, submission_id):
 def another_variant(request, course_slug, exercise_slug):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
+    closed = exams.practice_closed_by(request.user, membership.course, exercise)
+    if closed is not None:
+        return practice_closed_page(request, membership.course, closed)
     new_attempt(request.user, exercise, membership.course)
     return redirect("exercise", course_slug=course_slug, exercise_slug=exercise.slug)

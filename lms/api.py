@@ -17,6 +17,7 @@ from grader.mathinput.tokens import normalised_text
 from grader.sandpit.landscape import SIZE
 from lms import (
     assessment_api,
+    exam_api,
     exercise_api,
     key_api,
     learner_api,
@@ -205,5 +206,13 @@ def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
         return problem(refused.status, refused.message, errors=errors, headers=headers)
 
 
-for module in (exercise_api, submission_api, learner_api, key_api, webhook_api, assessment_api):
+for module in (
+    exercise_api,
+    submission_api,
+    learner_api,
+    key_api,
+    webhook_api,
+    assessment_api,
+    exam_api,
+):
     api.add_router("/", module.router)

@@ -33,8 +33,8 @@ def score_for(line: GradeLine, event: OutboxEvent) -> float | None:
         if event.payload.get("assessment") != line.assessment_id:
             return None
         return released_score(line)
-    if event.payload.get("score") == event.payload.get("previous"):
-        return None  # an assessment answer that left the exercise's best as it was
+    if event.payload.get("assessment") is not None:
+        return None  # an answer in an assessment counts towards the assessment's line only
     slug = event.payload.get("exercise")
     if line.exercise_id is not None:
         return float(event.payload["score"]) if line.exercise.slug == slug else None

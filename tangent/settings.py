@@ -186,6 +186,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+CELERY_BEAT_SCHEDULE["finalise-expired-exams"] = {
+    "task": "courseware.tasks.finalise_expired_exams",
+    "schedule": float(env("TANGENT_EXAM_SWEEP_INTERVAL_SECONDS", "15") or 15),
+}
+# Answers to an exam that arrive this many seconds after the learner's end are still taken
+# (they were in flight); later ones are refused.
+EXAM_GRACE_SECONDS = 5
+
 CELERY_BEAT_SCHEDULE["lms-deliver-outbox"] = {
     "task": "lms.tasks.deliver_outbox",
     "schedule": float(env("TANGENT_OUTBOX_INTERVAL_SECONDS", "30") or 30),  # a safety net
@@ -234,6 +242,7 @@ RATE_LIMITS = {
     "signup": (10, 3600),  # sign-ups per client address
     "submit": (30, 60),  # answers per learner
     "preview": (240, 60),  # previews per learner (the page previews while typing)
+    "drafts": (120, 60),  # exam drafts per learner (the page saves while typing)
     "lti-login": (100, 60),  # LTI login initiations per address (per user when logged in)
     "attempts": (10, 60),  # new variants (attempts) per learner and exercise
     "attempts-day": (200, 86400),

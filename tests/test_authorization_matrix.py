@@ -18,7 +18,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from courseware.assessments import add_item
 from courseware.models import Assessment, Exercise, Membership, Submission
 from courseware.variants import current_attempt
 from lms import vault
@@ -113,6 +115,24 @@ def world(bank) -> World:
     return World(submission, classmates, sandpit.pk, webhook.pk, spare.pk, clients)
 
 
+def final_exam_item():
+    """Course calc's exam "final" (opening tomorrow: starting it is 409, not yet) and its item."""
+    calc = Assessment.objects.get(course__slug="calc", slug="m1-matching-graphs").course
+    exam, created = Assessment.objects.get_or_create(
+        course=calc,
+        slug="final",
+        defaults={
+            "title": "Final",
+            "kind": Assessment.Kind.EXAM,
+            "time_limit_minutes": 60,
+            "opens_at": timezone.now() + timezone.timedelta(days=1),
+        },
+    )
+    if created:
+        add_item(exam, [Exercise.objects.get(slug=EXERCISE)])
+    return exam.items.get()
+
+
 # --- the tables -----------------------------------------------------------------------------------
 
 
@@ -124,6 +144,8 @@ def page_rules(world: World) -> dict[str, Rule]:
     item_id = homework.items.get().pk
     item = f"{course}/assessments/{homework.slug}/items/{item_id}"
     nobody = "00000000-0000-0000-0000-000000000000"
+    exam_item = final_exam_item()
+    final = f"{course}/assessments/final"
     return {
         # The course's staff pages: its staff only.
         "staff:gradebook": Rule({"staff"}, f"{staff}/"),
@@ -157,6 +179,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "staff:grades": Rule({"staff"}, f"{staff}/grades/"),
         "staff:grades_csv": Rule({"staff"}, f"{staff}/grades.csv"),
         "staff:audit": Rule({"staff"}, f"{staff}/audit/"),
+        "staff:exam_live": Rule({"staff"}, f"{staff}/assessments/final/live/"),
+        "staff:exam_end": Rule(set(), f"{staff}/assessments/final/sittings/0/end/", ("POST",)),
+        "staff:exam_extend": Rule(
+            set(), f"{staff}/assessments/final/sittings/0/extend/", ("POST",)
+        ),  # no such sitting: 404 even for staff
         "lti:staff": Rule({"staff"}, "/lti/courses/calc/"),
         "lti:roster": Rule({"staff"}, "/lti/courses/calc/roster", ("POST",)),
         # LTI endpoints answer launches, not visitors: without a valid launch they refuse.
@@ -204,6 +231,11 @@ def page_rules(world: World) -> dict[str, Rule]:
         "item_submit": Rule(set(), f"{item}/submit/", ("POST",)),  # no attempt of theirs: 404
         "item_run_tests": Rule(set(), f"{item}/run-tests/", ("POST",)),
         "item_another_variant": Rule(set(), f"{item}/another-variant/", ("POST",)),
+        # An exam: its members may start it (409 here: not open yet), hand it in (409: not
+        # started) and save drafts (409: not started).
+        "exam_start": Rule(MEMBERS, f"{final}/start/", ("POST",)),
+        "exam_finish": Rule(MEMBERS, f"{final}/finish/", ("POST",)),
+        "exam_draft": Rule(MEMBERS, f"{final}/items/{exam_item.pk}/draft/", ("POST",)),
         "submission": Rule({"learner", "staff"}, f"/submissions/{world.submission.pk}/"),
         # The API's own pages: the schema and its docs are public, anything else is problem JSON.
         "api:api-root": Rule(set(), "/api/v1/", public_errors=frozenset({404})),
@@ -223,6 +255,7 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
     calc_staff = {"staff_key", "operator_key"}
     answer = {"exercise": EXERCISE, "answer": ANSWER}
     assessments = f"{api}/courses/calc/assessments"
+    final = f"{api}/courses/calc/assessments/final"
     return {
         ("GET", "/api/v1/health"): Rule(EVERYONE, f"{api}/health"),
         ("GET", "/api/v1/exercises"): Rule(keys, f"{api}/exercises"),
@@ -247,6 +280,17 @@ def api_rules(world: World) -> dict[tuple[str, str], Rule]:
             {"x": 1.0, "y": 1.0, "part": "gradient"},
         ),
         ("POST", "/api/v1/submissions"): Rule(keys, f"{api}/submissions", ("POST",), answer),
+        # An exam of course calc: keys of its members, the learner's own token (409 here: not
+        # open, not started).
+        ("POST", "/api/v1/courses/{course}/assessments/{slug}/start"): Rule(
+            {"learner_key", "personal_token", "staff_key"}, f"{final}/start", ("POST",), {}
+        ),
+        ("POST", "/api/v1/courses/{course}/assessments/{slug}/items/{item_id}/answers"): Rule(
+            {"learner_key", "personal_token", "staff_key"},
+            f"{final}/items/{final_exam_item().pk}/answers",
+            ("POST",),
+            {"answer": ANSWER},
+        ),
         ("GET", "/api/v1/submissions"): Rule(keys, f"{api}/submissions"),
         # The learner's submission: theirs, and the course's staff (key) or the operator's.
         ("GET", "/api/v1/submissions/{submission_id}"): Rule(

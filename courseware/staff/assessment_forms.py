@@ -85,6 +85,14 @@ class AssessmentForm(forms.ModelForm):
             self.add_error("late_until", "A late window needs a due date.")
         elif late and due and late < due:
             self.add_error("late_until", "The late window must end after the due date.")
+        if (
+            data.get("kind") == Assessment.Kind.EXAM
+            and not data.get("time_limit_minutes")
+            and not due
+        ):
+            self.add_error(
+                "time_limit_minutes", "An exam needs a time limit or a due date to end at."
+            )
         if data.get("weight") is not None and data["weight"] < 0:
             self.add_error("weight", "The weight cannot be negative.")
         return data

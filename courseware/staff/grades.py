@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from courseware import scoring
-from courseware.models import Assessment, Course
+from courseware.models import Assessment, Course, ExamSitting
 from courseware.staff.gradebook import percent, safe_cell
 from courseware.staff.scope import learners_of
 
@@ -40,6 +40,7 @@ class Row:
     learner: object
     cells: list[Cell] = field(default_factory=list)
     total: float = 0.0  # 0–1: the weighted mean (course) or points over possible (assessment)
+    minutes_taken: float | None = None  # an exam's: from the start to the hand-in or the end
 
 
 @dataclass
@@ -86,6 +87,10 @@ def _items_book(assessment: Assessment, learners) -> Book:
         for index, item in enumerate(items)
     ]
     scores = scoring.assessment_scores(assessment, learners)
+    taken = {
+        s.learner_id: s.minutes_taken
+        for s in ExamSitting.objects.filter(assessment=assessment, finished_at__isnull=False)
+    }
     rows = []
     for learner in learners:
         score = scores[learner.pk]
@@ -100,7 +105,7 @@ def _items_book(assessment: Assessment, learners) -> Book:
             )
             for s in score.items
         ]
-        rows.append(Row(learner, cells, score.fraction))
+        rows.append(Row(learner, cells, score.fraction, taken.get(learner.pk)))
     return Book(columns, rows, assessment)
 
 
@@ -108,7 +113,8 @@ def as_csv(book: Book) -> str:
     """One line per learner: the total in percent, then each column's points (and attempts)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["username", "name", "email", "total %"]
+    exam = book.assessment is not None and book.assessment.kind == Assessment.Kind.EXAM
+    header = ["username", "name", "email", "total %"] + (["minutes taken"] if exam else [])
     for column in book.columns:
         weight = f" (weight {column.weight:g})" if column.weight is not None else ""
         header += [
@@ -120,6 +126,8 @@ def as_csv(book: Book) -> str:
     for row in book.rows:
         learner = row.learner
         line = [learner.username, learner.get_full_name(), learner.email, percent(row.total)]
+        if exam:
+            line.append("" if row.minutes_taken is None else f"{row.minutes_taken:.1f}")
         for cell in row.cells:
             line += [f"{cell.points:.2f}" if cell.graded else "", cell.used]
         line.append("yes" if any(c.exception for c in row.cells) else "")

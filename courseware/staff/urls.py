@@ -3,6 +3,7 @@
 from django.urls import path
 
 from courseware.staff import assessment_views as assessments
+from courseware.staff import exam_views as exams
 from courseware.staff import views
 
 app_name = "staff"
@@ -44,6 +45,17 @@ urlpatterns = [
         "assessments/<slug:assessment_slug>/grades/",
         assessments.grades_page,
         name="assessment_grades",
+    ),
+    path("assessments/<slug:assessment_slug>/live/", exams.live_page, name="exam_live"),
+    path(
+        "assessments/<slug:assessment_slug>/sittings/<int:sitting_id>/end/",
+        exams.end_sitting,
+        name="exam_end",
+    ),
+    path(
+        "assessments/<slug:assessment_slug>/sittings/<int:sitting_id>/extend/",
+        exams.extend_sitting,
+        name="exam_extend",
     ),
     path("grades/", assessments.grades_page, name="grades"),
     path("grades.csv", assessments.grades_csv, name="grades_csv"),

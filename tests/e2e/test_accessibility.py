@@ -2,6 +2,9 @@
 
 import pytest
 
+from courseware import exams
+from courseware.assessments import add_item
+from courseware.models import Exercise
 from tests.conftest import ROOT
 from tests.e2e.test_learner_browser import log_in
 from tests.support.people import learner_in, make_course
@@ -55,6 +58,10 @@ def test_public_and_learner_pages_have_no_serious_accessibility_violations(
     learner = learner_in(course)
     homework = course.assessments.get(slug="m1-differentiate-some-functions")
     item = f"/courses/calc/assessments/{homework.slug}/items/{homework.items.first().pk}/"
+    exam = course.assessments.create(
+        slug="final", title="Final", kind="exam", time_limit_minutes=30, access_code="owl"
+    )
+    exam_item = add_item(exam, [Exercise.objects.get(slug="m1-rise-over-run")])
     found = {}
     for path in PUBLIC_PAGES:
         audit_page.goto(live_site + path)
@@ -64,4 +71,12 @@ def test_public_and_learner_pages_have_no_serious_accessibility_violations(
         audit_page.goto(live_site + path)
         audit_page.wait_for_load_state("networkidle")
         found[path] = serious_violations(audit_page)
+    exam_pages = ["/courses/calc/assessments/final/"]  # the rules, then the running exam
+    exam_pages += [f"/courses/calc/assessments/final/items/{exam_item.pk}/", exam_pages[0]]
+    for number, path in enumerate(exam_pages):
+        if number == 1:
+            exams.start(exam, learner, "owl")
+        audit_page.goto(live_site + path)
+        audit_page.wait_for_load_state("networkidle")
+        found[f"{path} ({number})"] = serious_violations(audit_page)
     assert {path: v for path, v in found.items() if v} == {}
