@@ -6,8 +6,8 @@ regrade never depends on today's generator code.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import numpy as np

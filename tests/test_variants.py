@@ -96,8 +96,9 @@ def test_a_seed_draws_the_same_variant_from_the_database_as_from_the_file(bank):
 
 
 def test_the_product_rule_seed_4242_is_the_files_variant():
-    from exercises.loader import read_exercise
     from django.conf import settings
+
+    from exercises.loader import read_exercise
 
     path = settings.EXERCISES_DIR / "m1-what-is-calculus" / "m1-product-rule.yaml"
     loaded = read_exercise(path, "m1-what-is-calculus", settings.EXERCISES_DIR, [])
