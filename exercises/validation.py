@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
+from exercises.degenerate import degenerate_reasons, function_parts
 from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from grader import grade
 from grader.answers import interactive
@@ -130,8 +131,9 @@ def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> li
             reason = str(error).removeprefix("the code sandbox is unavailable: ")
             return [Problem(definition.slug, None, "code", f"the sandbox is unavailable: {reason}")]
     problems: list[Problem] = []
+    functions = function_parts(definition)
     for seed in distinct_seeds(definition, seeds):
-        problems.extend(validate_variant(definition, loaded.spec, seed, solutions))
+        problems.extend(validate_variant(definition, loaded.spec, seed, solutions, functions))
     return problems
 
 
@@ -157,8 +159,10 @@ def validate_variant(
     spec: dict[str, Any],
     seed: int,
     solutions: Solutions | None = None,
+    functions: set[str] | None = None,
 ) -> list[Problem]:
-    """The problems of the variant drawn from `seed` (code parts graded with `solutions`)."""
+    """The problems of the variant drawn from `seed` (code parts graded with `solutions`;
+    `functions`: the parts that ask for a function, see `exercises.degenerate`)."""
     slug = definition.slug
     solutions = solutions or Solutions()
 
@@ -178,6 +182,7 @@ def validate_variant(
         variant = build_variant(definition, params, solutions)
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
         found += _check_distinct_plots(definition, params)
+        found += degenerate_reasons(definition, params, functions)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
     problems += [problem(where, reason) for where, reason in found]

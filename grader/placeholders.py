@@ -29,13 +29,19 @@ def format_value(value: Any) -> str:
 def tex(expression: str, params: Mapping[str, Any]) -> str:
     """The canonical LaTeX of an authored expression; names that are not parameters are variables."""
     from grader.mathinput import parse, to_latex
+
+    variables = tex_variables(expression, params)
+    return to_latex(parse(expression, variables, params=params, trusted=True))
+
+
+def tex_variables(expression: str, params: Mapping[str, Any]) -> list[str]:
+    """The names in an authored expression (and its expression parameters) that are variables."""
     from grader.mathinput.operators import REGISTRY
     from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS
 
     known = set(params) | set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS) | set(REGISTRY)
     texts = [expression, *(value for value in params.values() if isinstance(value, str))]
-    variables = sorted({name for text in texts for name in _IDENTIFIER.findall(text)} - known)
-    return to_latex(parse(expression, variables, params=params, trusted=True))
+    return sorted({name for text in texts for name in _IDENTIFIER.findall(text)} - known)
 
 
 def fill(text: str, params: Mapping[str, Any]) -> str:

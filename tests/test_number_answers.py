@@ -127,3 +127,40 @@ def test_an_anticipated_mistake_gets_its_feedback_and_rule():
 def test_a_mistake_that_is_undefined_for_this_variant_is_skipped():
     exercise = number_exercise("a", mistakes=[{"answer": "1/(a - 2)", "feedback": "x"}])
     assert graded("3", exercise, {"a": 2}).verdict == Verdict.INCORRECT
+
+
+def test_a_stated_precision_of_four_significant_figures_is_graded_as_stated():
+    from grader.answers import number
+    from grader.spec import PartDef
+
+    part = PartDef("v", "number", config={"answer": "7.4137", "sigfigs": 4})
+    assert number.grade(part, {}, {"value": "7.414"}).score == 1.0
+    assert number.grade(part, {}, {"value": "7.41372"}).score == 1.0
+    three = number.grade(part, {}, {"value": "7.41"})
+    assert three.score == 0.0
+    assert "give it to 4" in three.feedback[0].text
+    near_zero = PartDef("v", "number", config={"answer": "0.0046437", "sigfigs": 4})
+    assert number.grade(near_zero, {}, {"value": "0.004644"}).score == 1.0
+    assert number.grade(near_zero, {}, {"value": "0.00464"}).score == 0.0
+    assert number.grade(near_zero, {}, {"value": "0.0047"}).score == 0.0
+
+
+def test_a_mistake_given_to_the_stated_precision_is_still_recognised():
+    from grader.answers import number
+    from grader.spec import PartDef
+
+    mistake = {"answer": "-0.0046437", "feedback": "The sign.", "rule": "sign"}
+    part = PartDef(
+        "v", "number", config={"answer": "0.0046437", "sigfigs": 4, "mistakes": [mistake]}
+    )
+    assert number.grade(part, {}, {"value": "-0.004644"}).rule == "sign"
+
+
+def test_matrix_entries_are_graded_to_a_stated_precision():
+    from grader.answers import matrix
+    from grader.spec import PartDef
+
+    part = PartDef("g", "matrix", config={"answer": ["sqrt(2)", "1/300"], "sigfigs": 4})
+    assert matrix.grade(part, {}, {"matrix": ["1.414", "0.003333"]}).score == 1.0
+    assert matrix.grade(part, {}, {"matrix": ["1.414", "0.00333"]}).score == 0.5
+    assert matrix.grade(part, {}, {"matrix": ["1.41", "0.003333"]}).score == 0.5

@@ -42,6 +42,15 @@ def check_config(part: PartDef) -> list[str]:
     return errors
 
 
+def tolerance_of(config: dict) -> dict | None:
+    """How closely values must agree: `tolerance` ({rel, abs}) and `sigfigs`, the precision a
+    prompt states ("to 4 significant figures": half a unit in the 4th figure of each value)."""
+    tolerance, figures = config.get("tolerance"), config.get("sigfigs")
+    if figures is None:
+        return tolerance
+    return {**(tolerance or {}), "sigfigs": figures}
+
+
 def check_common(config: dict, where: str) -> list[str]:
     """Checks shared by the expression and matrix kinds: variables, functions, form, mistakes."""
     errors = []
@@ -63,6 +72,9 @@ def check_common(config: dict, where: str) -> list[str]:
         or not all(isinstance(v, (int, float)) and v >= 0 for v in tolerance.values())
     ):
         errors.append(f"{where}.tolerance: expected {{rel: ..., abs: ...}} with numbers >= 0")
+    figures = config.get("sigfigs")
+    if figures is not None and (not isinstance(figures, int) or not 1 <= figures <= 15):
+        errors.append(f"{where}.sigfigs: a whole number from 1 to 15")
     credit = config.get("form_credit", DEFAULT_FORM_CREDIT)
     if not isinstance(credit, (int, float)) or not 0 <= credit <= 1:
         errors.append(f"{where}.form_credit: a number from 0 to 1")
@@ -149,7 +161,7 @@ def judge(part: PartDef, params: dict[str, Any], answer: Reading, expected: Read
     """The verdict for one read answer against one expected reading (used by both kinds)."""
     config = part.config
     variables = config.get("variables", [])
-    tolerance = config.get("tolerance")
+    tolerance = tolerance_of(config)
     result = check_equivalent(
         answer, expected, variables, tolerance=tolerance, budget_s=CHECK_SECONDS
     )
@@ -177,7 +189,7 @@ def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> Par
             answer,
             wrong,
             config.get("variables", []),
-            tolerance=config.get("tolerance"),
+            tolerance=tolerance_of(config),
             budget_s=CHECK_SECONDS,
         )
         if found.equivalent:

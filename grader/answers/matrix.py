@@ -19,6 +19,7 @@ from grader.answers.expression import (
     check_common,
     mistake_result,
     read_text,
+    tolerance_of,
 )
 from grader.equivalence import check_equivalent
 from grader.forms import MESSAGES, failed_forms
@@ -112,7 +113,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         named = _named_square_mistake(part, grid, expected)
         if named is not None:
             return named
-    return _per_entry(marks, flat or expected_flat)
+    return _per_entry(marks, flat or expected_flat or 1 in _shape(expected))
 
 
 def _shape(grid: Grid) -> tuple[int, int]:
@@ -148,7 +149,7 @@ def _equal(part: PartDef, left: Reading, right: Reading):
         left,
         right,
         config.get("variables", []),
-        tolerance=config.get("tolerance"),
+        tolerance=tolerance_of(config),
         budget_s=CHECK_SECONDS,
     )
 
@@ -235,9 +236,11 @@ def _per_entry(marks, flat: bool) -> PartResult:
     """Partial credit: the share of right entries, with one feedback item per entry."""
     feedback = []
     right = wrong = unknown = 0
+    columns = len(marks[0])
     for i, row in enumerate(marks, start=1):
         for j, mark in enumerate(row, start=1):
-            where = f"Entry {i}" if flat else f"Row {i}, column {j}"
+            # A vector's entries are counted along it, whether it is a row or a column.
+            where = f"Entry {(i - 1) * columns + j}" if flat else f"Row {i}, column {j}"
             data = {"row": i, "column": j, "correct": mark.equivalent}
             if mark.equivalent:
                 right += 1

@@ -173,7 +173,8 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             anticipated = expected_value(mistake["answer"], params)
         except (ArithmeticError, ValueError, TypeError):
             continue  # the mistake is undefined for this variant (a division by zero, say)
-        if _close(value, anticipated, rel, abs_):
+        near = _sigfig_tolerance(anticipated, required) if required else 0.0
+        if _close(value, anticipated, rel, max(abs_, near)):
             credit = float(mistake.get("credit", 0))
             verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             item = Feedback("mistake", fill(mistake["feedback"], params))

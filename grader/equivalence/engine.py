@@ -110,7 +110,12 @@ def _reading(value: Reading | sympy.Basic) -> Reading:
 def _tolerance(tolerance) -> Tolerance | None:
     if tolerance is None or isinstance(tolerance, Tolerance):
         return tolerance
-    return Tolerance(float(tolerance.get("rel", 0.0)), float(tolerance.get("abs", 0.0)))
+    figures = tolerance.get("sigfigs")
+    return Tolerance(
+        float(tolerance.get("rel", 0.0)),
+        float(tolerance.get("abs", 0.0)),
+        int(figures) if figures else None,
+    )
 
 
 def _symbols(variables, answer: Reading, expected: Reading) -> list[sympy.Symbol]:
