@@ -21,8 +21,9 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
-from exercises.degenerate import degenerate_reasons, function_parts
+from exercises.degenerate import degenerate_reasons, function_parts, reference_value
 from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
+from exercises.slips import misnamed_slips
 from grader import grade
 from grader.answers import interactive
 from grader.answers.choice import is_correct
@@ -46,7 +47,11 @@ PLOT_SAMPLES = 81
 GRADED_HERE = {"number", "choice", "expression", "matrix", "interactive", "code"}
 SOLUTIONS = "solutions"
 REFERENCE_SOLUTION = "reference"
+# Common slips are planted in the first variants only: grading them all costs more than the
+# defects they find, which are the same in every variant of a part.
+SLIP_VARIANTS = 10
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+STATED_PRECISION = re.compile(r"(\d+)\s+significant\s+figures?")
 
 
 @dataclass(frozen=True)
@@ -132,8 +137,11 @@ def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> li
             return [Problem(definition.slug, None, "code", f"the sandbox is unavailable: {reason}")]
     problems: list[Problem] = []
     functions = function_parts(definition)
-    for seed in distinct_seeds(definition, seeds):
-        problems.extend(validate_variant(definition, loaded.spec, seed, solutions, functions))
+    for index, seed in enumerate(distinct_seeds(definition, seeds)):
+        slips = index < SLIP_VARIANTS
+        problems.extend(
+            validate_variant(definition, loaded.spec, seed, solutions, functions, slips)
+        )
     return problems
 
 
@@ -160,9 +168,11 @@ def validate_variant(
     seed: int,
     solutions: Solutions | None = None,
     functions: set[str] | None = None,
+    slips: bool = True,
 ) -> list[Problem]:
     """The problems of the variant drawn from `seed` (code parts graded with `solutions`;
-    `functions`: the parts that ask for a function, see `exercises.degenerate`)."""
+    `functions`: the parts that ask for a function, see `exercises.degenerate`; `slips`: plant
+    the common slips of `exercises.slips` too)."""
     slug = definition.slug
     solutions = solutions or Solutions()
 
@@ -183,6 +193,9 @@ def validate_variant(
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
         found += _check_distinct_plots(definition, params)
         found += degenerate_reasons(definition, params, functions)
+        found += _check_precision(definition, params)
+        if slips:
+            found += misnamed_slips(definition, params, as_text)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
     problems += [problem(where, reason) for where, reason in found]
@@ -479,3 +492,22 @@ def _samples(text: str, params: dict[str, Any]) -> np.ndarray:
 def _same_curve(first: np.ndarray, second: np.ndarray) -> bool:
     both = np.isfinite(first) & np.isfinite(second)
     return bool(both.any()) and bool(np.allclose(first[both], second[both], rtol=1e-3, atol=1e-3))
+
+
+def _check_precision(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """A precision the prompt or a part's label states ("to 4 significant figures") is the one
+    its numeric parts grade: `sigfigs: N`, not a relative tolerance that accepts fewer figures."""
+    problems = []
+    in_prompt = STATED_PRECISION.search(definition.prompt)
+    for part in definition.parts:
+        stated = STATED_PRECISION.search(str(part.config.get("label", ""))) or in_prompt
+        if not stated or part.kind not in ("number", "expression", "matrix"):
+            continue
+        value = reference_value(part, params)
+        if getattr(value, "free_symbols", None):
+            continue  # a function of the variables: its coefficients are exact
+        figures = int(stated.group(1))
+        if part.config.get("sigfigs") != figures:
+            reason = f"the text asks for {figures} significant figures: set `sigfigs: {figures}`"
+            problems.append((f"parts.{part.name}", reason))
+    return problems

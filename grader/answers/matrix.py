@@ -102,7 +102,8 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     expected, expected_flat = expected_grid(part, part.config["answer"], params)
     grid = _oriented(part, grid, flat, expected, expected_flat)
     if _shape(grid) != _shape(expected):
-        return _wrong_shape(part, grid, expected)
+        # An anticipated mistake may have another shape (a fit without its intercept, W * a).
+        return _mistake(part, params, grid) or _wrong_shape(part, grid, expected)
     marks = _marks(part, grid, expected)
     if all(mark.equivalent for row in marks for mark in row):
         return _all_right(part, grid)
