@@ -27,7 +27,7 @@ from exercises.slips import misnamed_slips
 from grader import grade
 from grader.answers import interactive
 from grader.answers.choice import is_correct
-from grader.answers.expression import authored
+from grader.answers.expression import applies, authored
 from grader.answers.matrix import expected_grid
 from grader.answers.number import expected_value
 from grader.figures import exercise_figure
@@ -286,6 +286,8 @@ def mistake_payloads(
                 found.append((option.get("rule", option["id"]), {"choices": [option["id"]]}))
         return found
     for mistake in part.config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         name = mistake.get("rule") or mistake["feedback"]
         try:
             payload = answer_payload(part, mistake["answer"], params)

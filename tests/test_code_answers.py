@@ -346,3 +346,20 @@ def test_weights_not_transposed_in_backprop_are_named_although_numpy_raised():
         "δ goes back through the transposed weights: δ1 = (W2ᵀ δ2) ⊙ σ′(z1). "
         "W2 itself, of shape 7×6, cannot multiply δ2."
     }
+
+
+def test_an_input_perturbed_and_restored_within_round_off_is_not_changed():
+    # The common finite-difference habit: x += h, evaluate, x -= h leaves ~1e-16 of residue.
+    source = CORRECT_D_SIGMA.replace(
+        "    s = 1 / (1 + np.exp(-z))", "    z += 0.1\n    z -= 0.1\n    s = 1 / (1 + np.exp(-z))"
+    )
+    assert grade(source).verdict == Verdict.CORRECT
+
+
+def test_a_hidden_test_says_when_the_input_was_changed_in_place():
+    source = CORRECT_D_SIGMA.replace(
+        "    s = 1 / (1 + np.exp(-z))", "    z *= -1\n    s = 1 / (1 + np.exp(z))"
+    )
+    hidden = [item.text for item in items(grade(source), "test") if "(hidden)" in item.text]
+    assert hidden
+    assert all("failed: your function changed its input array in place" in t for t in hidden)

@@ -15,6 +15,10 @@ from grader.answers.code_compare import compare, plain, show
 from grader.results import Feedback, PartResult, Verdict, literal
 from grader.sandbox import Job, JobResult, Outcome
 
+MUTATED = "your function changed its input array in place; work on a copy"
+# An input put back by the inverse operation is the same input: round-off of a few ulps.
+RESTORED_RTOL, RESTORED_ATOL = 1e-12, 1e-15
+
 
 def score(
     result: JobResult, cases: list[Case], sessions: list[SessionTest], job: Job
@@ -91,7 +95,7 @@ def _judge(
             (c.feedback for c in case.checks if not _check_passes(c, outcome.value, case)), None
         )
     if problem is None and case.not_mutated and _mutated(case.args, outcome.args_after):
-        problem = "your function changed its input array in place; work on a copy"
+        problem = MUTATED
     passed = problem is None
     data: dict[str, Any] = {
         "name": label,
@@ -113,7 +117,9 @@ def _judge(
             text += f"\n  expected {_expected(case, show)}"
             text += f"\n  got      {_shown_actual(outcome, show)}"
     else:
-        text = f"{label} (hidden): " + ("passed" if passed else "failed")
+        # A hidden test's data stays hidden, but a changed input says nothing about it.
+        reason = f": {problem}" if problem == MUTATED else ""
+        text = f"{label} (hidden): " + ("passed" if passed else f"failed{reason}")
     items = [Feedback("test", text, data)]
     if not passed and outcome.kind == "raised" and case.raises is None:
         trace = (
@@ -151,11 +157,14 @@ def _figure_items(figures: list[dict[str, Any] | None], label: str) -> list[Feed
 
 
 def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
-    """Whether any array argument came back changed (`after` is None when it could not be sent)."""
+    """Whether any array argument came back changed (`after` is None when it could not be sent).
+
+    Round-off is not a change: `x[i] += h; ...; x[i] -= h` restores x to within an ulp or two,
+    which is how many learners write a finite difference."""
     if after is None or len(after) != len(args):
         return False
     return any(
-        compare(a, b, 0, 0) is not None
+        compare(a, b, RESTORED_RTOL, RESTORED_ATOL) is not None
         for a, b in zip(args, after, strict=True)
         if isinstance(a, np.ndarray) and b is not None
     )

@@ -184,6 +184,8 @@ def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> Par
     """The first anticipated mistake the answer is equivalent to, with its feedback and credit."""
     config = part.config
     for mistake in config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         wrong = authored(part, mistake["answer"], params)
         found = check_equivalent(
             answer,
@@ -195,6 +197,15 @@ def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> Par
         if found.equivalent:
             return mistake_result(mistake, params)
     return None
+
+
+def applies(mistake: dict[str, Any], params: dict[str, Any]) -> bool:
+    """Whether an anticipated mistake belongs to this variant: its `when` condition holds (a
+    signed area is a mistake only where the determinant is negative)."""
+    from grader.mathinput import parse_condition
+
+    condition = mistake.get("when")
+    return condition is None or parse_condition(str(condition), params)
 
 
 def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResult:

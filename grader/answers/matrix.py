@@ -15,6 +15,7 @@ import sympy
 
 from grader.answers.expression import (
     REVIEW_TEXT,
+    applies,
     authored,
     check_common,
     mistake_result,
@@ -200,6 +201,8 @@ def _all_right(part: PartDef, grid: Grid) -> PartResult:
 
 def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
     for mistake in part.config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         wrong, _ = expected_grid(part, mistake["answer"], params)
         if _shape(wrong) != _shape(grid):
             wrong = _transpose(wrong) if _shape(wrong)[::-1] == _shape(grid) else None

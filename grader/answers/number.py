@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from grader.answers.expression import applies
 from grader.placeholders import fill
 from grader.results import Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
@@ -169,6 +170,8 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
 
     for mistake in config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         try:
             anticipated = expected_value(mistake["answer"], params)
         except (ArithmeticError, ValueError, TypeError):
