@@ -169,3 +169,16 @@ def test_configuration_errors_are_reported_to_the_author():
     for key in ("answer", "variables", "functions", "form", "tolerance", "mistakes[0]"):
         assert f"parts.p.{key}" in errors
     assert expression.check_config(CHAIN) == []
+
+
+def test_close_decimals_where_exact_values_are_asked_for_say_so_and_are_not_an_attempt():
+    from grader.answers import expression
+    from grader.results import InvalidAnswer
+    from grader.spec import PartDef
+
+    part = PartDef("t", "expression", config={"answer": "log(4) + (x - 1)/4", "variables": ["x"]})
+    with pytest.raises(InvalidAnswer, match="asks for exact values"):
+        expression.grade(part, {}, {"value": "1.386294 + (x-1)/4"})
+    assert expression.grade(part, {}, {"value": "log(4) + (x-1)/4"}).score == 1.0
+    far = expression.grade(part, {}, {"value": "1.3 + (x-1)/4"})
+    assert far.verdict.value == "incorrect"  # not close: an ordinary wrong answer

@@ -154,7 +154,16 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     """Correct if equivalent (and in the required form); else a mistake rule or a counterexample."""
     answer = read(part, payload)
     expected = authored(part, part.config["answer"], params)
-    return judge(part, params, answer, expected)
+    result = judge(part, params, answer, expected)
+    if (
+        result.verdict == Verdict.INCORRECT
+        and result.rule is None
+        and tolerance_of(part.config) is None
+        and _DECIMAL.search(payload_text(payload))
+        and _close(part, answer, expected)
+    ):
+        raise InvalidAnswer(DECIMALS_TEXT)  # a form problem: not counted as an attempt
+    return result
 
 
 def judge(part: PartDef, params: dict[str, Any], answer: Reading, expected: Reading) -> PartResult:
@@ -178,6 +187,27 @@ def judge(part: PartDef, params: dict[str, Any], answer: Reading, expected: Read
     if result.equivalent is None:
         return PartResult(Verdict.NEEDS_REVIEW, 0.0, [Feedback("message", REVIEW_TEXT)])
     return PartResult(Verdict.INCORRECT, 0.0, incorrect_feedback(result))
+
+
+DECIMALS_TEXT = (
+    "Your decimals agree with the answer to about 4 significant figures, but this part asks for "
+    "exact values: write fractions and exact constants (such as 1/24, log(4), sqrt(2) or e) "
+    "instead of rounded decimals."
+)
+DECIMAL_AGREEMENT = {"rel": 1e-4, "abs": 1e-9}
+_DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d")
+
+
+def _close(part: PartDef, answer: Reading, expected: Reading) -> bool:
+    """Whether a wrong answer agrees with the exact one to about 4 significant figures."""
+    close = check_equivalent(
+        answer,
+        expected,
+        part.config.get("variables", []),
+        tolerance=DECIMAL_AGREEMENT,
+        budget_s=CHECK_SECONDS,
+    )
+    return bool(close.equivalent)
 
 
 def match_mistake(part: PartDef, params: dict[str, Any], answer: Reading) -> PartResult | None:
