@@ -80,7 +80,11 @@ def part_widgets(exercise: ExerciseDef, params: dict[str, Any], seed: int) -> li
                     "letter": chr(ord("A") + index),
                     "html": render_markdown(option.get("text", ""), params),
                     "plot": function_svg(
-                        option["plot"], params, label=f"Graph {chr(ord('A') + index)}"
+                        option["plot"],
+                        params,
+                        part.config.get("plot_range", (-4.0, 4.0)),
+                        label=f"Graph {chr(ord('A') + index)}",
+                        over=part.config.get("plot_over"),
                     )
                     if option.get("plot")
                     else "",

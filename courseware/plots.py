@@ -76,23 +76,35 @@ def _evaluate(expr: sympy.Basic, xs: np.ndarray):
 
 
 def function_svg(
-    expr_text: str, params: dict[str, Any], x_range=(-4.0, 4.0), label: str = ""
+    expr_text: str,
+    params: dict[str, Any],
+    x_range=(-4.0, 4.0),
+    label: str = "",
+    over: str | None = None,
 ) -> str:
     """An SVG plot with axes; the y range fits the curve (clipped at 8 times its median size).
+    `over` is drawn too, dashed and grey, on the same scale (a function and its approximation).
 
     A variant's graph never changes, and drawing one costs more than the rest of its page (parsing
     and compiling the expression), so each process keeps the graphs it drew recently.
     """
     key = json.dumps(params, sort_keys=True, default=str)
-    return _function_svg(expr_text, key, tuple(float(v) for v in x_range), label)
+    return _function_svg(expr_text, key, tuple(float(v) for v in x_range), label, over)
 
 
 @functools.lru_cache(maxsize=1024)
 def _function_svg(
-    expr_text: str, params_json: str, x_range: tuple[float, float], label: str
+    expr_text: str,
+    params_json: str,
+    x_range: tuple[float, float],
+    label: str,
+    over: str | None = None,
 ) -> str:
     xs, ys = sample(expr_text, json.loads(params_json), x_range)
+    behind = sample(over, json.loads(params_json), x_range)[1] if over else None
     finite = ys[np.isfinite(ys)]
+    if behind is not None:
+        finite = np.concatenate([finite, behind[np.isfinite(behind)]])
     limit = max(float(np.max(np.abs(finite))) if finite.size else 1.0, 1e-9)
     limit = (
         min(limit, 8 * max(float(np.median(np.abs(finite))) if finite.size else 1.0, 1e-9)) * 1.1
@@ -105,31 +117,41 @@ def _function_svg(
     def py(y: float) -> float:
         return HEIGHT / 2 - y / limit * (HEIGHT / 2 - PAD)
 
-    segments, current = [], []
-    for x, y in zip(xs, ys, strict=True):
-        if np.isfinite(y) and abs(y) <= limit:
-            current.append(f"{px(x):.1f},{py(y):.1f}")
-        elif current:
+    def polylines(values: np.ndarray, style: str) -> str:
+        segments, current = [], []
+        for x, y in zip(xs, values, strict=True):
+            if np.isfinite(y) and abs(y) <= limit:
+                current.append(f"{px(x):.1f},{py(y):.1f}")
+            elif current:
+                segments.append(current)
+                current = []
+        if current:
             segments.append(current)
-            current = []
-    if current:
-        segments.append(current)
-    lines = "".join(
-        f'<polyline points="{" ".join(points)}" fill="none" stroke="#1f5fbf" stroke-width="2"/>'
-        for points in segments
-        if len(points) > 1
-    )
+        return "".join(
+            f'<polyline points="{" ".join(points)}" fill="none" {style}/>'
+            for points in segments
+            if len(points) > 1
+        )
+
+    lines = polylines(ys, 'stroke="#1f5fbf" stroke-width="2"')
+    if behind is not None:
+        lines = polylines(behind, 'stroke="#999" stroke-width="1.5" stroke-dasharray="5 4"') + lines
     axis_x = (
         f'<line x1="{PAD}" y1="{HEIGHT / 2}" x2="{WIDTH - PAD}" y2="{HEIGHT / 2}" stroke="#888"/>'
     )
     axis_y = ""
     if x0 < 0 < x1:
         axis_y = f'<line x1="{px(0):.1f}" y1="{PAD / 2}" x2="{px(0):.1f}" y2="{HEIGHT - PAD / 2}" stroke="#888"/>'
+    step = 1.0 if x1 - x0 > 3 else 0.5
     ticks = "".join(
         f'<line x1="{px(t):.1f}" y1="{HEIGHT / 2 - 3}" x2="{px(t):.1f}" y2="{HEIGHT / 2 + 3}" stroke="#888"/>'
-        f'<text x="{px(t):.1f}" y="{HEIGHT / 2 + 14}" font-size="9" text-anchor="middle" fill="#555">{t}</text>'
-        for t in range(int(np.ceil(x0)), int(np.floor(x1)) + 1)
-        if t != 0
+        f'<text x="{px(t):.1f}" y="{HEIGHT / 2 + 14}" font-size="9" text-anchor="middle" fill="#555">{t:g}</text>'
+        for t in np.arange(np.ceil(x0 / step) * step, x1 + 1e-9, step)
+        if abs(t) > 1e-9
+    )
+    ticks += (
+        f'<text x="{PAD + 2}" y="{PAD}" font-size="9" fill="#555">y = {limit:.3g}</text>'
+        f'<text x="{PAD + 2}" y="{HEIGHT - PAD / 2}" font-size="9" fill="#555">y = {-limit:.3g}</text>'
     )
     title = f"<title>{html.escape(label)}</title>" if label else ""
     return (

@@ -42,6 +42,7 @@ from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
 PLOT_SAMPLES = 81
+LOOK_ALIKE = 0.08  # of the drawn height: about 13 px of a 172-px plot
 # Kinds whose reference answer and mistakes this module can turn into learner payloads (code
 # parts take theirs from the exercise folder's solutions/).
 GRADED_HERE = {"number", "choice", "expression", "matrix", "interactive", "code"}
@@ -469,9 +470,10 @@ def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> li
     problems = []
     for part in definition.parts:
         curves = {}
+        x_range = tuple(part.config.get("plot_range", (-4, 4)))
         for option in part.config.get("options", []):
             if option.get("plot"):
-                curves[option["id"]] = _samples(str(option["plot"]), params)
+                curves[option["id"]] = _samples(str(option["plot"]), params, x_range)
         ids = list(curves)
         for i, first in enumerate(ids):
             for second in ids[i + 1 :]:
@@ -481,19 +483,24 @@ def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> li
     return problems
 
 
-def _samples(text: str, params: dict[str, Any]) -> np.ndarray:
-    """The plotted function on the site's default range, NaN where it is undefined."""
+def _samples(text: str, params: dict[str, Any], x_range=(-4, 4)) -> np.ndarray:
+    """The plotted function on the part's range, NaN where it is undefined."""
     x = sympy.Symbol("x")
     value = read(text, ["x"], params=params, trusted=True).value
-    xs = np.linspace(-4, 4, PLOT_SAMPLES)
+    xs = np.linspace(*x_range, PLOT_SAMPLES)
     with np.errstate(all="ignore"):
         ys = np.broadcast_to(np.asarray(sympy.lambdify(x, value, "numpy")(xs), complex), xs.shape)
     return np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
 
 
 def _same_curve(first: np.ndarray, second: np.ndarray) -> bool:
+    """Two graphs a learner cannot tell apart: nowhere further apart than LOOK_ALIKE of the
+    height they are drawn in."""
     both = np.isfinite(first) & np.isfinite(second)
-    return bool(both.any()) and bool(np.allclose(first[both], second[both], rtol=1e-3, atol=1e-3))
+    if not both.any():
+        return False
+    height = max(float(np.ptp(np.concatenate([first[both], second[both]]))), 1e-9)
+    return float(np.max(np.abs(first[both] - second[both]))) < LOOK_ALIKE * height
 
 
 def _check_precision(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -63,3 +63,12 @@ def test_a_function_the_walk_does_not_know_is_still_drawn():
     svg = function_svg("sec(x / 2)", {}, label="steps")
     assert "<polyline" in svg
     assert 'aria-label="steps"' in svg
+
+
+def test_an_option_is_drawn_over_the_function_on_one_labelled_scale():
+    # m4-match-approximation: T2 of exp about 0 with exp dashed behind, on [-1.5, 1.5].
+    svg = function_svg("1 + x + x^2/2", {}, (-1.5, 1.5), label="Graph A", over="exp(x)")
+    assert svg.count("<polyline") == 2
+    assert 'stroke-dasharray="5 4"' in svg
+    assert "y = 4.93" in svg  # the shared top: 1.1 × e^1.5
+    assert ">0.5<" in svg and ">-1.5<" in svg  # ticks every 0.5 on a short range
