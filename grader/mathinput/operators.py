@@ -96,6 +96,12 @@ def transpose(value):
 
 
 # name -> the function that applies it to evaluated arguments. Add new operators here.
+def together(expr):
+    """`together(e)`: e over one common denominator, with common factors cancelled (a worked
+    solution's final form, not the sum of terms differentiation leaves)."""
+    return sympy.factor(sympy.cancel(sympy.together(expr)))
+
+
 REGISTRY: dict[str, Callable] = {
     "diff": diff,
     "gradient": gradient,
@@ -106,6 +112,7 @@ REGISTRY: dict[str, Callable] = {
     "matrix": matrix,
     "det": det,
     "transpose": transpose,
+    "together": together,
 }
 
 
