@@ -164,3 +164,13 @@ def test_matrix_entries_are_graded_to_a_stated_precision():
     assert matrix.grade(part, {}, {"matrix": ["1.414", "0.003333"]}).score == 1.0
     assert matrix.grade(part, {}, {"matrix": ["1.414", "0.00333"]}).score == 0.5
     assert matrix.grade(part, {}, {"matrix": ["1.41", "0.003333"]}).score == 0.5
+
+
+def test_a_short_anticipated_mistake_is_named_before_asking_for_more_figures():
+    from grader.answers import number
+    from grader.spec import PartDef
+
+    mistake = {"answer": "10.2", "feedback": "The factor 1/2 is missing.", "rule": "missing-half"}
+    part = PartDef("v", "number", config={"answer": "10.1", "sigfigs": 6, "mistakes": [mistake]})
+    assert number.grade(part, {}, {"value": "10.2"}).rule == "missing-half"
+    assert "give it to 6" in number.grade(part, {}, {"value": "10"}).feedback[0].text

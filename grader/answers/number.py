@@ -153,6 +153,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     abs_ = float(tolerance.get("abs", DEFAULT_ABSOLUTE))
     required = config.get("sigfigs")
 
+    fewer_figures = None
     if required:
         if abs(value - target) <= max(_sigfig_tolerance(target, required), abs_):
             return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
@@ -165,7 +166,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
                 f"Your answer agrees with the expected value to {figures} significant "
                 f"figure{'s' if figures > 1 else ''}; give it to {required}."
             )
-            return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
+            fewer_figures = PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
     elif _close(value, target, rel, abs_):
         return PartResult(Verdict.CORRECT, 1.0, [Feedback("message", "Correct.")])
 
@@ -182,4 +183,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             verdict = Verdict.PARTIAL if credit > 0 else Verdict.INCORRECT
             item = Feedback("mistake", fill(mistake["feedback"], params))
             return PartResult(verdict, credit, [item], rule=mistake.get("rule"))
-    return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")])
+    # An anticipated mistake is named first: its few figures may agree with the answer's.
+    return fewer_figures or PartResult(
+        Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")]
+    )
