@@ -12,7 +12,7 @@ from courseware.option_tokens import ids_from_tokens, option_token, shown_option
 from courseware.plots import chart_svg, function_svg, shared_y_range
 from courseware.rendering import render_markdown
 from grader.answers import PAYLOAD_KEYS
-from grader.figures import exercise_figure
+from grader.figures import compared_x_range, exercise_figure
 from grader.spec import ExerciseDef, PartDef
 
 
@@ -81,7 +81,7 @@ def compared_graphs(exercise: ExerciseDef, params: dict[str, Any]) -> GraphFrame
         return None
     figure = exercise.figure if exercise.figure and "expr" in exercise.figure else None
     part, plots = plotted[0]
-    x_range = tuple(float(v) for v in (figure or part.config).get("x", (-4.0, 4.0)))
+    x_range = compared_x_range(exercise)
     exprs = plots + ([figure["expr"]] if figure else [])
     overlay = figure["expr"] if figure and part.config.get("overlay_figure") else None
     return GraphFrame(x_range, shared_y_range(exprs, params, x_range), overlay)

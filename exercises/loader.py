@@ -274,9 +274,14 @@ def _bank_error(where: str, message: str) -> BankError:
     return BankError(where, field, reason) if reason else BankError(where, "parts", message)
 
 
+# Bumped when the stored spec changes shape, so the next load stores every exercise afresh
+# (2: parameters kept as an ordered list).
+SPEC_FORMAT = b"spec format 2"
+
+
 def _hash_files(path: Path) -> str:
-    """A hash of the exercise file, or of every file in its folder."""
-    digest = hashlib.sha256()
+    """A hash of the exercise file, or of every file in its folder (and of the spec format)."""
+    digest = hashlib.sha256(SPEC_FORMAT)
     files = (
         sorted(p for p in path.parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         if path.name == "exercise.yaml"
@@ -352,7 +357,8 @@ def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] 
         "title": data["title"],
         "version": int(data.get("version", 1)),
         "tags": list(data.get("tags") or []),
-        "params": params,
+        # A list, so the draw order (the file's) survives a jsonb round trip.
+        "params": [[str(name), param] for name, param in params.items()],
         "redraw_if": data.get("redraw_if"),
         "prompt": str(data.get("prompt", "")),
         "parts": parts,
@@ -387,7 +393,7 @@ def build_definition(
         version=spec.get("version", 1),
         module=module,
         prompt=spec.get("prompt", ""),
-        params=spec.get("params", {}),
+        params=spec.get("params", []),
         redraw_if=spec.get("redraw_if"),
         hints=tuple(spec.get("hints", ())),
         solution=spec.get("solution", ""),

@@ -21,14 +21,16 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
+from exercises.degenerate import degenerate_reasons, function_parts, reference_value
 from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
+from exercises.slips import misnamed_slips
 from grader import grade
 from grader.answers import interactive
 from grader.answers.choice import is_correct
-from grader.answers.expression import Earlier, authored, own_values
+from grader.answers.expression import Earlier, applies, authored, own_values
 from grader.answers.matrix import expected_grid
 from grader.answers.number import expected_value
-from grader.figures import exercise_figure, taylor_choices, taylor_figure
+from grader.figures import compared_x_range, exercise_figure, taylor_choices, taylor_figure
 from grader.mathinput import MathInputError, read
 from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
@@ -40,12 +42,17 @@ from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
 PLOT_SAMPLES = 81
+LOOK_ALIKE = 0.08  # of the drawn height: about 13 px of a 172-px plot
 # Kinds whose reference answer and mistakes this module can turn into learner payloads (code
 # parts take theirs from the exercise folder's solutions/).
 GRADED_HERE = {"number", "choice", "expression", "matrix", "interactive", "code"}
 SOLUTIONS = "solutions"
 REFERENCE_SOLUTION = "reference"
+# Common slips are planted in the first variants only: grading them all costs more than the
+# defects they find, which are the same in every variant of a part.
+SLIP_VARIANTS = 10
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+STATED_PRECISION = re.compile(r"(\d+)\s+significant\s+figures?")
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,12 @@ def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> li
             reason = str(error).removeprefix("the code sandbox is unavailable: ")
             return [Problem(definition.slug, None, "code", f"the sandbox is unavailable: {reason}")]
     problems: list[Problem] = []
-    for seed in distinct_seeds(definition, seeds):
-        problems.extend(validate_variant(definition, loaded.spec, seed, solutions))
+    functions = function_parts(definition)
+    for index, seed in enumerate(distinct_seeds(definition, seeds)):
+        slips = index < SLIP_VARIANTS
+        problems.extend(
+            validate_variant(definition, loaded.spec, seed, solutions, functions, slips)
+        )
     return problems
 
 
@@ -157,8 +168,12 @@ def validate_variant(
     spec: dict[str, Any],
     seed: int,
     solutions: Solutions | None = None,
+    functions: set[str] | None = None,
+    slips: bool = True,
 ) -> list[Problem]:
-    """The problems of the variant drawn from `seed` (code parts graded with `solutions`)."""
+    """The problems of the variant drawn from `seed` (code parts graded with `solutions`;
+    `functions`: the parts that ask for a function, see `exercises.degenerate`; `slips`: plant
+    the common slips of `exercises.slips` too)."""
     slug = definition.slug
     solutions = solutions or Solutions()
 
@@ -179,6 +194,10 @@ def validate_variant(
         found = _check_reference(definition, variant) + _check_mistakes(definition, variant)
         found += _check_follow_through(definition, variant)
         found += _check_distinct_plots(definition, params)
+        found += degenerate_reasons(definition, params, functions)
+        found += _check_precision(definition, params)
+        if slips:
+            found += misnamed_slips(definition, params, as_text)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
     problems += [problem(where, reason) for where, reason in found]
@@ -281,6 +300,8 @@ def mistake_payloads(
                 found.append((option.get("rule", option["id"]), {"choices": [option["id"]]}))
         return found
     for mistake in part.config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         name = mistake.get("rule") or mistake["feedback"]
         try:
             payload = answer_payload(part, mistake["answer"], params)
@@ -522,11 +543,12 @@ def _check_plot(where: str, text: str, params: dict[str, Any]) -> list[tuple[str
 def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
     """Options drawn as graphs must look different, or a learner cannot tell the right one."""
     problems = []
+    x_range = compared_x_range(definition)
     for part in definition.parts:
         curves = {}
         for option in part.config.get("options", []):
             if option.get("plot"):
-                curves[option["id"]] = _samples(str(option["plot"]), params)
+                curves[option["id"]] = _samples(str(option["plot"]), params, x_range)
         ids = list(curves)
         for i, first in enumerate(ids):
             for second in ids[i + 1 :]:
@@ -536,16 +558,40 @@ def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> li
     return problems
 
 
-def _samples(text: str, params: dict[str, Any]) -> np.ndarray:
-    """The plotted function on the site's default range, NaN where it is undefined."""
+def _samples(text: str, params: dict[str, Any], x_range=(-4, 4)) -> np.ndarray:
+    """The plotted function on the part's range, NaN where it is undefined."""
     x = sympy.Symbol("x")
     value = read(text, ["x"], params=params, trusted=True).value
-    xs = np.linspace(-4, 4, PLOT_SAMPLES)
+    xs = np.linspace(*x_range, PLOT_SAMPLES)
     with np.errstate(all="ignore"):
         ys = np.broadcast_to(np.asarray(sympy.lambdify(x, value, "numpy")(xs), complex), xs.shape)
     return np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
 
 
 def _same_curve(first: np.ndarray, second: np.ndarray) -> bool:
+    """Two graphs a learner cannot tell apart: nowhere further apart than LOOK_ALIKE of the
+    height they are drawn in."""
     both = np.isfinite(first) & np.isfinite(second)
-    return bool(both.any()) and bool(np.allclose(first[both], second[both], rtol=1e-3, atol=1e-3))
+    if not both.any():
+        return False
+    height = max(float(np.ptp(np.concatenate([first[both], second[both]]))), 1e-9)
+    return float(np.max(np.abs(first[both] - second[both]))) < LOOK_ALIKE * height
+
+
+def _check_precision(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """A precision the prompt or a part's label states ("to 4 significant figures") is the one
+    its numeric parts grade: `sigfigs: N`, not a relative tolerance that accepts fewer figures."""
+    problems = []
+    in_prompt = STATED_PRECISION.search(definition.prompt)
+    for part in definition.parts:
+        stated = STATED_PRECISION.search(str(part.config.get("label", ""))) or in_prompt
+        if not stated or part.kind not in ("number", "expression", "matrix"):
+            continue
+        value = reference_value(part, params)
+        if getattr(value, "free_symbols", None):
+            continue  # a function of the variables: its coefficients are exact
+        figures = int(stated.group(1))
+        if part.config.get("sigfigs") != figures:
+            reason = f"the text asks for {figures} significant figures: set `sigfigs: {figures}`"
+            problems.append((f"parts.{part.name}", reason))
+    return problems

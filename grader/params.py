@@ -6,6 +6,7 @@ regrade never depends on today's generator code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -73,11 +74,28 @@ def _draw_one(spec: dict[str, Any], rng: np.random.Generator) -> Any:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def draw_params(specs: dict[str, Any], seed: int, redraw_if: str | None = None) -> dict[str, Any]:
-    """Draw every parameter in declared order; redraw all of them while `redraw_if` holds."""
+def in_declared_order(specs: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(name, specification) in the order the exercise file declares them.
+
+    The bank stores them as a list of [name, specification] pairs, because a JSON object's key
+    order does not survive every database (PostgreSQL's jsonb sorts keys by length, then bytes).
+    A mapping (read straight from a file) is taken in its own order.
+    """
+    if isinstance(specs, Mapping):
+        return list(specs.items())
+    return [(str(name), spec) for name, spec in specs or []]
+
+
+def draw_params(specs: Any, seed: int, redraw_if: str | None = None) -> dict[str, Any]:
+    """Draw every parameter in declared order; redraw all of them while `redraw_if` holds.
+
+    `specs` is the stored list of [name, specification] pairs (or a mapping in declared order):
+    the same seed draws the same variant from the file, from SQLite and from PostgreSQL.
+    """
+    declared = in_declared_order(specs)
     rng = np.random.Generator(np.random.PCG64(seed))
     for _ in range(MAX_REDRAWS):
-        params = {name: _draw_one(spec, rng) for name, spec in specs.items()}
+        params = {name: _draw_one(spec, rng) for name, spec in declared}
         if not redraw_if or not _holds(redraw_if, params):
             return params
     raise ParamSpecError(f"redraw_if {redraw_if!r} held for {MAX_REDRAWS} draws in a row")

@@ -29,14 +29,19 @@ def format_value(value: Any) -> str:
 def tex(expression: str, params: Mapping[str, Any]) -> str:
     """The canonical LaTeX of an authored expression; names that are not parameters are variables."""
     from grader.mathinput import parse, to_latex
+
+    variables = tex_variables(expression, params)
+    return to_latex(parse(expression, variables, params=params, trusted=True), as_written=False)
+
+
+def tex_variables(expression: str, params: Mapping[str, Any]) -> list[str]:
+    """The names in an authored expression (and its expression parameters) that are variables."""
     from grader.mathinput.operators import REGISTRY
     from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS
 
     known = set(params) | set(FUNCTIONS) | set(ALIASES) | set(CONSTANTS) | set(REGISTRY)
     texts = [expression, *(value for value in params.values() if isinstance(value, str))]
-    variables = sorted({name for text in texts for name in _IDENTIFIER.findall(text)} - known)
-    value = parse(expression, variables, params=params, trusted=True)
-    return to_latex(value, as_written=False)
+    return sorted({name for text in texts for name in _IDENTIFIER.findall(text)} - known)
 
 
 def fill(text: str, params: Mapping[str, Any]) -> str:

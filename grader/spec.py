@@ -33,7 +33,8 @@ class ExerciseDef:
     version: int = 1
     module: str = ""
     prompt: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    # [name, specification] pairs in the file's order (the order parameters are drawn in).
+    params: list[list[Any]] | dict[str, Any] = field(default_factory=list)
     redraw_if: str | None = None
     hints: tuple[str, ...] = ()
     solution: str = ""

@@ -24,6 +24,7 @@ mistakes:
   - answer: "x^(n-1)"
     feedback: "Bring the power [[n]] down as a factor."
     rule: forgot-the-factor
+    slips: [factor-dropped]
 """
 
 

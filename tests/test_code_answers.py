@@ -230,12 +230,14 @@ import numpy as np
 
 
 def next_step(f, J, H):
-    step = -np.linalg.solve(H, J)
-    return step if step @ J < 0 and np.linalg.norm(step) < 2 else -0.5 * J
+    if np.linalg.eigvalsh(H)[0] > 0:
+        step = -np.linalg.solve(H, J)
+        return step / max(1.0, np.linalg.norm(step))
+    return -0.5 * J / np.linalg.norm(J)
 """
     result = grade(source, SANDPIT)
     assert result.verdict == Verdict.CORRECT
-    assert "reached the bottom" in items(result, "test")[0].text
+    assert "reached the deepest point" in items(result, "test")[0].text
 
 
 def test_a_timid_strategy_gets_partial_credit():
@@ -346,3 +348,20 @@ def test_weights_not_transposed_in_backprop_are_named_although_numpy_raised():
         "δ goes back through the transposed weights: δ1 = (W2ᵀ δ2) ⊙ σ′(z1). "
         "W2 itself, of shape 7×6, cannot multiply δ2."
     }
+
+
+def test_an_input_perturbed_and_restored_within_round_off_is_not_changed():
+    # The common finite-difference habit: x += h, evaluate, x -= h leaves ~1e-16 of residue.
+    source = CORRECT_D_SIGMA.replace(
+        "    s = 1 / (1 + np.exp(-z))", "    z += 0.1\n    z -= 0.1\n    s = 1 / (1 + np.exp(-z))"
+    )
+    assert grade(source).verdict == Verdict.CORRECT
+
+
+def test_a_hidden_test_says_when_the_input_was_changed_in_place():
+    source = CORRECT_D_SIGMA.replace(
+        "    s = 1 / (1 + np.exp(-z))", "    z *= -1\n    s = 1 / (1 + np.exp(z))"
+    )
+    hidden = [item.text for item in items(grade(source), "test") if "(hidden)" in item.text]
+    assert hidden
+    assert all("failed: your function changed its input array in place" in t for t in hidden)

@@ -222,3 +222,17 @@ def test_preview_exercise_prints_the_prompt_answer_and_mistakes(capsys):
     assert "Let $f(x) = 3 x^{2} + 2 x$." in out
     assert "answer: -8.5" in out
     assert "mistake forgot-to-divide: -4.25" in out
+
+
+def test_a_stated_precision_graded_with_another_tolerance_is_reported(bank_copy):
+    edit(bank_copy, "m1-taming-beast", "sigfigs: 4", "tolerance: {rel: 0.001}")
+    found = reasons(bank_copy, "m1-taming-beast", seeds=1)
+    assert "asks for 4 significant figures: set `sigfigs: 4`" in found
+
+
+def test_a_degenerate_variant_of_the_bank_is_reported(bank_copy):
+    # Without its + b, the inner exponential collapses under log: "h(x) = 2x".
+    edit(bank_copy, "m1-chain-rule", '"exp(a*x) + b"]}', '"exp(a*x)"]}')
+    found = reasons(bank_copy, "m1-chain-rule", seeds=12)
+    assert "the prompt no longer shows exp, log" in found
+    assert "the prompt asks for a function but the reference is the constant" in found

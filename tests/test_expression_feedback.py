@@ -199,3 +199,16 @@ def test_a_counterexample_never_states_another_parts_answer():
     assert "expected" not in counterexample.data
     alone = grade(derivative, "0", {})  # without a part it would answer, the value is shown
     assert "the expected value is 0.75" in alone.feedback[1].text
+
+
+def test_close_decimals_where_exact_values_are_asked_for_say_so_and_are_not_an_attempt():
+    from grader.answers import expression
+    from grader.results import InvalidAnswer
+    from grader.spec import PartDef
+
+    part = PartDef("t", "expression", config={"answer": "log(4) + (x - 1)/4", "variables": ["x"]})
+    with pytest.raises(InvalidAnswer, match="asks for exact values"):
+        expression.grade(part, {}, {"value": "1.386294 + (x-1)/4"})
+    assert expression.grade(part, {}, {"value": "log(4) + (x-1)/4"}).score == 1.0
+    far = expression.grade(part, {}, {"value": "1.3 + (x-1)/4"})
+    assert far.verdict.value == "incorrect"  # not close: an ordinary wrong answer

@@ -131,3 +131,48 @@ def test_grade_expressions_reads_json_lines_and_writes_results_in_order(monkeypa
     assert results[1]["equivalent"] is False
     assert results[2]["error"] and results[3]["error"]
     assert all(isinstance(r["seconds"], float) for r in results)
+
+
+def test_a_tangent_line_typed_as_y_equals_is_graded_as_its_right_side(learner):
+    from exercises.validation import as_text
+    from grader.answers.expression import authored
+
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    client.get("/courses/calc/exercises/m1-tangent-line/")
+    attempt = Attempt.objects.get(learner=learner)
+    part = definition_of(attempt).parts[0]
+    line = as_text(authored(part, part.config["answer"], attempt.params).value)
+    posted = client.post(
+        "/courses/calc/exercises/m1-tangent-line/submit/",
+        {"attempt": attempt.pk, "part-answer": f"y = {line}"},
+    )
+    assert posted.status_code == 202
+    submission = attempt.submissions.get()
+    grade_submission.apply(args=(submission.pk, 1))
+    fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert "Correct" in fragment
+    assert "score 100%" in fragment
+
+
+def test_the_preview_reads_the_right_side_of_a_named_answer(learner):
+    client = Client(headers={"authorization": f"Bearer {api_key_for(learner)}"})
+    response = preview(client, "y = 2x + 1", exercise="m1-tangent-line")
+    assert response.status_code == 200
+    assert response.json()["latex"].replace(" ", "") in {"2x+1", r"2\cdotx+1"}
+    equation = preview(client, "x = 2", exercise="m1-tangent-line")
+    assert equation.status_code == 422
+
+
+def test_an_unknown_name_on_the_right_of_y_equals_is_refused_before_grading(learner):
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    client.get("/courses/calc/exercises/m1-tangent-line/")
+    attempt = Attempt.objects.get(learner=learner)
+    response = client.post(
+        "/courses/calc/exercises/m1-tangent-line/submit/",
+        {"attempt": attempt.pk, "part-answer": "y = 2*t + 1"},
+    )
+    assert response.status_code == 422
+    assert "`t` is not a variable" in response.content.decode()
+    assert attempt.submissions.count() == 0

@@ -22,8 +22,8 @@ GOLDEN = [
     (
         "m1-chain-rule",
         1,
-        {"outer": "x^n", "inner": "cos(a*x) + b", "a": 5, "b": 6, "n": 2},
-        {"answer": {"value": "-10*(cos(5*x) + 6)*sin(5*x)"}},
+        {"outer": "x^n", "inner": "cos(a*x) + b", "a": 5, "b": 6, "n": 3},
+        {"answer": {"value": "-15*(cos(5*x) + 6)**2*sin(5*x)"}},
     ),
     (
         "m1-rise-over-run",
@@ -46,8 +46,8 @@ GOLDEN = [
     (
         "m2-classify-stationary",
         1,
-        {"a": -1, "b": 0, "c": 2, "p": 2, "q": -2},
-        {"point": {"matrix": ["2", "-2"]}, "kind": {"choices": ["saddle"]}},
+        {"a": -3, "b": 3, "c": 3, "p": -1, "q": -1},
+        {"point": {"matrix": ["-1", "-1"]}, "kind": {"choices": ["saddle"]}},
     ),
     (
         "m4-maclaurin",

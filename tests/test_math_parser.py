@@ -240,3 +240,17 @@ def test_any_text_is_read_or_refused_with_a_message_never_a_crash(data):
         read("".join(pieces), ["x", "y", "x_1"], latex=latex).value  # noqa: B018
     except MathInputError as error:
         assert error.message
+
+
+def test_an_answer_may_name_its_quantity_first():
+    from grader.mathinput import MathInputError, read
+
+    assert str(read("y = 2*x + 1", ["x"]).literal) == str(read("2*x + 1", ["x"]).literal)
+    assert str(read("f'(x) = 3*x^2", ["x"]).literal) == str(read("3*x^2", ["x"]).literal)
+    with pytest.raises(MathInputError) as located:
+        read("y = 2*z", ["x"])
+    assert located.value.column == 7  # counted in the text as typed
+    with pytest.raises(MathInputError):
+        read("x = 2", ["x"])  # an equation in the variable, not a named value
+    with pytest.raises(MathInputError):
+        read("y = x = 2", ["x"])

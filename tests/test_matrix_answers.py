@@ -154,3 +154,20 @@ def test_configuration_errors_are_reported_to_the_author():
     errors = matrix.check_config(part)
     assert any("answer" in error for error in errors)
     assert any("orientation" in error for error in errors)
+
+
+ROW_GRADIENT = PartDef(
+    "g", "matrix", config={"answer": [["2*x", "3*y^2"]], "variables": ["x", "y"]}
+)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"matrix": ["x", "y"]}, {"matrix": [["x"], ["y"]]}, {"matrix": [["x", "y"]]}],
+    ids=["flat", "column", "row"],
+)
+def test_the_entries_of_a_row_vector_are_counted_along_it(payload):
+    # A 1×n reference: the learner's entries are Entry 1 and Entry 2, however they wrote them.
+    result = matrix.grade(ROW_GRADIENT, {}, payload)
+    entries = [item.text.split(":")[0] for item in result.feedback if item.type == "entry"]
+    assert entries == ["Entry 1", "Entry 2"]

@@ -135,3 +135,50 @@ def test_numbers_beyond_floats_are_graded_wrong_not_refused(text):
 
 def test_a_number_far_below_floats_is_zero_within_tolerance():
     assert graded("1e-999").verdict == graded("0").verdict
+
+
+def test_a_stated_precision_of_four_significant_figures_is_graded_as_stated():
+    from grader.answers import number
+    from grader.spec import PartDef
+
+    part = PartDef("v", "number", config={"answer": "7.4137", "sigfigs": 4})
+    assert number.grade(part, {}, {"value": "7.414"}).score == 1.0
+    assert number.grade(part, {}, {"value": "7.41372"}).score == 1.0
+    three = number.grade(part, {}, {"value": "7.41"})
+    assert three.score == 0.0
+    assert "give it to 4" in three.feedback[0].text
+    near_zero = PartDef("v", "number", config={"answer": "0.0046437", "sigfigs": 4})
+    assert number.grade(near_zero, {}, {"value": "0.004644"}).score == 1.0
+    assert number.grade(near_zero, {}, {"value": "0.00464"}).score == 0.0
+    assert number.grade(near_zero, {}, {"value": "0.0047"}).score == 0.0
+
+
+def test_a_mistake_given_to_the_stated_precision_is_still_recognised():
+    from grader.answers import number
+    from grader.spec import PartDef
+
+    mistake = {"answer": "-0.0046437", "feedback": "The sign.", "rule": "sign"}
+    part = PartDef(
+        "v", "number", config={"answer": "0.0046437", "sigfigs": 4, "mistakes": [mistake]}
+    )
+    assert number.grade(part, {}, {"value": "-0.004644"}).rule == "sign"
+
+
+def test_matrix_entries_are_graded_to_a_stated_precision():
+    from grader.answers import matrix
+    from grader.spec import PartDef
+
+    part = PartDef("g", "matrix", config={"answer": ["sqrt(2)", "1/300"], "sigfigs": 4})
+    assert matrix.grade(part, {}, {"matrix": ["1.414", "0.003333"]}).score == 1.0
+    assert matrix.grade(part, {}, {"matrix": ["1.414", "0.00333"]}).score == 0.5
+    assert matrix.grade(part, {}, {"matrix": ["1.41", "0.003333"]}).score == 0.5
+
+
+def test_a_short_anticipated_mistake_is_named_before_asking_for_more_figures():
+    from grader.answers import number
+    from grader.spec import PartDef
+
+    mistake = {"answer": "10.2", "feedback": "The factor 1/2 is missing.", "rule": "missing-half"}
+    part = PartDef("v", "number", config={"answer": "10.1", "sigfigs": 6, "mistakes": [mistake]})
+    assert number.grade(part, {}, {"value": "10.2"}).rule == "missing-half"
+    assert "give it to 6" in number.grade(part, {}, {"value": "10"}).feedback[0].text

@@ -77,3 +77,37 @@ def test_two_learners_get_their_own_variants(bank):
     exercise = Exercise.objects.get(slug="m1-rise-over-run")
     seeds = {current_attempt(make_user(f"l{i}"), exercise).seed for i in range(5)}
     assert len(seeds) == 5
+
+
+@pytest.mark.django_db
+def test_a_seed_draws_the_same_variant_from_the_database_as_from_the_file(bank):
+    # jsonb keeps an object's keys in its own order: the stored parameters are an ordered list,
+    # so every exercise draws in the file's order wherever its spec comes from.
+    from tests.conftest import parsed_bank
+
+    from_files = {loaded.spec["slug"]: loaded.spec for loaded in parsed_bank().exercises}
+    stored = {e.slug: e.current_version.spec for e in Exercise.objects.all()}
+    assert set(stored) == set(from_files)
+    for slug, spec in from_files.items():
+        for seed in (0, 1, 7, 4242, 2**40 + 3):
+            assert draw_params(stored[slug]["params"], seed, stored[slug]["redraw_if"]) == (
+                draw_params(spec["params"], seed, spec["redraw_if"])
+            ), (slug, seed)
+
+
+def test_the_product_rule_seed_4242_is_the_files_variant():
+    from django.conf import settings
+
+    from exercises.loader import read_exercise
+
+    path = settings.EXERCISES_DIR / "m1-what-is-calculus" / "m1-product-rule.yaml"
+    loaded = read_exercise(path, "m1-what-is-calculus", settings.EXERCISES_DIR, [])
+    drawn = draw_params(loaded.spec["params"], 4242, loaded.spec["redraw_if"])
+    assert (drawn["u"], drawn["v"], drawn["a"]) == ("x^3 - a", "sqrt(x)", 5)
+
+
+def test_parameters_are_drawn_in_declared_order_not_in_key_order():
+    declared = [["zeta", {"int": [1, 100]}], ["a", {"int": [1, 100]}]]
+    as_jsonb_returns = {"a": {"int": [1, 100]}, "zeta": {"int": [1, 100]}}
+    assert draw_params(declared, 5) == draw_params(dict(declared), 5)
+    assert draw_params(declared, 5) != draw_params(as_jsonb_returns, 5)

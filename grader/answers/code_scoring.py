@@ -24,6 +24,9 @@ from grader.results import Feedback, PartResult, Verdict, has_full_marks, litera
 from grader.sandbox import Job, JobResult, Outcome, OutcomeKind
 from grader.sandbox.channel import printable
 
+# An input put back by the inverse operation is the same input: round-off of a few ulps.
+RESTORED_RTOL, RESTORED_ATOL = 1e-12, 1e-15
+
 
 def score(
     result: JobResult, cases: list[Case], sessions: list[SessionTest], job: Job
@@ -117,7 +120,9 @@ def _judge(
         call = call_text(function, case.args)
         text = test_line(label, call, problem, _expected(case, show), _shown_actual(outcome, show))
     else:
-        text = f"{label} (hidden): " + ("passed" if passed else "failed")
+        # A hidden test's data stays hidden, but a changed input says nothing about it.
+        reason = f": {problem}" if problem == MUTATED else ""
+        text = f"{label} (hidden): " + ("passed" if passed else f"failed{reason}")
     items = [Feedback("test", text, data)]
     if not passed and outcome.kind == OutcomeKind.RAISED and case.raises is None:
         trace = (
@@ -167,11 +172,14 @@ def _figure_items(figures: Sequence[dict[str, Any] | None], label: str) -> list[
 
 
 def _mutated(args: tuple[Any, ...], after: list[Any] | None) -> bool:
-    """Whether any array argument came back changed (`after` is None when it could not be sent)."""
+    """Whether any array argument came back changed (`after` is None when it could not be sent).
+
+    Round-off is not a change: `x[i] += h; ...; x[i] -= h` restores x to within an ulp or two,
+    which is how many learners write a finite difference."""
     if after is None or len(after) != len(args):
         return False
     return any(
-        compare(a, b, 0, 0) is not None
+        compare(a, b, RESTORED_RTOL, RESTORED_ATOL) is not None
         for a, b in zip(args, after, strict=True)
         if isinstance(a, np.ndarray) and b is not None
     )

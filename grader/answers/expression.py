@@ -74,6 +74,15 @@ def check_config(part: PartDef) -> list[str]:
     return errors
 
 
+def tolerance_of(config: dict[str, Any]) -> dict[str, Any] | None:
+    """How closely values must agree: `tolerance` ({rel, abs}) and `sigfigs`, the precision a
+    prompt states ("to 4 significant figures": half a unit in the 4th figure of each value)."""
+    tolerance, figures = config.get("tolerance"), config.get("sigfigs")
+    if figures is None:
+        return tolerance
+    return {**(tolerance or {}), "sigfigs": figures}
+
+
 def check_common(config: dict[str, Any], where: str) -> list[str]:
     """Checks shared by the expression and matrix kinds: variables, functions, form, mistakes."""
     errors = []
@@ -95,6 +104,9 @@ def check_common(config: dict[str, Any], where: str) -> list[str]:
         or not all(isinstance(v, (int, float)) and v >= 0 for v in tolerance.values())
     ):
         errors.append(f"{where}.tolerance: expected {{rel: ..., abs: ...}} with numbers >= 0")
+    figures = config.get("sigfigs")
+    if figures is not None and (not isinstance(figures, int) or not 1 <= figures <= 15):
+        errors.append(f"{where}.sigfigs: a whole number from 1 to 15")
     credit = config.get("form_credit", DEFAULT_FORM_CREDIT)
     if not isinstance(credit, (int, float)) or not 0 <= credit <= 1:
         errors.append(f"{where}.form_credit: a number from 0 to 1")
@@ -208,7 +220,16 @@ def grade(
     """Correct if equivalent (and in the required form); else a mistake rule or a counterexample."""
     answer = read(part, payload)
     expected = authored(part, part.config["answer"], params)
-    return judge(part, params, answer, expected, earlier=earlier)
+    result = judge(part, params, answer, expected, earlier=earlier)
+    if (
+        result.verdict == Verdict.INCORRECT
+        and result.rule is None
+        and tolerance_of(part.config) is None
+        and _DECIMAL.search(payload_text(payload))
+        and _close(part, answer, expected)
+    ):
+        raise InvalidAnswer(DECIMALS_TEXT)  # a form problem: not counted as an attempt
+    return result
 
 
 def judge(
@@ -226,7 +247,7 @@ def judge(
     earlier answers is credited.
     """
     config = part.config
-    tolerance = config.get("tolerance")
+    tolerance = tolerance_of(config)
     answer, expected, variables, rewritten = with_relations(part, params, answer, expected)
     result = check_equivalent(
         answer, expected, variables, tolerance=tolerance, budget_s=CHECK_SECONDS
@@ -323,7 +344,7 @@ def follow_through(
         answer,
         expected,
         variables,
-        tolerance=part.config.get("tolerance"),
+        tolerance=tolerance_of(part.config),
         budget_s=CHECK_SECONDS,
     )
     if not found.equivalent:
@@ -362,12 +383,35 @@ def _label(part: PartDef) -> str:
     return label if label else f"answer to {part.name}"
 
 
+DECIMALS_TEXT = (
+    "Your decimals agree with the answer to about 4 significant figures, but this part asks for "
+    "exact values: write fractions and exact constants (such as 1/24, log(4), sqrt(2) or e) "
+    "instead of rounded decimals."
+)
+DECIMAL_AGREEMENT = {"rel": 1e-4, "abs": 1e-9}
+_DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d")
+
+
+def _close(part: PartDef, answer: Reading, expected: Reading) -> bool:
+    """Whether a wrong answer agrees with the exact one to about 4 significant figures."""
+    close = check_equivalent(
+        answer,
+        expected,
+        part.config.get("variables", []),
+        tolerance=DECIMAL_AGREEMENT,
+        budget_s=CHECK_SECONDS,
+    )
+    return bool(close.equivalent)
+
+
 def match_mistake(
     part: PartDef, params: dict[str, Any], answer: Reading, variables: list[str] | None = None
 ) -> PartResult | None:
     """The first anticipated mistake the answer is equivalent to, with its feedback and credit."""
     config = part.config
     for mistake in config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         wrong = authored(part, mistake["answer"], params)
         if config.get("relations"):
             wrong = with_relations(part, params, wrong, wrong)[1]
@@ -375,12 +419,21 @@ def match_mistake(
             answer,
             wrong,
             config.get("variables", []) if variables is None else variables,
-            tolerance=config.get("tolerance"),
+            tolerance=tolerance_of(config),
             budget_s=CHECK_SECONDS,
         )
         if found.equivalent:
             return mistake_result(mistake, params)
     return None
+
+
+def applies(mistake: dict[str, Any], params: dict[str, Any]) -> bool:
+    """Whether an anticipated mistake belongs to this variant: its `when` condition holds (a
+    signed area is a mistake only where the determinant is negative)."""
+    from grader.mathinput import parse_condition
+
+    condition = mistake.get("when")
+    return condition is None or parse_condition(str(condition), params)
 
 
 def mistake_result(mistake: dict[str, Any], params: dict[str, Any]) -> PartResult:

@@ -16,10 +16,12 @@ import sympy
 
 from grader.answers.expression import (
     REVIEW_TEXT,
+    applies,
     authored,
     check_common,
     mistake_result,
     read_text,
+    tolerance_of,
 )
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
@@ -105,7 +107,8 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     expected, expected_flat = expected_grid(part, part.config["answer"], params)
     grid = _oriented(part, grid, flat, expected, expected_flat)
     if _shape(grid) != _shape(expected):
-        return _wrong_shape(part, grid, expected)
+        # An anticipated mistake may have another shape (a fit without its intercept, W * a).
+        return _mistake(part, params, grid) or _wrong_shape(part, grid, expected)
     marks = _marks(part, grid, expected)
     if all(mark.equivalent for row in marks for mark in row):
         return _all_right(part, grid)
@@ -116,7 +119,11 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
         named = _named_square_mistake(part, grid, expected)
         if named is not None:
             return named
-    return _per_entry(marks, flat or expected_flat, _locations(part, grid, expected, marks))
+    return _per_entry(
+        marks,
+        flat or expected_flat or 1 in _shape(expected),
+        _locations(part, grid, expected, marks),
+    )
 
 
 def _locations(
@@ -134,7 +141,7 @@ def _locations(
                 grid[i][j],
                 expected[i][j],
                 part.config.get("variables", []),
-                tolerance=part.config.get("tolerance"),
+                tolerance=tolerance_of(part.config),
                 budget_s=remaining,
             )
             if location is not None:
@@ -175,7 +182,7 @@ def _equal(part: PartDef, left: Reading, right: Reading) -> Equivalence:
         left,
         right,
         config.get("variables", []),
-        tolerance=config.get("tolerance"),
+        tolerance=tolerance_of(config),
         budget_s=CHECK_SECONDS,
     )
 
@@ -226,6 +233,8 @@ def _all_right(part: PartDef, grid: Grid) -> PartResult:
 
 def _mistake(part: PartDef, params: dict[str, Any], grid: Grid) -> PartResult | None:
     for mistake in part.config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         anticipated, _ = expected_grid(part, mistake["answer"], params)
         wrong: Grid | None = anticipated
         if _shape(anticipated) != _shape(grid):
@@ -269,9 +278,11 @@ def _per_entry(
     locations = locations or {}
     feedback = []
     right = wrong = unknown = 0
+    columns = len(marks[0])
     for i, row in enumerate(marks, start=1):
         for j, mark in enumerate(row, start=1):
-            where = f"Entry {i}" if flat else f"Row {i}, column {j}"
+            # A vector's entries are counted along it, whether it is a row or a column.
+            where = f"Entry {(i - 1) * columns + j}" if flat else f"Row {i}, column {j}"
             data: dict[str, Any] = {"row": i, "column": j, "correct": mark.equivalent}
             if mark.equivalent:
                 right += 1

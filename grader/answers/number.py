@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from grader.answers.expression import applies
 from grader.placeholders import fill
 from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
@@ -172,6 +173,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     abs_ = float(tolerance.get("abs", DEFAULT_ABSOLUTE))
     required = config.get("sigfigs")
 
+    fewer_figures = None
     if required:
         if abs(value - target) <= max(_sigfig_tolerance(target, required), abs_):
             return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
@@ -184,20 +186,26 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
                 f"Your answer agrees with the expected value to {figures} significant "
                 f"figure{'s' if figures > 1 else ''}; give it to {required}."
             )
-            return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
+            fewer_figures = PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
     elif _close(value, target, rel, abs_):
         return PartResult(Verdict.CORRECT, FULL_MARKS, [Feedback("message", "Correct.")])
 
     for mistake in config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
         try:
             anticipated = expected_value(mistake["answer"], params)
         except (ArithmeticError, ValueError, TypeError):
             continue  # the mistake is undefined for this variant (a division by zero, say)
-        if _close(value, anticipated, rel, abs_):
+        near = _sigfig_tolerance(anticipated, required) if required else 0.0
+        if _close(value, anticipated, rel, max(abs_, near)):
             credit = float(mistake.get("credit", 0))
             item = Feedback("mistake", fill(mistake["feedback"], params))
             return PartResult(Verdict.for_score(credit), credit, [item], rule=mistake.get("rule"))
     if math.isinf(value):
         text = "Not correct: your number is far too large to be the answer."
         return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
-    return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")])
+    # An anticipated mistake is named first: its few figures may agree with the answer's.
+    return fewer_figures or PartResult(
+        Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")]
+    )

@@ -140,7 +140,12 @@ def _reading(value: Reading | sympy.Basic) -> Reading:
 def _tolerance(tolerance: Tolerance | dict[str, float] | None) -> Tolerance | None:
     if tolerance is None or isinstance(tolerance, Tolerance):
         return tolerance
-    return Tolerance(float(tolerance.get("rel", 0.0)), float(tolerance.get("abs", 0.0)))
+    figures = tolerance.get("sigfigs")
+    return Tolerance(
+        float(tolerance.get("rel", 0.0)),
+        float(tolerance.get("abs", 0.0)),
+        int(figures) if figures else None,
+    )
 
 
 def _symbols(

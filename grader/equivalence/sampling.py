@@ -9,6 +9,7 @@ not x) unless the exercise sets a tolerance.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from collections.abc import Iterator, Sequence
@@ -51,10 +52,19 @@ _TINY = mpmath.mpf("1e-20")
 
 @dataclass(frozen=True)
 class Tolerance:
-    """Values agree when |a - b| <= absolute + relative * |b|."""
+    """Values agree when |a - b| <= absolute + relative * |b| (+ half a unit in the last of
+    `figures` significant figures of b, when the exercise states a precision)."""
 
     relative: float = 0.0
     absolute: float = 0.0
+    figures: int | None = None
+
+    def slack(self, expected: Any) -> float:
+        slack = float(self.absolute + self.relative * abs(expected))
+        if self.figures and expected != 0:
+            exponent = math.floor(math.log10(abs(float(expected))))
+            slack += 0.5 * 10 ** (exponent - self.figures + 1)
+        return slack
 
 
 @dataclass
@@ -151,8 +161,7 @@ def compare_at(
             previous = defined
             continue
         if tolerance is not None:
-            slack = tolerance.absolute + tolerance.relative * abs(b)
-            return AGREE if abs(a - b) <= slack else DIFFER
+            return AGREE if abs(a - b) <= tolerance.slack(b) * (1 + 1e-9) else DIFFER
         gap = abs(a - b)
         if gap <= _NEGLIGIBLE * (abs(a) + abs(b)):
             # Two separate computations rarely agree this closely by accident, and written
@@ -179,8 +188,7 @@ def compare_at(
 def floats_agree(a: float, b: float, tolerance: Tolerance | None) -> bool:
     """Whether two float values agree (a screen only: high precision has the last word)."""
     if tolerance is not None:
-        slack = tolerance.absolute + tolerance.relative * abs(b)
-        return abs(a - b) <= slack * (1 + 1e-9) + 1e-300
+        return abs(a - b) <= tolerance.slack(b) * (1 + 1e-9) + 1e-300
     return abs(a - b) <= 1e-9 * (abs(a) + abs(b)) + 1e-13
 
 

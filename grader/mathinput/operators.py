@@ -101,6 +101,12 @@ def transpose(value: Value) -> Value:
 
 
 # name -> the function that applies it to evaluated arguments. Add new operators here.
+def together(expr: Value) -> Value:
+    """`together(e)`: e over one common denominator, with common factors cancelled (a worked
+    solution's final form, not the sum of terms differentiation leaves)."""
+    return sympy.factor(sympy.cancel(sympy.together(expr)))
+
+
 REGISTRY: dict[str, Callable[..., Value]] = {
     "diff": diff,
     "gradient": gradient,
@@ -111,6 +117,7 @@ REGISTRY: dict[str, Callable[..., Value]] = {
     "matrix": matrix,
     "det": det,
     "transpose": transpose,
+    "together": together,
 }
 
 

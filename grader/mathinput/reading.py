@@ -11,6 +11,7 @@ import sympy
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.grammar import Parser, Scope
 from grader.mathinput.limits import MAX_LENGTH, evaluate_tree
+from grader.mathinput.named import right_side
 from grader.mathinput.tokens import tokenize
 from grader.mathinput.vocabulary import symbol
 
@@ -53,7 +54,8 @@ def read(
 ) -> Reading:
     """Parse `text` (calculator syntax, or the LaTeX subset when `latex`) into a Reading.
 
-    `euler`: the question's answers use Euler's number, so `4e+2` is refused as ambiguous.
+    `euler`: the question's answers use Euler's number, so `4e+2` is refused as ambiguous. A
+    learner may write the quantity's name first (`y = 1 + x/4`): the right side is read.
 
     Parameters
     ----------
@@ -89,7 +91,15 @@ def read(
     ...
     grader.mathinput.errors.MathInputError: `y` is not a variable in this question (use x)
     """
-    literal = _parse(text, _scope(variables, params, functions, trusted), latex, euler)
+    dropped = 0
+    if not trusted and not latex and isinstance(text, str):
+        text, dropped = right_side(text, variables)
+    try:
+        literal = _parse(text, _scope(variables, params, functions, trusted), latex, euler)
+    except MathInputError as error:
+        if dropped and error.column is not None:
+            raise MathInputError(error.message, error.column + dropped) from None
+        raise
     if isinstance(literal, list):
         literal = _as_matrix(literal)
         return Reading(literal, literal)

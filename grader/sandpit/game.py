@@ -189,14 +189,17 @@ def lesson_texts(lessons: Lessons, arrows: bool = True) -> list[tuple[str, dict[
     if r is not None and arrows:
         if r > 0.3:
             text = (
-                "Your steps were longer where the arrows were longer: good. Long arrows mean "
-                "the floor is steep, so the bottom is probably far."
+                "Your steps were longer where the arrows were longer: that is gradient descent, "
+                "a step of γ times the arrow. Long arrows mean the floor is steep; they do not "
+                "say the bottom is far (a narrow well is steepest close to its bottom), so when "
+                "an arrow flips direction after a step, you overshot: take a shorter one."
             )
         else:
             text = (
-                "Your step lengths did not follow the arrow lengths. Long arrows mean the floor "
-                "is steep, so the bottom is probably far: take a long step. Short arrows mean "
-                "the floor is nearly flat: take a short one."
+                "Your step lengths did not follow the arrow lengths. Gradient descent steps by "
+                "γ times the arrow: long arrows mean the floor is steep, short ones that it is "
+                "nearly flat, near a bottom or far out on the open floor. When an arrow flips "
+                "direction after a step, you overshot: take a shorter one."
             )
         texts.append((text, {"step_slope_correlation": round(r, 3)}))
     if lessons.traps_hit:

@@ -62,6 +62,15 @@ def slips(layers, x, y):
             "σ′ takes z, not the activation: use σ′(z_l), not σ′(a_l).",
             nn.backprop_slope_at_activation(layers, x, y),
         ),
+        *(
+            (
+                f"slope-at-activation-layer-{layer}",
+                f"At layer {layer}, σ′ takes z{layer}, not the activation a{layer}: "
+                f"use σ′(z{layer}) = σ(z{layer})(1 − σ(z{layer})).",
+                nn.backprop_slope_at_activation(layers, x, y, layer),
+            )
+            for layer in (3, 2, 1)
+        ),
         (
             "missing-mean",
             "Average over the N training examples: divide by N = x.shape[1].",
@@ -73,8 +82,10 @@ def slips(layers, x, y):
             nn.backprop_wrong_sign(layers, x, y),
         ),
         (
-            "missing-factor-two",
-            "The derivative of (a3 − y)² is 2(a3 − y): the factor 2 is missing.",
+            "half-gradient",
+            "Your gradients are half the right ones: either the factor 2 of "
+            "d(a3 − y)²/da3 = 2(a3 − y) is missing, or you divided by y.size (= 2N: y has two "
+            "rows) instead of N = x.shape[1].",
             nn.backprop_without_factor_two(layers, x, y),
         ),
         (

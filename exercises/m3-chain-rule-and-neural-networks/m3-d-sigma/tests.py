@@ -26,6 +26,11 @@ def mistakes(z):
             "σ′ takes z: compute σ(z) first, then σ(z)(1 − σ(z)), not z(1 − z).",
             "derivative-of-activation",
         ),
+        Mistake(
+            s * (1 - z),
+            "Both factors take σ(z): σ′(z) = σ(z)(1 − σ(z)); you wrote σ(z)(1 − z).",
+            "one-minus-z",
+        ),
         Mistake(-s * (1 - s), "Check the sign: σ is increasing, so σ′(z) is positive.", "sign"),
         Mistake(
             1 - s, "The derivative is σ(z)(1 − σ(z)); you returned only 1 − σ(z).", "missing-factor"

@@ -2,10 +2,10 @@ import numpy as np
 
 
 def next_step(f, J, H):
-    try:
+    # Newton where the floor curves upwards in every direction (H positive definite), at most
+    # 1 m at a time; elsewhere a 0.5 m step straight downhill.
+    if np.linalg.eigvalsh(H)[0] > 0:
         step = -np.linalg.solve(H, J)
-    except np.linalg.LinAlgError:
-        return -0.5 * J
-    if step @ J >= 0 or np.linalg.norm(step) > 2:
-        return -0.5 * J
-    return step
+        length = np.linalg.norm(step)
+        return step if length <= 1 else step / length
+    return -0.5 * J / np.linalg.norm(J)
