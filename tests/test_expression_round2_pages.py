@@ -145,8 +145,8 @@ def test_m3_a_wrong_answer_in_x_and_y_gets_a_counterexample_in_t(client, learner
 def test_the_page_says_where_a_wrong_expression_goes_wrong(client, learner):
     params = {"u": "x^2 + a*x", "v": "sin(b*x)", "a": 2, "b": 3}
     attempt = _attempt(client, learner, "m1-product-rule", params)
-    wrong = "(2x+2) sin(3x) - 3(x^2+2x) cos(3x)"
+    wrong = "(2x+2) sin(3x) + 2(x^2+2x) cos(3x)"  # no anticipated mistake: located instead
     fragment = _submit(client, attempt, "m1-product-rule", {"part-answer": wrong})
-    assert "The second term has the wrong sign." in fragment
+    assert "in the second term is off: you have <code>2</code>" in fragment
     assert "textcolor{#b91c1c}" in fragment  # the wrong part, highlighted in the answer
     assert "At x = 0.5" in fragment

@@ -28,7 +28,7 @@ def test_approximations_share_the_functions_range_and_scale_with_the_function_be
     graphs = graphs_on("m4-match-approximation")
     assert len(graphs) == 5  # f and four options
     assert len({frame_of(g) for g in graphs}) == 1
-    assert frame_of(graphs[0])[:2] == ("−0.9", "0.9")
+    assert frame_of(graphs[0])[:2] == ("−1.5", "1.5")  # the figure's own range
     assert all('stroke-dasharray="5 3"' in g for g in graphs[1:])
 
 
