@@ -242,3 +242,54 @@ def fresh_rate_limits():
     keys = list(broker.client().scan_iter(match=broker.key("rate:*"), count=500))
     if keys:
         broker.client().delete(*keys)
+
+
+# `--pure` (`make test-fast`): the inner loop. A test is pure when it sets up no database, live
+# server, worker or browser; one that reaches the sandbox while running is skipped, visibly.
+IMPURE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "live_server", "live_site", "live_worker",
+     "browser", "page"}
+)  # fmt: skip
+IMPURE_MARKS = ("django_db", "worker", "e2e")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--pure",
+        action="store_true",
+        help="only tests that need no database, live server, worker, browser or sandbox",
+    )
+
+
+def is_pure(item: pytest.Item) -> bool:
+    if IMPURE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    if any(item.get_closest_marker(mark) for mark in IMPURE_MARKS):
+        return False
+    return not getattr(item, "cls", None) or not hasattr(item.cls, "databases")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--pure"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if is_pure(item) else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pure_tests_skip_the_sandbox(request):
+    """Under `--pure`, a test that runs learner code in the sandbox is skipped (`make test` runs it)."""
+    if not request.config.getoption("--pure"):
+        yield
+        return
+    from grader.sandbox.jobs import Sandbox
+
+    def skip(*args, **kwargs):
+        pytest.skip("runs code in the sandbox: not a pure test (make test runs it)")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Sandbox, "run", skip)
+        yield
