@@ -1,10 +1,11 @@
-# Tangent: `make run` starts everything with embedded defaults; `make test` runs the whole suite.
+# Tangent: `make run` starts everything with embedded defaults; `make test` runs the whole suite,
+# `make test-fast` only the tests that need no database, browser, worker or sandbox.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint format bench validate load clean
+.PHONY: install run test test-fast coverage lint format bench validate load clean
 
 install: $(VENV)/.installed .env
 
@@ -24,8 +25,19 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python -m tangent.devstack
 
+# Test processes (pytest-xdist): each has its own test database, Redis prefix, live server and
+# sandbox; a test module stays in one process. TEST_WORKERS=0 runs in this process alone.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+test-fast: install
+	$(BIN)/python -m pytest --pure -n 2 --dist loadfile -r fE
+
+coverage: install
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --cov --cov-report=term:skip-covered --cov-report=html
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,4 +60,4 @@ bench: install
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .coverage htmlcov

@@ -208,7 +208,78 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from exercises.sync import apply_bank
 
     with django_db_blocker.unblock():
+        before = row_counts()
         apply_bank(parsed_bank())
+        BANK_ROWS[:] = bank_rows(before, row_counts())
+
+
+# The rows loading the bank wrote, table by table: put back in bulk after a transactional test
+# (which empties every table), so that each test starts from the session's state.
+BANK_ROWS: list[tuple[type, list]] = []
+
+
+def row_counts() -> dict[type, int]:
+    from django.apps import apps
+
+    models = apps.get_models(include_auto_created=True)
+    return {m: m._base_manager.count() for m in models if m._meta.managed and not m._meta.proxy}
+
+
+def bank_rows(before: dict[type, int], after: dict[type, int]) -> list[tuple[type, list]]:
+    """The new rows of the tables loading filled; none (load again instead) when it also added
+    to a table that had rows, or to a model that a bulk insert cannot write."""
+    filled = [model for model, count in after.items() if count > before[model]]
+    if any(before[model] or model._meta.parents for model in filled):
+        return []
+    return [(model, list(model._base_manager.order_by("pk"))) for model in filled]
+
+
+def restore_bank() -> None:
+    """The session's bank, back in an emptied test database."""
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    from courseware import catalogue
+    from courseware.models import Exercise
+    from exercises.sync import apply_bank
+
+    if Exercise.objects.exists():
+        return
+    if not BANK_ROWS:
+        apply_bank(parsed_bank())
+        return
+    with transaction.atomic():
+        for model, rows in BANK_ROWS:
+            model._base_manager.bulk_create(rows, batch_size=500)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in BANK_ROWS]):
+                cursor.execute(sql)
+    catalogue.forget()
+
+
+def empties_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs `item` as a transactional test: its tables are emptied after."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker and any(validate_django_db(marker)[:2]):  # transaction=True, reset_sequences=True
+        return True
+    fixtures = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    return bool(fixtures & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, the bank goes back in (a `db` test may rely on it)."""
+    result = yield
+    if nextitem is not None and empties_the_database(
+        item
+    ):  # (after the last, the database is gone)
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_bank()
+    return result
 
 
 @pytest.fixture
@@ -227,8 +298,8 @@ def no_bank(db):
 
 @pytest.fixture
 def bank(db):
-    """The repository's exercise bank, loaded: already there for a test that uses `db`; a
-    transactional test's database is emptied after it, so the next one loads it again."""
+    """The repository's exercise bank, loaded: already there for a test that uses `db` (and put
+    back after each transactional test, whose database is emptied after it)."""
     from courseware.models import Exercise
     from exercises.sync import apply_bank
 
@@ -269,3 +340,54 @@ def fresh_rate_limits():
     keys = list(broker.client().scan_iter(match=broker.key("rate:*"), count=500))
     if keys:
         broker.client().delete(*keys)
+
+
+# `--pure` (`make test-fast`): the inner loop. A test is pure when it sets up no database, live
+# server, worker or browser; one that reaches the sandbox while running is skipped, visibly.
+IMPURE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "live_server", "live_site", "live_worker",
+     "browser", "page"}
+)  # fmt: skip
+IMPURE_MARKS = ("django_db", "worker", "e2e")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--pure",
+        action="store_true",
+        help="only tests that need no database, live server, worker, browser or sandbox",
+    )
+
+
+def is_pure(item: pytest.Item) -> bool:
+    if IMPURE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    if any(item.get_closest_marker(mark) for mark in IMPURE_MARKS):
+        return False
+    return not getattr(item, "cls", None) or not hasattr(item.cls, "databases")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--pure"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if is_pure(item) else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pure_tests_skip_the_sandbox(request):
+    """Under `--pure`, a test that runs learner code in the sandbox is skipped (`make test` runs it)."""
+    if not request.config.getoption("--pure"):
+        yield
+        return
+    from grader.sandbox.jobs import Sandbox
+
+    def skip(*args, **kwargs):
+        pytest.skip("runs code in the sandbox: not a pure test (make test runs it)")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Sandbox, "run", skip)
+        yield

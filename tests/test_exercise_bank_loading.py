@@ -11,6 +11,7 @@ from courseware.models import Exercise, ExerciseVersion, Grading, Module, Quiz, 
 from courseware.pipeline import evaluate
 from courseware.variants import current_attempt, new_attempt
 from exercises.loader import read_bank
+from tests.conftest import parsed_bank
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_bank")]
@@ -21,7 +22,7 @@ MODULE = "m1-what-is-calculus"
 def bank_dir(tmp_path) -> Path:
     """A copy of the real bank that a test may edit."""
     root = tmp_path / "exercises"
-    for module in read_bank(settings.EXERCISES_DIR).modules:
+    for module in parsed_bank().modules:
         shutil.copytree(
             settings.EXERCISES_DIR / module.slug,
             root / module.slug,
