@@ -7,9 +7,9 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from courseware.assessments import add_item
-from courseware.models import AssessmentException, ExamSitting, Exercise, Membership, Submission
+from courseware.models import AssessmentException, ExamSitting, Membership, Submission
 from courseware.tasks import grade_submission
+from tests.support.exams import make_exam
 from tests.support.people import api_key_for, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -24,18 +24,7 @@ def course(bank):
 
 @pytest.fixture
 def exam(course):
-    exam = course.assessments.create(
-        slug="midterm",
-        title="Midterm",
-        kind="exam",
-        time_limit_minutes=30,
-        opens_at=timezone.now() - MINUTE,
-        due_at=timezone.now() + 120 * MINUTE,
-        feedback="after_due",
-    )
-    add_item(exam, [Exercise.objects.get(slug="m1-graph-derivative-match")])
-    add_item(exam, [Exercise.objects.get(slug="m1-rise-over-run")])
-    return exam
+    return make_exam(course, feedback="after_due")
 
 
 @pytest.fixture

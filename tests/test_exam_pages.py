@@ -9,17 +9,16 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from courseware.assessments import add_item
 from courseware.models import (
     AssessmentException,
     ExamDraft,
     ExamSitting,
-    Exercise,
     Membership,
     Submission,
 )
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
+from tests.support.exams import make_exam
 from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -45,19 +44,7 @@ def client(learner):
 
 @pytest.fixture
 def exam(course):
-    exam = course.assessments.create(
-        slug="midterm",
-        title="Midterm",
-        kind="exam",
-        time_limit_minutes=30,
-        opens_at=timezone.now() - MINUTE,
-        due_at=timezone.now() + 120 * MINUTE,
-        feedback="immediate",
-        access_code="blue-heron",
-    )
-    add_item(exam, [Exercise.objects.get(slug="m1-graph-derivative-match")])
-    add_item(exam, [Exercise.objects.get(slug="m1-rise-over-run")])
-    return exam
+    return make_exam(course, feedback="immediate", access_code="blue-heron")
 
 
 URL = "/courses/calc/assessments/midterm/"

@@ -7,7 +7,6 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from courseware import assessments, exams, scoring
-from courseware.assessments import add_item
 from courseware.models import (
     AssessmentException,
     AuditEntry,
@@ -21,6 +20,7 @@ from courseware.scoring import assessment_score
 from courseware.submissions import SubmissionRefused, submit
 from courseware.tasks import finalise_expired_exams, grade_submission
 from courseware.variants import current_item_attempt, new_attempt
+from tests.support.exams import make_exam
 from tests.support.people import enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -39,20 +39,7 @@ def learner(course):
 
 @pytest.fixture
 def exam(course):
-    exam = course.assessments.create(
-        slug="midterm",
-        title="Midterm",
-        kind="exam",
-        time_limit_minutes=30,
-        opens_at=timezone.now() - MINUTE,
-        due_at=timezone.now() + 120 * MINUTE,
-        feedback="after_due",
-        solutions="never",
-        hints=False,
-    )
-    add_item(exam, [Exercise.objects.get(slug="m1-graph-derivative-match")])
-    add_item(exam, [Exercise.objects.get(slug="m1-rise-over-run")])
-    return exam
+    return make_exam(course, feedback="after_due", solutions="never", hints=False)
 
 
 def choice_item(exam):

@@ -10,11 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courseware.assessments import add_item
-from courseware.models import AssessmentException, ExamSitting, Exercise, Submission
+from courseware.models import AssessmentException, ExamSitting, Submission
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
 from tests.e2e.conftest import screenshot
+from tests.support.exams import make_exam
 from tests.support.people import PASSWORD, learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,20 +24,7 @@ EXAM = "/courses/calc/assessments/midterm/"
 
 @pytest.fixture
 def exam(bank):
-    course = make_course()
-    exam = course.assessments.create(
-        slug="midterm",
-        title="Midterm",
-        kind="exam",
-        time_limit_minutes=30,
-        opens_at=timezone.now() - MINUTE,
-        due_at=timezone.now() + 120 * MINUTE,
-        feedback="immediate",
-        access_code="blue-heron",
-    )
-    add_item(exam, [Exercise.objects.get(slug="m1-graph-derivative-match")])
-    add_item(exam, [Exercise.objects.get(slug="m1-rise-over-run")])
-    return exam
+    return make_exam(make_course(), feedback="immediate", access_code="blue-heron")
 
 
 def log_in(page, site, username):
