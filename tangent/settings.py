@@ -145,10 +145,10 @@ if not DEVELOPMENT:
 REDIS_URL = redis_url() or "redis://127.0.0.1:6379/0"
 REDIS_PREFIX = env("TANGENT_REDIS_PREFIX", "tangent:")
 # Verdicts pushed to the page (tangent/events.py): where browsers reach the push service. "/events"
-# when a proxy routes /events/ to it on the site's own origin (production), a full URL when it has
-# its own port (`make run` sets it), "" to switch push off (pages poll, as they do whenever push
+# when a proxy routes /events/ to it on the site's own origin (deploy/k8s), a full URL when it has
+# its own port (`make run` and docker-compose set one); unset, pages poll (as they do whenever push
 # is unavailable).
-TANGENT_EVENTS_URL = env("TANGENT_EVENTS_URL", "/events") or ""
+TANGENT_EVENTS_URL = env("TANGENT_EVENTS_URL", "") or ""
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {

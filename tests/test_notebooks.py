@@ -48,7 +48,7 @@ def test_the_notebook_holds_no_hidden_test_mistake_or_reference_solution():
     _, _, notebook = variant("m3-backprop-assignment")
     text = dumps(notebook)
     for secret in (
-        "N = 100",  # the hidden cases' names
+        "N = 100, parameters",  # the hidden cases' names (the prompt itself says N = 100)
         "1000 values",
         "gradient descent (step size",  # a hidden session's name is only shown when visible
         "the factor 2 is missing",  # a mistake's feedback

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from courseware.models import Attempt
+from courseware.option_tokens import option_token
 from courseware.ratelimits import client_address, is_client
 from tests.support.people import PASSWORD, learner_in, make_course, make_user
 
@@ -58,7 +59,11 @@ def test_answers_per_learner_are_limited(settings, bank):
     attempt = Attempt.objects.get(learner=learner)
     codes = [
         client.post(
-            url + "submit/", {"attempt": attempt.pk, "part-answer": "derivative"}
+            url + "submit/",
+            {
+                "attempt": attempt.pk,
+                "part-answer": option_token(attempt.pk, "answer", "derivative"),
+            },
         ).status_code
         for _ in range(3)
     ]
