@@ -150,3 +150,17 @@ def test_the_page_says_where_a_wrong_expression_goes_wrong(client, learner):
     assert "in the second term is off: you have <code>2</code>" in fragment
     assert "textcolor{#b91c1c}" in fragment  # the wrong part, highlighted in the answer
     assert "At x = 0.5" in fragment
+
+
+M2_PATH = {"f": "sin(x)*y + z^2", "X": "cos(t)", "Y": "t + a", "Z": "exp(t)", "a": 2, "t0": 1}
+
+
+def test_m2_a_total_derivative_left_in_x_y_z_is_credited_in_terms_of_t(client, learner):
+    """The review's E12: the chain rule's sum, with x, y and z left as they are."""
+    attempt = _attempt(client, learner, "m2-total-derivative", M2_PATH)
+    kept = "cos(x)*y*(-sin(t)) + sin(x) + 2*z*e^t"
+    value = "cos(cos(1))*(1 + 2)*(-sin(1)) + sin(cos(1)) + 2*e^2"
+    form = {"part-derivative": kept, "part-value": value}
+    fragment = _submit(client, attempt, "m2-total-derivative", form)
+    assert "score 100%" in fragment
+    assert "Written in terms of t, this is" in fragment
