@@ -14,6 +14,7 @@ it stops; it talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -90,6 +91,64 @@ def submit_and_wait(learner: Learner, attempt: str, push: bool) -> float | None:
     return time.monotonic() - sent
 
 
+def live_env(run: str, redis_url: str, events_url: str) -> dict:
+    """The stack's environment: production settings on 127.0.0.1, rate limits out of the way."""
+    limits = {"login": [100000, 300], "submit": [100000, 60]}
+    return {**os.environ, "DATABASE_URL": database_url(run), "REDIS_URL": redis_url,
+            "TANGENT_REDIS_PREFIX": f"tangent-latency-{run}:", "TANGENT_MODE": "production",
+            "SECRET_KEY": uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "TANGENT_ENV_FILE": "/nonexistent",
+            "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING",
+            "TANGENT_ENCRYPTION_KEYS": os.environ.get("TANGENT_ENCRYPTION_KEYS", ""),
+            "TANGENT_EVENTS_URL": events_url, "TANGENT_RATE_LIMITS": json.dumps(limits)}  # fmt: skip
+
+
+@contextlib.contextmanager
+def live_stack(workers: int, name: str):
+    """Yields (stack, web port, env, output directory): gunicorn, Celery, beat and the push
+    service on a fresh database and Redis, with one learner ("l0") in the course "load"."""
+    run = uuid.uuid4().hex[:8]
+    out = ROOT / "var" / name / run
+    out.mkdir(parents=True, exist_ok=True)
+    redis_process, redis_url = start_redis(out / "redis")
+    port, events_port = free_port(), free_port()
+    env = live_env(run, redis_url, f"http://127.0.0.1:{events_port}/events")
+    stack = None
+    try:
+        print(f"Preparing the stack on {env['DATABASE_URL'].split('@')[-1]} …", flush=True)
+        prepare(env, 1)
+        stack = Stack(env, port, workers, out, (1, 4))
+        stack.processes.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "tangent.events:application", "--host", "127.0.0.1",
+             "--port", str(events_port), "--log-level", "warning"],
+            cwd=ROOT, env=env, start_new_session=True,
+            stdout=(out / "events.log").open("w"), stderr=subprocess.STDOUT))  # fmt: skip
+        wait_for_site(port)
+        yield stack, port, env, out
+    finally:
+        if stack:
+            stack.stop()
+        stop(redis_process)
+        drop_database(env["DATABASE_URL"])
+
+
+def table(title: str, waits: dict[str, list[float]], load: tuple[float, float]) -> None:
+    """p50/p95/mean per way, the ratio of the second way to the first, the load average."""
+    print(f"\n{title}")
+    print(f"{'way':<10}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
+    for way, values in waits.items():
+        if values:
+            mean = sum(values) / len(values)
+            print(f"{way:<10}{len(values):>5}{percentile(values, 50) * 1000:>10.0f}"
+                  f"{percentile(values, 95) * 1000:>10.0f}{mean * 1000:>10.0f}")  # fmt: skip
+    first, second = waits
+    if waits[first] and waits[second]:
+        for p in (50, 95):
+            ratio = percentile(waits[second], p) / percentile(waits[first], p)
+            print(f"{second} / {first} at p{p}: {ratio:.2f}×")
+    print(f"load average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -99,36 +158,12 @@ def main() -> int:
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between answers")
     args = parser.parse_args()
 
-    run = uuid.uuid4().hex[:8]
-    out = ROOT / "var" / "latency" / run
-    out.mkdir(parents=True, exist_ok=True)
-    redis_process, redis_url = start_redis(out / "redis")
-    port, events_port = free_port(), free_port()
-    limits = {"login": [100000, 300], "submit": [100000, 60]}
-    env = {**os.environ, "DATABASE_URL": database_url(run), "REDIS_URL": redis_url,
-           "TANGENT_REDIS_PREFIX": f"tangent-latency-{run}:", "TANGENT_MODE": "production",
-           "SECRET_KEY": uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-           "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "TANGENT_ENV_FILE": "/nonexistent",
-           "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING",
-           "TANGENT_ENCRYPTION_KEYS": os.environ.get("TANGENT_ENCRYPTION_KEYS", ""),
-           "TANGENT_EVENTS_URL": f"http://127.0.0.1:{events_port}/events",
-           "TANGENT_RATE_LIMITS": json.dumps(limits)}  # fmt: skip
-    stack = None
-    try:
-        print(f"Preparing the stack on {env['DATABASE_URL'].split('@')[-1]} …", flush=True)
-        prepare(env, 1)
-        stack = Stack(env, port, args.workers, out, (1, 4))
-        stack.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tangent.events:application", "--host", "127.0.0.1",
-             "--port", str(events_port), "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-            stdout=(out / "events.log").open("w"), stderr=subprocess.STDOUT))  # fmt: skip
-        wait_for_site(port)
-        stats = Stats()
+    stats = Stats()
+    with live_stack(args.workers, "latency") as (_, port, _, _):
         learner = Learner(port, "l0", stats)
         learner.log_in()
         attempt, _ = learner.open_exercise(SLUG)
-        load_before = os.getloadavg()
+        load_before = os.getloadavg()[0]
         for _ in range(3):  # warm the worker and the connections
             submit_and_wait(learner, attempt, push=True)
         waits: dict[str, list[float]] = {"push": [], "polling": []}
@@ -138,24 +173,9 @@ def main() -> int:
             if seconds is not None:
                 waits[way].append(seconds)
             time.sleep(args.gap)
-        load_after = os.getloadavg()
-    finally:
-        if stack:
-            stack.stop()
-        stop(redis_process)
-        drop_database(env["DATABASE_URL"])
-    print(f"\nSubmit-to-verdict, symbolic answer ({SLUG}), one at a time, {args.workers} worker(s)")
-    print(f"{'way':<10}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
-    for way, values in waits.items():
-        if values:
-            mean = sum(values) / len(values)
-            print(f"{way:<10}{len(values):>5}{percentile(values, 50) * 1000:>10.0f}"
-                  f"{percentile(values, 95) * 1000:>10.0f}{mean * 1000:>10.0f}")  # fmt: skip
-    if waits["push"] and waits["polling"]:
-        for p in (50, 95):
-            ratio = percentile(waits["polling"], p) / percentile(waits["push"], p)
-            print(f"polling / push at p{p}: {ratio:.2f}×")
-    print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}")
+        load = (load_before, os.getloadavg()[0])
+    title = f"Submit-to-verdict, symbolic answer ({SLUG}), one at a time, {args.workers} worker(s)"
+    table(title, waits, load)
     if stats.errors:
         print(f"errors: {len(stats.errors)}, first: {stats.errors[0]}")
     return 1 if stats.errors else 0
