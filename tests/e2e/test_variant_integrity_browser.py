@@ -16,9 +16,7 @@ SLUG = "m1-graph-derivative-match"
 OPTION_IDS = ("derivative", "negated", "second-derivative", "shifted")
 
 
-def test_solving_variant_1_shows_no_solution_of_variant_2(
-    page, live_site, live_worker, events, bank
-):
+def test_solving_variant_1_shows_no_solution_of_variant_2(page, live_site, live_worker, bank):
     learner = learner_in(make_course())
     live_worker()
     log_in(page, live_site, learner.username)
