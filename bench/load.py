@@ -299,7 +299,7 @@ class Learner:
                 with self.stats.lock:
                     self.stats.verdict_wait.append(time.monotonic() - sent)
                 return
-            delay = re.search(r"delay:(\d+)ms", fragment)  # the page's own polling interval
+            delay = re.search(r'data-poll-ms="(\d+)"', fragment)  # the page's own polling interval
             time.sleep(int(delay.group(1)) / 1000 if delay else 1)
             _, fragment = self.request("poll", "GET", f"/submissions/{found.group(1)}/")
         self.stats.errors.append(f"submission {found.group(1)} not graded within 300 s")

@@ -17,7 +17,7 @@ from courseware.access import (
     membership_for,
 )
 from courseware.assessments import Phase
-from courseware.models import Submission
+from courseware.attempt_page import page_parts
 from courseware.submissions import run_examples, submit
 from courseware.variants import current_item_attempt, new_attempt
 from courseware.views import answer_response, exercise_context
@@ -80,13 +80,8 @@ def item_page(request, course_slug, assessment_slug, item_id):
         return exam_views.exam_item_page(request, course, item, schedule)
     exercise = assessments.drawn_exercise(item, request.user)
     attempt = current_item_attempt(request.user, item, exercise)
-    history = list(
-        Submission.objects.filter(attempt__learner=request.user, attempt__assessment_item=item)
-        .select_related("grading", "attempt")
-        .order_by("-created_at")[:50]
-    )
-    released = assessments.feedback_released(assessment, schedule)
-    context = exercise_context(course, attempt, history)
+    context = exercise_context(course, attempt)
+    context.update(page_parts(attempt))
     args = [course.slug, assessment.slug, item.pk]
     context.update(
         {
@@ -95,7 +90,6 @@ def item_page(request, course_slug, assessment_slug, item_id):
             "schedule": schedule,
             "phase": schedule.phase(timezone.now()),
             "used": scoring.item_attempts_used(request.user, item),
-            "hide_results": not released,
             "urls": {
                 "submit": reverse("item_submit", args=args),
                 "run_tests": reverse("item_run_tests", args=args),

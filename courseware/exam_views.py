@@ -112,7 +112,7 @@ def exam_item_page(request, course, item, schedule):
         return redirect("assessment", course.slug, assessment.slug)
     exercise = assessments.drawn_exercise(item, request.user)
     attempt = current_item_attempt(request.user, item, exercise)
-    context = exercise_context(course, attempt, [])
+    context = exercise_context(course, attempt)
     rows = overview(sitting, request.user)
     position = next(i for i, row in enumerate(rows) if row["item"].pk == item.pk)
     args = [course.slug, assessment.slug, item.pk]

@@ -23,7 +23,6 @@ from courseware import (
     metrics,
     progress,
     ratelimits,
-    release,
 )
 from courseware.access import (
     attempt_for,
@@ -36,6 +35,7 @@ from courseware.access import (
 from courseware.accounts import join_open_courses
 from courseware.answer_forms import answer_from_post, figure_svg, part_widgets
 from courseware.assessments import results_hidden
+from courseware.attempt_page import after_verdict, page_parts
 from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import NewCourseForm, SignUpForm
 from courseware.models import Attempt, Course, Membership, Quiz, Submission
@@ -218,13 +218,10 @@ def quiz_page(request, course_slug, quiz_slug):
     )
 
 
-def exercise_context(course, attempt: Attempt, history, query=None) -> dict:
-    """What the exercise page shows of an attempt: its prompt and answer widgets, the hints and
-    worked solution its release allows (courseware.release: practice's rule, or the policy of the
-    assessment the attempt belongs to), and the learner's `history`. Raises ExplorerError for an
-    explorer setting (in `query`) that the exercise does not offer."""
+def exercise_context(course, attempt: Attempt, query=None) -> dict:
+    """What the exercise page shows of an attempt to answer it: its prompt and answer widgets.
+    Raises ExplorerError for an explorer setting (in `query`) that the exercise does not offer."""
     definition = definition_of(attempt)
-    shown = release.release_for(attempt, definition)
     taylor = explorer(definition, attempt.params, query or {}) if is_explorer(definition) else None
     return {
         "course": course,
@@ -235,9 +232,6 @@ def exercise_context(course, attempt: Attempt, history, query=None) -> dict:
         "has_code": any(part.kind == "code" for part in definition.parts),
         "figure": "" if taylor else figure_svg(definition, attempt.params),
         "explorer": taylor,
-        "hints": [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]],
-        "solution": render_markdown(definition.solution, attempt.params) if shown.solution else "",
-        "history": history,
     }
 
 
@@ -255,17 +249,11 @@ def exercise_page(request, course_slug, exercise_slug):
     if closed is not None:
         return practice_closed_page(request, membership.course, closed)
     attempt = current_attempt(request.user, exercise, membership.course)
-    history = (
-        Submission.objects.filter(
-            attempt__learner=request.user, attempt__exercise_version__exercise=exercise
-        )
-        .select_related("grading", "attempt__exercise_version")
-        .order_by("-created_at")[:50]
-    )
     try:
-        context = exercise_context(membership.course, attempt, history, request.GET)
+        context = exercise_context(membership.course, attempt, request.GET)
     except ExplorerError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    context.update(page_parts(attempt))
     context["quizzes"] = catalogue.quizzes_with(exercise.pk)
     context["urls"] = {
         name: reverse(name, args=[course_slug, exercise.slug])
@@ -326,8 +314,19 @@ def answered(request, make_submission):
         return answer_error(request, refused, 409)
     except NotebookRefused as refused:
         return answer_error(request, refused, refused.status)
-    context = {"submission": submission, "hidden": results_hidden(submission, request.user)}
-    return render(request, "courseware/_grading.html", context, status=202)
+    return render(
+        request, "courseware/_grading.html", verdict_context(request, submission), status=202
+    )
+
+
+def verdict_context(request, submission) -> dict:
+    """The verdict fragment's context: the submission, whether its result is withheld from the
+    viewer, and the parts of the learner's page the verdict changes (courseware.attempt_page)."""
+    return {
+        "submission": submission,
+        "hidden": results_hidden(submission, request.user),
+        **after_verdict(submission, request.user),
+    }
 
 
 def answer_error(request, error, status: int):
@@ -378,11 +377,7 @@ def submission_status(request, submission_id):
     submission = submission_for(request.user, submission_id)
     running = submission.status == Submission.Status.RUNNING
     tests_done = broker.grading_progress(submission.pk) if running else None
-    context = {
-        "submission": submission,
-        "progress": tests_done,
-        "hidden": results_hidden(submission, request.user),
-    }
+    context = {**verdict_context(request, submission), "progress": tests_done}
     return render(request, "courseware/_grading.html", context)
 
 

@@ -24,7 +24,7 @@ def history_of(learner, slug: str, answer) -> str:
     client = Client()
     client.login(username=learner.username, password=PASSWORD)
     page = client.get(f"/courses/calc/exercises/{slug}/").content.decode()
-    return page.split('<section class="history">', 1)[1].split("</section>", 1)[0]
+    return page.split('<section id="history" class="history">', 1)[1].split("</section>", 1)[0]
 
 
 def test_an_expression_is_shown_as_mathematics_not_as_data(learner):

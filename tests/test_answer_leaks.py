@@ -109,9 +109,13 @@ class Walk:
         where = f"{exercise.slug} seed {seed}"
         url = f"/courses/{self.course.slug}/exercises/{exercise.slug}/"
 
-        def released_hints():
+        def released_help():
+            """What the release rule now shows: the hints and, if released, the solution."""
             shown = release_for(attempt, definition)
-            return shown, [render_markdown(h, params) for h in definition.hints[: shown.hints]]
+            help = [render_markdown(h, params) for h in definition.hints[: shown.hints]]
+            if shown.solution:
+                help.append(render_markdown(definition.solution, params))
+            return help
 
         def check(response, what, variant_needles=on_pages, allowed=()):
             self.responses += 1
@@ -149,13 +153,12 @@ class Walk:
         assert taken.status_code == 202, f"{where}: {taken.content.decode()[:300]}"
         submission = Submission.objects.filter(attempt=attempt).latest("pk")
         grade_submission.apply(args=(submission.pk, submission.request))
-        check(self.site.get(f"/submissions/{submission.pk}/"), "verdict fragment")
+        released = released_help()  # the verdict fragment carries them to the page
+        check(self.site.get(f"/submissions/{submission.pk}/"), "verdict fragment", allowed=released)
         check(self.api.get(f"/api/v1/submissions/{submission.pk}"), "API submission", in_api)
         check(self.api.get(f"/api/v1/results/{submission.pk}"), "API result", in_api)
         check(self.api.get("/api/v1/learners/me/progress"), "API progress", in_api)
-        shown, hints = released_hints()
-        if not shown.solution:
-            check(self.site.get(url), "exercise page after a wrong answer", allowed=hints)
+        check(self.site.get(url), "exercise page after a wrong answer", allowed=released)
 
 
 @pytest.fixture

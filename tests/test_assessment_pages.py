@@ -83,6 +83,8 @@ def test_no_verdict_before_the_due_date_when_feedback_comes_after_it(client, lea
     status = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert "Answer received. Results are released after the due date." in status
     assert "Incorrect" not in status and "score" not in status
+    assert "a peak or a trough" not in status  # nor does the fragment carry the hint
+    assert "<td>received</td>" in status  # only the new row of the attempt history
     page = client.get(item_url(homework)).content.decode()
     assert "Incorrect" not in page and "Results are released after the due date" in page
     assert "a peak or a trough" not in page  # hints would tell

@@ -56,7 +56,7 @@ def test_a_token_is_graded_as_its_option_and_the_history_shows_its_letter(client
     assert submission.answer == {"choices": ["derivative"]}
     grade_submission.apply(args=(submission.pk, submission.request))
     page = client.get(URL).content.decode()
-    history = page.split('<section class="history">', 1)[1]
+    history = page.split('<section id="history" class="history">', 1)[1]
     assert f"Graph {letter}" in history
     assert "derivative&#x27;" not in page
 

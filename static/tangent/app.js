@@ -1,4 +1,5 @@
-// Renders math (spans with class "math") with KaTeX, on load and after every htmx swap.
+// Renders math (spans with class "math") with KaTeX, on load and after every htmx swap (out-of-band
+// parts of a verdict included: htmx:load fires for each piece of new content).
 (function () {
   "use strict";
 
@@ -27,6 +28,9 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     renderMath(event.detail.elt || document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt && event.detail.elt.querySelectorAll) renderMath(event.detail.elt);
   });
   // Show refusals (4xx with a message) in the result area instead of dropping them.
   document.addEventListener("htmx:beforeSwap", function (event) {

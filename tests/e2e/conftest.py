@@ -13,6 +13,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def push_only_when_served(settings):
+    """The live server does not serve /events: pages poll unless a test starts the push service
+    (the `events` fixture), instead of reporting a failed events link in the console."""
+    settings.TANGENT_EVENTS_URL = ""
+
+
 @pytest.fixture(scope="session")
 def browser():
     require_tool(CHROMIUM, "browser tests need Debian's chromium (apt-get install chromium)")

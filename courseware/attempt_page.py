@@ -1,0 +1,96 @@
+"""The parts of an exercise page that a verdict changes: the hints and worked solution the release
+rule now allows, the learner's attempt history, and their progress on the exercise.
+
+The page renders them on load; the verdict fragment carries them again (swapped out of band), so
+the page is up to date the moment the verdict arrives, without a reload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from courseware import exams, progress, release, scoring
+from courseware.models import Attempt, Submission
+from courseware.rendering import render_markdown
+from courseware.variants import definition_of
+from grader.results import has_full_marks
+
+HISTORY_ROWS = 50
+
+
+@dataclass(frozen=True)
+class ExerciseProgress:
+    """The learner's best score so far (0–1), None before any graded answer."""
+
+    score: float | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.score is None else round(self.score * 100)
+
+    @property
+    def solved(self) -> bool:
+        return self.score is not None and has_full_marks(self.score)
+
+
+def history_of(attempt: Attempt) -> list[Submission]:
+    """The learner's latest submissions where `attempt` is answered: the assessment item's, or
+    (in practice) the exercise's practice attempts, newest first."""
+    mine = Submission.objects.filter(attempt__learner_id=attempt.learner_id)
+    if attempt.assessment_item_id is not None:
+        mine = mine.filter(attempt__assessment_item_id=attempt.assessment_item_id)
+    else:
+        mine = mine.filter(
+            attempt__assessment_item__isnull=True,
+            attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
+        )
+    rows = mine.select_related("grading", "attempt__exercise_version").order_by("-created_at")
+    return list(rows[:HISTORY_ROWS])
+
+
+def results_withheld(attempt: Attempt) -> bool:
+    """Are the verdicts of answers where `attempt` is answered held back from its learner now (an
+    assessment whose scores may not be released yet)?"""
+    item = attempt.assessment_item
+    return item is not None and not exams.may_release_score(item.assessment, attempt.learner)
+
+
+def progress_of(attempt: Attempt) -> ExerciseProgress | None:
+    """The learner's standing on what the attempt answers: their best score on the exercise in
+    practice, the item's score in an assessment (None while its results are withheld)."""
+    item = attempt.assessment_item
+    if item is None:
+        exercise_id = attempt.exercise_version.exercise_id
+        best = progress.best_scores(attempt.learner, [exercise_id]).get(exercise_id)
+        return ExerciseProgress(best)
+    if results_withheld(attempt):
+        return None
+    return ExerciseProgress(scoring.item_score(item, attempt.learner).fraction)
+
+
+def help_for(attempt: Attempt) -> dict:
+    """The hints and worked solution the release rule (courseware.release) allows now."""
+    definition = definition_of(attempt)
+    shown = release.release_for(attempt, definition)
+    hints = [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]]
+    solution = render_markdown(definition.solution, attempt.params) if shown.solution else ""
+    return {"hints": hints, "solution": solution}
+
+
+def after_verdict(submission: Submission, viewer) -> dict:
+    """What the verdict fragment carries besides the verdict, for the learner's own page; nothing
+    for anyone else (staff looking at a learner's submission) or while it is still grading."""
+    attempt = submission.attempt
+    if attempt.learner_id != viewer.pk or submission.status in ("queued", "running"):
+        return {}
+    return {"page_parts": True, **page_parts(attempt)}
+
+
+def page_parts(attempt: Attempt) -> dict:
+    """The page's hints, solution, history and progress for `attempt`."""
+    return {
+        "history": history_of(attempt),
+        "hide_results": results_withheld(attempt),
+        "standing": progress_of(attempt),
+        **help_for(attempt),
+    }
