@@ -43,6 +43,8 @@ EXERCISE_KEYS = {
     "figure",
 }
 PART_KEYS_RESERVED = {"name", "kind", "weight"}
+CARRIES_FORWARD = ("expression", "number")  # parts that may be marked with follow-through
+CARRIED = (*MATH_KINDS, "number")  # parts whose answers they may be marked with
 TRUSTED_FILES = ("tests.py",)
 
 
@@ -412,15 +414,17 @@ def check_definition(spec: dict[str, Any], texts: Mapping[str, str]) -> list[str
     for index, part in enumerate(definition.parts):
         errors.extend(kind_module(part.kind).check_config(part))
         carried = part.config.get("follow_through")
-        if carried is not None and part.kind != "expression":
-            errors.append(f"parts.{part.name}.follow_through: only expression parts carry forward")
+        if carried is not None and part.kind not in CARRIES_FORWARD:
+            errors.append(
+                f"parts.{part.name}.follow_through: only expression and number parts carry forward"
+            )
         if isinstance(carried, dict) and isinstance(carried.get("from"), list):
-            before = {p.name for p in definition.parts[:index] if p.kind in MATH_KINDS}
+            before = {p.name for p in definition.parts[:index] if p.kind in CARRIED}
             for name in carried["from"]:
                 if name not in before:
                     errors.append(
                         f"parts.{part.name}.follow_through.from: {name!r} is not an earlier "
-                        "expression or matrix part"
+                        "expression, matrix or number part"
                     )
     return errors
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +61,11 @@ def check_config(part: PartDef) -> list[str]:
         for name, text in relations.items()
     ):
         errors.append(f"{where}.relations: a mapping of dependent variable to text, e.g. x: t^2")
+    return errors + check_follow_through(config, where)
+
+
+def check_follow_through(config: dict[str, Any], where: str) -> list[str]:
+    """The shape of a part's `follow_through` ({from: [earlier parts], answer: text})."""
     carried = config.get("follow_through")
     if carried is not None and not (
         isinstance(carried, dict)
@@ -70,8 +75,8 @@ def check_config(part: PartDef) -> list[str]:
         and carried["from"]
         and all(isinstance(name, str) for name in carried["from"])
     ):
-        errors.append(f"{where}.follow_through: {{from: [earlier parts], answer: text}}")
-    return errors
+        return [f"{where}.follow_through: {{from: [earlier parts], answer: text}}"]
+    return []
 
 
 def tolerance_of(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -324,6 +329,30 @@ def follow_through(
 ) -> PartResult | None:
     """Full credit, "correct for your ...", when the answer is right for the learner's own wrong
     earlier answers: `follow_through: {from: [parts], answer: text using those parts' names}`."""
+
+    def right_for(own: dict[str, Any]) -> bool:
+        expected = authored(part, part.config["follow_through"]["answer"], own)
+        found = check_equivalent(
+            answer,
+            expected,
+            variables,
+            tolerance=tolerance_of(part.config),
+            budget_s=CHECK_SECONDS,
+        )
+        return bool(found.equivalent)
+
+    return carried_forward(part, params, earlier, right_for)
+
+
+def carried_forward(
+    part: PartDef,
+    params: dict[str, Any],
+    earlier: dict[str, Earlier],
+    right_for: Callable[[dict[str, Any]], bool],
+) -> PartResult | None:
+    """The follow-through rule for any part kind: when an earlier part it builds on was answered
+    wrongly and the answer is `right_for` the parameters with the learner's own earlier answers
+    in them (each by its part's name, `-` written `_`), full credit saying so; else None."""
     carried = part.config.get("follow_through")
     if not carried:
         return None
@@ -337,17 +366,9 @@ def follow_through(
         own = dict(params)
         for source in sources:
             own.update(own_values(source))
-    except InvalidAnswer:
-        return None
-    expected = authored(part, carried["answer"], own)
-    found = check_equivalent(
-        answer,
-        expected,
-        variables,
-        tolerance=tolerance_of(part.config),
-        budget_s=CHECK_SECONDS,
-    )
-    if not found.equivalent:
+        if not right_for(own):
+            return None
+    except (InvalidAnswer, MathInputError, ArithmeticError, ValueError, TypeError):
         return None
     names = " and ".join(_label(source.part) for source in wrong)
     text = (
@@ -359,12 +380,15 @@ def follow_through(
 
 
 def own_values(source: Earlier) -> dict[str, Any]:
-    """The learner's answer to an earlier part as parameters: its name for an expression, and
-    name_ij (name_i for a vector) for each entry of a matrix, counted from 1."""
+    """The learner's answer to an earlier part as parameters: its name for an expression or a
+    number, and name_ij (name_i for a vector) for each entry of a matrix, counted from 1 (a `-` in
+    a part's name is written `_`)."""
     read_back = kind_module(source.part.kind).read(source.part, source.payload)
-    name = source.part.name
+    name = source.part.name.replace("-", "_")
     if source.part.kind == "expression":
         return {name: read_back.literal}
+    if source.part.kind == "number":
+        return {name: read_back[0]}
     if source.part.kind == "matrix":
         grid, flat = read_back
         if flat or len(grid[0]) == 1 or len(grid) == 1:

@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from grader.answers.expression import applies
+from grader.answers.expression import Earlier, applies, carried_forward, check_follow_through
 from grader.placeholders import fill
 from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
@@ -129,6 +129,7 @@ def check_config(part: PartDef) -> list[str]:
     sigfigs = part.config.get("sigfigs")
     if sigfigs is not None and (not isinstance(sigfigs, int) or not 1 <= sigfigs <= 15):
         errors.append(f"parts.{part.name}.sigfigs: a whole number from 1 to 15")
+    errors += check_follow_through(part.config, f"parts.{part.name}")
     for index, mistake in enumerate(part.config.get("mistakes", [])):
         if not isinstance(mistake, dict) or "answer" not in mistake or "feedback" not in mistake:
             errors.append(f"parts.{part.name}.mistakes[{index}]: needs answer and feedback")
@@ -164,7 +165,14 @@ def _sigfig_tolerance(target: float, figures: int) -> float:
     return float(0.5 * 10 ** (exponent - figures + 1) * (1 + 1e-9))
 
 
-def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
+def grade(
+    part: PartDef,
+    params: dict[str, Any],
+    payload: dict[str, Any],
+    earlier: dict[str, Earlier] | None = None,
+) -> PartResult:
+    """Correct within the tolerance or stated precision; else an anticipated mistake, a result
+    carried forward from the learner's own earlier answers (`follow_through`), or not correct."""
     value, figures = read(part, payload)
     config = part.config
     target = expected_value(config["answer"], params)
@@ -202,6 +210,15 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
             credit = float(mistake.get("credit", 0))
             item = Feedback("mistake", fill(mistake["feedback"], params))
             return PartResult(Verdict.for_score(credit), credit, [item], rule=mistake.get("rule"))
+
+    def right_for(own: dict[str, Any]) -> bool:
+        carried = expected_value(config["follow_through"]["answer"], own)
+        near = _sigfig_tolerance(carried, required) if required else 0.0
+        return _close(value, carried, rel, max(abs_, near))
+
+    forward = carried_forward(part, params, earlier or {}, right_for)
+    if forward is not None:
+        return forward
     if math.isinf(value):
         text = "Not correct: your number is far too large to be the answer."
         return PartResult(Verdict.INCORRECT, 0.0, [Feedback("message", text)])
