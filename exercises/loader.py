@@ -381,6 +381,7 @@ def build_definition(
     parts = []
     for part in spec["parts"]:
         config = dict(part["config"])
+        config.pop("tests_source", None)  # only ever the stored trusted file, never spec text
         if part["kind"] in MATH_KINDS and "euler" not in config:  # stored before the flag
             config["euler"] = uses_euler(config, spec.get("params"))
         if part["kind"] == "code":

@@ -173,3 +173,24 @@ def play_the_sandpit(learner) -> int:
             content_type="application/json",
         ).json()
     return last["submission"]
+
+
+def test_a_spec_cannot_supply_the_trusted_tests_text_itself():
+    """The code a worker imports as tests.py comes only from the stored file, named by its hash."""
+    from exercises.loader import build_definition
+
+    spec = {
+        "slug": "x",
+        "title": "X",
+        "prompt": "",
+        "files": {},
+        "parts": [
+            {
+                "name": "answer",
+                "kind": "code",
+                "weight": 1.0,
+                "config": {"tests_source": "import os\nos.system('true')\n"},
+            }
+        ],
+    }
+    assert "tests_source" not in build_definition(spec, {}).parts[0].config
