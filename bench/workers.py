@@ -33,7 +33,7 @@ CODE_DIRS = ("tangent", "courseware", "grader", "lms", "exercises")
 
 QUEUE_ANSWERS = """
 import json
-from courseware import submissions
+from courseware.grading import intake
 from courseware.models import Course, Exercise
 from courseware.variants import new_attempt
 from django.contrib.auth.models import User
@@ -46,10 +46,10 @@ ids = []
 for i in range({answers}):
     learner = learners[{first} + i]
     if {code} and i % 4 == 3:
-        ids.append(submissions.submit(new_attempt(learner, coded, course), {{"code": CORRECT_D_SIGMA}}).pk)
+        ids.append(intake.submit(new_attempt(learner, coded, course), {{"code": CORRECT_D_SIGMA}}).pk)
     else:
         attempt = new_attempt(learner, typed, course)
-        ids.append(submissions.submit(attempt, {{"value": expression_text(attempt)}}).pk)
+        ids.append(intake.submit(attempt, {{"value": expression_text(attempt)}}).pk)
 print(json.dumps(ids))
 """
 

@@ -18,7 +18,7 @@ from courseware.access import (
 )
 from courseware.assessments import Phase
 from courseware.attempt_page import page_parts
-from courseware.submissions import run_examples, submit
+from courseware.grading.intake import run_examples, submit
 from courseware.variants import current_item_attempt, new_attempt
 from courseware.views import answer_response, exercise_context
 

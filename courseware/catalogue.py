@@ -17,8 +17,8 @@ import redis
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from courseware import broker
 from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem, Topic
+from tangent import redis_client
 
 KEY = "catalogue"
 TTL_SECONDS = 300
@@ -57,14 +57,14 @@ class Outline:
 
 def outline() -> Outline:
     try:
-        cached = broker.client().get(broker.key(KEY))
+        cached = redis_client.client().get(redis_client.key(KEY))
     except redis.RedisError:
         return read_outline()
     if cached:
         return _from_json(json.loads(cached))
     found = read_outline()
     with contextlib.suppress(redis.RedisError):
-        broker.client().set(broker.key(KEY), json.dumps(asdict(found)), ex=TTL_SECONDS)
+        redis_client.client().set(redis_client.key(KEY), json.dumps(asdict(found)), ex=TTL_SECONDS)
     return found
 
 
@@ -137,7 +137,7 @@ def forget(**_) -> None:
 
 def drop() -> None:
     with contextlib.suppress(redis.RedisError):
-        broker.client().delete(broker.key(KEY))
+        redis_client.client().delete(redis_client.key(KEY))
 
 
 def forget_on_changes() -> None:

@@ -181,7 +181,7 @@ def finalise(sitting: ExamSitting, how: str) -> list[Submission]:
     """Submit each answered draft once (as made when last saved) and mark the sitting finished.
     Safe to run twice at once: the second finds it finished."""
     from courseware.answer_forms import answer_from_post
-    from courseware.submissions import store_answer
+    from courseware.grading.intake import store_answer
     from courseware.variants import current_item_attempt, definition_of
     from grader import validate
     from grader.results import InvalidAnswer

@@ -26,8 +26,8 @@ import unicodedata
 import redis
 from django.conf import settings
 
-from courseware import broker
 from courseware.ratelimits import RateLimited, in_words, is_client
+from tangent import redis_client
 
 HELD = "Too many log-in attempts. Try again in {wait}, or reset your password."
 LIMITS = {"pair": "login-failures", "account": "login-account", "address": "login"}
@@ -52,7 +52,7 @@ def check(username: str, address: str) -> None:
     """RateLimited while log-ins to this account from this address are held."""
     keys = _keys(account_key(username), address)
     try:
-        pipe = broker.client().pipeline(transaction=False)
+        pipe = redis_client.client().pipeline(transaction=False)
         for key in keys.values():
             pipe.hmget(key, "failures", "last")
         records = dict(zip(keys, map(_record, pipe.execute()), strict=True))
@@ -75,7 +75,7 @@ def failed(username: str, address: str) -> None:
     """Count a failed log-in against the pair, the account and (a client's own) address."""
     now = time.time()
     try:
-        pipe = broker.client().pipeline()
+        pipe = redis_client.client().pipeline()
         for name, key in _keys(account_key(username), address).items():
             pipe.hincrby(key, "failures", 1)
             pipe.hset(key, "last", now)
@@ -88,7 +88,7 @@ def failed(username: str, address: str) -> None:
 def forget(username: str, address: str) -> None:
     """A log-in (or a password reset) from this address: its failures for the account are over."""
     try:
-        broker.client().delete(_keys(account_key(username), address)["pair"])
+        redis_client.client().delete(_keys(account_key(username), address)["pair"])
     except redis.RedisError:
         return
 
@@ -98,7 +98,7 @@ def _keys(account: str, address: str) -> dict[str, str]:
     keys = {"pair": f"{address}|{account}", "account": account}
     if is_client(address):
         keys["address"] = address
-    return {name: broker.key(f"rate:login:{name}:{key}") for name, key in keys.items()}
+    return {name: redis_client.key(f"rate:login:{name}:{key}") for name, key in keys.items()}
 
 
 def _record(values: list) -> tuple[int, float]:

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 
+from courseware.grading.intake import submit
 from courseware.models import Attempt, NotebookUpload, Submission
-from courseware.submissions import submit
 from courseware.variants import definition_of
 from grader.notebooks.build import build, code_parts, dumps
 from grader.notebooks.read import (

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from courseware import broker
 from courseware.models import OutboxEvent
+from tangent import redis_client
 from tangent.queues import DELIVERY
 
 SCORE_CHANGED = "score.changed"
@@ -33,7 +33,9 @@ def kick() -> None:
     is seen by that fan-out: it runs after the window, and the window's key outlives no event."""
     from tangent.celery import app
 
-    due = broker.client().set(broker.key("outbox:kick"), 1, nx=True, px=int(KICK_SECONDS * 1000))
+    due = redis_client.client().set(
+        redis_client.key("outbox:kick"), 1, nx=True, px=int(KICK_SECONDS * 1000)
+    )
     if due:
         app.signature("lms.tasks.deliver_outbox").apply_async(
             queue=DELIVERY, countdown=KICK_SECONDS

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from courseware import broker
+from tangent import redis_client
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -51,9 +51,9 @@ def configured(name: str) -> Limit:
 def hit(limit: Limit, actor: str) -> int | None:
     """Count one event; None if allowed, else the seconds until the window resets."""
     window = int(time.time() // limit.seconds)
-    key = broker.key(f"rate:{limit.name}:{actor}:{window}")
+    key = redis_client.key(f"rate:{limit.name}:{actor}:{window}")
     try:
-        pipe = broker.client().pipeline()
+        pipe = redis_client.client().pipeline()
         pipe.incr(key)
         pipe.expire(key, limit.seconds + 1)
         count, _ = pipe.execute()

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from courseware.grading.intake import SubmissionRefused, check_can_submit, submit
 from courseware.models import SandpitGame
-from courseware.submissions import SubmissionRefused, check_can_submit, submit
 from courseware.variants import definition_of
 from grader.answers import interactive
 from grader.answers.interactive import landscape_for

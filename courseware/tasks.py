@@ -9,13 +9,14 @@ from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutd
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
-from courseware import broker, exams, pipeline
-from courseware.health import sandbox_report
-from courseware.submissions import enqueue
-from tangent import logs
+from courseware import exams
+from courseware.grading import pipeline, workers
+from courseware.grading.intake import enqueue
+from monitoring.health import sandbox_report
+from tangent import logs, redis_client
 
 log = logging.getLogger(__name__)
-_heartbeat: broker.Heartbeat | None = None
+_heartbeat: workers.Heartbeat | None = None
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)  # time limits: per queue
@@ -50,7 +51,7 @@ def grade_once(submission_id: int, request: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_stuck_submissions() -> int:
     """Re-queue submissions with an expired lease, or queued while the queue holds nothing for them."""
-    stuck = pipeline.stuck_submissions(queue_is_empty=broker.queue_depth() == 0)
+    stuck = pipeline.stuck_submissions(queue_is_empty=redis_client.queue_depth() == 0)
     for submission in stuck:
         log.warning("re-queueing stuck submission %s (%s)", submission.pk, submission.status)
         pipeline.requeue(submission)
@@ -87,7 +88,7 @@ def recycle_connections(sender=None, **kwargs) -> None:
 def start_heartbeat(sender=None, **kwargs) -> None:
     global _heartbeat
     name = getattr(sender, "hostname", None)
-    _heartbeat = broker.Heartbeat(name, info=lambda: {"sandbox": sandbox_report()})
+    _heartbeat = workers.Heartbeat(name, info=lambda: {"sandbox": sandbox_report()})
     _heartbeat.start()
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from courseware import ratelimits
-from courseware.definitions import definition_for
+from courseware.grading.definitions import definition_for
 from courseware.models import AssessmentItem, Attempt, Course, Exercise, ExerciseVersion
 from grader.params import SEED_BITS, draw_params
 

@@ -15,15 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from courseware import (
-    broker,
-    catalogue,
-    exams,
-    login_limits,
-    metrics,
-    progress,
-    ratelimits,
-)
+from courseware import catalogue, exams, login_limits, progress, ratelimits
 from courseware.access import (
     attempt_for,
     exercise_in_course,
@@ -38,16 +30,18 @@ from courseware.assessments import results_hidden
 from courseware.attempt_page import after_verdict, page_parts
 from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import NewCourseForm, SignUpForm
+from courseware.grading.intake import SubmissionRefused, attempts_used, run_examples, submit
+from courseware.grading.progress import grading_progress
 from courseware.models import Attempt, Course, Membership, Quiz, Submission
 from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
 from courseware.scoring import course_scores
-from courseware.submissions import SubmissionRefused, attempts_used, run_examples, submit
 from courseware.variants import current_attempt, definition_of, new_attempt
 from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
 from grader.notebooks.read import too_large
 from grader.results import AnswerTooLarge, InvalidAnswer
+from monitoring import metrics
 
 
 def metrics_page(request):
@@ -376,7 +370,7 @@ def exercise_notebook(request, course_slug, exercise_slug):
 def submission_status(request, submission_id):
     submission = submission_for(request.user, submission_id)
     running = submission.status == Submission.Status.RUNNING
-    tests_done = broker.grading_progress(submission.pk) if running else None
+    tests_done = grading_progress(submission.pk) if running else None
     context = {**verdict_context(request, submission), "progress": tests_done}
     return render(request, "courseware/_grading.html", context)
 

@@ -22,7 +22,7 @@ import time
 from django.conf import settings
 from django.core import signing
 
-from courseware import broker
+from tangent import redis_client
 
 STATE_SECONDS = 300  # longer than any platform's sign-in step; id_tokens are younger anyway
 NONCE_SECONDS = 3600
@@ -42,7 +42,9 @@ def issue(registration_pk: int, browser: str) -> tuple[str, str]:
     cookie has the digest `browser`."""
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     record = {"registration": registration_pk, "nonce": nonce, "browser": browser}
-    broker.client().set(broker.key(f"lti:state:{state}"), json.dumps(record), ex=STATE_SECONDS)
+    redis_client.client().set(
+        redis_client.key(f"lti:state:{state}"), json.dumps(record), ex=STATE_SECONDS
+    )
     return state, nonce
 
 
@@ -50,33 +52,33 @@ def take(state: str) -> dict | None:
     """The record a state was issued with, removed so the state never works again."""
     if not state or len(state) > 200:
         return None
-    raw = broker.client().getdel(broker.key(f"lti:state:{state}"))
+    raw = redis_client.client().getdel(redis_client.key(f"lti:state:{state}"))
     return json.loads(raw) if raw else None
 
 
 def use_nonce(registration_pk: int, nonce: str) -> bool:
     """True the first time a nonce is seen for the registration, False on any replay."""
-    key = broker.key(f"lti:nonce:{registration_pk}:{nonce}")
-    return bool(broker.client().set(key, "1", nx=True, ex=NONCE_SECONDS))
+    key = redis_client.key(f"lti:nonce:{registration_pk}:{nonce}")
+    return bool(redis_client.client().set(key, "1", nx=True, ex=NONCE_SECONDS))
 
 
 # --- launch ids ----------------------------------------------------------------------------------
 
 
 def _key(launch_id: str) -> str:
-    return broker.key(f"lti:launch:{launch_id}")
+    return redis_client.key(f"lti:launch:{launch_id}")
 
 
 def _bound_key(launch_id: str) -> str:
-    return broker.key(f"lti:bound:{launch_id}")
+    return redis_client.key(f"lti:bound:{launch_id}")
 
 
 def _landed_key(launch_id: str) -> str:
-    return broker.key(f"lti:landed:{launch_id}")
+    return redis_client.key(f"lti:landed:{launch_id}")
 
 
 def _user_key(user_pk: int) -> str:
-    return broker.key(f"lti:launches-of:{user_pk}")
+    return redis_client.key(f"lti:launches-of:{user_pk}")
 
 
 def _seconds_left(record: dict, now: float) -> float:
@@ -93,7 +95,7 @@ def keep(launch: dict, *, staff: bool, binding: str) -> str:
     launch_id = secrets.token_urlsafe(24)
     now = time.time()
     record = {**launch, "staff": staff, "binding": binding, "started": now, "used": now}
-    pipe = broker.client().pipeline()
+    pipe = redis_client.client().pipeline()
     pipe.set(_key(launch_id), json.dumps(record), ex=math.ceil(_seconds_left(record, now)))
     pipe.sadd(_user_key(launch["user"]), launch_id)
     pipe.expire(_user_key(launch["user"]), longest_life())
@@ -106,7 +108,7 @@ def find(launch_id: str) -> dict | None:
     launch's idle time starts again."""
     if not launch_id or len(launch_id) > 64:
         return None
-    raw, bound = broker.client().mget([_key(launch_id), _bound_key(launch_id)])
+    raw, bound = redis_client.client().mget([_key(launch_id), _bound_key(launch_id)])
     if not raw:
         return None
     record = json.loads(raw)
@@ -118,34 +120,34 @@ def find(launch_id: str) -> dict | None:
     if record["staff"]:
         record["used"] = now
         left = _seconds_left(record, now)
-        broker.client().set(_key(launch_id), json.dumps(record), ex=math.ceil(left), xx=True)
+        redis_client.client().set(_key(launch_id), json.dumps(record), ex=math.ceil(left), xx=True)
     return {**record, "bound": bound is not None}
 
 
 def bind(launch_id: str) -> None:
     """Record that the launch's binding cookie came back: from now on the id needs it."""
-    broker.client().set(_bound_key(launch_id), "1", ex=longest_life())
+    redis_client.client().set(_bound_key(launch_id), "1", ex=longest_life())
 
 
 def land(launch_id: str) -> bool:
     """True the first time a launch's landing page is opened."""
-    return bool(broker.client().set(_landed_key(launch_id), "1", nx=True, ex=longest_life()))
+    return bool(redis_client.client().set(_landed_key(launch_id), "1", nx=True, ex=longest_life()))
 
 
 def forget(launch_id: str) -> bool:
     """End a launch (a deep-linking choice is sent once); False if it had ended already."""
-    return broker.client().getdel(_key(launch_id)) is not None
+    return redis_client.client().getdel(_key(launch_id)) is not None
 
 
 def end(*launch_ids: str) -> None:
     keys = [k for i in launch_ids for k in (_key(i), _bound_key(i), _landed_key(i))]
     if keys:
-        broker.client().delete(*keys)
+        redis_client.client().delete(*keys)
 
 
 def end_all(user_pk: int) -> None:
     """End every launch id the user holds (at log-out)."""
-    client = broker.client()
+    client = redis_client.client()
     ids = [i.decode() for i in client.smembers(_user_key(user_pk))]
     end(*ids)
     client.delete(_user_key(user_pk))
@@ -168,5 +170,5 @@ def use_new_tab_token(launch_id: str, token: str) -> bool:
         return False
     if signed != launch_id:
         return False
-    used = broker.key(f"lti:new-tab:{hashlib.sha256(token.encode()).hexdigest()}")
-    return bool(broker.client().set(used, "1", nx=True, ex=seconds + 1))
+    used = redis_client.key(f"lti:new-tab:{hashlib.sha256(token.encode()).hexdigest()}")
+    return bool(redis_client.client().set(used, "1", nx=True, ex=seconds + 1))

@@ -11,7 +11,7 @@ class ApiKey(models.Model):
     """A credential of one user: an operator key (site-wide), a course key, a user key, or a
     learner's personal access token.
 
-    What each kind may do is decided in lms/api_access.py; docs/api.md states the policy.
+    What each kind may do is decided in api/access.py; docs/api.md states the policy.
     """
 
     class Scope(models.TextChoices):

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from api import webhooks
 from courseware import scoring
 from courseware.models import Assessment, AssessmentException, OutboxEvent, Quiz
 from courseware.outbox import KINDS, SCORE_CHANGED, SUBMISSION_FINISHED
 from courseware.progress import best_scores, quiz_progress
-from lms import passback, webhooks
+from lms import passback
 from lms.models import GradeLine
 
 BATCH = 200

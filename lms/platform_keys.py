@@ -14,8 +14,8 @@ from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 from lti_tool.models import LtiRegistration
 
-from courseware import broker
 from lms import outbound
+from tangent import redis_client
 
 CACHE_SECONDS = 3600
 MISS_SECONDS = 30
@@ -26,7 +26,7 @@ class KeyUnavailable(Exception):
 
 
 def _cache_key(registration: LtiRegistration) -> str:
-    return broker.key(f"lti:jwks:{registration.pk}")
+    return redis_client.key(f"lti:jwks:{registration.pk}")
 
 
 def _fetch(registration: LtiRegistration) -> dict:
@@ -38,17 +38,17 @@ def _fetch(registration: LtiRegistration) -> dict:
         raise KeyUnavailable(f"The platform's key set could not be fetched: {error}") from error
     if not isinstance(keyset, dict) or not isinstance(keyset.get("keys"), list):
         raise KeyUnavailable("The platform's key set is not a JWKS.")
-    broker.client().set(_cache_key(registration), json.dumps(keyset), ex=CACHE_SECONDS)
+    redis_client.client().set(_cache_key(registration), json.dumps(keyset), ex=CACHE_SECONDS)
     return keyset
 
 
 def _miss_key(registration: LtiRegistration) -> str:
-    return broker.key(f"lti:jwks-miss:{registration.pk}")
+    return redis_client.key(f"lti:jwks-miss:{registration.pk}")
 
 
 def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None:
     """The key `kid` from a fresh fetch, unless a fetch failed or lacked a key lately."""
-    client = broker.client()
+    client = redis_client.client()
     if client.get(_miss_key(registration)) is not None:
         raise KeyUnavailable(
             f"The platform has no key {kid!r}: its key set, fetched or tried less than"
@@ -65,7 +65,7 @@ def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None
 
 
 def _cached(registration: LtiRegistration) -> dict | None:
-    raw = broker.client().get(_cache_key(registration))
+    raw = redis_client.client().get(_cache_key(registration))
     return json.loads(raw) if raw else None
 
 

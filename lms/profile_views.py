@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from api.personal_tokens import TokenRefused, make_token, revoke_token, tokens_of
 from courseware import ratelimits
-from lms.personal_tokens import TokenRefused, make_token, revoke_token, tokens_of
 
 
 def profile_page(request, made=None, error: str = "", status: int = 200):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import transaction
 
-from lms import delivery, outbox, passback, webhooks
+from api import webhooks
+from lms import delivery, outbox, passback
 from lms.models import ScoreSync, WebhookDelivery
 
 
@@ -14,7 +15,7 @@ def deliver_outbox() -> int:
     """Fan the outbox's new events out to their destinations, release the assessment scores
     whose time has come, and start sending them (kicked when an event commits; the beat runs it
     too, as a safety net and for the releases)."""
-    from lms.submission_api import submission_event_data
+    from api.submissions import submission_event_data
 
     syncs, deliveries = outbox.fan_out(submission_event_data)
     syncs += outbox.release_withheld()

@@ -3,7 +3,7 @@
 A small ASGI application (run by uvicorn beside the WSGI web tier, routed at /events/ by the
 proxy in production; `make run` starts it on its own port). It holds no thread per listener: each
 connection waits on Redis pub/sub. A listener names its submission by a signed token that the
-page received through the authorised route (courseware.grading_events); the service answers
+page received through the authorised route (courseware.grading.events); the service answers
 with nothing but "graded" or "progress", and the page then fetches what changed.
 
 GET /events/graded/<token>  ->  text/event-stream with one event, then the stream ends:
@@ -26,7 +26,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from courseware.grading_events import channel, done_key, submission_in  # noqa: E402
+from courseware.grading.events import channel, done_key, submission_in  # noqa: E402
 
 LISTEN_SECONDS = 55.0
 PREFIX = "/events/graded/"

@@ -17,20 +17,20 @@ import contextlib
 import redis
 from django.contrib.sessions.backends import db
 
-from courseware import broker
+from tangent import redis_client
 
 COPY_SECONDS = 300
 ENDED = b""  # a tombstone: the session was ended
 
 
 def _copy_key(session_key: str) -> str:
-    return broker.key(f"session:{session_key}")
+    return redis_client.key(f"session:{session_key}")
 
 
 class SessionStore(db.SessionStore):
     def load(self):
         try:
-            copy = broker.client().get(_copy_key(self.session_key))
+            copy = redis_client.client().get(_copy_key(self.session_key))
         except redis.RedisError:
             copy = None
         if copy == ENDED:
@@ -54,13 +54,13 @@ class SessionStore(db.SessionStore):
         session_key = session_key or self.session_key
         if session_key is not None:
             # Raises, ending nothing, if Redis is away.
-            broker.client().set(_copy_key(session_key), ENDED, ex=COPY_SECONDS)
+            redis_client.client().set(_copy_key(session_key), ENDED, ex=COPY_SECONDS)
         super().delete(session_key)
 
     def _keep_copy(self, text: str, seconds: int, only_if_absent: bool = False) -> None:
         if self.session_key and seconds > 0:
             with contextlib.suppress(redis.RedisError):
-                broker.client().set(
+                redis_client.client().set(
                     _copy_key(self.session_key),
                     text,
                     ex=min(seconds, COPY_SECONDS),

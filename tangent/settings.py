@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "courseware",
     "exercises",
     "lms",
+    "api",
     "lti_tool",
     "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
 ]
@@ -45,7 +46,7 @@ MIDDLEWARE = [
     "tangent.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "lms.middleware.ApiBodyLimitMiddleware",
+    "api.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

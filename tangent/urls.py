@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from api.main import api
+from api.problems import api_not_found
 from courseware.views import (
     LogInView,
     PasswordResetConfirmView,
@@ -8,8 +10,6 @@ from courseware.views import (
     metrics_page,
 )
 from lms import lti_views
-from lms.api import api
-from lms.problems import api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),

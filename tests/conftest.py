@@ -44,7 +44,7 @@ def embedded_redis(tmp_path_factory):
 
 
 def _point_at_redis(url: str, prefix: str) -> None:
-    from courseware import broker
+    from tangent import redis_client
     from tangent.celery import app
 
     settings.REDIS_URL = url
@@ -59,7 +59,7 @@ def _point_at_redis(url: str, prefix: str) -> None:
     # Forget pooled connections to a previous broker, so tasks are published to this one.
     app._pool = None
     app.amqp._producer_pool = None
-    broker.client.cache_clear()
+    redis_client.client.cache_clear()
 
 
 def _clear_prefix(url: str, prefix: str) -> None:
@@ -123,11 +123,11 @@ class Worker:
         )
 
     def wait_ready(self, timeout: float = 60) -> Worker:
-        from courseware import broker
+        from courseware.grading import workers
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if any(w.get("name") == self.name for w in broker.live_workers()):
+            if any(w.get("name") == self.name for w in workers.live_workers()):
                 return self
             if self.process.poll() is not None:
                 break
@@ -334,12 +334,12 @@ def fresh_catalogue():
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Each test starts with empty rate-limit windows (the counters live in the shared Redis)."""
-    from courseware import broker
+    from tangent import redis_client
 
     yield
-    keys = list(broker.client().scan_iter(match=broker.key("rate:*"), count=500))
+    keys = list(redis_client.client().scan_iter(match=redis_client.key("rate:*"), count=500))
     if keys:
-        broker.client().delete(*keys)
+        redis_client.client().delete(*keys)
 
 
 # `--pure` (`make test-fast`): the inner loop. A test is pure when it sets up no database, live

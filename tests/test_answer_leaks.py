@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from courseware.answer_forms import cell_name, field_name, part_widgets
-from courseware.definitions import definition_for
+from courseware.grading.definitions import definition_for
 from courseware.models import Exercise, Membership, Submission
 from courseware.option_tokens import option_token
 from courseware.release import release_for

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from courseware.grading.intake import submit
 from courseware.models import Attempt, Exercise, Membership, Submission
-from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_attempt
 from lms.models import ApiKey, ApiLearner
@@ -315,7 +315,7 @@ def test_the_migration_scopes_old_staff_keys(bank):
 
 
 def test_a_staff_members_personal_token_acts_only_as_themselves(world):
-    from lms.personal_tokens import make_token
+    from api.personal_tokens import make_token
 
     token = api(make_token(world["instructor"], "notebook").key)
     sid = world["submission"].pk

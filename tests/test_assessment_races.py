@@ -6,8 +6,9 @@ import time
 import pytest
 from django.db import connection
 
-from courseware import assessments, submissions
-from courseware.submissions import SubmissionRefused, submit
+from courseware import assessments
+from courseware.grading import intake
+from courseware.grading.intake import SubmissionRefused, submit
 from courseware.variants import current_item_attempt
 from tests.support.people import learner_in, make_course
 
@@ -25,14 +26,14 @@ def test_the_last_attempt_is_taken_once(bank, monkeypatch):
     item = homework.items.get()
     attempt = current_item_attempt(learner, item, assessments.drawn_exercise(item, learner))
     start, outcomes = threading.Barrier(2), []
-    counted = submissions.item_attempts_used
+    counted = intake.item_attempts_used
 
     def slowly_counted(*args):
         used = counted(*args)
         time.sleep(0.3)  # widen the window between counting and storing
         return used
 
-    monkeypatch.setattr(submissions, "item_attempts_used", slowly_counted)
+    monkeypatch.setattr(intake, "item_attempts_used", slowly_counted)
 
     def answer():
         try:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from courseware import assessments
+from courseware.grading.intake import submit
 from courseware.models import (
     AssessmentException,
     AuditEntry,
@@ -17,7 +18,6 @@ from courseware.models import (
     Membership,
     Submission,
 )
-from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_item_attempt
 from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user

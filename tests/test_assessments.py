@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from courseware import assessments, scoring
+from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import Assessment, AssessmentException, Exercise, ItemDraw, Quiz
-from courseware.submissions import SubmissionRefused, submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_item_attempt, new_attempt
 from exercises.sync import apply_bank

@@ -20,13 +20,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from api.keys import create_key
+from api.personal_tokens import make_token
 from courseware.assessments import add_item
 from courseware.models import Assessment, Exercise, Membership, Submission
 from courseware.variants import current_attempt
 from lms import vault
-from lms.keys import create_key
 from lms.models import Webhook
-from lms.personal_tokens import make_token
 from tests.support.people import PASSWORD, api_key_for, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db

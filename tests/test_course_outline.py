@@ -7,9 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from courseware import broker, catalogue
+from courseware import catalogue
 from courseware.models import Quiz
 from exercises.sync import load_bank
+from tangent import redis_client
 from tests.support.people import PASSWORD, learner_in, make_course
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def client(bank):
 
 def test_the_outline_is_read_once_and_shared(client):
     assert GRAPHS_QUIZ in client.get(COURSE).content.decode()
-    assert broker.client().exists(broker.key(catalogue.KEY))
+    assert redis_client.client().exists(redis_client.key(catalogue.KEY))
 
 
 def test_a_renamed_bank_quiz_shows_on_the_next_page_but_not_in_the_course_copy(client):
@@ -62,10 +63,10 @@ def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client
 
 def test_without_redis_the_course_page_reads_the_outline_from_the_database(client):
     with override_settings(REDIS_URL="redis://127.0.0.1:9/0"):  # the discard port: no Redis
-        broker.client.cache_clear()
+        redis_client.client.cache_clear()
         try:
             response = client.get(COURSE)
         finally:
-            broker.client.cache_clear()
+            redis_client.client.cache_clear()
     assert response.status_code == 200
     assert GRAPHS_QUIZ in response.content.decode()

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from courseware.grading.intake import submit
 from courseware.models import Exercise, Grading, Submission
-from courseware.submissions import submit
 from courseware.variants import current_attempt
 from exercises.loader import read_bank
 from exercises.sync import load_bank

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from courseware import assessments, exams, scoring
+from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import (
     AssessmentException,
     AuditEntry,
@@ -17,7 +18,6 @@ from courseware.models import (
 )
 from courseware.option_tokens import option_token
 from courseware.scoring import assessment_score
-from courseware.submissions import SubmissionRefused, submit
 from courseware.tasks import finalise_expired_exams, grade_submission
 from courseware.variants import current_item_attempt, new_attempt
 from tests.support.exams import make_exam

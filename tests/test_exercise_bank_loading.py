@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from courseware.grading.pipeline import evaluate
 from courseware.models import Exercise, ExerciseVersion, Grading, Module, Quiz, Submission
-from courseware.pipeline import evaluate
 from courseware.variants import current_attempt, new_attempt
 from exercises.loader import read_bank
 from tests.conftest import parsed_bank

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from courseware.grading.intake import submit
 from courseware.models import Exercise, Grading, OutboxEvent, Submission
-from courseware.submissions import submit
 from courseware.tasks import sweep_stuck_submissions
 from courseware.variants import current_attempt
 from tangent.embedded_redis import start_redis, stop

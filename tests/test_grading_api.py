@@ -305,10 +305,10 @@ def test_the_same_idempotency_key_with_another_body_is_422(key):
 
 
 def test_a_request_while_the_first_is_in_flight_is_409(key, client_user):
-    from lms.idempotency import digest
+    from api.idempotency import digest
 
     body = {"exercise": "m1-rise-over-run", "answer": RIGHT}
-    from lms.submission_api import SubmissionIn
+    from api.submissions import SubmissionIn
 
     IdempotencyRecord.objects.create(
         client=client_user, key="abc", body_digest=digest(SubmissionIn(**body).dict())
@@ -423,10 +423,10 @@ def test_the_docs_page_loads_its_scripts_from_our_own_static_files():
 
 
 def test_a_regraded_failed_submission_gets_its_fault_retries_again(key, operator, settings):
-    """Every regrade path opens the new grading request the same way (courseware.pipeline)."""
+    """Every regrade path opens the new grading request the same way (courseware.grading.pipeline)."""
     from django.utils import timezone
 
-    from courseware import pipeline
+    from courseware.grading import pipeline
 
     failed = submit(key).json()["id"]
     fault = RuntimeError("the engine broke")

@@ -11,9 +11,9 @@ import requests
 from django.core import signing
 from django.test import Client
 
-from courseware import grading_events
+from courseware.grading import events
+from courseware.grading.intake import submit
 from courseware.models import Exercise
-from courseware.submissions import submit
 from courseware.variants import current_attempt
 from tests.support.people import PASSWORD, learner_in, make_course
 
@@ -35,36 +35,36 @@ def listen(url: str, into: list[str], timeout: float = 20) -> threading.Thread:
 
 
 def test_a_token_names_one_submission_and_cannot_be_forged(settings):
-    token = grading_events.token_for(42)
-    assert grading_events.submission_in(token) == 42
-    assert grading_events.submission_in(token[:-2] + "xx") is None
+    token = events.token_for(42)
+    assert events.submission_in(token) == 42
+    assert events.submission_in(token[:-2] + "xx") is None
     other = signing.dumps(42, salt="another purpose", compress=False)
-    assert grading_events.submission_in(other) is None
+    assert events.submission_in(other) is None
 
 
 def test_a_listener_hears_graded_the_moment_it_is_announced(events):
-    token = grading_events.token_for(9001)
+    token = events.token_for(9001)
     heard: list[str] = []
     thread = listen(f"{events}/graded/{token}", heard)
     time.sleep(0.5)  # subscribed
-    grading_events._publish(9001, "graded", remember=True)
+    events._publish(9001, "graded", remember=True)
     thread.join(10)
     assert heard == ["200", "graded", "closed"]
 
 
 def test_a_code_gradings_progress_is_heard_so_the_page_shows_tests_done(events):
     heard: list[str] = []
-    thread = listen(f"{events}/graded/{grading_events.token_for(9004)}", heard)
+    thread = listen(f"{events}/graded/{events.token_for(9004)}", heard)
     time.sleep(0.5)
-    grading_events.announce_progress(9004)
+    events.announce_progress(9004)
     thread.join(10)
     assert heard == ["200", "progress", "closed"]
 
 
 def test_a_listener_that_comes_after_the_grading_hears_it_at_once(events):
-    grading_events._publish(9002, "graded", remember=True)
+    events._publish(9002, "graded", remember=True)
     heard: list[str] = []
-    listen(f"{events}/graded/{grading_events.token_for(9002)}", heard).join(10)
+    listen(f"{events}/graded/{events.token_for(9002)}", heard).join(10)
     assert heard == ["200", "graded", "closed"]
 
 
@@ -78,7 +78,7 @@ def test_a_forged_link_is_refused(events):
 def test_a_quiet_stream_ends_with_timeout_so_the_page_polls(events, monkeypatch):
     monkeypatch.setattr("tangent.events.LISTEN_SECONDS", 1.0)
     heard: list[str] = []
-    listen(f"{events}/graded/{grading_events.token_for(9003)}", heard).join(10)
+    listen(f"{events}/graded/{events.token_for(9003)}", heard).join(10)
     assert heard == ["200", "timeout", "closed"]
 
 
@@ -92,7 +92,7 @@ def test_a_pending_fragment_carries_its_events_link_and_a_page_without_push_poll
     settings.TANGENT_EVENTS_URL = "/events"
     pending = client.get(f"/submissions/{submission.pk}/").content.decode()
     [link] = re.findall(r'data-events="/events/graded/([^"]+)"', pending)
-    assert grading_events.submission_in(link) == submission.pk
+    assert events.submission_in(link) == submission.pk
     settings.TANGENT_EVENTS_URL = ""
     polled = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert 'data-events=""' in polled and 'data-poll-ms="400"' in polled

@@ -5,8 +5,8 @@ import time
 import pytest
 from django.utils import timezone
 
+from courseware.grading.intake import attempts_used, submit
 from courseware.models import Attempt, Exercise, Grading, Submission
-from courseware.submissions import attempts_used, submit
 from courseware.tasks import sweep_stuck_submissions
 from courseware.variants import current_attempt
 from tests.support.grading import right_number_answers, wait_for_status

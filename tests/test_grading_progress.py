@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from courseware import broker
+from courseware.grading import progress
 from courseware.models import Attempt, Submission
 from courseware.tasks import grade_submission
 from grader.answers import code
 from grader.progress import reporting
+from tangent import redis_client
 from tests.support.people import PASSWORD, learner_in, make_course
 from tests.support.sandbox import CORRECT_D_SIGMA, d_sigma_part, require_sandbox
 
@@ -27,16 +28,16 @@ def test_code_grading_reports_every_test_done_from_none_to_all():
 
 
 def test_progress_is_stored_a_few_times_per_grading_not_once_per_test():
-    record = broker.progress_recorder(12345)
+    record = progress.progress_recorder(12345)
     before = _set_calls()
     for done in range(1001):
         record(done, 1000)
     assert _set_calls() - before <= 3  # the first, perhaps one on the way, and the last
-    assert broker.grading_progress(12345) == (1000, 1000)
+    assert progress.grading_progress(12345) == (1000, 1000)
 
 
 def _set_calls() -> int:
-    return broker.client().info("commandstats").get("cmdstat_set", {}).get("calls", 0)
+    return redis_client.client().info("commandstats").get("cmdstat_set", {}).get("calls", 0)
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def submitted(client) -> Submission:
 def test_the_polling_fragment_shows_how_many_tests_are_done(client):
     submission = submitted(client)
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.RUNNING)
-    broker.progress_recorder(submission.pk)(3, 10)
+    progress.progress_recorder(submission.pk)(3, 10)
     fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert "Grading…" in fragment and "3 of 10 tests done" in fragment
 
@@ -66,7 +67,7 @@ def test_a_grading_by_the_worker_counts_up_to_all_of_its_tests(client):
     require_sandbox()
     submission = submitted(client)
     grade_submission.apply(args=(submission.pk, 1))
-    done, total = broker.grading_progress(submission.pk)
+    done, total = progress.grading_progress(submission.pk)
     assert done == total > 1
     fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert "Correct" in fragment and "tests done" not in fragment

@@ -636,8 +636,8 @@ def graded_learner(bank, platform, registration, eager_tasks, monkeypatch):
 
     monkeypatch.setattr("courseware.outbox.kick", lambda: None)
 
+    from courseware.grading.intake import submit
     from courseware.models import Exercise
-    from courseware.submissions import submit
 
     launch(platform, registration)
     learner = LtiUser.objects.get(sub="learner-1").auth_user

@@ -10,9 +10,9 @@ import requests
 from django.utils import timezone
 
 from courseware import assessments
+from courseware.grading.intake import submit
 from courseware.models import Assessment, AssessmentException, Course, Membership, Submission
 from courseware.staff import extensions
-from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_item_attempt
 from lms.models import GradeLine

@@ -18,9 +18,9 @@ import requests
 from django.core import signing
 from lti_tool.models import LtiUser
 
-from courseware import broker
 from courseware.models import Membership, Submission
 from lms import launch_state
+from tangent import redis_client
 from tests.support.lti_platform import DL_SETTINGS, INSTRUCTOR, LTI, SigningKey
 from tests.test_lti import (
     cookieless,
@@ -186,11 +186,11 @@ def test_logging_out_in_a_new_tab_ends_the_launch_ids_the_user_holds(bank, platf
 
 def age(launch_id: str, **seconds: float) -> None:
     """Make a stored launch look older: its start or its last use, by so many seconds."""
-    key = broker.key(f"lti:launch:{launch_id}")
-    record = json.loads(broker.client().get(key))
+    key = redis_client.key(f"lti:launch:{launch_id}")
+    record = json.loads(redis_client.client().get(key))
     for field, value in seconds.items():
         record[field] -= value
-    broker.client().set(key, json.dumps(record), keepttl=True)
+    redis_client.client().set(key, json.dumps(record), keepttl=True)
 
 
 def test_a_staff_launch_id_lapses_when_unused_and_after_its_cap(
@@ -317,7 +317,7 @@ def test_a_deep_linking_launch_without_an_absolute_https_return_url_is_refused(
 
 
 def state_keys() -> list[bytes]:
-    return list(broker.client().scan_iter(match=broker.key("lti:state:*"), count=1000))
+    return list(redis_client.client().scan_iter(match=redis_client.key("lti:state:*"), count=1000))
 
 
 def test_anonymous_login_initiations_are_limited_per_address_and_store_little(
@@ -338,7 +338,7 @@ def test_anonymous_login_initiations_are_limited_per_address_and_store_little(
     assert limit <= accepted <= 2 * limit  # a rate window may end during the run
     stored = set(state_keys()) - before
     assert len(stored) == accepted
-    assert max(broker.client().strlen(key) for key in stored) < 300
+    assert max(redis_client.client().strlen(key) for key in stored) < 300
 
 
 @pytest.mark.parametrize(

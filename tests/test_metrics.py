@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from courseware.grading.intake import submit
 from courseware.models import Exercise
-from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_attempt
 from tests.support.people import PASSWORD, learner_in, make_course, make_user

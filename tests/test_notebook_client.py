@@ -12,8 +12,8 @@ import nbformat
 import pytest
 import requests
 
+from api.personal_tokens import make_token
 from grader.notebooks.build import TESTS_TAG
-from lms.personal_tokens import make_token
 from tests.support.notebooks import solution, tagged, variant, with_answer
 from tests.support.people import learner_in, make_course
 from tests.support.sandbox import require_sandbox

@@ -10,11 +10,11 @@ import nbformat
 import pytest
 from django.test import Client
 
+from api.personal_tokens import make_token
 from courseware.models import Attempt, NotebookUpload, Submission
 from courseware.tasks import grade_submission
 from grader.notebooks.build import ANSWER_TAG
 from lms.models import ApiKey
-from lms.personal_tokens import make_token
 from tests.support.notebooks import solution, tagged
 from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
 from tests.support.sandbox import require_sandbox

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from courseware.grading.intake import poll_delay_ms, submit
 from courseware.models import Exercise, Submission
-from courseware.submissions import poll_delay_ms, submit
 from courseware.variants import current_attempt
 from tests.support.people import PASSWORD, learner_in, make_course
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from courseware import broker, submissions
+from courseware.grading import intake
 from courseware.models import Exercise, Submission
 from courseware.variants import current_attempt
+from tangent import redis_client
 from tangent.celery import app
 from tangent.queues import CODE, DELIVERY, GRADING, QUEUES, for_kinds, worker_arguments
 from tests.support.grading import expression_text, wait_for_status
@@ -55,11 +56,11 @@ def test_a_grading_worker_grades_expressions_while_code_waits_for_its_own_worker
     learner = learner_in(make_course())
     coded = current_attempt(learner, Exercise.objects.get(slug="m3-d-sigma"))
     typed = current_attempt(learner, Exercise.objects.get(slug="m1-chain-rule"))
-    code = submissions.submit(coded, {"code": CORRECT_D_SIGMA})
-    expression = submissions.submit(typed, {"value": expression_text(typed)})
+    code = intake.submit(coded, {"code": CORRECT_D_SIGMA})
+    expression = intake.submit(typed, {"value": expression_text(typed)})
     assert wait_for_status(expression.pk).grading.verdict == "correct"
     assert Submission.objects.get(pk=code.pk).status == Submission.Status.QUEUED
-    assert broker.queue_depth((CODE,)) == 1
-    assert broker.queue_depth((GRADING,)) == 0
-    assert broker.queue_depth() == 1  # the sweeper's "queue empty" counts both grading queues
+    assert redis_client.queue_depth((CODE,)) == 1
+    assert redis_client.queue_depth((GRADING,)) == 0
+    assert redis_client.queue_depth() == 1  # the sweeper's "queue empty" counts both grading queues
     assert set(QUEUES) == {GRADING, CODE, DELIVERY}

@@ -3,9 +3,9 @@ version, a before/after table, and changed best scores in the outbox (down as we
 
 import pytest
 
+from courseware.grading.intake import submit
 from courseware.models import Membership, OutboxEvent, Submission
 from courseware.staff.regrading import RegradeFilter, regradable, regrade
-from courseware.submissions import submit
 from courseware.variants import new_attempt
 from tests.support.grading import wait_for_status
 from tests.support.histories import add_version, graded, power_rule, power_rule_spec, variant

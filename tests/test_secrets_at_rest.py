@@ -50,7 +50,7 @@ def test_the_lti_keys_command_rotates_and_lists_published_keys(capsys):
 
 
 def test_rotate_secrets_moves_api_keys_callback_secrets_to_the_new_key(settings):
-    from lms.keys import create_key
+    from api.keys import create_key
     from tests.support.people import make_user
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()

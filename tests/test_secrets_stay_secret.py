@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from courseware.grading.intake import submit
 from courseware.models import Exercise
-from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_attempt
 from tests.support.people import PASSWORD, api_key_for, learner_in, make_course

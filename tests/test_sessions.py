@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
-from courseware import broker
+from tangent import redis_client
 from tests.support.people import PASSWORD, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +42,8 @@ def test_a_signed_in_page_reads_the_session_from_redis(client):
 
 
 def test_a_session_evicted_from_redis_is_read_from_the_database_and_kept_again(client):
-    for key in broker.client().scan_iter(match=broker.key("session:*")):
-        broker.client().delete(key)
+    for key in redis_client.client().scan_iter(match=redis_client.key("session:*")):
+        redis_client.client().delete(key)
     status, queries = session_queries(client, "/courses/")
     assert (status, len(queries)) == (200, 1)
     assert session_queries(client, "/courses/") == (200, [])
@@ -59,11 +59,11 @@ def test_logging_out_ends_the_session_copy_and_all(client):
 
 def test_without_redis_a_signed_in_learner_still_sees_their_pages(client):
     with override_settings(REDIS_URL="redis://127.0.0.1:9/0"):  # the discard port: no Redis
-        broker.client.cache_clear()
+        redis_client.client.cache_clear()
         try:
             response = client.get("/courses/")
         finally:
-            broker.client.cache_clear()
+            redis_client.client.cache_clear()
     assert response.status_code == 200
     assert "ada" in response.content.decode()
 
@@ -72,7 +72,7 @@ def test_a_request_that_read_the_session_before_the_log_out_cannot_bring_it_back
     from tangent.sessions import SessionStore
 
     key = client.cookies["sessionid"].value
-    broker.client().delete(broker.key(f"session:{key}"))
+    redis_client.client().delete(redis_client.key(f"session:{key}"))
     racing = SessionStore(key)
     stored = racing._get_session_from_db()  # a request reads the row (its copy was evicted) …
     client.post("/accounts/logout/")  # … the learner logs out …

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from courseware import submissions
-from courseware.definitions import definition_for
+from courseware.grading import intake
+from courseware.grading.definitions import definition_for
 from courseware.models import Exercise, Submission
 from courseware.variants import current_attempt, definition_of
 from exercises.filestore import MissingFiles, digest_of, store
@@ -151,7 +151,7 @@ def test_a_worker_from_a_checkout_without_the_bank_grades_every_kind(
         "m2-hessian": (matrix, {"matrix": [["0", "0"], ["0", "0"]]}, "incorrect"),
         "m3-d-sigma": (attempt_at("m3-d-sigma"), {"code": CORRECT_D_SIGMA}, "correct"),
     }
-    sent = {slug: submissions.submit(a, answer).pk for slug, (a, answer, _) in answers.items()}
+    sent = {slug: intake.submit(a, answer).pk for slug, (a, answer, _) in answers.items()}
     sandpit = play_the_sandpit(learner)
     verdicts = {slug: wait_for_status(pk, timeout=60).grading.verdict for slug, pk in sent.items()}
     assert verdicts == {slug: verdict for slug, (_, _, verdict) in answers.items()}

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import Client
 
-from courseware import pipeline
+from courseware.grading import pipeline
 from courseware.models import Submission
 from courseware.tasks import grade_submission
 from lms.models import WebhookDelivery

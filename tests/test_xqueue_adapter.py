@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from api.learners import learner_for
 from courseware.accounts import service_user
 from courseware.models import Exercise, Submission
 from courseware.variants import attempt_with_seed, table_seed
-from lms.learners import learner_for
 from lms.models import XQueueSubmission
 from lms.outbound import UnsafeUrl, check_url
 from tangent.celery import app

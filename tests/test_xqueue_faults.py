@@ -11,11 +11,11 @@ import logging
 
 import pytest
 
+from api.learners import learner_for
 from courseware.accounts import service_user
+from courseware.grading.intake import attempts_used
 from courseware.models import Exercise, Submission
-from courseware.submissions import attempts_used
 from courseware.variants import attempt_with_seed, table_seed
-from lms.learners import learner_for
 from lms.models import XQueueSubmission
 from tangent.celery import app
 from tests.support.grading import expression_text

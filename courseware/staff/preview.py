@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from courseware.answer_forms import figure_svg
-from courseware.definitions import definition_for
+from courseware.grading.definitions import definition_for
 from courseware.models import ExerciseVersion
 from courseware.rendering import render_markdown
 from grader.answers.choice import is_correct

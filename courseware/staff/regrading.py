@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
-from courseware import broker, pipeline
+from courseware.grading import pipeline
 from courseware.models import Attempt, Course, Exercise, Grading, Submission
 from courseware.staff.scope import submissions_in
 from grader.params import draw_params
+from tangent import redis_client
 
 Status = Submission.Status
 IN_FLIGHT = (Status.QUEUED, Status.RUNNING, Status.CANCELLED)
@@ -67,7 +68,7 @@ class RegradeJob:
 
 
 def _job_key(course_id: int, exercise_id: int) -> str:
-    return broker.key(f"regrade:{course_id}:{exercise_id}")
+    return redis_client.key(f"regrade:{course_id}:{exercise_id}")
 
 
 def start(course: Course, exercise: Exercise, ids: list[int], use_current_version: bool) -> None:
@@ -76,7 +77,7 @@ def start(course: Course, exercise: Exercise, ids: list[int], use_current_versio
 
     key = _job_key(course.pk, exercise.pk)
     fields = {"total": len(ids), "done": 0, "queued": 0, "skipped": 0, "kept_version": 0}
-    pipe = broker.client().pipeline()
+    pipe = redis_client.client().pipeline()
     pipe.delete(key).hset(key, mapping={**fields, "finished": 0}).expire(key, JOB_SECONDS)
     pipe.execute()
     transaction.on_commit(
@@ -91,17 +92,17 @@ def run(course_id: int, exercise_id: int, ids: list[int], use_current_version: b
         chunk = ids[first : first + BATCH]
         report = regrade(Submission.objects.filter(pk__in=chunk).order_by("-created_at"),
                          use_current_version=use_current_version)  # fmt: skip
-        pipe = broker.client().pipeline()
+        pipe = redis_client.client().pipeline()
         pipe.hincrby(key, "done", len(chunk)).hincrby(key, "queued", len(report.queued))
         pipe.hincrby(key, "skipped", report.skipped)
         pipe.hincrby(key, "kept_version", report.kept_version)
         pipe.execute()
-    broker.client().hset(key, "finished", 1)
+    redis_client.client().hset(key, "finished", 1)
 
 
 def job(course: Course, exercise: Exercise) -> RegradeJob | None:
     """The course's latest background regrade of the exercise, if one ran in the last day."""
-    fields = broker.client().hgetall(_job_key(course.pk, exercise.pk))
+    fields = redis_client.client().hgetall(_job_key(course.pk, exercise.pk))
     if not fields:
         return None
     values = {k.decode(): int(v) for k, v in fields.items()}

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from courseware import pipeline
+from courseware.grading import pipeline
 from courseware.models import Course, Grading, Submission
 from courseware.staff.scope import submissions_in
 from courseware.variants import definition_of

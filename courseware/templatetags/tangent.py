@@ -1,11 +1,11 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from courseware import grading_events
 from courseware.answer_display import shown_answer
+from courseware.grading import events
+from courseware.grading.intake import poll_delay_ms
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
-from courseware.submissions import poll_delay_ms
 from courseware.variants import definition_of
 
 register = template.Library()
@@ -54,7 +54,7 @@ def entry_grid(feedback: list) -> list[list[dict]]:
 @register.filter
 def events_url(submission) -> str:
     """Where the page hears at once that the submission is graded ("" when push is off)."""
-    return grading_events.events_url(submission.pk)
+    return events.events_url(submission.pk)
 
 
 @register.filter

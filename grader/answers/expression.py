@@ -1,7 +1,7 @@
 """Expression answers: a formula in the question's variables, graded by real-function equivalence.
 
 Part config: answer (authored text, trusted), variables, functions (e.g. [sigma], [max, min]),
-form (list of grader.forms.FORMS), form_credit (score when equivalent but not in form, default
+form (list of grader.form_checks.FORMS), form_credit (score when equivalent but not in form, default
 0.5), tolerance ({rel, abs}, optional: decimals are exact without it), mistakes ([{answer,
 feedback, credit, rule}]), relations ({x: "t^2 + 3"}: dependent variables), follow_through
 ({from: [earlier parts], answer}: marked against the learner's own earlier answers), euler (set by
@@ -21,7 +21,7 @@ from typing import Any
 from grader.answers import kind_module
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
-from grader.forms import FORMS, MESSAGES, failed_forms
+from grader.form_checks import FORMS, MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading, to_latex
 from grader.mathinput import read as read_math
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS, symbol

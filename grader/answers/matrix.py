@@ -25,7 +25,7 @@ from grader.answers.expression import (
 )
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
-from grader.forms import MESSAGES, failed_forms
+from grader.form_checks import MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
 from grader.results import FULL_MARKS, Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from api import learners
+from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import Exercise, Submission
-from courseware.submissions import SubmissionRefused, submit
 from courseware.variants import attempt_with_seed, current_attempt, definition_of, table_seed
 from grader.results import InvalidAnswer, Verdict
-from lms import learners
 from lms.models import XQueueSubmission
 from lms.xqueue.client import Pulled
 from lms.xqueue.messages import Reply, for_grading, not_graded, verdict_label

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from courseware.definitions import definition_for
+from courseware.grading.definitions import definition_for
 from courseware.models import Exercise
 from courseware.rendering import render_markdown
 from courseware.variants import params_for, table_seed

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courseware import assessments
+from courseware.grading.intake import submit
 from courseware.models import Course, Membership
-from courseware.submissions import submit
 from courseware.tasks import grade_submission
 from courseware.variants import current_item_attempt
 from tests.e2e.conftest import screenshot

@@ -15,8 +15,8 @@ URL = "/courses/calc/exercises/m1-chain-rule/"
 
 @pytest.fixture
 def slow_polling(monkeypatch):
-    monkeypatch.setattr("courseware.submissions.POLL_DELAYS", ())
-    monkeypatch.setattr("courseware.submissions.POLL_DELAY_LONGEST", 60_000)
+    monkeypatch.setattr("courseware.grading.intake.POLL_DELAYS", ())
+    monkeypatch.setattr("courseware.grading.intake.POLL_DELAY_LONGEST", 60_000)
 
 
 def answer_correctly(page, site, learner):

@@ -13,7 +13,7 @@ from tangent.celery import app
 
 django.setup()
 
-from courseware import pipeline  # noqa: E402 - needs the apps loaded
+from courseware.grading import pipeline  # noqa: E402
 
 _evaluate = pipeline.evaluate
 

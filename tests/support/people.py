@@ -35,14 +35,14 @@ def learner_in(course: Course, username: str = "ada"):
 
 def api_key_for(user, scopes=None, course: Course | None = None) -> str:
     """A user key, or with `course` a course key (its owner must be a member: see `enrol`)."""
-    from lms.keys import create_key
+    from api.keys import create_key
 
     return create_key(user, "test", scopes, course).key
 
 
 def operator_key() -> str:
     """The site-wide operator key, owned by a superuser, as `create_api_key --operator` makes it."""
-    from lms.keys import create_key
+    from api.keys import create_key
 
     owner = get_user_model().objects.create_superuser("operator", "ops@example.com", PASSWORD)
     return create_key(owner, "operator", operator=True).key

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.definitions import definition_for
+from courseware.grading.definitions import definition_for
 from courseware.models import Exercise, Module
 from courseware.variants import params_for
 from grader.notebooks.build import build, code_parts, dumps

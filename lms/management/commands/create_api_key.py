@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from api.access import KeyRefused, check_grant
+from api.keys import create_key
 from courseware.models import Course
-from lms.api_access import KeyRefused, check_grant
-from lms.keys import create_key
 from lms.models import ApiKey
 
 

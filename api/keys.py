@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from api.webhooks import new_secret
 from lms import vault
 from lms.models import ApiKey
-from lms.webhooks import new_secret
 
 DEFAULT_SCOPES = [ApiKey.Scope.READ.value, ApiKey.Scope.SUBMIT.value]
 ALL_SCOPES = [scope.value for scope in ApiKey.Scope]
@@ -39,7 +39,7 @@ def create_key(
     operator: bool = False,
 ) -> NewKey:
     """A new key for `user`; the plain key and callback secret are returned once, never stored
-    in the clear. Whether the key may be made is decided by lms.api_access.check_grant first."""
+    in the clear. Whether the key may be made is decided by api.access.check_grant first."""
     prefix = secrets.token_hex(4)
     key = f"tk_{prefix}_{secrets.token_urlsafe(32)}"
     callback_secret = new_secret()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
-from courseware import broker
+from tangent import redis_client
 
 SALT = "tangent.grading-events"
 TOKEN_SECONDS = 3600  # a page left open longer falls back to polling
@@ -24,11 +24,11 @@ DONE_SECONDS = 600  # how long "graded" is remembered for a listener that subscr
 
 
 def channel(submission_id: int) -> str:
-    return broker.key(f"events:submission:{submission_id}")
+    return redis_client.key(f"events:submission:{submission_id}")
 
 
 def done_key(submission_id: int) -> str:
-    return broker.key(f"events:done:{submission_id}")
+    return redis_client.key(f"events:done:{submission_id}")
 
 
 def token_for(submission_id: int) -> str:
@@ -61,7 +61,7 @@ def announce_progress(submission_id: int) -> None:
 
 def _publish(submission_id: int, event: str, remember: bool = False) -> None:
     with contextlib.suppress(redis.RedisError):  # a missed event costs a poll, never a grading
-        connection = broker.client()
+        connection = redis_client.client()
         if remember:
             connection.set(done_key(submission_id), "1", ex=DONE_SECONDS)
         connection.publish(channel(submission_id), event)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from api.access import acting_learner, attempt_course, require_scope, variant_for
+from api.parsing import Input, LearnerRef, Seed, Slug
+from api.problems import BODY, KEYED, documented
 from courseware.models import Exercise
 from courseware.notebook_answers import MEDIA_TYPE, notebook_file
 from courseware.rendering import render_markdown
 from courseware.variants import definition_of, new_attempt
-from lms.api_access import acting_learner, attempt_course, require_scope, variant_for
-from lms.api_input import Input, LearnerRef, Seed, Slug
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, documented
 
 router = Router(tags=["exercises"])
 

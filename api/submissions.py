@@ -16,27 +16,23 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from courseware import pipeline, ratelimits
+from api import idempotency
+from api.access import Principal, acting_learner, require_scope, variant_for, visible_submissions
+from api.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, released_note
+from api.exercises import exercise_or_404
+from api.learners import ref_of, refs_of
+from api.parsing import Input, LearnerRef, Seed, Slug
+from api.problems import BODY, KEYED, documented, problem
+from courseware import ratelimits
 from courseware.assessments import results_hidden
+from courseware.grading import pipeline
+from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
-from courseware.submissions import SubmissionRefused, submit
 from grader.results import AnswerTooLarge, InvalidAnswer
-from lms import idempotency, outbound
-from lms.api_access import (
-    Principal,
-    acting_learner,
-    require_scope,
-    variant_for,
-    visible_submissions,
-)
-from lms.api_input import Input, LearnerRef, Seed, Slug
-from lms.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, released_note
-from lms.exercise_api import exercise_or_404
-from lms.learners import ref_of, refs_of
+from lms import outbound
 from lms.models import ApiKey, ApiSubmission, ScoreSync
-from lms.problems import BODY, KEYED, documented, problem
 
 router = Router(tags=["submissions"])
 Status = Submission.Status

@@ -17,19 +17,19 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime
 
+from api import learners
+from api.access import Principal, require_scope
+from api.assessment_answers import Refused
+from api.parsing import Input, LearnerRef, Slug
+from api.problems import BODY, KEYED, documented
+from api.submissions import decode_cursor, encode_cursor
 from courseware import assessments, audit, scoring
 from courseware.audit import Action
 from courseware.models import Assessment, AssessmentException, Attempt, Course, Exercise
 from courseware.staff import extensions
 from courseware.staff.assessment_forms import AssessmentForm, ExceptionForm, NewAssessmentForm
 from courseware.staff.scope import learners_of
-from lms import learners
-from lms.api_access import Principal, require_scope
-from lms.api_input import Input, LearnerRef, Slug
-from lms.assessment_answers import Refused
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, documented
-from lms.submission_api import decode_cursor, encode_cursor
 
 router = Router(tags=["assessments"])
 MAX_PAGE = 100

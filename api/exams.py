@@ -14,17 +14,17 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from api.access import acting_learner, require_scope
+from api.parsing import Input, LearnerRef, Slug
+from api.problems import BODY, KEYED, documented, problem
 from courseware import assessments, exams
 from courseware.access import item_in_assessment
+from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import Assessment, Course, Membership
 from courseware.rendering import render_markdown
-from courseware.submissions import SubmissionRefused, submit
 from courseware.variants import current_item_attempt, definition_of
 from grader.results import AnswerTooLarge, InvalidAnswer
-from lms.api_access import acting_learner, require_scope
-from lms.api_input import Input, LearnerRef, Slug
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, documented, problem
 
 router = Router(tags=["exams"])
 

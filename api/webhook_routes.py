@@ -9,11 +9,12 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lms import outbound, webhooks
-from lms.api_access import refuse_personal, require_scope
-from lms.api_input import Input
+from api import webhooks
+from api.access import refuse_personal, require_scope
+from api.parsing import Input
+from api.problems import BODY, KEYED, documented
+from lms import outbound
 from lms.models import ApiKey, Webhook
-from lms.problems import BODY, KEYED, documented
 
 router = Router(tags=["webhooks"])
 

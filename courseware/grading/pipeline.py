@@ -15,11 +15,13 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 import grader
-from courseware import broker, grading_events, metrics, outbox
+from courseware import outbox
+from courseware.grading import events, progress
 from courseware.models import Grading, Submission
 from courseware.variants import definition_of
 from grader.progress import reporting
 from grader.results import Feedback, GradeResult, Verdict
+from monitoring import metrics
 
 log = logging.getLogger(__name__)
 Status = Submission.Status
@@ -70,7 +72,7 @@ def evaluate(submission: Submission) -> GradeResult:
     polling for it sees how many tests are done."""
     attempt = submission.attempt
     run = grader.run_examples if submission.purpose == Submission.Purpose.EXAMPLES else grader.grade
-    with reporting(broker.progress_recorder(submission.pk)):
+    with reporting(progress.progress_recorder(submission.pk)):
         return run(definition_of(attempt), attempt.params, submission.answer)
 
 
@@ -118,7 +120,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         submission.save(
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
-        grading_events.announce_done(submission.pk)
+        events.announce_done(submission.pk)
         after = best_score(attempt.learner_id, exercise_id)
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
@@ -183,7 +185,7 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
         submission.grading = grading
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
-        grading_events.announce_done(submission.pk)
+        events.announce_done(submission.pk)
         submission.save(
             update_fields=[
                 "grader_errors",
@@ -219,7 +221,7 @@ def open_request(submission: Submission, *, send: bool = True) -> None:
     dropped; the fault count starts again, so a fault gets its retries as on a first grading.
     With `send`, the request is queued when the transaction commits; without, the caller grades
     it itself (a staff grade)."""
-    from courseware.submissions import enqueue
+    from courseware.grading.intake import enqueue
 
     submission.request += 1
     submission.status = Status.QUEUED
@@ -253,7 +255,7 @@ def stuck_submissions(now=None, *, queue_is_empty: bool) -> list[Submission]:
 
 def requeue(submission: Submission) -> None:
     """Put a stuck submission back in the queue (its lease is given up)."""
-    from courseware.submissions import enqueue
+    from courseware.grading.intake import enqueue
 
     with transaction.atomic():
         Submission.objects.filter(

@@ -1,6 +1,6 @@
 """Answers made through the API inside a course's assessment: the item variant they are made on,
 and why their results are withheld. The assessment's own rules (attempts across variants, schedule,
-late credit, release) apply as on the learner's pages (courseware.submissions, courseware.scoring).
+late credit, release) apply as on the learner's pages (courseware.grading.intake, courseware.scoring).
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 from django.http import JsonResponse
 from ninja.errors import HttpError
 
+from api.access import Principal
+from api.problems import invalid
 from courseware import assessments
 from courseware.models import Assessment, Attempt, Course, Exercise, Membership
 from courseware.variants import current_item_attempt
-from lms.api_access import Principal
-from lms.problems import invalid
 
 ASSESSMENT_REF = r"^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$"
 

@@ -1,5 +1,4 @@
-"""Tangent's own use of Redis: queue depth, worker heartbeats and grading progress, under the
-deployment's prefix."""
+"""Worker heartbeats in the shared Redis: which workers are alive, and what each reports."""
 
 from __future__ import annotations
 
@@ -9,34 +8,11 @@ import os
 import socket
 import threading
 import time
-from functools import lru_cache
 
 import redis
 from django.conf import settings
 
-from tangent import queues
-
-PROGRESS_SECONDS = 0.5  # between progress writes of one grading: a few writes, never a storm
-PROGRESS_TTL = 600
-
-
-@lru_cache(maxsize=1)
-def client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-
-
-def key(name: str) -> str:
-    return f"{settings.REDIS_PREFIX}{name}"
-
-
-def queue_depth(names: tuple[str, ...] = queues.GRADING_QUEUES) -> int:
-    """Messages waiting in these Celery queues (not yet taken by a worker): the grading ones
-    unless named."""
-    pipe = client().pipeline(transaction=False)
-    for name in names:
-        pipe.llen(key(name))
-    return sum(int(n) for n in pipe.execute())
-
+from tangent.redis_client import client, key
 
 # Heartbeats: a sorted set of worker names by the time of their last beat, and their reports in a
 # hash; reading the live ones costs O(workers), never a scan of the keyspace.
@@ -95,34 +71,3 @@ class Heartbeat:
         self.stopped.set()
         with contextlib.suppress(redis.RedisError):
             forget(self.name)
-
-
-def progress_recorder(submission_id: int):
-    """A grading-progress reporter (grader.progress) that stores "done of total" for the page and
-    tells a listening page: the first and the last report, and in between at most one every
-    PROGRESS_SECONDS."""
-    from courseware.grading_events import announce_progress
-
-    last = -PROGRESS_SECONDS
-
-    def record(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if 0 < done < total and now - last < PROGRESS_SECONDS:
-            return
-        last = now
-        with contextlib.suppress(redis.RedisError):  # progress is a courtesy, never a failure
-            client().set(key(f"progress:{submission_id}"), f"{done}/{total}", ex=PROGRESS_TTL)
-        announce_progress(submission_id)
-
-    return record
-
-
-def grading_progress(submission_id: int) -> tuple[int, int] | None:
-    """(tests done, tests in all) of the submission's grading in hand, when a worker reported it."""
-    try:
-        value = client().get(key(f"progress:{submission_id}"))
-    except redis.RedisError:
-        return None
-    done, _, total = (value or b"").decode().partition("/")
-    return (int(done), int(total)) if done.isdigit() and total.isdigit() else None

@@ -23,9 +23,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
+from api import learners
 from courseware.models import Attempt, Course, Exercise, Membership, Submission
 from courseware.variants import attempt_with_seed, current_attempt
-from lms import learners
 from lms.models import ApiKey
 
 Scope = ApiKey.Scope

@@ -20,7 +20,8 @@ from prometheus_client.core import (
     Metric,
 )
 
-from courseware import broker
+from courseware.grading.workers import live_workers
+from tangent import redis_client
 from tangent.queues import QUEUES
 
 BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, float("inf"))
@@ -33,17 +34,17 @@ def _bucket(seconds: float) -> str:
 
 
 def _observe(pipe, name: str, seconds: float) -> None:
-    pipe.sadd(broker.key(HISTOGRAMS), name)
-    pipe.hincrby(broker.key(f"metrics:{name}"), _bucket(seconds), 1)
-    pipe.hincrbyfloat(broker.key(f"metrics:{name}"), "sum", seconds)
+    pipe.sadd(redis_client.key(HISTOGRAMS), name)
+    pipe.hincrby(redis_client.key(f"metrics:{name}"), _bucket(seconds), 1)
+    pipe.hincrbyfloat(redis_client.key(f"metrics:{name}"), "sum", seconds)
 
 
 def grading_recorded(kind: str, verdict: str, seconds: float, waited: float | None) -> None:
     """A grading was committed: its verdict, its time by answer kind and, for a first grading,
     the time from submission to verdict. Never fails the grading (the numbers are a courtesy)."""
     with contextlib.suppress(redis.RedisError):
-        pipe = broker.client().pipeline(transaction=False)
-        pipe.hincrby(broker.key(COUNTERS), f"gradings:{verdict}", 1)
+        pipe = redis_client.client().pipeline(transaction=False)
+        pipe.hincrby(redis_client.key(COUNTERS), f"gradings:{verdict}", 1)
         _observe(pipe, f"grading_seconds:{kind}", seconds)
         if waited is not None:
             _observe(pipe, "submit_to_verdict_seconds:", waited)
@@ -53,19 +54,21 @@ def grading_recorded(kind: str, verdict: str, seconds: float, waited: float | No
 def grader_fault() -> None:
     """A grading failed on our side (retried or not)."""
     with contextlib.suppress(redis.RedisError):
-        broker.client().hincrby(broker.key(COUNTERS), "grader_faults:", 1)
+        redis_client.client().hincrby(redis_client.key(COUNTERS), "grader_faults:", 1)
 
 
 class _Collector:
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("tangent_broker_up", "1 when Redis answers")
         try:
-            client = broker.client()
-            counts = {k.decode(): int(v) for k, v in client.hgetall(broker.key(COUNTERS)).items()}
-            names = sorted(n.decode() for n in client.smembers(broker.key(HISTOGRAMS)))
-            histograms = {n: client.hgetall(broker.key(f"metrics:{n}")) for n in names}
-            depths = {queue: broker.queue_depth((queue,)) for queue in QUEUES}
-            workers = broker.live_workers()
+            client = redis_client.client()
+            counts = {
+                k.decode(): int(v) for k, v in client.hgetall(redis_client.key(COUNTERS)).items()
+            }
+            names = sorted(n.decode() for n in client.smembers(redis_client.key(HISTOGRAMS)))
+            histograms = {n: client.hgetall(redis_client.key(f"metrics:{n}")) for n in names}
+            depths = {queue: redis_client.queue_depth((queue,)) for queue in QUEUES}
+            workers = live_workers()
             up.add_metric([], 1)
         except redis.RedisError:
             up.add_metric([], 0)

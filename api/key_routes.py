@@ -8,11 +8,11 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from lms.api_access import new_key_terms, refuse_personal, require_scope, visible_keys
-from lms.api_input import Input
-from lms.keys import DEFAULT_SCOPES, create_key
+from api.access import new_key_terms, refuse_personal, require_scope, visible_keys
+from api.keys import DEFAULT_SCOPES, create_key
+from api.parsing import Input
+from api.problems import BODY, KEYED, documented
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, documented
 
 router = Router(tags=["api-keys"])
 

@@ -7,7 +7,21 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from courseware import health as health_checks
+from api import (
+    assessments,
+    exams,
+    exercises,
+    key_routes,
+    learner_routes,
+    submissions,
+    throttling,
+    webhook_routes,
+)
+from api.access import Principal, key_principal, own_attempts, require_scope, site_principal
+from api.exercises import exercise_or_404
+from api.keys import authenticate
+from api.parsing import Input, InputRefused, Slug, StrictParser
+from api.problems import BODY, KEYED, Problem, documented, invalid, problem
 from courseware import ratelimits
 from courseware.sandpit import ProbeRefused, sandpit_parts
 from courseware.sandpit import probe as probe_sandpit
@@ -15,22 +29,8 @@ from grader.answers.expression import reader_settings
 from grader.mathinput import MathInputError, preview
 from grader.mathinput.tokens import normalised_text
 from grader.sandpit.landscape import SIZE
-from lms import (
-    assessment_api,
-    exam_api,
-    exercise_api,
-    key_api,
-    learner_api,
-    submission_api,
-    throttling,
-    webhook_api,
-)
-from lms.api_access import Principal, key_principal, own_attempts, require_scope, site_principal
-from lms.api_input import Input, InputRefused, Slug, StrictParser
-from lms.exercise_api import exercise_or_404
-from lms.keys import authenticate
 from lms.models import ApiKey
-from lms.problems import BODY, KEYED, Problem, documented, invalid, problem
+from monitoring import health as health_checks
 
 __all__ = ["api", "require_scope"]
 
@@ -207,12 +207,12 @@ def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
 
 
 for module in (
-    exercise_api,
-    submission_api,
-    learner_api,
-    key_api,
-    webhook_api,
-    assessment_api,
-    exam_api,
+    exercises,
+    submissions,
+    learner_routes,
+    key_routes,
+    webhook_routes,
+    assessments,
+    exams,
 ):
     api.add_router("/", module.router)

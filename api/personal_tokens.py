@@ -1,6 +1,6 @@
 """Personal access tokens: a learner's own API keys for Tangent's client in their notebooks.
 
-A token reads and submits as its learner only (lms/api_access.py says what it may reach); the
+A token reads and submits as its learner only (api/access.py says what it may reach); the
 learner makes, lists and revokes theirs on their profile page. The token is shown once, when it
 is made; only its digest is kept.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lms.keys import DEFAULT_SCOPES, NewKey, create_key
+from api.keys import DEFAULT_SCOPES, NewKey, create_key
 from lms.models import ApiKey
 
 MAX_ACTIVE = 10

@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils import timezone
 
+from api.problems import problem
 from lms.models import IdempotencyRecord
-from lms.problems import problem
 
 LIFETIME = timedelta(hours=24)
 MAX_KEY = 200

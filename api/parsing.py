@@ -20,9 +20,9 @@ from ninja.parser import Parser
 from pydantic import AfterValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from api.learners import MAX_REF
+from api.problems import problem
 from grader.params import SEED_LIMIT
-from lms.learners import MAX_REF
-from lms.problems import problem
 
 
 class InputRefused(Exception):
@@ -44,7 +44,7 @@ class InputRefused(Exception):
 class StrictParser(Parser):
     """The API's parser: JSON object bodies and query strings of text only.
 
-    ninja reports what `parse_body` raises as a 400 caused by it; lms/api.py answers with the
+    ninja reports what `parse_body` raises as a 400 caused by it; api/main.py answers with the
     cause's own response.
     """
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from api.access import acting_learner, require_scope
+from api.parsing import LearnerRef
+from api.problems import KEYED, documented
 from courseware.models import Exercise
 from courseware.progress import best_scores, course_progress
-from lms.api_access import acting_learner, require_scope
-from lms.api_input import LearnerRef
 from lms.models import ApiKey
-from lms.problems import KEYED, documented
 
 router = Router(tags=["learners"])
 
