@@ -429,7 +429,7 @@ def regrade_submission(request, submission_id: int):
                 409,
                 f"Only a graded or failed submission can be regraded; this one is {locked.status}.",
             )
-        pipeline.open_request(locked)
+        pipeline.open_grading_round(locked)
     response = JsonResponse({"id": locked.pk, "status": locked.status}, status=202)
     response["Location"] = location_of(locked)
     return response

@@ -68,9 +68,9 @@ def queue_test(webhook: Webhook) -> WebhookDelivery:
 
 
 def announce(finished: dict, serialise) -> list[int]:
-    """Deliveries of a finished grading request (a "submission.finished" outbox payload) to the
+    """Deliveries of a finished grading round (a "submission.finished" outbox payload) to the
     webhooks of the submission's API client and its callback URL; none for a submission not made
-    through the API, or for a request already announced.
+    through the API, or for a round already announced.
 
     `serialise(submission, client)` is the submission as its client sees it through the API.
     """
@@ -85,12 +85,12 @@ def announce(finished: dict, serialise) -> list[int]:
         .filter(submission_id=finished["submission"])
         .first()
     )
-    request = finished["request"]
+    grading_round = finished["grading_round"]
     kind = OUTCOMES.get(finished["status"])
-    if record is None or kind is None or record.notified_request >= request:
+    if record is None or kind is None or record.notified_round >= grading_round:
         return []
     submission = record.submission
-    event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"tangent:{submission.pk}:{request}:{kind}")
+    event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"tangent:{submission.pk}:{grading_round}:{kind}")
     payload = event(kind, serialise(submission, record.client), event_id)
     created: list[int] = []
     for webhook in Webhook.objects.filter(client=record.client, deleted_at__isnull=True):
@@ -110,8 +110,8 @@ def announce(finished: dict, serialise) -> list[int]:
             payload=payload,
         )
         created.append(delivery.pk)
-    record.notified_request = request
-    record.save(update_fields=["notified_request"])
+    record.notified_round = grading_round
+    record.save(update_fields=["notified_round"])
     return created
 
 

@@ -112,7 +112,7 @@ class GradingInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = [
-        "request",
+        "grading_round",
         "status",
         "verdict",
         "score",

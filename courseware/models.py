@@ -224,8 +224,8 @@ class Submission(models.Model):
     answer = models.JSONField()
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.ANSWER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    # The grading request being served: a regrade starts a new one. One Grading row per request.
-    request = models.PositiveIntegerField(default=1)
+    # The grading round being served: a regrade starts a new one. One Grading row per round.
+    grading_round = models.PositiveIntegerField(default=1)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     deliveries = models.PositiveIntegerField(
         default=0, help_text="Times a worker started grading it."
@@ -271,7 +271,7 @@ class Grading(models.Model):
     """One grading of a submission: append-only, regrades add rows."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="gradings")
-    request = models.PositiveIntegerField()
+    grading_round = models.PositiveIntegerField()
     exercise_version = models.ForeignKey(
         ExerciseVersion, on_delete=models.PROTECT, related_name="gradings"
     )
@@ -295,9 +295,9 @@ class Grading(models.Model):
     class Meta:
         ordering = ["-finished_at"]
         constraints = [
-            # Exactly once: whatever the broker redelivers, one grading per request.
+            # Exactly once: whatever the broker redelivers, one grading per round.
             models.UniqueConstraint(
-                fields=["submission", "request"], name="one_grading_per_request"
+                fields=["submission", "grading_round"], name="one_grading_per_round"
             ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=0, score__lte=1), name="score_in_unit_range"

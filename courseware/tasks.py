@@ -20,11 +20,11 @@ _heartbeat: workers.Heartbeat | None = None
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)  # time limits: per queue
-def grade_submission(self, submission_id: int, request: int = 1) -> None:
-    """Grade one submission for one grading request; safe to run twice (the second does nothing)."""
+def grade_submission(self, submission_id: int, grading_round: int = 1) -> None:
+    """Grade one submission for one grading round; safe to run twice (the second does nothing)."""
     logs.submission_id.set(submission_id)
     try:
-        grade_once(submission_id, request)
+        grade_once(submission_id, grading_round)
     except pipeline.Busy as busy:
         raise self.retry(countdown=max(1.0, busy.seconds)) from None
     except (OperationalError, InterfaceError):
@@ -32,8 +32,8 @@ def grade_submission(self, submission_id: int, request: int = 1) -> None:
         raise self.retry(countdown=2) from None
 
 
-def grade_once(submission_id: int, request: int) -> None:
-    submission = pipeline.claim(submission_id, request)
+def grade_once(submission_id: int, grading_round: int) -> None:
+    submission = pipeline.claim(submission_id, grading_round)
     if submission is None:
         return
     started_at = timezone.now()
@@ -42,10 +42,10 @@ def grade_once(submission_id: int, request: int) -> None:
     except (OperationalError, InterfaceError):
         raise
     except Exception as error:  # any other fault here is ours, never the learner's
-        if pipeline.record_grader_error(submission_id, request, error, started_at):
+        if pipeline.record_grader_error(submission_id, grading_round, error, started_at):
             enqueue(submission, countdown=2**submission.grader_errors)
         return
-    pipeline.record(submission_id, request, result, started_at)
+    pipeline.record(submission_id, grading_round, result, started_at)
 
 
 @shared_task(ignore_result=True)

@@ -199,8 +199,8 @@ class ApiSubmission(models.Model):
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     learner_ref = models.CharField(max_length=200, blank=True)
     callback_url = models.URLField(max_length=1000, blank=True)
-    notified_request = models.PositiveIntegerField(
-        default=0, help_text="The grading request whose outcome was last announced."
+    notified_round = models.PositiveIntegerField(
+        default=0, help_text="The grading round whose outcome was last announced."
     )
 
 

@@ -152,7 +152,7 @@ class Walk:
         check(taken, "answer taken")
         assert taken.status_code == 202, f"{where}: {taken.content.decode()[:300]}"
         submission = Submission.objects.filter(attempt=attempt).latest("pk")
-        grade_submission.apply(args=(submission.pk, submission.request))
+        grade_submission.apply(args=(submission.pk, submission.grading_round))
         released = released_help()  # the verdict fragment carries them to the page
         check(self.site.get(f"/submissions/{submission.pk}/"), "verdict fragment", allowed=released)
         check(self.api.get(f"/api/v1/submissions/{submission.pk}"), "API submission", in_api)

@@ -60,7 +60,7 @@ def post_json(client: Client, url: str, body: dict):
 
 
 def graded(submission: Submission) -> Submission:
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     submission.refresh_from_db()
     return submission
 
@@ -82,7 +82,7 @@ def test_another_courses_staff_key_cannot_read_regrade_or_cancel_this_courses_su
     assert world["submission"].status == "queued"
     graded(world["submission"])
     assert staff2.post(f"/api/v1/submissions/{sid}/regrade").status_code == 404
-    assert Submission.objects.get(pk=sid).request == 1
+    assert Submission.objects.get(pk=sid).grading_round == 1
     listed = staff2.get("/api/v1/submissions?limit=100").json()["items"]
     assert sid not in {item["id"] for item in listed}
 

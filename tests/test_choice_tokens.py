@@ -54,7 +54,7 @@ def test_a_token_is_graded_as_its_option_and_the_history_shows_its_letter(client
     assert response.status_code == 202
     submission = Submission.objects.get(attempt=attempt)
     assert submission.answer == {"choices": ["derivative"]}
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     page = client.get(URL).content.decode()
     history = page.split('<section id="history" class="history">', 1)[1]
     assert f"Graph {letter}" in history

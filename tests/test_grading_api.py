@@ -60,7 +60,7 @@ def right_answer_for(submission_id: int) -> dict:
 
 def graded(submission_id: int) -> Submission:
     submission = Submission.objects.get(pk=submission_id)
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     return Submission.objects.get(pk=submission_id)
 
 
@@ -436,5 +436,5 @@ def test_a_regraded_failed_submission_gets_its_fault_retries_again(key, operator
     assert api(operator).post(f"/api/v1/submissions/{failed}/regrade").status_code == 202
     regraded = Submission.objects.get(pk=failed)
     assert (regraded.status, regraded.grader_errors, regraded.failure_reason) == ("queued", 0, "")
-    assert pipeline.record_grader_error(failed, regraded.request, fault, timezone.now())
+    assert pipeline.record_grader_error(failed, regraded.grading_round, fault, timezone.now())
     assert Submission.objects.get(pk=failed).status == "queued"  # retried, not failed at once

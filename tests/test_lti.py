@@ -30,7 +30,7 @@ DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 
 def grade_latest_submission() -> Submission:
     submission = Submission.objects.latest("pk")
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     return Submission.objects.select_related("grading").get(pk=submission.pk)
 
 

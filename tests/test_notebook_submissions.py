@@ -67,7 +67,7 @@ def written(notebook, code: str) -> nbformat.NotebookNode:
 
 def graded(submission_id: int) -> Submission:
     submission = Submission.objects.get(pk=submission_id)
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     return Submission.objects.select_related("grading").get(pk=submission_id)
 
 

@@ -59,9 +59,9 @@ def test_regrading_after_a_fix_raises_scores_on_the_fixed_version_and_reports_th
     after = wait_for_status(before.pk)
     progress = client.get("/courses/calc/staff/exercises/t-power-rule/regrade/results/")
     assert "Queued 1 submission for regrading." in progress.content.decode()
-    assert (after.request, after.grading.verdict, after.grading.score) == (2, "correct", 1.0)
+    assert (after.grading_round, after.grading.verdict, after.grading.score) == (2, "correct", 1.0)
     assert after.grading.exercise_version == fixed
-    assert [g.exercise_version for g in after.gradings.order_by("request")] == [
+    assert [g.exercise_version for g in after.gradings.order_by("grading_round")] == [
         broken_version,
         fixed,
     ]
@@ -93,7 +93,7 @@ def test_a_regrade_that_lowers_a_best_score_is_a_change_too(course, live_worker)
     report = regrade(regradable(course, power, RegradeFilter()))
     assert report.queued == [submission.pk] and report.moved_attempts == 1
     after = wait_for_status(submission.pk)
-    assert after.request == 2 and after.grading.score == 0.0
+    assert after.grading_round == 2 and after.grading.score == 0.0
     lowered = OutboxEvent.objects.filter(kind="score.changed", payload__previous=1.0)
     assert [e.payload["score"] for e in lowered] == [0.0]
 
@@ -123,7 +123,7 @@ def test_an_attempt_whose_parameters_no_longer_fit_keeps_its_version(course):
     assert report.queued == [done.pk] and report.skipped == 1  # one still being graded
     assert (report.moved_attempts, report.kept_version) == (0, 1)
     done.refresh_from_db()
-    assert done.attempt.exercise_version == original and done.request == 2
+    assert done.attempt.exercise_version == original and done.grading_round == 2
     assert done.status == "queued"
 
 
@@ -145,5 +145,5 @@ def test_a_large_regrade_is_queued_in_batches_out_of_the_request_with_its_progre
     waiting = client.get(results).content.decode()
     assert "Queuing regrades: 0 of 3…" in waiting and 'hx-trigger="every 2s"' in waiting
     regrading.run(course.pk, power.pk, ids, use_current_version=True)  # what the task runs
-    assert set(Submission.objects.values_list("request", "status")) == {(2, "queued")}
+    assert set(Submission.objects.values_list("grading_round", "status")) == {(2, "queued")}
     assert "Queued 3 submissions for regrading." in client.get(results).content.decode()

@@ -50,7 +50,7 @@ def test_accepting_gives_full_marks_as_a_grading_by_the_staff_member(prof, waiti
         "prof",
         "Accepted on review.",
     )
-    assert waiting.gradings.count() == 2 and waiting.request == 2  # the engine's stays
+    assert waiting.gradings.count() == 2 and waiting.grading_round == 2  # the engine's stays
     assert "Nothing awaits review." in prof.get("/courses/calc/staff/review/").content.decode()
     event = OutboxEvent.objects.get(kind="score.changed")
     assert (event.payload["previous"], event.payload["score"]) == (0.0, 1.0)

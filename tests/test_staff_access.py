@@ -57,7 +57,7 @@ def test_learners_and_other_courses_staff_get_404_on_every_staff_page(client, wo
     ]:
         assert client.post(url, {"decision": "accept"}).status_code == 404, url
     world["submission"].refresh_from_db()
-    assert world["submission"].request == 1  # nothing was regraded or overridden
+    assert world["submission"].grading_round == 1  # nothing was regraded or overridden
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, world):

@@ -32,7 +32,7 @@ def answer_and_grade(client, learner, option_id):
     response = client.post(URL + "submit/", {"attempt": attempt.pk, "part-answer": token})
     if response.status_code == 202:
         submission = attempt.submissions.latest("pk")
-        grade_submission.apply(args=(submission.pk, submission.request))
+        grade_submission.apply(args=(submission.pk, submission.grading_round))
     return response
 
 

@@ -36,7 +36,7 @@ def answer(client, learner, option_id):
     taken = client.post(URL + "submit/", {"attempt": attempt.pk, "part-answer": token})
     assert taken.status_code == 202
     submission = attempt.submissions.latest("pk")
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     return client.get(f"/submissions/{submission.pk}/").content.decode()
 
 

@@ -64,7 +64,7 @@ def submit_and_grade(key, **extra) -> int:
     body = {"exercise": "m1-rise-over-run", "answer": RIGHT, **extra}
     submission_id = post_json(api(key), "/api/v1/submissions", body).json()["id"]
     submission = Submission.objects.get(pk=submission_id)
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     return submission_id
 
 
@@ -216,7 +216,7 @@ def test_a_regrade_is_announced_again_with_a_new_event_id(key, receiver):
     deliver_outbox.apply()
     assert operator_client().post(f"/api/v1/submissions/{submission_id}/regrade").status_code == 202
     submission = Submission.objects.get(pk=submission_id)
-    grade_submission.apply(args=(submission.pk, submission.request))
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
     deliver_outbox.apply()
     assert len(receiver.requests) == 2
     ids = {r["headers"]["Tangent-Event-Id"] for r in receiver.requests}

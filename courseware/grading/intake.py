@@ -121,14 +121,14 @@ def poll_delay_ms(created_at, now=None) -> int:
 
 
 def enqueue(submission: Submission, countdown: float | None = None) -> None:
-    """Send the submission's current grading request to its queue once the transaction commits
+    """Send the submission's current grading round to its queue once the transaction commits
     (at once outside one): code answers to the sandbox's queue, the rest to the grading queue."""
     from courseware.tasks import grade_submission
 
-    pk, request = submission.pk, submission.request
+    pk, grading_round = submission.pk, submission.grading_round
     queue = queues.for_kinds(submission.attempt.exercise_version.kinds)
     # robust: if the broker is away the answer is still stored (queued); the sweeper sends it later.
     transaction.on_commit(
-        lambda: grade_submission.apply_async((pk, request), queue=queue, countdown=countdown),
+        lambda: grade_submission.apply_async((pk, grading_round), queue=queue, countdown=countdown),
         robust=True,
     )

@@ -1,7 +1,7 @@
 """The grading pipeline's steps, as plain functions the Celery task calls.
 
 Recovery is database-driven: a worker claims a submission with a lease; whatever the broker
-redelivers, one Grading row is committed per grading request (unique submission + request).
+redelivers, one Grading row is committed per grading round (unique submission + round).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ class Busy(Exception):
         self.seconds = seconds
 
 
-def claim(submission_id: int, request: int) -> Submission | None:
-    """Take the lease on a submission for this grading request, or None if there is nothing to do."""
+def claim(submission_id: int, grading_round: int) -> Submission | None:
+    """Take the lease on a submission for this grading round, or None if there is nothing to do."""
     now = timezone.now()
     with transaction.atomic():
         submission = (
@@ -48,11 +48,11 @@ def claim(submission_id: int, request: int) -> Submission | None:
             .filter(pk=submission_id)
             .first()
         )
-        if submission is None or submission.request != request:
+        if submission is None or submission.grading_round != grading_round:
             return None
         if submission.status in (Status.GRADED, Status.FAILED, Status.CANCELLED):
             return None
-        if Grading.objects.filter(submission=submission, request=request).exists():
+        if Grading.objects.filter(submission=submission, grading_round=grading_round).exists():
             return None
         if (
             submission.status == Status.RUNNING
@@ -86,15 +86,15 @@ def best_score(learner_id: int, exercise_id: int) -> float | None:
     ).aggregate(best=Max("score"))["best"]
 
 
-def record(submission_id: int, request: int, result: GradeResult, started_at) -> Grading | None:
+def record(submission_id: int, grading_round: int, result: GradeResult, started_at) -> Grading | None:
     """Commit the grading once; a duplicate delivery finds it already there and changes nothing."""
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update().select_related("attempt").get(pk=submission_id)
         )
         if (
-            submission.request != request
-            or Grading.objects.filter(submission=submission, request=request).exists()
+            submission.grading_round != grading_round
+            or Grading.objects.filter(submission=submission, grading_round=grading_round).exists()
         ):
             return None
         attempt = submission.attempt
@@ -102,7 +102,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         before = best_score(attempt.learner_id, exercise_id)
         grading = Grading.objects.create(
             submission=submission,
-            request=request,
+            grading_round=grading_round,
             exercise_version_id=attempt.exercise_version_id,
             grader_version=grader.GRADER_VERSION,
             status=Status.GRADED,
@@ -123,7 +123,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         events.announce_done(submission.pk)
         after = best_score(attempt.learner_id, exercise_id)
         counted(grading, submission)
-        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
+        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))
         # An answer in an assessment may change its score even when the exercise's best does not.
         in_assessment = attempt.assessment_item_id is not None
         if (after != before or in_assessment) and submission.purpose == Submission.Purpose.ANSWER:
@@ -141,7 +141,7 @@ def record(submission_id: int, request: int, result: GradeResult, started_at) ->
         return grading
 
 
-def record_grader_error(submission_id: int, request: int, error: BaseException, started_at) -> bool:
+def record_grader_error(submission_id: int, grading_round: int, error: BaseException, started_at) -> bool:
     """Note a fault of ours; True when the grading should be retried, else it is marked failed."""
     log.exception("grader error on submission %s", submission_id, exc_info=error)
     transaction.on_commit(metrics.grader_fault, robust=True)
@@ -149,8 +149,8 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         if (
-            submission.request != request
-            or Grading.objects.filter(submission=submission, request=request).exists()
+            submission.grading_round != grading_round
+            or Grading.objects.filter(submission=submission, grading_round=grading_round).exists()
         ):
             return False
         submission.grader_errors += 1
@@ -170,7 +170,7 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
             return True
         grading = Grading.objects.create(
             submission=submission,
-            request=request,
+            grading_round=grading_round,
             exercise_version_id=submission.attempt.exercise_version_id,
             grader_version=grader.GRADER_VERSION,
             status=Status.FAILED,
@@ -184,7 +184,7 @@ def record_grader_error(submission_id: int, request: int, error: BaseException, 
         submission.status = Status.FAILED
         submission.grading = grading
         counted(grading, submission)
-        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, request))
+        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))
         events.announce_done(submission.pk)
         submission.save(
             update_fields=[
@@ -203,7 +203,7 @@ def counted(grading: Grading, submission: Submission) -> None:
     """The grading in the metrics, once it commits."""
     kinds = submission.attempt.exercise_version.kinds
     kind = "+".join(dict.fromkeys(kinds))
-    first = grading.request == 1 and grading.graded_by_id is None
+    first = grading.grading_round == 1 and grading.graded_by_id is None
     waited = (grading.finished_at - submission.created_at).total_seconds() if first else None
     transaction.on_commit(
         lambda: metrics.grading_recorded(kind, grading.verdict, grading.seconds, waited),
@@ -211,26 +211,26 @@ def counted(grading: Grading, submission: Submission) -> None:
     )
 
 
-def finished(submission: Submission, request: int) -> dict:
-    return {"submission": submission.pk, "request": request, "status": submission.status}
+def finished(submission: Submission, grading_round: int) -> dict:
+    return {"submission": submission.pk, "grading_round": grading_round, "status": submission.status}
 
 
-def open_request(submission: Submission, *, send: bool = True) -> None:
-    """A new grading request for `submission` (locked by the caller): every regrade path comes
-    here (staff, staff review, the API). The old request's grading, if a worker still runs it, is
+def open_grading_round(submission: Submission, *, send: bool = True) -> None:
+    """A new grading round for `submission` (locked by the caller): every regrade path comes
+    here (staff, staff review, the API). The old round's grading, if a worker still runs it, is
     dropped; the fault count starts again, so a fault gets its retries as on a first grading.
-    With `send`, the request is queued when the transaction commits; without, the caller grades
+    With `send`, the round is queued when the transaction commits; without, the caller grades
     it itself (a staff grade)."""
     from courseware.grading.intake import enqueue
 
-    submission.request += 1
+    submission.grading_round += 1
     submission.status = Status.QUEUED
     submission.lease_expires_at = None
     submission.grader_errors = 0
     submission.failure_reason = ""
     submission.save(
         update_fields=[
-            "request",
+            "grading_round",
             "status",
             "lease_expires_at",
             "grader_errors",

@@ -1,7 +1,7 @@
 """Regrading an exercise's submissions through the worker, as new append-only gradings.
 
-Each chosen submission gets a new grading request (its request number goes up by one, it is
-queued again, any lease is dropped) and the worker commits exactly one Grading for that request;
+Each chosen submission gets a new grading round (its round number goes up by one, it is
+queued again, any lease is dropped) and the worker commits exactly one Grading for that round;
 the previous grading stays. Score changes reach the outbox through pipeline.record, which compares
 the learner's best score before and after (a lowered best score is a change too).
 
@@ -135,7 +135,7 @@ def fits(attempt: Attempt, version) -> bool:
 
 
 def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
-    """Queue a new grading request for each submission (see the module docstring)."""
+    """Queue a new grading round for each submission (see the module docstring)."""
     report = RegradeReport()
     moved: dict[int, bool] = {}
     for submission_id in [s.pk for s in submissions][:MAX_REGRADE]:
@@ -153,7 +153,7 @@ def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
                 moved[attempt.pk] = move_to_current_version(attempt)
                 report.moved_attempts += moved[attempt.pk] is True
                 report.kept_version += moved[attempt.pk] is False
-            pipeline.open_request(submission)
+            pipeline.open_grading_round(submission)
             report.queued.append(submission.pk)
     return report
 
@@ -175,7 +175,7 @@ def move_to_current_version(attempt: Attempt) -> bool | None:
 
 @dataclass
 class Change:
-    """One regraded submission: its grading before the latest request and the one after."""
+    """One regraded submission: its grading before the latest round and the one after."""
 
     submission: Submission
     before: Grading | None
@@ -195,10 +195,10 @@ class Change:
 
 
 def regrade_results(course: Course, exercise: Exercise, limit: int = 500) -> list[Change]:
-    """The latest regrade of each regraded submission (request > 1), newest first."""
+    """The latest regrade of each regraded submission (round > 1), newest first."""
     submissions = list(
         submissions_in(course)
-        .filter(attempt__exercise_version__exercise=exercise, request__gt=1)
+        .filter(attempt__exercise_version__exercise=exercise, grading_round__gt=1)
         .select_related("attempt__learner")
         .order_by("-updated_at")[:limit]
     )
@@ -207,12 +207,12 @@ def regrade_results(course: Course, exercise: Exercise, limit: int = 500) -> lis
         "exercise_version", "graded_by"
     )
     for grading in rows:
-        gradings.setdefault(grading.submission_id, {})[grading.request] = grading
+        gradings.setdefault(grading.submission_id, {})[grading.grading_round] = grading
     changes = []
     for submission in submissions:
         mine = gradings.get(submission.pk, {})
-        after = mine.get(submission.request)
-        earlier = [r for r in mine if r < submission.request]
+        after = mine.get(submission.grading_round)
+        earlier = [r for r in mine if r < submission.grading_round]
         before = mine[max(earlier)] if earlier else None
         changes.append(Change(submission, before, after))
     return changes

@@ -1,7 +1,7 @@
 """The review queue, and grades given by staff: accept, reject or override a score, with a reason.
 
-A staff grade is a new append-only Grading for a new grading request of the submission (so a
-grading the worker may still be running for the old request is dropped), committed by
+A staff grade is a new append-only Grading for a new grading round of the submission (so a
+grading the worker may still be running for the old round is dropped), committed by
 pipeline.record like the engine's (a change of the learner's best score goes to the outbox) and
 signed with the staff member in `graded_by` and the reason, in the same transaction.
 """
@@ -65,9 +65,9 @@ def grade_by_staff(
     )
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        pipeline.open_request(locked, send=False)
+        pipeline.open_grading_round(locked, send=False)
         # Committed like any grading (outbox included), then signed by the staff member.
-        grading = pipeline.record(locked.pk, locked.request, result, timezone.now())
+        grading = pipeline.record(locked.pk, locked.grading_round, result, timezone.now())
         Grading.objects.filter(pk=grading.pk).update(
             graded_by=staff, reason=reason, grader_version=STAFF_GRADER
         )

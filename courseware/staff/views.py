@@ -117,7 +117,7 @@ def learner_page(request, course, learner_id):
     ):
         gradings.setdefault(grading.submission_id, []).append(grading)
     for submission in history:
-        submission.all_gradings = sorted(gradings.get(submission.pk, []), key=lambda g: g.request)
+        submission.all_gradings = sorted(gradings.get(submission.pk, []), key=lambda g: g.grading_round)
     context = {
         "course": course,
         "learner": learner,
@@ -295,7 +295,7 @@ def submission_page(request, course, submission_id):
     """One submission: the answer, the engine's evidence, every grading, and the staff grade form."""
     submission = _course_submission(course, submission_id)
     gradings = submission.gradings.select_related("graded_by", "exercise_version").order_by(
-        "request"
+        "grading_round"
     )
     context = {
         "course": course,

@@ -43,7 +43,7 @@ def graded(
     submission = Submission.objects.create(attempt=attempt, answer=answer, status="graded")
     grading = Grading.objects.create(
         submission=submission,
-        request=1,
+        grading_round=1,
         exercise_version=attempt.exercise_version,
         grader_version="test",
         status="graded",
