@@ -10,15 +10,14 @@ with a reader can leave it stale. Without Redis it is read from the database eve
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import asdict, dataclass, field
 
 import redis
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem, Topic
-from tangent import redis_client
 
 KEY = "catalogue"
 TTL_SECONDS = 300
@@ -57,14 +56,14 @@ class Outline:
 
 def outline() -> Outline:
     try:
-        cached = redis_client.client().get(redis_client.key(KEY))
+        cached = cache.get(KEY)
     except redis.RedisError:
         return read_outline()
     if cached:
-        return _from_json(json.loads(cached))
+        return _from_json(cached)
     found = read_outline()
     with contextlib.suppress(redis.RedisError):
-        redis_client.client().set(redis_client.key(KEY), json.dumps(asdict(found)), ex=TTL_SECONDS)
+        cache.set(KEY, asdict(found), TTL_SECONDS)
     return found
 
 
@@ -137,7 +136,7 @@ def forget(**_) -> None:
 
 def drop() -> None:
     with contextlib.suppress(redis.RedisError):
-        redis_client.client().delete(redis_client.key(KEY))
+        cache.delete(KEY)
 
 
 def forget_on_changes() -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import jwt
 import requests
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from lti_tool.models import LtiRegistration
@@ -25,7 +26,6 @@ from grader.results import has_full_marks
 from lms import outbound, tool_keys
 from lms.delivery import FAILED, RETRY, SENT, Outcome
 from lms.models import GradeLine, ScoreSync
-from tangent import redis_client
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_MAXIMUM = 100
@@ -38,7 +38,7 @@ class TokenRefused(Exception):
 
 def _token_cache_key(registration: LtiRegistration, scopes: list[str]) -> str:
     digest = hashlib.sha256(" ".join(sorted(scopes)).encode()).hexdigest()[:16]
-    return redis_client.key(f"lti:token:{registration.pk}:{digest}")
+    return f"lti:token:{registration.pk}:{digest}"
 
 
 def client_assertion(registration: LtiRegistration) -> str:
@@ -65,9 +65,9 @@ def access_token(registration: LtiRegistration, scopes: list[str], fresh: bool =
     """A bearer token for `scopes`, from the cache unless `fresh`."""
     cache_key = _token_cache_key(registration, scopes)
     if not fresh:
-        cached = redis_client.client().get(cache_key)
+        cached = cache.get(cache_key)
         if cached:
-            return cached.decode()
+            return cached
     try:
         response = outbound.send(
             "POST",
@@ -86,7 +86,7 @@ def access_token(registration: LtiRegistration, scopes: list[str], fresh: bool =
     if response.status_code != 200 or not isinstance(token, str):
         raise TokenRefused(f"token endpoint answered {response.status_code}")
     lifetime = int(body.get("expires_in") or 3600)
-    redis_client.client().set(cache_key, token, ex=max(lifetime - 60, 1))
+    cache.set(cache_key, token, max(lifetime - 60, 1))
     return token
 
 

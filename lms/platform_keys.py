@@ -7,15 +7,13 @@ Tangent hammer the platform (or tie up its own threads waiting for it).
 
 from __future__ import annotations
 
-import json
-
 import requests
+from django.core.cache import cache
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 from lti_tool.models import LtiRegistration
 
 from lms import outbound
-from tangent import redis_client
 
 CACHE_SECONDS = 3600
 MISS_SECONDS = 30
@@ -26,7 +24,7 @@ class KeyUnavailable(Exception):
 
 
 def _cache_key(registration: LtiRegistration) -> str:
-    return redis_client.key(f"lti:jwks:{registration.pk}")
+    return f"lti:jwks:{registration.pk}"
 
 
 def _fetch(registration: LtiRegistration) -> dict:
@@ -38,18 +36,17 @@ def _fetch(registration: LtiRegistration) -> dict:
         raise KeyUnavailable(f"The platform's key set could not be fetched: {error}") from error
     if not isinstance(keyset, dict) or not isinstance(keyset.get("keys"), list):
         raise KeyUnavailable("The platform's key set is not a JWKS.")
-    redis_client.client().set(_cache_key(registration), json.dumps(keyset), ex=CACHE_SECONDS)
+    cache.set(_cache_key(registration), keyset, CACHE_SECONDS)
     return keyset
 
 
 def _miss_key(registration: LtiRegistration) -> str:
-    return redis_client.key(f"lti:jwks-miss:{registration.pk}")
+    return f"lti:jwks-miss:{registration.pk}"
 
 
 def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None:
     """The key `kid` from a fresh fetch, unless a fetch failed or lacked a key lately."""
-    client = redis_client.client()
-    if client.get(_miss_key(registration)) is not None:
+    if cache.get(_miss_key(registration)) is not None:
         raise KeyUnavailable(
             f"The platform has no key {kid!r}: its key set, fetched or tried less than"
             f" {MISS_SECONDS} seconds ago, had no such key or could not be read."
@@ -57,16 +54,15 @@ def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None
     try:
         jwk = _find(_fetch(registration), kid)
     except KeyUnavailable:
-        client.set(_miss_key(registration), "1", ex=MISS_SECONDS)
+        cache.set(_miss_key(registration), True, MISS_SECONDS)
         raise
     if jwk is None:
-        client.set(_miss_key(registration), "1", ex=MISS_SECONDS)
+        cache.set(_miss_key(registration), True, MISS_SECONDS)
     return jwk
 
 
 def _cached(registration: LtiRegistration) -> dict | None:
-    raw = redis_client.client().get(_cache_key(registration))
-    return json.loads(raw) if raw else None
+    return cache.get(_cache_key(registration))
 
 
 def _find(keyset: dict, kid: str) -> dict | None:

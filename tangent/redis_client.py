@@ -27,3 +27,9 @@ def queue_depth(names: tuple[str, ...] = queues.GRADING_QUEUES) -> int:
     for name in names:
         pipe.llen(key(name))
     return sum(int(n) for n in pipe.execute())
+
+
+def cache_key(key: str, key_prefix: str, version: int) -> str:
+    """Keys of Django's cache (settings.CACHES) under the deployment's prefix, as the rest of
+    Tangent's keys are."""
+    return f"{settings.REDIS_PREFIX}cache:{key}"

@@ -1,7 +1,8 @@
-"""Sessions in the database with a copy in Redis, so a request reads its session from Redis.
+"""Sessions in the database with a copy in the cache (Redis), so a request reads its session from
+Redis.
 
-Django's cached_db idea on Tangent's own Redis client (the deployment's prefix, short timeouts),
-storing the signed session text rather than a pickle, and safe with a Redis that is away: a read
+Django's cached_db idea on Django's cache (settings.CACHES: the deployment's key prefix, short
+timeouts), storing the signed session text, and safe with a Redis that is away: a read
 falls back to the database and a copy that cannot be written is skipped. A copy lives at most
 COPY_SECONDS, which bounds how stale it can be after a write Redis missed.
 
@@ -16,28 +17,27 @@ import contextlib
 
 import redis
 from django.contrib.sessions.backends import db
-
-from tangent import redis_client
+from django.core.cache import cache
 
 COPY_SECONDS = 300
-ENDED = b""  # a tombstone: the session was ended
+ENDED = ""  # a tombstone: the session was ended
 
 
 def _copy_key(session_key: str) -> str:
-    return redis_client.key(f"session:{session_key}")
+    return f"session:{session_key}"
 
 
 class SessionStore(db.SessionStore):
     def load(self):
         try:
-            copy = redis_client.client().get(_copy_key(self.session_key))
+            copy = cache.get(_copy_key(self.session_key))
         except redis.RedisError:
             copy = None
         if copy == ENDED:
             self._session_key = None
             return {}
         if copy is not None:
-            return self.decode(copy.decode())
+            return self.decode(copy)
         stored = self._get_session_from_db()
         if stored is None:
             return {}
@@ -54,15 +54,11 @@ class SessionStore(db.SessionStore):
         session_key = session_key or self.session_key
         if session_key is not None:
             # Raises, ending nothing, if Redis is away.
-            redis_client.client().set(_copy_key(session_key), ENDED, ex=COPY_SECONDS)
+            cache.set(_copy_key(session_key), ENDED, COPY_SECONDS)
         super().delete(session_key)
 
     def _keep_copy(self, text: str, seconds: int, only_if_absent: bool = False) -> None:
         if self.session_key and seconds > 0:
+            keep = cache.add if only_if_absent else cache.set
             with contextlib.suppress(redis.RedisError):
-                redis_client.client().set(
-                    _copy_key(self.session_key),
-                    text,
-                    ex=min(seconds, COPY_SECONDS),
-                    nx=only_if_absent,
-                )
+                keep(_copy_key(self.session_key), text, min(seconds, COPY_SECONDS))

@@ -150,6 +150,16 @@ REDIS_PREFIX = env("TANGENT_REDIS_PREFIX", "tangent:")
 # its own port (`make run` and docker-compose set one); unset, pages poll (as they do whenever push
 # is unavailable).
 TANGENT_EVENTS_URL = env("TANGENT_EVENTS_URL", "") or ""
+# Django's cache on the same Redis, under the same prefix: session copies, the course outline, LTI
+# access tokens and platform key sets. Counters, queues and pub/sub use tangent.redis_client.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_FUNCTION": "tangent.redis_client.cache_key",
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    }
+}
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {

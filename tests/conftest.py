@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.signals import clear_cache_handlers
 
 from tangent.embedded_redis import start_redis, stop
 from tangent.queues import QUEUES
@@ -60,6 +61,8 @@ def _point_at_redis(url: str, prefix: str) -> None:
     app._pool = None
     app.amqp._producer_pool = None
     redis_client.client.cache_clear()
+    settings.CACHES["default"]["LOCATION"] = url
+    clear_cache_handlers(setting="CACHES")  # Django's cache reconnects to this Redis
 
 
 def _clear_prefix(url: str, prefix: str) -> None:

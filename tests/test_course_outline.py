@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from courseware import catalogue
 from courseware.models import Quiz
 from exercises.sync import load_bank
-from tangent import redis_client
 from tests.support.people import PASSWORD, learner_in, make_course
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def client(bank):
 
 def test_the_outline_is_read_once_and_shared(client):
     assert GRAPHS_QUIZ in client.get(COURSE).content.decode()
-    assert redis_client.client().exists(redis_client.key(catalogue.KEY))
+    assert cache.get(catalogue.KEY) is not None
 
 
 def test_a_renamed_bank_quiz_shows_on_the_next_page_but_not_in_the_course_copy(client):
@@ -62,11 +62,8 @@ def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client
 
 
 def test_without_redis_the_course_page_reads_the_outline_from_the_database(client):
-    with override_settings(REDIS_URL="redis://127.0.0.1:9/0"):  # the discard port: no Redis
-        redis_client.client.cache_clear()
-        try:
-            response = client.get(COURSE)
-        finally:
-            redis_client.client.cache_clear()
+    away = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:9/0"}}
+    with override_settings(CACHES=away):  # the discard port: no Redis
+        response = client.get(COURSE)
     assert response.status_code == 200
     assert GRAPHS_QUIZ in response.content.decode()

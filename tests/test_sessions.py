@@ -42,7 +42,7 @@ def test_a_signed_in_page_reads_the_session_from_redis(client):
 
 
 def test_a_session_evicted_from_redis_is_read_from_the_database_and_kept_again(client):
-    for key in redis_client.client().scan_iter(match=redis_client.key("session:*")):
+    for key in redis_client.client().scan_iter(match=redis_client.cache_key("session:*", "", 1)):
         redis_client.client().delete(key)
     status, queries = session_queries(client, "/courses/")
     assert (status, len(queries)) == (200, 1)
@@ -72,7 +72,7 @@ def test_a_request_that_read_the_session_before_the_log_out_cannot_bring_it_back
     from tangent.sessions import SessionStore
 
     key = client.cookies["sessionid"].value
-    redis_client.client().delete(redis_client.key(f"session:{key}"))
+    redis_client.client().delete(redis_client.cache_key(f"session:{key}", "", 1))
     racing = SessionStore(key)
     stored = racing._get_session_from_db()  # a request reads the row (its copy was evicted) …
     client.post("/accounts/logout/")  # … the learner logs out …

@@ -86,7 +86,9 @@ def best_score(learner_id: int, exercise_id: int) -> float | None:
     ).aggregate(best=Max("score"))["best"]
 
 
-def record(submission_id: int, grading_round: int, result: GradeResult, started_at) -> Grading | None:
+def record(
+    submission_id: int, grading_round: int, result: GradeResult, started_at
+) -> Grading | None:
     """Commit the grading once; a duplicate delivery finds it already there and changes nothing."""
     with transaction.atomic():
         submission = (
@@ -141,7 +143,9 @@ def record(submission_id: int, grading_round: int, result: GradeResult, started_
         return grading
 
 
-def record_grader_error(submission_id: int, grading_round: int, error: BaseException, started_at) -> bool:
+def record_grader_error(
+    submission_id: int, grading_round: int, error: BaseException, started_at
+) -> bool:
     """Note a fault of ours; True when the grading should be retried, else it is marked failed."""
     log.exception("grader error on submission %s", submission_id, exc_info=error)
     transaction.on_commit(metrics.grader_fault, robust=True)
@@ -212,7 +216,11 @@ def counted(grading: Grading, submission: Submission) -> None:
 
 
 def finished(submission: Submission, grading_round: int) -> dict:
-    return {"submission": submission.pk, "grading_round": grading_round, "status": submission.status}
+    return {
+        "submission": submission.pk,
+        "grading_round": grading_round,
+        "status": submission.status,
+    }
 
 
 def open_grading_round(submission: Submission, *, send: bool = True) -> None:

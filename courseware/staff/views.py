@@ -117,7 +117,9 @@ def learner_page(request, course, learner_id):
     ):
         gradings.setdefault(grading.submission_id, []).append(grading)
     for submission in history:
-        submission.all_gradings = sorted(gradings.get(submission.pk, []), key=lambda g: g.grading_round)
+        submission.all_gradings = sorted(
+            gradings.get(submission.pk, []), key=lambda g: g.grading_round
+        )
     context = {
         "course": course,
         "learner": learner,
