@@ -21,15 +21,15 @@ from lti_tool.models import LtiUser
 from courseware.models import Membership, Submission
 from lms import launch_state
 from tangent import redis_client
-from tests.support.lti_platform import DL_SETTINGS, INSTRUCTOR, LTI, SigningKey
-from tests.test_lti import (
+from tests.support.lti import launch
+from tests.support.lti_flows import (
     cookieless,
-    launch,
     launch_id_of,
     learner,
     open_in_frame,
     right_answer_form,
 )
+from tests.support.lti_platform import DL_SETTINGS, INSTRUCTOR, LTI, SigningKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

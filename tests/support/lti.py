@@ -39,3 +39,26 @@ def launch(platform, registration, session=None, claims=None, **sign):
         data={"id_token": platform.sign(body, **sign), "state": auth["state"]},
         allow_redirects=False,
     )
+
+
+@pytest.fixture
+def graded_learner(bank, platform, registration, eager_tasks, monkeypatch):
+    """A learner who launched the exercise and answered it correctly (score not yet sent: the
+    test delivers the outbox itself, so the kick on commit is held back)."""
+    from lti_tool.models import LtiUser
+
+    from courseware.models import Exercise
+    from courseware.variants import current_attempt
+    from tests.support.grading import right_number_answers
+    from tests.support.lti_flows import grade_latest_submission
+
+    monkeypatch.setattr("courseware.outbox.kick", lambda: None)
+
+    from courseware.grading.intake import submit
+
+    launch(platform, registration)
+    learner = LtiUser.objects.get(sub="learner-1").auth_user
+    attempt = current_attempt(learner, Exercise.objects.get(slug="m1-rise-over-run"))
+    submit(attempt, right_number_answers(attempt))
+    grade_latest_submission()
+    return learner
