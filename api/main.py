@@ -25,6 +25,7 @@ from api.problems import BODY, KEYED, Problem, documented, invalid, problem
 from courseware import ratelimits
 from courseware.sandpit import ProbeRefused, sandpit_parts
 from courseware.sandpit import probe as probe_sandpit
+from grader.answers import answer_kind
 from grader.answers.expression import reader_settings
 from grader.mathinput import MathInputError, preview
 from grader.mathinput.tokens import normalised_text
@@ -162,7 +163,7 @@ def preview_answer(request, payload: PreviewIn):
     parts = {part["name"]: part for part in exercise.current_version.spec["parts"]}
     name = payload.part or (next(iter(parts)) if len(parts) == 1 else None)
     part = parts.get(name or "")
-    if part is None or part["kind"] not in ("expression", "matrix"):
+    if part is None or not answer_kind(part["kind"]).math:
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
     try:
         settings = reader_settings(part["config"], exercise.current_version.spec.get("params"))

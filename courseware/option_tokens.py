@@ -1,4 +1,5 @@
-"""Choice options on the learner's page: opaque tokens per attempt, in the variant's order.
+"""Choice options on the learner's page: opaque tokens per attempt (the variant's order of the
+options is `grader.answers.choice.shown_options`).
 
 The page never carries an option's authored id (an id such as `derivative` would say which option
 is right). Each option is shown under a token derived from the site's secret, the attempt and the
@@ -7,9 +8,6 @@ back to option ids here, on the trusted side, before it is validated and graded.
 """
 
 from __future__ import annotations
-
-import random
-from typing import Any
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -31,14 +29,6 @@ def _token(secret: str, attempt_id: int, part: str, option_id: str) -> str:
 def option_token(attempt_id: int, part: str, option_id: str) -> str:
     """The token under which the option is shown for this attempt."""
     return _token(settings.SECRET_KEY, attempt_id, part, option_id)
-
-
-def shown_options(part: PartDef, seed: int) -> list[dict[str, Any]]:
-    """The part's options in the order the variant shows them (shuffled unless `shuffle: false`)."""
-    options = list(part.config["options"])
-    if part.config.get("shuffle", True):
-        random.Random(f"{seed}:{part.name}").shuffle(options)
-    return options
 
 
 def ids_from_tokens(attempt_id: int, part: PartDef, tokens: list[str]) -> list[str]:

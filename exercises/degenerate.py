@@ -15,9 +15,7 @@ from typing import Any
 
 import sympy
 
-from grader.answers.expression import authored
-from grader.answers.matrix import expected_grid
-from grader.answers.number import expected_value
+from grader.answers import answer_kind
 from grader.mathinput import parse
 from grader.params import draw_params
 from grader.placeholders import PLACEHOLDER, tex_variables
@@ -31,18 +29,13 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def reference_value(part: PartDef, params: dict[str, Any]) -> Any:
-    """The part's reference as a SymPy value (a Matrix for a matrix part); None for other kinds."""
+    """The part's reference as a SymPy value (a Matrix for a matrix part), by its kind's `value`;
+    None for kinds not graded against an authored value."""
     answer = part.config.get("answer")
-    if answer is None:
+    value = answer_kind(part.kind).value
+    if answer is None or value is None:
         return None
-    if part.kind == "number":
-        return sympy.Float(expected_value(answer, params))
-    if part.kind == "expression":
-        return authored(part, answer, params).value
-    if part.kind == "matrix":
-        grid, _ = expected_grid(part, answer, params)
-        return sympy.Matrix([[cell.value for cell in row] for row in grid])
-    return None
+    return value(part, answer, params)
 
 
 def function_parts(definition: ExerciseDef, seeds: int = PROBE_SEEDS) -> set[str]:

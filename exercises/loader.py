@@ -22,10 +22,10 @@ import yaml
 from exercises.filestore import digest_of
 from exercises.topics import FILE as TOPICS_FILE
 from exercises.topics import TopicDef, read_taxonomy
-from grader.answers import kind_module
-from grader.answers.expression import MATH_KINDS, uses_euler
+from grader.answers import KINDS, answer_kind
+from grader.answers.expression import uses_euler
 from grader.params import check_spec
-from grader.spec import KINDS, ExerciseDef, PartDef
+from grader.spec import ExerciseDef, PartDef
 
 EXERCISE_KEYS = {
     "slug",
@@ -43,8 +43,6 @@ EXERCISE_KEYS = {
     "figure",
 }
 PART_KEYS_RESERVED = {"name", "kind", "weight"}
-CARRIES_FORWARD = ("expression", "number")  # parts that may be marked with follow-through
-CARRIED = (*MATH_KINDS, "number")  # parts whose answers they may be marked with
 TRUSTED_FILES = ("tests.py",)
 
 
@@ -352,7 +350,7 @@ def normalise(data: Any, errors: list[BankError], where: str) -> dict[str, Any] 
     if errors:
         return None
     for part in parts:
-        if part["kind"] in MATH_KINDS and "euler" not in part["config"]:
+        if answer_kind(part["kind"]).math and "euler" not in part["config"]:
             part["config"]["euler"] = uses_euler(part["config"], params)
     return {
         "slug": data["slug"],
@@ -382,7 +380,7 @@ def build_definition(
     for part in spec["parts"]:
         config = dict(part["config"])
         config.pop("tests_source", None)  # only ever the stored trusted file, never spec text
-        if part["kind"] in MATH_KINDS and "euler" not in config:  # stored before the flag
+        if answer_kind(part["kind"]).math and "euler" not in config:  # stored before the flag
             config["euler"] = uses_euler(config, spec.get("params"))
         if part["kind"] == "code":
             if "tests.py" in files:
@@ -413,19 +411,20 @@ def check_definition(spec: dict[str, Any], texts: Mapping[str, str]) -> list[str
     definition = build_definition(spec, texts)
     errors = []
     for index, part in enumerate(definition.parts):
-        errors.extend(kind_module(part.kind).check_config(part))
+        kind = answer_kind(part.kind)
+        errors.extend(kind.check_config(part))
         carried = part.config.get("follow_through")
-        if carried is not None and part.kind not in CARRIES_FORWARD:
-            errors.append(
-                f"parts.{part.name}.follow_through: only expression and number parts carry forward"
-            )
+        if carried is not None and not kind.follows_through:
+            following = _named([k for k in KINDS if answer_kind(k).follows_through], "and")
+            errors.append(f"parts.{part.name}.follow_through: only {following} parts carry forward")
         if isinstance(carried, dict) and isinstance(carried.get("from"), list):
-            before = {p.name for p in definition.parts[:index] if p.kind in CARRIED}
+            before = {p.name for p in definition.parts[:index] if answer_kind(p.kind).carried}
             for name in carried["from"]:
                 if name not in before:
+                    kinds = _named([k for k in KINDS if answer_kind(k).carried], "or")
                     errors.append(
                         f"parts.{part.name}.follow_through.from: {name!r} is not an earlier "
-                        "expression, matrix or number part"
+                        f"{kinds} part"
                     )
     return errors
 
@@ -458,3 +457,8 @@ def _check_cross_references(bank: Bank) -> None:
                             f"no exercise {slug!r}",
                         )
                     )
+
+
+def _named(kinds: list[str], conjunction: str) -> str:
+    """Kinds in a sentence: "number, expression or matrix"."""
+    return f" {conjunction} ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)

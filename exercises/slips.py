@@ -18,7 +18,8 @@ from typing import Any
 import sympy
 
 from exercises.degenerate import reference_value
-from grader.grading import kind_module
+from grader.answers import answer_kind
+from grader.mathinput.printing import as_text
 from grader.results import InvalidAnswer
 from grader.spec import ExerciseDef, PartDef
 
@@ -45,7 +46,7 @@ def common_slips(part: PartDef, params: dict[str, Any]) -> list[tuple[str, Any]]
         return []
     if isinstance(value, sympy.MatrixBase):
         slips = _matrix_slips(value, part)
-    elif part.kind == "number":
+    elif not answer_kind(part.kind).math:  # a number: only its sign can slip
         slips = [("negated", -value)] if value != 0 else []
     else:
         slips = _expression_slips(value, part.config.get("variables", []))
@@ -117,23 +118,22 @@ def _matrix_slips(value: sympy.MatrixBase, part: PartDef) -> list[tuple[str, Any
     return slips
 
 
-def misnamed_slips(
-    definition: ExerciseDef, params: dict[str, Any], as_text: Any
-) -> list[tuple[str, str]]:
-    """(where, reason) for each common slip that a rule names although it is not that rule's slip.
-    `as_text` writes a SymPy value as learner text."""
+def misnamed_slips(definition: ExerciseDef, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, reason) for each common slip that a rule names although it is not that rule's slip
+    (in parts whose kind is graded against an authored value)."""
     problems = []
     for part in definition.parts:
-        if part.kind not in ("number", "expression", "matrix"):
+        kind = answer_kind(part.kind)
+        if kind.written is None:
             continue
         declared = {
             mistake.get("rule"): set(mistake.get("slips", []))
             for mistake in part.config.get("mistakes", [])
             if mistake.get("rule")
         }
-        for kind, slip in common_slips(part, params):
+        for slip_kind, slip in common_slips(part, params):
             try:
-                result = kind_module(part.kind).grade(part, params, _payload(part, slip, as_text))
+                result = kind.grade(part, params, kind.written(part, slip))
             except InvalidAnswer:
                 continue
             if result.score >= 1.0:
@@ -141,25 +141,17 @@ def misnamed_slips(
             rules = {result.rule} | {item.data.get("rule") for item in result.feedback}
             for rule in sorted(rule for rule in rules if rule):
                 named = declared.get(rule, set()) | BUILT_IN.get(rule, set())
-                if kind not in named:
+                if slip_kind not in named:
                     reason = (
-                        f"the common slip {kind!r} ({_shown(slip, as_text)}) is named {rule!r}: list "
-                        f"{kind!r} under that mistake's `slips` if it is what the rule names, "
+                        f"the common slip {slip_kind!r} ({_shown(slip)}) is named {rule!r}: list "
+                        f"{slip_kind!r} under that mistake's `slips` if it is what the rule names, "
                         "else redraw the variant"
                     )
                     problems.append((f"parts.{part.name}", reason))
     return problems
 
 
-def _payload(part: PartDef, slip: Any, as_text: Any) -> dict[str, Any]:
-    if part.kind == "number":
-        return {"value": repr(float(slip))}
-    if part.kind == "expression":
-        return {"value": as_text(slip)}
-    return {"matrix": [[as_text(cell) for cell in row] for row in slip.tolist()]}
-
-
-def _shown(slip: Any, as_text: Any) -> str:
+def _shown(slip: Any) -> str:
     if isinstance(slip, sympy.MatrixBase):
         return "[" + ", ".join(as_text(cell) for cell in slip) + "]"
     return as_text(slip)

@@ -19,17 +19,13 @@ from typing import Any
 
 import numpy as np
 import sympy
-from sympy.printing.str import StrPrinter
 
 from exercises.degenerate import degenerate_reasons, function_parts, reference_value
 from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from exercises.slips import misnamed_slips
 from grader import grade
-from grader.answers import interactive
-from grader.answers.choice import is_correct
-from grader.answers.expression import Earlier, applies, authored, own_values
-from grader.answers.matrix import expected_grid
-from grader.answers.number import expected_value
+from grader.answers import answer_kind
+from grader.answers.expression import Earlier, own_values
 from grader.figures import compared_x_range, exercise_figure, taylor_choices, taylor_figure
 from grader.mathinput import MathInputError, read
 from grader.mathinput.operators import REGISTRY
@@ -43,9 +39,6 @@ from grader.spec import ExerciseDef, PartDef
 UNFILLED = "[["
 PLOT_SAMPLES = 81
 LOOK_ALIKE = 0.08  # of the drawn height: about 13 px of a 172-px plot
-# Kinds whose reference answer and mistakes this module can turn into learner payloads (code
-# parts take theirs from the exercise folder's solutions/).
-GRADED_HERE = {"number", "choice", "expression", "matrix", "interactive", "code"}
 SOLUTIONS = "solutions"
 REFERENCE_SOLUTION = "reference"
 # Common slips are planted in the first variants only: grading them all costs more than the
@@ -185,8 +178,6 @@ def validate_variant(
     except (ValueError, MathInputError) as error:
         return [problem("params", str(error))]
     problems = [problem(where, reason) for where, reason in _check_texts(definition, spec, params)]
-    if any(part.kind not in GRADED_HERE for part in definition.parts):
-        return problems
     if any(part.kind == "code" for part in definition.parts) and solutions.reference is None:
         return [*problems, problem(SOLUTIONS, "no solutions/reference.py for the code parts")]
     try:
@@ -197,7 +188,7 @@ def validate_variant(
         found += degenerate_reasons(definition, params, functions)
         found += _check_precision(definition, params)
         if slips:
-            found += misnamed_slips(definition, params, as_text)
+            found += misnamed_slips(definition, params)
     except Exception as error:  # any failure while grading the variant is an authoring problem
         found = [("answer", f"grading the reference or a mistake failed: {error}")]
     problems += [problem(where, reason) for where, reason in found]
@@ -224,93 +215,28 @@ def build_variant(
 def reference_payload(
     part: PartDef, params: dict[str, Any], solutions: Solutions | None = None
 ) -> dict[str, Any]:
-    """What a learner who answers exactly right would send for this part."""
-    if part.kind == "interactive":
-        return interactive.winning_probes(part, params)
+    """What a learner who answers exactly right would send for this part: its kind's reference,
+    or the planted solutions/reference.py for a code part."""
     if part.kind == "code":
         if solutions is None or solutions.reference is None:
             raise ValueError("a code part needs solutions/reference.py")
         return {"code": solutions.reference}
-    if part.kind == "choice":
-        right = [o["id"] for o in part.config["options"] if is_correct(o, params)]
-        return {"choices": right}
-    return answer_payload(part, part.config["answer"], params)
-
-
-def answer_payload(part: PartDef, answer: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """The payload a learner would send to give the authored `answer` (a reference or a mistake)."""
-    if part.kind == "number":
-        return {"value": repr(float(expected_value(answer, params)))}
-    if part.kind == "expression":
-        return {"value": as_text(authored(part, answer, params).value)}
-    if part.kind == "matrix":
-        grid, flat = expected_grid(part, answer, params)
-        rows = [[as_text(cell.value) for cell in row] for row in grid]
-        return {"matrix": [row[0] for row in rows] if flat else rows}
-    raise ValueError(f"no reference payload for kind {part.kind!r}")
-
-
-class LearnerPrinter(StrPrinter):
-    """SymPy's text form with the spellings a learner types: `e`, not `E`; `abs`, not `Abs`."""
-
-    def _print_Exp1(self, expr: Any) -> str:
-        return "e"
-
-    def _print_Abs(self, expr: Any) -> str:
-        return f"abs({self._print(expr.args[0])})"
-
-    def _print_Rational(self, expr: Any) -> str:
-        # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
-        if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
-            return unambiguous_decimal(float(expr))
-        return super()._print_Rational(expr)
-
-    def _print_Float(self, expr: Any) -> str:
-        return unambiguous_decimal(float(expr))
-
-
-def unambiguous_decimal(value: float) -> str:
-    """A float as a learner types it where `e` is Euler's number: (1.5*10^(-165)), never 1.5e-165."""
-    text = format(value, ".17g")
-    mantissa, _, exponent = text.partition("e")
-    if not exponent:
-        return text
-    return f"({mantissa}*10^({int(exponent)}))"
-
-
-def as_text(value: Any) -> str:
-    """A SymPy value as learner text that the parser reads back (it accepts `**`)."""
-    return LearnerPrinter().doprint(value)
+    reference = answer_kind(part.kind).reference(part, params)
+    if reference is None:
+        raise ValueError(f"no reference payload for the {part.kind} part {part.name!r}")
+    return reference
 
 
 def mistake_payloads(
     part: PartDef, params: dict[str, Any], solutions: Solutions | None = None
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(rule or feedback, payload) for each anticipated mistake that applies to this variant."""
-    found = []
+    """(rule or feedback, payload) for each anticipated mistake that applies to this variant:
+    its kind's, and the planted solutions/<rule>.py of a code part."""
     if part.kind == "code":
         return [
             (rule, {"code": code}) for rule, code in (solutions or Solutions()).mistakes.items()
         ]
-    if part.kind == "interactive":
-        return found
-    if part.kind == "choice":
-        for option in part.config["options"]:
-            if option.get("feedback") and not is_correct(option, params):
-                found.append((option.get("rule", option["id"]), {"choices": [option["id"]]}))
-        return found
-    for mistake in part.config.get("mistakes", []):
-        if not applies(mistake, params):
-            continue
-        name = mistake.get("rule") or mistake["feedback"]
-        try:
-            payload = answer_payload(part, mistake["answer"], params)
-        except (ArithmeticError, ValueError, TypeError):
-            if part.kind == "number":
-                continue  # undefined for this variant: the number kind skips it too
-            raise
-        found.append((name, payload))
-    return found
+    return answer_kind(part.kind).mistakes(part, params)
 
 
 def whole_payload(definition: ExerciseDef, payloads: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -399,7 +325,8 @@ def _check_follow_through(definition: ExerciseDef, variant: Variant) -> list[tup
         own = dict(variant.params)
         for source in earlier.values():
             own.update(own_values(source))
-        payloads[part.name] = {"value": as_text(authored(part, carried["answer"], own).value)}
+        kind = answer_kind(part.kind)
+        payloads[part.name] = kind.written(part, kind.value(part, carried["answer"], own))
         result = grade(definition, variant.params, whole_payload(definition, payloads))
         got = result.parts.get(part.name)
         if (
@@ -585,7 +512,7 @@ def _check_precision(definition: ExerciseDef, params: dict[str, Any]) -> list[tu
     in_prompt = STATED_PRECISION.search(definition.prompt)
     for part in definition.parts:
         stated = STATED_PRECISION.search(str(part.config.get("label", ""))) or in_prompt
-        if not stated or part.kind not in ("number", "expression", "matrix"):
+        if not stated or answer_kind(part.kind).value is None:
             continue
         value = reference_value(part, params)
         if getattr(value, "free_symbols", None):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from grader.answers import PAYLOAD_KEYS, kind_module
+from grader.answers import answer_kind
 from grader.answers.expression import Earlier
 from grader.results import (
     AnswerTooLarge,
@@ -18,20 +19,12 @@ from grader.results import (
 from grader.spec import ExerciseDef
 from grader.withholding import withhold_answers
 
-# Request body limits per kind (DESIGN: code 64 KB, an expression 2 KB).
-SIZE_LIMITS = {
-    "code": 64 * 1024,
-    "expression": 2048,
-    "number": 2048,
-    "choice": 2048,
-    "matrix": 64 * 1024,
-}
-
 
 def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]]:
     """The payload of each part: a bare payload for one-part exercises, else {"parts": {...}}.
 
-    Keys an answer or a payload does not use are refused, so nothing unread is stored.
+    Keys an answer or a payload does not use are refused, so nothing unread is stored; so is a
+    payload over its kind's size limit.
     """
     if not isinstance(answer, dict):
         raise InvalidAnswer("The answer must be a JSON object.")
@@ -60,7 +53,8 @@ def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]
         raise InvalidAnswer(f"Part {missing[0]!r} has no answer.", part=missing[0])
     for part in exercise.parts:
         payload = parts[part.name]
-        keys = PAYLOAD_KEYS[part.kind]
+        kind = answer_kind(part.kind)
+        keys = kind.payload_keys
         example = f'{{"{keys[0]}": ...}}'
         if not isinstance(payload, dict) or not payload.keys() & set(keys):
             raise InvalidAnswer(f"Part {part.name!r}: send {example}.", part=part.name)
@@ -69,10 +63,10 @@ def split_answer(exercise: ExerciseDef, answer: Any) -> dict[str, dict[str, Any]
             raise InvalidAnswer(
                 f"Part {part.name!r}: unknown key {unknown[0]!r}; send {example}.", part=part.name
             )
-        limit = SIZE_LIMITS.get(part.kind)
-        if limit and len(repr(payload)) > limit:
+        if len(repr(payload)) > kind.size_limit:
             raise AnswerTooLarge(
-                f"Part {part.name!r}: the answer is over the {limit // 1024 or 1} KB limit.",
+                f"Part {part.name!r}: the answer is over the {kind.size_limit // 1024 or 1} KB "
+                "limit.",
                 part=part.name,
             )
     return parts
@@ -83,7 +77,7 @@ def validate(exercise: ExerciseDef, answer: Any) -> None:
     parts = split_answer(exercise, answer)
     for part in exercise.parts:
         try:
-            kind_module(part.kind).read(part, parts[part.name])
+            answer_kind(part.kind).read(part, parts[part.name])
         except InvalidAnswer as error:
             error.part = part.name
             if not exercise.single_part:
@@ -135,14 +129,18 @@ def run_examples(exercise: ExerciseDef, params: dict[str, Any], answer: Any) -> 
 def _grade_parts(
     exercise: ExerciseDef, params: dict[str, Any], answer: Any, action: str
 ) -> GradeResult:
-    """Each part through its kind's `action` (parts whose kind lacks it are left out), combined."""
+    """Each part through its kind's `grade` or `run_examples` (parts whose kind has no examples
+    are left out), combined."""
     try:
         payloads = split_answer(exercise, answer)
     except InvalidAnswer as error:
         return GradeResult(Verdict.INVALID, 0.0, [Feedback("message", error.message)])
     results: dict[str, PartResult] = {}
     for part in exercise.parts:
-        run = getattr(kind_module(part.kind), action, None)
+        kind = answer_kind(part.kind)
+        run: Callable[..., PartResult] | None = (
+            kind.grade if action == "grade" else kind.run_examples
+        )
         if run is None:
             continue
         try:

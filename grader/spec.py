@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Kinds the grader knows; each has a module in grader/answers/.
-KINDS = ("number", "choice", "expression", "matrix", "code", "interactive")
-
 
 @dataclass(frozen=True)
 class PartDef:
     """One named part of an exercise.
 
-    `config` keeps the kind-specific keys of the file as written (answer, tolerance, options,
-    mistakes, variables, form, tests, ...); each answer kind reads its own keys from it.
+    `kind` names an answer kind of `grader.answers.KINDS`; `config` keeps the kind-specific keys
+    of the file as written (answer, tolerance, options, mistakes, variables, form, tests, ...);
+    each answer kind reads its own keys from it.
     """
 
     name: str

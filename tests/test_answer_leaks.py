@@ -16,7 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client
 
-from courseware.answer_forms import cell_name, field_name, part_widgets
+from courseware.answer_forms import field_name, part_widgets
 from courseware.grading.definitions import definition_for
 from courseware.models import Exercise, Membership, Submission
 from courseware.option_tokens import option_token
@@ -27,6 +27,7 @@ from courseware.templatetags.tangent import typeset_answer
 from courseware.variants import definition_of, new_attempt
 from exercises.validation import mistake_payloads, read_solutions
 from grader.answers.choice import is_correct
+from grader.answers.matrix import cell_field
 from grader.params import draw_params
 from tests.support.leaks import found_in, needles, visible_text
 from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
@@ -64,7 +65,7 @@ def form_for(attempt, definition, anticipated: bool) -> dict:
             data[f"{name}-rows"], data[f"{name}-columns"] = len(grid), len(grid[0])
             for i, row in enumerate(rows):
                 for j, cell in enumerate(row):
-                    data[cell_name(part, i, j)] = cell
+                    data[cell_field(name, i, j)] = cell
         else:
             data[name] = payload["value"]
     return data

@@ -3,7 +3,6 @@
 import sympy
 
 from exercises.slips import common_slips, misnamed_slips
-from exercises.validation import as_text
 from grader.spec import ExerciseDef, PartDef
 
 x = sympy.Symbol("x")
@@ -24,7 +23,7 @@ def kinds(part: PartDef, params=None) -> dict[str, list[str]]:
 
 def reasons(part: PartDef, params=None) -> list[str]:
     definition = ExerciseDef("planted", "Planted", (part,))
-    return [why for _, why in misnamed_slips(definition, params or {}, as_text)]
+    return [why for _, why in misnamed_slips(definition, params or {})]
 
 
 def test_the_slips_of_an_expression_are_a_sign_of_one_term_and_a_dropped_factor():

@@ -309,8 +309,8 @@ def test_the_loader_sets_the_euler_flag_and_checks_follow_through_sources(tmp_pa
     assert [part["config"]["euler"] for part in spec["parts"]] == [True, True]
     problems = check_definition(spec, tmp_path)
     assert problems == [
-        "parts.first.follow_through.from: 'second' is not an earlier expression, matrix or "
-        "number part"
+        "parts.first.follow_through.from: 'second' is not an earlier number, expression or "
+        "matrix part"
     ]
 
 

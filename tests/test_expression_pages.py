@@ -134,8 +134,8 @@ def test_grade_expressions_reads_json_lines_and_writes_results_in_order(monkeypa
 
 
 def test_a_tangent_line_typed_as_y_equals_is_graded_as_its_right_side(learner):
-    from exercises.validation import as_text
     from grader.answers.expression import authored
+    from grader.mathinput.printing import as_text
 
     client = Client()
     client.login(username=learner.username, password=PASSWORD)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from courseware.models import Assessment, AssessmentException, Course, Module
+from grader.answers import KINDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -109,8 +110,7 @@ class BankSearchForm(forms.Form):
     kind = forms.ChoiceField(
         required=False,
         label="Answer kind",
-        choices=[("", "any kind")]
-        + [(k, k) for k in ("number", "choice", "expression", "matrix", "code", "interactive")],
+        choices=[("", "any kind")] + [(k, k) for k in KINDS],
     )
     text = forms.CharField(required=False, max_length=100, label="Title or slug contains")
 

@@ -6,8 +6,10 @@ parameters (`a > 0`), so which option is right can depend on the variant.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+from grader.answers import AnswerKind, Form, Page, Payload, Preview
 from grader.placeholders import fill
 from grader.results import (
     FULL_MARKS,
@@ -71,7 +73,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> list[str]:
 def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> PartResult:
     chosen = set(read(part, payload))
     options = part.config["options"]
-    right = {option["id"] for option in options if is_correct(option, params)}
+    right = set(right_options(part, params))
     feedback = [
         Feedback("mistake", fill(option["feedback"], params), {"option": option["id"]})
         for option in options
@@ -103,3 +105,97 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     if not feedback:
         feedback.append(Feedback("message", "Not correct."))
     return PartResult(Verdict.for_score(score), score, feedback, rule=rules[0] if rules else None)
+
+
+def shown_options(part: PartDef, seed: int) -> list[dict[str, Any]]:
+    """The part's options in the order the variant shows them (shuffled unless `shuffle: false`)."""
+    options = list(part.config["options"])
+    if part.config.get("shuffle", True):
+        random.Random(f"{seed}:{part.name}").shuffle(options)
+    return options
+
+
+def letter(index: int) -> str:
+    """The letter the page gives the option at `index` in the variant's order: A, B, …"""
+    return chr(ord("A") + index)
+
+
+def _read_form(part: PartDef, field: str, form: Form, page: Page) -> Payload:
+    """The chosen options come as the attempt's tokens and leave as option ids."""
+    return {"choices": page.option_ids(part, form.getlist(field))}
+
+
+def _widget(part: PartDef, field: str, page: Page) -> dict[str, Any]:
+    """Each option under its token for the attempt, lettered in the variant's order, as text or
+    as a graph."""
+    options = []
+    for index, option in enumerate(shown_options(part, page.seed)):
+        plot = option.get("plot")
+        options.append(
+            {
+                "token": page.option_token(part, option["id"]),
+                "letter": letter(index),
+                "html": page.markdown(option.get("text", "")),
+                "plot": page.graph(plot, f"Graph {letter(index)}") if plot else "",
+            }
+        )
+    return {"multiple": bool(part.config.get("multiple")), "options": options}
+
+
+def _shown(part: PartDef, payload: Payload, page: Page) -> tuple[str, str]:
+    """The chosen options by their letters and texts (a graph by its letter alone)."""
+    chosen = payload.get("choices")
+    chosen = [chosen] if isinstance(chosen, str) else chosen if isinstance(chosen, list) else []
+    letters = {option["id"]: letter(i) for i, option in enumerate(shown_options(part, page.seed))}
+    texts = []
+    for option in part.config.get("options", []):
+        if option.get("id") not in chosen:
+            continue
+        text = page.markdown(option["text"]) if option.get("text") else ""
+        shown_as = letters.get(option["id"], "")
+        texts.append(f"{shown_as}. {text}" if text else f"Graph {shown_as}")
+    return "choice", "; ".join(texts) or "(no option)"
+
+
+def right_options(part: PartDef, params: dict[str, Any]) -> list[str]:
+    return [option["id"] for option in part.config["options"] if is_correct(option, params)]
+
+
+def _mistakes(part: PartDef, params: dict[str, Any]) -> list[tuple[str, Payload]]:
+    """Each wrong option that has feedback, chosen alone."""
+    return [
+        (option.get("rule", option["id"]), {"choices": [option["id"]]})
+        for option in part.config["options"]
+        if option.get("feedback") and not is_correct(option, params)
+    ]
+
+
+def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
+    right = right_options(part, params)
+    mistakes = [
+        {
+            "answer": option["id"],
+            "feedback": fill(option.get("feedback", ""), params),
+            "rule": option.get("rule", option["id"]),
+        }
+        for option in part.config["options"]
+        if option["id"] not in right and option.get("feedback")
+    ]
+    return Preview(", ".join(right), False, mistakes)
+
+
+KIND = AnswerKind(
+    name="choice",
+    payload_keys=("choices",),
+    size_limit=2048,
+    math=False,
+    check_config=check_config,
+    read=read,
+    grade=grade,
+    read_form=_read_form,
+    widget=_widget,
+    shown=_shown,
+    reference=lambda part, params: {"choices": right_options(part, params)},
+    mistakes=_mistakes,
+    preview=_preview,
+)

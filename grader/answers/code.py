@@ -17,23 +17,18 @@ import hashlib
 import json
 import types
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from grader import progress
-from grader.answers.code_cases import Case, SessionTest
-from grader.answers.code_scoring import score
+from grader.answers import AnswerKind, Form, Page, Payload, Preview
 from grader.results import GraderError, InvalidAnswer, PartResult
-from grader.sandbox import (
-    BudgetExceeded,
-    Call,
-    Job,
-    SandboxUnavailable,
-    SessionEnded,
-    refuse_unless_ready,
-)
 from grader.spec import PartDef
+
+if TYPE_CHECKING:
+    from grader.answers.code_cases import Case, SessionTest
+
+# The sandbox (and NumPy) are imported when code is graded: reading, showing or validating a code
+# answer in a web process does not load them.
 
 MAX_CODE_BYTES = 64 * 1024
 DEFAULT_SECONDS = 5.0
@@ -107,6 +102,8 @@ def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest
     """The variant's cases; the generator is seeded from the parameters, so grading is repeatable."""
     seed_text = json.dumps([part.name, params], sort_keys=True, default=str)
     seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "little")
+    import numpy as np
+
     try:
         return list(
             load_tests(part.config["tests_source"]).cases(params, np.random.default_rng(seed))
@@ -116,6 +113,10 @@ def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest
 
 
 def evaluate(part: PartDef, params: dict[str, Any], code: str, visible_only: bool) -> PartResult:
+    from grader.answers.code_cases import Case, SessionTest
+    from grader.answers.code_scoring import score
+    from grader.sandbox import Call, Job, SandboxUnavailable, refuse_unless_ready
+
     drawn = [c for c in draw_cases(part, params) if c.visible or not visible_only]
     cases = [c for c in drawn if isinstance(c, Case)]
     sessions = [c for c in drawn if isinstance(c, SessionTest)]
@@ -148,6 +149,8 @@ def evaluate(part: PartDef, params: dict[str, Any], code: str, visible_only: boo
 def _guarded(drive: Any) -> Any:
     """A session driver whose own failures are ours (GraderError), not the learner's."""
 
+    from grader.sandbox import BudgetExceeded, SessionEnded
+
     def run(session: Any) -> Any:
         if not session.start():
             return None
@@ -159,3 +162,36 @@ def _guarded(drive: Any) -> Any:
             raise GraderError(f"the exercise's session driver failed: {error!r}") from error
 
     return run
+
+
+def _read_form(part: PartDef, field: str, form: Form, page: Page) -> Payload:
+    return {"code": form.get(field, "") or ""}
+
+
+def _widget(part: PartDef, field: str, page: Page) -> dict[str, Any]:
+    return {
+        "starter": part.config.get("starter", ""),
+        "signature": part.config.get("signature", ""),
+        "has_examples": True,
+    }
+
+
+KIND = AnswerKind(
+    name="code",
+    payload_keys=("code",),
+    size_limit=MAX_CODE_BYTES,
+    math=False,
+    check_config=check_config,
+    read=read,
+    grade=grade,
+    run_examples=run_examples,
+    read_form=_read_form,
+    widget=_widget,
+    shown=lambda part, payload, page: ("code", str(payload.get("code", ""))),
+    # The right and wrong programs are planted in the exercise folder's solutions/, not authored.
+    reference=lambda part, params: None,
+    mistakes=lambda part, params: [],
+    preview=lambda part, params: Preview(
+        "graded by its tests (see tests.py and the worked solution)"
+    ),
+)

@@ -12,18 +12,20 @@ Payload: {"value": "text"} or {"latex": "..."}.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from grader.answers import kind_module
+from grader.answers import AnswerKind, Form, Page, Payload, Preview, answer_kind
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.form_checks import FORMS, MESSAGES, failed_forms
-from grader.mathinput import MathInputError, Reading, to_latex
+from grader.mathinput import MathInputError, Reading, preview, to_latex
 from grader.mathinput import read as read_math
+from grader.mathinput.printing import as_text
 from grader.mathinput.vocabulary import OPTIONAL_FUNCTIONS, symbol
 from grader.placeholders import fill
 from grader.results import (
@@ -38,7 +40,6 @@ from grader.results import (
 from grader.spec import PartDef
 
 DEFAULT_FORM_CREDIT = 0.5
-MATH_KINDS = ("expression", "matrix")  # kinds answered in math text (and carried forward)
 CHECK_SECONDS = 0.25
 _NAME = re.compile(r"^[A-Za-z][A-Za-z]*(?:_[A-Za-z0-9]+)?$")
 
@@ -380,26 +381,17 @@ def carried_forward(
 
 
 def own_values(source: Earlier) -> dict[str, Any]:
-    """The learner's answer to an earlier part as parameters: its name for an expression or a
-    number, and name_ij (name_i for a vector) for each entry of a matrix, counted from 1 (a `-` in
-    a part's name is written `_`)."""
-    read_back = kind_module(source.part.kind).read(source.part, source.payload)
-    name = source.part.name.replace("-", "_")
-    if source.part.kind == "expression":
-        return {name: read_back.literal}
-    if source.part.kind == "number":
-        return {name: read_back[0]}
-    if source.part.kind == "matrix":
-        grid, flat = read_back
-        if flat or len(grid[0]) == 1 or len(grid) == 1:
-            cells = [cell for row in grid for cell in row]
-            return {f"{name}_{i}": cell.literal for i, cell in enumerate(cells, start=1)}
-        return {
-            f"{name}_{i}{j}": cell.literal
-            for i, row in enumerate(grid, start=1)
-            for j, cell in enumerate(row, start=1)
-        }
-    raise InvalidAnswer(f"part {name} cannot be carried forward")
+    """The learner's answer to an earlier part as parameters, by its kind's `carried` (an
+    expression or a number by the part's name, a matrix entry by entry; a `-` is written `_`)."""
+    carried = answer_kind(source.part.kind).carried
+    if carried is None:
+        raise InvalidAnswer(f"part {source.part.name} cannot be carried forward")
+    return carried(source.part, source.payload)
+
+
+def carried_name(part: PartDef) -> str:
+    """The parameter name a later part's follow-through gives this part's answer."""
+    return part.name.replace("-", "_")
 
 
 def _label(part: PartDef) -> str:
@@ -482,3 +474,114 @@ def incorrect_feedback(result: Equivalence, location: Location | None = None) ->
     if text:
         items.append(Feedback("counterexample", text, result.as_data()))
     return items
+
+
+def authored_mistakes(
+    part: PartDef,
+    params: dict[str, Any],
+    payload_of: Callable[[PartDef, Any, dict[str, Any]], Payload],
+    *,
+    skip_undefined: bool = False,
+) -> list[tuple[str, Payload]]:
+    """(rule or feedback, payload) for each authored mistake that applies to this variant, as a
+    learner would send it (`skip_undefined`: leave out a mistake this variant cannot compute)."""
+    found = []
+    for mistake in part.config.get("mistakes", []):
+        if not applies(mistake, params):
+            continue
+        try:
+            payload = payload_of(part, mistake["answer"], params)
+        except (ArithmeticError, ValueError, TypeError):
+            if skip_undefined:
+                continue
+            raise
+        found.append((mistake.get("rule") or mistake["feedback"], payload))
+    return found
+
+
+def authored_preview(
+    part: PartDef, params: dict[str, Any], shown: Callable[[Any], str], math: bool
+) -> Preview:
+    """The authored answer and mistakes of a part, each `shown` as staff read it."""
+    mistakes = []
+    for mistake in part.config.get("mistakes", []):
+        try:
+            answer = shown(mistake["answer"])
+        except (ArithmeticError, ValueError, TypeError):
+            answer = "(undefined for this variant)"
+        feedback = fill(str(mistake["feedback"]), params)
+        mistakes.append({"answer": answer, "feedback": feedback, "rule": mistake.get("rule", "")})
+    return Preview(shown(part.config["answer"]), math, mistakes)
+
+
+def typeset(part: PartDef, text: str, latex: bool = False) -> str | None:
+    """A learner's text as LaTeX, read with the part's settings; None when it cannot be read."""
+    config = part.config
+    try:
+        return preview(
+            text,
+            config.get("variables", []),
+            latex_input=latex,
+            functions=config.get("functions", []),
+        )
+    except (MathInputError, RecursionError, ValueError):
+        return None
+
+
+def variables_widget(part: PartDef) -> dict[str, Any]:
+    """What the page says of a math part: the variables it may use."""
+    return {"variables": ", ".join(part.config.get("variables", []))}
+
+
+def _read_form(part: PartDef, field: str, form: Form, page: Page) -> Payload:
+    text = form.get(field, "") or ""
+    return {"latex": text} if form.get(f"{field}-format") == "latex" else {"value": text}
+
+
+def _shown(part: PartDef, payload: Payload, page: Page) -> tuple[str, str]:
+    latex = "latex" in payload
+    text = str(payload.get("latex") if latex else payload.get("value"))
+    typeset_text = typeset(part, text, latex)
+    return ("math", typeset_text) if typeset_text is not None else ("text", html.escape(text))
+
+
+def _value(part: PartDef, answer: Any, params: dict[str, Any]) -> Any:
+    return authored(part, answer, params).value
+
+
+def _written(part: PartDef, value: Any) -> Payload:
+    return {"value": as_text(value)}
+
+
+def _payload(part: PartDef, answer: Any, params: dict[str, Any]) -> Payload:
+    return _written(part, _value(part, answer, params))
+
+
+def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
+    return authored_preview(
+        part,
+        params,
+        lambda answer: to_latex(_value(part, answer, params), as_written=False),
+        math=True,
+    )
+
+
+KIND = AnswerKind(
+    name="expression",
+    payload_keys=("value", "latex"),
+    size_limit=2048,
+    math=True,
+    follows_through=True,
+    check_config=check_config,
+    read=read,
+    grade=grade,
+    read_form=_read_form,
+    widget=lambda part, field, page: variables_widget(part),
+    shown=_shown,
+    reference=lambda part, params: _payload(part, part.config["answer"], params),
+    mistakes=lambda part, params: authored_mistakes(part, params, _payload),
+    preview=_preview,
+    value=_value,
+    written=_written,
+    carried=lambda part, payload: {carried_name(part): read(part, payload).literal},
+)

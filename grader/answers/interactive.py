@@ -12,6 +12,7 @@ import hashlib
 import math
 from typing import Any
 
+from grader.answers import AnswerKind, Form, Page, Payload, Preview
 from grader.results import Feedback, GraderError, InvalidAnswer, PartResult, Verdict, has_full_marks
 from grader.sandpit import (
     MAX_PROBES,
@@ -29,6 +30,7 @@ from grader.sandpit.landscape import SIZE
 from grader.spec import PartDef
 
 GAMES = ("sandpit",)
+PICTURE_PIXELS = 64  # the side of a played round's picture in the answer history
 DEFAULT_SEED_PARAM = "landscape_seed"
 
 
@@ -125,3 +127,53 @@ def winning_probes(part: PartDef, params: dict[str, Any]) -> dict[str, Any]:
 
 def _probes(count: int) -> str:
     return f"{count} probe" if count == 1 else f"{count} probes"
+
+
+def _read_form(part: PartDef, field: str, form: Form, page: Page) -> Payload:
+    """The server records the probes as they are played; a form cannot send them."""
+    return {"probes": form.get(field, "")}
+
+
+def _shown(part: PartDef, payload: Payload, page: Page) -> tuple[str, str]:
+    probes = payload.get("probes")
+    return "probes", probes_picture(probes if isinstance(probes, list) else [])
+
+
+def probes_picture(probes: list[Any]) -> str:
+    """The pit as a small square with the probes joined in order, the last one marked (SVG)."""
+    scale = PICTURE_PIXELS / SIZE
+    points = [
+        (round(x * scale, 1), round((SIZE - y) * scale, 1))
+        for x, y in (p for p in probes if isinstance(p, list) and len(p) == 2)
+        if isinstance(x, (int, float)) and isinstance(y, (int, float))
+    ]
+    path = " ".join(f"{x},{y}" for x, y in points)
+    last = (
+        f'<circle cx="{points[-1][0]}" cy="{points[-1][1]}" r="3" class="last-probe"/>'
+        if points
+        else ""
+    )
+    return (
+        f'<svg class="probes-picture" viewBox="0 0 {PICTURE_PIXELS} {PICTURE_PIXELS}" '
+        f'width="{PICTURE_PIXELS}" height="{PICTURE_PIXELS}" role="img" '
+        f'aria-label="{len(points)} probe{"" if len(points) == 1 else "s"} in the sandpit">'
+        f'<rect width="{PICTURE_PIXELS}" height="{PICTURE_PIXELS}" class="pit"/>'
+        f'<polyline points="{path}" class="probe-path"/>{last}</svg>'
+    )
+
+
+KIND = AnswerKind(
+    name="interactive",
+    payload_keys=("probes",),
+    size_limit=4096,  # MAX_PROBES points
+    math=False,
+    check_config=check_config,
+    read=read,
+    grade=grade,
+    read_form=_read_form,
+    widget=lambda part, field, page: {},
+    shown=_shown,
+    reference=winning_probes,
+    mistakes=lambda part, params: [],
+    preview=lambda part, params: Preview("a game"),
+)

@@ -9,28 +9,37 @@ Payload: {"matrix": [["text", ...], ...]} (or a flat list for a vector).
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Any
 
 import sympy
 
+from grader.answers import AnswerKind, Form, Page, Payload, Preview
 from grader.answers.expression import (
     REVIEW_TEXT,
     applies,
     authored,
+    authored_mistakes,
+    authored_preview,
+    carried_name,
     check_common,
     mistake_result,
     read_text,
     tolerance_of,
+    typeset,
+    variables_widget,
 )
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.form_checks import MESSAGES, failed_forms
-from grader.mathinput import MathInputError, Reading
+from grader.mathinput import MathInputError, Reading, to_latex
+from grader.mathinput.printing import as_text
 from grader.results import FULL_MARKS, Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
 
 MAX_CELLS = 100
+MAX_FORM_SIZE = 10  # rows or columns the page's form may send
 CHECK_SECONDS = 0.25
 LOCATE_SECONDS = 0.15  # for all the wrong entries of one answer together
 Grid = list[list[Reading]]
@@ -307,3 +316,113 @@ def _per_entry(
         )
     summary = Feedback("message", f"{right} of {total} entries are correct.")
     return PartResult(Verdict.for_score(score), score, [summary, *feedback])
+
+
+def cell_field(field: str, row: int, column: int) -> str:
+    """The page's input for one entry (from 0), `<field>-<row>-<column>`."""
+    return f"{field}-{row}-{column}"
+
+
+def _read_form(part: PartDef, field: str, form: Form, page: Page) -> Payload:
+    """The cells the page sent, as rows (the grid's shape is the page's)."""
+    rows, columns = (_size(form.get(f"{field}-{key}")) for key in ("rows", "columns"))
+    return {
+        "matrix": [
+            [form.get(cell_field(field, i, j), "") or "" for j in range(columns)]
+            for i in range(rows)
+        ]
+    }
+
+
+def _size(text: str | None) -> int:
+    """A grid dimension from the form: 0..MAX_FORM_SIZE, and 0 for anything not a number."""
+    return min(int(text), MAX_FORM_SIZE) if text and text.strip().isdigit() else 0
+
+
+def _widget(part: PartDef, field: str, page: Page) -> dict[str, Any]:
+    """The variables and an input grid sized like the variant's expected answer."""
+    grid, _ = expected_grid(part, part.config["answer"], page.params)
+    cells = [
+        [
+            {"name": cell_field(field, i, j), "label": f"row {i + 1}, column {j + 1}"}
+            for j in range(len(row))
+        ]
+        for i, row in enumerate(grid)
+    ]
+    return {**variables_widget(part), "grid": cells}
+
+
+def _shown(part: PartDef, payload: Payload, page: Page) -> tuple[str, str]:
+    rows = payload.get("matrix")
+    if not isinstance(rows, list):
+        return "text", html.escape(str(rows or ""))
+    if rows and all(isinstance(item, str) for item in rows):
+        rows = [[item] for item in rows]
+    lines = []
+    for row in rows:
+        if not isinstance(row, list):
+            return "text", html.escape(str(rows))
+        cells = [typeset(part, str(cell)) for cell in row]
+        if any(cell is None for cell in cells):
+            return "text", html.escape(str(rows))
+        lines.append(" & ".join(str(cell) for cell in cells))
+    return "math", r"\begin{pmatrix}" + r" \\ ".join(lines) + r"\end{pmatrix}"
+
+
+def _value(part: PartDef, answer: Any, params: dict[str, Any]) -> sympy.Matrix:
+    grid, _ = expected_grid(part, answer, params)
+    return sympy.Matrix([[cell.value for cell in row] for row in grid])
+
+
+def _written(part: PartDef, value: Any) -> Payload:
+    return {"matrix": [[as_text(cell) for cell in row] for row in value.tolist()]}
+
+
+def _payload(part: PartDef, answer: Any, params: dict[str, Any]) -> Payload:
+    """An authored matrix as a learner sends it (a flat list for a vector written as one)."""
+    grid, flat = expected_grid(part, answer, params)
+    rows = [[as_text(cell.value) for cell in row] for row in grid]
+    return {"matrix": [row[0] for row in rows] if flat else rows}
+
+
+def _carried(part: PartDef, payload: Payload) -> dict[str, Any]:
+    """name_ij for each entry (name_i for a vector), counted from 1."""
+    grid, flat = read(part, payload)
+    name = carried_name(part)
+    if flat or len(grid[0]) == 1 or len(grid) == 1:
+        cells = [cell for row in grid for cell in row]
+        return {f"{name}_{i}": cell.literal for i, cell in enumerate(cells, start=1)}
+    return {
+        f"{name}_{i}{j}": cell.literal
+        for i, row in enumerate(grid, start=1)
+        for j, cell in enumerate(row, start=1)
+    }
+
+
+def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
+    return authored_preview(
+        part,
+        params,
+        lambda answer: to_latex(_value(part, answer, params), as_written=False),
+        math=True,
+    )
+
+
+KIND = AnswerKind(
+    name="matrix",
+    payload_keys=("matrix",),
+    size_limit=64 * 1024,
+    math=True,
+    check_config=check_config,
+    read=read,
+    grade=grade,
+    read_form=_read_form,
+    widget=_widget,
+    shown=_shown,
+    reference=lambda part, params: _payload(part, part.config["answer"], params),
+    mistakes=lambda part, params: authored_mistakes(part, params, _payload),
+    preview=_preview,
+    value=_value,
+    written=_written,
+    carried=_carried,
+)

@@ -3,12 +3,24 @@ significant figures; anticipated mistakes."""
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from fractions import Fraction
 from typing import Any
 
-from grader.answers.expression import Earlier, applies, carried_forward, check_follow_through
+import sympy
+
+from grader.answers import AnswerKind, Form, Page, Payload, Preview
+from grader.answers.expression import (
+    Earlier,
+    applies,
+    authored_mistakes,
+    authored_preview,
+    carried_forward,
+    carried_name,
+    check_follow_through,
+)
 from grader.placeholders import fill
 from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
@@ -226,3 +238,51 @@ def grade(
     return fewer_figures or PartResult(
         Verdict.INCORRECT, 0.0, [Feedback("message", "Not correct.")]
     )
+
+
+def _read_form(part: PartDef, field: str, form: Form, page: Page) -> Payload:
+    return {"value": form.get(field, "") or ""}
+
+
+def _shown(part: PartDef, payload: Payload, page: Page) -> tuple[str, str]:
+    return "text", html.escape(str(payload.get("value", "")))
+
+
+def _value(part: PartDef, answer: Any, params: dict[str, Any]) -> sympy.Float:
+    return sympy.Float(expected_value(answer, params))
+
+
+def _written(part: PartDef, value: Any) -> Payload:
+    return {"value": repr(float(value))}
+
+
+def _payload(part: PartDef, answer: Any, params: dict[str, Any]) -> Payload:
+    return _written(part, _value(part, answer, params))
+
+
+def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
+    return authored_preview(
+        part, params, lambda answer: f"{expected_value(answer, params):.10g}", math=False
+    )
+
+
+KIND = AnswerKind(
+    name="number",
+    payload_keys=("value",),
+    size_limit=2048,
+    math=False,
+    follows_through=True,
+    check_config=check_config,
+    read=read,
+    grade=grade,
+    read_form=_read_form,
+    widget=lambda part, field, page: {},
+    shown=_shown,
+    reference=lambda part, params: _payload(part, part.config["answer"], params),
+    # A mistake undefined for this variant (a division by zero, say) is skipped, as in `grade`.
+    mistakes=lambda part, params: authored_mistakes(part, params, _payload, skip_undefined=True),
+    preview=_preview,
+    value=_value,
+    written=_written,
+    carried=lambda part, payload: {carried_name(part): read(part, payload)[0]},
+)

@@ -275,3 +275,36 @@ class TextPrinter(StrPrinter):
 def to_text(expr: sympy.Basic) -> str:
     """An expression as a learner would type it, for messages ("you have 2*x")."""
     return TextPrinter().doprint(expr).replace("**", "^")
+
+
+class LearnerPrinter(StrPrinter):
+    """SymPy's text form with the spellings a learner types: `e`, not `E`; `abs`, not `Abs`."""
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Rational(self, expr: Any) -> str:
+        # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
+        if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
+            return unambiguous_decimal(float(expr))
+        return super()._print_Rational(expr)
+
+    def _print_Float(self, expr: Any) -> str:
+        return unambiguous_decimal(float(expr))
+
+
+def unambiguous_decimal(value: float) -> str:
+    """A float as a learner types it where `e` is Euler's number: (1.5*10^(-165)), never 1.5e-165."""
+    text = format(value, ".17g")
+    mantissa, _, exponent = text.partition("e")
+    if not exponent:
+        return text
+    return f"({mantissa}*10^({int(exponent)}))"
+
+
+def as_text(value: Any) -> str:
+    """A SymPy value as learner text that the parser reads back (it accepts `**`)."""
+    return LearnerPrinter().doprint(value)

@@ -24,6 +24,7 @@ from api import learners
 from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import Exercise, Submission
 from courseware.variants import attempt_with_seed, current_attempt, definition_of, table_seed
+from grader.answers import answer_kind
 from grader.results import InvalidAnswer, Verdict
 from lms.models import XQueueSubmission
 from lms.xqueue.client import Pulled
@@ -31,7 +32,6 @@ from lms.xqueue.messages import Reply, for_grading, not_graded, verdict_label
 
 # capa draws at most 1000 different seeds for a problem (MAX_RANDOMIZATION_BINS)
 MAX_VARIANTS = 1000
-PAYLOAD_KEYS = {"code": "code", "choice": "choices", "matrix": "matrix"}
 TELL_STAFF = "Please tell the course staff."
 FINISHED = (Submission.Status.GRADED, Submission.Status.FAILED, Submission.Status.CANCELLED)
 
@@ -181,7 +181,7 @@ def answer_from(response: str, attempt) -> dict:
     if isinstance(parsed, dict):
         return parsed
     part = definition_of(attempt).parts[0]
-    return {PAYLOAD_KEYS.get(part.kind, "value"): response}
+    return {answer_kind(part.kind).main_key: response}
 
 
 def reply_for(record: XQueueSubmission) -> Reply | None:

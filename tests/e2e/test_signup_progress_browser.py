@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from courseware.models import Attempt
 from courseware.variants import definition_of
-from exercises.validation import as_text
 from grader.answers.matrix import expected_grid
+from grader.mathinput.printing import as_text
 from tests.e2e.conftest import screenshot
 from tests.support.people import make_course
 

@@ -19,8 +19,9 @@ from typing import Any
 
 import sympy
 
-from exercises.validation import as_text, reference_payload
+from exercises.validation import reference_payload
 from grader.mathinput import MathInputError, read, to_latex
+from grader.mathinput.printing import as_text
 from grader.spec import ExerciseDef, PartDef
 
 MIN_FIGURES = 3  # a number with fewer significant figures is too common to mean anything
