@@ -370,7 +370,13 @@ def is_pure(item: pytest.Item) -> bool:
     return not getattr(item, "cls", None) or not hasattr(item.cls, "databases")
 
 
+GRADER_TESTS = ROOT / "tests" / "grader"
+
+
 def pytest_collection_modifyitems(config, items):
+    impure = [i.nodeid for i in items if i.path.is_relative_to(GRADER_TESTS) and not is_pure(i)]
+    if impure:  # tests of the engine stay free of the database, servers, workers and browsers
+        raise pytest.UsageError(f"tests/grader/ holds pure tests only; not pure: {impure[:5]}")
     if not config.getoption("--pure"):
         return
     kept, dropped = [], []

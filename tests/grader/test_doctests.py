@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The sandbox's inside runs as loose scripts in the sandbox, not as package modules.
 NOT_IMPORTABLE = ("grader/sandbox/inside/",)
 MODULES = sorted(

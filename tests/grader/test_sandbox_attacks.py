@@ -1,4 +1,4 @@
-"""Red team: every file in tests/sandbox_attacks/ is a hostile d_sigma submission.
+"""Red team: every file in tests/grader/sandbox_attacks/ is a hostile d_sigma submission.
 
 Each file declares its expected verdict (`# verdict:`) and the effect that must not happen
 (`# must not:`). For every attack: the verdict is as declared, it earns no credit, no planted

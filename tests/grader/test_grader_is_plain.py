@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-GRADER = Path(__file__).resolve().parent.parent / "grader"
+GRADER = Path(__file__).resolve().parents[2] / "grader"
 WEB_FRAMEWORKS = ("django", "celery", "ninja", "lti_tool")
 
 
