@@ -39,9 +39,9 @@ def reasons(root: Path, slug: str, seeds: int = 3) -> str:
     return "\n".join(str(problem) for problem in validate_bank(root, [slug], seeds))
 
 
-def test_every_exercise_in_the_bank_passes_with_five_seeds():
+def test_every_exercise_in_the_bank_passes_with_two_seeds():  # CI validates 50 seeds
     require_sandbox()
-    assert [str(problem) for problem in validate_bank(BANK, seeds=5)] == []
+    assert [str(problem) for problem in validate_bank(BANK, seeds=2)] == []
 
 
 def test_a_reference_answer_that_cannot_be_read_is_reported(bank_copy):

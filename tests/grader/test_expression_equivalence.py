@@ -16,7 +16,9 @@ from grader.mathinput import MathInputError, parse, read
 
 PAIRS = [
     json.loads(line)
-    for line in (Path(__file__).parent.parent / "data" / "expression_pairs.jsonl").read_text().splitlines()
+    for line in (Path(__file__).parent.parent / "data" / "expression_pairs.jsonl")
+    .read_text()
+    .splitlines()
     if line.strip()
 ]
 
