@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from api.access import acting_learner, require_scope
 from api.parsing import Input, LearnerRef, Slug
-from api.problems import BODY, KEYED, documented, problem
+from api.problems import BODY, KEYED, answer_refused, documented, problem
 from courseware import assessments, exams
 from courseware.access import item_in_assessment
 from courseware.grading.intake import SubmissionRefused, submit
@@ -151,13 +151,8 @@ def answer_exam_item(request, course: Slug, slug: Slug, item_id: int, payload: E
     try:
         with transaction.atomic():
             submission = submit(attempt, payload.answer)
-    except AnswerTooLarge as error:
-        return problem(413, error.message)
-    except InvalidAnswer as error:
-        field = f"answer.{error.part}" if error.part else "answer"
-        return problem(422, error.message, errors={field: [error.message]})
-    except SubmissionRefused as refused:
-        return problem(409, refused.message)
+    except (AnswerTooLarge, InvalidAnswer, SubmissionRefused) as error:
+        return answer_refused(error)
     body = {
         "id": submission.pk,
         "status": submission.status,

@@ -7,6 +7,9 @@ from http import HTTPStatus
 from django.http import JsonResponse
 from ninja import Schema
 
+from courseware.grading.intake import SubmissionRefused
+from grader.results import AnswerTooLarge, InvalidAnswer
+
 PROBLEM_TYPE = "application/problem+json"
 
 # Why an operation may answer each error status (the OpenAPI description of the response).
@@ -80,3 +83,14 @@ def invalid(errors: dict[str, list[str]]) -> JsonResponse:
     """The 422 for input refused field by field: {field: [reasons]}, each named in the detail."""
     named = "; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items())
     return problem(422, f"The request is not valid: {named}.", errors=errors)
+
+
+def answer_refused(error: AnswerTooLarge | InvalidAnswer | SubmissionRefused) -> JsonResponse:
+    """The problem for an answer that was not taken: over its size limit (413), unreadable (422,
+    naming the part), or refused by the assessment's rules (409)."""
+    if isinstance(error, AnswerTooLarge):
+        return problem(413, error.message)
+    if isinstance(error, InvalidAnswer):
+        field = f"answer.{error.part}" if error.part else "answer"
+        return problem(422, error.message, errors={field: [error.message]})
+    return problem(409, error.message)

@@ -22,7 +22,7 @@ from api.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, releas
 from api.exercises import exercise_or_404
 from api.learners import ref_of, refs_of
 from api.parsing import Input, LearnerRef, Seed, Slug
-from api.problems import BODY, KEYED, documented, problem
+from api.problems import BODY, KEYED, answer_refused, documented, problem
 from courseware import ratelimits
 from courseware.assessments import results_hidden
 from courseware.grading import pipeline
@@ -317,13 +317,8 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
                 learner_ref=payload.learner or "",
                 callback_url=payload.callback_url or "",
             )
-    except AnswerTooLarge as error:
-        return problem(413, error.message)
-    except InvalidAnswer as error:
-        field = f"answer.{error.part}" if error.part else "answer"
-        return problem(422, error.message, errors={field: [error.message]})
-    except SubmissionRefused as refused:
-        return problem(409, refused.message)
+    except (AnswerTooLarge, InvalidAnswer, SubmissionRefused) as error:
+        return answer_refused(error)
     except NotebookRefused as refused:
         return problem(refused.status, refused.message, errors={"notebook": [refused.message]})
     created = {"id": submission.pk, "status": submission.status}
