@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 
 SIZE = 6.0
 SCENARIOS = ("basic", "depth_only", "many_minima", "rocky", "narrow_well")
@@ -251,6 +250,9 @@ def _distinct_minima(
 
 def _global_minimiser(wells: Wells, rocks: Rocks, values: np.ndarray) -> tuple[float, float]:
     """The dense grid's lowest point, polished by scipy.optimize.minimize (trust region, exact H)."""
+    # Imported here: SciPy's optimiser costs every process that loads the Sandpit 0.5 s.
+    from scipy.optimize import minimize
+
     i, j = np.unravel_index(np.argmin(values), values.shape)
     result = minimize(
         lambda p: float(raw_depth(wells, rocks, p[0], p[1])),
