@@ -25,6 +25,7 @@ from api.parsing import Input, LearnerRef, Seed, Slug
 from api.problems import BODY, KEYED, answer_refused, documented, problem
 from courseware import ratelimits
 from courseware.assessments import results_hidden
+from courseware.grading import events as grading_events
 from courseware.grading import pipeline
 from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import NotebookUpload, Submission
@@ -78,6 +79,12 @@ class NotebookCells(Schema):
 class SubmissionCreated(Schema):
     id: int
     status: str
+    events: str | None = Field(
+        None,
+        description="Where to hear the grading at once (server-sent events: `graded`, "
+        "`progress` or `timeout`), sending this key as `Authorization: Bearer`; then GET the "
+        "Location. Null when the site has no push service: poll the Location instead.",
+    )
     notebook: NotebookCells | None = None
 
 
@@ -225,6 +232,24 @@ def location_of(submission: Submission) -> str:
     return reverse("api:get_submission", args=[submission.pk])
 
 
+def created(request, submission: Submission, notebook: bool = False) -> JsonResponse:
+    """202 for a queued submission: its Location, the events link only this key may use, and
+    which cells were graded when the answer came in a `notebook`."""
+    principal: Principal = request.auth
+    holder = principal.key.digest if principal.key else ""
+    link = grading_events.events_url(submission.pk, holder)
+    body = {
+        "id": submission.pk,
+        "status": submission.status,
+        "events": request.build_absolute_uri(link) if link else None,
+    }
+    if notebook:
+        body["notebook"] = notebook_cells(submission)
+    response = JsonResponse(body, status=202)
+    response["Location"] = location_of(submission)
+    return response
+
+
 @router.post(
     "/submissions",
     response={202: SubmissionCreated},
@@ -321,12 +346,7 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
         return answer_refused(error)
     except NotebookRefused as refused:
         return problem(refused.status, refused.message, errors={"notebook": [refused.message]})
-    created = {"id": submission.pk, "status": submission.status}
-    if payload.notebook is not None:
-        created["notebook"] = notebook_cells(submission)
-    response = JsonResponse(created, status=202)
-    response["Location"] = location_of(submission)
-    return response
+    return created(request, submission, notebook=payload.notebook is not None)
 
 
 def decode_cursor(cursor: str) -> int:
@@ -425,9 +445,7 @@ def regrade_submission(request, submission_id: int):
                 f"Only a graded or failed submission can be regraded; this one is {locked.status}.",
             )
         pipeline.open_grading_round(locked)
-    response = JsonResponse({"id": locked.pk, "status": locked.status}, status=202)
-    response["Location"] = location_of(locked)
-    return response
+    return created(request, locked)
 
 
 class ResultQuery(Input):

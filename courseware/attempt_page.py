@@ -45,6 +45,7 @@ def history_of(attempt: Attempt) -> list[Submission]:
             attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
         )
     rows = mine.select_related("grading", "attempt__exercise_version").order_by("-created_at")
+    rows = rows.defer("grading__feedback")  # the table shows verdicts and scores only
     return list(rows[:HISTORY_ROWS])
 
 

@@ -4,7 +4,9 @@ A small ASGI application (run by uvicorn beside the WSGI web tier, routed at /ev
 proxy in production; `make run` starts it on its own port). It holds no thread per listener: each
 connection waits on Redis pub/sub. A listener names its submission by a signed token that the
 page received through the authorised route (courseware.grading.events); the service answers
-with nothing but "graded" or "progress", and the page then fetches what changed.
+with nothing but "graded" or "progress", and the page then fetches what changed. An API client
+gets such a link in the answer to POST /api/v1/submissions, bound to its key: it listens with
+`Authorization: Bearer <key>`, which the service checks against the token without a database.
 
 GET /events/graded/<token>  ->  text/event-stream with one event, then the stream ends:
                                 "graded", "progress" (the page refreshes and listens again), or
@@ -26,6 +28,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
+from api.keys import digest  # noqa: E402
 from courseware.grading.events import channel, done_key, submission_in  # noqa: E402
 
 LISTEN_SECONDS = 55.0
@@ -53,11 +56,20 @@ async def application(scope, receive, send) -> None:
     if scope.get("method") != "GET" or not path.startswith(PREFIX):
         await _respond(send, 404, b"Not found.\n")
         return
-    submission_id = submission_in(path[len(PREFIX) :])
+    submission_id = submission_in(path[len(PREFIX) :], _holder(scope))
     if submission_id is None:
         await _respond(send, 403, b"This events link is not valid or has expired.\n")
         return
     await _stream(submission_id, receive, send)
+
+
+def _holder(scope) -> str:
+    """The digest of the API key presented as a bearer token ("" for a page, which sends none)."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            kind, _, key = value.decode("latin-1").partition(" ")
+            return digest(key.strip()) if kind.lower() == "bearer" and key.strip() else ""
+    return ""
 
 
 async def _lifespan(receive, send) -> None:
@@ -74,6 +86,7 @@ async def _lifespan(receive, send) -> None:
 
 HEADERS = [
     (b"access-control-allow-origin", b"*"),  # the token is the credential: no cookies are read
+    (b"access-control-allow-headers", b"authorization"),  # an API key's bearer, for its links
     (b"cache-control", b"no-store"),
     (b"x-content-type-options", b"nosniff"),
 ]

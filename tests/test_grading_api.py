@@ -438,3 +438,22 @@ def test_a_regraded_failed_submission_gets_its_fault_retries_again(key, operator
     assert (regraded.status, regraded.grader_errors, regraded.failure_reason) == ("queued", 0, "")
     assert pipeline.record_grader_error(failed, regraded.grading_round, fault, timezone.now())
     assert Submission.objects.get(pk=failed).status == "queued"  # retried, not failed at once
+
+
+def test_a_keys_last_use_is_kept_to_the_minute_without_a_write_per_request(key, client_user):
+    from django.db import connection
+
+    from lms.models import ApiKey
+
+    assert api(key).get("/api/v1/exercises").status_code == 200
+    first_use = ApiKey.objects.get(user=client_user).last_used_at
+    assert first_use is not None
+    statements: list[str] = []
+    with connection.execute_wrapper(
+        lambda run, sql, *args: statements.append(sql) or run(sql, *args)
+    ):
+        assert api(key).get("/api/v1/exercises").status_code == 200
+    assert statements and not [sql for sql in statements if sql.startswith("UPDATE")]
+    assert ApiKey.objects.get(user=client_user).last_used_at == first_use
+    [listed] = api(key).get("/api/v1/api-keys").json()["items"]
+    assert listed["last_used_at"] is not None

@@ -18,11 +18,13 @@ from courseware.variants import current_attempt
 from tests.support.people import PASSWORD, learner_in, make_course
 
 
-def listen(url: str, into: list[str], timeout: float = 20) -> threading.Thread:
-    """Read the stream's events into `into` in the background (name, then "closed")."""
+def listen(
+    url: str, into: list[str], timeout: float = 20, headers: dict | None = None
+) -> threading.Thread:
+    """Read the stream's events into `into` in the background (status, names, then "closed")."""
 
     def read():
-        with requests.get(url, stream=True, timeout=timeout) as response:
+        with requests.get(url, stream=True, timeout=timeout, headers=headers) as response:
             into.append(str(response.status_code))
             for line in response.iter_lines(decode_unicode=True):
                 if line.startswith("event: "):

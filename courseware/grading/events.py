@@ -4,7 +4,8 @@ page waiting for it learns at once through the push service (tangent/events.py).
 A page that shows a pending submission gets a signed events token for it: the token names one
 submission and grants nothing but the right to hear "graded" or "progress" for it, so the push
 service needs no session, no database and no thread per waiting learner. The page then fetches
-the fragment itself, through the usual authorised route.
+the fragment itself, through the usual authorised route. An API client gets one too, bound to
+its key (`holder`: the key's digest), so the service hears it only from that key's bearer.
 """
 
 from __future__ import annotations
@@ -31,23 +32,30 @@ def done_key(submission_id: int) -> str:
     return redis_client.key(f"events:done:{submission_id}")
 
 
-def token_for(submission_id: int) -> str:
-    return signing.dumps(submission_id, salt=SALT, compress=False)
+def _salt(holder: str) -> str:
+    return f"{SALT}:{holder}" if holder else SALT
 
 
-def submission_in(token: str) -> int | None:
-    """The submission a token names, or None when it is forged, altered or too old."""
+def token_for(submission_id: int, holder: str = "") -> str:
+    """A page's token (`holder` empty), or an API key's (`holder`: the key's digest)."""
+    return signing.dumps(submission_id, salt=_salt(holder), compress=False)
+
+
+def submission_in(token: str, holder: str = "") -> int | None:
+    """The submission a token names, or None when it is forged, altered, too old, or made for
+    another holder than the one presenting it."""
     try:
-        value = signing.loads(token, salt=SALT, max_age=TOKEN_SECONDS)
+        value = signing.loads(token, salt=_salt(holder), max_age=TOKEN_SECONDS)
     except signing.BadSignature:
         return None
     return value if isinstance(value, int) else None
 
 
-def events_url(submission_id: int) -> str:
-    """Where the page listens for the submission's events ("" when push is switched off)."""
+def events_url(submission_id: int, holder: str = "") -> str:
+    """Where the page (or the key `holder`) listens for the submission's events ("" when push
+    is switched off)."""
     base = settings.TANGENT_EVENTS_URL
-    return f"{base.rstrip('/')}/graded/{token_for(submission_id)}" if base else ""
+    return f"{base.rstrip('/')}/graded/{token_for(submission_id, holder)}" if base else ""
 
 
 def announce_done(submission_id: int) -> None:

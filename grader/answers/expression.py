@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from grader.answers import AnswerKind, Form, Page, Payload, Preview, answer_kind
@@ -517,13 +518,18 @@ def authored_preview(
 def typeset(part: PartDef, text: str, latex: bool = False) -> str | None:
     """A learner's text as LaTeX, read with the part's settings; None when it cannot be read."""
     config = part.config
+    variables, functions = config.get("variables", []), config.get("functions", [])
+    return _typeset_text(text, tuple(variables), tuple(functions), latex)
+
+
+@lru_cache(maxsize=4096)
+def _typeset_text(
+    text: str, variables: tuple[str, ...], functions: tuple[str, ...], latex: bool
+) -> str | None:
+    """Remembered: a learner's history shows the same answers again with every verdict (up to 50
+    rows, about 2 ms each to read and print)."""
     try:
-        return preview(
-            text,
-            config.get("variables", []),
-            latex_input=latex,
-            functions=config.get("functions", []),
-        )
+        return preview(text, list(variables), latex_input=latex, functions=list(functions))
     except (MathInputError, RecursionError, ValueError):
         return None
 
