@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from lms.personal_tokens import make_token
 
+from api.personal_tokens import make_token
 from tests.support.people import api_key_for, learner_in, make_course, make_user
 from tests.test_grading_events import listen
 
