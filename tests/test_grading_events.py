@@ -11,7 +11,7 @@ import requests
 from django.core import signing
 from django.test import Client
 
-from courseware.grading import events
+from courseware.grading import events as grading_events
 from courseware.grading.intake import submit
 from courseware.models import Exercise
 from courseware.variants import current_attempt
@@ -37,36 +37,36 @@ def listen(
 
 
 def test_a_token_names_one_submission_and_cannot_be_forged(settings):
-    token = events.token_for(42)
-    assert events.submission_in(token) == 42
-    assert events.submission_in(token[:-2] + "xx") is None
+    token = grading_events.token_for(42)
+    assert grading_events.submission_in(token) == 42
+    assert grading_events.submission_in(token[:-2] + "xx") is None
     other = signing.dumps(42, salt="another purpose", compress=False)
-    assert events.submission_in(other) is None
+    assert grading_events.submission_in(other) is None
 
 
 def test_a_listener_hears_graded_the_moment_it_is_announced(events):
-    token = events.token_for(9001)
+    token = grading_events.token_for(9001)
     heard: list[str] = []
     thread = listen(f"{events}/graded/{token}", heard)
     time.sleep(0.5)  # subscribed
-    events._publish(9001, "graded", remember=True)
+    grading_events._publish(9001, "graded", remember=True)
     thread.join(10)
     assert heard == ["200", "graded", "closed"]
 
 
 def test_a_code_gradings_progress_is_heard_so_the_page_shows_tests_done(events):
     heard: list[str] = []
-    thread = listen(f"{events}/graded/{events.token_for(9004)}", heard)
+    thread = listen(f"{events}/graded/{grading_events.token_for(9004)}", heard)
     time.sleep(0.5)
-    events.announce_progress(9004)
+    grading_events.announce_progress(9004)
     thread.join(10)
     assert heard == ["200", "progress", "closed"]
 
 
 def test_a_listener_that_comes_after_the_grading_hears_it_at_once(events):
-    events._publish(9002, "graded", remember=True)
+    grading_events._publish(9002, "graded", remember=True)
     heard: list[str] = []
-    listen(f"{events}/graded/{events.token_for(9002)}", heard).join(10)
+    listen(f"{events}/graded/{grading_events.token_for(9002)}", heard).join(10)
     assert heard == ["200", "graded", "closed"]
 
 
@@ -80,7 +80,7 @@ def test_a_forged_link_is_refused(events):
 def test_a_quiet_stream_ends_with_timeout_so_the_page_polls(events, monkeypatch):
     monkeypatch.setattr("tangent.events.LISTEN_SECONDS", 1.0)
     heard: list[str] = []
-    listen(f"{events}/graded/{events.token_for(9003)}", heard).join(10)
+    listen(f"{events}/graded/{grading_events.token_for(9003)}", heard).join(10)
     assert heard == ["200", "timeout", "closed"]
 
 
@@ -94,7 +94,7 @@ def test_a_pending_fragment_carries_its_events_link_and_a_page_without_push_poll
     settings.TANGENT_EVENTS_URL = "/events"
     pending = client.get(f"/submissions/{submission.pk}/").content.decode()
     [link] = re.findall(r'data-events="/events/graded/([^"]+)"', pending)
-    assert events.submission_in(link) == submission.pk
+    assert grading_events.submission_in(link) == submission.pk
     settings.TANGENT_EVENTS_URL = ""
     polled = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert 'data-events=""' in polled and 'data-poll-ms="400"' in polled
