@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -32,6 +34,11 @@ LISTEN_SECONDS = 55.0
 PREFIX = "/events/graded/"
 _pool: aioredis.Redis | None = None
 
+# ASGI's callables (the spec's dictionaries, untyped).
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
 
 def _redis() -> aioredis.Redis:
     global _pool
@@ -40,7 +47,7 @@ def _redis() -> aioredis.Redis:
     return _pool
 
 
-async def application(scope, receive, send) -> None:
+async def application(scope: Message, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
         return
@@ -60,7 +67,7 @@ async def application(scope, receive, send) -> None:
     await _stream(submission_id, receive, send)
 
 
-async def _lifespan(receive, send) -> None:
+async def _lifespan(receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -79,7 +86,7 @@ HEADERS = [
 ]
 
 
-async def _respond(send, status: int, body: bytes) -> None:
+async def _respond(send: Send, status: int, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -90,7 +97,7 @@ async def _respond(send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _stream(submission_id: int, receive, send) -> None:
+async def _stream(submission_id: int, receive: Receive, send: Send) -> None:
     connection = _redis()
     pubsub = connection.pubsub()
     try:
@@ -114,11 +121,11 @@ async def _stream(submission_id: int, receive, send) -> None:
             body = f"event: {event}\ndata: {submission_id}\n\n".encode()
             await send({"type": "http.response.body", "body": body, "more_body": True})
     finally:
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]  # unannotated in redis-py
         await send({"type": "http.response.body", "body": b""})
 
 
-async def _wait(pubsub, receive) -> str | None:
+async def _wait(pubsub: aioredis.client.PubSub, receive: Receive) -> str | None:
     """The first event ("graded" or "progress": the page then fetches what changed and listens
     again), "timeout", or None when the browser went away."""
     gone = asyncio.ensure_future(_disconnected(receive))
@@ -134,7 +141,7 @@ async def _wait(pubsub, receive) -> str | None:
             )
             if message is None:
                 continue
-            event = message["data"].decode()
+            event: str = message["data"].decode()
             if event in ("graded", "progress"):
                 return event
         return None
@@ -142,6 +149,6 @@ async def _wait(pubsub, receive) -> str | None:
         gone.cancel()
 
 
-async def _disconnected(receive) -> None:
+async def _disconnected(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
