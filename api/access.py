@@ -16,9 +16,11 @@ call (preview, sandpit). Keys come in three kinds (docs/api.md states the policy
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja.errors import HttpError
@@ -47,7 +49,7 @@ class Principal:
     force now; `course` and `role` (the owner's role there, None if no longer a member) for a
     course key."""
 
-    user: object
+    user: User
     scopes: frozenset[str]
     key: ApiKey | None = None
     course: Course | None = None
@@ -90,7 +92,14 @@ class Principal:
         return f"This key does not have the {name} scope."
 
 
-def role_in(user, course: Course) -> str | None:
+class ApiRequest(HttpRequest):
+    """A request as an API route receives it: Ninja sets `auth` to what the route's authenticator
+    returned, and every authenticator of this API returns a Principal."""
+
+    auth: Principal
+
+
+def role_in(user: User, course: Course) -> str | None:
     return (
         Membership.objects.filter(user=user, course=course).values_list("role", flat=True).first()
     )
@@ -107,7 +116,7 @@ def key_principal(key: ApiKey) -> Principal:
         return Principal(key.user, granted - {Scope.STAFF}, key)
     role = role_in(key.user, key.course)
     if role is None:
-        in_force = frozenset()
+        in_force: frozenset[str] = frozenset()
     elif role == Membership.Role.STAFF and Scope.STAFF in granted:
         in_force = ALL_SCOPES
     else:
@@ -115,20 +124,20 @@ def key_principal(key: ApiKey) -> Principal:
     return Principal(key.user, in_force, key, key.course, role)
 
 
-def site_principal(user) -> Principal:
+def site_principal(user: User) -> Principal:
     """A logged-in site user on the endpoints the pages call: reads and submits as themselves."""
     return Principal(user, LEARNER_SCOPES)
 
 
-def refuse_personal(request: HttpRequest, what: str) -> None:
+def refuse_personal(request: ApiRequest, what: str) -> None:
     """403 for a personal access token on an endpoint that is not for it (`what` it cannot do)."""
     if request.auth.personal:
         raise HttpError(403, f"A personal access token cannot {what}; use an API key.")
 
 
-def require_scope(request: HttpRequest, scope: str, detail: str = "") -> Principal:
+def require_scope(request: ApiRequest, scope: str, detail: str = "") -> Principal:
     """The request's principal if `scope` is in force; 403 (with `detail`, or why) otherwise."""
-    principal: Principal = request.auth
+    principal = request.auth
     if not principal.allows(scope):
         raise HttpError(403, detail or principal.refusal(scope))
     return principal
@@ -137,13 +146,13 @@ def require_scope(request: HttpRequest, scope: str, detail: str = "") -> Princip
 # --- learners, attempts and submissions ----------------------------------------------------------
 
 
-def acting_learner(request: HttpRequest, ref: str | None, create: bool = True):
+def acting_learner(request: ApiRequest, ref: str | None, create: bool = True) -> User:
     """The learner the request acts for: the client's learner `ref`, or the client itself.
 
     A course key's learners are learners of its course: naming a new one enrols it there (only
     a key whose owner is staff of the course may do that), and one outside the course is unknown.
     """
-    principal: Principal = request.auth
+    principal = request.auth
     if ref is None or ref == "me":
         return principal.user
     if principal.personal:
@@ -166,38 +175,40 @@ def acting_learner(request: HttpRequest, ref: str | None, create: bool = True):
     return learner
 
 
-def attempt_course(request: HttpRequest) -> Course | None:
+def attempt_course(request: ApiRequest) -> Course | None:
     """The course the request's attempts are made in: a course key's course, else none."""
     return request.auth.course
 
 
-def variant_for(request: HttpRequest, learner, exercise: Exercise, seed: int | None = None):
+def variant_for(
+    request: ApiRequest, learner: User, exercise: Exercise, seed: int | None = None
+) -> Attempt:
     """The attempt the request works on: the learner's current variant (or, for staff, the
     variant of `seed`). A key's attempts stay in its course (a user key's outside any course);
     a personal token works on its learner's own attempts, the ones their pages show."""
-    principal: Principal = request.auth
+    principal = request.auth
     only = not principal.personal
     if seed is not None:
         return attempt_with_seed(learner, exercise, seed, principal.course, in_course_only=only)
     return current_attempt(learner, exercise, principal.course, in_course_only=only)
 
 
-def own_attempts(request: HttpRequest) -> QuerySet[Attempt]:
+def own_attempts(request: ApiRequest) -> QuerySet[Attempt]:
     """Attempts the principal plays as themselves (the Sandpit): its own, in its course if any."""
-    principal: Principal = request.auth
+    principal = request.auth
     attempts = Attempt.objects.filter(learner=principal.user)
     if principal.course is not None:
         attempts = attempts.filter(course=principal.course)
     return attempts
 
 
-def visible_submissions(request: HttpRequest) -> QuerySet[Submission]:
+def visible_submissions(request: ApiRequest) -> QuerySet[Submission]:
     """Submissions the key may see, cancel and (with `staff` in force) regrade.
 
     An operator key: all. A course key with `staff` in force: every submission in its course.
     Any other key: its own user's and its learners' (in its course, for a course key).
     """
-    principal: Principal = request.auth
+    principal = request.auth
     submissions = Submission.objects.select_related(
         "grading",
         "attempt__exercise_version__exercise",
@@ -222,14 +233,16 @@ def visible_submissions(request: HttpRequest) -> QuerySet[Submission]:
 # --- API keys ---------------------------------------------------------------------------------------
 
 
-def visible_keys(request: HttpRequest) -> QuerySet[ApiKey]:
+def visible_keys(request: ApiRequest) -> QuerySet[ApiKey]:
     """Keys the caller may list and revoke: its owner's own (an operator key: every key)."""
-    principal: Principal = request.auth
+    principal = request.auth
     keys = ApiKey.objects.select_related("user", "course")
     return keys if principal.operator else keys.filter(user=principal.user)
 
 
-def check_grant(owner, course: Course | None, scopes, operator: bool = False) -> None:
+def check_grant(
+    owner: User, course: Course | None, scopes: Collection[str], operator: bool = False
+) -> None:
     """Raise KeyRefused unless `owner` may hold such a key: a course key only in a course the
     owner is a member of, `staff` only in a course the owner is staff of, an operator key with
     no course. Checked whoever makes the key (the API or manage.py)."""
@@ -248,27 +261,28 @@ def check_grant(owner, course: Course | None, scopes, operator: bool = False) ->
         )
 
 
-def not_a_member(owner, slug: str) -> str:
+def not_a_member(owner: User, slug: str) -> str:
     return f"{owner} is not a member of course {slug!r}."
 
 
 def new_key_terms(
-    request: HttpRequest, username: str | None, course_slug: str | None, scopes: set[str]
-) -> tuple[object, Course | None]:
+    request: ApiRequest, username: str | None, course_slug: str | None, scopes: set[str]
+) -> tuple[User, Course | None]:
     """The owner and course of the key the caller asks for, if it may make it; 403/404 if not.
 
     Only an operator key makes keys for other users. Every other key makes keys for its own
     user only, in its own course if it has one (else in a course its owner is a member of), and
     with no scope that is not in force for itself. No one makes an operator key here.
     """
-    principal: Principal = request.auth
+    principal = request.auth
     owner = principal.user
     if username is not None and username != owner.get_username():
         if not principal.operator:
             raise HttpError(403, "Only an operator key makes keys for other users.")
-        owner = get_user_model().objects.filter(username=username, is_active=True).first()
-        if owner is None:
+        other = get_user_model().objects.filter(username=username, is_active=True).first()
+        if other is None:
             raise HttpError(404, f"No user {username!r}.")
+        owner = other
     course = principal.course
     if course_slug is not None:
         if course is not None and course_slug != course.slug:

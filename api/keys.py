@@ -12,9 +12,11 @@ import secrets
 from datetime import timedelta
 from typing import NamedTuple
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from api.webhooks import new_secret
+from courseware.models import Course
 from lms import vault
 from lms.models import ApiKey
 
@@ -36,10 +38,10 @@ def digest(key: str) -> str:
 
 
 def create_key(
-    user,
+    user: User,
     name: str = "",
     scopes: list[str] | None = None,
-    course=None,
+    course: Course | None = None,
     operator: bool = False,
 ) -> NewKey:
     """A new key for `user`; the plain key and callback secret are returned once, never stored

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from courseware.accounts import new_integration_user
@@ -10,7 +11,7 @@ from lms.models import ApiLearner
 MAX_REF = 200
 
 
-def learner_for(client, ref: str, create: bool = True):
+def learner_for(client: User, ref: str, create: bool = True) -> User | None:
     """The user behind `ref` for this client (created on first use), or None if unknown.
 
     Found through the ApiLearner link only, never by a username derived from the reference.
@@ -27,14 +28,14 @@ def learner_for(client, ref: str, create: bool = True):
     return user
 
 
-def refs_of(user_ids: set[int], client) -> dict[int, str]:
+def refs_of(user_ids: set[int], client: User) -> dict[int, str]:
     """The references `client` knows these users by (one query for a page of them)."""
     return dict(
         ApiLearner.objects.filter(client=client, user_id__in=user_ids).values_list("user_id", "ref")
     )
 
 
-def ref_of(user, client) -> str | None:
+def ref_of(user: User, client: User) -> str | None:
     """The reference `client` knows `user` by, if `user` is one of its learners."""
     record = ApiLearner.objects.filter(user=user, client=client).first()
     return record.ref if record else None

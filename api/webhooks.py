@@ -14,14 +14,20 @@ import json
 import secrets
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import requests
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from courseware.models import Submission
 from lms import outbound, vault
 from lms.delivery import FAILED, RETRY, SENT, Outcome
 from lms.models import ApiSubmission, Webhook, WebhookDelivery
+
+# A submission as JSON-ready data, as the API shows it to a client (api.submissions).
+SubmissionSerialiser = Callable[[Submission, User], dict[str, Any]]
 
 SIGNATURE_HEADER = "Tangent-Signature"
 EVENT_HEADER = "Tangent-Event-Id"
@@ -67,7 +73,7 @@ def queue_test(webhook: Webhook) -> WebhookDelivery:
     )
 
 
-def announce(finished: dict, serialise) -> list[int]:
+def announce(finished: dict[str, Any], serialise: SubmissionSerialiser) -> list[int]:
     """Deliveries of a finished grading round (a "submission.finished" outbox payload) to the
     webhooks of the submission's API client and its callback URL; none for a submission not made
     through the API, or for a round already announced.

@@ -11,7 +11,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -28,7 +28,7 @@ def check_not_reserved(username: str) -> None:
         raise ValidationError(f"Usernames starting with {prefixes} are reserved; choose another.")
 
 
-def new_integration_user(prefix: str, **fields) -> AbstractBaseUser:
+def new_integration_user(prefix: str, **fields: str) -> User:
     """A new user with a random username under a reserved `prefix` and no usable password."""
     assert prefix in RESERVED_PREFIXES, prefix
     users = get_user_model().objects
@@ -69,7 +69,7 @@ def shown_username(user) -> str:
     return ""
 
 
-def service_user(username: str) -> AbstractBaseUser:
+def service_user(username: str) -> User:
     """The account an integration acts as (e.g. `xqueue-<queue>`), made on first use.
 
     Its name is configured, not random, so it must carry a reserved prefix, and an account of that

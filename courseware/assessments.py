@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -58,7 +60,7 @@ def copy_bank_template(course: Course) -> list[Assessment]:
     have = set(course.assessments.values_list("slug", flat=True))
     quizzes = Quiz.objects.select_related("module").order_by("module__order", "order")
     start = course.assessments.count()
-    made = []
+    made: list[Assessment] = []
     with transaction.atomic():
         for quiz in quizzes:
             if quiz.slug not in have:
@@ -66,7 +68,9 @@ def copy_bank_template(course: Course) -> list[Assessment]:
     return made
 
 
-def give_new_course_the_template(sender, instance: Course, created: bool, raw: bool = False, **_):
+def give_new_course_the_template(
+    sender: type[Course], instance: Course, created: bool, raw: bool = False, **_: object
+) -> None:
     """post_save of Course: a new course starts with a copy of the bank's quizzes."""
     if created and not raw:
         copy_bank_template(instance)
@@ -95,11 +99,11 @@ def add_item(
 
 
 def _rng(*parts: object) -> random.Random:
-    text = ":".join([settings.VARIANT_SALT, *map(str, parts)])
+    text = ":".join([str(settings.VARIANT_SALT), *map(str, parts)])
     return random.Random(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big"))
 
 
-def drawn_exercise(item: AssessmentItem, learner) -> Exercise:
+def drawn_exercise(item: AssessmentItem, learner: User) -> Exercise:
     """The learner's exercise for this item: the only one, or their draw from the pool (made once)."""
     pool = [entry.exercise for entry in item.pool.select_related("exercise__current_version")]
     if not pool:
@@ -121,7 +125,7 @@ def drawn_exercise(item: AssessmentItem, learner) -> Exercise:
     return choice
 
 
-def items_for(assessment: Assessment, learner) -> list[AssessmentItem]:
+def items_for(assessment: Assessment, learner: User) -> list[AssessmentItem]:
     """The assessment's items in the order this learner sees them (their own order if shuffled)."""
     items = list(assessment.items.all())
     if assessment.shuffle:
@@ -212,13 +216,13 @@ def schedule_of(assessment: Assessment, exception: AssessmentException | None) -
     )
 
 
-def schedule_for(assessment: Assessment, learner) -> Schedule:
+def schedule_for(assessment: Assessment, learner: User) -> Schedule:
     """This learner's schedule on the assessment."""
     exception = AssessmentException.objects.filter(assessment=assessment, learner=learner).first()
     return schedule_of(assessment, exception)
 
 
-def schedules_for(assessment: Assessment, learners) -> dict[int, Schedule]:
+def schedules_for(assessment: Assessment, learners: Iterable[User]) -> dict[int, Schedule]:
     """{learner id: schedule} for many learners, in one query."""
     exceptions = {
         e.learner_id: e
@@ -252,7 +256,7 @@ def feedback_released(
     return feedback_shown(assessment.feedback, past_due)
 
 
-def results_hidden(submission: Submission, viewer) -> bool:
+def results_hidden(submission: Submission, viewer: User) -> bool:
     """Must the learner's own page hide this submission's verdict, score and feedback for now?
 
     Only an answer made inside an assessment whose feedback is not yet released; staff (any

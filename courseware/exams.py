@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -59,7 +60,7 @@ def end_of(schedule: assessments.Schedule, started_at: datetime) -> datetime:
     return min(ends)
 
 
-def sitting_of(assessment: Assessment, learner) -> ExamSitting | None:
+def sitting_of(assessment: Assessment, learner: User) -> ExamSitting | None:
     return ExamSitting.objects.filter(assessment=assessment, learner=learner).first()
 
 
@@ -79,7 +80,7 @@ def seconds_left(sitting: ExamSitting, at: datetime | None = None) -> int:
 # --- starting ------------------------------------------------------------------------------------
 
 
-def start(assessment: Assessment, learner, access_code: str = "") -> ExamSitting:
+def start(assessment: Assessment, learner: User, access_code: str = "") -> ExamSitting:
     """The learner's sitting, started now (items drawn, one variant each); the existing one if they
     already started. ExamRefused outside the window, with a wrong code, or not an exam."""
     from courseware.variants import current_item_attempt
@@ -113,7 +114,7 @@ def start(assessment: Assessment, learner, access_code: str = "") -> ExamSitting
 # --- answering -----------------------------------------------------------------------------------
 
 
-def answer_refusal(assessment: Assessment, learner, at: datetime | None = None) -> str | None:
+def answer_refusal(assessment: Assessment, learner: User, at: datetime | None = None) -> str | None:
     """Why an answer to the exam may not be taken now (None: it may)."""
     sitting = sitting_of(assessment, learner)
     if sitting is None:
@@ -186,7 +187,7 @@ def finalise(sitting: ExamSitting, how: str) -> list[Submission]:
     from grader import validate
     from grader.results import InvalidAnswer
 
-    made = []
+    made: list[Submission] = []
     with transaction.atomic():
         locked = ExamSitting.objects.select_for_update().get(pk=sitting.pk)
         if locked.finished:
@@ -231,9 +232,10 @@ def finalise_expired() -> int:
 # --- staff ---------------------------------------------------------------------------------------
 
 
-def end_now(sitting: ExamSitting, actor) -> None:
+def end_now(sitting: ExamSitting, actor: User) -> None:
     """Staff end a learner's exam: their drafts are submitted now."""
     finalise(sitting, ExamSitting.Finish.STAFF)
+    assert sitting.finished_at is not None, "finalise finished it (or found it finished)"
     audit.record(
         sitting.assessment.course,
         actor,
@@ -244,7 +246,7 @@ def end_now(sitting: ExamSitting, actor) -> None:
     )
 
 
-def extend(sitting: ExamSitting, minutes: int, actor) -> None:
+def extend(sitting: ExamSitting, minutes: int, actor: User) -> None:
     """Staff give a learner's running exam `minutes` more (not a finished one)."""
     if minutes < 1 or minutes > 24 * 60:
         raise ExamRefused("Give between 1 and 1440 minutes.")
@@ -271,7 +273,9 @@ def extend(sitting: ExamSitting, minutes: int, actor) -> None:
 # --- practice closed during an exam, and release -------------------------------------------------
 
 
-def practice_closed_by(learner, course: Course | None, exercise: Exercise) -> Assessment | None:
+def practice_closed_by(
+    learner: User, course: Course | None, exercise: Exercise
+) -> Assessment | None:
     """The exam in progress for this learner (in this course) that holds the exercise, if any:
     its practice page is closed to them until the exam ends."""
     sittings = ExamSitting.objects.filter(
@@ -300,7 +304,7 @@ def result_withheld(submission: Submission) -> bool:
     return not may_release_score(item.assessment, submission.attempt.learner)
 
 
-def may_release_score(assessment: Assessment, learner, at: datetime | None = None) -> bool:
+def may_release_score(assessment: Assessment, learner: User, at: datetime | None = None) -> bool:
     """May the learner's score on the assessment be shown to them and sent to their LMS now?
 
     The assessment's feedback policy decides; an exam's score is never released while the

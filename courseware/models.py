@@ -93,6 +93,14 @@ class Exercise(models.Model):
     def __str__(self) -> str:
         return self.slug
 
+    @property
+    def version(self) -> ExerciseVersion:
+        """The current version, which every exercise has once made (the bank's loader and the
+        authoring form set it when they make the exercise)."""
+        if self.current_version is None:
+            raise ExerciseVersion.DoesNotExist(f"Exercise {self.slug} has no version.")
+        return self.current_version
+
 
 class ExerciseVersion(models.Model):
     """The spec of an exercise as loaded, identified by a hash of its files."""

@@ -8,6 +8,8 @@ Kinds: `score.changed` (a learner's best score on an exercise moved: LTI gradebo
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from courseware.models import OutboxEvent
@@ -20,7 +22,7 @@ KINDS = (SCORE_CHANGED, SUBMISSION_FINISHED)
 KICK_SECONDS = 0.5  # events committed within this window are fanned out together
 
 
-def publish(kind: str, payload: dict) -> OutboxEvent:
+def publish(kind: str, payload: dict[str, Any]) -> OutboxEvent:
     """Record an event in the caller's transaction; delivery starts when it commits."""
     event = OutboxEvent.objects.create(kind=kind, payload=payload)
     transaction.on_commit(kick, robust=True)

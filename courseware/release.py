@@ -33,7 +33,7 @@ class Policy:
     solutions: str = "after_solved"
     hints: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.feedback not in FEEDBACK_WHEN:
             raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_WHEN)}")
         if self.solutions not in SOLUTIONS_WHEN:

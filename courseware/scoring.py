@@ -8,9 +8,11 @@ grading's score less `penalty_per_wrong_attempt` for every wrong counted submiss
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from courseware.assessments import (
@@ -24,15 +26,18 @@ from courseware.models import (
     Assessment,
     AssessmentException,
     AssessmentItem,
+    Course,
     ExamSitting,
+    Exercise,
     Submission,
 )
 from grader.results import NOT_AN_ATTEMPT
 
 NOT_COUNTED = [verdict.value for verdict in NOT_AN_ATTEMPT]
+Made = tuple[datetime, float | None]  # a counted submission: when it was made, its score if graded
 
 
-def counted(submissions: QuerySet) -> QuerySet:
+def counted(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
     """The submissions that count as attempts: answers, not cancelled, not unreadable or our error.
 
     An answer still waiting for its grading counts: it was made.
@@ -58,7 +63,7 @@ def counts_as_attempt(submission: Submission) -> bool:
     return is_counted(submission.purpose, submission.status, grading.verdict if grading else None)
 
 
-def attempts_used(learner, exercise) -> int:
+def attempts_used(learner: User, exercise: Exercise) -> int:
     """Counted submissions on any variant of an exercise (practice: every course, every item)."""
     return counted(
         Submission.objects.filter(
@@ -67,7 +72,7 @@ def attempts_used(learner, exercise) -> int:
     ).count()
 
 
-def item_attempts_used(learner, item: AssessmentItem) -> int:
+def item_attempts_used(learner: User, item: AssessmentItem) -> int:
     """Counted submissions on an assessment item, across all its variants."""
     return counted(
         Submission.objects.filter(attempt__learner=learner, attempt__assessment_item=item)
@@ -155,7 +160,9 @@ class AssessmentScore:
         return not self.sitting_running and feedback_released(self.assessment, self.schedule)
 
 
-def _item_score(item, made: list[tuple], schedule: Schedule, assessment: Assessment) -> ItemScore:
+def _item_score(
+    item: AssessmentItem, made: list[Made], schedule: Schedule, assessment: Assessment
+) -> ItemScore:
     graded = [(at, score) for at, score in made if score is not None]
     marked = mark(graded, schedule, assessment.penalty_per_wrong_attempt)
     value = fraction(marked, assessment.score_policy)
@@ -169,12 +176,14 @@ def _item_score(item, made: list[tuple], schedule: Schedule, assessment: Assessm
     return ItemScore(item, value, len(made), bool(chosen and chosen.credit < 1))
 
 
-def assessment_scores(assessment: Assessment, learners) -> dict[int, AssessmentScore]:
+def assessment_scores(
+    assessment: Assessment, learners: Iterable[User]
+) -> dict[int, AssessmentScore]:
     """{learner id: AssessmentScore} for the learners, from one query over their submissions."""
     learners = list(learners)
     items = list(assessment.items.all())
     schedules = schedules_for(assessment, learners)
-    made: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    made: dict[tuple[int, int], list[Made]] = defaultdict(list)
     rows = counted(
         Submission.objects.filter(
             attempt__assessment_item__assessment=assessment, attempt__learner__in=learners
@@ -203,14 +212,14 @@ def assessment_scores(assessment: Assessment, learners) -> dict[int, AssessmentS
     }
 
 
-def course_scores(course, learner) -> list[AssessmentScore]:
+def course_scores(course: Course, learner: User) -> list[AssessmentScore]:
     """The learner's score on each of the course's assessments, in order, from three queries."""
     assessments = list(course.assessments.prefetch_related("items"))
     exceptions = {
         e.assessment_id: e
         for e in AssessmentException.objects.filter(assessment__course=course, learner=learner)
     }
-    made: dict[int, list[tuple]] = defaultdict(list)
+    made: dict[int, list[Made]] = defaultdict(list)
     rows = counted(
         Submission.objects.filter(
             attempt__assessment_item__assessment__course=course, attempt__learner=learner
@@ -234,11 +243,11 @@ def course_scores(course, learner) -> list[AssessmentScore]:
     return scores
 
 
-def assessment_score(assessment: Assessment, learner) -> AssessmentScore:
+def assessment_score(assessment: Assessment, learner: User) -> AssessmentScore:
     return assessment_scores(assessment, [learner])[learner.pk]
 
 
-def item_score(item: AssessmentItem, learner) -> ItemScore:
+def item_score(item: AssessmentItem, learner: User) -> ItemScore:
     score = assessment_score(item.assessment, learner)
     return next(s for s in score.items if s.item.pk == item.pk)
 

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from courseware import ratelimits
 from courseware.grading.definitions import definition_for
 from courseware.models import AssessmentItem, Attempt, Course, Exercise, ExerciseVersion
 from grader.params import SEED_BITS, draw_params
+from grader.spec import ExerciseDef
 
 TOO_MANY_ATTEMPTS = "You have drawn many variants of this exercise; try again in {wait}."
 
 
 def _seed(*parts: object) -> int:
     """A seed in [0, 2^53) from the salt and `parts`."""
-    text = ":".join([settings.VARIANT_SALT, *map(str, parts)])
+    text = ":".join([str(settings.VARIANT_SALT), *map(str, parts)])
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> (64 - SEED_BITS)
 
 
@@ -33,13 +36,13 @@ def table_seed(exercise_slug: str, index: int) -> int:
     return _seed(exercise_slug, "table", index)
 
 
-def params_for(version: ExerciseVersion, seed: int) -> dict:
+def params_for(version: ExerciseVersion, seed: int) -> dict[str, Any]:
     """The parameters a seed draws for an exercise version."""
     return draw_params(version.spec.get("params", {}), seed, version.spec.get("redraw_if"))
 
 
 def new_attempt(
-    learner,
+    learner: User,
     exercise: Exercise,
     course: Course | None = None,
     seed: int | None = None,
@@ -60,7 +63,7 @@ def new_attempt(
         number = (last["n"] or 0) + 1
         if seed is None:
             seed = derive_seed(exercise.slug, learner.pk, number)
-        version = exercise.current_version
+        version = exercise.version
         return Attempt.objects.create(
             learner=learner,
             course=course,
@@ -72,13 +75,17 @@ def new_attempt(
         )
 
 
-def _attempts(learner, course: Course | None, in_course_only: bool):
+def _attempts(learner: User, course: Course | None, in_course_only: bool) -> QuerySet[Attempt]:
     attempts = Attempt.objects.filter(learner=learner)
     return attempts.filter(course=course) if in_course_only else attempts
 
 
 def current_attempt(
-    learner, exercise: Exercise, course: Course | None = None, *, in_course_only: bool = False
+    learner: User,
+    exercise: Exercise,
+    course: Course | None = None,
+    *,
+    in_course_only: bool = False,
 ) -> Attempt:
     """The learner's latest variant of the exercise, created (in `course`) on first visit.
 
@@ -95,7 +102,7 @@ def current_attempt(
     return attempt or new_attempt(learner, exercise, course)
 
 
-def current_item_attempt(learner, item: AssessmentItem, exercise: Exercise) -> Attempt:
+def current_item_attempt(learner: User, item: AssessmentItem, exercise: Exercise) -> Attempt:
     """The learner's latest variant drawn for an assessment item, created on first visit."""
     attempt = (
         Attempt.objects.filter(learner=learner, assessment_item=item)
@@ -107,7 +114,7 @@ def current_item_attempt(learner, item: AssessmentItem, exercise: Exercise) -> A
 
 
 def attempt_with_seed(
-    learner,
+    learner: User,
     exercise: Exercise,
     seed: int,
     course: Course | None = None,
@@ -123,5 +130,5 @@ def attempt_with_seed(
     return existing or new_attempt(learner, exercise, course, seed=seed)
 
 
-def definition_of(attempt: Attempt):
+def definition_of(attempt: Attempt) -> ExerciseDef:
     return definition_for(attempt.exercise_version)

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from celery import Task
 from django.conf import settings
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from lms.models import ScoreSync, WebhookDelivery
 
 MAX_TRIES = 8
 SENT, RETRY, FAILED = "sent", "retry", "failed"
+Message = TypeVar("Message", ScoreSync, WebhookDelivery)
 
 
 @dataclass
@@ -32,14 +36,14 @@ class Outcome:
 
 def backoff_seconds(tries: int) -> float:
     """Exponential backoff: base × 2^(tries-1), at most an hour."""
-    return min(settings.LMS_RETRY_BASE_SECONDS * 2 ** max(tries - 1, 0), 3600)
+    return min(settings.LMS_RETRY_BASE_SECONDS * 2.0 ** max(tries - 1, 0), 3600)
 
 
 def attempt(
-    task,
-    messages: QuerySet,
+    task: Task[Any, Any],
+    messages: QuerySet[Message],
     pk: int,
-    post: Callable[[Model], Outcome],
+    post: Callable[[Message], Outcome],
     *,
     done: tuple[str, str],
 ) -> str:
@@ -51,12 +55,15 @@ def attempt(
     outcome = post(message)
     tries = message.tries + 1
     fields = {"tries": tries, "last_error": outcome.detail, **outcome.fields}
+    state = None
     if outcome.state == SENT:
         state, stamped = done
-        fields.update({"state": state, stamped: timezone.now()})
+        fields[stamped] = timezone.now()
     elif outcome.state == FAILED or tries > MAX_TRIES:
-        fields["state"] = FAILED
+        state = FAILED
+    if state is not None:
+        fields["state"] = state
     type(message).objects.filter(pk=pk).update(**fields)
-    if "state" not in fields:
+    if state is None:
         raise task.retry(countdown=outcome.retry_after or backoff_seconds(tries))
-    return fields["state"]
+    return state

@@ -37,8 +37,9 @@ def score_for(line: GradeLine, event: OutboxEvent) -> float | None:
     if event.payload.get("assessment") is not None:
         return None  # an answer in an assessment counts towards the assessment's line only
     slug = event.payload.get("exercise")
-    if line.exercise_id is not None:
+    if line.exercise is not None:
         return float(event.payload["score"]) if line.exercise.slug == slug else None
+    assert line.quiz_id is not None, "a line is for an assessment, an exercise or a quiz"
     quiz = Quiz.objects.prefetch_related("items__exercise").get(pk=line.quiz_id)
     if not any(item.exercise.slug == slug for item in quiz.items.all()):
         return None
@@ -46,7 +47,7 @@ def score_for(line: GradeLine, event: OutboxEvent) -> float | None:
     return quiz_progress(quiz, best_scores(line.learner_id, ids)).score
 
 
-def fan_out(serialise) -> tuple[list[int], list[int]]:
+def fan_out(serialise: webhooks.SubmissionSerialiser) -> tuple[list[int], list[int]]:
     """Turn undelivered events into pending score syncs and webhook deliveries; returns the new
     ones' ids (syncs, deliveries). `serialise(submission, client)`: a submission as its API
     client sees it."""
@@ -70,7 +71,7 @@ def fan_out(serialise) -> tuple[list[int], list[int]]:
 
 
 def score_syncs(event: OutboxEvent) -> list[int]:
-    created = []
+    created: list[int] = []
     lines = GradeLine.objects.select_related("exercise", "assessment", "learner").filter(
         learner_id=event.payload.get("learner")
     )
@@ -85,6 +86,7 @@ def score_syncs(event: OutboxEvent) -> list[int]:
 def released_score(line: GradeLine) -> float | None:
     """The learner's 0–1 score on the line's assessment if they may see it now; else None, and
     the line is marked withheld until they may."""
+    assert line.assessment is not None, "a line of an assessment"
     score = scoring.assessment_score(line.assessment, line.learner)
     if not score.possible:
         return None  # nothing to be out of yet

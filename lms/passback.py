@@ -12,6 +12,7 @@ import json
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import jwt
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from lti_tool.models import LtiRegistration
 
-from courseware.models import Assessment
+from courseware.models import Assessment, OutboxEvent
 from grader.results import has_full_marks
 from lms import outbound, tool_keys
 from lms.delivery import FAILED, RETRY, SENT, Outcome
@@ -65,7 +66,7 @@ def access_token(registration: LtiRegistration, scopes: list[str], fresh: bool =
     """A bearer token for `scopes`, from the cache unless `fresh`."""
     cache_key = _token_cache_key(registration, scopes)
     if not fresh:
-        cached = cache.get(cache_key)
+        cached: str | None = cache.get(cache_key)
         if cached:
             return cached
     try:
@@ -96,7 +97,7 @@ def scores_url(lineitem_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
-def score_maximum(item) -> float:
+def score_maximum(item: Assessment | None) -> float:
     """What a column's score is out of: an assessment's total points (as they are now), else
     100 (percent)."""
     if isinstance(item, Assessment):
@@ -104,7 +105,7 @@ def score_maximum(item) -> float:
     return SCORE_MAXIMUM
 
 
-def score_body(sync: ScoreSync) -> dict:
+def score_body(sync: ScoreSync) -> dict[str, Any]:
     """The AGS score: the 0–1 score out of the column's maximum."""
     maximum = score_maximum(sync.line.assessment)
     return {
@@ -117,7 +118,9 @@ def score_body(sync: ScoreSync) -> dict:
     }
 
 
-def record(line: GradeLine, event, score: float, submission_id: int | None) -> ScoreSync:
+def record(
+    line: GradeLine, event: OutboxEvent, score: float, submission_id: int | None
+) -> ScoreSync:
     """A pending sync for `line`, timestamped after every earlier one."""
     with transaction.atomic():
         line = GradeLine.objects.select_for_update().get(pk=line.pk)
@@ -154,6 +157,7 @@ def post(sync: ScoreSync) -> Outcome:
             return Outcome(FAILED, str(error))
         if response.status_code != 401:
             break
+    assert response is not None, "sent at least once"
     status = response.status_code
     if 200 <= status < 300:
         return Outcome(SENT)
@@ -163,7 +167,7 @@ def post(sync: ScoreSync) -> Outcome:
     return Outcome(FAILED, detail)
 
 
-def _retry_after(response) -> float | None:
+def _retry_after(response: requests.Response) -> float | None:
     try:
         return float(response.headers.get("Retry-After", ""))
     except ValueError:

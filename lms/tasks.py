@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from celery import shared_task
 from django.db import transaction
 
@@ -20,9 +22,9 @@ def deliver_outbox() -> int:
     syncs, deliveries = outbox.fan_out(submission_event_data)
     syncs += outbox.release_withheld()
     for sync_id in syncs:
-        transaction.on_commit(lambda s=sync_id: send_score.delay(s))
+        transaction.on_commit(partial(send_score.delay, sync_id))
     for delivery_id in deliveries:
-        transaction.on_commit(lambda d=delivery_id: send_webhook.delay(d))
+        transaction.on_commit(partial(send_webhook.delay, delivery_id))
     return len(syncs) + len(deliveries)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 
 from courseware.grading.workers import live_workers
 from tangent import redis_client
 
 
-def sandbox_report() -> dict:
+def sandbox_report() -> dict[str, Any]:
     """This process's view of the code sandbox: {"status": ok|degraded|unavailable, "missing": [...]}."""
     try:
         from grader.sandbox import sandbox_status
@@ -26,7 +28,7 @@ def check_database() -> str:
         return f"unavailable: {type(error).__name__}"
 
 
-def health() -> dict:
+def health() -> dict[str, Any]:
     """{"database", "broker", "workers", "sandbox"} from a query, a ping and the workers' heartbeats."""
     try:
         redis_client.client().ping()

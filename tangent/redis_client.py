@@ -16,6 +16,11 @@ def client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 
+def text(value: bytes | str) -> str:
+    """A value this client read, as text (it reads bytes: responses are not decoded)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def key(name: str) -> str:
     return f"{settings.REDIS_PREFIX}{name}"
 

@@ -1,9 +1,11 @@
 """A strict Content-Security-Policy: everything from our own origin, no inline script."""
 
 import functools
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 def _push_origin(events_url: str) -> str:
@@ -36,10 +38,10 @@ def site_policy() -> str:
 
 
 class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", site_policy())
         return response

@@ -14,6 +14,7 @@ cannot put the copy back (a copy made on a read is only added where nothing is).
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import redis
 from django.contrib.sessions.backends import db
@@ -28,7 +29,9 @@ def _copy_key(session_key: str) -> str:
 
 
 class SessionStore(db.SessionStore):
-    def load(self):
+    def load(self) -> dict[str, Any]:
+        if self.session_key is None:
+            return {}
         try:
             copy = cache.get(_copy_key(self.session_key))
         except redis.RedisError:
@@ -38,19 +41,19 @@ class SessionStore(db.SessionStore):
             return {}
         if copy is not None:
             return self.decode(copy)
-        stored = self._get_session_from_db()
+        stored = self._get_session_from_db()  # type: ignore[attr-defined]  # private, not in django-stubs
         if stored is None:
             return {}
         seconds = self.get_expiry_age(expiry=stored.expire_date)
         self._keep_copy(stored.session_data, seconds, only_if_absent=True)
         return self.decode(stored.session_data)
 
-    def save(self, must_create=False):
+    def save(self, must_create: bool = False) -> None:
         super().save(must_create)
-        data = self._get_session(no_load=must_create)
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]  # as above
         self._keep_copy(self.encode(data), self.get_expiry_age())
 
-    def delete(self, session_key=None):
+    def delete(self, session_key: str | None = None) -> None:
         session_key = session_key or self.session_key
         if session_key is not None:
             # Raises, ending nothing, if Redis is away.

@@ -24,7 +24,7 @@ from tests.support.grading import expression_text, right_number_answers, wait_fo
 from tests.support.people import api_key_for, learner_in, make_course
 from tests.support.sandbox import CORRECT_D_SIGMA, require_sandbox
 
-CODE_DIRS = ("tangent", "courseware", "grader", "lms", "exercises")
+CODE_DIRS = ("tangent", "courseware", "grader", "lms", "api", "monitoring", "exercises")
 
 
 def checkout_without_bank(target: Path) -> Path:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +56,7 @@ def check_can_submit(attempt: Attempt) -> None:
 def check_item_open(attempt: Attempt) -> None:
     """Raise SubmissionRefused unless the learner's schedule and attempts allow one more answer."""
     item = attempt.assessment_item
+    assert item is not None, "called for an attempt on an assessment item"
     # Two answers sent at once must not both take the last attempt: the learner's variants of the
     # item are locked until the answer is stored (the caller's transaction).
     list(
@@ -71,7 +75,7 @@ def check_item_open(attempt: Attempt) -> None:
         raise SubmissionRefused(f"“{item.assessment.title}”: {reason}")
 
 
-def submit(attempt: Attempt, answer: dict) -> Submission:
+def submit(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Store the answer (status queued) and queue its grading once the transaction commits.
 
     Raises grader.results.InvalidAnswer for an unreadable answer (not an attempt) and
@@ -83,7 +87,7 @@ def submit(attempt: Attempt, answer: dict) -> Submission:
         return store_answer(attempt, answer)
 
 
-def store_answer(attempt: Attempt, answer: dict) -> Submission:
+def store_answer(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Store a valid answer that may be taken (the caller checked) and queue its grading."""
     submission = Submission.objects.create(
         attempt=attempt, answer=answer, status=Submission.Status.QUEUED
@@ -92,7 +96,7 @@ def store_answer(attempt: Attempt, answer: dict) -> Submission:
     return submission
 
 
-def run_examples(attempt: Attempt, answer: dict) -> Submission:
+def run_examples(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Queue a run of the visible examples ("run my tests"): graded like an answer, never an attempt."""
     validate(definition_of(attempt), answer)
     submission = Submission.objects.create(
@@ -110,7 +114,7 @@ POLL_DELAYS = ((3, 400), (10, 1000), (30, 2000))
 POLL_DELAY_LONGEST = 4000
 
 
-def poll_delay_ms(created_at, now=None) -> int:
+def poll_delay_ms(created_at: datetime, now: datetime | None = None) -> int:
     """The page's polling interval for a pending submission: quick at first, backing off as it waits.
 
     A class submitting at a deadline fills the queue; backing off keeps thousands of waiting pages
@@ -129,6 +133,11 @@ def enqueue(submission: Submission, countdown: float | None = None) -> None:
     queue = queues.for_kinds(submission.attempt.exercise_version.kinds)
     # robust: if the broker is away the answer is still stored (queued); the sweeper sends it later.
     transaction.on_commit(
-        lambda: grade_submission.apply_async((pk, grading_round), queue=queue, countdown=countdown),
+        # Celery takes None for no delay, which celery-types does not allow for.
+        lambda: grade_submission.apply_async(
+            (pk, grading_round),
+            queue=queue,
+            countdown=countdown,  # type: ignore[arg-type]
+        ),
         robust=True,
     )

@@ -7,7 +7,8 @@ redelivers, one Grading row is committed per grading round (unique submission + 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -88,16 +89,17 @@ def evaluate(submission: Submission) -> GradeResult:
 
 def best_score(learner_id: int, exercise_id: int) -> float | None:
     """The learner's best score on the exercise, over each submission's current grading."""
-    return Grading.objects.filter(
+    best: float | None = Grading.objects.filter(
         submission__attempt__learner_id=learner_id,
         submission__attempt__exercise_version__exercise_id=exercise_id,
         submission__grading=F("id"),
         submission__purpose=Submission.Purpose.ANSWER,
     ).aggregate(best=Max("score"))["best"]
+    return best
 
 
 def record(
-    submission_id: int, grading_round: int, result: GradeResult, started_at
+    submission_id: int, grading_round: int, result: GradeResult, started_at: datetime
 ) -> Grading | None:
     """Commit the grading once; a duplicate delivery finds it already there and changes nothing."""
     with transaction.atomic():
@@ -137,8 +139,10 @@ def record(
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))
         # An answer in an assessment may change its score even when the exercise's best does not.
-        in_assessment = attempt.assessment_item_id is not None
-        if (after != before or in_assessment) and submission.purpose == Submission.Purpose.ANSWER:
+        item = attempt.assessment_item
+        if (
+            after != before or item is not None
+        ) and submission.purpose == Submission.Purpose.ANSWER:
             payload = {
                 "learner": attempt.learner_id,
                 "course": attempt.course_id,
@@ -147,14 +151,14 @@ def record(
                 "score": after,
                 "previous": before,
             }
-            if in_assessment:
-                payload["assessment"] = attempt.assessment_item.assessment_id
+            if item is not None:
+                payload["assessment"] = item.assessment_id
             outbox.publish(outbox.SCORE_CHANGED, payload)
         return grading
 
 
 def record_grader_error(
-    submission_id: int, grading_round: int, error: BaseException, started_at
+    submission_id: int, grading_round: int, error: BaseException, started_at: datetime
 ) -> bool:
     """Note a fault of ours; True when the grading should be retried, else it is marked failed."""
     log.exception("grader error on submission %s", submission_id, exc_info=error)
@@ -225,7 +229,7 @@ def counted(grading: Grading, submission: Submission) -> None:
     )
 
 
-def finished(submission: Submission, grading_round: int) -> dict:
+def finished(submission: Submission, grading_round: int) -> dict[str, Any]:
     return {
         "submission": submission.pk,
         "grading_round": grading_round,
@@ -260,7 +264,7 @@ def open_grading_round(submission: Submission, *, send: bool = True) -> None:
         enqueue(submission)
 
 
-def stuck_submissions(now=None, *, queue_is_empty: bool) -> list[Submission]:
+def stuck_submissions(now: datetime | None = None, *, queue_is_empty: bool) -> list[Submission]:
     """Submissions whose grading was lost: an expired lease, or queued with no message left to serve it."""
     now = now or timezone.now()
     expired = Submission.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now)

@@ -8,13 +8,14 @@ import time
 
 import redis
 
-from tangent.redis_client import client, key
+from grader.progress import Reporter
+from tangent.redis_client import client, key, text
 
 PROGRESS_SECONDS = 0.5  # between progress writes of one grading: a few writes, never a storm
 PROGRESS_TTL = 600
 
 
-def progress_recorder(submission_id: int):
+def progress_recorder(submission_id: int) -> Reporter:
     """A grading-progress reporter (grader.progress) that stores "done of total" for the page and
     tells a listening page: the first and the last report, and in between at most one every
     PROGRESS_SECONDS."""
@@ -41,5 +42,5 @@ def grading_progress(submission_id: int) -> tuple[int, int] | None:
         value = client().get(key(f"progress:{submission_id}"))
     except redis.RedisError:
         return None
-    done, _, total = (value or b"").decode().partition("/")
+    done, _, total = text(value or b"").partition("/")
     return (int(done), int(total)) if done.isdigit() and total.isdigit() else None

@@ -8,6 +8,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -23,7 +25,7 @@ def _heartbeat_ttl() -> float:
     return max(3 * settings.WORKER_HEARTBEAT_SECONDS, 5)
 
 
-def beat(worker_name: str, info: dict) -> None:
+def beat(worker_name: str, info: dict[str, Any]) -> None:
     now = time.time()
     pipe = client().pipeline(transaction=False)
     pipe.zadd(key(WORKERS), {worker_name: now})
@@ -42,19 +44,24 @@ def forget(worker_name: str) -> None:
     pipe.execute()
 
 
-def live_workers() -> list[dict]:
+def live_workers() -> list[dict[str, Any]]:
     """The heartbeats of workers seen in the last few seconds."""
     names = client().zrangebyscore(key(WORKERS), time.time() - _heartbeat_ttl(), "+inf")
-    values = client().hmget(key(WORKER_INFO), names) if names else []
+    # Names only (no scores asked for), which redis-py's types do not tell from the scored form.
+    values = client().hmget(key(WORKER_INFO), names) if names else []  # type: ignore[arg-type]
     return [json.loads(value) for value in values if value]
 
 
 class Heartbeat:
     """A daemon thread in a worker's main process that says, every few seconds, that it is alive."""
 
-    def __init__(self, worker_name: str | None = None, info=None):
+    def __init__(
+        self,
+        worker_name: str | None = None,
+        info: Callable[[], dict[str, Any]] | None = None,
+    ):
         self.name = worker_name or f"{socket.gethostname()}:{os.getpid()}"
-        self.info = info or (lambda: {})
+        self.info: Callable[[], dict[str, Any]] = info or dict
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, name="tangent-heartbeat", daemon=True)
 
