@@ -1,8 +1,8 @@
 """Submit-to-verdict latency of symbolic answers, pushed against polled, on a live stack.
 
-Starts what `make load` starts (gunicorn, a Celery worker with the sandbox, beat, a Redis of its
-own, a fresh database) plus the push service (uvicorn, tangent/events.py), logs one learner in and
-submits an expression answer N times from the exercise page, one at a time, alternating:
+Starts what `make load` starts (gunicorn, a Celery worker with the sandbox, a delivery worker,
+beat, the push service: uvicorn, tangent/events.py; a Redis of its own, a fresh database), logs one
+learner in and submits an expression answer N times from the exercise page, one at a time, alternating:
 
 - push: the page listens on the submission's events link and fetches the verdict on "graded";
 - polling: the page asks for the verdict fragment at the interval the server sets (data-poll-ms).
@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
-import re
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,75 +28,16 @@ from bench.load import (
     Learner,
     Stack,
     Stats,
-    database_url,
     drop_database,
     percentile,
     prepare,
+    stack_env,
     wait_for_site,
 )
 from tangent.embedded_redis import free_port, start_redis, stop
 
 SLUG = "m1-chain-rule"
 ANSWER = {"part-answer": "2x cos(x^2)"}
-GIVE_UP = 120.0
-
-
-def listen(events_url: str) -> str:
-    """Wait on the submission's events link; the event's name ("graded", "progress", "timeout")."""
-    url = urlsplit(events_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=GIVE_UP)
-    try:
-        connection.request("GET", url.path, headers={"Accept": "text/event-stream"})
-        response = connection.getresponse()
-        if response.status != 200:
-            return "unavailable"
-        while line := response.readline():
-            if line.startswith(b"event: "):
-                return line[len(b"event: ") :].strip().decode()
-        return "closed"
-    finally:
-        connection.close()
-
-
-def submit_and_wait(learner: Learner, attempt: str, push: bool) -> float | None:
-    """Seconds from sending the answer to holding its verdict fragment, as the page gets it."""
-    body = {
-        "attempt": attempt,
-        "csrfmiddlewaretoken": learner.cookies.get("csrftoken", ""),
-        **ANSWER,
-    }
-    sent = time.monotonic()
-    status, fragment = learner.request(
-        "submit", "POST", f"/courses/load/exercises/{SLUG}/submit/", body
-    )
-    found = re.search(r'data-fragment="(/submissions/\d+/)"', fragment)
-    if status != 202:
-        learner.stats.errors.append(f"submit: {status}")
-        return None
-    while "grading done" not in fragment:
-        if time.monotonic() - sent > GIVE_UP or not found:
-            learner.stats.errors.append("not graded in time")
-            return None
-        events = re.search(r'data-events="([^"]+)"', fragment)
-        if push and events:
-            listen(events.group(1).replace("&amp;", "&"))
-        else:
-            delay = re.search(r'data-poll-ms="(\d+)"', fragment)
-            time.sleep(int(delay.group(1)) / 1000 if delay else 1)
-        _, fragment = learner.request("poll", "GET", found.group(1))
-    return time.monotonic() - sent
-
-
-def live_env(run: str, redis_url: str, events_url: str) -> dict:
-    """The stack's environment: production settings on 127.0.0.1, rate limits out of the way."""
-    limits = {"login": [100000, 300], "submit": [100000, 60]}
-    return {**os.environ, "DATABASE_URL": database_url(run), "REDIS_URL": redis_url,
-            "TANGENT_REDIS_PREFIX": f"tangent-latency-{run}:", "TANGENT_MODE": "production",
-            "SECRET_KEY": uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "TANGENT_ENV_FILE": "/nonexistent",
-            "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING",
-            "TANGENT_ENCRYPTION_KEYS": os.environ.get("TANGENT_ENCRYPTION_KEYS", ""),
-            "TANGENT_EVENTS_URL": events_url, "TANGENT_RATE_LIMITS": json.dumps(limits)}  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -112,17 +49,15 @@ def live_stack(workers: int, name: str):
     out.mkdir(parents=True, exist_ok=True)
     redis_process, redis_url = start_redis(out / "redis")
     port, events_port = free_port(), free_port()
-    env = live_env(run, redis_url, f"http://127.0.0.1:{events_port}/events")
+    limits = json.dumps({"login": [100000, 300], "submit": [100000, 60]})
+    env = stack_env(
+        run, redis_url, name, f"http://127.0.0.1:{events_port}/events", TANGENT_RATE_LIMITS=limits
+    )
     stack = None
     try:
         print(f"Preparing the stack on {env['DATABASE_URL'].split('@')[-1]} …", flush=True)
         prepare(env, 1)
-        stack = Stack(env, port, workers, out, (1, 4))
-        stack.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "tangent.events:application", "--host", "127.0.0.1",
-             "--port", str(events_port), "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-            stdout=(out / "events.log").open("w"), stderr=subprocess.STDOUT))  # fmt: skip
+        stack = Stack(env, port, workers, out, (1, 4), events_port)
         wait_for_site(port)
         yield stack, port, env, out
     finally:
@@ -165,11 +100,11 @@ def main() -> int:
         attempt, _ = learner.open_exercise(SLUG)
         load_before = os.getloadavg()[0]
         for _ in range(3):  # warm the worker and the connections
-            submit_and_wait(learner, attempt, push=True)
+            learner.submit(SLUG, attempt, ANSWER)
         waits: dict[str, list[float]] = {"push": [], "polling": []}
         for i in range(args.submissions):
             way = "push" if i % 2 == 0 else "polling"
-            seconds = submit_and_wait(learner, attempt, push=way == "push")
+            seconds = learner.submit(SLUG, attempt, ANSWER, push=way == "push")
             if seconds is not None:
                 waits[way].append(seconds)
             time.sleep(args.gap)
