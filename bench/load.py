@@ -622,6 +622,8 @@ def main() -> int:
     parser.add_argument("--web-processes", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--web-threads", type=int, default=8, help="threads per gunicorn process")
     args = parser.parse_args()
+    if args.slow_lms and not args.rush:
+        parser.error("--slow-lms runs the rush again: it needs --rush above 0")
     from bench import slow_lms
 
     raise_open_files()
