@@ -52,8 +52,9 @@ format: install
 validate: install
 	$(BIN)/python manage.py validate_exercises --seeds 200
 
+# e.g. make load LOAD_ARGS="--learners 1000 --rush 5000 --slow-lms 5" (bench/load.py --help)
 load: install
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 bench: install
 	@for script in bench/symbolic.py bench/preview.py bench/reference.py bench/sandbox.py bench/sandpit.py; do \

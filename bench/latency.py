@@ -23,7 +23,6 @@ import contextlib
 import http.client
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -185,12 +184,7 @@ def live_stack(workers: int, name: str):
             where = f"{env['DATABASE_URL'].split('@')[-1]} and Redis {redis_url.split('@')[-1]}"
             print(f"Preparing the stack on {where} …", flush=True)
             prepare(env, 1)
-            stack = Stack(env, port, workers, out, (1, 4))
-            stack.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "tangent.events:application", "--host", "127.0.0.1",
-                 "--port", str(events_port), "--log-level", "warning"],
-                cwd=ROOT, env=env, start_new_session=True,
-                stdout=(out / "events.log").open("w"), stderr=subprocess.STDOUT))  # fmt: skip
+            stack = Stack(env, port, workers, out, (1, 4), events_port=events_port)
             wait_for_site(port)
             yield stack, port, env, out
         finally:

@@ -3,14 +3,18 @@
 Starts gunicorn, Celery workers (with the sandbox) and beat on a fresh database (PostgreSQL when
 127.0.0.1:5432 answers, else SQLite) and a Redis of its own, then runs two phases:
 
-1. a class at work: N learners log in, open pages, preview, submit expression, matrix, number
-   and code answers and poll for the verdict as the page does, with think times of a learner at
-   work (10-40 s to read and answer an exercise, 5-15 s to read the feedback);
-2. a deadline rush: R submissions of mixed kinds arriving within 60 s, each from an open page.
+1. a class at work: N learners log in, open pages, preview, submit expression, matrix, choice
+   and code answers and wait for the verdict as the page does (listening on the push service,
+   tangent/events.py, then fetching the verdict; polling with --no-push), with think times of a
+   learner at work (10-40 s to read and answer an exercise, 5-15 s to read the feedback);
+2. a deadline rush: R submissions arriving within 60 s, a quarter of each kind (expression,
+   matrix, choice, code), each from an open page;
+3. with --slow-lms S, the same rush again through the REST API, each outcome sent by webhook to a
+   local receiver that takes S seconds to answer (bench/slow_lms.py).
 
 Prints requests/s, graded/s, page latency p50/p95/p99, submit-to-verdict latency, errors and 429s,
-and writes the queue depth over time as an SVG plot beside a JSON summary in var/load/.
-Everything it starts it stops; it talks to 127.0.0.1 only.
+where the CPU went (and the web's CPU per request), and writes the queue depth over time as an SVG
+plot beside a JSON summary in var/load/. Everything it starts it stops; it talks to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -30,18 +34,25 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import NamedTuple
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from cryptography.fernet import Fernet
+
 from courseware.plots import chart_svg
 from tangent.embedded_redis import free_port, start_redis, stop
-from tangent.queues import GRADING_QUEUES, QUEUES
+from tangent.queues import DELIVERY, GRADING_QUEUES
 
 PASSWORD = "load-test-password-1"
-NOT_PAGES = ("submit", "log in", "poll")  # what `page latency` leaves out
+# What `page latency` leaves out.
+NOT_PAGES = ("submit", "log in", "fragment", "api submit", "api list")
+GIVE_UP = 300.0  # seconds without a verdict before a submission counts as an error
+SAFETY_SECONDS = 15.0  # the page fetches the fragment anyway when push says nothing this long
 RIGHT_D_SIGMA = (
     "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
 )
@@ -124,12 +135,15 @@ def process_cpu() -> dict[str, float]:
 
 
 class CpuMeter:
-    """Where the machine's CPU went during a phase: web, workers, PostgreSQL, Redis, the client."""
+    """Where the machine's CPU went during a phase: web, grading workers (with beat), the delivery
+    worker, the push service, PostgreSQL, Redis, the client."""
 
     def __init__(self, stack: Stack, redis_pid: int):
         self.groups = {
-            "web": [f"s{stack.processes[0].pid}"],
-            "workers": [f"s{p.pid}" for p in stack.processes[1:]],
+            "web": [f"s{stack.web.pid}"],
+            "workers": [f"s{p.pid}" for p in (*stack.workers, stack.beat)],
+            "delivery": [f"s{stack.delivery.pid}"],
+            **({"push": [f"s{stack.push.pid}"]} if stack.push else {}),
             "postgres": ["postgres"],
             "redis": [f"p{redis_pid}"],
         }
@@ -150,25 +164,54 @@ class CpuMeter:
         return spent
 
 
-class Stack:
-    """gunicorn + Celery workers + beat, stopped together."""
+def stack_env(run: str, redis_url: str, name: str, events_url: str = "", **extra: str) -> dict:
+    """The stack's environment: production settings on 127.0.0.1, a fresh database and Redis
+    prefix, rate limits on log-ins out of the way (`TANGENT_RATE_LIMITS` in `extra` replaces
+    them); push to `events_url` ("": pages poll)."""
+    limits = json.dumps({"login": [100000, 300], "signup": [100000, 3600]})
+    # Secrets at rest (API keys' callback secrets, webhook secrets) need a key in production mode.
+    keys = os.environ.get("TANGENT_ENCRYPTION_KEYS") or Fernet.generate_key().decode()
+    return {**os.environ, "DATABASE_URL": database_url(run), "REDIS_URL": redis_url,
+            "TANGENT_REDIS_PREFIX": f"tangent-{name}-{run}:", "TANGENT_MODE": "production",
+            "SECRET_KEY": uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false", "TANGENT_ENV_FILE": "/nonexistent",
+            "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING", "TANGENT_ENCRYPTION_KEYS": keys,
+            "TANGENT_EVENTS_URL": events_url, "TANGENT_RATE_LIMITS": limits, **extra}  # fmt: skip
 
-    def __init__(self, env: dict, port: int, workers: int, log_dir: Path, web: tuple[int, int]):
-        self.processes = []
-        common = {"cwd": ROOT, "env": env, "start_new_session": True}
-        self.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "tangent.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(web[0]),
-             "--threads", str(web[1]), "--worker-class", "gthread", "--timeout", "60"],
-            stdout=(log_dir / "web.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
-        for i in range(workers):
-            self.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "tangent", "worker", "--concurrency", "1",
-                 "--queues", ",".join(QUEUES), "--hostname", f"load{i}@%h", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-                stdout=(log_dir / f"worker{i}.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
-        self.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tangent", "beat", "--loglevel", "WARNING",
-             "--schedule", str(log_dir / "beat-schedule")],
-            stdout=(log_dir / "beat.log").open("w"), stderr=subprocess.STDOUT, **common))  # fmt: skip
+
+class Stack:
+    """gunicorn, Celery workers for the grading queues (grading, code), a delivery worker (its
+    own threads, as in production: tangent/queues.py), beat and, given its port, the push service
+    (uvicorn); stopped together."""
+
+    def __init__(self, env: dict, port: int, workers: int, log_dir: Path, web: tuple[int, int],
+                 events_port: int | None = None):  # fmt: skip
+        self.processes: list[subprocess.Popen] = []
+
+        def start(name: str, *command: str) -> subprocess.Popen:
+            process = subprocess.Popen(
+                [sys.executable, "-m", *command], cwd=ROOT, env=env, start_new_session=True,
+                stdout=(log_dir / f"{name}.log").open("w"), stderr=subprocess.STDOUT)  # fmt: skip
+            self.processes.append(process)
+            return process
+
+        quiet = ("--loglevel", "WARNING", "--without-gossip", "--without-mingle")
+        self.web = start("web", "gunicorn", "tangent.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(web[0]),
+                         "--threads", str(web[1]), "--worker-class", "gthread", "--timeout", "60")  # fmt: skip
+        self.workers = [
+            start(f"worker{i}", "celery", "-A", "tangent", "worker", "--concurrency", "1",
+                  "--queues", ",".join(GRADING_QUEUES), "--hostname", f"load{i}@%h", *quiet)
+            for i in range(workers)
+        ]  # fmt: skip
+        self.delivery = start(
+            "delivery", "tangent.worker", DELIVERY, "--hostname", "load-delivery@%h", *quiet
+        )
+        self.beat = start("beat", "celery", "-A", "tangent", "beat", "--loglevel", "WARNING",
+                          "--schedule", str(log_dir / "beat-schedule"))  # fmt: skip
+        self.push = None
+        if events_port:
+            self.push = start("events", "uvicorn", "tangent.events:application", "--host", "127.0.0.1",
+                              "--port", str(events_port), "--log-level", "warning")  # fmt: skip
 
     def stop(self) -> None:
         for process in self.processes:
@@ -187,7 +230,10 @@ class Stats:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.pages: list[tuple[float, float]] = []  # (seconds since the start, latency) per page
         self.statuses: dict[int, int] = defaultdict(int)
+        self.submitted: list[int] = []  # the ids of the submissions accepted (202)
         self.verdict_wait: list[float] = []
+        # What each wait on the push service ended with ("graded", "progress", "safety", …).
+        self.listens: dict[str, int] = defaultdict(int)
         self.errors: list[str] = []
         self.started = time.monotonic()
 
@@ -206,11 +252,36 @@ class Stats:
         return [(i * window, percentile(v, 95) * 1000) for i, v in sorted(windows.items())]
 
 
-class Learner:
-    """One simulated learner: a browser-like session over one keep-alive connection."""
+def listen(events_url: str) -> str:
+    """Wait on a submission's events link as the page's EventSource does: the event's name
+    ("graded", "progress", "timeout"); "safety" when nothing came for SAFETY_SECONDS (the page
+    then fetches anyway); "unavailable" when the service refused or could not be reached (the
+    page then polls)."""
+    url = urlsplit(events_url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=SAFETY_SECONDS)
+    try:
+        connection.request("GET", url.path, headers={"Accept": "text/event-stream"})
+        response = connection.getresponse()
+        if response.status != 200:
+            return "unavailable"
+        while line := response.readline():
+            if line.startswith(b"event: "):
+                return line[len(b"event: ") :].strip().decode()
+        return "closed"
+    except TimeoutError:
+        return "safety"
+    except (OSError, http.client.HTTPException):
+        return "unavailable"
+    finally:
+        connection.close()
 
-    def __init__(self, port: int, name: str, stats: Stats):
-        self.port, self.name, self.stats = port, name, stats
+
+class Learner:
+    """One simulated learner: a browser-like session over one keep-alive connection (or, with a
+    `token`, an API client sending its key)."""
+
+    def __init__(self, port: int, name: str, stats: Stats, token: str = ""):
+        self.port, self.name, self.stats, self.token = port, name, stats, token
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
@@ -221,6 +292,8 @@ class Learner:
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
             "Host": "127.0.0.1",
         }
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         data = None
         if body is not None:
             data = urlencode(body, doseq=True)
@@ -278,8 +351,11 @@ class Learner:
         other.cookies = self.cookies
         return other
 
-    def submit(self, slug: str, attempt: str, fields: dict) -> None:
-        """Submit from the open page, then poll as the page does until the verdict shows."""
+    def submit(self, slug: str, attempt: str, fields: dict, push: bool = True) -> float | None:
+        """Submit from the open page, then wait as the page does until the verdict shows: listen
+        on the events link the fragment gives and fetch the fragment on an event (or after
+        SAFETY_SECONDS of silence), else (no link, push unavailable, or not `push`) fetch it at
+        the interval it sets. Returns the seconds from sending to holding the verdict."""
         body = {
             "attempt": attempt,
             "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
@@ -289,20 +365,37 @@ class Learner:
         status, fragment = self.request(
             "submit", "POST", f"/courses/load/exercises/{slug}/submit/", body
         )
-        found = re.search(r"/submissions/(\d+)/", fragment)
+        found = re.search(r'data-fragment="(/submissions/(\d+)/)"', fragment)
         if status != 202 or not found:
             if status not in (409, 422, 429):
                 self.stats.errors.append(f"submit {slug}: {status}")
-            return
-        while time.monotonic() - sent < 300:
-            if "grading done" in fragment:
-                with self.stats.lock:
-                    self.stats.verdict_wait.append(time.monotonic() - sent)
+            return None
+        with self.stats.lock:
+            self.stats.submitted.append(int(found.group(2)))
+        while "grading done" not in fragment:
+            if time.monotonic() - sent > GIVE_UP:
+                self.stats.errors.append(
+                    f"submission {found.group(2)} not graded in {GIVE_UP:.0f} s"
+                )
+                return None
+            self.wait_for_change(fragment, push)
+            _, fragment = self.request("fragment", "GET", found.group(1))
+        seconds = time.monotonic() - sent
+        with self.stats.lock:
+            self.stats.verdict_wait.append(seconds)
+        return seconds
+
+    def wait_for_change(self, fragment: str, push: bool) -> None:
+        """Until the pending fragment is worth fetching again, as the page decides."""
+        events = re.search(r'data-events="([^"]+)"', fragment)
+        if push and events:
+            heard = listen(events.group(1).replace("&amp;", "&"))
+            with self.stats.lock:
+                self.stats.listens[heard] += 1
+            if heard != "unavailable":
                 return
-            delay = re.search(r'data-poll-ms="(\d+)"', fragment)  # the page's own polling interval
-            time.sleep(int(delay.group(1)) / 1000 if delay else 1)
-            _, fragment = self.request("poll", "GET", f"/submissions/{found.group(1)}/")
-        self.stats.errors.append(f"submission {found.group(1)} not graded within 300 s")
+        delay = re.search(r'data-poll-ms="(\d+)"', fragment)  # the page's own polling interval
+        time.sleep(int(delay.group(1)) / 1000 if delay else 1)
 
 
 ON_PAGE = object()  # a choice: one of the options the page shows (each under its own token)
@@ -318,12 +411,21 @@ def filled(fields: dict, page: str, rng: random.Random) -> dict:
     }
 
 
+class Answer(NamedTuple):
+    """One answer of the mix: the exercise, the page's form fields, the same answer for the API."""
+
+    slug: str
+    fields: dict
+    api: dict
+
+
 ANSWERS = [
-    ("m1-chain-rule", {"part-answer": "2x cos(x^2)"}),
-    ("m1-graph-derivative-match", {"part-answer": ON_PAGE}),
-    ("m2-jacobian", {"part-answer-rows": "2", "part-answer-columns": "2", "part-answer-0-0": "2x y + 3",
-                     "part-answer-0-1": "x^2", "part-answer-1-0": "cos(x)", "part-answer-1-1": "2y"}),
-    ("m3-d-sigma", {"part-code": RIGHT_D_SIGMA}),
+    Answer("m1-chain-rule", {"part-answer": "2x cos(x^2)"}, {"value": "2x cos(x^2)"}),
+    Answer("m1-graph-derivative-match", {"part-answer": ON_PAGE}, {"choices": ["derivative"]}),
+    Answer("m2-jacobian", {"part-answer-rows": "2", "part-answer-columns": "2", "part-answer-0-0": "2x y + 3",
+                           "part-answer-0-1": "x^2", "part-answer-1-0": "cos(x)", "part-answer-1-1": "2y"},
+           {"matrix": [["2x y + 3", "x^2"], ["cos(x)", "2y"]]}),
+    Answer("m3-d-sigma", {"part-code": RIGHT_D_SIGMA}, {"code": RIGHT_D_SIGMA}),
 ]  # fmt: skip
 PREVIEWED = {"m1-chain-rule": "2x cos(x^2)"}
 # A learner reads the prompt and works the answer out (previewing expressions as they type), then
@@ -340,7 +442,7 @@ def learner_life(learner: Learner, until: float) -> None:
     rng = random.Random(learner.name)
     while time.monotonic() < until:
         learner.request("course page", "GET", "/courses/load/")
-        slug, fields = rng.choice(ANSWERS)
+        slug, fields, _ = rng.choice(ANSWERS)
         attempt, page = learner.open_exercise(slug)
         working = rng.uniform(*WORKING)
         if slug in PREVIEWED:
@@ -378,21 +480,27 @@ def queue_sampler(redis_url: str, prefix: str, samples: list, stop_event: thread
         stop_event.wait(1)
 
 
-def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> dict:
+def report(
+    stats: Stats, seconds: float, title: str, cpu: dict[str, float], waited: bool = True
+) -> dict:
+    """Print and return a phase's figures; `waited`: its clients waited for the verdicts."""
     pages = [seconds for _, seconds in stats.pages]
     requests = sum(len(v) for v in stats.latency.values())
     summary = {
         "phase": title,
         "seconds": round(seconds, 1),
         "requests_per_s": round(requests / seconds, 1),
+        "submitted": len(stats.submitted),
         "graded": len(stats.verdict_wait),
         "graded_per_s": round(len(stats.verdict_wait) / seconds, 2),
         "page_ms": {p: round(percentile(pages, p) * 1000, 1) for p in (50, 95, 99)},
         "verdict_s": {p: round(percentile(stats.verdict_wait, p), 2) for p in (50, 95, 99)},
+        "push_waits": dict(stats.listens),
         "status_429": stats.statuses.get(429, 0),
         "errors": len(stats.errors),
         "first_errors": stats.errors[:5],
         "cpu_seconds": cpu,
+        "web_cpu_ms_per_request": round(cpu["web"] * 1000 / requests, 1) if requests else None,
         "page_p95_ms_per_10_s": stats.page_p95_by_window(),
         "ms_by_kind": {
             kind: [round(percentile(values, p) * 1000, 1) for p in (50, 95)]
@@ -401,13 +509,22 @@ def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> d
     }
     print(f"\n{title}")
     print(f"  {requests} requests in {seconds:.0f} s: {summary['requests_per_s']} requests/s")
-    print(f"  graded {summary['graded']} ({summary['graded_per_s']}/s)")
+    if waited:
+        print(
+            f"  graded {summary['graded']} of {summary['submitted']} accepted ({summary['graded_per_s']}/s)"
+        )
+    else:
+        print(f"  accepted {summary['submitted']} (the client does not wait for the verdicts)")
     print(
         f"  page latency p50/p95/p99: {summary['page_ms'][50]} / {summary['page_ms'][95]} / {summary['page_ms'][99]} ms"
     )
-    print(
-        f"  submit-to-verdict p50/p95/p99: {summary['verdict_s'][50]} / {summary['verdict_s'][95]} / {summary['verdict_s'][99]} s"
-    )
+    if waited:
+        print(
+            f"  submit-to-verdict p50/p95/p99: {summary['verdict_s'][50]} / {summary['verdict_s'][95]} / {summary['verdict_s'][99]} s"
+        )
+    if stats.listens:
+        heard = ", ".join(f"{event} {count}" for event, count in sorted(stats.listens.items()))
+        print(f"  waits on the push service ended with: {heard}")
     print(
         f"  429 responses: {summary['status_429']}, errors: {summary['errors']} {summary['first_errors']}"
     )
@@ -417,7 +534,66 @@ def report(stats: Stats, seconds: float, title: str, cpu: dict[str, float]) -> d
     print(f"  page p95 ms per 10 s: {timeline}")
     parts = ", ".join(f"{name} {value}" for name, value in cpu.items())
     print(f"  CPU seconds ({os.cpu_count()} cores × {seconds:.0f} s): {parts}")
+    print(f"  web CPU per request: {summary['web_cpu_ms_per_request']} ms")
     return summary
+
+
+def rush_plan(learners: int, submissions: int) -> list[tuple[int, Answer]]:
+    """Who sends which answer in the rush, in order of arrival: each kind of answer in an equal
+    share (a quarter code), shuffled, the learners in turn."""
+    answers = [ANSWERS[i % len(ANSWERS)] for i in range(submissions)]
+    random.Random(1).shuffle(answers)
+    return [(i % learners, answer) for i, answer in enumerate(answers)]
+
+
+def arrivals(count: int, seconds: float, one: Callable[[int], None]) -> float:
+    """Run one(i) in a thread of its own at i × seconds / count from now (threads start as they
+    are due, so a rush holds only those still waiting); the seconds until all have returned."""
+    started = time.monotonic()
+    threads = []
+    for i in range(count):
+        time.sleep(max(0.0, started + i * seconds / count - time.monotonic()))
+        thread = threading.Thread(target=one, args=(i,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started
+
+
+RUSH_SECONDS = 60
+
+
+def open_pages(learners: list[Learner], plan: list[tuple[int, Answer]], width: int) -> dict:
+    """At the deadline every learner has the quiz's exercises open in tabs: each (learner,
+    exercise) of the plan's page and its attempt, opened `width` at a time beforehand."""
+    keys = {(learners[who].name, answer.slug): learners[who] for who, answer in plan}
+    with ThreadPoolExecutor(width) as pool:
+        pages = pool.map(lambda key: keys[key].tab().open_exercise(key[1]), keys)
+        return dict(zip(keys, pages, strict=True))
+
+
+def page_rush(learners: list[Learner], plan: list[tuple[int, Answer]], opened: dict) -> Stats:
+    """The plan's answers within RUSH_SECONDS, each submitted from its own tab of the open page."""
+    rush = Stats()
+
+    def one(i: int) -> None:
+        who, (slug, fields, _) = plan[i]
+        tab = learners[who].tab()
+        tab.stats = rush
+        attempt, page = opened[(tab.name, slug)]
+        tab.submit(slug, attempt, filled(fields, page, random.Random(i)))
+
+    arrivals(len(plan), RUSH_SECONDS, one)
+    return rush
+
+
+def raise_open_files() -> None:
+    """Every learner, tab and push listener holds a socket: lift the soft limit on open files to
+    the hard one (the stack's processes, started after, inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def main() -> int:
@@ -427,45 +603,69 @@ def main() -> int:
     parser.add_argument(
         "--rush", type=int, default=2000, help="submissions in the deadline rush (0 to skip)"
     )
+    parser.add_argument(
+        "--push",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the push service and wait for verdicts on it, as `make run` does (default); "
+        "--no-push: pages poll",
+    )
+    parser.add_argument(
+        "--slow-lms",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="after the rush, the same rush through the REST API with its webhook at a local "
+        "receiver that takes SECONDS to answer (0: skip)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--web-processes", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--web-threads", type=int, default=8, help="threads per gunicorn process")
     args = parser.parse_args()
+    if args.slow_lms and not args.rush:
+        parser.error("--slow-lms runs the rush again: it needs --rush above 0")
+    from bench import slow_lms
 
+    raise_open_files()
     run = uuid.uuid4().hex[:8]
     out = ROOT / "var" / "load" / run
     out.mkdir(parents=True, exist_ok=True)
     redis_process, redis_url = start_redis(out / "redis")
-    prefix = f"tangent-load-{run}:"
-    env = {**os.environ, "DATABASE_URL": database_url(run), "REDIS_URL": redis_url, "TANGENT_REDIS_PREFIX": prefix,
-           "TANGENT_MODE": "production", "SECRET_KEY": uuid.uuid4().hex * 2, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
-           "TANGENT_ENV_FILE": "/nonexistent", "LOG_LEVEL": "WARNING", "ACCESS_LOG_LEVEL": "WARNING",
-           "TANGENT_ENCRYPTION_KEYS": os.environ.get("TANGENT_ENCRYPTION_KEYS", ""),
-           "TANGENT_RATE_LIMITS": json.dumps({"login": [100000, 300], "signup": [100000, 3600]})}  # fmt: skip
-    port = free_port()
+    port, events_port = free_port(), (free_port() if args.push else None)
+    events_url = f"http://127.0.0.1:{events_port}/events" if events_port else ""
+    receiver = slow_lms.Receiver(args.slow_lms) if args.slow_lms else None
+    env = stack_env(run, redis_url, "load", events_url, **(slow_lms.ENV if receiver else {}))
     stack = None
     samples: list[tuple[float, int]] = []
     stop_sampling = threading.Event()
+    summaries = []
+    width = args.web_processes * args.web_threads  # requests the web serves at once
     try:
         print(
             f"Preparing {args.learners} learners on {env['DATABASE_URL'].split('@')[-1]} …",
             flush=True,
         )
         prepare(env, args.learners)
-        stack = Stack(env, port, args.workers, out, (args.web_processes, args.web_threads))
+        api_key = slow_lms.prepare(env, args.learners, receiver.url) if receiver else ""
+        stack = Stack(
+            env, port, args.workers, out, (args.web_processes, args.web_threads), events_port
+        )
         wait_for_site(port)
         threading.Thread(
-            target=queue_sampler, args=(redis_url, prefix, samples, stop_sampling), daemon=True
-        ).start()
+            target=queue_sampler, args=(env["REDIS_URL"], env["TANGENT_REDIS_PREFIX"], samples, stop_sampling),
+            daemon=True,
+        ).start()  # fmt: skip
 
         stats = Stats()
         learners = [Learner(port, f"l{i}", stats) for i in range(args.learners)]
-        # Log-ins first (PBKDF2 is deliberately slow): a class arrives over minutes, not all at once.
+        # Log-ins first (PBKDF2 is deliberately slow): a class arrives over minutes, not all at
+        # once. As many at a time as the web serves; the hashing is bound by its CPU.
         started = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
+        with ThreadPoolExecutor(width) as pool:
             list(pool.map(Learner.log_in, learners))
         print(f"{args.learners} log-ins in {time.monotonic() - started:.0f} s", flush=True)
+        if stats.errors:
+            print(f"  log-in errors: {len(stats.errors)} {stats.errors[:3]}", flush=True)
         stats = Stats()  # the class phase's own figures, without the log-ins
         for learner in learners:
             learner.stats = stats
@@ -480,52 +680,31 @@ def main() -> int:
             time.sleep(args.duration / 4 / len(threads))  # ramp up over the first quarter
         for thread in threads:
             thread.join()
-        summaries = [
-            report(
-                stats, time.monotonic() - started, f"Class: {args.learners} learners", cpu.used()
-            )
-        ]
+        push = "push" if args.push else "polling"
+        summaries.append(
+            report(stats, time.monotonic() - started, f"Class: {args.learners} learners ({push})", cpu.used())
+        )  # fmt: skip
 
         if args.rush:
-            # At the deadline every learner has the quiz's exercises open in tabs and submits
-            # them within the last minute: each submission comes from its own tab.
-            rng = random.Random(1)
-            plan = [(learners[i % len(learners)], *rng.choice(ANSWERS)) for i in range(args.rush)]
-            pages = {(learner.name, slug): learner for learner, slug, _ in plan}
-            with ThreadPoolExecutor(8) as pool:
-                attempts = pool.map(lambda key: pages[key].open_exercise(key[1]), pages)
-                opened = dict(zip(pages, attempts, strict=True))
-            rush = Stats()
+            plan = rush_plan(args.learners, args.rush)
+            opened = open_pages(learners, plan, width)
             cpu.used()
             started = time.monotonic()
-
-            def one(i: int) -> None:
-                time.sleep(max(0.0, started + i * 60 / args.rush - time.monotonic()))
-                learner, slug, fields = plan[i]
-                tab = learner.tab()
-                tab.stats = rush
-                attempt, page = opened[(learner.name, slug)]
-                tab.submit(slug, attempt, filled(fields, page, random.Random(i)))
-
-            rush_threads = [threading.Thread(target=one, args=(i,)) for i in range(args.rush)]
-            for thread in rush_threads:
-                thread.start()
-            for thread in rush_threads:
-                thread.join()
-            summaries.append(
-                report(
-                    rush,
-                    time.monotonic() - started,
-                    f"Deadline rush: {args.rush} submissions in 60 s",
-                    cpu.used(),
-                )
-            )
+            rush = page_rush(learners, plan, opened)
+            title = f"Deadline rush: {args.rush} submissions in {RUSH_SECONDS} s, a quarter code ({push})"
+            summaries.append(report(rush, time.monotonic() - started, title, cpu.used()))
+            if receiver:
+                summaries.append(slow_lms.compare(env, port, api_key, plan, receiver, rush, cpu))
     finally:
         stop_sampling.set()
         if stack:
             stack.stop()
+        if receiver:
+            receiver.stop()
         stop(redis_process)
         drop_database(env["DATABASE_URL"])
+    if not summaries:
+        return 1
     figure = {
         "title": "Grading queue depth",
         "x_label": "seconds",
@@ -543,7 +722,7 @@ def main() -> int:
     }
     (out / "page-latency.svg").write_text(chart_svg(latency))
     (out / "summary.json").write_text(
-        json.dumps({"summaries": summaries, "queue_depth": samples}, indent=1)
+        json.dumps({"push": args.push, "summaries": summaries, "queue_depth": samples}, indent=1)
     )
     print(f"\nQueue depth plot and summary: {out}")
     return 0
