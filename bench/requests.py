@@ -7,9 +7,9 @@ reads the submission through the API with a key. Each kind is timed with `time.p
 (the web process's CPU only: not PostgreSQL's or Redis's) over several rounds; the median round
 is reported, with the queries one request makes.
 
-    python bench/requests.py                      # this tree against /tmp/webcpu-base
-    python bench/requests.py --base PATH          # a worktree of the earlier release
-    python bench/requests.py --base ''            # this tree alone
+    git worktree add /tmp/base e058029
+    python bench/requests.py --base /tmp/base     # this tree against the earlier release
+    python bench/requests.py                      # this tree alone
     python bench/requests.py --profile course     # cProfile of one kind, this tree
 
 DATABASE_URL names this tree's database (created if missing); the base tree's is the same name
@@ -67,8 +67,10 @@ def environment(tree: Path, database: str, prefix: str) -> dict[str, str]:
 
 def prepare(tree: Path, env: dict[str, str]) -> None:
     name = env["DATABASE_URL"].rsplit("/", 1)[1]
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"],
-                   capture_output=True)  # fmt: skip  (fails harmlessly when it exists)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"],
+        capture_output=True,
+    )  # fails harmlessly when it exists
     for command in (["migrate", "--noinput", "-v0"], ["load_exercises"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=tree, env=env, check=True,
                        capture_output=True)  # fmt: skip
@@ -249,7 +251,7 @@ def merged(results: list[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--base", default="/tmp/webcpu-base", help="the earlier release's tree")
+    parser.add_argument("--base", default="", help="a worktree of the earlier release")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per run (each tree, 2 runs)")
     parser.add_argument("--per-round", type=int, default=20, help="requests of a kind per round")
     parser.add_argument("--profile", choices=KINDS, help="profile one kind in this tree")
