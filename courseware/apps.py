@@ -12,6 +12,7 @@ class CoursewareConfig(AppConfig):
         from courseware.models import Course
 
         catalogue.forget_on_changes()
+        assessments.forget_assessments_on_changes()
         post_save.connect(
             assessments.give_new_course_the_template,
             sender=Course,

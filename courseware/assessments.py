@@ -13,12 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from courseware import shared_cache
 from courseware.models import (
     Assessment,
     AssessmentException,
@@ -93,6 +96,73 @@ def add_item(
         PoolEntry(item=item, exercise=e) for e in dict.fromkeys(exercises)
     )
     return item
+
+
+# --- each course's assessments, shared by its learners' pages ------------------------------------
+
+
+def course_assessments(course: Course) -> list[tuple[Assessment, list[AssessmentItem]]]:
+    """The course's assessments in order, each with its items in order: every learner's course
+    page scores them, and they change only when staff edit an assessment or an item, so they are
+    shared (courseware.shared_cache) as their rows' plain values, cheaper to read back than
+    pickled models."""
+    return shared_cache.read_through(_key(course.pk), lambda: _assessment_rows(course), _from_rows)
+
+
+def _fields(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _assessment_rows(course: Course) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    assessments = course.assessments.values_list(*_fields(Assessment))
+    items = AssessmentItem.objects.filter(assessment__course=course).order_by("position", "pk")
+    return list(assessments), list(items.values_list(*_fields(AssessmentItem)))
+
+
+def _from_rows(
+    rows: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]],
+) -> list[tuple[Assessment, list[AssessmentItem]]]:
+    assessment_rows, item_rows = rows
+    assessments = [
+        Assessment.from_db("default", _fields(Assessment), row) for row in assessment_rows
+    ]
+    items: dict[int, list[AssessmentItem]] = {a.pk: [] for a in assessments}
+    for row in item_rows:
+        item = AssessmentItem.from_db("default", _fields(AssessmentItem), row)
+        items[item.assessment_id].append(item)
+    return [(assessment, items[assessment.pk]) for assessment in assessments]
+
+
+def _key(course_id: int) -> str:
+    return f"course-assessment-rows:{course_id}"
+
+
+def forget_course_assessments(
+    sender: type[models.Model], instance: Assessment | AssessmentItem, **_: Any
+) -> None:
+    """post_save and post_delete of an assessment or an item: its course's list is read again
+    (an item whose assessment is gone went with it, and the assessment's deletion forgot it)."""
+    course_id: int | None
+    if isinstance(instance, Assessment):
+        course_id = instance.course_id
+    else:
+        course_id = (
+            Assessment.objects.filter(pk=instance.assessment_id)
+            .values_list("course_id", flat=True)
+            .first()
+        )
+    if course_id is not None:
+        shared_cache.forget(_key(course_id))
+
+
+def forget_assessments_on_changes() -> None:
+    for model in (Assessment, AssessmentItem):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_course_assessments,
+                sender=model,
+                dispatch_uid=f"assessments-{model.__name__}",
+            )
 
 
 # --- pools -------------------------------------------------------------------------------------

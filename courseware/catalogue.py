@@ -2,25 +2,19 @@
 quiz's live exercises, and the topics of the taxonomy with the live exercises each covers.
 
 Every learner's course page needs it and it changes only when the bank is reloaded or staff edit a
-module, quiz or exercise, so it is read once and shared through Redis. Each such change deletes it
-(at once and again when its transaction commits); the expiry bounds how long a deletion that raced
-with a reader can leave it stale. Without Redis it is read from the database every time.
+module, quiz or exercise, so it is shared (courseware.shared_cache) until one of those changes.
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict, dataclass, field
 
-import redis
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from courseware import shared_cache
 from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem, Topic
 
 KEY = "catalogue"
-TTL_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -55,16 +49,7 @@ class Outline:
 
 
 def outline() -> Outline:
-    try:
-        cached = cache.get(KEY)
-    except redis.RedisError:
-        return read_outline()
-    if cached:
-        return _from_json(cached)
-    found = read_outline()
-    with contextlib.suppress(redis.RedisError):
-        cache.set(KEY, asdict(found), TTL_SECONDS)
-    return found
+    return shared_cache.read_through(KEY, lambda: asdict(read_outline()), _from_json)
 
 
 def quizzes_with(exercise_id: int) -> list[QuizOutline]:
@@ -130,13 +115,11 @@ def _from_json(data: dict) -> Outline:
 
 def forget(**_) -> None:
     """Drop the shared outline now and once the current transaction commits."""
-    drop()
-    transaction.on_commit(drop)
+    shared_cache.forget(KEY)
 
 
 def drop() -> None:
-    with contextlib.suppress(redis.RedisError):
-        cache.delete(KEY)
+    shared_cache.drop(KEY)
 
 
 def forget_on_changes() -> None:

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from courseware.assessments import (
     Phase,
     Schedule,
+    course_assessments,
     feedback_released,
     schedule_of,
     schedules_for,
@@ -213,8 +214,9 @@ def assessment_scores(
 
 
 def course_scores(course: Course, learner: User) -> list[AssessmentScore]:
-    """The learner's score on each of the course's assessments, in order, from three queries."""
-    assessments = list(course.assessments.prefetch_related("items"))
+    """The learner's score on each of the course's assessments, in order, from three queries (the
+    assessments themselves are shared by the course's learners)."""
+    assessments = course_assessments(course)
     exceptions = {
         e.assessment_id: e
         for e in AssessmentException.objects.filter(assessment__course=course, learner=learner)
@@ -233,12 +235,9 @@ def course_scores(course: Course, learner: User) -> list[AssessmentScore]:
         ).values_list("assessment_id", flat=True)
     )
     scores = []
-    for assessment in assessments:
+    for assessment, its_items in assessments:
         schedule = schedule_of(assessment, exceptions.get(assessment.pk))
-        items = [
-            _item_score(item, made[item.pk], schedule, assessment)
-            for item in assessment.items.all()
-        ]
+        items = [_item_score(item, made[item.pk], schedule, assessment) for item in its_items]
         scores.append(AssessmentScore(assessment, schedule, items, assessment.pk in running))
     return scores
 

@@ -67,3 +67,23 @@ def test_without_redis_the_course_page_reads_the_outline_from_the_database(clien
         response = client.get(COURSE)
     assert response.status_code == 200
     assert GRAPHS_QUIZ in response.content.decode()
+
+
+def test_a_course_s_assessments_are_shared_until_staff_change_one_or_its_items(client):
+    from courseware.models import Assessment
+
+    assessment = Assessment.objects.filter(course__slug="calc").order_by("position").first()
+    first = client.get(COURSE).content.decode()
+    assert assessment.title in first
+    points = sum(item.points for item in assessment.items.all())
+    assert f"0 of {points:g} points" in first
+    assessment.title = "Slopes, renamed for this course"
+    assessment.save()
+    item = assessment.items.first()
+    item.points += 3
+    item.save()
+    page = client.get(COURSE).content.decode()
+    assert "Slopes, renamed for this course" in page
+    assert f"0 of {points + 3:g} points" in page
+    item.delete()
+    assert f"0 of {points - 1:g} points" in client.get(COURSE).content.decode()
