@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
-from courseware.grading import pipeline
+from courseware.grading import transitions
 from courseware.models import Attempt, Course, Exercise, Grading, Submission
 from courseware.staff.scope import submissions_in
 from grader.params import draw_params
 from tangent import redis_client
 
-Status = Submission.Status
-IN_FLIGHT = (Status.QUEUED, Status.RUNNING, Status.CANCELLED)
 MAX_REGRADE = 5000
 
 
@@ -135,26 +133,26 @@ def fits(attempt: Attempt, version) -> bool:
 
 
 def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
-    """Queue a new grading round for each submission (see the module docstring)."""
+    """Queue a new grading round for each submission (see the module docstring); one still
+    being graded, or cancelled, is skipped (courseware.grading.transitions.regrade)."""
     report = RegradeReport()
-    moved: dict[int, bool] = {}
+    moved: dict[int, bool | None] = {}
+
+    def onto_current_version(submission: Submission) -> None:
+        attempt = submission.attempt
+        if attempt.pk not in moved:
+            moved[attempt.pk] = move_to_current_version(attempt)
+            report.moved_attempts += moved[attempt.pk] is True
+            report.kept_version += moved[attempt.pk] is False
+
+    prepare = onto_current_version if use_current_version else None
     for submission_id in [s.pk for s in submissions][:MAX_REGRADE]:
-        with transaction.atomic():
-            submission = (
-                Submission.objects.select_for_update(of=("self",))
-                .select_related("attempt__exercise_version__exercise__current_version")
-                .get(pk=submission_id)
-            )
-            if submission.status in IN_FLIGHT:
-                report.skipped += 1
-                continue
-            attempt = submission.attempt
-            if use_current_version and attempt.pk not in moved:
-                moved[attempt.pk] = move_to_current_version(attempt)
-                report.moved_attempts += moved[attempt.pk] is True
-                report.kept_version += moved[attempt.pk] is False
-            pipeline.open_grading_round(submission)
-            report.queued.append(submission.pk)
+        try:
+            transitions.regrade(submission_id, prepare=prepare)
+        except transitions.Refused:
+            report.skipped += 1
+        else:
+            report.queued.append(submission_id)
     return report
 
 
