@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
+from courseware import audit
+from courseware.audit import Action
 from courseware.grading import transitions
 from courseware.models import Attempt, Course, Exercise, Grading, Submission
 from courseware.staff.scope import submissions_in
@@ -81,6 +83,25 @@ def start(course: Course, exercise: Exercise, ids: list[int], use_current_versio
     transaction.on_commit(
         lambda: regrade_submissions.delay(course.pk, exercise.pk, ids, use_current_version)
     )
+
+
+def regrade_matching(
+    course: Course, exercise: Exercise, choice: RegradeFilter, actor, *, use_current_version: bool
+) -> int:
+    """Regrade in the background the course's submissions matching the filter (MAX_REGRADE at
+    most), written to the audit log; returns how many."""
+    ids = list(regradable(course, exercise, choice).values_list("pk", flat=True)[:MAX_REGRADE])
+    start(course, exercise, ids, use_current_version=use_current_version)
+    audit.record(
+        course,
+        actor,
+        Action.REGRADE,
+        exercise=exercise.slug,
+        submissions=len(ids),
+        filter={"verdict": choice.verdict, "version": choice.version},
+        version="current" if use_current_version else "original",
+    )
+    return len(ids)
 
 
 def run(course_id: int, exercise_id: int, ids: list[int], use_current_version: bool) -> None:
