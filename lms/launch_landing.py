@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from courseware.models import Assessment, Course, Exercise, Quiz
@@ -23,8 +24,8 @@ Item = Exercise | Quiz | Assessment
 class Landing:
     """A launch to keep (`record`, for launch_state) until the browser lands on its page."""
 
-    user: Any
-    record: dict
+    user: User
+    record: dict[str, Any]
     staff: bool
 
     @property
@@ -79,7 +80,7 @@ def linked_item(valid: Launch, course: Course) -> Item | None:
     return None
 
 
-def remember_grade_line(valid: Launch, user, course: Course, item: Item) -> None:
+def remember_grade_line(valid: Launch, user: User, course: Course, item: Item) -> None:
     """Where this learner's score for `item` goes, when the platform gave a line item."""
     endpoint = valid.claims.get(AGS_ENDPOINT) or {}
     lineitem = endpoint.get("lineitem")
@@ -99,7 +100,7 @@ def remember_grade_line(valid: Launch, user, course: Course, item: Item) -> None
     )
 
 
-def deep_linking_landing(valid: Launch, user, course: Course) -> Landing:
+def deep_linking_landing(valid: Launch, user: User, course: Course) -> Landing:
     """An instructor's request to add content: kept for the picker (lms.deep_linking)."""
     if not valid.is_staff:
         raise LaunchRejected(
