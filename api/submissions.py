@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -26,7 +25,7 @@ from api.problems import BODY, KEYED, answer_refused, documented, problem
 from courseware import ratelimits
 from courseware.assessments import results_hidden
 from courseware.grading import events as grading_events
-from courseware.grading import pipeline
+from courseware.grading import transitions
 from courseware.grading.intake import SubmissionRefused, submit
 from courseware.models import NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
@@ -415,15 +414,10 @@ def cancel_submission(request, submission_id: int):
     """Cancel a submission that is still queued (one being graded or graded cannot be)."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
     submission = submission_or_404(request, submission_id)
-    cancelled = Submission.objects.filter(pk=submission.pk, status=Status.QUEUED).update(
-        status=Status.CANCELLED, updated_at=timezone.now()
-    )
-    if not cancelled:
-        submission.refresh_from_db()
-        raise HttpError(
-            409, f"Only a queued submission can be cancelled; this one is {submission.status}."
-        )
-    submission.refresh_from_db()
+    try:
+        transitions.cancel(submission)
+    except transitions.Refused as refused:
+        raise HttpError(409, refused.reason) from None
     return serialise_submission(submission, principal.user, staff=principal.staff)
 
 
@@ -437,15 +431,11 @@ def regrade_submission(request, submission_id: int):
     key regrades only in its course."""
     require_scope(request, ApiKey.Scope.STAFF)
     submission = submission_or_404(request, submission_id)
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        if locked.status not in (Status.GRADED, Status.FAILED):
-            raise HttpError(
-                409,
-                f"Only a graded or failed submission can be regraded; this one is {locked.status}.",
-            )
-        pipeline.open_grading_round(locked)
-    return created(request, locked)
+    try:
+        regraded = transitions.regrade(submission.pk)
+    except transitions.Refused as refused:
+        raise HttpError(409, refused.reason) from None
+    return created(request, regraded)
 
 
 class ResultQuery(Input):

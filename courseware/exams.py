@@ -39,6 +39,9 @@ class ExamRefused(Exception):
         self.message = message
 
 
+ALREADY_FINISHED = "This learner's exam is already finished."
+
+
 def grace() -> timedelta:
     return timedelta(seconds=settings.EXAM_GRACE_SECONDS)
 
@@ -232,8 +235,16 @@ def finalise_expired() -> int:
 # --- staff ---------------------------------------------------------------------------------------
 
 
+def check_running(sitting: ExamSitting) -> None:
+    """Staff act only on a running exam: one whose time has run out is finalised first, and
+    refused."""
+    if finalise_if_over(sitting):
+        raise ExamRefused(ALREADY_FINISHED)
+
+
 def end_now(sitting: ExamSitting, actor: User) -> None:
-    """Staff end a learner's exam: their drafts are submitted now."""
+    """Staff end a learner's running exam: their drafts are submitted now."""
+    check_running(sitting)
     finalise(sitting, ExamSitting.Finish.STAFF)
     assert sitting.finished_at is not None, "finalise finished it (or found it finished)"
     audit.record(
@@ -250,10 +261,11 @@ def extend(sitting: ExamSitting, minutes: int, actor: User) -> None:
     """Staff give a learner's running exam `minutes` more (not a finished one)."""
     if minutes < 1 or minutes > 24 * 60:
         raise ExamRefused("Give between 1 and 1440 minutes.")
+    check_running(sitting)
     with transaction.atomic():
         locked = ExamSitting.objects.select_for_update().get(pk=sitting.pk)
         if locked.finished:
-            raise ExamRefused("This learner's exam is already finished.")
+            raise ExamRefused(ALREADY_FINISHED)
         before = locked.ends_at
         locked.ends_at = max(before, timezone.now()) + timedelta(minutes=minutes)
         locked.save(update_fields=["ends_at"])

@@ -11,7 +11,8 @@ from pylti1p3.lineitem import LineItem
 from pylti1p3.registration import Registration
 
 from courseware.models import Assessment, Exercise, Quiz
-from lms import passback, tool_keys
+from lms import launch_state, passback, tool_keys
+from lms.launch import LaunchRejected
 
 
 def tool_registration(registration: LtiRegistration) -> Registration:
@@ -71,3 +72,44 @@ def response_jwt(launch: dict, registration: LtiRegistration, item, launch_url: 
 
 def launch_url(request) -> str:
     return request.build_absolute_uri(reverse("lti:launch"))
+
+
+def choices(course_id: int | None) -> dict:
+    """What an instructor may pick: the launch's course's assessments, any quiz, a live exercise."""
+    return {
+        "assessments": Assessment.objects.filter(course_id=course_id),
+        "quizzes": Quiz.objects.select_related("module"),
+        "exercises": Exercise.objects.filter(retired=False).select_related("module"),
+    }
+
+
+def chosen_item(value: str, course_id: int | None) -> Exercise | Quiz | Assessment | None:
+    """The item a picker's `kind:slug` value names among `choices`, if it does."""
+    kind, _, slug = value.partition(":")
+    if kind == "assessment":
+        return Assessment.objects.filter(course_id=course_id, slug=slug).first()
+    if kind == "quiz":
+        return Quiz.objects.filter(slug=slug).first()
+    if kind == "exercise":
+        return Exercise.objects.filter(slug=slug, retired=False).first()
+    return None
+
+
+def respond(
+    launch_id: str, launch: dict, registration: LtiRegistration, value: str, launch_url: str
+) -> tuple[Exercise | Quiz | Assessment, str]:
+    """The picked item and its signed response, sent once per request (the launch is forgotten);
+    LaunchRejected says why not."""
+    item = chosen_item(value, launch.get("course"))
+    if item is None:
+        raise LaunchRejected(
+            "Pick one of the listed assessments, quizzes or exercises.", registration
+        )
+    if isinstance(item, Assessment) and not passback.score_maximum(item):
+        raise LaunchRejected(
+            f"“{item.title}” has no points yet: add its items first.", registration
+        )
+    jwt_value = response_jwt(launch, registration, item, launch_url)
+    if not launch_state.forget(launch_id):
+        raise LaunchRejected("This content selection has been sent already.", registration)
+    return item, jwt_value

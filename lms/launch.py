@@ -1,4 +1,5 @@
-"""The strict LTI 1.3 launch validator: every check the specification asks for, and a few more.
+"""The strict LTI 1.3 checks of a login request and its launch: every check the specification
+asks for, and a few more.
 
 The stock libraries accept launches they must not (a missing `iat`, a second audience without
 `azp`, a reused nonce, an `alg` of `none`), so Tangent validates the id_token itself; any failure
@@ -10,7 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 from django.conf import settings
@@ -62,6 +63,55 @@ class Launch:
     def is_staff(self) -> bool:
         """Staff of the launch's course: by a context role only (lms.roles)."""
         return is_course_staff(self.roles)
+
+
+MAX_PARAM_CHARS = 2048  # login_hint, lti_message_hint, target_link_uri: platforms send far less
+
+
+def login_registration(registration_uuid, params, request) -> LtiRegistration:
+    """The active registration an OIDC third-party login request names, once the request passes
+    its checks; LaunchRejected with the reason otherwise."""
+    registration = LtiRegistration.objects.active().filter(uuid=registration_uuid).first()
+    if registration is None:
+        raise LaunchRejected("This platform registration is not known or not active.")
+    if params.get("iss") != registration.issuer:
+        raise LaunchRejected("The login request's issuer is not this registration's.", registration)
+    if params.get("client_id") and params["client_id"] != registration.client_id:
+        raise LaunchRejected("The login request's client_id is not this tool's.", registration)
+    for name in ("login_hint", "lti_message_hint", "target_link_uri"):
+        if len(params.get(name, "")) > MAX_PARAM_CHARS:
+            raise LaunchRejected(
+                f"The login request's {name} is longer than {MAX_PARAM_CHARS} characters.",
+                registration,
+            )
+    if not on_this_site(params.get("target_link_uri", ""), request):
+        raise LaunchRejected(
+            "The login request's target_link_uri is not on this site.", registration
+        )
+    if not params.get("login_hint"):
+        raise LaunchRejected("The login request has no login_hint.", registration)
+    return registration
+
+
+def auth_request_url(
+    registration: LtiRegistration, params, state: str, nonce: str, redirect_uri: str
+) -> str:
+    """The platform's authorisation URL for a checked login request, carrying state and nonce."""
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": registration.client_id,
+        "redirect_uri": redirect_uri,
+        "login_hint": params["login_hint"],
+        "state": state,
+        "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in registration.auth_url else "?"
+    return registration.auth_url + separator + urlencode(query)
 
 
 def validate(request) -> Launch:

@@ -96,6 +96,16 @@ def test_items_are_ordered_and_pointed_and_an_answered_one_stays(prof, homework,
     assert "Points must be a number, 0 or more." in nan.content.decode()
     none = prof.post(f"{STAFF}/assessments/{homework.slug}/items/", {"points": "1"})
     assert "Choose at least one exercise." in none.content.decode()
+    unknown = prof.post(
+        f"{STAFF}/assessments/{homework.slug}/items/", {"exercise": ["m1-power-sum", "nope"]}
+    )
+    assert unknown.status_code == 422
+    assert "nope is not a live exercise of the bank." in unknown.content.decode()
+    moved = prof.post(f"{STAFF}/assessments/{homework.slug}/items/{first.pk}/", {"move": "left"})
+    assert (moved.status_code, "Select a valid choice." in moved.content.decode()) == (422, True)
+    nothing = prof.post(f"{STAFF}/assessments/{homework.slug}/items/{first.pk}/", {})
+    assert "Points must be a number." in nothing.content.decode()
+    assert homework.items.count() == 2
     assert homework.items.filter(pk=first.pk).exists()
 
 

@@ -195,6 +195,11 @@ def test_staff_watch_the_exam_live_and_end_or_extend_a_sitting(
     assert sitting.ends_at == before + 15 * MINUTE
     refused = staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/extend/", {"minutes": "x"})
     assert refused.status_code == 302
+    assert "Give the minutes to add as a whole number." in staff_client.get(live).text
+    staff_client.post(f"{live[:-5]}sittings/{sitting.pk}/extend/", {"minutes": "0"})
+    assert "Give between 1 and 1440 minutes." in staff_client.get(live).text
+    sitting.refresh_from_db()
+    assert sitting.ends_at == before + 15 * MINUTE
     client.post(
         f"{URL}items/{items(exam)[0].pk}/draft/", {"part-answer": chosen(learner, items(exam)[0])}
     )

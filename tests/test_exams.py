@@ -189,6 +189,20 @@ def test_staff_end_and_extend_a_sitting_and_the_audit_log_says_so(exam, learner)
     assert actions == ["exam ended", "exam extended"]
 
 
+def test_staff_cannot_end_or_extend_an_exam_whose_time_ran_out(exam, learner):
+    staff = make_user("prof")
+    sitting = exams.start(exam, learner)
+    over = timezone.now() - exams.grace() - MINUTE
+    ExamSitting.objects.filter(pk=sitting.pk).update(ends_at=over)
+    sitting.refresh_from_db()
+    with pytest.raises(exams.ExamRefused, match="already finished"):
+        exams.end_now(sitting, staff)
+    assert sitting.finish == ExamSitting.Finish.TIME  # time's end, not staff's
+    with pytest.raises(exams.ExamRefused, match="already finished"):
+        exams.extend(sitting, 5, staff)
+    assert not AuditEntry.objects.filter(assessment=exam, learner=learner).exists()
+
+
 def test_a_score_is_released_only_when_the_policy_and_the_sitting_allow(exam, learner):
     exam.feedback = "immediate"
     exam.save()

@@ -35,9 +35,12 @@ def test_staff_see_any_variant_with_its_answers_and_mistakes(course):
         "/courses/calc/staff/exercises/m1-rise-over-run/preview/?seed=0"
     ).content.decode()
     assert "run-over-rise" in numbers and "Parameters:" in numbers
-    assert (
-        client.get("/courses/calc/staff/exercises/m2-jacobian/preview/?seed=x").status_code == 200
-    )
+    unreadable = client.get("/courses/calc/staff/exercises/m2-jacobian/preview/?seed=x")
+    assert unreadable.status_code == 200
+    assert "Seed: not a whole number; showing seed 0." in unreadable.text
+    assert "seed 0" in unreadable.text
+    too_big = client.get(f"/courses/calc/staff/exercises/m2-jacobian/preview/?seed={2**53}")
+    assert f"Seed: seeds run from 0 to {2**53 - 1}; showing seed 0." in too_big.text
 
 
 def test_learners_do_not_see_the_preview(course):

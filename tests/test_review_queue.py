@@ -82,6 +82,11 @@ def test_an_override_without_a_reason_or_score_is_refused_with_a_message(prof, w
     assert response.status_code == 422 and "Give a score from 0 to 100%" in response.text
     response = grade(prof, waiting, decision="shrug")
     assert response.status_code == 422 and "Choose accept, reject or override" in response.text
+    response = grade(prof, waiting, decision="override", score="forty", reason="why")
+    assert response.status_code == 422
+    assert "Give the score as a number of percent, from 0 to 100." in response.text
+    response = grade(prof, waiting, decision="accept", next="elsewhere")
+    assert response.status_code == 422 and "Select a valid choice." in response.text
     assert Submission.objects.get(pk=waiting.pk).gradings.count() == 1
 
 
@@ -89,3 +94,25 @@ def test_a_staff_grade_is_not_replaced_by_a_later_regrade(prof, waiting):
     grade(prof, waiting, decision="accept")
     page = prof.get("/courses/calc/staff/exercises/t-power-rule/regrade/").content.decode()
     assert "<strong>0</strong> submissions match" in page
+
+
+def test_a_regrade_filter_that_cannot_be_read_says_why_and_matches_nothing(prof, waiting):
+    page = prof.get("/courses/calc/staff/exercises/t-power-rule/regrade/?verdict=shrug&version=x")
+    assert page.status_code == 400
+    assert "Current verdict: Select a valid choice. shrug is not one of" in page.text
+    assert "Graded under version: Enter a whole number." in page.text
+    assert "<strong>0</strong> submissions match" in page.text
+
+
+def test_a_regrade_posted_with_a_filter_that_cannot_be_read_regrades_nothing(prof, waiting):
+    response = prof.post(
+        "/courses/calc/staff/exercises/t-power-rule/regrade/",
+        {"verdict": "shrug", "version_choice": "current"},
+    )
+    assert response.status_code == 400
+    assert "Current verdict: Select a valid choice." in response.text
+    assert Submission.objects.get(pk=waiting.pk).grading_round == 1
+    response = prof.post(
+        "/courses/calc/staff/exercises/t-power-rule/regrade/", {"version_choice": "newest"}
+    )
+    assert response.status_code == 400 and "Grade against: Select a valid choice." in response.text

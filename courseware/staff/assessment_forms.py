@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from courseware.models import Assessment, AssessmentException, Course, Module
+from courseware.models import Assessment, AssessmentException, Course, Exercise, Module
 from grader.answers import KINDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -160,4 +160,46 @@ class ExceptionForm(forms.ModelForm):
             ]
         ):
             raise forms.ValidationError("Set at least one date, extra attempts or extra time.")
+        return data
+
+
+class PointsField(forms.FloatField):
+    """Points as typed: any float, NaN and infinities included, as composing.checked_points
+    says which an item may have."""
+
+    default_error_messages = {"invalid": "Points must be a number."}
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+
+class AddItemsForm(forms.Form):
+    """Exercises of the bank to add, each as an item or together as one pool."""
+
+    exercise = forms.ModelMultipleChoiceField(
+        Exercise.objects.filter(retired=False),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "%(value)s is not a live exercise of the bank."},
+    )
+    points = PointsField(required=False)
+    pool = forms.BooleanField(required=False)
+
+    def clean_points(self) -> float:
+        points = self.cleaned_data["points"]
+        return 1.0 if points is None else points
+
+
+class ItemChangeForm(forms.Form):
+    """One change to an item: move it up or down, remove it, or set its points."""
+
+    move = forms.ChoiceField(required=False, choices=[("up", "up"), ("down", "down")])
+    remove = forms.BooleanField(required=False)
+    points = PointsField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("move") or data.get("remove") or data.get("points") is not None
+        if not chosen and not self.has_error("points"):
+            self.add_error("points", "Points must be a number.")
         return data

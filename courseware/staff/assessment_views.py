@@ -10,15 +10,18 @@ from django.views.decorators.http import require_POST
 
 from courseware import audit
 from courseware.audit import Action
-from courseware.models import Assessment, AssessmentException, AuditEntry, Exercise
+from courseware.models import Assessment, AssessmentException, AuditEntry
 from courseware.staff import composing, extensions, grades
 from courseware.staff.access import staff_only
 from courseware.staff.assessment_forms import (
+    AddItemsForm,
     AssessmentForm,
     BankSearchForm,
     ExceptionForm,
+    ItemChangeForm,
     NewAssessmentForm,
 )
+from courseware.staff.forms import error_text
 from courseware.staff.scope import learners_of
 
 
@@ -106,15 +109,18 @@ def _not_changed(request, course, assessment, message: str):
 def add_items(request, course, assessment_slug):
     """Add the chosen exercises: one item each, or one pool (`pool=on`) with the given points."""
     assessment = _assessment(course, assessment_slug)
-    slugs = request.POST.getlist("exercise")
-    exercises = list(Exercise.objects.filter(slug__in=slugs, retired=False))
+    form = AddItemsForm(request.POST)
+    if not form.is_valid():
+        return _not_changed(request, course, assessment, error_text(form))
+    exercises = list(form.cleaned_data["exercise"])
     try:
-        points = float(request.POST.get("points") or 1)
         composing.add_exercises(
-            assessment, request.user, exercises, points, request.POST.get("pool") == "on"
+            assessment,
+            request.user,
+            exercises,
+            form.cleaned_data["points"],
+            form.cleaned_data["pool"],
         )
-    except ValueError:
-        return _not_changed(request, course, assessment, "Points must be a number.")
     except composing.CompositionRefused as refused:
         return _not_changed(request, course, assessment, str(refused))
     messages.success(request, f"Added {len(exercises)} exercise(s).")
@@ -127,15 +133,17 @@ def change_item(request, course, assessment_slug, item_id):
     """Move an item (`move=up|down`), set its points, or remove it (`remove`)."""
     assessment = _assessment(course, assessment_slug)
     item = get_object_or_404(assessment.items, pk=item_id)
+    form = ItemChangeForm(request.POST)
+    if not form.is_valid():
+        return _not_changed(request, course, assessment, error_text(form))
+    change = form.cleaned_data
     try:
-        if request.POST.get("move") in ("up", "down"):
-            composing.move(item, request.user, -1 if request.POST["move"] == "up" else 1)
-        elif "remove" in request.POST:
+        if change["move"]:
+            composing.move(item, request.user, -1 if change["move"] == "up" else 1)
+        elif change["remove"]:
             composing.remove(item, request.user)
         else:
-            composing.set_points(item, request.user, float(request.POST.get("points", "")))
-    except ValueError:
-        return _not_changed(request, course, assessment, "Points must be a number.")
+            composing.set_points(item, request.user, change["points"])
     except composing.CompositionRefused as refused:
         return _not_changed(request, course, assessment, str(refused))
     return _back(course, assessment)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from courseware import assessments, exams
 from courseware.models import Assessment, ExamSitting
 from courseware.staff.access import staff_only
+from courseware.staff.forms import ExtendForm, error_text
 from courseware.staff.scope import learners_of
 
 
@@ -69,17 +70,22 @@ def _sitting(exam, sitting_id) -> ExamSitting:
     return get_object_or_404(ExamSitting, pk=sitting_id, assessment=exam)
 
 
+def _back_to_live(course, exam):
+    return redirect("staff:exam_live", course_slug=course.slug, assessment_slug=exam.slug)
+
+
 @staff_only
 @require_POST
 def end_sitting(request, course, assessment_slug, sitting_id):
     exam = _exam(course, assessment_slug)
     sitting = _sitting(exam, sitting_id)
-    if exams.finalise_if_over(sitting):
-        messages.error(request, "This learner's exam had already ended.")
-    else:
+    try:
         exams.end_now(sitting, request.user)
+    except exams.ExamRefused as refused:
+        messages.error(request, refused.message)
+    else:
         messages.success(request, "The learner's exam was ended and their answers submitted.")
-    return redirect("staff:exam_live", course_slug=course.slug, assessment_slug=exam.slug)
+    return _back_to_live(course, exam)
 
 
 @staff_only
@@ -87,19 +93,18 @@ def end_sitting(request, course, assessment_slug, sitting_id):
 def extend_sitting(request, course, assessment_slug, sitting_id):
     exam = _exam(course, assessment_slug)
     sitting = _sitting(exam, sitting_id)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _back_to_live(course, exam)
+    minutes = form.cleaned_data["minutes"]
     try:
-        minutes = int(request.POST.get("minutes", ""))
-    except ValueError:
-        minutes = 0
-    try:
-        if exams.finalise_if_over(sitting):
-            raise exams.ExamRefused("This learner's exam had already ended.")
         exams.extend(sitting, minutes, request.user)
     except exams.ExamRefused as refused:
         messages.error(request, refused.message)
-        return redirect("staff:exam_live", course_slug=course.slug, assessment_slug=exam.slug)
-    messages.success(
-        request,
-        f"{minutes} more minutes given: the exam now ends at {sitting.ends_at:%H:%M:%S} UTC.",
-    )
-    return redirect("staff:exam_live", course_slug=course.slug, assessment_slug=exam.slug)
+    else:
+        messages.success(
+            request,
+            f"{minutes} more minutes given: the exam now ends at {sitting.ends_at:%H:%M:%S} UTC.",
+        )
+    return _back_to_live(course, exam)

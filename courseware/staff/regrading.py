@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 
-from courseware.grading import pipeline
+from courseware import audit
+from courseware.audit import Action
+from courseware.grading import transitions
 from courseware.models import Attempt, Course, Exercise, Grading, Submission
 from courseware.staff.scope import submissions_in
 from grader.params import draw_params
 from tangent import redis_client
 
-Status = Submission.Status
-IN_FLIGHT = (Status.QUEUED, Status.RUNNING, Status.CANCELLED)
 MAX_REGRADE = 5000
 
 
@@ -85,6 +85,25 @@ def start(course: Course, exercise: Exercise, ids: list[int], use_current_versio
     )
 
 
+def regrade_matching(
+    course: Course, exercise: Exercise, choice: RegradeFilter, actor, *, use_current_version: bool
+) -> int:
+    """Regrade in the background the course's submissions matching the filter (MAX_REGRADE at
+    most), written to the audit log; returns how many."""
+    ids = list(regradable(course, exercise, choice).values_list("pk", flat=True)[:MAX_REGRADE])
+    start(course, exercise, ids, use_current_version=use_current_version)
+    audit.record(
+        course,
+        actor,
+        Action.REGRADE,
+        exercise=exercise.slug,
+        submissions=len(ids),
+        filter={"verdict": choice.verdict, "version": choice.version},
+        version="current" if use_current_version else "original",
+    )
+    return len(ids)
+
+
 def run(course_id: int, exercise_id: int, ids: list[int], use_current_version: bool) -> None:
     """The background regrade: BATCH submissions at a time, its progress counted as it goes."""
     key = _job_key(course_id, exercise_id)
@@ -135,26 +154,26 @@ def fits(attempt: Attempt, version) -> bool:
 
 
 def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
-    """Queue a new grading round for each submission (see the module docstring)."""
+    """Queue a new grading round for each submission (see the module docstring); one still
+    being graded, or cancelled, is skipped (courseware.grading.transitions.regrade)."""
     report = RegradeReport()
-    moved: dict[int, bool] = {}
+    moved: dict[int, bool | None] = {}
+
+    def onto_current_version(submission: Submission) -> None:
+        attempt = submission.attempt
+        if attempt.pk not in moved:
+            moved[attempt.pk] = move_to_current_version(attempt)
+            report.moved_attempts += moved[attempt.pk] is True
+            report.kept_version += moved[attempt.pk] is False
+
+    prepare = onto_current_version if use_current_version else None
     for submission_id in [s.pk for s in submissions][:MAX_REGRADE]:
-        with transaction.atomic():
-            submission = (
-                Submission.objects.select_for_update(of=("self",))
-                .select_related("attempt__exercise_version__exercise__current_version")
-                .get(pk=submission_id)
-            )
-            if submission.status in IN_FLIGHT:
-                report.skipped += 1
-                continue
-            attempt = submission.attempt
-            if use_current_version and attempt.pk not in moved:
-                moved[attempt.pk] = move_to_current_version(attempt)
-                report.moved_attempts += moved[attempt.pk] is True
-                report.kept_version += moved[attempt.pk] is False
-            pipeline.open_grading_round(submission)
-            report.queued.append(submission.pk)
+        try:
+            transitions.regrade(submission_id, prepare=prepare)
+        except transitions.Refused:
+            report.skipped += 1
+        else:
+            report.queued.append(submission_id)
     return report
 
 

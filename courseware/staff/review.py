@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from courseware import audit
+from courseware.audit import Action
 from courseware.grading import pipeline
 from courseware.models import Course, Grading, Submission
 from courseware.staff.scope import submissions_in
@@ -41,9 +43,15 @@ def review_queue(course: Course) -> QuerySet:
 
 
 def grade_by_staff(
-    submission: Submission, staff, decision: str, reason: str = "", score: float | None = None
+    course: Course,
+    submission: Submission,
+    staff,
+    decision: str,
+    reason: str = "",
+    score: float | None = None,
 ) -> Grading:
-    """Record a staff grade: accept (full marks), reject (none) or override (`score` in [0, 1]).
+    """Record a staff grade: accept (full marks), reject (none) or override (`score` in [0, 1]),
+    written to the course's audit log.
 
     A reason is required for an override; accept and reject take one optionally.
     """
@@ -72,6 +80,19 @@ def grade_by_staff(
             graded_by=staff, reason=reason, grader_version=STAFF_GRADER
         )
         grading.refresh_from_db()
+        item = locked.attempt.assessment_item
+        audit.record(
+            course,
+            staff,
+            Action.MANUAL_GRADE,
+            assessment=item.assessment if item else None,
+            learner=locked.attempt.learner,
+            submission=locked.pk,
+            exercise=locked.attempt.exercise.slug,
+            decision=decision,
+            score=grading.score,
+            reason=grading.reason,
+        )
     return grading
 
 

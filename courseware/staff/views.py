@@ -8,18 +8,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware import audit
-from courseware.audit import Action
 from courseware.models import Exercise, Grading, Quiz, Submission
 from courseware.scoring import course_scores
 from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
 from courseware.staff.analytics import compute_stats, counted_submissions
 from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairness, redraw_clause
+from courseware.staff.forms import (
+    PreviewForm,
+    RegradeFilterForm,
+    RegradeForm,
+    RegradeResultsForm,
+    StaffGradeForm,
+    error_text,
+)
 from courseware.staff.preview import variant_preview
+from courseware.staff.regrading import RegradeFilter
 from courseware.staff.scope import SCOPE_HELP, learners_of, submissions_in
 from courseware.staff.wrong_answers import LIMITS_TEXT, group_wrong_answers
-from grader.params import SEED_LIMIT
 from grader.results import Verdict
 
 
@@ -48,11 +54,12 @@ def exercise_preview(request, course, exercise_slug):
     exercise = get_object_or_404(
         Exercise.objects.select_related("current_version"), slug=exercise_slug
     )
-    text = request.GET.get("seed", "0")
-    seed = int(text) if text.isdigit() and int(text) < SEED_LIMIT else 0
+    form = PreviewForm(request.GET)
+    seed = form.chosen_seed()
     context = {
         "course": course,
         "exercise": exercise,
+        "form": form,
         "tab": "exercises",
         **variant_preview(exercise.current_version, seed),
     }
@@ -192,66 +199,55 @@ def variant_fairness(request, course, exercise_slug):
     return render(request, "staff/fairness.html", context)
 
 
-def _regrade_filter(data) -> regrading.RegradeFilter:
-    verdict = data.get("verdict", "")
-    if verdict and verdict not in {v.value for v in Verdict}:
-        verdict = ""
-    try:
-        version = int(data["version"]) if data.get("version") else None
-    except ValueError:
-        version = None
-    return regrading.RegradeFilter(
-        verdict=verdict, version=version, below_full_marks=data.get("below_full_marks") == "on"
-    )
-
-
 @staff_only
 def regrade_page(request, course, exercise_slug):
     """The regrade form (with how many submissions match) and the before/after table."""
     exercise = get_object_or_404(
         Exercise.objects.select_related("current_version"), slug=exercise_slug
     )
-    if request.method == "POST":
-        choice = _regrade_filter(request.POST)
-        chosen = regrading.regradable(course, exercise, choice)
-        ids = list(chosen.values_list("pk", flat=True)[: regrading.MAX_REGRADE])
-        current = request.POST.get("version_choice") != "original"
-        regrading.start(course, exercise, ids, use_current_version=current)
-        audit.record(
-            course,
-            request.user,
-            Action.REGRADE,
-            exercise=exercise.slug,
-            submissions=len(ids),
-            filter={"verdict": choice.verdict, "version": choice.version},
-            version=request.POST.get("version_choice") or "current",
-        )
-        messages.success(request, f"Regrading {len(ids)} submission(s) in the background.")
-        return redirect("staff:regrade", course_slug=course.slug, exercise_slug=exercise.slug)
-    choice = _regrade_filter(request.GET)
+    if request.method != "POST":
+        return _regrade_form(request, course, exercise, RegradeFilterForm(request.GET))
+    form = RegradeForm(request.POST)
+    if not form.is_valid():
+        return _regrade_form(request, course, exercise, form)
+    count = regrading.regrade_matching(
+        course,
+        exercise,
+        form.choice(),
+        request.user,
+        use_current_version=form.cleaned_data["version_choice"] == "current",
+    )
+    messages.success(request, f"Regrading {count} submission(s) in the background.")
+    return redirect("staff:regrade", course_slug=course.slug, exercise_slug=exercise.slug)
+
+
+def _regrade_form(request, course, exercise, form: RegradeFilterForm) -> HttpResponse:
+    """The regrade page; a filter that cannot be read matches nothing, and says why (400)."""
+    valid = form.is_valid()
+    choice = form.choice() if valid else RegradeFilter()
     context = {
         "course": course,
         "exercise": exercise,
-        "matching": regrading.regradable(course, exercise, choice).count(),
+        "form": form,
+        "matching": regrading.regradable(course, exercise, choice).count() if valid else 0,
         "choice": choice,
         "verdicts": [v.value for v in Verdict],
         "versions": exercise.versions.order_by("number"),
-        **_results_context(course, exercise, request),
+        **_results_context(course, exercise, valid and form.cleaned_data["all"]),
         "tab": "exercises",
     }
-    return render(request, "staff/regrade.html", context)
+    return render(request, "staff/regrade.html", context, status=200 if valid else 400)
 
 
-def _results_context(course, exercise, request) -> dict:
+def _results_context(course, exercise, show_all: bool) -> dict:
     changes = regrading.regrade_results(course, exercise)
-    everything = request.GET.get("all") == "1"
     return {
         "job": regrading.job(course, exercise),
-        "changes": changes if everything else [c for c in changes if c.changed or c.pending],
+        "changes": changes if show_all else [c for c in changes if c.changed or c.pending],
         "changed_count": sum(c.changed for c in changes),
         "pending_count": sum(c.pending for c in changes),
         "regraded_count": len(changes),
-        "show_all": everything,
+        "show_all": show_all,
     }
 
 
@@ -259,10 +255,11 @@ def _results_context(course, exercise, request) -> dict:
 def regrade_results(request, course, exercise_slug):
     """The before/after table alone (polled by the regrade page while gradings are pending)."""
     exercise = get_object_or_404(Exercise, slug=exercise_slug)
+    form = RegradeResultsForm(request.GET)
     context = {
         "course": course,
         "exercise": exercise,
-        **_results_context(course, exercise, request),
+        **_results_context(course, exercise, form.is_valid() and form.cleaned_data["all"]),
     }
     return render(request, "staff/_regrade_results.html", context)
 
@@ -314,40 +311,22 @@ def submission_page(request, course, submission_id):
 def grade_submission(request, course, submission_id):
     """Accept, reject or override a submission's score with a reason (a grading by this person)."""
     submission = _course_submission(course, submission_id)
+    form = StaffGradeForm(request.POST)
+    if not form.is_valid():
+        return _not_graded(request, course, submission, error_text(form))
+    data = form.cleaned_data
     try:
-        score = float(request.POST["score"]) / 100 if request.POST.get("score") else None
-    except ValueError:
-        score = -1.0  # refused below with the message for a score out of range
-    try:
-        grading = review.grade_by_staff(
-            submission,
-            request.user,
-            request.POST.get("decision", ""),
-            request.POST.get("reason", ""),
-            score,
+        review.grade_by_staff(
+            course, submission, request.user, data["decision"], data["reason"], data["score"]
         )
     except review.ReviewRefused as refused:
-        return render(
-            request,
-            "staff/_refused.html",
-            {"course": course, "submission": submission, "message": str(refused)},
-            status=422,
-        )
-    item = submission.attempt.assessment_item
-    audit.record(
-        course,
-        request.user,
-        Action.MANUAL_GRADE,
-        assessment=item.assessment if item else None,
-        learner=submission.attempt.learner,
-        submission=submission.pk,
-        exercise=submission.attempt.exercise.slug,
-        decision=request.POST.get("decision", ""),
-        score=grading.score,
-        reason=grading.reason,
-    )
+        return _not_graded(request, course, submission, str(refused))
     messages.success(request, f"Submission {submission.pk} graded.")
-    target = request.POST.get("next")
-    if target == "review":
+    if data["next"] == "review":
         return redirect("staff:review", course_slug=course.slug)
     return redirect("staff:submission", course_slug=course.slug, submission_id=submission.pk)
+
+
+def _not_graded(request, course, submission, message: str) -> HttpResponse:
+    context = {"course": course, "submission": submission, "message": message}
+    return render(request, "staff/_refused.html", context, status=422)
