@@ -45,6 +45,12 @@ def percent(score) -> str:
 
 
 @register.filter
+def thousands(number) -> str:
+    """10000 → "10,000"."""
+    return f"{number:,}"
+
+
+@register.filter
 def duration(delta) -> str:
     """A timedelta in words a reader takes in at a glance: "45 s", "12 min", "3.5 h", "2.0 days"."""
     if delta is None:
