@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courseware.models import Exercise, Membership
+from courseware.models import Exercise, Grading, Membership, Submission
+from courseware.scoring import counted, is_counted
 from courseware.staff import gradebook
 from courseware.staff.scope import learners_of
-from tests.support.histories import graded, variant
+from grader.results import Verdict
+from tests.support.histories import START, graded, variant
 from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +240,34 @@ def test_the_databases_sums_agree_with_the_rows(course):
         assert summary.column_score == pytest.approx(row.cells[0].score or 0.0)
         assert (summary.attempts, summary.last) == (row.attempts, row.last)
     assert {r.learner.username for r in rows if r.attempts} == {"ada", "bob"}
+
+
+def test_what_counts_as_an_attempt_is_the_same_rule_in_sql_and_in_python(course):
+    ada = course.memberships.get(user__username="ada").user
+    attempt = variant(ada, Exercise.objects.get(slug="m1-chain-rule"), CHAIN, course)
+    made = []
+    for purpose in Submission.Purpose.values:
+        for status in Submission.Status.values:
+            for verdict in [None, *(v.value for v in Verdict)]:
+                submission = Submission.objects.create(
+                    attempt=attempt, answer={}, purpose=purpose, status=status
+                )
+                if verdict is not None:
+                    submission.grading = Grading.objects.create(
+                        submission=submission,
+                        request=1,
+                        exercise_version=attempt.exercise_version,
+                        grader_version="test",
+                        status="graded",
+                        verdict=verdict,
+                        score=0.0,
+                        started_at=START,
+                        finished_at=START,
+                    )
+                    submission.save()
+                made.append((submission.pk, is_counted(purpose, status, verdict)))
+    in_sql = set(counted(Submission.objects.filter(attempt=attempt)).values_list("pk", flat=True))
+    assert {pk for pk, yes in made if yes} == in_sql
+    assert 0 < len(in_sql) < len(made)
+    records = gradebook.exercise_records(course, [ada])
+    assert records[ada.pk, attempt.exercise_version.exercise_id].attempts == 1 + len(in_sql)
