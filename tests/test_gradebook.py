@@ -184,7 +184,9 @@ def test_a_course_without_learners_shows_an_empty_first_page(staff_client):
 
 def test_the_course_score_chart_counts_every_learner(staff_client, pages_of_two):
     page = staff_client.get("/courses/calc/staff/").content.decode()
-    assert 'hx-get="/courses/calc/staff/gradebook-chart/"' in page
+    assert (
+        'hx-get="/courses/calc/staff/gradebook-chart/"' in page and "Show the course scores" in page
+    )
     chart = staff_client.get("/courses/calc/staff/gradebook-chart/").content.decode()
     assert "Course scores" in chart and "<svg" in chart
 
@@ -271,3 +273,20 @@ def test_what_counts_as_an_attempt_is_the_same_rule_in_sql_and_in_python(course)
     assert 0 < len(in_sql) < len(made)
     records = gradebook.exercise_records(course, [ada])
     assert records[ada.pk, attempt.exercise_version.exercise_id].attempts == 1 + len(in_sql)
+
+
+def test_the_name_the_database_sorts_by_is_the_name_pages_show(course):
+    from django.contrib.auth import get_user_model
+
+    from courseware.accounts import display_name, display_name_expression
+
+    people = get_user_model().objects
+    people.create(username="nameless")
+    people.create(username="named", first_name="Grace", last_name="Hopper")
+    people.create(username="first-only", first_name="Ada")
+    people.create(username="lti-0123456789abcdef")
+    people.create(username="api-fedcba9876543210", email="kim@example.org")
+    people.create(username="xqueue-00aa11bb22cc", last_name="Queue")
+    users = people.annotate(shown=display_name_expression())
+    assert len(users) > 6
+    assert [u.shown for u in users] == [display_name(u) for u in users]

@@ -19,9 +19,10 @@ from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, DateTimeField, F, Max, QuerySet
+from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
+from django.db.models.functions import Lower
 
-from courseware.accounts import display_name
+from courseware.accounts import display_name_expression
 from courseware.models import Course, Quiz
 from courseware.scoring import COUNTED
 from courseware.staff.scope import learners_of, submissions_in
@@ -141,11 +142,12 @@ def columns_of(quiz: Quiz | None) -> list[Column]:
     return exercise_columns(quiz) if quiz else quiz_columns()
 
 
-def record_rows(course: Course) -> QuerySet:
+def record_rows(course: Course, among=None) -> QuerySet:
     """Per learner × exercise of the course's work: the best current score, the counted attempts
-    and the last activity, as one GROUP BY (the one definition the pages and the sums share)."""
+    and the last activity, as one GROUP BY (the one definition the pages and the sums share);
+    only the learners `among` the given ids if given."""
     return (
-        submissions_in(course)
+        submissions_in(course, among)
         .order_by()
         .values(
             learner=F("attempt__learner_id"), exercise=F("attempt__exercise_version__exercise_id")
@@ -160,7 +162,7 @@ def record_rows(course: Course) -> QuerySet:
 
 def exercise_records(course: Course, learners) -> dict[tuple[int, int], ExerciseRecord]:
     """{(learner id, exercise id): record} for the given learners, from one query."""
-    rows = record_rows(course).filter(attempt__learner__in=[learner.pk for learner in learners])
+    rows = record_rows(course, [learner.pk for learner in learners])
     return {
         (r["learner"], r["exercise"]): ExerciseRecord(r["best"], r["attempts"], r["last"])
         for r in rows
@@ -226,16 +228,18 @@ def learner_summaries(
         }
 
 
-def ordered_learners(course: Course, columns: list[Column], query: Query) -> list:
-    """The course's learners matching the query, in its order: the list a gradebook pages through.
+def ordered_learners(course: Course, columns: list[Column], query: Query):
+    """The course's learners matching the query, in its order: what a gradebook pages through.
 
-    By learner with no score filter needs no sums; any other order or filter adds one query.
+    By learner with no score filter, a query the database sorts and pages; any other order or a
+    score filter needs every learner's sums (one more query) and sorts here.
     """
-    learners = [
-        learner
-        for learner in learners_of(course).only("username", "first_name", "last_name", "email")
-        if _matches(learner, query.text)
-    ]
+    people = learners_of(course).alias(name=Lower(display_name_expression()))
+    text = query.text.strip()
+    if text:
+        people = people.filter(
+            Q(username__icontains=text) | Q(name__contains=text.lower()) | Q(email__icontains=text)
+        )
     slugs = [c.slug for c in columns]
     wanted = query.sort.removeprefix("col:")
     sort_column = columns[slugs.index(wanted)] if query.sort != wanted and wanted in slugs else None
@@ -245,26 +249,20 @@ def ordered_learners(course: Course, columns: list[Column], query: Query) -> lis
         "last": lambda s: s.last.timestamp() if s.last else 0.0,
     }
     measure = (lambda s: s.column_score) if sort_column else measures.get(query.sort)
+    order = ("-name", "-username") if query.descending else ("name", "username")
+    people = people.order_by(*order)
     if query.below is None and measure is None:
-        return sorted(learners, key=_by_name, reverse=query.descending)
+        return people
     sums: defaultdict[int, Summary] = defaultdict(
         Summary, learner_summaries(course, columns, sort_column)
     )
+    learners = list(people.only("username", "first_name", "last_name", "email"))
     if query.below is not None:
         learners = [p for p in learners if sums[p.pk].score < query.below]
-    key = (lambda p: (measure(sums[p.pk]), p.username)) if measure else _by_name
+    if measure is None:  # by learner, as the database sorted them
+        return learners
+    key = lambda p: (measure(sums[p.pk]), p.username)  # noqa: E731
     return sorted(learners, key=key, reverse=query.descending)
-
-
-def _matches(learner, text: str) -> bool:
-    """Does the learner's username, name (as pages show it) or e-mail contain `text`?"""
-    text = text.strip().lower()
-    fields = (learner.username, display_name(learner), learner.email)
-    return not text or any(text in (f or "").lower() for f in fields)
-
-
-def _by_name(learner) -> tuple[str, str]:
-    return display_name(learner).lower(), learner.username
 
 
 def gradebook_page(

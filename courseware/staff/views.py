@@ -86,7 +86,7 @@ def gradebook_page(request, course, quiz_slug=None):
 
 @staff_only
 def gradebook_chart(request, course):
-    """The course scores' histogram (loaded after the gradebook page: it sums every learner)."""
+    """The course scores' histogram, on the gradebook page when asked for (it sums every learner)."""
     scores = gradebook.all_course_scores(course)
     histogram = charts.score_histogram(scores, "Course scores") if scores else ""
     return render(request, "staff/_gradebook_chart.html", {"histogram": histogram})
