@@ -3,10 +3,11 @@
 Scores follow the learner's pages: an exercise's score is the best current grading, a quiz's the
 mean over its live exercises (0 for one not attempted), the course's the mean over the columns.
 
-The gradebook is read a page of learners at a time: a page's cells come from one aggregate query
-over those learners' submissions (per learner × exercise: best score, counted attempts, last
-activity). Ordering or filtering by a score adds one query that sums the same aggregate per
-learner in the database, so no request holds every learner's cells.
+The gradebook is read a page of learners at a time. By learner, the database sorts, searches and
+pages the learners (by the name pages show); a page's cells come from one aggregate query over
+those learners' answers (per learner × exercise: best score, counted attempts, last activity).
+Sorting or filtering by a score needs every learner's sums: one more query over the course's
+answers, summed per learner in the database, so no request holds every learner's cells.
 """
 
 from __future__ import annotations
