@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from courseware.assessments import (
     Phase,
@@ -38,20 +38,22 @@ NOT_COUNTED = [verdict.value for verdict in NOT_AN_ATTEMPT]
 Made = tuple[datetime, float | None]  # a counted submission: when it was made, its score if graded
 
 
-def counted(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
-    """The submissions that count as attempts: answers, not cancelled, not unreadable or our error.
+# The submissions that count as attempts: answers, not cancelled, not unreadable or our error. An
+# answer still waiting for its grading counts: it was made. `is_counted` is the same rule in Python.
+COUNTED = (
+    Q(purpose=Submission.Purpose.ANSWER)
+    & ~Q(status=Submission.Status.CANCELLED)
+    & ~Q(grading__verdict__in=NOT_COUNTED)
+)
 
-    An answer still waiting for its grading counts: it was made.
-    """
-    return (
-        submissions.filter(purpose=Submission.Purpose.ANSWER)
-        .exclude(status=Submission.Status.CANCELLED)
-        .exclude(grading__verdict__in=NOT_COUNTED)
-    )
+
+def counted(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    """The submissions that count as attempts (`COUNTED`)."""
+    return submissions.filter(COUNTED)
 
 
 def is_counted(purpose: str, status: str, verdict: str | None) -> bool:
-    """The same rule as `counted`, for one submission's purpose, status and current verdict."""
+    """The same rule as `COUNTED`, for one submission's purpose, status and current verdict."""
     return (
         purpose == Submission.Purpose.ANSWER
         and status != Submission.Status.CANCELLED

@@ -150,6 +150,7 @@ def page_rules(world: World) -> dict[str, Rule]:
         # The course's staff pages: its staff only.
         "staff:gradebook": Rule({"staff"}, f"{staff}/"),
         "staff:gradebook_csv": Rule({"staff"}, f"{staff}/gradebook.csv"),
+        "staff:gradebook_chart": Rule({"staff"}, f"{staff}/gradebook-chart/"),
         "staff:quiz": Rule({"staff"}, f"{staff}/quizzes/m1-matching-graphs/"),
         "staff:learner": Rule({"staff"}, f"{staff}/learners/{learner_id}/"),
         "staff:exercises": Rule({"staff"}, f"{staff}/exercises/"),

@@ -2,20 +2,47 @@
 
 Scores follow the learner's pages: an exercise's score is the best current grading, a quiz's the
 mean over its live exercises (0 for one not attempted), the course's the mean over the columns.
+
+The gradebook is read a page of learners at a time. By learner, the database sorts, searches and
+pages the learners (by the name pages show); a page's cells come from one aggregate query over
+those learners' answers (per learner × exercise: best score, counted attempts, last activity).
+Sorting or filtering by a score needs every learner's sums: one more query over the course's
+answers, summed per learner in the database, so no request holds every learner's cells.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from courseware.accounts import display_name
-from courseware.models import Course, Quiz, Submission
-from courseware.scoring import is_counted
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
+from django.db.models.functions import Lower
+
+from courseware.accounts import display_name_expression
+from courseware.models import Course, Quiz
+from courseware.scoring import COUNTED
 from courseware.staff.scope import learners_of, submissions_in
+
+PAGE_SIZE = 50  # learners on a page of the gradebook
+CSV_CHUNK = 500  # learners per query while the CSV streams
+
+# A learner's row sums from their records, each exercise weighted (`learner_summaries`). Only
+# placeholders and the ORM's own SQL for `record_rows` are put into it: no value reaches the text.
+_SUMS = (
+    "WITH w (exercise, share, sorted_share, repeats) AS (VALUES {weights})"
+    " SELECT r.learner, SUM(COALESCE(r.best, 0) * w.share),"
+    " SUM(COALESCE(r.best, 0) * w.sorted_share), SUM(r.attempts * w.repeats), MAX(r.last)"
+    " FROM ({records}) r JOIN w ON w.exercise = r.exercise GROUP BY r.learner"
+)
+_WEIGHT = (
+    "(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION),"
+    " CAST(%s AS INTEGER))"
+)
 
 
 @dataclass
@@ -69,6 +96,26 @@ class ExerciseRecord:
     last: datetime | None = None
 
 
+@dataclass
+class Summary:
+    """A learner's row totals as the database sums them, for ordering and filtering."""
+
+    score: float = 0.0  # as `Row.score`
+    column_score: float = 0.0  # the score in the column being sorted by, if any
+    attempts: int = 0
+    last: datetime | None = None
+
+
+@dataclass
+class Query:
+    """What a gradebook page or CSV asks for: a learner filter, a score ceiling, a sort."""
+
+    text: str = ""
+    below: float | None = None  # 0–1: only learners scoring under it
+    sort: str = "learner"  # score, attempts, last, or col:<slug> (a column's score)
+    descending: bool = False
+
+
 def quiz_columns() -> list[Column]:
     """Every quiz, in module order, with its live exercises."""
     quizzes = Quiz.objects.prefetch_related("items__exercise").order_by("module__order", "order")
@@ -92,109 +139,174 @@ def exercise_columns(quiz: Quiz) -> list[Column]:
     ]
 
 
-def exercise_records(course: Course, learners=None) -> dict[tuple[int, int], ExerciseRecord]:
-    """{(learner id, exercise id): record} over the course's submissions (of `learners` if given)."""
-    records: dict[tuple[int, int], ExerciseRecord] = defaultdict(ExerciseRecord)
-    submissions = submissions_in(course)
-    if learners is not None:
-        submissions = submissions.filter(attempt__learner__in=learners)
-    rows = submissions.values_list(
-        "attempt__learner_id",
-        "attempt__exercise_version__exercise_id",
-        "status",
-        "created_at",
-        "grading__score",
-        "grading__verdict",
+def columns_of(quiz: Quiz | None) -> list[Column]:
+    return exercise_columns(quiz) if quiz else quiz_columns()
+
+
+def record_rows(course: Course, among=None) -> QuerySet:
+    """Per learner × exercise of the course's work: the best current score, the counted attempts
+    and the last activity, as one GROUP BY (the one definition the pages and the sums share);
+    only the learners `among` the given ids if given."""
+    return (
+        submissions_in(course, among)
+        .order_by()
+        .values(
+            learner=F("attempt__learner_id"), exercise=F("attempt__exercise_version__exercise_id")
+        )
+        .annotate(
+            best=Max("grading__score"),
+            attempts=Count("pk", filter=COUNTED),
+            last=Max("created_at"),
+        )
     )
-    for learner_id, exercise_id, status, created_at, score, verdict in rows:
-        record = records[learner_id, exercise_id]
-        record.last = max(record.last, created_at) if record.last else created_at
-        if is_counted(Submission.Purpose.ANSWER, status, verdict):
-            record.attempts += 1
-        if score is not None and (record.best is None or score > record.best):
-            record.best = score
-    return records
 
 
-def build_gradebook(course: Course, quiz: Quiz | None = None, learners=None) -> Gradebook:
-    """Rows for the course's learners (or the given ones); columns are quizzes, or a quiz's exercises."""
-    columns = exercise_columns(quiz) if quiz else quiz_columns()
-    learners = list(learners_of(course) if learners is None else learners)
-    records = exercise_records(course, learners)
+def exercise_records(course: Course, learners) -> dict[tuple[int, int], ExerciseRecord]:
+    """{(learner id, exercise id): record} for the given learners, from one query."""
+    rows = record_rows(course, [learner.pk for learner in learners])
+    return {
+        (r["learner"], r["exercise"]): ExerciseRecord(r["best"], r["attempts"], r["last"])
+        for r in rows
+    }
+
+
+def rows_for(columns: list[Column], learners, records) -> list[Row]:
+    """A row per learner, its cells from their exercise records."""
     rows = []
     for learner in learners:
         row = Row(learner)
         for column in columns:
-            mine = [records.get((learner.pk, e)) for e in column.exercise_ids]
-            mine_seen = [r for r in mine if r]
-            scores = [r.best for r in mine_seen if r.best is not None]
-            cell = Cell(attempts=sum(r.attempts for r in mine_seen))
-            if scores and column.exercise_ids:
+            mine = [r for e in column.exercise_ids if (r := records.get((learner.pk, e)))]
+            scores = [r.best for r in mine if r.best is not None]
+            cell = Cell(attempts=sum(r.attempts for r in mine))
+            if scores:
                 cell.score = sum(scores) / len(column.exercise_ids)
-            times = [r.last for r in mine_seen if r.last]
+            times = [r.last for r in mine if r.last]
             cell.last = max(times) if times else None
             row.cells.append(cell)
         rows.append(row)
-    return Gradebook(columns, rows)
+    return rows
 
 
-def filter_rows(rows: list[Row], text: str = "", below: float | None = None) -> list[Row]:
-    """Rows whose learner's username, name or e-mail contains `text`, scoring below `below` (0–1)."""
-    text = text.strip().lower()
-
-    def matches(row: Row) -> bool:
-        learner = row.learner
-        fields = (learner.username, display_name(learner), learner.email)
-        if text and not any(text in (f or "").lower() for f in fields):
-            return False
-        return below is None or row.score < below
-
-    return [row for row in rows if matches(row)]
+def build_gradebook(course: Course, learners, columns: list[Column]) -> Gradebook:
+    """The given learners' rows, from one query over their work."""
+    learners = list(learners)
+    return Gradebook(columns, rows_for(columns, learners, exercise_records(course, learners)))
 
 
-def sort_rows(
-    columns: list[Column], rows: list[Row], key: str, descending: bool = False
-) -> list[Row]:
-    """Sorted by learner (the name pages show), score, attempts, last activity or one column's score (`col:<slug>`)."""
-    slugs = [c.slug for c in columns]
-    if key.startswith("col:") and key[4:] in slugs:
-        index = slugs.index(key[4:])
-        return sorted(
-            rows,
-            key=lambda r: (r.cells[index].score or 0.0, r.learner.username),
-            reverse=descending,
+def learner_summaries(
+    course: Course, columns: list[Column], sort_column: Column | None = None
+) -> dict[int, Summary]:
+    """{learner id: Summary} for every learner with work in the columns, from one query.
+
+    Sums `record_rows` per learner, each exercise weighted by its share of the row score (1 / its
+    column's size / the number of columns; an exercise in two quizzes counts in both).
+    """
+    share: dict[int, float] = defaultdict(float)
+    repeats: Counter[int] = Counter()
+    for column in columns:
+        for exercise in column.exercise_ids:
+            share[exercise] += 1 / len(column.exercise_ids) / len(columns)
+            repeats[exercise] += 1
+    if not share:
+        return {}
+    sorted_ids = sort_column.exercise_ids if sort_column else []
+    records = record_rows(course).filter(attempt__exercise_version__exercise_id__in=list(share))
+    inner, inner_params = records.query.sql_with_params()
+    weights = ", ".join([_WEIGHT] * len(share))
+    sql = _SUMS.format(weights=weights, records=inner)
+    params = [
+        value
+        for e in share
+        for value in (e, share[e], 1 / len(sorted_ids) if e in sorted_ids else 0.0, repeats[e])
+    ]
+    to_datetime = DateTimeField().to_python  # SQLite gives the maximum back as text
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *inner_params])
+        return {
+            learner: Summary(score, column_score, attempts, to_datetime(last))
+            for learner, score, column_score, attempts, last in cursor.fetchall()
+        }
+
+
+def ordered_learners(course: Course, columns: list[Column], query: Query):
+    """The course's learners matching the query, in its order: what a gradebook pages through.
+
+    By learner with no score filter, a query the database sorts and pages; any other order or a
+    score filter needs every learner's sums (one more query) and sorts here.
+    """
+    people = learners_of(course).alias(name=Lower(display_name_expression()))
+    text = query.text.strip()
+    if text:
+        people = people.filter(
+            Q(username__icontains=text) | Q(name__contains=text.lower()) | Q(email__icontains=text)
         )
-    by = {
-        "learner": lambda r: (display_name(r.learner).lower(), r.learner.username),
-        "score": lambda r: (r.score, r.learner.username),
-        "attempts": lambda r: (r.attempts, r.learner.username),
-        "last": lambda r: (r.last.timestamp() if r.last else 0.0, r.learner.username),
+    slugs = [c.slug for c in columns]
+    wanted = query.sort.removeprefix("col:")
+    sort_column = columns[slugs.index(wanted)] if query.sort != wanted and wanted in slugs else None
+    measures = {
+        "score": lambda s: s.score,
+        "attempts": lambda s: s.attempts,
+        "last": lambda s: s.last.timestamp() if s.last else 0.0,
     }
-    return sorted(rows, key=by.get(key, by["learner"]), reverse=descending)
+    measure = (lambda s: s.column_score) if sort_column else measures.get(query.sort)
+    order = ("-name", "-username") if query.descending else ("name", "username")
+    people = people.order_by(*order)
+    if query.below is None and measure is None:
+        return people
+    sums: defaultdict[int, Summary] = defaultdict(
+        Summary, learner_summaries(course, columns, sort_column)
+    )
+    learners = list(people.only("username", "first_name", "last_name", "email"))
+    if query.below is not None:
+        learners = [p for p in learners if sums[p.pk].score < query.below]
+    if measure is None:  # by learner, as the database sorted them
+        return learners
+    key = lambda p: (measure(sums[p.pk]), p.username)  # noqa: E731
+    return sorted(learners, key=key, reverse=query.descending)
 
 
-def gradebook_csv(book: Gradebook, rows: list[Row]) -> str:
-    """The gradebook as CSV: one line per learner; scores as percentages, times in UTC ISO 8601."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+def gradebook_page(
+    course: Course, quiz: Quiz | None, query: Query, number
+) -> tuple[Gradebook, Page]:
+    """One page of the gradebook (`number` from 1; InvalidPage when there is no such page)."""
+    columns = columns_of(quiz)
+    page = Paginator(ordered_learners(course, columns, query), PAGE_SIZE).page(number)
+    return build_gradebook(course, page.object_list, columns), page
+
+
+def gradebook_csv(course: Course, quiz: Quiz | None, query: Query) -> Iterator[str]:
+    """The gradebook as CSV lines, CSV_CHUNK learners built at a time: one line per learner;
+    scores as percentages, times in UTC ISO 8601."""
+    columns = columns_of(quiz)
     header = ["username", "name", "email", "score %", "attempts", "last activity"]
-    for column in book.columns:
+    for column in columns:
         header += [f"{column.title} score %", f"{column.title} attempts"]
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        learner = row.learner
-        line = [
-            learner.username,
-            learner.get_full_name(),
-            learner.email,
-            percent(row.score),
-            row.attempts,
-            row.last.isoformat() if row.last else "",
-        ]
-        for cell in row.cells:
-            line += ["" if cell.score is None else percent(cell.score), cell.attempts]
-        writer.writerow([safe_cell(v) for v in line])
-    return out.getvalue()
+    yield _csv_line(header)
+    chunks = Paginator(ordered_learners(course, columns, query), CSV_CHUNK)
+    for number in chunks.page_range:
+        for row in build_gradebook(course, chunks.page(number).object_list, columns).rows:
+            learner = row.learner
+            line = [
+                learner.username,
+                learner.get_full_name(),
+                learner.email,
+                percent(row.score),
+                row.attempts,
+                row.last.isoformat() if row.last else "",
+            ]
+            for cell in row.cells:
+                line += ["" if cell.score is None else percent(cell.score), cell.attempts]
+            yield _csv_line(line)
+
+
+class _Echo:
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_line(values: Iterable) -> str:
+    return csv.writer(_Echo()).writerow([safe_cell(v) for v in values])
 
 
 def percent(score: float) -> str:
@@ -215,3 +327,10 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def all_course_scores(course: Course) -> list[float]:
+    """Every learner's course score (0 for one with no work yet), from the sums: for the histogram."""
+    sums = learner_summaries(course, quiz_columns())
+    learners = learners_of(course).values_list("pk", flat=True)
+    return [sums[pk].score if pk in sums else 0.0 for pk in learners]

@@ -26,16 +26,24 @@ def learners_of(course: Course) -> QuerySet:
     )
 
 
-def attempts_in(course: Course) -> QuerySet:
-    """Attempts by the course's learners made in it, or with no course."""
-    learners = learners_of(course).values("pk")
-    return Attempt.objects.filter(learner__in=learners).filter(
-        Q(course=course) | Q(course__isnull=True)
+def _made_in(course: Course, attempt: str = "", among=None) -> Q:
+    """Work by the course's learners (those of them `among` the given ids) made in it, or with no
+    course (`attempt`: the path to the attempt, for a model that points at one)."""
+    learners = learners_of(course) if among is None else learners_of(course).filter(pk__in=among)
+    return Q(**{f"{attempt}learner__in": learners.values("pk")}) & (
+        Q(**{f"{attempt}course": course}) | Q(**{f"{attempt}course__isnull": True})
     )
 
 
-def submissions_in(course: Course) -> QuerySet:
-    """Answers on the course's attempts ("run my tests" runs are not answers)."""
+def attempts_in(course: Course) -> QuerySet:
+    """Attempts by the course's learners made in it, or with no course."""
+    return Attempt.objects.filter(_made_in(course))
+
+
+def submissions_in(course: Course, among=None) -> QuerySet:
+    """Answers on the course's attempts ("run my tests" runs are not answers), of the learners
+    `among` the given ids if given; checked on the answer's own attempt (one join, not a second
+    scan of the attempts: the gradebook sums a course's answers)."""
     return Submission.objects.filter(
-        attempt__in=attempts_in(course).values("pk"), purpose=Submission.Purpose.ANSWER
+        _made_in(course, "attempt__", among), purpose=Submission.Purpose.ANSWER
     )

@@ -11,6 +11,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.gradebook_page, name="gradebook"),
     path("gradebook.csv", views.gradebook_csv, name="gradebook_csv"),
+    path("gradebook-chart/", views.gradebook_chart, name="gradebook_chart"),
     path("quizzes/<slug:quiz_slug>/", views.gradebook_page, name="quiz"),
     path("learners/<int:learner_id>/", views.learner_page, name="learner"),
     path("exercises/", views.exercise_list, name="exercises"),

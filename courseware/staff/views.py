@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import InvalidPage
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -38,14 +39,14 @@ def _percent_filter(text: str) -> float | None:
     return min(max(value, 0.0), 100.0) / 100.0
 
 
-def _book(request, course, quiz=None):
-    """The gradebook with the request's filter (q, below) and sort (sort, desc) applied."""
-    book = gradebook.build_gradebook(course, quiz)
-    below = _percent_filter(request.GET.get("below"))
-    rows = gradebook.filter_rows(book.rows, request.GET.get("q", ""), below)
-    sort = request.GET.get("sort", "learner")
-    rows = gradebook.sort_rows(book.columns, rows, sort, request.GET.get("desc") == "1")
-    return book, rows, sort
+def _query(request) -> gradebook.Query:
+    """The gradebook's filter (q, below) and sort (sort, desc) from the request."""
+    return gradebook.Query(
+        request.GET.get("q", ""),
+        _percent_filter(request.GET.get("below")),
+        request.GET.get("sort", "learner"),
+        request.GET.get("desc") == "1",
+    )
 
 
 @staff_only
@@ -68,19 +69,22 @@ def exercise_preview(request, course, exercise_slug):
 
 @staff_only
 def gradebook_page(request, course, quiz_slug=None):
-    """Learners × quizzes, or × one quiz's exercises (the drill-down)."""
+    """Learners × quizzes, or × one quiz's exercises (the drill-down), a page of learners at a time."""
     quiz = get_object_or_404(Quiz, slug=quiz_slug) if quiz_slug else None
-    book, rows, sort = _book(request, course, quiz)
+    query = _query(request)
+    try:
+        book, page = gradebook.gradebook_page(course, quiz, query, request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page of the gradebook.") from None
     context = {
         "course": course,
         "quiz": quiz,
         "book": book,
-        "rows": rows,
-        "sort": sort,
-        "desc": request.GET.get("desc") == "1",
-        "q": request.GET.get("q", ""),
+        "page": page,
+        "sort": query.sort,
+        "desc": query.descending,
+        "q": query.text,
         "below": request.GET.get("below", ""),
-        "histogram": charts.score_histogram([row.score for row in book.rows], "Course scores"),
         "scope_help": SCOPE_HELP,
         "tab": "gradebook",
     }
@@ -88,14 +92,23 @@ def gradebook_page(request, course, quiz_slug=None):
 
 
 @staff_only
+def gradebook_chart(request, course):
+    """The course scores' histogram, on the gradebook page when asked for (it sums every learner)."""
+    scores = gradebook.all_course_scores(course)
+    histogram = charts.score_histogram(scores, "Course scores") if scores else ""
+    return render(request, "staff/_gradebook_chart.html", {"histogram": histogram})
+
+
+@staff_only
 def gradebook_csv(request, course):
-    """The gradebook (or one quiz's drill-down with ?quiz=) as CSV, with the page's filter and sort."""
+    """The gradebook (or one quiz's drill-down with ?quiz=) as CSV, with the page's filter and
+    sort, streamed a chunk of learners at a time."""
     quiz_slug = request.GET.get("quiz")
     quiz = get_object_or_404(Quiz, slug=quiz_slug) if quiz_slug else None
-    book, rows, _ = _book(request, course, quiz)
     name = f"{course.slug}-{quiz.slug if quiz else 'gradebook'}.csv"
-    response = HttpResponse(
-        gradebook.gradebook_csv(book, rows), content_type="text/csv; charset=utf-8"
+    response = StreamingHttpResponse(
+        gradebook.gradebook_csv(course, quiz, _query(request)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -105,7 +118,7 @@ def gradebook_csv(request, course):
 def learner_page(request, course, learner_id):
     """One learner's scores per quiz and their full history of submissions and gradings."""
     learner = get_object_or_404(learners_of(course), pk=learner_id)
-    book = gradebook.build_gradebook(course, learners=[learner])
+    book = gradebook.build_gradebook(course, [learner], gradebook.quiz_columns())
     row = book.rows[0]
     history = list(
         submissions_in(course)

@@ -6,6 +6,8 @@ import json
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from courseware.accounts import display_name, shown_username
 from courseware.staff.access import staffed_courses
@@ -42,6 +44,29 @@ def percent(score) -> str:
     if score is None or score == "":
         return ""
     return f"{float(score) * 100:.0f}%"
+
+
+@register.simple_tag
+def gradebook_cell(cell) -> str:
+    """A gradebook cell (one tag: a page has thousands): the score, "pending" for attempts not
+    graded yet, or a dash; then the attempts."""
+    if cell.score is not None:
+        shown = percent(cell.score)
+    elif cell.attempts:
+        shown = "pending"
+    else:
+        shown = mark_safe('<span class="help">—</span>')
+    if not cell.attempts:
+        return format_html('<td class="num">{}</td>', shown)
+    return format_html(
+        '<td class="num">{} <span class="help">· {} att.</span></td>', shown, cell.attempts
+    )
+
+
+@register.filter
+def thousands(number) -> str:
+    """10000 → "10,000"."""
+    return f"{number:,}"
 
 
 @register.filter
