@@ -118,7 +118,7 @@ def fill(course, seed: int) -> tuple[int, int]:
 
     def grading(_number, _learner, exercise, _first, answer, at, score):
         verdict = "correct" if score == 1 else "partial" if score else "incorrect"
-        return {"id": answer, "submission_id": answer, "request": 1, "grader_version": "bench",
+        return {"id": answer, "submission_id": answer, "grading_round": 1, "grader_version": "bench",
                 "exercise_version_id": version[exercise], "status": "graded", "verdict": verdict,
                 "score": score, "started_at": at, "finished_at": at}  # fmt: skip
 

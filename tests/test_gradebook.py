@@ -257,7 +257,7 @@ def test_what_counts_as_an_attempt_is_the_same_rule_in_sql_and_in_python(course)
                 if verdict is not None:
                     submission.grading = Grading.objects.create(
                         submission=submission,
-                        request=1,
+                        grading_round=1,
                         exercise_version=attempt.exercise_version,
                         grader_version="test",
                         status="graded",
