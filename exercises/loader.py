@@ -415,13 +415,13 @@ def check_definition(spec: dict[str, Any], texts: Mapping[str, str]) -> list[str
         errors.extend(kind.check_config(part))
         carried = part.config.get("follow_through")
         if carried is not None and not kind.follows_through:
-            following = _named([k for k in KINDS if answer_kind(k).follows_through], "and")
+            following = _in_a_sentence([k for k in KINDS if answer_kind(k).follows_through], "and")
             errors.append(f"parts.{part.name}.follow_through: only {following} parts carry forward")
         if isinstance(carried, dict) and isinstance(carried.get("from"), list):
             before = {p.name for p in definition.parts[:index] if answer_kind(p.kind).carried}
             for name in carried["from"]:
                 if name not in before:
-                    kinds = _named([k for k in KINDS if answer_kind(k).carried], "or")
+                    kinds = _in_a_sentence([k for k in KINDS if answer_kind(k).carried], "or")
                     errors.append(
                         f"parts.{part.name}.follow_through.from: {name!r} is not an earlier "
                         f"{kinds} part"
@@ -459,6 +459,6 @@ def _check_cross_references(bank: Bank) -> None:
                     )
 
 
-def _named(kinds: list[str], conjunction: str) -> str:
+def _in_a_sentence(kinds: list[str], conjunction: str) -> str:
     """Kinds in a sentence: "number, expression or matrix"."""
     return f" {conjunction} ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
