@@ -28,7 +28,6 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +38,7 @@ from bench.load import (
     database_url,
     django,
     drop_database,
+    listen,
     percentile,
     prepare,
     wait_for_site,
@@ -53,25 +53,6 @@ SYMBOLIC = {
 }  # fmt: skip
 POLL_SECONDS = 0.4
 GIVE_UP = 120.0
-
-
-def listen(events_url: str, headers: dict | None = None) -> str:
-    """Wait on a submission's events link; the event's name ("graded", "progress", "timeout")."""
-    url = urlsplit(events_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=GIVE_UP)
-    try:
-        connection.request(
-            "GET", url.path, headers={"Accept": "text/event-stream", **(headers or {})}
-        )
-        response = connection.getresponse()
-        if response.status != 200:
-            return "unavailable"
-        while line := response.readline():
-            if line.startswith(b"event: "):
-                return line[len(b"event: ") :].strip().decode()
-        return "closed"
-    finally:
-        connection.close()
 
 
 class ApiClient:
@@ -119,7 +100,9 @@ def submit_and_wait(client: ApiClient, kind: str, push: bool) -> Timing:
         raise RuntimeError(f"submit {kind}: {status} {created}")
     heard = None
     if push:
-        event = listen(created["events"], {"Authorization": client.headers["Authorization"]})
+        event = listen(
+            created["events"], {"Authorization": client.headers["Authorization"]}, timeout=GIVE_UP
+        )
         heard = time.monotonic() - sent
         if event != "graded":
             raise RuntimeError(f"push: heard {event!r}")

@@ -252,15 +252,16 @@ class Stats:
         return [(i * window, percentile(v, 95) * 1000) for i, v in sorted(windows.items())]
 
 
-def listen(events_url: str) -> str:
+def listen(events_url: str, headers: dict | None = None, timeout: float = SAFETY_SECONDS) -> str:
     """Wait on a submission's events link as the page's EventSource does: the event's name
     ("graded", "progress", "timeout"); "safety" when nothing came for SAFETY_SECONDS (the page
     then fetches anyway); "unavailable" when the service refused or could not be reached (the
     page then polls)."""
     url = urlsplit(events_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=SAFETY_SECONDS)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
     try:
-        connection.request("GET", url.path, headers={"Accept": "text/event-stream"})
+        accept = {"Accept": "text/event-stream"}
+        connection.request("GET", url.path, headers={**accept, **(headers or {})})
         response = connection.getresponse()
         if response.status != 200:
             return "unavailable"
