@@ -376,3 +376,9 @@ def test_compiled_expressions_broadcast_constants_to_the_input_shape():
     H = compile_numeric(hessian(x**3 + x * y, [x, y]), [x, y])
     values = H(np.array([1.0, 2.0]), np.array([0.0, 5.0]))
     np.testing.assert_allclose(values, [[[6, 1], [1, 0]], [[12, 1], [1, 0]]])
+
+
+@pytest.mark.parametrize("point", [["__import__('os').system('true')", 0], {x: "1+1", y: 0}])
+def test_an_expansion_point_given_as_text_is_refused_not_parsed(point):
+    with pytest.raises(sp.SympifyError):
+        linearise(x * y, [x, y], point)
