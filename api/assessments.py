@@ -246,17 +246,7 @@ def serialise_exception(exception: AssessmentException, client) -> dict:
     return {
         "assessment": exception.assessment.slug,
         "learner": learner_name(exception.learner, client),
-        **{
-            name: getattr(exception, name)
-            for name in (
-                "opens_at",
-                "due_at",
-                "late_until",
-                "extra_attempts",
-                "time_multiplier",
-                "reason",
-            )
-        },
+        **{name: getattr(exception, name) for name in AssessmentException.GRANTS},
     }
 
 

@@ -524,6 +524,9 @@ class ItemDraw(models.Model):
 class AssessmentException(models.Model):
     """One learner's own dates, extra attempts or extra time on an assessment, set by staff."""
 
+    # What an exception grants (the staff form and the API read and write these)
+    GRANTS = ("opens_at", "due_at", "late_until", "extra_attempts", "time_multiplier", "reason")
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exceptions")
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessment_exceptions"

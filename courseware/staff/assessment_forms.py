@@ -120,15 +120,7 @@ class ExceptionForm(forms.ModelForm):
 
     class Meta:
         model = AssessmentException
-        fields = [
-            "learner",
-            "opens_at",
-            "due_at",
-            "late_until",
-            "extra_attempts",
-            "time_multiplier",
-            "reason",
-        ]
+        fields = ["learner", *AssessmentException.GRANTS]
         widgets = {"opens_at": DATETIME, "due_at": DATETIME, "late_until": DATETIME}
         help_texts = {
             "due_at": "UTC; empty: the assessment's.",

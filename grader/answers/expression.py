@@ -563,13 +563,20 @@ def _payload(part: PartDef, answer: Any, params: dict[str, Any]) -> Payload:
     return _written(part, _value(part, answer, params))
 
 
-def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
+def math_preview(
+    part: PartDef, params: dict[str, Any], value_of: Callable[[PartDef, Any, dict[str, Any]], Any]
+) -> Preview:
+    """The staff preview of a part written in math: each authored answer's value, as LaTeX."""
     return authored_preview(
         part,
         params,
-        lambda answer: to_latex(_value(part, answer, params), as_written=False),
+        lambda answer: to_latex(value_of(part, answer, params), as_written=False),
         math=True,
     )
+
+
+def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
+    return math_preview(part, params, _value)
 
 
 KIND = AnswerKind(

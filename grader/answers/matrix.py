@@ -21,9 +21,9 @@ from grader.answers.expression import (
     applies,
     authored,
     authored_mistakes,
-    authored_preview,
     carried_name,
     check_common,
+    math_preview,
     mistake_result,
     read_text,
     tolerance_of,
@@ -33,7 +33,7 @@ from grader.answers.expression import (
 from grader.equivalence import Equivalence, check_equivalent, locate_difference
 from grader.equivalence.localise import Location
 from grader.form_checks import MESSAGES, failed_forms
-from grader.mathinput import MathInputError, Reading, to_latex
+from grader.mathinput import MathInputError, Reading
 from grader.mathinput.printing import as_text
 from grader.results import FULL_MARKS, Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
@@ -400,12 +400,7 @@ def _carried(part: PartDef, payload: Payload) -> dict[str, Any]:
 
 
 def _preview(part: PartDef, params: dict[str, Any]) -> Preview:
-    return authored_preview(
-        part,
-        params,
-        lambda answer: to_latex(_value(part, answer, params), as_written=False),
-        math=True,
-    )
+    return math_preview(part, params, _value)
 
 
 KIND = AnswerKind(
