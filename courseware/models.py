@@ -288,7 +288,8 @@ class Grading(models.Model):
     verdict = models.CharField(max_length=20)
     score = models.FloatField()
     feedback = models.JSONField(default=list)
-    rule = models.CharField(max_length=200, blank=True)
+    # The mistake rules that fired, "part:rule" joined by commas (as many as the exercise has parts).
+    rule = models.TextField(blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
     graded_by = models.ForeignKey(

@@ -16,59 +16,23 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client
 
-from courseware.answer_forms import field_name, part_widgets
+from courseware.answer_forms import part_widgets
 from courseware.grading.definitions import definition_for
 from courseware.models import Exercise, Membership, Submission
-from courseware.option_tokens import option_token
 from courseware.release import release_for
 from courseware.rendering import render_markdown
 from courseware.tasks import grade_submission
 from courseware.templatetags.tangent import typeset_answer
 from courseware.variants import definition_of, new_attempt
-from exercises.validation import mistake_payloads, read_solutions
-from grader.answers.choice import is_correct
-from grader.answers.matrix import cell_field
+from exercises.validation import read_solutions
 from grader.params import draw_params
+from tests.support.filled_forms import form_for, wrong_payload
 from tests.support.leaks import found_in, needles, visible_text
 from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
 
 pytestmark = pytest.mark.django_db
 SEEDS = (1, 2, 3)
 UNGRADED_HERE = ("code", "interactive")  # graded by the sandbox / played through the probe API
-
-
-def wrong_payload(part, params, anticipated: bool = True) -> dict | None:
-    """An answer that is not right: an `anticipated` mistake if the part has one, else 0 (which
-    meets the engine's counterexamples)."""
-    for _, payload in mistake_payloads(part, params) if anticipated else ():
-        return payload
-    if part.kind == "choice":
-        wrong = [o["id"] for o in part.config["options"] if not is_correct(o, params)]
-        return {"choices": wrong[:1]} if wrong else None
-    return {"value": "0"}
-
-
-def form_for(attempt, definition, anticipated: bool) -> dict:
-    """The exercise form filled with a wrong answer, as the page would send it."""
-    data: dict = {"attempt": attempt.pk}
-    widgets = {w["name"]: w for w in part_widgets(definition, attempt)}
-    for part in definition.parts:
-        payload = wrong_payload(part, attempt.params, anticipated)
-        name = field_name(part)
-        if part.kind == "choice":
-            data[name] = [option_token(attempt.pk, part.name, c) for c in payload["choices"]]
-        elif part.kind == "matrix":
-            grid = widgets[part.name]["grid"]
-            rows = [r if isinstance(r, list) else [r] for r in (payload or {}).get("matrix", [])]
-            if [len(r) for r in rows] != [len(r) for r in grid]:  # a mistake of another shape
-                rows = [["0"] * len(r) for r in grid]
-            data[f"{name}-rows"], data[f"{name}-columns"] = len(grid), len(grid[0])
-            for i, row in enumerate(rows):
-                for j, cell in enumerate(row):
-                    data[cell_field(name, i, j)] = cell
-        else:
-            data[name] = payload["value"]
-    return data
 
 
 def reference_program(slug: str) -> str | None:
@@ -172,7 +136,9 @@ def course(bank, settings):
 
 def test_no_learner_response_gives_a_reference_answer_away(course):
     walk = Walk(course, learner_in(course))
-    exercises = list(Exercise.objects.filter(retired=False).select_related("current_version"))
+    exercises = list(
+        Exercise.objects.filter(retired=False).select_related("current_version").order_by("slug")
+    )
     for exercise in exercises:
         for seed in SEEDS:
             walk.variant(exercise, seed)

@@ -164,8 +164,8 @@ def _value(part: PartDef, text: str, params: dict[str, Any]):
 
 
 def visible_text(body: str, content_type: str, question: list[str]) -> str:
-    """What a response shows, as text to search: JSON's strings, or HTML without the question's
-    own fragments and the geometry of its graphs."""
+    """What a response shows, as text to search: JSON's strings (without the learner's own
+    scores), or HTML without the question's own fragments and the geometry of its graphs."""
     if content_type.startswith("application/") and "json" in content_type:
         return "\n".join(_strings(json.loads(body)))
     for fragment in sorted(question, key=len, reverse=True):
@@ -174,11 +174,16 @@ def visible_text(body: str, content_type: str, question: list[str]) -> str:
     return html.unescape(GEOMETRY.sub(" ", body))
 
 
+# Numbers the learner earned: a score of 0.125 on one exercise is not the answer 0.125 of another.
+OWN_RESULTS = {"score", "best_score", "previous"}
+
+
 def _strings(data: Any):
     if isinstance(data, dict):
         for key, value in data.items():
             yield str(key)
-            yield from _strings(value)
+            if key not in OWN_RESULTS:
+                yield from _strings(value)
     elif isinstance(data, list):
         for value in data:
             yield from _strings(value)
