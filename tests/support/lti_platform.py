@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
 from jwcrypto.jwk import JWK
+
+from tests.support.http_server import ServerThread
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -62,20 +63,17 @@ class LtiPlatform:
         self.members: list[dict] = []
         self.tool_kids_seen: list[str] = []
         self.pages: dict[str, str] = {}  # HTML pages the platform shows a browser, by path
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.serving = ServerThread(self._handler())
+        self.url = f"http://127.0.0.1:{self.serving.port}"
         self.issuer = self.url
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # --- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> LtiPlatform:
-        self.thread.start()
+        self.serving.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+        self.serving.stop()
 
     # --- keys ------------------------------------------------------------------------------
     @property

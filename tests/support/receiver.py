@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.http_server import ServerThread
 
 
 class Receiver:
@@ -12,18 +13,15 @@ class Receiver:
         self.requests: list[dict] = []
         self.replies: list[int] = []  # statuses for the next requests; 200 once it runs out
         self.delay = 0.0  # seconds before each answer (a slow receiver)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.serving = ServerThread(self._handler())
+        self.url = f"http://127.0.0.1:{self.serving.port}/hook"
 
     def __enter__(self) -> Receiver:
-        self.thread.start()
+        self.serving.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+        self.serving.stop()
 
     def _handler(self):
         receiver = self

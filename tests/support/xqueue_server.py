@@ -20,8 +20,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.http_server import ServerThread
 
 PROTECTED = ("/xqueue/get_queuelen/", "/xqueue/get_submission/", "/xqueue/put_result/")
 
@@ -54,24 +56,19 @@ class FakeXQueue:
         self.lms_failures = 0  # the next callbacks to the LMS fail
         self.lock = threading.Lock()
         self.port = 0
-        self.server: ThreadingHTTPServer | None = None
-        self.thread: threading.Thread | None = None
+        self.serving: ServerThread | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeXQueue:
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.serving = ServerThread(self._handler(), self.port).start()
+        self.port = self.serving.port
         return self
 
     def stop(self) -> None:
         """Stop serving: requests are refused until start()."""
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join(5)
-            self.server = None
+        if self.serving is not None:
+            self.serving.stop()
+            self.serving = None
 
     def __enter__(self) -> FakeXQueue:
         return self.start()
