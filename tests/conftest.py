@@ -158,10 +158,63 @@ class Worker:
         workers.forget(self.name)
 
 
+class SharedWorker:
+    """The plain worker (every queue, one process, this checkout) of one test process: started
+    for the first test that asks for it, then kept, consuming only while a test holds it (Celery's
+    remote control cancels and adds its queues, in milliseconds instead of a start's seconds)."""
+
+    def __init__(self) -> None:
+        self.worker: Worker | None = None
+
+    def take(self) -> Worker:
+        if self.worker is None or self.worker.process.poll() is not None:
+            self.worker = Worker().wait_ready()  # the first, or the last was killed by its test
+        else:
+            self._control("add_consumer")
+        return self.worker
+
+    def release(self) -> None:
+        if self.worker is not None and self.worker.process.poll() is None:
+            self._control("cancel_consumer")
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def _control(self, command: str) -> None:
+        from tangent.celery import app
+
+        assert self.worker is not None
+        for queue in QUEUES:
+            replies = getattr(app.control, command)(
+                queue, destination=[self.worker.name], reply=True, timeout=10
+            )
+            if not replies:
+                raise RuntimeError(f"worker {self.worker.name} did not answer {command} {queue}")
+
+
+@pytest.fixture(scope="session")
+def shared_worker(django_db_setup):
+    """Stopped before the test database is dropped (it holds connections to it)."""
+    shared = SharedWorker()
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture
-def live_worker(transactional_db):
-    """Start real Celery workers: `live_worker()` returns a ready Worker; all are stopped afterwards."""
+def no_workers(shared_worker):
+    """No worker alive: the test process's shared worker (paused, but beating) is stopped."""
+    shared_worker.stop()
+
+
+@pytest.fixture
+def live_worker(transactional_db, shared_worker):
+    """Real Celery workers: `live_worker()` returns a ready Worker, the test process's shared
+    plain worker when asked for one with the defaults; all are stopped (the shared one paused)
+    afterwards."""
     started: list[Worker] = []
+    took_shared = False
 
     def start(
         module: str = "tangent",
@@ -171,6 +224,17 @@ def live_worker(transactional_db):
         **env: str,
     ) -> Worker:
         """`root`: the directory the worker runs from (another host's checkout)."""
+        nonlocal took_shared
+        if (module, concurrency, root, tuple(queues), env) == (
+            "tangent",
+            1,
+            ROOT,
+            tuple(QUEUES),
+            {},
+        ):
+            assert not took_shared, "one plain worker a test"
+            took_shared = True
+            return shared_worker.take()
         worker = Worker(module, concurrency, root, queues, **env)
         started.append(worker)
         return worker.wait_ready()
@@ -178,6 +242,8 @@ def live_worker(transactional_db):
     yield start
     for worker in started:
         worker.stop()
+    if took_shared:
+        shared_worker.release()
 
 
 @pytest.fixture
@@ -230,7 +296,8 @@ def empty_tables_by_delete(django_db_setup):
         if reset_sequences:
             return truncate(style, tables, reset_sequences=True, allow_cascade=allow_cascade)
         kept = {"django_content_type", "auth_permission"}  # as migrate made them: post_migrate
-        return [f"DELETE FROM {connection.ops.quote_name(t)};" for t in tables if t not in kept]
+        quoted = [connection.ops.quote_name(table) for table in tables if table not in kept]
+        return [f"DELETE FROM {table};" for table in quoted]  # noqa: S608 (the models' tables)
 
     connection.ops.sql_flush = delete
     yield

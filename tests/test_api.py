@@ -36,7 +36,7 @@ RIGHT_SHAPE = {
 }
 
 
-def test_health_reports_database_broker_workers_and_sandbox():
+def test_health_reports_database_broker_workers_and_sandbox(no_workers):
     body = api().get("/api/v1/health").json()
     assert body["database"] == "ok"
     assert body["broker"] == "ok"

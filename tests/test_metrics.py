@@ -39,7 +39,7 @@ def scrape() -> dict[tuple[str, tuple], float]:
 
 
 def test_metrics_count_verdicts_and_latency_as_gradings_are_recorded(
-    settings, bank, django_capture_on_commit_callbacks
+    settings, bank, django_capture_on_commit_callbacks, no_workers
 ):
     settings.METRICS_TOKEN = "scrape-me"
     learner = learner_in(make_course())
