@@ -386,10 +386,14 @@ def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChan
     changed = {k: v for k, v in sent.items() if getattr(assessment, k) != v}
     try:
         form = settings_form(assessment, sent)
-        groups = exercises_of(payload.items) if payload.items is not None else None
+        items = (
+            None
+            if payload.items is None
+            else list(zip(exercises_of(payload.items), payload.items, strict=True))
+        )
     except Refused as refused:
         return refused.response()
-    if groups is not None and started(assessment):
+    if items is not None and started(assessment):
         raise HttpError(
             409,
             f"Learners have started “{assessment.title}”: its items can no longer be replaced "
@@ -405,9 +409,9 @@ def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChan
                 assessment=assessment,
                 **jsonable(changed),
             )
-        if groups is not None:
+        if items is not None:
             assessment.items.all().delete()
-            for group, item in zip(groups, payload.items, strict=True):
+            for group, item in items:
                 assessments.add_item(assessment, group, item.points)
             audit.record(
                 where,
@@ -416,7 +420,7 @@ def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChan
                 assessment=assessment,
                 replaced=[
                     {"exercises": [e.slug for e in group], "points": item.points}
-                    for group, item in zip(groups, payload.items, strict=True)
+                    for group, item in items
                 ],
             )
     return serialise(assessment)

@@ -78,7 +78,7 @@ def _exam(request, course_slug: str, slug: str) -> tuple[Course, Assessment]:
             principal.operator
             or Membership.objects.filter(user=principal.user, course=course).exists()
         )
-    if not allowed:
+    if course is None or not allowed:
         raise HttpError(404, f"No course {course_slug!r} for this key.")
     assessment = course.assessments.filter(slug=slug, kind=Assessment.Kind.EXAM).first()
     if assessment is None:

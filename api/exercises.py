@@ -70,7 +70,7 @@ def summary(exercise: Exercise) -> dict:
         "slug": exercise.slug,
         "title": exercise.title,
         "module": exercise.module.slug,
-        "kind": "+".join(dict.fromkeys(exercise.current_version.kinds)),
+        "kind": "+".join(dict.fromkeys(exercise.version.kinds)),
     }
 
 
@@ -89,7 +89,7 @@ def get_exercise(request, slug: Slug):
     """One exercise: its parts and kinds, its version hash, the quizzes it is in."""
     require_scope(request, ApiKey.Scope.READ)
     exercise = exercise_or_404(slug)
-    version = exercise.current_version
+    version = exercise.version
     return {
         **summary(exercise),
         "version": version.content_hash,

@@ -160,13 +160,13 @@ def preview_answer(request, payload: PreviewIn):
         if retry_after is not None:
             raise throttling.Throttled(retry_after)
     exercise = exercise_or_404(payload.exercise)
-    parts = {part["name"]: part for part in exercise.current_version.spec["parts"]}
+    parts = {part["name"]: part for part in exercise.version.spec["parts"]}
     name = payload.part or (next(iter(parts)) if len(parts) == 1 else None)
     part = parts.get(name or "")
     if part is None or not answer_kind(part["kind"]).math:
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
     try:
-        settings = reader_settings(part["config"], exercise.current_version.spec.get("params"))
+        settings = reader_settings(part["config"], exercise.version.spec.get("params"))
         latex = preview(payload.value, latex_input=payload.latex, **settings)
     except MathInputError as error:
         return problem(

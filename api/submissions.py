@@ -16,7 +16,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from api import idempotency
-from api.access import Principal, acting_learner, require_scope, variant_for, visible_submissions
+from api.access import (
+    ApiRequest,
+    Principal,
+    acting_learner,
+    require_scope,
+    variant_for,
+    visible_submissions,
+)
 from api.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, released_note
 from api.exercises import exercise_or_404
 from api.learners import ref_of, refs_of
@@ -27,7 +34,7 @@ from courseware.assessments import results_hidden
 from courseware.grading import events as grading_events
 from courseware.grading import transitions
 from courseware.grading.intake import SubmissionRefused, submit
-from courseware.models import NotebookUpload, Submission
+from courseware.models import Grading, NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
 from grader.results import AnswerTooLarge, InvalidAnswer
@@ -333,6 +340,7 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
             if payload.notebook is not None:
                 submission = submit_notebook(attempt, payload.notebook)
             else:
+                assert payload.answer is not None  # one of the two, checked above
                 submission = submit(attempt, payload.answer)
             ApiSubmission.objects.create(
                 submission=submission,
@@ -450,14 +458,16 @@ def with_svg(item: dict) -> dict:
     return {**item, "data": {**data, "svg": chart_svg(data.get("figure", {}))}}
 
 
-def graded_or_409(request, submission_id: int) -> Submission:
-    """A graded submission whose results the client may see; 409 (saying why) otherwise."""
+def graded_or_409(request: ApiRequest, submission_id: int) -> tuple[Submission, Grading]:
+    """A graded submission whose results the client may see, with its grading; 409 (saying why)
+    otherwise."""
     submission = submission_or_404(request, submission_id)
-    if submission.grading is None:
+    grading = submission.grading
+    if grading is None:
         raise HttpError(409, f"The submission has no result yet; it is {submission.status}.")
     if withheld(submission, request.auth.staff):
         raise HttpError(409, released_note(submission))
-    return submission
+    return submission, grading
 
 
 @router.get(
@@ -472,8 +482,7 @@ def get_result(request, submission_id: int, query: Query[ResultQuery]):
     With `figures=svg`, each figure item's data also holds the figure drawn as on the page (`svg`).
     """
     require_scope(request, ApiKey.Scope.READ)
-    submission = graded_or_409(request, submission_id)
-    grading = submission.grading
+    submission, grading = graded_or_409(request, submission_id)
     feedback = grading.feedback
     if query.figures == "svg":
         feedback = [with_svg(item) for item in feedback]
@@ -508,8 +517,7 @@ def get_result(request, submission_id: int, query: Query[ResultQuery]):
 def gradescope_result(request, submission_id: int):
     """The result in Gradescope's autograder `results.json` format (score out of 100)."""
     require_scope(request, ApiKey.Scope.READ)
-    submission = graded_or_409(request, submission_id)
-    grading = submission.grading
+    _, grading = graded_or_409(request, submission_id)
     tests = [
         {
             "name": item.get("data", {}).get("name") or item.get("type", "feedback"),

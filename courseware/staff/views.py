@@ -62,7 +62,7 @@ def exercise_preview(request, course, exercise_slug):
         "exercise": exercise,
         "form": form,
         "tab": "exercises",
-        **variant_preview(exercise.current_version, seed),
+        **variant_preview(exercise.version, seed),
     }
     return render(request, "staff/preview.html", context)
 

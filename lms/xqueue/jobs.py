@@ -154,7 +154,7 @@ def _submit(request: Request, owner) -> Submission:
             f"this problem names the Tangent exercise “{request.exercise}”, which does not "
             f"exist. {TELL_STAFF}"
         )
-    if request.variant is None and exercise.current_version.spec.get("params"):
+    if request.variant is None and exercise.version.spec.get("params"):
         raise Unusable(
             f"the Tangent exercise “{exercise.slug}” gives each learner different numbers, and "
             f'this problem does not show yours (its grader_payload has no "variants"). {TELL_STAFF}'
