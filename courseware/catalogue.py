@@ -81,7 +81,7 @@ def _read_topics() -> list[TopicOutline]:
     rows = list(Topic.objects.order_by("module__order", "order").values_list(
         "slug", "name", "module_id", "parent__slug"
     ))  # fmt: skip
-    parents = {slug: parent for slug, _, _, parent in rows}
+    parents: dict[str, str | None] = {slug: parent for slug, _, _, parent in rows}
     covered: dict[str, set[int]] = {slug: set() for slug in parents}
     tagged = Exercise.objects.filter(retired=False).values_list("pk", "current_version__spec__tags")
     for pk, tags in tagged:

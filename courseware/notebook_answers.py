@@ -71,6 +71,7 @@ def submit_notebook(
         part.name: answer_code(notebook, part.name, part.config["function"], len(parts))
         for part in parts
     }
+    answer: dict[str, Any]
     if len(definition.parts) == 1:
         answer = {"code": found[parts[0].name].code}
     else:

@@ -76,6 +76,7 @@ def grade_by_staff(
         pipeline.open_grading_round(locked, send=False)
         # Committed like any grading (outbox included), then signed by the staff member.
         grading = pipeline.record(locked.pk, locked.grading_round, result, timezone.now())
+        assert grading is not None  # the round was opened just now, under the lock
         Grading.objects.filter(pk=grading.pk).update(
             graded_by=staff, reason=reason, grader_version=STAFF_GRADER
         )

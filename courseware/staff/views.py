@@ -14,7 +14,7 @@ from courseware.scoring import course_scores
 from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
 from courseware.staff.analytics import compute_stats, counted_submissions
-from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairness, redraw_clause
+from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairness
 from courseware.staff.forms import (
     PreviewForm,
     RegradeFilterForm,
@@ -198,8 +198,6 @@ def variant_fairness(request, course, exercise_slug):
     """First-attempt success by variant and by parameter value, with significant differences flagged."""
     exercise = get_object_or_404(Exercise, slug=exercise_slug)
     report = assess_fairness(counted_submissions(course, exercise))
-    for group in report.by_variant + report.by_parameter:
-        group.redraw_if = redraw_clause(group)
     context = {
         "course": course,
         "exercise": exercise,
