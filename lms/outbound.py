@@ -45,7 +45,7 @@ def check_url(url: str, allowed_hosts: Collection[str] = ()) -> str:
     except (socket.gaierror, UnicodeError) as error:
         raise UnsafeUrl(f"The host {parts.hostname!r} does not resolve.") from error
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global:
             raise UnsafeUrl(f"The host {parts.hostname!r} resolves to a non-public address.")
     return url

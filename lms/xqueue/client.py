@@ -151,7 +151,9 @@ class XQueueClient:
 
 def _count(content: object) -> int:
     try:
-        return int(content)  # type: ignore[arg-type]
+        if not isinstance(content, (str, int, float)):
+            raise TypeError
+        return int(content)
     except (TypeError, ValueError):
         raise Unavailable(f"get_queuelen: not a count: {content!r}"[:200]) from None
 
@@ -161,6 +163,8 @@ def _pulled(content: object) -> Pulled:
     (nothing can be answered without its header)."""
     try:
         envelope = json.loads(content) if isinstance(content, str) else content
+        if not isinstance(envelope, dict):
+            raise TypeError("not an object")
         header_text = envelope["xqueue_header"]
         header = json.loads(header_text)
         xqueue_id = int(header["submission_id"])

@@ -57,7 +57,9 @@ class Request:
     @property
     def variant(self) -> int | None:
         """The row of the problem's table the learner was shown: the seed modulo its length."""
-        return None if self.variants is None else self.seed % self.variants
+        if self.variants is None or self.seed is None:  # read_body gives a seed with variants
+            return None
+        return self.seed % self.variants
 
 
 def read_body(body: str) -> Request:

@@ -189,7 +189,7 @@ class Worker:
             )
         }
         for held in list(self.held.values()):
-            record = records.get(held.record_id)
+            record = None if held.record_id is None else records.get(held.record_id)
             reply = held.reply or (jobs.reply_for(record) if record else None)
             if reply is not None:
                 self.answer(held, record, reply)
