@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from ninja.errors import HttpError
 
-from api.access import Principal
+from api.access import ApiRequest
 from api.problems import invalid
 from courseware import assessments
 from courseware.models import Assessment, Attempt, Course, Exercise, Membership
@@ -28,14 +28,14 @@ class Refused(Exception):
         return invalid(self.errors)
 
 
-def item_attempt(request, reference: str, learner, exercise: Exercise) -> Attempt:
+def item_attempt(request: ApiRequest, reference: str, learner, exercise: Exercise) -> Attempt:
     """The learner's variant of the item of `reference` ("course/slug") that holds `exercise`,
     for an API answer made under the assessment's rules.
 
     Refused (422, naming `assessment` or `exercise`) when the assessment or the item is not
     there; 403 when the key does not act in the course or the learner is not in it.
     """
-    principal: Principal = request.auth
+    principal = request.auth
     course_slug, _, slug = reference.partition("/")
     if principal.course is not None and principal.course.slug != course_slug:
         raise HttpError(403, f"This key acts in course {principal.course.slug!r} only.")

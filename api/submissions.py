@@ -18,7 +18,6 @@ from ninja.errors import HttpError
 from api import idempotency
 from api.access import (
     ApiRequest,
-    Principal,
     acting_learner,
     require_scope,
     variant_for,
@@ -238,10 +237,10 @@ def location_of(submission: Submission) -> str:
     return reverse("api:get_submission", args=[submission.pk])
 
 
-def created(request, submission: Submission, notebook: bool = False) -> JsonResponse:
+def created(request: ApiRequest, submission: Submission, notebook: bool = False) -> JsonResponse:
     """202 for a queued submission: its Location, the events link only this key may use, and
     which cells were graded when the answer came in a `notebook`."""
-    principal: Principal = request.auth
+    principal = request.auth
     holder = principal.key.digest if principal.key else ""
     link = grading_events.events_url(submission.pk, holder)
     body = {
@@ -261,7 +260,7 @@ def created(request, submission: Submission, notebook: bool = False) -> JsonResp
     response={202: SubmissionCreated},
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def create_submission(request, payload: SubmissionIn):
+def create_submission(request: ApiRequest, payload: SubmissionIn):
     """Store an answer and queue its grading; poll the Location (or wait for a webhook).
 
     Send `Idempotency-Key` to make retries safe: the same key and body replay the first
@@ -297,8 +296,8 @@ def _json(response: JsonResponse) -> dict:
     return json.loads(response.content)
 
 
-def _create(request, payload: SubmissionIn) -> JsonResponse:
-    principal: Principal = request.auth
+def _create(request: ApiRequest, payload: SubmissionIn) -> JsonResponse:
+    principal = request.auth
     exercise = exercise_or_404(payload.exercise)
     if payload.callback_url:
         try:
@@ -368,7 +367,7 @@ def encode_cursor(pk: int) -> str:
 
 
 @router.get("/submissions", response=SubmissionList, openapi_extra=documented(*KEYED, 404, 422))
-def list_submissions(request, filters: Query[SubmissionFilters]):
+def list_submissions(request: ApiRequest, filters: Query[SubmissionFilters]):
     """The submissions the key may see, newest first; filter by exercise, status or learner;
     page with `next`."""
     principal = require_scope(request, ApiKey.Scope.READ)
@@ -392,7 +391,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
     }
 
 
-def submission_or_404(request, submission_id: int) -> Submission:
+def submission_or_404(request: ApiRequest, submission_id: int) -> Submission:
     submission = (
         visible_submissions(request).prefetch_related(SYNCS).filter(pk=submission_id).first()
     )
@@ -406,7 +405,7 @@ def submission_or_404(request, submission_id: int) -> Submission:
     response=SubmissionOut,
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def get_submission(request, submission_id: int):
+def get_submission(request: ApiRequest, submission_id: int):
     """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
     principal = require_scope(request, ApiKey.Scope.READ)
     submission = submission_or_404(request, submission_id)
@@ -418,7 +417,7 @@ def get_submission(request, submission_id: int):
     response=SubmissionOut,
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def cancel_submission(request, submission_id: int):
+def cancel_submission(request: ApiRequest, submission_id: int):
     """Cancel a submission that is still queued (one being graded or graded cannot be)."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
     submission = submission_or_404(request, submission_id)
@@ -434,7 +433,7 @@ def cancel_submission(request, submission_id: int):
     response={202: SubmissionCreated},
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def regrade_submission(request, submission_id: int):
+def regrade_submission(request: ApiRequest, submission_id: int):
     """Staff: grade a finished submission again (a new grading row; the old one stays); a course
     key regrades only in its course."""
     require_scope(request, ApiKey.Scope.STAFF)
@@ -476,7 +475,7 @@ def graded_or_409(request: ApiRequest, submission_id: int) -> tuple[Submission, 
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def get_result(request, submission_id: int, query: Query[ResultQuery]):
+def get_result(request: ApiRequest, submission_id: int, query: Query[ResultQuery]):
     """The latest grading of a submission: score out of max, verdict, feedback, versions, timings.
 
     With `figures=svg`, each figure item's data also holds the figure drawn as on the page (`svg`).
@@ -514,7 +513,7 @@ def get_result(request, submission_id: int, query: Query[ResultQuery]):
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def gradescope_result(request, submission_id: int):
+def gradescope_result(request: ApiRequest, submission_id: int):
     """The result in Gradescope's autograder `results.json` format (score out of 100)."""
     require_scope(request, ApiKey.Scope.READ)
     _, grading = graded_or_409(request, submission_id)
