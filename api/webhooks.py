@@ -42,7 +42,7 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def register(client, url: str, events: list[str]) -> tuple[Webhook, str]:
+def register(client: User, url: str, events: list[str]) -> tuple[Webhook, str]:
     """A new webhook (URL checked); the plain secret is returned once."""
     outbound.check_url(url)
     secret = new_secret()
@@ -57,7 +57,7 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac}"
 
 
-def event(kind: str, data: dict, event_id: uuid.UUID | None = None) -> dict:
+def event(kind: str, data: dict[str, Any], event_id: uuid.UUID | None = None) -> dict[str, Any]:
     return {
         "id": str(event_id or uuid.uuid4()),
         "type": kind,

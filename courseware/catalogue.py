@@ -8,6 +8,7 @@ module, quiz or exercise, so it is shared (courseware.shared_cache) until one of
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
@@ -103,7 +104,7 @@ def _depth(slug: str, parents: dict[str, str | None]) -> int:
     return depth
 
 
-def _from_json(data: dict) -> Outline:
+def _from_json(data: dict[str, Any]) -> Outline:
     modules = [
         ModuleOutline(
             m["id"], m["slug"], m["title"], [QuizOutline(**quiz) for quiz in m["quizzes"]]
@@ -113,7 +114,7 @@ def _from_json(data: dict) -> Outline:
     return Outline(modules, [TopicOutline(**topic) for topic in data["topics"]])
 
 
-def forget(**_) -> None:
+def forget(**_: object) -> None:
     """Drop the shared outline now and once the current transaction commits."""
     shared_cache.forget(KEY)
 

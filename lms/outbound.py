@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Collection
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -58,7 +59,7 @@ def send(
     allowed_hosts: Collection[str] = (),
     session: requests.Session | None = None,
     timeout: float | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> requests.Response:
     """An HTTP request to a checked URL, with a timeout and without following redirects.
 

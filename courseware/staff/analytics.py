@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from courseware.models import Course, Exercise, Grading, Submission
 from courseware.scoring import counted
@@ -28,7 +28,9 @@ class ExerciseStats:
     failed_tests: list[tuple[str, int]] = field(default_factory=list)
     diagnoses: list[tuple[str, int]] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)  # each learner's best, for the histogram
-    times: list = field(default_factory=list)  # when each attempt was made, for the timeline
+    times: list[datetime] = field(
+        default_factory=list
+    )  # when each attempt was made, for the timeline
 
 
 def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:

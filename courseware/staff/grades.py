@@ -79,7 +79,7 @@ def build(course: Course, assessment: Assessment | None = None) -> Book:
     return Book(columns, rows)
 
 
-def _items_book(assessment: Assessment, learners) -> Book:
+def _items_book(assessment: Assessment, learners: list[User]) -> Book:
     items = list(assessment.items.prefetch_related("pool__exercise"))
     columns = [
         Column(

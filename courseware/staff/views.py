@@ -278,9 +278,7 @@ def regrade_results(request, course, exercise_slug):
 @staff_only
 def review_queue(request, course):
     """Answers the engine could not decide, oldest first, with its evidence and the staff's choices."""
-    queue = list(review.review_queue(course)[:100])
-    for submission in queue:
-        submission.evidence = review.evidence_for(submission)
+    queue = [(s, review.evidence_for(s)) for s in review.review_queue(course)[:100]]
     return render(
         request,
         "staff/review.html",

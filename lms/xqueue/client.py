@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -75,7 +76,7 @@ class XQueueClient:
         self.session = requests.Session()
         self.logged_in = False
 
-    def _call(self, method: str, path: str, **kwargs) -> object:
+    def _call(self, method: str, path: str, **kwargs: Any) -> object:
         """The `content` of a successful reply; _Refusal for `return_code` 1."""
         try:
             response = outbound.send(
@@ -137,7 +138,7 @@ class XQueueClient:
             raise Unavailable(f"/xqueue/get_submission/: {refusal.content}") from None
         return _pulled(content)
 
-    def put_result(self, header: str, result: dict) -> None:
+    def put_result(self, header: str, result: dict[str, Any]) -> None:
         """Give XQueue the result for the handing-out that `header` names."""
         try:
             self._call(

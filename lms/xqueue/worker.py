@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
@@ -76,7 +77,7 @@ class Worker:
         self,
         client: XQueueClient,
         queue: str,
-        owner,
+        owner: User,
         *,
         capacity: int = 4,
         hold_seconds: float = 60.0,
