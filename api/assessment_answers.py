@@ -5,13 +5,14 @@ late credit, release) apply as on the learner's pages (courseware.grading.intake
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import JsonResponse
 from ninja.errors import HttpError
 
-from api.access import Principal
+from api.access import ApiRequest
 from api.problems import invalid
 from courseware import assessments
-from courseware.models import Assessment, Attempt, Course, Exercise, Membership
+from courseware.models import Assessment, Attempt, Course, Exercise, Membership, Submission
 from courseware.variants import current_item_attempt
 
 ASSESSMENT_REF = r"^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$"
@@ -28,14 +29,14 @@ class Refused(Exception):
         return invalid(self.errors)
 
 
-def item_attempt(request, reference: str, learner, exercise: Exercise) -> Attempt:
+def item_attempt(request: ApiRequest, reference: str, learner: User, exercise: Exercise) -> Attempt:
     """The learner's variant of the item of `reference` ("course/slug") that holds `exercise`,
     for an API answer made under the assessment's rules.
 
     Refused (422, naming `assessment` or `exercise`) when the assessment or the item is not
     there; 403 when the key does not act in the course or the learner is not in it.
     """
-    principal: Principal = request.auth
+    principal = request.auth
     course_slug, _, slug = reference.partition("/")
     if principal.course is not None and principal.course.slug != course_slug:
         raise HttpError(403, f"This key acts in course {principal.course.slug!r} only.")
@@ -55,9 +56,11 @@ def item_attempt(request, reference: str, learner, exercise: Exercise) -> Attemp
     raise Refused({"exercise": [f"the learner drew {drawn.slug!r} for this item of {reference!r}"]})
 
 
-def released_note(submission) -> str:
+def released_note(submission: Submission) -> str:
     """Why a learner's results on this answer are not shown yet."""
-    assessment = submission.attempt.assessment_item.assessment
+    item = submission.attempt.assessment_item
+    assert item is not None  # only an answer in an assessment has its results withheld
+    assessment = item.assessment
     if assessment.feedback == Assessment.FeedbackRelease.AFTER_DUE:
         schedule = assessments.schedule_for(assessment, submission.attempt.learner)
         due = f" ({schedule.due_at:%Y-%m-%d %H:%M} UTC)" if schedule.due_at else ""

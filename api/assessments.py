@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from pydantic import AwareDatetime
 
 from api import learners
-from api.access import Principal, require_scope
+from api.access import ApiRequest, require_scope
 from api.assessment_answers import Refused
 from api.parsing import Input, LearnerRef, Slug
 from api.problems import BODY, KEYED, documented
@@ -40,7 +40,7 @@ When = AwareDatetime | None
 # --- who may reach a course's assessments --------------------------------------------------------
 
 
-def staff_course(request, course_slug: str) -> Course:
+def staff_course(request: ApiRequest, course_slug: str) -> Course:
     """The course in the path, if the request has `staff` in force there (403/404 otherwise)."""
     principal = require_scope(request, ApiKey.Scope.STAFF)
     if principal.course is not None and principal.course.slug != course_slug:
@@ -58,10 +58,10 @@ def assessment_or_404(course: Course, slug: str) -> Assessment:
     return assessment
 
 
-def course_learner(request, course: Course, ref: str):
+def course_learner(request: ApiRequest, course: Course, ref: str):
     """A member of the course named by the client's own learner reference, by the user id an
     LMS gave them (LTI `sub`), or by username."""
-    principal: Principal = request.auth
+    principal = request.auth
     learner = learners.learner_for(principal.user, ref, create=False)
     members = get_user_model().objects.filter(memberships__course=course)
     if learner is None:
@@ -310,7 +310,7 @@ STAFF_BODY = documented(*KEYED, *BODY, 404)
 
 
 @router.get("/courses/{course}/assessments", response=AssessmentList, openapi_extra=STAFF)
-def list_assessments(request, course: Slug):
+def list_assessments(request: ApiRequest, course: Slug):
     """The course's assessments, in the order learners see them, with their items."""
     where = staff_course(request, course)
     return {"items": [serialise(a) for a in where.assessments.select_related("course")]}
@@ -321,10 +321,10 @@ def list_assessments(request, course: Slug):
     response={201: AssessmentOut},
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
-def create_assessment(request, course: Slug, payload: AssessmentIn):
+def create_assessment(request: ApiRequest, course: Slug, payload: AssessmentIn):
     """A new assessment with its settings and items (each one exercise, or a pool of several)."""
     where = staff_course(request, course)
-    principal: Principal = request.auth
+    principal = request.auth
     try:
         new = NewAssessmentForm(
             {"title": payload.title, "slug": payload.slug, "kind": payload.kind or "homework"},
@@ -367,7 +367,7 @@ def apply(form: AssessmentForm, sent: dict) -> Assessment:
 
 
 @router.get("/courses/{course}/assessments/{slug}", response=AssessmentOut, openapi_extra=STAFF)
-def get_assessment(request, course: Slug, slug: Slug):
+def get_assessment(request: ApiRequest, course: Slug, slug: Slug):
     """One assessment: settings, items (with their pools) and total points."""
     return serialise(assessment_or_404(staff_course(request, course), slug))
 
@@ -377,7 +377,7 @@ def get_assessment(request, course: Slug, slug: Slug):
     response=AssessmentOut,
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChange):
+def change_assessment(request: ApiRequest, course: Slug, slug: Slug, payload: AssessmentChange):
     """Change settings (only the fields sent) and, before anyone has started it, replace its
     items; the change is in the course's audit log."""
     where = staff_course(request, course)
@@ -386,10 +386,14 @@ def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChan
     changed = {k: v for k, v in sent.items() if getattr(assessment, k) != v}
     try:
         form = settings_form(assessment, sent)
-        groups = exercises_of(payload.items) if payload.items is not None else None
+        items = (
+            None
+            if payload.items is None
+            else list(zip(exercises_of(payload.items), payload.items, strict=True))
+        )
     except Refused as refused:
         return refused.response()
-    if groups is not None and started(assessment):
+    if items is not None and started(assessment):
         raise HttpError(
             409,
             f"Learners have started “{assessment.title}”: its items can no longer be replaced "
@@ -405,9 +409,9 @@ def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChan
                 assessment=assessment,
                 **jsonable(changed),
             )
-        if groups is not None:
+        if items is not None:
             assessment.items.all().delete()
-            for group, item in zip(groups, payload.items, strict=True):
+            for group, item in items:
                 assessments.add_item(assessment, group, item.points)
             audit.record(
                 where,
@@ -416,7 +420,7 @@ def change_assessment(request, course: Slug, slug: Slug, payload: AssessmentChan
                 assessment=assessment,
                 replaced=[
                     {"exercises": [e.slug for e in group], "points": item.points}
-                    for group, item in zip(groups, payload.items, strict=True)
+                    for group, item in items
                 ],
             )
     return serialise(assessment)
@@ -432,7 +436,7 @@ def started(assessment: Assessment) -> bool:
     response={204: None},
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def delete_assessment(request, course: Slug, slug: Slug):
+def delete_assessment(request: ApiRequest, course: Slug, slug: Slug):
     """Delete an assessment no learner has started (409 once one has: their work stays)."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
@@ -453,7 +457,9 @@ def delete_assessment(request, course: Slug, slug: Slug):
     response={200: ExceptionOut, 201: ExceptionOut},
     openapi_extra=STAFF_BODY,
 )
-def set_exception(request, course: Slug, slug: Slug, learner: LearnerRef, payload: ExceptionIn):
+def set_exception(
+    request: ApiRequest, course: Slug, slug: Slug, learner: LearnerRef, payload: ExceptionIn
+):
     """Set (or replace) one learner's exception: own dates, extra attempts, extra time. The
     learner is your own learner reference, the user id their LMS gave them (LTI `sub`), or the
     username of a member of the course."""
@@ -478,7 +484,7 @@ def set_exception(request, course: Slug, slug: Slug, learner: LearnerRef, payloa
     response={204: None},
     openapi_extra=STAFF,
 )
-def remove_exception(request, course: Slug, slug: Slug, learner: LearnerRef):
+def remove_exception(request: ApiRequest, course: Slug, slug: Slug, learner: LearnerRef):
     """Remove a learner's exception: the assessment's own schedule applies to them again."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
@@ -491,7 +497,7 @@ def remove_exception(request, course: Slug, slug: Slug, learner: LearnerRef):
 
 
 @router.get("/courses/{course}/assessments/{slug}/grades", response=GradeList, openapi_extra=STAFF)
-def assessment_grades(request, course: Slug, slug: Slug, page: Query[Page]):
+def assessment_grades(request: ApiRequest, course: Slug, slug: Slug, page: Query[Page]):
     """Each learner's points on the assessment and its items (attempts, late credit and
     penalties applied), whether the learner may see them yet; page with `next`."""
     where = staff_course(request, course)

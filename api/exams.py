@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from api.access import acting_learner, require_scope
+from api.access import ApiRequest, acting_learner, require_scope
 from api.parsing import Input, LearnerRef, Slug
 from api.problems import BODY, KEYED, answer_refused, documented, problem
 from courseware import assessments, exams
@@ -67,7 +67,7 @@ class ExamAnswerCreated(Schema):
     item: int
 
 
-def _exam(request, course_slug: str, slug: str) -> tuple[Course, Assessment]:
+def _exam(request: ApiRequest, course_slug: str, slug: str) -> tuple[Course, Assessment]:
     """The course's exam, for a key of that course (or a user key of one of its members)."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
     course = Course.objects.filter(slug=course_slug).first()
@@ -78,7 +78,7 @@ def _exam(request, course_slug: str, slug: str) -> tuple[Course, Assessment]:
             principal.operator
             or Membership.objects.filter(user=principal.user, course=course).exists()
         )
-    if not allowed:
+    if course is None or not allowed:
         raise HttpError(404, f"No course {course_slug!r} for this key.")
     assessment = course.assessments.filter(slug=slug, kind=Assessment.Kind.EXAM).first()
     if assessment is None:
@@ -86,7 +86,7 @@ def _exam(request, course_slug: str, slug: str) -> tuple[Course, Assessment]:
     return course, assessment
 
 
-def _learner(request, course: Course, ref: str | None):
+def _learner(request: ApiRequest, course: Course, ref: str | None):
     learner = acting_learner(request, ref)
     if not Membership.objects.filter(user=learner, course=course).exists():
         raise HttpError(404, f"No learner {ref or 'me'!r} in course {course.slug!r}.")
@@ -98,7 +98,7 @@ def _learner(request, course: Course, ref: str | None):
     response={200: StartOut},
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def start_exam(request, course: Slug, slug: Slug, payload: StartIn):
+def start_exam(request: ApiRequest, course: Slug, slug: Slug, payload: StartIn):
     """Start the learner's exam (or return the sitting they already started): when it ends by
     the server's clock, and the learner's items with their one variant each."""
     course_obj, exam = _exam(request, course, slug)
@@ -138,7 +138,9 @@ def start_exam(request, course: Slug, slug: Slug, payload: StartIn):
     response={202: ExamAnswerCreated},
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def answer_exam_item(request, course: Slug, slug: Slug, item_id: int, payload: ExamAnswerIn):
+def answer_exam_item(
+    request: ApiRequest, course: Slug, slug: Slug, item_id: int, payload: ExamAnswerIn
+):
     """Submit the learner's answer to an item of their running exam; 409 with the reason after
     its end (or before its start). Verdicts follow the exam's release policy."""
     course_obj, exam = _exam(request, course, slug)

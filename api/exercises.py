@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.access import acting_learner, attempt_course, require_scope, variant_for
+from api.access import ApiRequest, acting_learner, attempt_course, require_scope, variant_for
 from api.parsing import Input, LearnerRef, Seed, Slug
 from api.problems import BODY, KEYED, documented
 from courseware.models import Exercise
@@ -70,12 +70,12 @@ def summary(exercise: Exercise) -> dict:
         "slug": exercise.slug,
         "title": exercise.title,
         "module": exercise.module.slug,
-        "kind": "+".join(dict.fromkeys(exercise.current_version.kinds)),
+        "kind": "+".join(dict.fromkeys(exercise.version.kinds)),
     }
 
 
 @router.get("/exercises", response=ExerciseList, openapi_extra=documented(*KEYED))
-def list_exercises(request):
+def list_exercises(request: ApiRequest):
     """Every exercise of the bank that is not retired."""
     require_scope(request, ApiKey.Scope.READ)
     exercises = Exercise.objects.filter(retired=False).select_related("module", "current_version")
@@ -85,11 +85,11 @@ def list_exercises(request):
 @router.get(
     "/exercises/{slug}", response=ExerciseDetail, openapi_extra=documented(*KEYED, 404, 422)
 )
-def get_exercise(request, slug: Slug):
+def get_exercise(request: ApiRequest, slug: Slug):
     """One exercise: its parts and kinds, its version hash, the quizzes it is in."""
     require_scope(request, ApiKey.Scope.READ)
     exercise = exercise_or_404(slug)
-    version = exercise.current_version
+    version = exercise.version
     return {
         **summary(exercise),
         "version": version.content_hash,
@@ -113,7 +113,7 @@ NOTEBOOK_RESPONSES["responses"][200] = {
 
 
 @router.get("/exercises/{slug}/notebook", openapi_extra=NOTEBOOK_RESPONSES)
-def get_notebook(request, slug: Slug, query: Query[NotebookQuery]):
+def get_notebook(request: ApiRequest, slug: Slug, query: Query[NotebookQuery]):
     """The learner's current variant of a code exercise as a Jupyter notebook (nbformat 4): the
     prompt, the variant's data, the starter code in the cell tagged `tangent-answer`, and its
     visible tests in a cell that runs with NumPy alone. `seed` (a staff key) picks a variant."""
@@ -130,7 +130,7 @@ def get_notebook(request, slug: Slug, query: Query[NotebookQuery]):
     response={201: VariantOut},
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
-def draw_variant(request, slug: Slug, payload: VariantIn):
+def draw_variant(request: ApiRequest, slug: Slug, payload: VariantIn):
     """A fresh variant of the exercise for the learner: its seed and rendered prompt (HTML)."""
     require_scope(request, ApiKey.Scope.SUBMIT)
     exercise = exercise_or_404(slug)

@@ -58,8 +58,10 @@ def begin(client, key: str, body: dict) -> IdempotencyRecord | JsonResponse:
 
 
 def replay(record: IdempotencyRecord) -> JsonResponse:
-    content_type = "application/json" if record.status < 400 else "application/problem+json"
-    response = JsonResponse(record.body, status=record.status, content_type=content_type)
+    status = record.status
+    assert status is not None  # finish() stores it with `finished`
+    content_type = "application/json" if status < 400 else "application/problem+json"
+    response = JsonResponse(record.body, status=status, content_type=content_type)
     if record.location:
         response["Location"] = record.location
     response["Idempotent-Replayed"] = "true"

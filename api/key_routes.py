@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.access import new_key_terms, refuse_personal, require_scope, visible_keys
+from api.access import ApiRequest, new_key_terms, refuse_personal, require_scope, visible_keys
 from api.keys import DEFAULT_SCOPES, create_key
 from api.parsing import Input
 from api.problems import BODY, KEYED, documented
@@ -73,7 +73,7 @@ def describe(key: ApiKey) -> dict:
 
 
 @router.post("/api-keys", response={201: KeyCreated}, openapi_extra=documented(*KEYED, *BODY, 404))
-def create_api_key(request, payload: KeyIn):
+def create_api_key(request: ApiRequest, payload: KeyIn):
     """A new key for the caller (an operator key may name another user), never with a scope the
     caller does not have; the key and its callback secret are shown only here."""
     require_scope(request, ApiKey.Scope.SUBMIT)
@@ -87,7 +87,7 @@ def create_api_key(request, payload: KeyIn):
 
 
 @router.get("/api-keys", response=KeyList, openapi_extra=documented(*KEYED))
-def list_api_keys(request):
+def list_api_keys(request: ApiRequest):
     """The keys of the caller's owner (an operator key: every key): prefix, course, scopes,
     last use; never the key itself."""
     require_scope(request, ApiKey.Scope.READ)
@@ -99,7 +99,7 @@ def list_api_keys(request):
 @router.delete(
     "/api-keys/{key_id}", response={204: None}, openapi_extra=documented(*KEYED, 404, 422)
 )
-def revoke_api_key(request, key_id: int):
+def revoke_api_key(request: ApiRequest, key_id: int):
     """Revoke one of the owner's keys (an operator key: any key): it stops working at once."""
     require_scope(request, ApiKey.Scope.SUBMIT)
     refuse_personal(request, "revoke keys (your profile page revokes your tokens)")

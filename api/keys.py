@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -23,7 +24,7 @@ from lms.models import ApiKey
 # last_used_at is written at most this often: a write per request would cost every API request
 # a durable commit (a WAL flush), for a date the pages show to the minute.
 LAST_USED_EVERY = timedelta(minutes=1)
-DEFAULT_SCOPES = [ApiKey.Scope.READ.value, ApiKey.Scope.SUBMIT.value]
+DEFAULT_SCOPES = [ApiKey.Scope.READ, ApiKey.Scope.SUBMIT]
 ALL_SCOPES = [scope.value for scope in ApiKey.Scope]
 
 
@@ -40,7 +41,7 @@ def digest(key: str) -> str:
 def create_key(
     user: User,
     name: str = "",
-    scopes: list[str] | None = None,
+    scopes: Sequence[str] | None = None,
     course: Course | None = None,
     operator: bool = False,
 ) -> NewKey:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Router, Schema
 
-from api.access import acting_learner, require_scope
+from api.access import ApiRequest, acting_learner, require_scope
 from api.parsing import LearnerRef
 from api.problems import KEYED, documented
 from courseware.models import Exercise
@@ -39,7 +41,7 @@ class ProgressOut(Schema):
 @router.get(
     "/learners/{ref}/progress", response=ProgressOut, openapi_extra=documented(*KEYED, 404, 422)
 )
-def learner_progress(request, ref: LearnerRef):
+def learner_progress(request: ApiRequest, ref: LearnerRef) -> dict[str, Any]:
     """Progress of one of the client's learners (`me` for the key's own user); a course key's
     learners are those of its course."""
     require_scope(request, ApiKey.Scope.READ)

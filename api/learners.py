@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
@@ -11,6 +13,10 @@ from lms.models import ApiLearner
 MAX_REF = 200
 
 
+@overload
+def learner_for(client: User, ref: str, create: Literal[True] = True) -> User: ...
+@overload
+def learner_for(client: User, ref: str, create: bool) -> User | None: ...
 def learner_for(client: User, ref: str, create: bool = True) -> User | None:
     """The user behind `ref` for this client (created on first use), or None if unknown.
 

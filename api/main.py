@@ -17,7 +17,14 @@ from api import (
     throttling,
     webhook_routes,
 )
-from api.access import Principal, key_principal, own_attempts, require_scope, site_principal
+from api.access import (
+    ApiRequest,
+    Principal,
+    key_principal,
+    own_attempts,
+    require_scope,
+    site_principal,
+)
 from api.exercises import exercise_or_404
 from api.keys import authenticate
 from api.parsing import Input, InputRefused, Slug, StrictParser
@@ -152,21 +159,21 @@ def health(request):
     url_name="preview",
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
-def preview_answer(request, payload: PreviewIn):
+def preview_answer(request: ApiRequest, payload: PreviewIn):
     """How the parser reads an expression (LaTeX, as written), or the located reason it cannot."""
-    principal: Principal = request.auth
+    principal = request.auth
     if principal.paced:  # keys are throttled per key; the site and personal tokens per learner
         retry_after = ratelimits.hit(ratelimits.configured("preview"), str(principal.user.pk))
         if retry_after is not None:
             raise throttling.Throttled(retry_after)
     exercise = exercise_or_404(payload.exercise)
-    parts = {part["name"]: part for part in exercise.current_version.spec["parts"]}
+    parts = {part["name"]: part for part in exercise.version.spec["parts"]}
     name = payload.part or (next(iter(parts)) if len(parts) == 1 else None)
     part = parts.get(name or "")
     if part is None or not answer_kind(part["kind"]).math:
         raise HttpError(404, f"No expression part {payload.part!r} in {exercise.slug}.")
     try:
-        settings = reader_settings(part["config"], exercise.current_version.spec.get("params"))
+        settings = reader_settings(part["config"], exercise.version.spec.get("params"))
         latex = preview(payload.value, latex_input=payload.latex, **settings)
     except MathInputError as error:
         return problem(
@@ -189,7 +196,7 @@ class ProbeIn(Input):
     url_name="sandpit_probe",
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def sandpit_probe(request, attempt_id: int, payload: ProbeIn):
+def sandpit_probe(request: ApiRequest, attempt_id: int, payload: ProbeIn):
     """Push the dip-stick in at (x, y) metres: the depth, the arrow −∇f (or null), the status.
 
     When the round ends (found or failed) the answer also carries the contour grid for the

@@ -1,5 +1,9 @@
 """Request body limits on the REST API, enforced before a view reads the body."""
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+
 from api.problems import problem
 from grader.notebooks import read as notebooks
 
@@ -11,10 +15,10 @@ NOTEBOOK_BODY_BYTES = notebooks.MAX_BYTES + 8 * 1024
 class ApiBodyLimitMiddleware:
     """Refuse API request bodies over the limit before anything reads them (413, problem JSON)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -16,7 +16,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from api import idempotency
-from api.access import Principal, acting_learner, require_scope, variant_for, visible_submissions
+from api.access import (
+    ApiRequest,
+    acting_learner,
+    require_scope,
+    variant_for,
+    visible_submissions,
+)
 from api.assessment_answers import ASSESSMENT_REF, Refused, item_attempt, released_note
 from api.exercises import exercise_or_404
 from api.learners import ref_of, refs_of
@@ -27,7 +33,7 @@ from courseware.assessments import results_hidden
 from courseware.grading import events as grading_events
 from courseware.grading import transitions
 from courseware.grading.intake import SubmissionRefused, submit
-from courseware.models import NotebookUpload, Submission
+from courseware.models import Grading, NotebookUpload, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
 from grader.results import AnswerTooLarge, InvalidAnswer
@@ -231,10 +237,10 @@ def location_of(submission: Submission) -> str:
     return reverse("api:get_submission", args=[submission.pk])
 
 
-def created(request, submission: Submission, notebook: bool = False) -> JsonResponse:
+def created(request: ApiRequest, submission: Submission, notebook: bool = False) -> JsonResponse:
     """202 for a queued submission: its Location, the events link only this key may use, and
     which cells were graded when the answer came in a `notebook`."""
-    principal: Principal = request.auth
+    principal = request.auth
     holder = principal.key.digest if principal.key else ""
     link = grading_events.events_url(submission.pk, holder)
     body = {
@@ -254,7 +260,7 @@ def created(request, submission: Submission, notebook: bool = False) -> JsonResp
     response={202: SubmissionCreated},
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def create_submission(request, payload: SubmissionIn):
+def create_submission(request: ApiRequest, payload: SubmissionIn):
     """Store an answer and queue its grading; poll the Location (or wait for a webhook).
 
     Send `Idempotency-Key` to make retries safe: the same key and body replay the first
@@ -290,8 +296,8 @@ def _json(response: JsonResponse) -> dict:
     return json.loads(response.content)
 
 
-def _create(request, payload: SubmissionIn) -> JsonResponse:
-    principal: Principal = request.auth
+def _create(request: ApiRequest, payload: SubmissionIn) -> JsonResponse:
+    principal = request.auth
     exercise = exercise_or_404(payload.exercise)
     if payload.callback_url:
         try:
@@ -333,6 +339,7 @@ def _create(request, payload: SubmissionIn) -> JsonResponse:
             if payload.notebook is not None:
                 submission = submit_notebook(attempt, payload.notebook)
             else:
+                assert payload.answer is not None  # one of the two, checked above
                 submission = submit(attempt, payload.answer)
             ApiSubmission.objects.create(
                 submission=submission,
@@ -360,7 +367,7 @@ def encode_cursor(pk: int) -> str:
 
 
 @router.get("/submissions", response=SubmissionList, openapi_extra=documented(*KEYED, 404, 422))
-def list_submissions(request, filters: Query[SubmissionFilters]):
+def list_submissions(request: ApiRequest, filters: Query[SubmissionFilters]):
     """The submissions the key may see, newest first; filter by exercise, status or learner;
     page with `next`."""
     principal = require_scope(request, ApiKey.Scope.READ)
@@ -384,7 +391,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
     }
 
 
-def submission_or_404(request, submission_id: int) -> Submission:
+def submission_or_404(request: ApiRequest, submission_id: int) -> Submission:
     submission = (
         visible_submissions(request).prefetch_related(SYNCS).filter(pk=submission_id).first()
     )
@@ -398,7 +405,7 @@ def submission_or_404(request, submission_id: int) -> Submission:
     response=SubmissionOut,
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def get_submission(request, submission_id: int):
+def get_submission(request: ApiRequest, submission_id: int):
     """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
     principal = require_scope(request, ApiKey.Scope.READ)
     submission = submission_or_404(request, submission_id)
@@ -410,7 +417,7 @@ def get_submission(request, submission_id: int):
     response=SubmissionOut,
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def cancel_submission(request, submission_id: int):
+def cancel_submission(request: ApiRequest, submission_id: int):
     """Cancel a submission that is still queued (one being graded or graded cannot be)."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
     submission = submission_or_404(request, submission_id)
@@ -426,7 +433,7 @@ def cancel_submission(request, submission_id: int):
     response={202: SubmissionCreated},
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def regrade_submission(request, submission_id: int):
+def regrade_submission(request: ApiRequest, submission_id: int):
     """Staff: grade a finished submission again (a new grading row; the old one stays); a course
     key regrades only in its course."""
     require_scope(request, ApiKey.Scope.STAFF)
@@ -450,14 +457,16 @@ def with_svg(item: dict) -> dict:
     return {**item, "data": {**data, "svg": chart_svg(data.get("figure", {}))}}
 
 
-def graded_or_409(request, submission_id: int) -> Submission:
-    """A graded submission whose results the client may see; 409 (saying why) otherwise."""
+def graded_or_409(request: ApiRequest, submission_id: int) -> tuple[Submission, Grading]:
+    """A graded submission whose results the client may see, with its grading; 409 (saying why)
+    otherwise."""
     submission = submission_or_404(request, submission_id)
-    if submission.grading is None:
+    grading = submission.grading
+    if grading is None:
         raise HttpError(409, f"The submission has no result yet; it is {submission.status}.")
     if withheld(submission, request.auth.staff):
         raise HttpError(409, released_note(submission))
-    return submission
+    return submission, grading
 
 
 @router.get(
@@ -466,14 +475,13 @@ def graded_or_409(request, submission_id: int) -> Submission:
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def get_result(request, submission_id: int, query: Query[ResultQuery]):
+def get_result(request: ApiRequest, submission_id: int, query: Query[ResultQuery]):
     """The latest grading of a submission: score out of max, verdict, feedback, versions, timings.
 
     With `figures=svg`, each figure item's data also holds the figure drawn as on the page (`svg`).
     """
     require_scope(request, ApiKey.Scope.READ)
-    submission = graded_or_409(request, submission_id)
-    grading = submission.grading
+    submission, grading = graded_or_409(request, submission_id)
     feedback = grading.feedback
     if query.figures == "svg":
         feedback = [with_svg(item) for item in feedback]
@@ -505,11 +513,10 @@ def get_result(request, submission_id: int, query: Query[ResultQuery]):
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def gradescope_result(request, submission_id: int):
+def gradescope_result(request: ApiRequest, submission_id: int):
     """The result in Gradescope's autograder `results.json` format (score out of 100)."""
     require_scope(request, ApiKey.Scope.READ)
-    submission = graded_or_409(request, submission_id)
-    grading = submission.grading
+    _, grading = graded_or_409(request, submission_id)
     tests = [
         {
             "name": item.get("data", {}).get("name") or item.get("type", "feedback"),

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api import webhooks
-from api.access import refuse_personal, require_scope
+from api.access import ApiRequest, refuse_personal, require_scope
 from api.parsing import Input
 from api.problems import BODY, KEYED, documented
 from lms import outbound
@@ -66,7 +66,7 @@ def describe(webhook: Webhook) -> dict:
     }
 
 
-def webhook_or_404(request, webhook_id: int) -> Webhook:
+def webhook_or_404(request: ApiRequest, webhook_id: int) -> Webhook:
     webhook = Webhook.objects.filter(
         pk=webhook_id, client=request.auth.user, deleted_at__isnull=True
     ).first()
@@ -76,7 +76,7 @@ def webhook_or_404(request, webhook_id: int) -> Webhook:
 
 
 @router.post("/webhooks", response={201: WebhookCreated}, openapi_extra=documented(*KEYED, *BODY))
-def register_webhook(request, payload: WebhookIn):
+def register_webhook(request: ApiRequest, payload: WebhookIn):
     """Register an https URL for events about the submissions the key's owner makes through the
     API; the signing secret is shown only here."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
@@ -91,7 +91,7 @@ def register_webhook(request, payload: WebhookIn):
 
 
 @router.get("/webhooks", response=WebhookList, openapi_extra=documented(*KEYED))
-def list_webhooks(request):
+def list_webhooks(request: ApiRequest):
     principal = require_scope(request, ApiKey.Scope.READ)
     refuse_personal(request, "manage webhooks")
     hooks = Webhook.objects.filter(client=principal.user, deleted_at__isnull=True)
@@ -101,7 +101,7 @@ def list_webhooks(request):
 @router.delete(
     "/webhooks/{webhook_id}", response={204: None}, openapi_extra=documented(*KEYED, 404, 422)
 )
-def delete_webhook(request, webhook_id: int):
+def delete_webhook(request: ApiRequest, webhook_id: int):
     require_scope(request, ApiKey.Scope.SUBMIT)
     refuse_personal(request, "manage webhooks")
     webhook = webhook_or_404(request, webhook_id)
@@ -115,7 +115,7 @@ def delete_webhook(request, webhook_id: int):
     response={202: DeliveryOut},
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def send_test_event(request, webhook_id: int):
+def send_test_event(request: ApiRequest, webhook_id: int):
     """Send a `webhook.test` event now, to check the receiver and its signature check."""
     from lms.tasks import send_webhook
 
@@ -146,7 +146,7 @@ def describe_delivery(delivery) -> dict:
     response=DeliveryList,
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def list_deliveries(request, webhook_id: int):
+def list_deliveries(request: ApiRequest, webhook_id: int):
     """The delivery log of a webhook, newest first (the last 200)."""
     require_scope(request, ApiKey.Scope.READ)
     refuse_personal(request, "manage webhooks")

@@ -42,7 +42,7 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def register(client, url: str, events: list[str]) -> tuple[Webhook, str]:
+def register(client: User, url: str, events: list[str]) -> tuple[Webhook, str]:
     """A new webhook (URL checked); the plain secret is returned once."""
     outbound.check_url(url)
     secret = new_secret()
@@ -57,7 +57,7 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac}"
 
 
-def event(kind: str, data: dict, event_id: uuid.UUID | None = None) -> dict:
+def event(kind: str, data: dict[str, Any], event_id: uuid.UUID | None = None) -> dict[str, Any]:
     return {
         "id": str(event_id or uuid.uuid4()),
         "type": kind,
@@ -121,18 +121,25 @@ def announce(finished: dict[str, Any], serialise: SubmissionSerialiser) -> list[
     return created
 
 
-def secret_for(delivery: WebhookDelivery) -> str:
+def secret_for(delivery: WebhookDelivery) -> str | None:
+    """The secret signing the delivery: its webhook's, or the callback secret of the key that
+    asked for the callback (None once that key is deleted)."""
     if delivery.webhook is not None:
         return vault.decrypt(delivery.webhook.secret)
-    return vault.decrypt(delivery.callback_for.key.callback_secret)
+    key = delivery.callback_for.key if delivery.callback_for is not None else None
+    return None if key is None else vault.decrypt(key.callback_secret)
 
 
 def post(delivery: WebhookDelivery) -> Outcome:
     """One try at delivering the event (the receiver's HTTP status is recorded with it)."""
+    secret = secret_for(delivery)
+    if secret is None:
+        detail = "the API key that asked for this callback was deleted"
+        return Outcome(FAILED, detail, fields={"response_status": None})
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
-        SIGNATURE_HEADER: signature(secret_for(delivery), int(time.time()), body),
+        SIGNATURE_HEADER: signature(secret, int(time.time()), body),
         EVENT_HEADER: str(delivery.event_id),
         "User-Agent": "Tangent-Webhooks/1",
     }

@@ -1,4 +1,4 @@
-"""The Django admin: for superusers only (course staff use Tangent's own staff pages)."""
+"""The Django admin's pages of courseware (its site is tangent.admin_site's, for superusers)."""
 
 from django import forms
 from django.contrib import admin
@@ -21,14 +21,6 @@ from courseware.models import (
     SandpitGame,
     Submission,
 )
-
-
-def superuser_only(request) -> bool:
-    return request.user.is_active and request.user.is_superuser
-
-
-admin.site.has_permission = superuser_only
-admin.site.site_header = "Tangent administration"
 
 
 class MembershipInline(admin.TabularInline):
@@ -111,7 +103,7 @@ class GradingInline(admin.TabularInline):
     model = Grading
     extra = 0
     can_delete = False
-    readonly_fields = [
+    readonly_fields = (
         "grading_round",
         "status",
         "verdict",
@@ -120,7 +112,7 @@ class GradingInline(admin.TabularInline):
         "grader_version",
         "finished_at",
         "graded_by",
-    ]
+    )
     fields = readonly_fields
 
 

@@ -25,7 +25,9 @@ class Shown:
     content: str
 
 
-def shown_answer(definition: ExerciseDef, params: dict[str, Any], seed: int, answer) -> list[Shown]:
+def shown_answer(
+    definition: ExerciseDef, params: dict[str, Any], seed: int, answer: object
+) -> list[Shown]:
     """Each part of a recorded answer, typeset; a part that cannot be read is shown as typed."""
     payloads = answer.get("parts") if isinstance(answer, dict) and "parts" in answer else None
     many = len(definition.parts) > 1

@@ -77,10 +77,17 @@ class VariantPage:
         return render_markdown(text, self.params)
 
     def option_token(self, part: PartDef, option_id: str) -> str:
-        return option_token(self.attempt_id, part.name, option_id)
+        return option_token(self._attempt(), part.name, option_id)
 
     def option_ids(self, part: PartDef, tokens: list[str]) -> list[str]:
-        return ids_from_tokens(self.attempt_id, part, tokens)
+        return ids_from_tokens(self._attempt(), part, tokens)
+
+    def _attempt(self) -> int:
+        """Option tokens are an attempt's own: a page drawn without one (a recorded answer
+        shown again) has none."""
+        if self.attempt_id is None:
+            raise ValueError("option tokens belong to an attempt")
+        return self.attempt_id
 
     @cached_property
     def frame(self) -> GraphFrame | None:
@@ -89,6 +96,7 @@ class VariantPage:
     def graph(self, expr: str, label: str) -> str:
         """An option's plot, on the frame the exercise's option graphs share."""
         frame = self.frame
+        assert frame is not None  # an option with a graph makes the frame
         return function_svg(
             expr,
             self.params,
@@ -126,7 +134,8 @@ def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
     if not figure:
         return ""
     if "expr" not in figure:
-        return chart_svg(exercise_figure(exercise, params))
+        data = exercise_figure(exercise, params)
+        return "" if data is None else chart_svg(data)
     x_range = tuple(figure.get("x", (-4, 4)))
     frame = compared_graphs(exercise, params)
     return function_svg(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import User
+
 from courseware.models import Assessment, AuditEntry, Course
 
 
@@ -18,12 +22,12 @@ class Action:
 
 def record(
     course: Course,
-    actor,
+    actor: User | None,
     action: str,
     *,
     assessment: Assessment | None = None,
-    learner=None,
-    **detail,
+    learner: User | None = None,
+    **detail: Any,
 ) -> AuditEntry:
     """Write one entry; `detail` must be JSON-able (dates as ISO strings)."""
     return AuditEntry.objects.create(

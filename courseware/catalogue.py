@@ -8,6 +8,7 @@ module, quiz or exercise, so it is shared (courseware.shared_cache) until one of
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
@@ -81,7 +82,7 @@ def _read_topics() -> list[TopicOutline]:
     rows = list(Topic.objects.order_by("module__order", "order").values_list(
         "slug", "name", "module_id", "parent__slug"
     ))  # fmt: skip
-    parents = {slug: parent for slug, _, _, parent in rows}
+    parents: dict[str, str | None] = {slug: parent for slug, _, _, parent in rows}
     covered: dict[str, set[int]] = {slug: set() for slug in parents}
     tagged = Exercise.objects.filter(retired=False).values_list("pk", "current_version__spec__tags")
     for pk, tags in tagged:
@@ -103,7 +104,7 @@ def _depth(slug: str, parents: dict[str, str | None]) -> int:
     return depth
 
 
-def _from_json(data: dict) -> Outline:
+def _from_json(data: dict[str, Any]) -> Outline:
     modules = [
         ModuleOutline(
             m["id"], m["slug"], m["title"], [QuizOutline(**quiz) for quiz in m["quizzes"]]
@@ -113,7 +114,7 @@ def _from_json(data: dict) -> Outline:
     return Outline(modules, [TopicOutline(**topic) for topic in data["topics"]])
 
 
-def forget(**_) -> None:
+def forget(**_: object) -> None:
     """Drop the shared outline now and once the current transaction commits."""
     shared_cache.forget(KEY)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 import unicodedata
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -45,7 +46,8 @@ def hold_after(failures: int, free: int) -> float:
     if failures < free:
         return 0
     first, longest = settings.LOGIN_BACKOFF
-    return min(longest, first * 2 ** min(failures - free, 32))
+    wait: float = min(longest, first * 2 ** min(failures - free, 32))
+    return wait
 
 
 def check(username: str, address: str) -> None:
@@ -101,7 +103,7 @@ def _keys(account: str, address: str) -> dict[str, str]:
     return {name: redis_client.key(f"rate:login:{name}:{key}") for name, key in keys.items()}
 
 
-def _record(values: list) -> tuple[int, float]:
+def _record(values: list[Any]) -> tuple[int, float]:
     """(failures, time of the last) from a scope's Redis hash."""
     failures, last = values
     return int(failures or 0), float(last or 0)

@@ -7,6 +7,7 @@ learner's attempt, the submission pipeline and storage.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -57,7 +58,9 @@ def read_upload(raw: bytes | str | dict[str, Any]) -> Any:
 
 
 def submit_notebook(
-    attempt: Attempt, raw: bytes | str | dict[str, Any], service=submit
+    attempt: Attempt,
+    raw: bytes | str | dict[str, Any],
+    service: Callable[[Attempt, dict[str, Any]], Submission] = submit,
 ) -> Submission:
     """Grade the notebook's answer cells as the attempt's code answer; keep the notebook, its
     outputs dropped, with which cells were graded. NotebookRefused for a notebook that is not one
@@ -71,6 +74,7 @@ def submit_notebook(
         part.name: answer_code(notebook, part.name, part.config["function"], len(parts))
         for part in parts
     }
+    answer: dict[str, Any]
     if len(definition.parts) == 1:
         answer = {"code": found[parts[0].name].code}
     else:

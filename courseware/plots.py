@@ -455,7 +455,8 @@ def _crossings(
 
 def _legend(entries: list[tuple[str, str, str]]) -> str:
     """One row above the axes: a swatch in each series' style, then its label."""
-    parts, x = [], LEFT
+    parts: list[str] = []
+    x: float = LEFT
     for label, style, colour in entries:
         if style == "marker":
             swatch = _cross(x + 6, 12, colour)

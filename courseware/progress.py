@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
@@ -31,9 +32,13 @@ def best_scores(learner, exercise_ids=None) -> dict[int, float]:
 
 
 class Scored:
-    """A 0–1 `score`, shown as a whole percentage."""
+    """A 0–1 `score` (a subclass's field, or a property computing it), shown as a whole
+    percentage."""
 
-    score: float
+    if TYPE_CHECKING:
+
+        @property
+        def score(self) -> float: ...
 
     @property
     def percent(self) -> int:

@@ -30,13 +30,13 @@ from courseware.assessments import results_hidden
 from courseware.attempt_page import after_verdict, page_parts
 from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import NewCourseForm, SignUpForm
-from courseware.grading.intake import SubmissionRefused, attempts_used, run_examples, submit
+from courseware.grading.intake import SubmissionRefused, run_examples, submit
 from courseware.grading.progress import grading_progress
 from courseware.models import Attempt, Course, Membership, Quiz, Submission
 from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
-from courseware.scoring import course_scores
+from courseware.scoring import attempts_used, course_scores
 from courseware.variants import current_attempt, definition_of, new_attempt
 from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
 from grader.notebooks.read import too_large

@@ -112,8 +112,7 @@ def read_bank(root: Path) -> Bank:
     taxonomy = read_taxonomy(root, {module.slug for module in bank.modules})
     bank.topics = taxonomy.topics
     bank.errors.extend(
-        BankError(f"exercises/{TOPICS_FILE}", *problem.split(": ", 1))
-        for problem in taxonomy.problems
+        _bank_error(f"exercises/{TOPICS_FILE}", problem) for problem in taxonomy.problems
     )
     _check_cross_references(bank)
     return bank
@@ -201,7 +200,7 @@ def read_exercise(
             found.extend(_bank_error(where, message) for message in check_definition(spec, files))
             tags = read_taxonomy(root).unknown_tags(spec.get("tags"))
             found.extend(_bank_error(where, message) for message in tags)
-    if found:
+    if found or spec is None:  # normalise() gives None only with a problem found
         document = yaml.compose(path.read_text(encoding="utf-8"))
         for error in found:
             error.line = line_of(document, error.field)
@@ -430,7 +429,7 @@ def check_definition(spec: dict[str, Any], texts: Mapping[str, str]) -> list[str
 
 
 def _check_cross_references(bank: Bank) -> None:
-    slugs = {}
+    slugs: dict[str, str] = {}
     for loaded in bank.exercises:
         slug = loaded.spec["slug"]
         if slug in slugs:

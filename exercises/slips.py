@@ -64,7 +64,7 @@ def _same(first: Any, second: Any) -> bool:
         return getattr(first, "shape", None) == getattr(second, "shape", None) and all(
             sympy.simplify(a - b) == 0 for a, b in zip(first, second, strict=True)
         )
-    return sympy.simplify(first - second) == 0
+    return bool(sympy.simplify(first - second) == 0)
 
 
 def _expression_slips(value: Any, variables: list[str]) -> list[tuple[str, Any]]:

@@ -111,7 +111,7 @@ def _apply(bank: Bank) -> LoadReport:
 
 def _apply_topics(bank: Bank, modules: dict[str, Module]) -> None:
     """The taxonomy as the file has it, in its order; topics no longer listed are removed."""
-    topics = {}
+    topics: dict[str, Topic] = {}
     for order, topic_def in enumerate(bank.topics):
         topics[topic_def.id], _ = Topic.objects.update_or_create(
             slug=topic_def.id,
@@ -119,6 +119,7 @@ def _apply_topics(bank: Bank, modules: dict[str, Module]) -> None:
         )
     for topic_def in bank.topics:
         topic = topics[topic_def.id]
-        topic.parent = topics.get(topic_def.parent)
+        parent = topic_def.parent
+        topic.parent = None if parent is None else topics.get(parent)
         topic.save(update_fields=["parent"])
     Topic.objects.exclude(slug__in=topics).delete()

@@ -7,6 +7,7 @@ a parent topic. The loader refuses a bank whose taxonomy or tags break these rul
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class Taxonomy:
     def ids(self) -> set[str]:
         return {topic.id for topic in self.topics}
 
-    def unknown_tags(self, tags) -> list[str]:
+    def unknown_tags(self, tags: Iterable[str] | None) -> list[str]:
         """A problem ("tags: …") for each tag that is not a topic, with the nearest topics named."""
         known = sorted(self.ids())
         problems = []

@@ -323,9 +323,11 @@ def _check_follow_through(definition: ExerciseDef, variant: Variant) -> list[tup
                     source, payloads[source.name], PartResult(Verdict.INCORRECT, 0.0, [])
                 )
         own = dict(variant.params)
-        for source in earlier.values():
-            own.update(own_values(source))
+        for marked in earlier.values():
+            own.update(own_values(marked))
         kind = answer_kind(part.kind)
+        # The loader allows follow-through only on kinds that can write an answer from a value.
+        assert kind.value is not None and kind.written is not None
         payloads[part.name] = kind.written(part, kind.value(part, carried["answer"], own))
         result = grade(definition, variant.params, whole_payload(definition, payloads))
         got = result.parts.get(part.name)
@@ -485,7 +487,9 @@ def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> li
     return problems
 
 
-def _samples(text: str, params: dict[str, Any], x_range=(-4, 4)) -> np.ndarray:
+def _samples(
+    text: str, params: dict[str, Any], x_range: tuple[float, float] = (-4, 4)
+) -> np.ndarray:
     """The plotted function on the part's range, NaN where it is undefined."""
     x = sympy.Symbol("x")
     value = read(text, ["x"], params=params, trusted=True).value

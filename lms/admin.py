@@ -73,7 +73,7 @@ class FrameAncestorsInline(admin.StackedInline):
 
 
 @admin.register(LtiRegistration)
-class PlatformRegistrationAdmin(LtiRegistrationAdmin):
+class PlatformRegistrationAdmin(LtiRegistrationAdmin):  # type: ignore[misc]  # lti_tool is untyped
     """A platform (LMS) registration: no static key fields, since Tangent signs with its own
     encrypted, rotated keys; shows the URLs to paste into the platform."""
 

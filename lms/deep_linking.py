@@ -3,6 +3,7 @@ its gradebook column (out of 100, or out of the assessment's total points)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from lti_tool.models import LtiRegistration
 from pylti1p3.deep_link import DeepLink
@@ -38,10 +39,11 @@ def resource_for(item: Exercise | Quiz | Assessment, launch_url: str) -> DeepLin
     """A resource link that launches `item`, with a line item so the platform makes a column
     (one per assessment: its resource id names the course and the assessment)."""
     kind = kind_of(item)
-    resource = f"{item.course.slug}/{item.slug}" if kind == "assessment" else item.slug
+    assessment = item if isinstance(item, Assessment) else None
+    resource = item.slug if assessment is None else f"{assessment.course.slug}/{item.slug}"
     line = (
         LineItem()
-        .set_score_maximum(passback.score_maximum(item))
+        .set_score_maximum(passback.score_maximum(assessment))
         .set_label(item.title)
         .set_resource_id(f"{kind}:{resource}")
     )
@@ -77,17 +79,24 @@ def launch_url(request) -> str:
 def choices(course_id: int | None) -> dict:
     """What an instructor may pick: the launch's course's assessments, any quiz, a live exercise."""
     return {
-        "assessments": Assessment.objects.filter(course_id=course_id),
+        "assessments": _assessments_of(course_id),
         "quizzes": Quiz.objects.select_related("module"),
         "exercises": Exercise.objects.filter(retired=False).select_related("module"),
     }
+
+
+def _assessments_of(course_id: int | None) -> QuerySet[Assessment]:
+    """The assessments of the launch's course (none when the launch has no course)."""
+    if course_id is None:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(course_id=course_id)
 
 
 def chosen_item(value: str, course_id: int | None) -> Exercise | Quiz | Assessment | None:
     """The item a picker's `kind:slug` value names among `choices`, if it does."""
     kind, _, slug = value.partition(":")
     if kind == "assessment":
-        return Assessment.objects.filter(course_id=course_id, slug=slug).first()
+        return _assessments_of(course_id).filter(slug=slug).first()
     if kind == "quiz":
         return Quiz.objects.filter(slug=slug).first()
     if kind == "exercise":

@@ -28,8 +28,9 @@ SECRET = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 class PartitionedMorsel(Morsel):
     """A cookie with the `Partitioned` attribute (CHIPS), which Django 5.2's set_cookie lacks."""
 
-    _reserved = {**Morsel._reserved, "partitioned": "Partitioned"}
-    _flags = Morsel._flags | {"partitioned"}
+    # Morsel's private tables of attributes, which typeshed does not declare.
+    _reserved = {**Morsel._reserved, "partitioned": "Partitioned"}  # type: ignore[attr-defined]
+    _flags = Morsel._flags | {"partitioned"}  # type: ignore[attr-defined]
 
 
 def set_partitioned(response, name: str, value: str, max_age: int, path: str = "/") -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ANY_SITE = "*"
 
 
-def origin(url) -> str | None:
+def origin(url: object) -> str | None:
     """The origin (scheme://host[:port]) of an absolute URL, or None."""
     if not isinstance(url, str):
         return None

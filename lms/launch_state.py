@@ -148,7 +148,7 @@ def end(*launch_ids: str) -> None:
 def end_all(user_pk: int) -> None:
     """End every launch id the user holds (at log-out)."""
     client = redis_client.client()
-    ids = [i.decode() for i in client.smembers(_user_key(user_pk))]
+    ids = [redis_client.text(i) for i in client.smembers(_user_key(user_pk))]
     end(*ids)
     client.delete(_user_key(user_pk))
 

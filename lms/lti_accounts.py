@@ -99,7 +99,8 @@ def course_for(launch: Launch) -> Course:
     context_claim = launch.claim("context")
     ags = launch.claims.get(AGS_ENDPOINT) or {}
     nrps = launch.claims.get(NRPS) or {}
-    scopes = ags.get("scope") if isinstance(ags.get("scope"), list) else []
+    scope = ags.get("scope")
+    scopes = scope if isinstance(scope, list) else []
     context, _ = LtiContext.objects.update_or_create(
         deployment=launch.deployment,
         id_on_platform=str(context_claim["id"])[:255],

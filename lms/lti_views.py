@@ -17,7 +17,7 @@ from courseware import ratelimits
 from lms import deep_linking, frame_cookies, frame_origins, launch_landing, launch_state, tool_keys
 from lms.launch import LaunchRejected, auth_request_url, login_registration
 from lms.launch import validate as validate_launch
-from lms.middleware import launch_refusal, refused, with_launch
+from lms.middleware import framed, launch_refusal, refused, with_launch
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -137,9 +137,7 @@ def deep_link_select(request):
         )
     if request.method == "GET":
         context = {"launch": launch_id, **deep_linking.choices(record.get("course"))}
-        response = render(request, "lms/deep_link_select.html", context)
-        response.frame_origins = record["origins"]
-        return response
+        return framed(render(request, "lms/deep_link_select.html", context), record["origins"])
     try:
         item, jwt_value = deep_linking.respond(
             launch_id,
@@ -155,9 +153,7 @@ def deep_link_select(request):
         "lms/deep_link_return.html",
         {"return_url": record["settings"]["deep_link_return_url"], "jwt": jwt_value, "item": item},
     )
-    response.frame_origins = record["origins"]
-    response.form_origins = [record["return_origin"]]
-    return response
+    return framed(response, record["origins"], [record["return_origin"]])
 
 
 @require_GET

@@ -18,7 +18,7 @@ class LtiFrameMiddleware:
     """Let the LMS that launched this session or request frame Tangent's pages, and no other site.
 
     The launch stores its platform's origins in the session, a request carrying a launch id
-    brings them (`LtiLaunchMiddleware`), or a view sets `response.frame_origins`; such responses
+    brings them (`LtiLaunchMiddleware`), or a view names them (`framed`); such responses
     get a CSP `frame-ancestors` listing exactly those origins and no X-Frame-Options. Every other
     response keeps the site's `frame-ancestors 'none'`.
     """
@@ -70,7 +70,7 @@ class LtiLaunchMiddleware:
     def __call__(self, request):
         launch_id = launch_in(request)
         record = launch_state.find(launch_id) if launch_id else None
-        if record is None:
+        if not launch_id or record is None:
             return self.get_response(request)
         refusal = launch_refusal(request, launch_id, record)
         if refusal:
@@ -130,7 +130,19 @@ def refused(request, reason: str, frame_origins=None, status: int = 403) -> Http
         return problem(status, reason)
     response = render(request, "lms/launch_rejected.html", {"reason": reason}, status=status)
     if frame_origins:
-        response.frame_origins = frame_origins
+        framed(response, frame_origins)
+    return response
+
+
+def framed(
+    response: HttpResponse, frame_origins: list[str], form_origins: list[str] | None = None
+) -> HttpResponse:
+    """Let `frame_origins` frame the response, and its forms post to `form_origins`: the response
+    carries them for LtiFrameMiddleware, which writes its CSP."""
+    # Not attributes HttpResponse declares: the middleware reads them back with getattr.
+    setattr(response, "frame_origins", frame_origins)  # noqa: B010
+    if form_origins:
+        setattr(response, "form_origins", form_origins)  # noqa: B010
     return response
 
 

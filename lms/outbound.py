@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Collection
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -45,7 +46,7 @@ def check_url(url: str, allowed_hosts: Collection[str] = ()) -> str:
     except (socket.gaierror, UnicodeError) as error:
         raise UnsafeUrl(f"The host {parts.hostname!r} does not resolve.") from error
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global:
             raise UnsafeUrl(f"The host {parts.hostname!r} resolves to a non-public address.")
     return url
@@ -58,7 +59,7 @@ def send(
     allowed_hosts: Collection[str] = (),
     session: requests.Session | None = None,
     timeout: float | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> requests.Response:
     """An HTTP request to a checked URL, with a timeout and without following redirects.
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 from lti_tool.models import LtiContext, LtiUser
 
+from courseware.models import Course
 from lms import lti_accounts, outbound
 from lms.passback import TokenRefused, access_token
 from lms.roles import is_course_staff
@@ -18,7 +21,7 @@ class RosterUnavailable(Exception):
     """The platform did not hand over the roster; the message says why."""
 
 
-def fetch_members(context: LtiContext) -> list[dict]:
+def fetch_members(context: LtiContext) -> list[dict[str, Any]]:
     """Every member the platform lists for the context, following `Link: rel="next"` pages."""
     if not context.memberships_url:
         raise RosterUnavailable("The platform did not offer a roster service for this course.")
@@ -41,7 +44,7 @@ def fetch_members(context: LtiContext) -> list[dict]:
     return members
 
 
-def sync(context: LtiContext, course) -> int:
+def sync(context: LtiContext, course: Course) -> int:
     """Bring the course's memberships in line with the platform's roster, and its members' names
     and e-mails up to date (`lti_accounts.identity`); returns members synced."""
     members = [

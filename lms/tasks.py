@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 
 from api import webhooks
@@ -29,7 +30,7 @@ def deliver_outbox() -> int:
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=delivery.MAX_TRIES, acks_late=True)
-def send_score(self, sync_id: int) -> str:
+def send_score(self: Task[Any, Any], sync_id: int) -> str:
     """Send one score to its gradebook line; retried with backoff on 429 and 5xx."""
     syncs = ScoreSync.objects.select_related("line__registration")
     return delivery.attempt(
@@ -38,7 +39,7 @@ def send_score(self, sync_id: int) -> str:
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=delivery.MAX_TRIES, acks_late=True)
-def send_webhook(self, delivery_id: int) -> str:
+def send_webhook(self: Task[Any, Any], delivery_id: int) -> str:
     """Deliver one webhook event; retried with exponential backoff until it is accepted."""
     deliveries = WebhookDelivery.objects.select_related("webhook", "callback_for__key")
     return delivery.attempt(

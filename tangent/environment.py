@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 
 from dotenv import dotenv_values
 
@@ -15,6 +16,10 @@ ENV_FILE = Path(os.environ.get("TANGENT_ENV_FILE", BASE_DIR / ".env"))
 _dotenv = dotenv_values(ENV_FILE) if ENV_FILE.is_file() else {}
 
 
+@overload
+def env(name: str, default: None = None) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
 def env(name: str, default: str | None = None) -> str | None:
     """A setting from the environment, else from `.env`, else `default`."""
     if name in os.environ:

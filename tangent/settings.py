@@ -18,7 +18,7 @@ from tangent.environment import BASE_DIR, VAR_DIR, env, env_bool, env_list, redi
 MODE = env("TANGENT_MODE", "production")
 DEVELOPMENT = MODE == "development"
 
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is required (run `make install` for a development .env)."
@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEVELOPMENT e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tangent.admin_site.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,6 +3,7 @@ exceptions, grades with weights and totals (and CSV), the audit log, and course 
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -138,6 +139,15 @@ def test_settings_take_dates_and_a_late_penalty_and_refuse_nonsense(prof, homewo
     text = bad.content.decode()
     assert "The late window must end after the due date." in text
     assert "less than or equal to 100" in text
+    bad = prof.post(url, {**form, "weight": "-1"})
+    assert "The weight cannot be negative." in bad.content.decode()
+
+
+def test_the_weight_field_asks_the_browser_for_no_negative_number(prof, homework):
+    page = prof.get(f"{STAFF}/assessments/{homework.slug}/").content.decode()
+    assert re.search(
+        r'<input[^>]*name="weight"[^>]*min="0"|<input[^>]*min="0"[^>]*name="weight"', page
+    )
 
 
 def test_an_extension_is_granted_audited_and_applied(prof, course, homework):

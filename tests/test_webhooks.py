@@ -187,6 +187,23 @@ def test_a_callback_is_signed_with_the_keys_own_callback_secret_and_not_its_dige
         verify(hashlib.sha256(made["key"].encode()).hexdigest(), request)
 
 
+def test_a_callback_whose_key_was_deleted_fails_for_good_instead_of_crashing(bank, receiver):
+    from api import webhooks
+    from lms.delivery import FAILED
+    from lms.models import ApiKey
+
+    made = operator_client().post("/api/v1/api-keys", "{}", content_type="application/json").json()
+    submit_and_grade(made["key"], callback_url=receiver.url)
+    deliver_outbox.apply()
+    delivery = WebhookDelivery.objects.get(callback_for__isnull=False)
+    ApiKey.objects.filter(pk=made["id"]).delete()
+    delivery.refresh_from_db()
+    outcome = webhooks.post(delivery)
+    assert outcome.state == FAILED
+    assert "deleted" in outcome.detail
+    assert len(receiver.requests) == 1
+
+
 def operator_client() -> Client:
     return api(operator_key())
 

@@ -106,26 +106,20 @@ def record(
         submission = (
             Submission.objects.select_for_update().select_related("attempt").get(pk=submission_id)
         )
-        if (
-            submission.grading_round != grading_round
-            or Grading.objects.filter(submission=submission, grading_round=grading_round).exists()
-        ):
+        if _round_settled(submission, grading_round):
             return None
         attempt = submission.attempt
         exercise_id = attempt.exercise_version.exercise_id
         before = best_score(attempt.learner_id, exercise_id)
-        grading = Grading.objects.create(
-            submission=submission,
-            grading_round=grading_round,
-            exercise_version_id=attempt.exercise_version_id,
-            grader_version=grader.GRADER_VERSION,
+        grading = _create_grading(
+            submission,
+            grading_round,
+            started_at,
             status=Status.GRADED,
-            verdict=result.verdict.value,
+            verdict=result.verdict,
             score=min(max(result.score, 0.0), 1.0),
             feedback=result.feedback_dicts(),
             rule=result.rule or "",
-            started_at=started_at,
-            finished_at=timezone.now(),
         )
         submission.status = Status.GRADED
         submission.grading = grading
@@ -166,10 +160,7 @@ def record_grader_error(
     reason = f"{type(error).__name__}: {error}"[:500]
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if (
-            submission.grading_round != grading_round
-            or Grading.objects.filter(submission=submission, grading_round=grading_round).exists()
-        ):
+        if _round_settled(submission, grading_round):
             return False
         submission.grader_errors += 1
         submission.lease_expires_at = None
@@ -186,17 +177,14 @@ def record_grader_error(
                 ]
             )
             return True
-        grading = Grading.objects.create(
-            submission=submission,
-            grading_round=grading_round,
-            exercise_version_id=submission.attempt.exercise_version_id,
-            grader_version=grader.GRADER_VERSION,
+        grading = _create_grading(
+            submission,
+            grading_round,
+            started_at,
             status=Status.FAILED,
-            verdict=Verdict.GRADER_ERROR.value,
+            verdict=Verdict.GRADER_ERROR,
             score=0.0,
             feedback=[Feedback("message", GRADER_ERROR_TEXT).as_dict()],
-            started_at=started_at,
-            finished_at=timezone.now(),
             reason=reason,
         )
         submission.status = Status.FAILED
@@ -215,6 +203,43 @@ def record_grader_error(
             ]
         )
         return False
+
+
+def _round_settled(submission: Submission, grading_round: int) -> bool:
+    """The round is over (a newer one has opened) or its grading is already committed."""
+    return (
+        submission.grading_round != grading_round
+        or Grading.objects.filter(submission=submission, grading_round=grading_round).exists()
+    )
+
+
+def _create_grading(
+    submission: Submission,
+    grading_round: int,
+    started_at: datetime,
+    *,
+    status: Submission.Status,
+    verdict: Verdict,
+    score: float,
+    feedback: list[dict[str, Any]],
+    rule: str = "",
+    reason: str = "",
+) -> Grading:
+    """The round's Grading row, graded or failed, finished now."""
+    return Grading.objects.create(
+        submission=submission,
+        grading_round=grading_round,
+        exercise_version_id=submission.attempt.exercise_version_id,
+        grader_version=grader.GRADER_VERSION,
+        status=status,
+        verdict=verdict.value,
+        score=score,
+        feedback=feedback,
+        rule=rule,
+        reason=reason,
+        started_at=started_at,
+        finished_at=timezone.now(),
+    )
 
 
 def counted(grading: Grading, submission: Submission) -> None:

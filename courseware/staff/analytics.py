@@ -7,9 +7,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from courseware.models import Course, Exercise, Submission
+from courseware.models import Course, Exercise, Grading, Submission
 from courseware.scoring import counted
 from courseware.staff.scope import submissions_in
 from grader.results import has_full_marks
@@ -28,7 +28,9 @@ class ExerciseStats:
     failed_tests: list[tuple[str, int]] = field(default_factory=list)
     diagnoses: list[tuple[str, int]] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)  # each learner's best, for the histogram
-    times: list = field(default_factory=list)  # when each attempt was made, for the timeline
+    times: list[datetime] = field(
+        default_factory=list
+    )  # when each attempt was made, for the timeline
 
 
 def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:
@@ -42,6 +44,13 @@ def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:
         .select_related("grading", "attempt__learner", "attempt__exercise_version")
         .order_by("created_at", "pk")
     )
+
+
+def grading_of(submission: Submission) -> Grading:
+    """The grading of a counted submission (a graded or failed one has one)."""
+    if submission.grading is None:
+        raise ValueError(f"Submission {submission.pk} has no grading.")
+    return submission.grading
 
 
 def is_correct(submission: Submission) -> bool:
@@ -58,13 +67,17 @@ def compute_stats(submissions: list[Submission]) -> ExerciseStats:
     """The figures of the analytics page from the exercise's submissions (oldest first)."""
     stats = ExerciseStats(attempts=len(submissions))
     by_learner: dict[int, list[Submission]] = defaultdict(list)
-    verdicts, rules, tests, diagnoses = Counter(), Counter(), Counter(), Counter()
+    verdicts: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    tests: Counter[str] = Counter()
+    diagnoses: Counter[str] = Counter()
     for submission in submissions:
+        grading = grading_of(submission)
         by_learner[submission.attempt.learner_id].append(submission)
-        verdicts[submission.grading.verdict] += 1
+        verdicts[grading.verdict] += 1
         stats.times.append(submission.created_at)
         rules.update(fired_rules(submission))
-        for item in submission.grading.feedback:
+        for item in grading.feedback:
             if item.get("type") == "test" and item.get("data", {}).get("passed") is False:
                 tests[item["data"].get("name") or item.get("text", "")] += 1
             elif item.get("type") == "diagnosis":
@@ -73,7 +86,7 @@ def compute_stats(submissions: list[Submission]) -> ExerciseStats:
     to_correct, durations = [], []
     first, eventually = 0, 0
     for history in by_learner.values():
-        stats.scores.append(max(s.grading.score for s in history))
+        stats.scores.append(max(grading_of(s).score for s in history))
         first += is_correct(history[0])
         solved = next((i for i, s in enumerate(history) if is_correct(s)), None)
         if solved is not None:
@@ -85,7 +98,8 @@ def compute_stats(submissions: list[Submission]) -> ExerciseStats:
         stats.eventually_correct = eventually / stats.learners
     if to_correct:
         stats.median_attempts_to_correct = statistics.median(to_correct)
-        stats.median_time_to_correct = statistics.median(durations)
+        seconds = statistics.median(d.total_seconds() for d in durations)
+        stats.median_time_to_correct = timedelta(seconds=seconds)
     stats.verdicts = verdicts.most_common()
     stats.rules = rules.most_common()
     stats.failed_tests = tests.most_common(10)

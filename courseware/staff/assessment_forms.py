@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from courseware.models import Assessment, AssessmentException, Course, Exercise, Module
 from grader.answers import KINDS
@@ -75,10 +76,11 @@ class AssessmentForm(forms.ModelForm):
         self.fields["penalty_percent"].initial = round(
             self.instance.penalty_per_wrong_attempt * 100, 2
         )
-        self.fields["weight"].min_value = 0
+        self.fields["weight"].widget.attrs["min"] = 0
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, due, late = data.get("opens_at"), data.get("due_at"), data.get("late_until")
         if opens and due and due < opens:
             self.add_error("due_at", "The due date must come after the opening.")
@@ -115,8 +117,15 @@ class BankSearchForm(forms.Form):
     text = forms.CharField(required=False, max_length=100, label="Title or slug contains")
 
 
+class LearnerChoiceField(forms.ModelChoiceField):
+    """A learner of the course (the form sets which), shown by name, else username."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class ExceptionForm(forms.ModelForm):
-    learner = forms.ModelChoiceField(get_user_model().objects.none())
+    learner = LearnerChoiceField(get_user_model().objects.none())
 
     class Meta:
         model = AssessmentException
@@ -130,12 +139,14 @@ class ExceptionForm(forms.ModelForm):
 
     def __init__(self, *args, learners, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["learner"].queryset = learners
-        self.fields["learner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        learner = self.fields["learner"]
+        assert isinstance(learner, LearnerChoiceField)
+        learner.queryset = learners
         self.assessment = assessment
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         due = data.get("due_at") or self.assessment.due_at
         late = data.get("late_until")
         if late and due and late < due:
@@ -190,7 +201,8 @@ class ItemChangeForm(forms.Form):
     points = PointsField(required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = data.get("move") or data.get("remove") or data.get("points") is not None
         if not chosen and not self.has_error("points"):
             self.add_error("points", "Points must be a number.")

@@ -45,6 +45,16 @@ class VariantGroup:
         return self.rest_successes / self.rest_attempts if self.rest_attempts else 0.0
 
     @property
+    def redraw_if(self) -> str:
+        """A `redraw_if` condition that retires this variant, when its parameters are all
+        numbers."""
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in self.params.values()
+        ):
+            return ""
+        return " and ".join(f"{name} == {value}" for name, value in self.params.items())
+
+    @property
     def direction(self) -> str:
         return "harder" if self.rate < self.rest_rate else "easier"
 
@@ -113,24 +123,17 @@ def describe(params: dict) -> str:
 
 def flag_groups(groups: list[VariantGroup]) -> None:
     """Fisher exact p-values, Holm-adjusted over these groups; flags the significant ones."""
+    tested = []
     for group in groups:
         table = [
             [group.successes, group.attempts - group.successes],
             [group.rest_successes, group.rest_attempts - group.rest_successes],
         ]
         group.p_value = float(fisher_exact(table, alternative="two-sided").pvalue)
-    ranked = sorted(groups, key=lambda g: g.p_value)
+        tested.append((group.p_value, group))
+    ranked = sorted(tested, key=lambda pair: pair[0])
     running = 0.0
-    for rank, group in enumerate(ranked):
-        running = max(running, min(1.0, (len(ranked) - rank) * group.p_value))
+    for rank, (p_value, group) in enumerate(ranked):
+        running = max(running, min(1.0, (len(ranked) - rank) * p_value))
         group.adjusted_p = running
         group.flagged = running < ALPHA
-
-
-def redraw_clause(group: VariantGroup) -> str:
-    """A `redraw_if` condition that retires this variant, when its parameters are all numbers."""
-    if not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in group.params.values()
-    ):
-        return ""
-    return " and ".join(f"{name} == {value}" for name, value in group.params.items())

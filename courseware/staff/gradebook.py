@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
@@ -63,7 +64,7 @@ class Cell:
 
 @dataclass
 class Row:
-    learner: object
+    learner: User
     cells: list[Cell] = field(default_factory=list)
 
     @property

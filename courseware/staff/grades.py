@@ -7,6 +7,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
+
 from courseware import scoring
 from courseware.models import Assessment, Course, ExamSitting
 from courseware.staff.gradebook import percent, safe_cell
@@ -37,7 +39,7 @@ class Cell:
 
 @dataclass
 class Row:
-    learner: object
+    learner: User
     cells: list[Cell] = field(default_factory=list)
     total: float = 0.0  # 0–1: the weighted mean (course) or points over possible (assessment)
     minutes_taken: float | None = None  # an exam's: from the start to the hand-in or the end
@@ -77,7 +79,7 @@ def build(course: Course, assessment: Assessment | None = None) -> Book:
     return Book(columns, rows)
 
 
-def _items_book(assessment: Assessment, learners) -> Book:
+def _items_book(assessment: Assessment, learners: list[User]) -> Book:
     items = list(assessment.items.prefetch_related("pool__exercise"))
     columns = [
         Column(
@@ -125,7 +127,12 @@ def as_csv(book: Book) -> str:
     writer.writerow([safe_cell(h) for h in header])
     for row in book.rows:
         learner = row.learner
-        line = [learner.username, learner.get_full_name(), learner.email, percent(row.total)]
+        line: list[str | int] = [
+            learner.username,
+            learner.get_full_name(),
+            learner.email,
+            percent(row.total),
+        ]
         if exam:
             line.append("" if row.minutes_taken is None else f"{row.minutes_taken:.1f}")
         for cell in row.cells:

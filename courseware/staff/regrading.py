@@ -76,9 +76,20 @@ def start(course: Course, exercise: Exercise, ids: list[int], use_current_versio
     from courseware.tasks import regrade_submissions
 
     key = _job_key(course.pk, exercise.pk)
-    fields = {"total": len(ids), "done": 0, "queued": 0, "skipped": 0, "kept_version": 0}
     pipe = redis_client.client().pipeline()
-    pipe.delete(key).hset(key, mapping={**fields, "finished": 0}).expire(key, JOB_SECONDS)
+    pipe.delete(key)
+    pipe.hset(
+        key,
+        mapping={
+            "total": len(ids),
+            "done": 0,
+            "queued": 0,
+            "skipped": 0,
+            "kept_version": 0,
+            "finished": 0,
+        },
+    )
+    pipe.expire(key, JOB_SECONDS)
     pipe.execute()
     transaction.on_commit(
         lambda: regrade_submissions.delay(course.pk, exercise.pk, ids, use_current_version)
@@ -112,7 +123,8 @@ def run(course_id: int, exercise_id: int, ids: list[int], use_current_version: b
         report = regrade(Submission.objects.filter(pk__in=chunk).order_by("-created_at"),
                          use_current_version=use_current_version)  # fmt: skip
         pipe = redis_client.client().pipeline()
-        pipe.hincrby(key, "done", len(chunk)).hincrby(key, "queued", len(report.queued))
+        pipe.hincrby(key, "done", len(chunk))
+        pipe.hincrby(key, "queued", len(report.queued))
         pipe.hincrby(key, "skipped", report.skipped)
         pipe.hincrby(key, "kept_version", report.kept_version)
         pipe.execute()
@@ -124,8 +136,15 @@ def job(course: Course, exercise: Exercise) -> RegradeJob | None:
     fields = redis_client.client().hgetall(_job_key(course.pk, exercise.pk))
     if not fields:
         return None
-    values = {k.decode(): int(v) for k, v in fields.items()}
-    return RegradeJob(**{**values, "finished": bool(values["finished"])})
+    values = {redis_client.text(k): int(v) for k, v in fields.items()}
+    return RegradeJob(
+        total=values["total"],
+        done=values["done"],
+        queued=values["queued"],
+        skipped=values["skipped"],
+        kept_version=values["kept_version"],
+        finished=bool(values["finished"]),
+    )
 
 
 def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> QuerySet:

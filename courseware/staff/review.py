@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,7 +33,7 @@ class ReviewRefused(ValueError):
     """A staff grade that cannot be recorded as asked (a missing reason, a score out of range)."""
 
 
-def review_queue(course: Course) -> QuerySet:
+def review_queue(course: Course) -> QuerySet[Submission]:
     """Submissions of the course whose current grading awaits review, oldest first."""
     return (
         submissions_in(course)
@@ -45,7 +46,7 @@ def review_queue(course: Course) -> QuerySet:
 def grade_by_staff(
     course: Course,
     submission: Submission,
-    staff,
+    staff: User,
     decision: str,
     reason: str = "",
     score: float | None = None,
@@ -76,6 +77,7 @@ def grade_by_staff(
         pipeline.open_grading_round(locked, send=False)
         # Committed like any grading (outbox included), then signed by the staff member.
         grading = pipeline.record(locked.pk, locked.grading_round, result, timezone.now())
+        assert grading is not None  # the round was opened just now, under the lock
         Grading.objects.filter(pk=grading.pk).update(
             graded_by=staff, reason=reason, grader_version=STAFF_GRADER
         )

@@ -14,7 +14,7 @@ from courseware.scoring import course_scores
 from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
 from courseware.staff.analytics import compute_stats, counted_submissions
-from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairness, redraw_clause
+from courseware.staff.fairness import ALPHA, MIN_GROUP, TEST_NAME, assess_fairness
 from courseware.staff.forms import (
     PreviewForm,
     RegradeFilterForm,
@@ -62,7 +62,7 @@ def exercise_preview(request, course, exercise_slug):
         "exercise": exercise,
         "form": form,
         "tab": "exercises",
-        **variant_preview(exercise.current_version, seed),
+        **variant_preview(exercise.version, seed),
     }
     return render(request, "staff/preview.html", context)
 
@@ -198,8 +198,6 @@ def variant_fairness(request, course, exercise_slug):
     """First-attempt success by variant and by parameter value, with significant differences flagged."""
     exercise = get_object_or_404(Exercise, slug=exercise_slug)
     report = assess_fairness(counted_submissions(course, exercise))
-    for group in report.by_variant + report.by_parameter:
-        group.redraw_if = redraw_clause(group)
     context = {
         "course": course,
         "exercise": exercise,
@@ -280,9 +278,7 @@ def regrade_results(request, course, exercise_slug):
 @staff_only
 def review_queue(request, course):
     """Answers the engine could not decide, oldest first, with its evidence and the staff's choices."""
-    queue = list(review.review_queue(course)[:100])
-    for submission in queue:
-        submission.evidence = review.evidence_for(submission)
+    queue = [(s, review.evidence_for(s)) for s in review.review_queue(course)[:100]]
     return render(
         request,
         "staff/review.html",

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from grader.results import PartResult
 from grader.spec import PartDef
@@ -37,7 +37,10 @@ Payload = dict[str, Any]
 class Form(Protocol):
     """A submitted page form, by field name (Django's QueryDict is one)."""
 
-    def get(self, key: str, default: str | None = None) -> str | None: ...
+    @overload
+    def get(self, key: str, default: None = None) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
 
     def getlist(self, key: str) -> list[str]: ...
 

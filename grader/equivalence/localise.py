@@ -11,6 +11,7 @@ the engine), so the message never blames a part that is right.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sympy
@@ -22,6 +23,8 @@ from grader.mathinput.printing import to_latex, to_text
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 _MAX_TERMS = 12  # larger sums are not localised (too many pairings to be sure quickly)
 _HIGHLIGHT = sympy.Symbol("HIGHLIGHTED")
+# The whole answer with one part replaced by the given expression.
+Rebuild = Callable[[sympy.Basic], sympy.Basic]
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,13 @@ class _Candidate:
     part: sympy.Basic  # the learner's wrong part, highlighted
 
 
-def locate(answer, expected, literal, same, deadline: float) -> Location | None:
+def locate(
+    answer: sympy.Basic,
+    expected: sympy.Basic,
+    literal: sympy.Basic,
+    same: Callable[[sympy.Basic, sympy.Basic], bool],
+    deadline: float,
+) -> Location | None:
     """The certain location of the difference between `answer` and `expected` (evaluated trees),
     or None. `literal` is the answer as written (for "the second term"); `same(a, b)` is the
     equivalence check that makes a candidate certain; nothing is tried after `deadline`."""
@@ -58,7 +67,9 @@ def locate(answer, expected, literal, same, deadline: float) -> Location | None:
     return None
 
 
-def _candidates(answer, expected, literal):
+def _candidates(
+    answer: sympy.Basic, expected: sympy.Basic, literal: sympy.Basic
+) -> Iterator[_Candidate]:
     """Candidates from the smallest part to the largest."""
     if (answer.is_Add and expected.is_Add) or answer.is_Add != expected.is_Add:
         yield from _term_candidates(answer, expected, literal)
@@ -67,11 +78,13 @@ def _candidates(answer, expected, literal):
     yield from _inner_candidates(answer, expected, lambda new: new, "")
 
 
-def _terms(expr) -> list:
+def _terms(expr: sympy.Basic) -> list[sympy.Basic]:
     return list(expr.args) if expr.is_Add else [expr]
 
 
-def _term_candidates(answer, expected, literal):
+def _term_candidates(
+    answer: sympy.Basic, expected: sympy.Basic, literal: sympy.Basic
+) -> Iterator[_Candidate]:
     ours, theirs = _terms(answer), _terms(expected)
     if max(len(ours), len(theirs)) > _MAX_TERMS:
         return
@@ -81,7 +94,7 @@ def _term_candidates(answer, expected, literal):
         wrong, right = extra[0], missing[0]
         name = _term_name(wrong, literal)
 
-        def rebuilt(new, wrong=wrong):
+        def rebuilt(new: sympy.Basic, wrong: sympy.Basic = wrong) -> sympy.Basic:
             return sympy.Add(*[new if term == wrong else term for term in ours])
 
         if wrong == -right:
@@ -116,7 +129,9 @@ def _term_candidates(answer, expected, literal):
         )
 
 
-def _factor_candidates(wrong, right, whole, rebuilt, where: str):
+def _factor_candidates(
+    wrong: sympy.Basic, right: sympy.Basic, whole: sympy.Basic, rebuilt: Rebuild, where: str
+) -> Iterator[_Candidate]:
     """The factor multiplying what two products share: 2x cos(x) against 2 cos(x)."""
     ours, theirs = _factors(wrong), _factors(right)
     common = [factor for factor in ours if factor in theirs and not factor.is_Number]
@@ -129,7 +144,7 @@ def _factor_candidates(wrong, right, whole, rebuilt, where: str):
     if len(only_ours) == 1 and len(only_theirs) == 1:
         differing = only_ours[0]
 
-        def deeper(new, differing=differing):
+        def deeper(new: sympy.Basic, differing: sympy.Basic = differing) -> sympy.Basic:
             return rebuilt(sympy.Mul(*[new if factor == differing else factor for factor in ours]))
 
         yield from _inner_candidates(differing, only_theirs[0], deeper, where)
@@ -148,7 +163,9 @@ def _factor_candidates(wrong, right, whole, rebuilt, where: str):
     yield _Candidate(message, rebuilt(want * shared), rebuilt(shown), have)
 
 
-def _inner_candidates(wrong, right, rebuilt, where: str):
+def _inner_candidates(
+    wrong: sympy.Basic, right: sympy.Basic, rebuilt: Rebuild, where: str
+) -> Iterator[_Candidate]:
     """Inside the same function or power: the argument of sin, the exponent of x."""
     if wrong.func != right.func or len(wrong.args) != len(right.args) or not wrong.args:
         return
@@ -190,11 +207,11 @@ def _inner_candidates(wrong, right, rebuilt, where: str):
         )
 
 
-def _factors(expr) -> list:
+def _factors(expr: sympy.Basic) -> list[sympy.Basic]:
     return list(expr.args) if expr.is_Mul else [expr]
 
 
-def _term_name(term, literal) -> str:
+def _term_name(term: sympy.Basic, literal: sympy.Basic) -> str:
     """ "the second term" (its place as written) when the learner wrote a sum, else "the term …"."""
     if isinstance(literal, sympy.Add):
         for index, written in enumerate(literal.args):

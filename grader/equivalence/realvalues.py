@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any, TypeAlias
 
 import mpmath
 import sympy
@@ -28,7 +30,14 @@ class NotNumeric(ValueError):
     """The tree holds something that has no numeric evaluator (an unevaluated derivative...)."""
 
 
-Evaluator = Callable[[Sequence], object]
+# A value as a backend computes it: a float, or an mpmath number (mpmath ships no types).
+Real: TypeAlias = Any
+Values = Sequence[Real]
+Evaluator = Callable[[Values], Real]
+Function = Callable[[Real], Real]
+# A backend's table: its functions by name, `number` (an int or float as the backend's number),
+# and the constants `pi` and `E`.
+Table = dict[str, Any]
 
 _FLOAT_LIMIT = 1e150  # beyond this, float results are not compared
 _MAG_LIMIT = 2**24  # binary digits of the largest magnitude computed in mpmath (~10^5000000)
@@ -37,18 +46,18 @@ _EXP_LIMIT_FLOAT = 340.0
 _EXP_LIMIT_MP = 10000
 
 
-def _float_backend() -> dict[str, Callable]:
-    def exp(v):
+def _float_backend() -> Table:
+    def exp(v: float) -> float:
         if v > _EXP_LIMIT_FLOAT:
             raise Overflow
         return math.exp(v)
 
-    def log(v):
+    def log(v: float) -> float:
         if v <= 0:
             raise Undefined
         return math.log(v)
 
-    def sigmoid_value(v):
+    def sigmoid_value(v: float) -> float:
         if v >= 0:
             return 1.0 / (1.0 + math.exp(-v)) if v < 700 else 1.0
         return math.exp(v) / (1.0 + math.exp(v)) if v > -700 else 0.0
@@ -56,47 +65,55 @@ def _float_backend() -> dict[str, Callable]:
     return _common(math, exp, log, sigmoid_value, lambda v: v, math.pi, math.e)
 
 
-def _mp_backend() -> dict[str, Callable]:
-    def exp(v):
+def _mp_backend() -> Table:
+    def exp(v: Real) -> Real:
         if v > _EXP_LIMIT_MP:
             raise Overflow
         return mpmath.exp(v)
 
-    def log(v):
+    def log(v: Real) -> Real:
         if v <= 0:
             raise Undefined
         return mpmath.log(v)
 
-    def sigmoid_value(v):
+    def sigmoid_value(v: Real) -> Real:
         return 1 / (1 + exp(-v))
 
     return _common(mpmath, exp, log, sigmoid_value, mpmath.mpf, mpmath.pi, mpmath.e)
 
 
-def _common(lib, exp, log, sigmoid_value, number, pi, e) -> dict[str, Callable]:
+def _common(
+    lib: ModuleType,
+    exp: Function,
+    log: Function,
+    sigmoid_value: Function,
+    number: Function,
+    pi: Real,
+    e: Real,
+) -> Table:
     """The function table of one backend; `lib` is math or mpmath (same function names)."""
 
-    def reciprocal(v):
+    def reciprocal(v: Real) -> Real:
         if v == 0:
             raise Undefined
         return 1 / v
 
-    def unit(v):
+    def unit(v: Real) -> Real:
         if v > 1 or v < -1:
             raise Undefined
         return v
 
-    def outside_unit(v):
+    def outside_unit(v: Real) -> Real:
         if -1 < v < 1:
             raise Undefined
         return 1 / v
 
-    def at_least_one(v):
+    def at_least_one(v: Real) -> Real:
         if v < 1:
             raise Undefined
         return v
 
-    def inside_unit(v):
+    def inside_unit(v: Real) -> Real:
         if not -1 < v < 1:
             raise Undefined
         return v
@@ -159,7 +176,7 @@ def compile_real(expr: sympy.Basic, variables: Sequence[sympy.Symbol], backend: 
     limit = _FLOAT_LIMIT if backend == "float" else _MP_LIMIT
     inner = _compile(expr, index, table, backend)
 
-    def evaluate(values: Sequence):
+    def evaluate(values: Values) -> Real:
         try:
             result = inner(values)
         except (OverflowError, ZeroDivisionError) as error:
@@ -171,7 +188,9 @@ def compile_real(expr: sympy.Basic, variables: Sequence[sympy.Symbol], backend: 
     return evaluate
 
 
-def _compile(expr, index, table, backend):
+def _compile(
+    expr: sympy.Basic, index: dict[sympy.Symbol, int], table: Table, backend: str
+) -> Evaluator:
     if expr.is_Symbol:
         if expr not in index:
             raise NotNumeric(f"no value for {expr}")
@@ -199,7 +218,7 @@ def _compile(expr, index, table, backend):
     raise NotNumeric(f"cannot evaluate {type(expr).__name__}")
 
 
-def _constant(number, table, backend):
+def _constant(number: sympy.Number, table: Table, backend: str) -> Evaluator:
     """A number's value; mp values are made at call time, at the precision then in force."""
     if number.is_Rational:
         p, q = int(number.p), int(number.q)
@@ -218,12 +237,12 @@ def _constant(number, table, backend):
     raise NotNumeric(f"cannot evaluate the number {number}")
 
 
-def _sum(parts):
+def _sum(parts: list[Evaluator]) -> Evaluator:
     if len(parts) == 2:
         first, second = parts
         return lambda values: first(values) + second(values)
 
-    def total(values):
+    def total(values: Values) -> Real:
         result = 0
         for part in parts:
             result = result + part(values)
@@ -232,12 +251,12 @@ def _sum(parts):
     return total
 
 
-def _product(parts):
+def _product(parts: list[Evaluator]) -> Evaluator:
     if len(parts) == 2:
         first, second = parts
         return lambda values: first(values) * second(values)
 
-    def product(values):
+    def product(values: Values) -> Real:
         result = 1
         for part in parts:
             result = result * part(values)
@@ -246,14 +265,16 @@ def _product(parts):
     return product
 
 
-def _bounded(value, n):
+def _bounded(value: Real, n: Real) -> Real:
     """`value`, or Overflow when value^n would be beyond the largest magnitude computed."""
     if value != 0 and abs(mpmath.mag(value) * n) > _MAG_LIMIT:
         raise Overflow
     return value
 
 
-def _power(expr, index, table, backend):
+def _power(
+    expr: sympy.Pow, index: dict[sympy.Symbol, int], table: Table, backend: str
+) -> Evaluator:
     """base^exponent on the principal real branch: negative bases need integer exponents."""
     base = _compile(expr.base, index, table, backend)
     exponent = expr.exp
@@ -272,7 +293,7 @@ def _power(expr, index, table, backend):
     if exponent.is_Rational and exponent.q == 2 and exponent.p == 1:
         sqrt = math.sqrt if backend == "float" else mpmath.sqrt
 
-        def square_root(values):
+        def square_root(values: Values) -> Real:
             value = base(values)
             if value < 0:
                 raise Undefined
@@ -281,7 +302,7 @@ def _power(expr, index, table, backend):
         return square_root
     power = _compile(exponent, index, table, backend)
 
-    def general(values):
+    def general(values: Values) -> Real:
         value, n = base(values), power(values)
         if backend == "mp":
             _bounded(value, n)

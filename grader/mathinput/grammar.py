@@ -12,6 +12,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import sympy
 from sympy import Abs, Add, Mul, Pow
@@ -35,6 +36,10 @@ from grader.mathinput.vocabulary import (
     function_named,
 )
 from grader.results import literal
+
+# What parsing builds: a SymPy tree (SymPy ships no types), a truth value or text in a
+# condition, or a list (an argument of a trusted operator).
+Tree: TypeAlias = Any
 
 _SUM, _PRODUCT, _PREFIX, _POWER = 10, 20, 25, 30
 _COMPARE, _NOT, _AND, _OR = 6, 5, 4, 3
@@ -77,7 +82,7 @@ class Parser:
         self.bars = 0  # how many |...| are open
         self.chains: set[int] = set()  # ids of the Add/Mul chains this parser built
 
-    def parse(self):
+    def parse(self) -> Tree:
         if self.tokens[0].kind == "end":
             raise MathInputError("the answer is empty", 1)
         result = self.expression(0)
@@ -129,7 +134,7 @@ class Parser:
 
     # -- expressions --------------------------------------------------------------------------
 
-    def expression(self, min_power: int, bare: bool = False):
+    def expression(self, min_power: int, bare: bool = False) -> Tree:
         """An expression whose operators bind more tightly than `min_power`.
 
         `bare` is the argument of a function written without parentheses: it stops at explicit
@@ -180,7 +185,7 @@ class Parser:
         self.depth -= 1
         return left
 
-    def prefix(self, bare: bool):
+    def prefix(self, bare: bool) -> Tree:
         token = self.advance()
         kind = token.kind
         if kind == "num":
@@ -235,7 +240,7 @@ class Parser:
             self.scope.trusted and name in operators.REGISTRY
         )
 
-    def name(self, token: Token, bare: bool):
+    def name(self, token: Token, bare: bool) -> Tree:
         name = token.text
         scope = self.scope
         if scope.conditions and name in _KEYWORDS:
@@ -302,7 +307,7 @@ class Parser:
         hint = f" — did you mean `{close[0]}`?" if close else f" (the variables are {variables})"
         return MathInputError(f"unknown name {literal(name)}{hint}", column)
 
-    def application(self, token: Token, function):
+    def application(self, token: Token, function: Callable[..., Tree]) -> Tree:
         """A function applied to a parenthesised or bare argument, with `sin^2 x` read as (sin x)^2."""
         exponent = None
         if self.peek().text == "^":
@@ -348,7 +353,7 @@ class Parser:
         result = function(argument, evaluate=False)
         return result if exponent is None else self.power(result, exponent, token)
 
-    def operator(self, token: Token):
+    def operator(self, token: Token) -> Tree:
         """A trusted operator such as diff(expr, x, 2), applied to the evaluated arguments."""
         opener = self.peek()
         if opener.kind != "(":
@@ -364,12 +369,12 @@ class Parser:
         self.count(10)
         return operators.apply(token.text, arguments, token.column)
 
-    def argument(self):
+    def argument(self) -> Tree:
         if self.peek().kind == "[":
             return self.bracketed_list(self.advance())
         return self.expression(0)
 
-    def bracketed_list(self, opener: Token) -> list:
+    def bracketed_list(self, opener: Token) -> list[Tree]:
         items = [self.argument()]
         while self.peek().kind == ",":
             self.position += 1
@@ -379,7 +384,7 @@ class Parser:
 
     # -- building -----------------------------------------------------------------------------
 
-    def combine(self, operator: str, left, right):
+    def combine(self, operator: str, left: Tree, right: Tree) -> Tree:
         self.count()
         if isinstance(left, (list, sympy.MatrixBase)) or isinstance(
             right, (list, sympy.MatrixBase)
@@ -401,7 +406,7 @@ class Parser:
             return left / right
         return self.chain(Mul, left, Pow(right, -1, evaluate=False))
 
-    def chain(self, kind, left, right):
+    def chain(self, kind: Callable[..., Tree], left: Tree, right: Tree) -> Tree:
         """left op right, flattening a chain a + b + c into one node (keeps trees shallow)."""
         if type(left) is kind and id(left) in self.chains:
             node = kind(*left.args, right, evaluate=False)
@@ -410,13 +415,13 @@ class Parser:
         self.chains.add(id(node))
         return node
 
-    def negate(self, operand):
+    def negate(self, operand: Tree) -> Tree:
         self.count()
         if operand.is_Number:
             return -operand
         return Mul(sympy.S.NegativeOne, operand, evaluate=False)
 
-    def power(self, base, exponent, token: Token):
+    def power(self, base: Tree, exponent: Tree, token: Token) -> Tree:
         """base^exponent, built as written: powers of any size are decided later, by sampling in
         exact and arbitrary-precision arithmetic, never by computing a huge number here."""
         self.count()
@@ -437,7 +442,7 @@ class Parser:
         return Pow(base, exponent, evaluate=False)
 
 
-def _beyond_any_answer(base, exponent) -> bool:
+def _beyond_any_answer(base: Tree, exponent: Tree) -> bool:
     """Whether a power of numbers has more than MAX_NUMBER_DIGITS digits (9^9^9 has 369 million)."""
     try:
         base, exponent = evaluate_tree(base), evaluate_tree(exponent)
@@ -446,15 +451,15 @@ def _beyond_any_answer(base, exponent) -> bool:
     if not (base.is_Rational and exponent.is_Rational) or base.is_zero or abs(base) == 1:
         return False
     digits = abs(exponent) * abs(math.log10(abs(base.p)) - math.log10(base.q))
-    return digits > MAX_NUMBER_DIGITS
+    return bool(digits > MAX_NUMBER_DIGITS)
 
 
-def _divides_by_zero(exponent) -> bool:
+def _divides_by_zero(exponent: Tree) -> bool:
     try:
         value = evaluate_tree(exponent)
     except MathInputError:  # a number too large to compute: it is not a division by zero
         return False
-    return value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+    return bool(value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo))
 
 
 def _binding(operator: str, conditions: bool) -> int | None:
@@ -469,12 +474,12 @@ def _binding(operator: str, conditions: bool) -> int | None:
     return None
 
 
-def _compare(operator: str, left, right, token: Token) -> bool:
+def _compare(operator: str, left: Tree, right: Tree, token: Token) -> bool:
     """An exact comparison of two parameter values (numbers or strings) in a condition."""
     if isinstance(left, str) or isinstance(right, str):
         if operator not in ("==", "!="):
             raise MathInputError(f"`{operator}` cannot compare text", token.column)
-        return (left == right) == (operator == "==")
+        return bool(left == right) == (operator == "==")
     if isinstance(left, bool) or isinstance(right, bool):
         raise MathInputError(
             f"`{operator}` at column {token.column} compares a condition", token.column

@@ -42,33 +42,39 @@ def _parenthesised(text: str) -> str:
     return rf"\left({text}\right)"
 
 
-class ReadingPrinter(LatexPrinter):
+# SymPy ships no types: its printers are Any, and what they print is sympy.Basic (Any too).
+Marked = tuple[sympy.Symbol, sympy.Basic]
+
+
+class ReadingPrinter(LatexPrinter):  # type: ignore[misc]  # SymPy's printer is untyped
     """SymPy's LaTeX printer with sums, products, fractions and powers written as by hand.
 
     `as_written`: keep the order of terms and factors (a literal tree); else SymPy's order.
     `marked`: (placeholder symbol, part): the placeholder prints as the part, highlighted.
     """
 
-    def __init__(self, as_written: bool = True, marked: tuple | None = None):
+    def __init__(self, as_written: bool = True, marked: Marked | None = None):
         super().__init__({**_SETTINGS, "order": "none" if as_written else None})
         self.as_written = as_written
         self.marks: dict[sympy.Symbol, sympy.Basic] = dict([marked]) if marked else {}
 
     # -- the highlighted part -----------------------------------------------------------------
 
-    def _node(self, expr):
+    def _node(self, expr: sympy.Basic) -> sympy.Basic:
         """What `expr` stands for: the highlighted part in place of its placeholder."""
         if self.marks and isinstance(expr, sympy.Symbol):
             return self.marks.get(expr, expr)
         return expr
 
-    def _print_Symbol(self, expr, style="plain"):
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         part = self._node(expr)
         if part is not expr:
-            return MARK_OPEN + self._print(part) + MARK_CLOSE
-        return super()._print_Symbol(expr, style)
+            marked: str = self._print(part)
+            return MARK_OPEN + marked + MARK_CLOSE
+        text: str = super()._print_Symbol(expr, style)
+        return text
 
-    def _magnitude(self, expr) -> list | None:
+    def _magnitude(self, expr: sympy.Basic) -> list[sympy.Basic] | None:
         """The factors of a term that prints with a leading minus, without the minus; else None.
 
         A highlighted negative part gives its magnitude, still highlighted: x - [2x], not x + [-2x].
@@ -94,7 +100,7 @@ class ReadingPrinter(LatexPrinter):
 
     # -- numbers ------------------------------------------------------------------------------
 
-    def _print_Rational(self, expr):
+    def _print_Rational(self, expr: sympy.Rational) -> str:
         if expr.q == 1:
             return str(expr.p)
         sign = "-" if expr.p < 0 else ""
@@ -102,7 +108,7 @@ class ReadingPrinter(LatexPrinter):
 
     # -- sums ---------------------------------------------------------------------------------
 
-    def _print_Add(self, expr, order=None):
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
         pieces = []
         for index, term in enumerate(self._terms(expr)):
             magnitude = self._magnitude(term) if index else None
@@ -112,7 +118,7 @@ class ReadingPrinter(LatexPrinter):
                 pieces.append(" - " + self._print_factors(magnitude, after_sign=True))
         return "".join(pieces)
 
-    def _terms(self, expr) -> list:
+    def _terms(self, expr: sympy.Add) -> list[sympy.Basic]:
         """The terms in the order they print; a sum inside a sum prints as its terms."""
         terms = []
         for term in expr.args:
@@ -136,10 +142,10 @@ class ReadingPrinter(LatexPrinter):
 
     # -- products -----------------------------------------------------------------------------
 
-    def _print_Mul(self, expr):
+    def _print_Mul(self, expr: sympy.Mul) -> str:
         return self._print_factors(list(expr.args))
 
-    def _denominator(self, factor):
+    def _denominator(self, factor: sympy.Basic) -> sympy.Basic | None:
         """The denominator a factor divides by (x for x^-1), or None for a factor that multiplies."""
         if not (
             isinstance(factor, Pow) and factor.exp.is_Number and factor.exp.is_extended_negative
@@ -151,7 +157,7 @@ class ReadingPrinter(LatexPrinter):
             return None  # x^-2 as written
         return Pow(factor.base, -factor.exp, evaluate=False)
 
-    def _print_factors(self, factors: list, after_sign: bool = False) -> str:
+    def _print_factors(self, factors: list[sympy.Basic], after_sign: bool = False) -> str:
         """A product: a leading minus, fractions where factors divide, the rest side by side."""
         if factors and not after_sign:
             magnitude = self._magnitude(factors[0])
@@ -168,10 +174,12 @@ class ReadingPrinter(LatexPrinter):
             items.append((None, rf"\frac{{{top}}}{{{bottom}}}"))
         return self._juxtaposed(items, after_sign)
 
-    def _fraction_groups(self, factors: list) -> list[tuple[list, list]]:
+    def _fraction_groups(
+        self, factors: list[sympy.Basic]
+    ) -> list[tuple[list[sympy.Basic], list[sympy.Basic]]]:
         """Factors as (numerators, denominators) groups: in written order, a/b c is (a/b) c; an
         evaluated product is one fraction with its rational coefficient split over the bar."""
-        groups: list[tuple[list, list]] = []
+        groups: list[tuple[list[sympy.Basic], list[sympy.Basic]]] = []
         for factor in factors:
             below = self._denominator(factor)
             if below is not None:
@@ -200,7 +208,7 @@ class ReadingPrinter(LatexPrinter):
             result.append((kept or ([] if denominators else numerators[:1]), denominators))
         return result
 
-    def _juxtaposed(self, items: list, after_sign: bool) -> str:
+    def _juxtaposed(self, items: list[tuple[Any, str]], after_sign: bool) -> str:
         several = len(items) > 1 or after_sign
         texts: list[str] = []
         for index, (factor, text) in enumerate(items):
@@ -216,7 +224,7 @@ class ReadingPrinter(LatexPrinter):
 
     # -- powers -------------------------------------------------------------------------------
 
-    def _print_Pow(self, expr):
+    def _print_Pow(self, expr: sympy.Pow) -> str:
         base, exponent = expr.args
         if not self.as_written and self._denominator(expr) is not None:
             return self._print_factors([expr])
@@ -226,18 +234,19 @@ class ReadingPrinter(LatexPrinter):
             return rf"\sqrt[{exponent.q}]{{{self._print(base)}}}"
         shown = self._print(exponent)
         if isinstance(base, sympy.Function) and exponent.is_Integer and exponent > 0:
-            return self._print(base, exp=shown)  # sin^2(x), |x|^2
+            raised: str = self._print(base, exp=shown)  # sin^2(x), |x|^2
+            return raised
         text = self._print(base)
         if self._base_needs_brackets(self._node(base)):
             text = _parenthesised(text)
         return f"{text}^{{{shown}}}"
 
     @staticmethod
-    def _base_needs_brackets(base) -> bool:
+    def _base_needs_brackets(base: sympy.Basic) -> bool:
         if base.is_Symbol or base.is_NumberSymbol or isinstance(base, sympy.Abs):
             return False
         if base.is_Integer or base.is_Float:
-            return base.is_extended_negative
+            return bool(base.is_extended_negative)
         return True
 
 
@@ -247,37 +256,41 @@ def _needs_dot(before: str, after: str) -> bool:
     return after[:1].isdigit() or (after.startswith(r"\frac") and before[-1:].isdigit())
 
 
-def to_latex(expr: sympy.Basic, *, as_written: bool = True, marked: tuple | None = None) -> str:
+def to_latex(expr: sympy.Basic, *, as_written: bool = True, marked: Marked | None = None) -> str:
     """The LaTeX of `expr`: a literal reading as written (`as_written`), an evaluated one in SymPy's
     order; `marked` = (placeholder, part) prints the part in the placeholder's place, highlighted."""
-    return ReadingPrinter(as_written, marked).doprint(expr)  # a printer per call: it keeps state
+    printer = ReadingPrinter(as_written, marked)  # a printer per call: it keeps state
+    latex: str = printer.doprint(expr)
+    return latex
 
 
-class TextPrinter(StrPrinter):
+class TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy's printer is untyped
     """SymPy's text form with the spellings a learner types: `^`, `e`, `abs`, `max`."""
 
-    def _print_Pow(self, expr, rational=False):
-        return super()._print_Pow(expr, rational).replace("**", "^")
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        text: str = super()._print_Pow(expr, rational)
+        return text.replace("**", "^")
 
-    def _print_Exp1(self, expr) -> str:
+    def _print_Exp1(self, expr: Any) -> str:
         return "e"
 
-    def _print_Abs(self, expr) -> str:
+    def _print_Abs(self, expr: sympy.Abs) -> str:
         return f"abs({self._print(expr.args[0])})"
 
-    def _print_Max(self, expr) -> str:
+    def _print_Max(self, expr: sympy.Max) -> str:
         return f"max({', '.join(self._print(arg) for arg in expr.args)})"
 
-    def _print_Min(self, expr) -> str:
+    def _print_Min(self, expr: sympy.Min) -> str:
         return f"min({', '.join(self._print(arg) for arg in expr.args)})"
 
 
 def to_text(expr: sympy.Basic) -> str:
     """An expression as a learner would type it, for messages ("you have 2*x")."""
-    return TextPrinter().doprint(expr).replace("**", "^")
+    text: str = TextPrinter().doprint(expr)
+    return text.replace("**", "^")
 
 
-class LearnerPrinter(StrPrinter):
+class LearnerPrinter(StrPrinter):  # type: ignore[misc]  # SymPy's printer is untyped
     """SymPy's text form with the spellings a learner types: `e`, not `E`; `abs`, not `Abs`."""
 
     def _print_Exp1(self, expr: Any) -> str:
@@ -290,7 +303,8 @@ class LearnerPrinter(StrPrinter):
         # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
         if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
             return unambiguous_decimal(float(expr))
-        return super()._print_Rational(expr)
+        text: str = super()._print_Rational(expr)
+        return text
 
     def _print_Float(self, expr: Any) -> str:
         return unambiguous_decimal(float(expr))
@@ -307,4 +321,5 @@ def unambiguous_decimal(value: float) -> str:
 
 def as_text(value: Any) -> str:
     """A SymPy value as learner text that the parser reads back (it accepts `**`)."""
-    return LearnerPrinter().doprint(value)
+    text: str = LearnerPrinter().doprint(value)
+    return text

@@ -9,7 +9,7 @@ from fractions import Fraction
 import sympy
 
 from grader.mathinput.errors import MathInputError
-from grader.mathinput.grammar import Parser, Scope
+from grader.mathinput.grammar import Parser, Scope, Tree
 from grader.mathinput.limits import MAX_LENGTH, evaluate_tree
 from grader.mathinput.named import right_side
 from grader.mathinput.tokens import tokenize
@@ -118,7 +118,7 @@ def read_condition(text: str, params: Mapping[str, object]) -> bool:
     return result
 
 
-def _parse(text: str, scope: Scope, latex: bool, euler: bool = False):
+def _parse(text: str, scope: Scope, latex: bool, euler: bool = False) -> Tree:
     if not isinstance(text, str):
         raise MathInputError("the answer must be text")
     if len(text) > MAX_LENGTH:
@@ -135,7 +135,12 @@ def _parse(text: str, scope: Scope, latex: bool, euler: bool = False):
         raise MathInputError("the expression is nested too deeply") from None
 
 
-def _scope(variables, params, functions, trusted: bool) -> Scope:
+def _scope(
+    variables: str | Iterable[str],
+    params: Mapping[str, object] | None,
+    functions: Iterable[str],
+    trusted: bool,
+) -> Scope:
     params = dict(params or {})
     if isinstance(variables, str):
         variables = [variables]
@@ -143,7 +148,7 @@ def _scope(variables, params, functions, trusted: bool) -> Scope:
     scope = Scope(names, params, frozenset(functions), trusted)
     cache: dict[str, sympy.Basic] = {}
 
-    def param_reader(name: str, column: int):
+    def param_reader(name: str, column: int) -> sympy.Basic:
         if name not in cache:
             cache[name] = _param_value(name, params[name], scope, column)
         return cache[name]
@@ -152,7 +157,7 @@ def _scope(variables, params, functions, trusted: bool) -> Scope:
     return scope
 
 
-def _param_value(name: str, value: object, scope: Scope, column: int):
+def _param_value(name: str, value: object, scope: Scope, column: int) -> Tree:
     """A parameter's exact value: ints, floats read as the short decimal they print as, text parsed."""
     if isinstance(value, bool):
         raise MathInputError(f"parameter `{name}` is a truth value, not a number", column)
@@ -180,7 +185,7 @@ def _param_value(name: str, value: object, scope: Scope, column: int):
     raise MathInputError(f"parameter `{name}` has a value of type {type(value).__name__}", column)
 
 
-def _as_matrix(rows: list) -> sympy.Matrix:
+def _as_matrix(rows: list[Tree]) -> sympy.Matrix:
     if all(isinstance(row, list) for row in rows):
         widths = {len(row) for row in rows}
         if len(widths) != 1:

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sympy
 from sympy import Function
 
 
-class sigmoid(Function):
+class sigmoid(Function):  # type: ignore[misc]  # SymPy ships no types: Function is Any
     """The logistic function 1/(1 + e^(-x)), written sigma(x) or sigmoid(x) where declared."""
 
     @classmethod
-    def eval(cls, arg):
+    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:
         if arg.is_zero:
             return sympy.Rational(1, 2)
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return self * (1 - self)
 
-    def _eval_rewrite_as_exp(self, arg, **kwargs):
+    def _eval_rewrite_as_exp(self, arg: sympy.Expr, **kwargs: Any) -> sympy.Expr:
         return 1 / (1 + sympy.exp(-arg))
 
-    def _eval_is_real(self):
-        return self.args[0].is_real
+    def _eval_is_real(self) -> bool | None:
+        is_real: bool | None = self.args[0].is_real
+        return is_real
 
-    def _latex(self, printer, exp=None):
+    def _latex(self, printer: Any, exp: object = None) -> str:
         inner = printer._print(self.args[0])
         base = rf"\sigma\left({inner}\right)"
         return rf"{base}^{{{exp}}}" if exp else base
@@ -112,11 +116,12 @@ def symbol(name: str) -> sympy.Symbol:
     return found
 
 
-def function_named(name: str, declared: frozenset[str]) -> object | None:
+def function_named(name: str, declared: frozenset[str]) -> Callable[..., Any] | None:
     """The SymPy function for `name`, or None when it is not a function in this question."""
     name = ALIASES.get(name, name)
+    found: Callable[..., Any] | None = None
     if name in FUNCTIONS:
-        return FUNCTIONS[name]
-    if name in declared:
-        return OPTIONAL_FUNCTIONS.get(name)
-    return None
+        found = FUNCTIONS[name]
+    elif name in declared:
+        found = OPTIONAL_FUNCTIONS.get(name)
+    return found

@@ -185,7 +185,7 @@ def build(
             )
         )
     cells.append(v4.new_markdown_cell(_submit_text(definition, parts, site)))
-    notebook = v4.new_notebook(
+    notebook: nbformat.NotebookNode = v4.new_notebook(
         cells=cells,
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -219,4 +219,5 @@ def _submit_text(definition: ExerciseDef, parts: list[PartDef], site: str) -> st
 
 
 def dumps(notebook: nbformat.NotebookNode) -> str:
-    return nbformat.writes(notebook, version=4)
+    text: str = nbformat.writes(notebook, version=4)
+    return text

@@ -87,7 +87,7 @@ def checked(data: dict[str, Any]) -> nbformat.NotebookNode:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None
     try:
-        notebook = nbformat.from_dict(data)
+        notebook: nbformat.NotebookNode = nbformat.from_dict(data)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nbformat.validate(notebook, version=4)
@@ -124,7 +124,7 @@ def answer_code(notebook: nbformat.NotebookNode, part: str, function: str, parts
 def _marks(cell: Any, part: str, parts: int) -> bool:
     tangent = cell.metadata.get("tangent", {})
     if isinstance(tangent, dict) and tangent.get("role") == "answer":
-        return tangent.get("part", part) == part
+        return bool(tangent.get("part", part) == part)
     return parts == 1 and ANSWER_TAG in (cell.metadata.get("tags") or [])
 
 

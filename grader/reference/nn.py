@@ -26,37 +26,43 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.special import expit
 
 Params = Sequence[tuple[np.ndarray, np.ndarray]]
 Gradients = list[tuple[np.ndarray, np.ndarray]]
+Activation = Callable[[np.ndarray], np.ndarray]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1/(1 + e⁻ᶻ), computed without overflow."""
-    return expit(z)
+    value: np.ndarray = expit(z)  # SciPy ships no types
+    return value
 
 
 def d_sigmoid(z: np.ndarray) -> np.ndarray:
     """σ′(z) = σ(z)(1 − σ(z)) (equal to 1/(4cosh²(z/2)))."""
-    return expit(z) * expit(-z)  # 1 − σ(z) = σ(−z), without the cancellation for large z
+    slope: np.ndarray = sigmoid(z) * sigmoid(-z)  # 1 − σ(z) = σ(−z): no cancellation for large z
+    return slope
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
     """tanh z."""
-    return np.tanh(z)
+    value: np.ndarray = np.tanh(z)
+    return value
 
 
 def d_tanh(z: np.ndarray) -> np.ndarray:
     """tanh′(z) = 1 − tanh²z = sech²z."""
-    return 1 - np.tanh(z) ** 2
+    return 1 - tanh(z) ** 2
 
 
 def relu(z: np.ndarray) -> np.ndarray:
     """max(0, z)."""
-    return np.maximum(z, 0.0)
+    value: np.ndarray = np.maximum(z, 0.0)
+    return value
 
 
 def d_relu(z: np.ndarray) -> np.ndarray:
@@ -66,15 +72,16 @@ def d_relu(z: np.ndarray) -> np.ndarray:
 
 def softplus(z: np.ndarray) -> np.ndarray:
     """ln(1 + eᶻ), computed without overflow."""
-    return np.logaddexp(0.0, z)
+    value: np.ndarray = np.logaddexp(0.0, z)
+    return value
 
 
 def d_softplus(z: np.ndarray) -> np.ndarray:
     """softplus′(z) = σ(z)."""
-    return expit(z)
+    return sigmoid(z)
 
 
-ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+ACTIVATIONS: dict[str, tuple[Activation, Activation]] = {
     "sigmoid": (sigmoid, d_sigmoid),
     "tanh": (tanh, d_tanh),
     "relu": (relu, d_relu),
@@ -82,7 +89,7 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
-def _activation(name: str) -> tuple[Callable, Callable]:
+def _activation(name: str) -> tuple[Activation, Activation]:
     """The activation σ and its derivative σ′ by name."""
     try:
         return ACTIVATIONS[name]
@@ -166,7 +173,8 @@ def _carry_back(W: np.ndarray, delta: np.ndarray, layer: int) -> np.ndarray:
             f"W{layer} @ delta{layer} does not fit: W{layer} is {W.shape[0]}×{W.shape[1]} and "
             f"delta{layer} has {delta.shape[0]} rows; back-propagate with W{layer}.T"
         )
-    return W @ delta
+    carried: np.ndarray = W @ delta
+    return carried
 
 
 def numerical_gradient(
@@ -262,15 +270,16 @@ def backprop_bias_not_summed(
 
 def d_sigmoid_in_z(z: np.ndarray) -> np.ndarray:
     """σ′ written as σ(z)(1 − z)."""
-    return expit(z) * (1 - z)
+    slope: np.ndarray = sigmoid(z) * (1 - z)
+    return slope
 
 
 def d_tanh_plus(z: np.ndarray) -> np.ndarray:
     """tanh′ written as 1 + tanh²z."""
-    return 1 + np.tanh(z) ** 2
+    return 1 + tanh(z) ** 2
 
 
-MISTAKES: dict[str, Callable] = {
+MISTAKES: dict[str, Callable[..., Any]] = {
     "missing-slope": backprop_without_slope,
     "slope-at-activation": backprop_slope_at_activation,
     "untransposed-weights": backprop_untransposed,

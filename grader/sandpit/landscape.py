@@ -8,11 +8,13 @@ centimetres beyond); x and y are metres in [0, 6].
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 SIZE = 6.0
 SCENARIOS = ("basic", "depth_only", "many_minima", "rocky", "narrow_well")
@@ -73,7 +75,7 @@ class Landscape:
         """Depth in metres at (x, y); numpy arrays broadcast."""
         return self.offset + self.scale * raw_depth(self.wells, self.rocks, x, y)
 
-    def depth_at(self, p) -> float:
+    def depth_at(self, p: Sequence[float] | np.ndarray) -> float:
         """Depth at the point p = (x, y), for optimisers that pass one vector."""
         return float(self.depth(p[0], p[1]))
 
@@ -106,7 +108,7 @@ def _near(p: tuple[float, float], q: tuple[float, float], radius: float = DISTIN
     return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 < radius**2
 
 
-def _terms(wells: Wells, rocks: Rocks, x, y):
+def _terms(wells: Wells, rocks: Rocks, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[Any, ...]:
     """The pieces shared by depth, gradient and Hessian; x, y broadcast against the wells."""
     x, y = np.asarray(x, float)[..., None], np.asarray(y, float)[..., None]
     dx, dy = x - wells.cx, y - wells.cy
@@ -123,31 +125,35 @@ def _terms(wells: Wells, rocks: Rocks, x, y):
     )
 
 
-def raw_depth(wells: Wells, rocks: Rocks, x, y):
+def raw_depth(wells: Wells, rocks: Rocks, x: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
     """The unscaled floor: bowl − wells + rocks; x, y broadcast (the grid is evaluated at once)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     r2 = (x[..., None] - wells.cx) ** 2 + (y[..., None] - wells.cy) ** 2
     dips = np.exp(-r2 / (2 * wells.w**2)) @ wells.d
     bowl = 0.03 * ((x - 3.0) ** 2 + (y - 3.0) ** 2)
-    return bowl - dips + (stones(rocks, x, y) if rocks.amp else 0.0)
+    floor: np.ndarray = bowl - dips + (stones(rocks, x, y) if rocks.amp else 0.0)
+    return floor
 
 
-def stones(rocks: Rocks, x, y):
+def stones(rocks: Rocks, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The rocky layer alone (zero when the scenario has no rocks)."""
-    return rocks.amp * np.sin(rocks.alpha * x + rocks.phi) * np.sin(rocks.beta * y + rocks.psi)
+    layer: np.ndarray = (
+        rocks.amp * np.sin(rocks.alpha * x + rocks.phi) * np.sin(rocks.beta * y + rocks.psi)
+    )
+    return layer
 
 
-def raw_gradient(wells: Wells, rocks: Rocks, x, y) -> np.ndarray:
+def raw_gradient(wells: Wells, rocks: Rocks, x: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
     """∇raw, shape (..., 2)."""
-    x, y, dx, dy, g, w2, (sx, cx, sy, cy) = _terms(wells, rocks, x, y)
-    gx = 0.06 * (x - 3.0) + (g * dx / w2).sum(axis=-1) + rocks.amp * rocks.alpha * cx * sy
-    gy = 0.06 * (y - 3.0) + (g * dy / w2).sum(axis=-1) + rocks.amp * rocks.beta * sx * cy
+    px, py, dx, dy, g, w2, (sx, cx, sy, cy) = _terms(wells, rocks, x, y)
+    gx = 0.06 * (px - 3.0) + (g * dx / w2).sum(axis=-1) + rocks.amp * rocks.alpha * cx * sy
+    gy = 0.06 * (py - 3.0) + (g * dy / w2).sum(axis=-1) + rocks.amp * rocks.beta * sx * cy
     return np.stack([gx, gy], axis=-1)
 
 
-def raw_hessian(wells: Wells, rocks: Rocks, x, y) -> np.ndarray:
+def raw_hessian(wells: Wells, rocks: Rocks, x: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
     """The Hessian of raw, shape (..., 2, 2)."""
-    x, y, dx, dy, g, w2, (sx, cx, sy, cy) = _terms(wells, rocks, x, y)
+    _, _, dx, dy, g, w2, (sx, cx, sy, cy) = _terms(wells, rocks, x, y)
     a, b = rocks.alpha, rocks.beta
     hxx = 0.06 + (g * (1 / w2 - dx**2 / w2**2)).sum(axis=-1) - rocks.amp * a * a * sx * sy
     hyy = 0.06 + (g * (1 / w2 - dy**2 / w2**2)).sum(axis=-1) - rocks.amp * b * b * sx * sy
@@ -232,7 +238,8 @@ def _polish(wells: Wells, rocks: Rocks, starts: np.ndarray) -> np.ndarray:
     h = raw_hessian(wells, rocks, p[:, 0], p[:, 1])
     det = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] ** 2
     keep = (np.linalg.norm(g, axis=-1) < 1e-7) & (det > 0) & (h[:, 0, 0] > 0)
-    return p[keep]
+    minima: np.ndarray = p[keep]
+    return minima
 
 
 def _distinct_minima(
@@ -266,7 +273,9 @@ def _global_minimiser(wells: Wells, rocks: Rocks, values: np.ndarray) -> tuple[f
     return (float(x), float(y))
 
 
-def _valid(minima: list[tuple[float, float, float]], scale: float, minimiser) -> bool:
+def _valid(
+    minima: list[tuple[float, float, float]], scale: float, minimiser: tuple[float, float]
+) -> bool:
     if not minima:
         return False
     x, y = minimiser
@@ -320,4 +329,5 @@ def depth_grid(landscape: Landscape, cells: int = 30) -> list[list[float]]:
     """Depths at the centres of a cells × cells grid (rows from y = 0 upwards), for the replay."""
     centres = (np.arange(cells) + 0.5) * SIZE / cells
     gx, gy = np.meshgrid(centres, centres, indexing="xy")
-    return np.round(landscape.depth(gx, gy), 2).tolist()
+    rows: list[list[float]] = np.round(landscape.depth(gx, gy), 2).tolist()
+    return rows

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -75,7 +76,7 @@ class XQueueClient:
         self.session = requests.Session()
         self.logged_in = False
 
-    def _call(self, method: str, path: str, **kwargs) -> object:
+    def _call(self, method: str, path: str, **kwargs: Any) -> object:
         """The `content` of a successful reply; _Refusal for `return_code` 1."""
         try:
             response = outbound.send(
@@ -137,7 +138,7 @@ class XQueueClient:
             raise Unavailable(f"/xqueue/get_submission/: {refusal.content}") from None
         return _pulled(content)
 
-    def put_result(self, header: str, result: dict) -> None:
+    def put_result(self, header: str, result: dict[str, Any]) -> None:
         """Give XQueue the result for the handing-out that `header` names."""
         try:
             self._call(
@@ -151,7 +152,9 @@ class XQueueClient:
 
 def _count(content: object) -> int:
     try:
-        return int(content)  # type: ignore[arg-type]
+        if not isinstance(content, (str, int, float)):
+            raise TypeError
+        return int(content)
     except (TypeError, ValueError):
         raise Unavailable(f"get_queuelen: not a count: {content!r}"[:200]) from None
 
@@ -161,6 +164,8 @@ def _pulled(content: object) -> Pulled:
     (nothing can be answered without its header)."""
     try:
         envelope = json.loads(content) if isinstance(content, str) else content
+        if not isinstance(envelope, dict):
+            raise TypeError("not an object")
         header_text = envelope["xqueue_header"]
         header = json.loads(header_text)
         xqueue_id = int(header["submission_id"])

@@ -57,7 +57,9 @@ class Request:
     @property
     def variant(self) -> int | None:
         """The row of the problem's table the learner was shown: the seed modulo its length."""
-        return None if self.variants is None else self.seed % self.variants
+        if self.variants is None or self.seed is None:  # read_body gives a seed with variants
+            return None
+        return self.seed % self.variants
 
 
 def read_body(body: str) -> Request:
@@ -154,7 +156,7 @@ def _submit(request: Request, owner) -> Submission:
             f"this problem names the Tangent exercise “{request.exercise}”, which does not "
             f"exist. {TELL_STAFF}"
         )
-    if request.variant is None and exercise.current_version.spec.get("params"):
+    if request.variant is None and exercise.version.spec.get("params"):
         raise Unusable(
             f"the Tangent exercise “{exercise.slug}” gives each learner different numbers, and "
             f'this problem does not show yours (its grader_payload has no "variants"). {TELL_STAFF}'

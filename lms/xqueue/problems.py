@@ -35,7 +35,7 @@ class ProblemRefused(ValueError):
 def prompt_html(exercise: Exercise, row: int) -> str:
     """The prompt of row `row` of the exercise's table, as HTML with MathJax's delimiters (a
     dollar sign written as an entity: capa replaces `$name` in the page with its variables)."""
-    version = exercise.current_version
+    version = exercise.version
     params = params_for(version, table_seed(exercise.slug, row))
     return render_markdown(definition_for(version).prompt, params, math="mathjax").replace(
         "$", "&#36;"
@@ -44,7 +44,7 @@ def prompt_html(exercise: Exercise, row: int) -> str:
 
 def problem_xml(exercise: Exercise, queue: str, variants: int) -> str:
     """The capa problem XML: the table of prompts, the answer box and the grader payload."""
-    definition = definition_for(exercise.current_version)
+    definition = definition_for(exercise.version)
     part = definition.parts[0]
     if not definition.single_part or part.kind not in ANSWER_BOXES:
         kinds = ", ".join(p.kind for p in definition.parts)
@@ -53,7 +53,7 @@ def problem_xml(exercise: Exercise, queue: str, variants: int) -> str:
             "problem has one answer box for an expression, a number or code. Use Tangent's LTI "
             "tool for this exercise."
         )
-    if not exercise.current_version.spec.get("params"):
+    if not exercise.version.spec.get("params"):
         variants = 1  # the same text for everyone
     if not 1 <= variants <= MAX_VARIANTS:
         raise ProblemRefused(f"--variants must be from 1 to {MAX_VARIANTS}.")

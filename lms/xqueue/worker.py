@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
@@ -76,7 +77,7 @@ class Worker:
         self,
         client: XQueueClient,
         queue: str,
-        owner,
+        owner: User,
         *,
         capacity: int = 4,
         hold_seconds: float = 60.0,
@@ -189,7 +190,7 @@ class Worker:
             )
         }
         for held in list(self.held.values()):
-            record = records.get(held.record_id)
+            record = None if held.record_id is None else records.get(held.record_id)
             reply = held.reply or (jobs.reply_for(record) if record else None)
             if reply is not None:
                 self.answer(held, record, reply)

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             "current_version"
         )
         for exercise in exercises:
-            version = exercise.current_version
+            version = exercise.version
             definition = definition_for(version)
             if not code_parts(definition):
                 continue
