@@ -280,16 +280,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         before = row_counts()
         apply_bank(parsed_bank())
         BANK_ROWS[:] = bank_rows(before, row_counts())
+    if connection.vendor == "postgresql":
+        empty_tables_by_delete()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def empty_tables_by_delete(django_db_setup):
+def empty_tables_by_delete() -> None:
     """After a transactional test PostgreSQL's tables are emptied with DELETE, not TRUNCATE: they
     hold a few rows, and TRUNCATE gives every table new files (about a second a test). Django's
     foreign keys are deferred, so one transaction may delete the tables in any order."""
-    if connection.vendor != "postgresql":
-        yield
-        return
     truncate = connection.ops.sql_flush
 
     def delete(style, tables, *, reset_sequences=False, allow_cascade=False):
@@ -300,8 +298,6 @@ def empty_tables_by_delete(django_db_setup):
         return [f"DELETE FROM {table};" for table in quoted]  # noqa: S608 (the models' tables)
 
     connection.ops.sql_flush = delete
-    yield
-    connection.ops.sql_flush = truncate
 
 
 # The rows loading the bank wrote, table by table: put back in bulk after a transactional test
