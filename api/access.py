@@ -28,7 +28,7 @@ from ninja.errors import HttpError
 from api import learners
 from courseware.models import Attempt, Course, Exercise, Membership, Submission
 from courseware.variants import attempt_with_seed, current_attempt
-from lms.models import ApiKey
+from lms.models import ApiKey, ApiLearner
 
 Scope = ApiKey.Scope
 ALL_SCOPES = frozenset(Scope)
@@ -225,9 +225,8 @@ def visible_submissions(request: ApiRequest) -> QuerySet[Submission]:
         if principal.staff:
             return submissions
     client = principal.user
-    return submissions.filter(
-        Q(attempt__learner=client) | Q(attempt__learner__api_learner__client=client)
-    )
+    its_learners = ApiLearner.objects.filter(client=client).values("user")
+    return submissions.filter(Q(attempt__learner=client) | Q(attempt__learner__in=its_learners))
 
 
 # --- API keys ---------------------------------------------------------------------------------------

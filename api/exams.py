@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import JsonResponse
-from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from api.access import ApiRequest, acting_learner, require_scope
 from api.parsing import Input, LearnerRef, Slug
 from api.problems import BODY, KEYED, answer_refused, documented, problem
+from api.submissions import Queued, created
 from courseware import assessments, exams
 from courseware.access import item_in_assessment
 from courseware.grading.intake import SubmissionRefused, submit
@@ -60,9 +59,7 @@ class ExamAnswerIn(Input):
     )
 
 
-class ExamAnswerCreated(Schema):
-    id: int
-    status: str
+class ExamAnswerCreated(Queued):
     assessment: str
     item: int
 
@@ -155,12 +152,4 @@ def answer_exam_item(
             submission = submit(attempt, payload.answer)
     except (AnswerTooLarge, InvalidAnswer, SubmissionRefused) as error:
         return answer_refused(error)
-    body = {
-        "id": submission.pk,
-        "status": submission.status,
-        "assessment": exam.slug,
-        "item": item.pk,
-    }
-    response = JsonResponse(body, status=202)
-    response["Location"] = reverse("api:get_submission", args=[submission.pk])
-    return response
+    return created(request, submission, assessment=exam.slug, item=item.pk)

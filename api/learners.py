@@ -42,6 +42,9 @@ def refs_of(user_ids: set[int], client: User) -> dict[int, str]:
 
 
 def ref_of(user: User, client: User) -> str | None:
-    """The reference `client` knows `user` by, if `user` is one of its learners."""
+    """The reference `client` knows `user` by, if `user` is one of its learners (a client is
+    never its own: each learner it names is a user made for that name)."""
+    if user.pk == client.pk:
+        return None
     record = ApiLearner.objects.filter(user=user, client=client).first()
     return record.ref if record else None

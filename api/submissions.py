@@ -81,7 +81,9 @@ class NotebookCells(Schema):
     note: str
 
 
-class SubmissionCreated(Schema):
+class Queued(Schema):
+    """A 202 for an answer stored and queued for grading (Location: the submission)."""
+
     id: int
     status: str
     events: str | None = Field(
@@ -90,6 +92,9 @@ class SubmissionCreated(Schema):
         "`progress` or `timeout`), sending this key as `Authorization: Bearer`; then GET the "
         "Location. Null when the site has no push service: poll the Location instead.",
     )
+
+
+class SubmissionCreated(Queued):
     notebook: NotebookCells | None = None
 
 
@@ -237,9 +242,12 @@ def location_of(submission: Submission) -> str:
     return reverse("api:get_submission", args=[submission.pk])
 
 
-def created(request: ApiRequest, submission: Submission, notebook: bool = False) -> JsonResponse:
-    """202 for a queued submission: its Location, the events link only this key may use, and
-    which cells were graded when the answer came in a `notebook`."""
+def created(
+    request: ApiRequest, submission: Submission, notebook: bool = False, **fields: Any
+) -> JsonResponse:
+    """202 for a queued submission (Queued): its Location, the events link only this key may
+    use, which cells were graded when the answer came in a `notebook`, and the route's own
+    `fields`."""
     principal = request.auth
     holder = principal.key.digest if principal.key else ""
     link = grading_events.events_url(submission.pk, holder)
@@ -247,6 +255,7 @@ def created(request: ApiRequest, submission: Submission, notebook: bool = False)
         "id": submission.pk,
         "status": submission.status,
         "events": request.build_absolute_uri(link) if link else None,
+        **fields,
     }
     if notebook:
         body["notebook"] = notebook_cells(submission)
@@ -392,9 +401,8 @@ def list_submissions(request: ApiRequest, filters: Query[SubmissionFilters]):
 
 
 def submission_or_404(request: ApiRequest, submission_id: int) -> Submission:
-    submission = (
-        visible_submissions(request).prefetch_related(SYNCS).filter(pk=submission_id).first()
-    )
+    rows = visible_submissions(request).prefetch_related(SYNCS).filter(pk=submission_id)
+    submission = next(iter(rows.order_by()), None)  # no LIMIT: PostgreSQL plans the joins faster
     if submission is None:
         raise HttpError(404, "No such submission.")
     return submission

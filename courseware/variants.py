@@ -75,6 +75,15 @@ def new_attempt(
         )
 
 
+def _found(attempt: Attempt | None, learner: User, exercise: Exercise) -> Attempt | None:
+    """The attempt looked up for `learner` and `exercise`, holding both: no second read of either."""
+    if attempt is not None:
+        attempt.learner = learner
+        if attempt.exercise_version.exercise_id == exercise.pk:
+            attempt.exercise_version.exercise = exercise
+    return attempt
+
+
 def _attempts(learner: User, course: Course | None, in_course_only: bool) -> QuerySet[Attempt]:
     attempts = Attempt.objects.filter(learner=learner)
     return attempts.filter(course=course) if in_course_only else attempts
@@ -99,7 +108,7 @@ def current_attempt(
         .order_by("-number")
         .first()
     )
-    return attempt or new_attempt(learner, exercise, course)
+    return _found(attempt, learner, exercise) or new_attempt(learner, exercise, course)
 
 
 def current_item_attempt(learner: User, item: AssessmentItem, exercise: Exercise) -> Attempt:
@@ -110,7 +119,9 @@ def current_item_attempt(learner: User, item: AssessmentItem, exercise: Exercise
         .order_by("-number")
         .first()
     )
-    return attempt or new_attempt(learner, exercise, item.assessment.course, item=item)
+    return _found(attempt, learner, exercise) or new_attempt(
+        learner, exercise, item.assessment.course, item=item
+    )
 
 
 def attempt_with_seed(

@@ -69,7 +69,8 @@ def announce_progress(submission_id: int) -> None:
 
 def _publish(submission_id: int, event: str, remember: bool = False) -> None:
     with contextlib.suppress(redis.RedisError):  # a missed event costs a poll, never a grading
-        connection = redis_client.client()
+        pipe = redis_client.client().pipeline(transaction=False)  # one round trip
         if remember:
-            connection.set(done_key(submission_id), "1", ex=DONE_SECONDS)
-        connection.publish(channel(submission_id), event)
+            pipe.set(done_key(submission_id), "1", ex=DONE_SECONDS)
+        pipe.publish(channel(submission_id), event)
+        pipe.execute()

@@ -2,6 +2,11 @@
 
 Recovery is database-driven: a worker claims a submission with a lease; whatever the broker
 redelivers, one Grading row is committed per grading round (unique submission + round).
+
+Only record() and record_grader_error() make gradings, and each marks its submission graded or
+failed in the same transaction; a new round marks it queued again. So the submission's own row,
+locked, says whether its current round's grading is committed (recorded()), without reading the
+gradings; the unique constraint stands behind it.
 """
 
 from __future__ import annotations
@@ -39,22 +44,38 @@ class Busy(Exception):
         self.seconds = seconds
 
 
+FINISHED = (Status.GRADED, Status.FAILED)
+
+
+def locked(submission_id: int) -> Submission | None:
+    """The submission, its row locked until the transaction ends (not its attempt's nor its
+    exercise's, which every grading of that exercise reads), with its attempt and exercise."""
+    rows = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("attempt__exercise_version__exercise")
+        .filter(pk=submission_id)
+        .order_by()
+    )
+    return next(iter(rows), None)  # no LIMIT: PostgreSQL then plans the joins faster
+
+
+def recorded(submission: Submission, grading_round: int) -> bool:
+    """Is there nothing left to record for this round: a later round opened, or this round's
+    grading committed (the submission, locked, is then graded or failed)?"""
+    return submission.grading_round != grading_round or submission.status in FINISHED
+
+
 def claim(submission_id: int, grading_round: int) -> Submission | None:
     """Take the lease on a submission for this grading round, or None if there is nothing to do."""
     now = timezone.now()
     with transaction.atomic():
         _commit_without_waiting_for_the_disk()
-        submission = (
-            Submission.objects.select_for_update()
-            .select_related("attempt__exercise_version")
-            .filter(pk=submission_id)
-            .first()
-        )
-        if submission is None or submission.grading_round != grading_round:
-            return None
-        if submission.status in (Status.GRADED, Status.FAILED, Status.CANCELLED):
-            return None
-        if Grading.objects.filter(submission=submission, grading_round=grading_round).exists():
+        submission = locked(submission_id)
+        if (
+            submission is None
+            or recorded(submission, grading_round)
+            or submission.status == Status.CANCELLED
+        ):
             return None
         if (
             submission.status == Status.RUNNING
@@ -103,13 +124,12 @@ def record(
 ) -> Grading | None:
     """Commit the grading once; a duplicate delivery finds it already there and changes nothing."""
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update().select_related("attempt").get(pk=submission_id)
-        )
-        if _round_settled(submission, grading_round):
+        submission = locked(submission_id)
+        if submission is None or recorded(submission, grading_round):
             return None
         attempt = submission.attempt
         exercise_id = attempt.exercise_version.exercise_id
+        first_grading = submission.grading_id is None
         before = best_score(attempt.learner_id, exercise_id)
         grading = _create_grading(
             submission,
@@ -129,7 +149,12 @@ def record(
             update_fields=["status", "grading", "lease_expires_at", "failure_reason", "updated_at"]
         )
         events.announce_done(submission.pk)
-        after = best_score(attempt.learner_id, exercise_id)
+        if submission.purpose != Submission.Purpose.ANSWER:
+            after = before
+        elif first_grading:  # the best so far, or this one
+            after = max(grading.score, before) if before is not None else grading.score
+        else:  # a regrade: the grading it replaces may have been the best
+            after = best_score(attempt.learner_id, exercise_id)
         counted(grading, submission)
         outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))
         # An answer in an assessment may change its score even when the exercise's best does not.
@@ -159,8 +184,8 @@ def record_grader_error(
     transaction.on_commit(metrics.grader_fault, robust=True)
     reason = f"{type(error).__name__}: {error}"[:500]
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if _round_settled(submission, grading_round):
+        submission = locked(submission_id)
+        if submission is None or recorded(submission, grading_round):
             return False
         submission.grader_errors += 1
         submission.lease_expires_at = None
@@ -203,14 +228,6 @@ def record_grader_error(
             ]
         )
         return False
-
-
-def _round_settled(submission: Submission, grading_round: int) -> bool:
-    """The round is over (a newer one has opened) or its grading is already committed."""
-    return (
-        submission.grading_round != grading_round
-        or Grading.objects.filter(submission=submission, grading_round=grading_round).exists()
-    )
 
 
 def _create_grading(
