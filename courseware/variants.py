@@ -99,7 +99,16 @@ def current_attempt(
         .order_by("-number")
         .first()
     )
-    return attempt or new_attempt(learner, exercise, course)
+    return holding(attempt or new_attempt(learner, exercise, course), learner, exercise)
+
+
+def holding(attempt: Attempt, learner: User, exercise: Exercise | None = None) -> Attempt:
+    """The attempt holding its learner and exercise as the caller has them (its page and its
+    checks read them), instead of reading them again."""
+    attempt.learner = learner
+    if exercise is not None:
+        attempt.exercise_version.exercise = exercise
+    return attempt
 
 
 def current_item_attempt(learner: User, item: AssessmentItem, exercise: Exercise) -> Attempt:

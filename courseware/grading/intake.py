@@ -30,7 +30,9 @@ def check_can_submit(attempt: Attempt) -> None:
     if attempt.assessment_item_id is not None:
         check_item_open(attempt)
         return
-    closed = exams.practice_closed_by(attempt.learner, attempt.course, attempt.exercise)
+    closed = exams.practice_closed_by(
+        attempt.learner, attempt.course_id, attempt.exercise_version.exercise_id
+    )
     if closed is not None:
         raise SubmissionRefused(exams.practice_closed_message(closed))
     quizzes = list(Quiz.objects.filter(exercises=attempt.exercise_version.exercise_id))
@@ -89,22 +91,22 @@ def submit(attempt: Attempt, answer: dict[str, Any]) -> Submission:
 
 def store_answer(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Store a valid answer that may be taken (the caller checked) and queue its grading."""
-    submission = Submission.objects.create(
-        attempt=attempt, answer=answer, status=Submission.Status.QUEUED
-    )
-    enqueue(submission)
-    return submission
+    return queued(attempt, answer, Submission.Purpose.ANSWER)
 
 
 def run_examples(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Queue a run of the visible examples ("run my tests"): graded like an answer, never an attempt."""
     validate(definition_of(attempt), answer)
+    return queued(attempt, answer, Submission.Purpose.EXAMPLES)
+
+
+def queued(attempt: Attempt, answer: dict[str, Any], purpose: str) -> Submission:
+    """A new submission, stored and queued. It has no notebook (submit_notebook adds one after),
+    which its verdict fragment then knows without asking the database."""
     submission = Submission.objects.create(
-        attempt=attempt,
-        answer=answer,
-        purpose=Submission.Purpose.EXAMPLES,
-        status=Submission.Status.QUEUED,
+        attempt=attempt, answer=answer, purpose=purpose, status=Submission.Status.QUEUED
     )
+    Submission.notebook.related.set_cached_value(submission, None)
     enqueue(submission)
     return submission
 
