@@ -283,9 +283,7 @@ def extend(sitting: ExamSitting, minutes: int, actor: User) -> None:
 # --- practice closed during an exam, and release -------------------------------------------------
 
 
-def practice_closed_by(
-    learner: User, course_id: int | None, exercise_id: int
-) -> Assessment | None:
+def practice_closed_by(learner: User, course_id: int | None, exercise_id: int) -> Assessment | None:
     """The exam in progress for this learner (in the course `course_id`) that holds the exercise,
     if any: its practice page is closed to them until the exam ends."""
     sittings = ExamSitting.objects.filter(
