@@ -52,11 +52,11 @@ class CacheClient(RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients: dict[redis.ConnectionPool, redis.Redis] = {}
 
-    def get_client(self, key: str | None = None, *, write: bool = False) -> redis.Redis:
-        pool = self._get_connection_pool(write)
+    def get_client(self, key: Any = None, *, write: bool = False) -> redis.Redis:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # private, not in django-stubs
         found = self._clients.get(pool)
         if found is None:
-            found = self._clients[pool] = self._client(connection_pool=pool)
+            found = self._clients[pool] = self._client(connection_pool=pool)  # type: ignore[attr-defined]  # as above
         return found
 
 
