@@ -72,10 +72,7 @@ def attempt_for(
 def submission_for(user, submission_id: int) -> Submission:
     """A submission the user may see: their own, or one in a course they are staff of; else 404."""
     submission = (
-        Submission.objects.select_related(
-            "grading", "attempt__exercise_version__exercise", "attempt__course", "notebook"
-        )
-        .defer("notebook__notebook", "notebook__cells")  # its page shows the note only
+        Submission.objects.select_related("grading", "attempt__exercise_version")
         .filter(pk=submission_id)
         .first()
     )

@@ -91,22 +91,22 @@ def submit(attempt: Attempt, answer: dict[str, Any]) -> Submission:
 
 def store_answer(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Store a valid answer that may be taken (the caller checked) and queue its grading."""
-    return queued(attempt, answer, Submission.Purpose.ANSWER)
+    submission = Submission.objects.create(
+        attempt=attempt, answer=answer, status=Submission.Status.QUEUED
+    )
+    enqueue(submission)
+    return submission
 
 
 def run_examples(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     """Queue a run of the visible examples ("run my tests"): graded like an answer, never an attempt."""
     validate(definition_of(attempt), answer)
-    return queued(attempt, answer, Submission.Purpose.EXAMPLES)
-
-
-def queued(attempt: Attempt, answer: dict[str, Any], purpose: str) -> Submission:
-    """A new submission, stored and queued. It has no notebook (submit_notebook adds one after),
-    which its verdict fragment then knows without asking the database."""
     submission = Submission.objects.create(
-        attempt=attempt, answer=answer, purpose=purpose, status=Submission.Status.QUEUED
+        attempt=attempt,
+        answer=answer,
+        purpose=Submission.Purpose.EXAMPLES,
+        status=Submission.Status.QUEUED,
     )
-    Submission.notebook.related.set_cached_value(submission, None)
     enqueue(submission)
     return submission
 
