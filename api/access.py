@@ -214,8 +214,7 @@ def visible_submissions(request: ApiRequest) -> QuerySet[Submission]:
         "attempt__exercise_version__exercise",
         "attempt__learner",
         "attempt__assessment_item__assessment__course",
-        "notebook",
-    ).defer("notebook__notebook")  # which cells were graded, not the whole notebook
+    )
     if principal.operator:
         return submissions
     if principal.personal:

@@ -33,7 +33,7 @@ from courseware.assessments import results_hidden
 from courseware.grading import events as grading_events
 from courseware.grading import transitions
 from courseware.grading.intake import SubmissionRefused, submit
-from courseware.models import Grading, NotebookUpload, Submission
+from courseware.models import Grading, Submission
 from courseware.notebook_answers import NotebookRefused, submit_notebook
 from courseware.plots import chart_svg
 from grader.results import AnswerTooLarge, InvalidAnswer
@@ -224,11 +224,8 @@ def serialise_submission(
 
 def notebook_cells(submission: Submission) -> dict | None:
     """Which cells of an uploaded notebook were graded, if the answer came in one."""
-    try:
-        upload = submission.notebook
-    except NotebookUpload.DoesNotExist:
-        return None
-    return {"cells": upload.cells, "note": upload.note}
+    upload = submission.uploaded_notebook
+    return None if upload is None else {"cells": upload.cells, "note": upload.note}
 
 
 def submission_event_data(submission: Submission, client) -> dict:

@@ -13,6 +13,7 @@ from courseware.models import (
     Membership,
     Submission,
 )
+from courseware.variants import holding
 
 
 def memberships_of(user) -> list[Membership]:
@@ -65,21 +66,20 @@ def attempt_for(
     attempt = attempts.first()
     if attempt is None:
         raise Http404("No such attempt.")
-    return attempt
+    return holding(attempt, user, exercise)
 
 
 def submission_for(user, submission_id: int) -> Submission:
     """A submission the user may see: their own, or one in a course they are staff of; else 404."""
     submission = (
-        Submission.objects.select_related(
-            "grading", "attempt__exercise_version__exercise", "attempt__course"
-        )
+        Submission.objects.select_related("grading", "attempt__exercise_version")
         .filter(pk=submission_id)
         .first()
     )
     if submission is None:
         raise Http404("No such submission.")
     if submission.attempt.learner_id == user.pk:
+        holding(submission.attempt, user)
         return submission
     course = submission.attempt.course_id
     if (

@@ -69,10 +69,24 @@ def progress_of(attempt: Attempt) -> ExerciseProgress | None:
     return ExerciseProgress(scoring.item_score(item, attempt.learner).fraction)
 
 
-def help_for(attempt: Attempt) -> dict:
-    """The hints and worked solution the release rule (courseware.release) allows now."""
+def scores_in(history: list[Submission], attempt: Attempt) -> list[float] | None:
+    """The scores of the attempt's graded answers (as courseware.release reads them) from the
+    history shown with it, which holds all of them unless it was cut at HISTORY_ROWS; None
+    then."""
+    if len(history) >= HISTORY_ROWS:
+        return None
+    return [
+        s.grading.score
+        for s in history
+        if s.attempt_id == attempt.pk and release.is_graded_answer(s) and s.grading is not None
+    ]
+
+
+def help_for(attempt: Attempt, scores: list[float] | None = None) -> dict:
+    """The hints and worked solution the release rule (courseware.release) allows now
+    (`scores`: the attempt's graded answers' if the caller has them)."""
     definition = definition_of(attempt)
-    shown = release.release_for(attempt, definition)
+    shown = release.release_for(attempt, definition, scores)
     hints = [render_markdown(h, attempt.params) for h in definition.hints[: shown.hints]]
     solution = render_markdown(definition.solution, attempt.params) if shown.solution else ""
     return {"hints": hints, "solution": solution}
@@ -89,9 +103,10 @@ def after_verdict(submission: Submission, viewer) -> dict:
 
 def page_parts(attempt: Attempt) -> dict:
     """The page's hints, solution, history and progress for `attempt`."""
+    history = history_of(attempt)
     return {
-        "history": history_of(attempt),
+        "history": history,
         "hide_results": results_withheld(attempt),
         "standing": progress_of(attempt),
-        **help_for(attempt),
+        **help_for(attempt, scores_in(history, attempt)),
     }

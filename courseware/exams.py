@@ -22,10 +22,8 @@ from courseware import assessments, audit
 from courseware.models import (
     Assessment,
     AssessmentItem,
-    Course,
     ExamDraft,
     ExamSitting,
-    Exercise,
     PoolEntry,
     Submission,
 )
@@ -285,19 +283,17 @@ def extend(sitting: ExamSitting, minutes: int, actor: User) -> None:
 # --- practice closed during an exam, and release -------------------------------------------------
 
 
-def practice_closed_by(
-    learner: User, course: Course | None, exercise: Exercise
-) -> Assessment | None:
-    """The exam in progress for this learner (in this course) that holds the exercise, if any:
-    its practice page is closed to them until the exam ends."""
+def practice_closed_by(learner: User, course_id: int | None, exercise_id: int) -> Assessment | None:
+    """The exam in progress for this learner (in the course `course_id`) that holds the exercise,
+    if any: its practice page is closed to them until the exam ends."""
     sittings = ExamSitting.objects.filter(
         learner=learner, finished_at__isnull=True, ends_at__gt=timezone.now() - grace()
     ).select_related("assessment")
-    if course is not None:
-        sittings = sittings.filter(assessment__course=course)
+    if course_id is not None:
+        sittings = sittings.filter(assessment__course_id=course_id)
     for sitting in sittings:
         if PoolEntry.objects.filter(
-            item__assessment=sitting.assessment, exercise=exercise
+            item__assessment=sitting.assessment, exercise_id=exercise_id
         ).exists():
             return sitting.assessment
     return None

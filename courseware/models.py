@@ -262,6 +262,18 @@ class Submission(models.Model):
     def learner(self):
         return self.attempt.learner
 
+    @property
+    def uploaded_notebook(self) -> NotebookUpload | None:
+        """The notebook the answer's code was taken from, if it came in one. Only an exercise
+        with a code part takes notebooks (courseware.notebook_answers), so the answers to any
+        other are not looked up."""
+        if "code" not in self.attempt.exercise_version.kinds:
+            return None
+        try:
+            return self.notebook
+        except NotebookUpload.DoesNotExist:
+            return None
+
 
 class NotebookUpload(models.Model):
     """The notebook a submission's code was taken from (outputs dropped), and which cells."""

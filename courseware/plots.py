@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import sympy
 
+from grader.params import params_key
+
 SAMPLES = 241
 
 
@@ -90,10 +92,9 @@ def function_svg(
     A variant's graph never changes, and drawing one costs more than the rest of its page (parsing
     and compiling the expression), so each process keeps the graphs it drew recently.
     """
-    key = json.dumps(params, sort_keys=True, default=str)
     x_range = (float(x_range[0]), float(x_range[1]))
     y_range = (float(y_range[0]), float(y_range[1])) if y_range else None
-    return _function_svg(expr_text, key, x_range, label, y_range, overlay)
+    return _function_svg(expr_text, params_key(params), x_range, label, y_range, overlay)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -140,7 +141,17 @@ def fitted_y_range(curves: list[np.ndarray]) -> tuple[float, float]:
 def shared_y_range(
     exprs: list[str], params: dict[str, Any], x_range: tuple[float, float]
 ) -> tuple[float, float]:
-    """The y range that graphs of several functions on one x range share."""
+    """The y range that graphs of several functions on one x range share (kept, as the graphs
+    are: every page of the variant draws its graphs on it)."""
+    x_range = (float(x_range[0]), float(x_range[1]))
+    return _shared_y_range(tuple(exprs), params_key(params), x_range)
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_y_range(
+    exprs: tuple[str, ...], params_json: str, x_range: tuple[float, float]
+) -> tuple[float, float]:
+    params = json.loads(params_json)
     return fitted_y_range([sample(expr, params, x_range)[1] for expr in exprs])
 
 

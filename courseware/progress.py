@@ -116,7 +116,7 @@ def last_attempt(learner) -> Attempt | None:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mastery(Scored):
     topic: str  # its name, as learners read it
     depth: int  # 0 for a topic without a parent

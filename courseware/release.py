@@ -87,12 +87,37 @@ def feedback_shown(feedback: str, past_due: bool) -> bool:
     return feedback == "immediate" or (feedback == "after_due" and past_due)
 
 
-def standing_of(attempt: Attempt, *, past_due: bool = False, closed: bool = False) -> Standing:
-    """The learner's standing on this attempt alone, from its graded answers."""
+NOT_GRADED = [verdict.value for verdict in NOT_AN_ATTEMPT]
+
+
+def graded_scores(attempt: Attempt) -> list[float]:
+    """The scores of the attempt's graded answers (those that are attempts)."""
     graded = Submission.objects.filter(
         attempt=attempt, purpose=Submission.Purpose.ANSWER, grading__isnull=False
-    ).exclude(grading__verdict__in=[verdict.value for verdict in NOT_AN_ATTEMPT])
-    scores = list(graded.values_list("grading__score", flat=True))
+    ).exclude(grading__verdict__in=NOT_GRADED)
+    return list(graded.values_list("grading__score", flat=True))
+
+
+def is_graded_answer(submission: Submission) -> bool:
+    """`graded_scores`' rule for one submission read with its grading."""
+    grading = submission.grading
+    return (
+        submission.purpose == Submission.Purpose.ANSWER
+        and grading is not None
+        and grading.verdict not in NOT_GRADED
+    )
+
+
+def standing_of(
+    attempt: Attempt,
+    *,
+    past_due: bool = False,
+    closed: bool = False,
+    scores: list[float] | None = None,
+) -> Standing:
+    """The learner's standing on this attempt alone, from its graded answers' `scores` (read
+    here unless the caller has them)."""
+    scores = graded_scores(attempt) if scores is None else scores
     return Standing(
         failed=sum(1 for score in scores if not has_full_marks(score)),
         solved=any(has_full_marks(score) for score in scores),
@@ -101,11 +126,13 @@ def standing_of(attempt: Attempt, *, past_due: bool = False, closed: bool = Fals
     )
 
 
-def release_for(attempt: Attempt, exercise: ExerciseDef) -> Release:
-    """What of the attempt's help its learner may see now."""
+def release_for(
+    attempt: Attempt, exercise: ExerciseDef, scores: list[float] | None = None
+) -> Release:
+    """What of the attempt's help its learner may see now (`scores`: as `standing_of` takes)."""
     item = attempt.assessment_item
     if item is None:
-        return release(exercise, standing_of(attempt))
+        return release(exercise, standing_of(attempt, scores=scores))
     from courseware.assessments import Phase, schedule_for
 
     assessment = item.assessment
@@ -116,6 +143,7 @@ def release_for(attempt: Attempt, exercise: ExerciseDef) -> Release:
         attempt,
         past_due=due and schedule.is_past_due(now),
         closed=due and schedule.phase(now) == Phase.CLOSED,
+        scores=scores,
     )
     policy = Policy(assessment.feedback, assessment.solutions, hints=assessment.hints)
     return release(exercise, standing, policy)

@@ -10,13 +10,16 @@ are quoted in messages as code spans).
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 
+from grader.params import params_key
 from grader.placeholders import fill
 
 _markdown = MarkdownIt(
@@ -60,9 +63,19 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def render_markdown(text: str, params: dict[str, Any] | None = None, *, math: str = "katex") -> str:
     """Markdown (with parameters filled in) to sanitised HTML; math kept for KaTeX, or written
-    between MathJax's delimiters with `math="mathjax"`."""
-    if params:
-        text = fill(text, params)
+    between MathJax's delimiters with `math="mathjax"`.
+
+    The result is a pure function of the text and the parameters, and every page of a variant
+    renders the same prompt, labels and hints again (a `[[tex: …]]` placeholder parses its
+    expression each time), so each process keeps the texts it rendered recently.
+    """
+    return _rendered(text, params_key(params) if params else "", math)
+
+
+@functools.lru_cache(maxsize=2048)
+def _rendered(text: str, params_json: str, math: str) -> str:
+    if params_json:
+        text = fill(text, json.loads(params_json))
     text = _LONE_SURROGATE.sub("\ufffd", text).translate(_PLACEHOLDERS)
     codes: list[str] = []  # code spans are literal: no math in them
 

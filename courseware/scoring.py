@@ -129,6 +129,22 @@ class ItemScore:
         return (self.fraction or 0.0) * self.item.points
 
 
+@dataclass(frozen=True)
+class AssessmentRow:
+    """What the course page shows of a learner's score on an assessment (by content: the page
+    keeps the rows it rendered)."""
+
+    slug: str
+    title: str
+    kind: str
+    phase: Phase
+    schedule: Schedule
+    released: bool
+    points: float
+    possible: float
+    percent: int
+
+
 @dataclass
 class AssessmentScore:
     assessment: Assessment
@@ -161,6 +177,14 @@ class AssessmentScore:
         """May the learner see this score yet (the assessment's feedback policy; never during
         their exam)?"""
         return not self.sitting_running and feedback_released(self.assessment, self.schedule)
+
+    @property
+    def row(self) -> AssessmentRow:
+        a = self.assessment
+        return AssessmentRow(
+            a.slug, a.title, a.kind, self.phase, self.schedule, self.released,
+            self.points, self.possible, self.percent,
+        )  # fmt: skip
 
 
 def _item_score(

@@ -20,9 +20,17 @@ T = TypeVar("T")
 TTL_SECONDS = 300
 
 
+# key: (the plain data last restored in this process, what `restored` made of it)
+_last_restored: dict[str, tuple[Any, Any]] = {}
+
+
 def read_through(key: str, read: Callable[[], Any], restored: Callable[[Any], T]) -> T:
     """`restored` of the value shared under `key`, or of `read()`'s (then shared): plain data,
-    which is quicker to read back than pickled objects."""
+    which is quicker to read back than pickled objects.
+
+    While the data stays the same, the process's requests share what `restored` made of it
+    (rebuilding it is most of the cost of a read): they read it and never change it.
+    """
     try:
         cached = cache.get(key)
     except redis.RedisError:
@@ -31,7 +39,13 @@ def read_through(key: str, read: Callable[[], Any], restored: Callable[[Any], T]
         cached = read()
         with contextlib.suppress(redis.RedisError):
             cache.set(key, cached, TTL_SECONDS)
-    return restored(cached)
+    last = _last_restored.get(key)
+    if last is not None and last[0] == cached:
+        shared: T = last[1]
+        return shared
+    value = restored(cached)
+    _last_restored[key] = (cached, value)
+    return value
 
 
 def forget(key: str) -> None:

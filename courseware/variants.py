@@ -75,15 +75,6 @@ def new_attempt(
         )
 
 
-def _found(attempt: Attempt | None, learner: User, exercise: Exercise) -> Attempt | None:
-    """The attempt looked up for `learner` and `exercise`, holding both: no second read of either."""
-    if attempt is not None:
-        attempt.learner = learner
-        if attempt.exercise_version.exercise_id == exercise.pk:
-            attempt.exercise_version.exercise = exercise
-    return attempt
-
-
 def _attempts(learner: User, course: Course | None, in_course_only: bool) -> QuerySet[Attempt]:
     attempts = Attempt.objects.filter(learner=learner)
     return attempts.filter(course=course) if in_course_only else attempts
@@ -108,7 +99,16 @@ def current_attempt(
         .order_by("-number")
         .first()
     )
-    return _found(attempt, learner, exercise) or new_attempt(learner, exercise, course)
+    return holding(attempt or new_attempt(learner, exercise, course), learner, exercise)
+
+
+def holding(attempt: Attempt, learner: User, exercise: Exercise | None = None) -> Attempt:
+    """The attempt holding its learner and exercise as the caller has them (its page and its
+    checks read them), instead of reading them again."""
+    attempt.learner = learner
+    if exercise is not None and attempt.exercise_version.exercise_id == exercise.pk:
+        attempt.exercise_version.exercise = exercise
+    return attempt
 
 
 def current_item_attempt(learner: User, item: AssessmentItem, exercise: Exercise) -> Attempt:
@@ -119,9 +119,9 @@ def current_item_attempt(learner: User, item: AssessmentItem, exercise: Exercise
         .order_by("-number")
         .first()
     )
-    return _found(attempt, learner, exercise) or new_attempt(
-        learner, exercise, item.assessment.course, item=item
-    )
+    if attempt is None:
+        return new_attempt(learner, exercise, item.assessment.course, item=item)
+    return holding(attempt, learner, exercise)
 
 
 def attempt_with_seed(

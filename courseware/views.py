@@ -239,7 +239,7 @@ def practice_closed_page(request, course, exam):
 def exercise_page(request, course_slug, exercise_slug):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
-    closed = exams.practice_closed_by(request.user, membership.course, exercise)
+    closed = exams.practice_closed_by(request.user, membership.course.pk, exercise.pk)
     if closed is not None:
         return practice_closed_page(request, membership.course, closed)
     attempt = current_attempt(request.user, exercise, membership.course)
@@ -380,7 +380,7 @@ def submission_status(request, submission_id):
 def another_variant(request, course_slug, exercise_slug):
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
-    closed = exams.practice_closed_by(request.user, membership.course, exercise)
+    closed = exams.practice_closed_by(request.user, membership.course.pk, exercise.pk)
     if closed is not None:
         return practice_closed_page(request, membership.course, closed)
     new_attempt(request.user, exercise, membership.course)

@@ -6,6 +6,7 @@ regrade never depends on today's generator code.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,12 @@ MAX_REDRAWS = 200
 SEED_BITS = 53
 SEED_LIMIT = 2**SEED_BITS
 """Seeds are integers in [0, SEED_LIMIT): exact in a JSON number (a double) everywhere."""
+
+
+def params_key(params: Mapping[str, Any] | None) -> str:
+    """A variant's parameters as canonical JSON text: the cache key of what is a pure function of
+    them. They are JSON values (the attempt stores them so), so `json.loads` gives them back."""
+    return json.dumps(params or {}, sort_keys=True, default=str)
 
 
 class ParamSpecError(ValueError):

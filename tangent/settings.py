@@ -154,7 +154,7 @@ TANGENT_EVENTS_URL = env("TANGENT_EVENTS_URL", "") or ""
 # access tokens and platform key sets. Counters, queues and pub/sub use tangent.redis_client.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tangent.redis_client.Cache",
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "tangent.redis_client.cache_key",
         "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},

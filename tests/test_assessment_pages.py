@@ -1,6 +1,8 @@
 """The learner's side of assessments: the course page lists them, an assessment page lists the
 learner's items, and an item page takes answers under the assessment's rules and release policy."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -66,7 +68,10 @@ def test_the_course_page_lists_the_course_assessments(client, homework):
 
 
 def test_an_item_takes_answers_and_the_scores_show(client, learner, homework):
+    row = r"Homework 1</a></th>\s*<td>open\s*</td>\s*<td>{} of 1 points · {}%</td>"
+    assert re.search(row.format(0, 0), client.get("/courses/calc/").content.decode())
     assert answer(client, learner, homework).status_code == 202
+    assert re.search(row.format(1, 100), client.get("/courses/calc/").content.decode())
     page = client.get(item_url(homework)).content.decode()
     assert "Correct" in page
     assessment_page = client.get(f"/courses/calc/assessments/{homework.slug}/").content.decode()

@@ -30,7 +30,9 @@ def check_can_submit(attempt: Attempt) -> None:
     if attempt.assessment_item_id is not None:
         check_item_open(attempt)
         return
-    closed = exams.practice_closed_by(attempt.learner, attempt.course, attempt.exercise)
+    closed = exams.practice_closed_by(
+        attempt.learner, attempt.course_id, attempt.exercise_version.exercise_id
+    )
     if closed is not None:
         raise SubmissionRefused(exams.practice_closed_message(closed))
     quizzes = list(Quiz.objects.filter(exercises=attempt.exercise_version.exercise_id))

@@ -1,5 +1,11 @@
+from functools import lru_cache
+from typing import Any
+
 from django import template
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from courseware.answer_display import shown_answer
 from courseware.grading import events
@@ -9,6 +15,24 @@ from courseware.rendering import render_markdown
 from courseware.variants import definition_of
 
 register = template.Library()
+
+
+@register.simple_tag
+def fragment(template_name: str, **values: Any) -> SafeString:
+    """`template_name` rendered with `values` alone. For values compared by content (strings,
+    numbers, frozen dataclasses: never model instances) it is the same HTML every time, so each
+    process keeps the fragments it rendered recently: a table's rows recur from one learner's
+    page to the next."""
+    key = tuple(sorted(values.items()))
+    return _fragment(template_name, key, get_language(), get_script_prefix())
+
+
+@lru_cache(maxsize=4096)
+def _fragment(
+    template_name: str, values: tuple[tuple[str, Any], ...], language: str, url_prefix: str
+) -> SafeString:
+    """Keyed by the language (number formats) and the prefix of the site's URLs too."""
+    return render_to_string(template_name, dict(values))
 
 
 @register.filter
