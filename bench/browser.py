@@ -4,8 +4,8 @@ Starts the stack bench/latency.py starts (push service included) and a second we
 same database, Redis and workers with push switched off (TANGENT_EVENTS_URL empty), then opens
 one page per answer kind on each with Debian's Chromium (Playwright): a number, an expression and
 a matrix answer (each wrong for every variant, as bench/latency.py sends them) and a code answer
-(right: its tests all run in the sandbox). It clicks Submit on each in turn, alternating the two
-servers, and times from the click to the first frame painted after the verdict lands in the
+(right: its tests all run in the sandbox). It clicks Submit on each in turn (brought to the front,
+as the learner's tab is), alternating the two servers, and times from the click to the first frame painted after the verdict lands in the
 status region. Prints p50/p95/mean per kind and way, their ratio and the push way's p95 against
 its target, with the load average.
 """
@@ -109,11 +109,14 @@ def main() -> int:
                 for way, site in sites.items()
             }
             for page in pages.values():  # warm both servers, the worker and each exercise
+                page.bring_to_front()
                 page.evaluate(CLICK_TO_VERDICT)
             load_before = os.getloadavg()[0]
             waits = {kind: {way: [] for way in sites} for kind in KINDS}
             for _ in range(args.per_kind):
                 for (kind, way), page in pages.items():
+                    # The learner's tab is in front: Chromium throttles a tab behind others.
+                    page.bring_to_front()
                     waits[kind][way].append(page.evaluate(CLICK_TO_VERDICT) / 1000)
                     page.wait_for_timeout(300)
             load = (load_before, os.getloadavg()[0])
