@@ -282,6 +282,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         BANK_ROWS[:] = bank_rows(before, row_counts())
     if connection.vendor == "postgresql":
         empty_tables_by_delete()
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            # A connection a test left open (a server thread's, a killed worker's not yet gone)
+            # would keep the test database from being dropped after this.
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def empty_tables_by_delete() -> None:
