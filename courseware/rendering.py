@@ -69,7 +69,13 @@ def render_markdown(text: str, params: dict[str, Any] | None = None, *, math: st
     renders the same prompt, labels and hints again (a `[[tex: …]]` placeholder parses its
     expression each time), so each process keeps the texts it rendered recently.
     """
-    return _rendered(text, params_key(params) if params else "", math)
+    key = params_key(params) if params else ""
+    if len(text) > CACHED_TEXT_MAX:  # long feedback (a learner's traceback): not worth keeping
+        return _rendered.__wrapped__(text, key, math)
+    return _rendered(text, key, math)
+
+
+CACHED_TEXT_MAX = 4000  # characters: bounds what the cache below may hold
 
 
 @functools.lru_cache(maxsize=2048)

@@ -79,3 +79,13 @@ def test_an_exception_class_name_from_the_sandbox_is_shown_literally(bank):
     assert "<a " not in feedback
     assert "<strong>" not in feedback
     assert "<img" not in feedback
+
+
+def test_long_feedback_is_rendered_but_not_kept_by_the_process():
+    from courseware import rendering
+
+    long_text = f"Your code raised {literal('x' * 5000)} while it was being loaded."
+    before = rendering._rendered.cache_info().currsize
+    rendered = render_markdown(long_text)
+    assert Tags(rendered).code == ["x" * 5000]
+    assert rendering._rendered.cache_info().currsize == before
