@@ -13,6 +13,7 @@ from courseware.models import AuthoredExercise, Exercise, ExerciseVersion, Modul
 from exercises.loader import BankError, build_definition, check_definition, normalise
 from exercises.topics import Taxonomy, TopicDef
 from exercises.validation import validate_variant
+from exercises.yaml_text import parse_yaml
 
 SEEDS_CHECKED = 5
 FILE_ONLY_KINDS = {"code", "interactive"}  # they need trusted files from the repository
@@ -29,7 +30,7 @@ def check_source(
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The spec of an admin-written exercise and its problems (empty when it may be published)."""
     try:
-        data = yaml.safe_load(source)
+        data = parse_yaml(source)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [f"line {mark.line + 1}: not valid YAML" if mark else "not valid YAML"]

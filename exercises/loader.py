@@ -21,7 +21,8 @@ import yaml
 
 from exercises.filestore import digest_of
 from exercises.topics import FILE as TOPICS_FILE
-from exercises.topics import TopicDef, read_taxonomy
+from exercises.topics import Taxonomy, TopicDef, read_taxonomy
+from exercises.yaml_text import parse_yaml
 from grader.answers import KINDS, answer_kind
 from grader.answers.expression import uses_euler
 from grader.params import check_spec
@@ -100,16 +101,17 @@ class Bank:
 def read_bank(root: Path) -> Bank:
     """Every module and exercise under `root`, with every problem found (nothing is half-loaded)."""
     bank = Bank()
-    for module_dir in sorted(p for p in root.iterdir() if (p / "_module.yaml").is_file()):
-        module = _read_module(module_dir, root, bank.errors)
+    folders = sorted(p for p in root.iterdir() if (p / "_module.yaml").is_file())
+    modules = [(folder, _read_module(folder, root, bank.errors)) for folder in folders]
+    bank.modules = [module for _, module in modules if module is not None]
+    taxonomy = read_taxonomy(root, {module.slug for module in bank.modules})
+    for module_dir, module in modules:
         if module is None:
             continue
-        bank.modules.append(module)
         for path in _exercise_files(module_dir):
-            loaded = read_exercise(path, module.slug, root, bank.errors)
+            loaded = read_exercise(path, module.slug, root, bank.errors, taxonomy)
             if loaded is not None:
                 bank.exercises.append(loaded)
-    taxonomy = read_taxonomy(root, {module.slug for module in bank.modules})
     bank.topics = taxonomy.topics
     bank.errors.extend(
         _bank_error(f"exercises/{TOPICS_FILE}", problem) for problem in taxonomy.problems
@@ -126,7 +128,7 @@ def _exercise_files(module_dir: Path) -> list[Path]:
 
 def _load_yaml(path: Path, root: Path, errors: list[BankError]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
@@ -180,9 +182,10 @@ def _read_module(module_dir: Path, root: Path, errors: list[BankError]) -> Modul
 
 
 def read_exercise(
-    path: Path, module: str, root: Path, errors: list[BankError]
+    path: Path, module: str, root: Path, errors: list[BankError], taxonomy: Taxonomy
 ) -> LoadedExercise | None:
-    """One exercise file into a spec; problems are appended to `errors` and None is returned."""
+    """One exercise file into a spec (its tags from `taxonomy`); problems are appended to `errors`
+    and None is returned."""
     where = _rel(path, root)
     data = _load_yaml(path, root, errors)
     if data is None:
@@ -198,7 +201,7 @@ def read_exercise(
         files = {digest_of(text): text for text in texts.values()}
         if not found:
             found.extend(_bank_error(where, message) for message in check_definition(spec, files))
-            tags = read_taxonomy(root).unknown_tags(spec.get("tags"))
+            tags = taxonomy.unknown_tags(spec.get("tags"))
             found.extend(_bank_error(where, message) for message in tags)
     if found or spec is None:  # normalise() gives None only with a problem found
         document = yaml.compose(path.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ import sympy
 
 from exercises.degenerate import reference_value
 from grader.answers import answer_kind
+from grader.equivalence import check_equivalent
 from grader.mathinput.printing import as_text
 from grader.results import InvalidAnswer
 from grader.spec import ExerciseDef, PartDef
@@ -60,11 +61,13 @@ def common_slips(part: PartDef, params: dict[str, Any]) -> list[tuple[str, Any]]
 
 
 def _same(first: Any, second: Any) -> bool:
+    """Is the slip the reference itself, as the grading engine decides equivalence?"""
     if isinstance(first, sympy.MatrixBase) or isinstance(second, sympy.MatrixBase):
         return getattr(first, "shape", None) == getattr(second, "shape", None) and all(
-            sympy.simplify(a - b) == 0 for a, b in zip(first, second, strict=True)
+            _same(a, b) for a, b in zip(first, second, strict=True)
         )
-    return bool(sympy.simplify(first - second) == 0)
+    symbols = sympy.sympify(first).free_symbols | sympy.sympify(second).free_symbols
+    return check_equivalent(first, second, symbols).equivalent is True
 
 
 def _expression_slips(value: Any, variables: list[str]) -> list[tuple[str, Any]]:

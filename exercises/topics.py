@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from exercises.yaml_text import parse_yaml
+
 FILE = "topics.yaml"
 
 
@@ -49,7 +51,7 @@ def read_taxonomy(root: Path, modules: set[str] | None = None) -> Taxonomy:
     """The taxonomy under the bank's `root`; `modules`, when given, are the module slugs it may name."""
     path = root / FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Taxonomy((), (f"file: exercises/{FILE} is missing",))
     except yaml.YAMLError:
