@@ -157,7 +157,10 @@ def _chart(spec: dict[str, Any], description: str = "") -> str:
     )
 
 
-def _pairs(points: list) -> list[tuple[float | None, float | None]]:
+Points = list[tuple[float | None, float | None]]
+
+
+def _pairs(points: list[Any]) -> Points:
     return [(_finite(x), _finite(y)) for x, y in points]
 
 
@@ -203,6 +206,15 @@ class _Frame:
             and self.y0 - dy <= y <= self.y1 + dy
         )
 
+    def placed(self, points: Points, slack: float = 0.0) -> list[tuple[float, float] | None]:
+        """Each point's picture coordinates, or None where it is missing or outside (`inside`)."""
+        return [
+            (self.px(x), self.py(y))
+            if x is not None and y is not None and self.inside(x, y, slack)
+            else None
+            for x, y in points
+        ]
+
     def axes(self, x_label: str, y_label: str) -> str:
         bottom, right = CHART_H - BOTTOM, CHART_W - RIGHT
         parts = [
@@ -237,8 +249,8 @@ def _tick(value: float) -> str:
     return f"{round(value, 12) + 0.0:.4g}".replace("-", "−")  # + 0.0: never "−0"
 
 
-def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
-    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+def _draw_series(style: str, points: Points, frame: _Frame, colour: str) -> str:
+    inside = [point for point in frame.placed(points) if point is not None]
     if style == "points":
         return "".join(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in inside
@@ -260,9 +272,9 @@ def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
     return lines
 
 
-def _named_points(label: str, points: list, frame: _Frame, colour: str) -> str:
+def _named_points(label: str, points: Points, frame: _Frame, colour: str) -> str:
     """A dot at each point with the label written beside it (the point's name, such as P)."""
-    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+    inside = [point for point in frame.placed(points) if point is not None]
     return "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
         f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="11" font-weight="bold" '
@@ -278,13 +290,13 @@ def _cross(x: float, y: float, colour: str) -> str:
     )
 
 
-def _runs(points: list, frame: _Frame) -> list[str]:
+def _runs(points: Points, frame: _Frame) -> list[str]:
     """Polyline point lists, broken wherever a point is missing or far outside the frame (the
     viewport clips the rest)."""
     runs, current = [], []
-    for x, y in points:
-        if frame.inside(x, y, slack=10):
-            current.append(f"{frame.px(x):.1f},{frame.py(y):.1f}")
+    for point in frame.placed(points, slack=10):
+        if point is not None:
+            current.append(f"{point[0]:.1f},{point[1]:.1f}")
             continue
         if len(current) > 1:
             runs.append(" ".join(current))
@@ -294,7 +306,7 @@ def _runs(points: list, frame: _Frame) -> list[str]:
     return runs
 
 
-def _bars(points: list, frame: _Frame, colour: str) -> str:
+def _bars(points: Points, frame: _Frame, colour: str) -> str:
     """A histogram: bars from 0 (or the frame's floor) up to each value, centred on each x."""
     xs = [x for x, y in points if x is not None and y is not None]
     width = (max(xs) - min(xs)) / max(len(xs) - 1, 1) if len(xs) > 1 else 1.0

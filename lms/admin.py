@@ -17,7 +17,7 @@ from lms.models import (
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     """Keys are made by `create_api_key` or the API (which show the key once); here they can be
     renamed or revoked. Neither the digest nor the callback secret is shown."""
 
@@ -64,7 +64,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 admin.site.unregister(LtiRegistration)
 
 
-class FrameAncestorsInline(admin.StackedInline):
+class FrameAncestorsInline(admin.StackedInline[FrameAncestors, LtiRegistration]):
     """The other origins where the platform frames Tangent (the Learning MFE, Studio…)."""
 
     model = FrameAncestors
@@ -119,31 +119,31 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):  # type: ignore[misc]  # 
 
 
 @admin.register(LtiCourse)
-class LtiCourseAdmin(admin.ModelAdmin):
+class LtiCourseAdmin(admin.ModelAdmin[LtiCourse]):
     list_display = ["context", "course"]
 
 
 @admin.register(GradeLine)
-class GradeLineAdmin(admin.ModelAdmin):
+class GradeLineAdmin(admin.ModelAdmin[GradeLine]):
     list_display = ["learner", "course", "exercise", "quiz", "lineitem_url", "last_timestamp"]
     list_filter = ["course"]
 
 
 @admin.register(ScoreSync)
-class ScoreSyncAdmin(admin.ModelAdmin):
+class ScoreSyncAdmin(admin.ModelAdmin[ScoreSync]):
     list_display = ["line", "score", "state", "tries", "timestamp", "sent_at"]
     list_filter = ["state"]
     readonly_fields = [f.name for f in ScoreSync._meta.fields]
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(admin.ModelAdmin[Webhook]):
     list_display = ["url", "client", "events", "created_at", "deleted_at"]
     exclude = ["secret"]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_display = ["kind", "url", "state", "tries", "response_status", "created_at"]
     list_filter = ["state", "kind"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
