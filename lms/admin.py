@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from lti_tool.admin import LtiRegistrationAdmin
@@ -57,7 +58,7 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
         "last_used_at",
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -101,7 +102,7 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):  # type: ignore[misc]  # 
     inlines = [*LtiRegistrationAdmin.inlines, FrameAncestorsInline]
 
     @admin.display(description="URLs for the platform")
-    def tool_urls(self, registration):
+    def tool_urls(self, registration: LtiRegistration) -> str:
         if registration.pk is None:
             return "Save first."
         return format_html(
@@ -112,7 +113,7 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):  # type: ignore[misc]  # 
         )
 
     @admin.display(description="May frame Tangent")
-    def allowed_frame_ancestors(self, registration):
+    def allowed_frame_ancestors(self, registration: LtiRegistration) -> str:
         if registration.pk is None:
             return "Save first."
         return ", ".join(platform_origins(registration))
