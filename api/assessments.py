@@ -9,10 +9,13 @@ same forms as the staff pages (one home for their rules), and every change is in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime
@@ -58,7 +61,7 @@ def assessment_or_404(course: Course, slug: str) -> Assessment:
     return assessment
 
 
-def course_learner(request: ApiRequest, course: Course, ref: str):
+def course_learner(request: ApiRequest, course: Course, ref: str) -> User:
     """A member of the course named by the client's own learner reference, by the user id an
     LMS gave them (LTI `sub`), or by username."""
     principal = request.auth
@@ -73,7 +76,7 @@ def course_learner(request: ApiRequest, course: Course, ref: str):
     return learner
 
 
-def learner_name(learner, client) -> str:
+def learner_name(learner: User, client: User) -> str:
     """How the client knows a learner: its own reference, else the username."""
     return learners.ref_of(learner, client) or learner.username
 
@@ -222,7 +225,7 @@ class Page(Schema):
 SETTINGS = list(Settings.model_fields)
 
 
-def serialise(assessment: Assessment) -> dict:
+def serialise(assessment: Assessment) -> dict[str, Any]:
     items = list(assessment.items.prefetch_related("pool__exercise"))
     data = {name: getattr(assessment, name) for name in SETTINGS}
     data.update(
@@ -242,7 +245,7 @@ def serialise(assessment: Assessment) -> dict:
     return data
 
 
-def serialise_exception(exception: AssessmentException, client) -> dict:
+def serialise_exception(exception: AssessmentException, client: User) -> dict[str, Any]:
     return {
         "assessment": exception.assessment.slug,
         "learner": learner_name(exception.learner, client),
@@ -259,16 +262,16 @@ PERCENT_FIELDS = {
 }
 
 
-def form_errors(form) -> dict[str, list[str]]:
+def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     """A form's errors by the API's field names (the form's own are mapped back)."""
     by_api_name = {form_name: name for name, form_name in PERCENT_FIELDS.items()}
     return {
-        by_api_name.get(field, "body" if field == "__all__" else field): list(messages)
+        by_api_name.get(field, "body" if field == "__all__" else field): [str(m) for m in messages]
         for field, messages in form.errors.items()
     }
 
 
-def settings_form(assessment: Assessment, changes: dict) -> AssessmentForm:
+def settings_form(assessment: Assessment, changes: dict[str, Any]) -> AssessmentForm:
     """The staff pages' settings form holding the assessment's settings with `changes` applied;
     valid, or Refused naming the fields at fault."""
     current = {name: getattr(assessment, name) for name in SETTINGS}
@@ -283,7 +286,7 @@ def settings_form(assessment: Assessment, changes: dict) -> AssessmentForm:
     return form
 
 
-def jsonable(changes: dict) -> dict:
+def jsonable(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in changes.items()}
 
 
@@ -310,7 +313,7 @@ STAFF_BODY = documented(*KEYED, *BODY, 404)
 
 
 @router.get("/courses/{course}/assessments", response=AssessmentList, openapi_extra=STAFF)
-def list_assessments(request: ApiRequest, course: Slug):
+def list_assessments(request: ApiRequest, course: Slug) -> dict[str, Any]:
     """The course's assessments, in the order learners see them, with their items."""
     where = staff_course(request, course)
     return {"items": [serialise(a) for a in where.assessments.select_related("course")]}
@@ -321,7 +324,9 @@ def list_assessments(request: ApiRequest, course: Slug):
     response={201: AssessmentOut},
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
-def create_assessment(request: ApiRequest, course: Slug, payload: AssessmentIn):
+def create_assessment(
+    request: ApiRequest, course: Slug, payload: AssessmentIn
+) -> Status[dict[str, Any]] | JsonResponse:
     """A new assessment with its settings and items (each one exercise, or a pool of several)."""
     where = staff_course(request, course)
     principal = request.auth
@@ -356,7 +361,7 @@ def create_assessment(request: ApiRequest, course: Slug, payload: AssessmentIn):
     return Status(201, serialise(assessment))
 
 
-def apply(form: AssessmentForm, sent: dict) -> Assessment:
+def apply(form: AssessmentForm, sent: dict[str, Any]) -> Assessment:
     """Save a valid settings form, with the shares the API was sent as they were sent."""
     assessment = form.save(commit=False)
     for name in PERCENT_FIELDS:
@@ -367,7 +372,7 @@ def apply(form: AssessmentForm, sent: dict) -> Assessment:
 
 
 @router.get("/courses/{course}/assessments/{slug}", response=AssessmentOut, openapi_extra=STAFF)
-def get_assessment(request: ApiRequest, course: Slug, slug: Slug):
+def get_assessment(request: ApiRequest, course: Slug, slug: Slug) -> dict[str, Any]:
     """One assessment: settings, items (with their pools) and total points."""
     return serialise(assessment_or_404(staff_course(request, course), slug))
 
@@ -377,7 +382,9 @@ def get_assessment(request: ApiRequest, course: Slug, slug: Slug):
     response=AssessmentOut,
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def change_assessment(request: ApiRequest, course: Slug, slug: Slug, payload: AssessmentChange):
+def change_assessment(
+    request: ApiRequest, course: Slug, slug: Slug, payload: AssessmentChange
+) -> dict[str, Any] | JsonResponse:
     """Change settings (only the fields sent) and, before anyone has started it, replace its
     items; the change is in the course's audit log."""
     where = staff_course(request, course)
@@ -436,7 +443,7 @@ def started(assessment: Assessment) -> bool:
     response={204: None},
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def delete_assessment(request: ApiRequest, course: Slug, slug: Slug):
+def delete_assessment(request: ApiRequest, course: Slug, slug: Slug) -> Status[None]:
     """Delete an assessment no learner has started (409 once one has: their work stays)."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
@@ -459,7 +466,7 @@ def delete_assessment(request: ApiRequest, course: Slug, slug: Slug):
 )
 def set_exception(
     request: ApiRequest, course: Slug, slug: Slug, learner: LearnerRef, payload: ExceptionIn
-):
+) -> Status[dict[str, Any]] | JsonResponse:
     """Set (or replace) one learner's exception: own dates, extra attempts, extra time. The
     learner is your own learner reference, the user id their LMS gave them (LTI `sub`), or the
     username of a member of the course."""
@@ -484,7 +491,9 @@ def set_exception(
     response={204: None},
     openapi_extra=STAFF,
 )
-def remove_exception(request: ApiRequest, course: Slug, slug: Slug, learner: LearnerRef):
+def remove_exception(
+    request: ApiRequest, course: Slug, slug: Slug, learner: LearnerRef
+) -> Status[None]:
     """Remove a learner's exception: the assessment's own schedule applies to them again."""
     where = staff_course(request, course)
     assessment = assessment_or_404(where, slug)
@@ -497,7 +506,9 @@ def remove_exception(request: ApiRequest, course: Slug, slug: Slug, learner: Lea
 
 
 @router.get("/courses/{course}/assessments/{slug}/grades", response=GradeList, openapi_extra=STAFF)
-def assessment_grades(request: ApiRequest, course: Slug, slug: Slug, page: Query[Page]):
+def assessment_grades(
+    request: ApiRequest, course: Slug, slug: Slug, page: Query[Page]
+) -> dict[str, Any]:
     """Each learner's points on the assessment and its items (attempts, late credit and
     penalties applied), whether the learner may see them yet; page with `next`."""
     where = staff_course(request, course)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import JsonResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -83,7 +85,7 @@ def _exam(request: ApiRequest, course_slug: str, slug: str) -> tuple[Course, Ass
     return course, assessment
 
 
-def _learner(request: ApiRequest, course: Course, ref: str | None):
+def _learner(request: ApiRequest, course: Course, ref: str | None) -> User:
     learner = acting_learner(request, ref)
     if not Membership.objects.filter(user=learner, course=course).exists():
         raise HttpError(404, f"No learner {ref or 'me'!r} in course {course.slug!r}.")
@@ -95,7 +97,9 @@ def _learner(request: ApiRequest, course: Course, ref: str | None):
     response={200: StartOut},
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def start_exam(request: ApiRequest, course: Slug, slug: Slug, payload: StartIn):
+def start_exam(
+    request: ApiRequest, course: Slug, slug: Slug, payload: StartIn
+) -> dict[str, Any] | JsonResponse:
     """Start the learner's exam (or return the sitting they already started): when it ends by
     the server's clock, and the learner's items with their one variant each."""
     course_obj, exam = _exam(request, course, slug)
@@ -137,7 +141,7 @@ def start_exam(request: ApiRequest, course: Slug, slug: Slug, payload: StartIn):
 )
 def answer_exam_item(
     request: ApiRequest, course: Slug, slug: Slug, item_id: int, payload: ExamAnswerIn
-):
+) -> JsonResponse:
     """Submit the learner's answer to an item of their running exam; 409 with the reason after
     its end (or before its start). Verdicts follow the exam's release policy."""
     course_obj, exam = _exam(request, course, slug)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -65,7 +68,7 @@ def exercise_or_404(slug: str) -> Exercise:
     return exercise
 
 
-def summary(exercise: Exercise) -> dict:
+def summary(exercise: Exercise) -> dict[str, Any]:
     return {
         "slug": exercise.slug,
         "title": exercise.title,
@@ -75,7 +78,7 @@ def summary(exercise: Exercise) -> dict:
 
 
 @router.get("/exercises", response=ExerciseList, openapi_extra=documented(*KEYED))
-def list_exercises(request: ApiRequest):
+def list_exercises(request: ApiRequest) -> dict[str, Any]:
     """Every exercise of the bank that is not retired."""
     require_scope(request, ApiKey.Scope.READ)
     exercises = Exercise.objects.filter(retired=False).select_related("module", "current_version")
@@ -85,7 +88,7 @@ def list_exercises(request: ApiRequest):
 @router.get(
     "/exercises/{slug}", response=ExerciseDetail, openapi_extra=documented(*KEYED, 404, 422)
 )
-def get_exercise(request: ApiRequest, slug: Slug):
+def get_exercise(request: ApiRequest, slug: Slug) -> dict[str, Any]:
     """One exercise: its parts and kinds, its version hash, the quizzes it is in."""
     require_scope(request, ApiKey.Scope.READ)
     exercise = exercise_or_404(slug)
@@ -113,7 +116,7 @@ NOTEBOOK_RESPONSES["responses"][200] = {
 
 
 @router.get("/exercises/{slug}/notebook", openapi_extra=NOTEBOOK_RESPONSES)
-def get_notebook(request: ApiRequest, slug: Slug, query: Query[NotebookQuery]):
+def get_notebook(request: ApiRequest, slug: Slug, query: Query[NotebookQuery]) -> HttpResponse:
     """The learner's current variant of a code exercise as a Jupyter notebook (nbformat 4): the
     prompt, the variant's data, the starter code in the cell tagged `tangent-answer`, and its
     visible tests in a cell that runs with NumPy alone. `seed` (a staff key) picks a variant."""
@@ -130,7 +133,7 @@ def get_notebook(request: ApiRequest, slug: Slug, query: Query[NotebookQuery]):
     response={201: VariantOut},
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
-def draw_variant(request: ApiRequest, slug: Slug, payload: VariantIn):
+def draw_variant(request: ApiRequest, slug: Slug, payload: VariantIn) -> Status[dict[str, Any]]:
     """A fresh variant of the exercise for the learner: its seed and rendered prompt (HTML)."""
     require_scope(request, ApiKey.Scope.SUBMIT)
     exercise = exercise_or_404(slug)

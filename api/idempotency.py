@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils import timezone
@@ -22,11 +24,11 @@ LIFETIME = timedelta(hours=24)
 MAX_KEY = 200
 
 
-def digest(body: dict) -> str:
+def digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def begin(client, key: str, body: dict) -> IdempotencyRecord | JsonResponse:
+def begin(client: User, key: str, body: dict[str, Any]) -> IdempotencyRecord | JsonResponse:
     """A new record to finish later, or the response this request gets right away."""
     if not key or len(key) > MAX_KEY:
         return problem(
@@ -68,7 +70,9 @@ def replay(record: IdempotencyRecord) -> JsonResponse:
     return response
 
 
-def finish(record: IdempotencyRecord, status: int, body: dict, location: str = "") -> None:
+def finish(
+    record: IdempotencyRecord, status: int, body: dict[str, Any], location: str = ""
+) -> None:
     """Store the response; a server error forgets the key so the client can retry."""
     if status >= 500:
         record.delete()

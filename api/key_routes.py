@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -57,7 +58,7 @@ class KeyList(Schema):
     next: str | None = None
 
 
-def describe(key: ApiKey) -> dict:
+def describe(key: ApiKey) -> dict[str, Any]:
     return {
         "id": key.pk,
         "prefix": key.prefix,
@@ -73,7 +74,7 @@ def describe(key: ApiKey) -> dict:
 
 
 @router.post("/api-keys", response={201: KeyCreated}, openapi_extra=documented(*KEYED, *BODY, 404))
-def create_api_key(request: ApiRequest, payload: KeyIn):
+def create_api_key(request: ApiRequest, payload: KeyIn) -> Status[dict[str, Any]]:
     """A new key for the caller (an operator key may name another user), never with a scope the
     caller does not have; the key and its callback secret are shown only here."""
     require_scope(request, ApiKey.Scope.SUBMIT)
@@ -87,7 +88,7 @@ def create_api_key(request: ApiRequest, payload: KeyIn):
 
 
 @router.get("/api-keys", response=KeyList, openapi_extra=documented(*KEYED))
-def list_api_keys(request: ApiRequest):
+def list_api_keys(request: ApiRequest) -> dict[str, Any]:
     """The keys of the caller's owner (an operator key: every key): prefix, course, scopes,
     last use; never the key itself."""
     require_scope(request, ApiKey.Scope.READ)
@@ -99,7 +100,7 @@ def list_api_keys(request: ApiRequest):
 @router.delete(
     "/api-keys/{key_id}", response={204: None}, openapi_extra=documented(*KEYED, 404, 422)
 )
-def revoke_api_key(request: ApiRequest, key_id: int):
+def revoke_api_key(request: ApiRequest, key_id: int) -> Status[None]:
     """Revoke one of the owner's keys (an operator key: any key): it stops working at once."""
     require_scope(request, ApiKey.Scope.SUBMIT)
     refuse_personal(request, "revoke keys (your profile page revokes your tokens)")

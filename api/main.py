@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from typing import Any
+
+from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
 
 from api import (
@@ -61,9 +64,11 @@ class SiteSession(SessionAuth):
 
 
 class TangentApi(NinjaAPI):
-    def get_openapi_schema(self, **kwargs):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
         """The schema, with the problem details every error response refers to."""
-        schema = super().get_openapi_schema(**kwargs)
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"]["schemas"]["Problem"] = Problem.model_json_schema()
         return schema
 
@@ -83,7 +88,7 @@ api = TangentApi(
 
 
 @api.exception_handler(ValidationError)
-def on_validation_error(request, exc: ValidationError):
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:
     """422 naming each field (`answer`, `limit`…; a body's fields without the parameter name)."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
@@ -94,7 +99,7 @@ def on_validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(AuthenticationError)
-def on_auth_error(request, exc):
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:
     return problem(
         401,
         "Send a valid API key: Authorization: Bearer <key>.",
@@ -103,22 +108,22 @@ def on_auth_error(request, exc):
 
 
 @api.exception_handler(ratelimits.RateLimited)
-def on_rate_limited(request, exc: ratelimits.RateLimited):
+def on_rate_limited(request: HttpRequest, exc: ratelimits.RateLimited) -> JsonResponse:
     return problem(429, exc.message, headers={"Retry-After": str(exc.retry_after)})
 
 
 @api.exception_handler(Http404)
-def on_not_found(request, exc):
+def on_not_found(request: HttpRequest, exc: Http404) -> JsonResponse:
     return problem(404, str(exc) or "Not found.")
 
 
 @api.exception_handler(InputRefused)
-def on_input_refused(request, exc: InputRefused):
+def on_input_refused(request: HttpRequest, exc: InputRefused) -> JsonResponse:
     return exc.response()
 
 
 @api.exception_handler(HttpError)
-def on_http_error(request, exc: HttpError):
+def on_http_error(request: HttpRequest, exc: HttpError) -> JsonResponse:
     if isinstance(exc.__cause__, InputRefused):  # what the body parser raised, as ninja wraps it
         return exc.__cause__.response()
     return problem(exc.status_code, str(exc))
@@ -146,7 +151,7 @@ class PreviewOut(Schema):
 
 
 @api.get("/health", auth=None, response=HealthOut, tags=["system"])
-def health(request):
+def health(request: HttpRequest) -> dict[str, Any]:
     """Database, broker, live workers (from heartbeats) and the code sandbox."""
     return health_checks.health()
 
@@ -159,7 +164,7 @@ def health(request):
     url_name="preview",
     openapi_extra=documented(*KEYED, *BODY, 404),
 )
-def preview_answer(request: ApiRequest, payload: PreviewIn):
+def preview_answer(request: ApiRequest, payload: PreviewIn) -> dict[str, str] | JsonResponse:
     """How the parser reads an expression (LaTeX, as written), or the located reason it cannot."""
     principal = request.auth
     if principal.paced:  # keys are throttled per key; the site and personal tokens per learner
@@ -196,7 +201,9 @@ class ProbeIn(Input):
     url_name="sandpit_probe",
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def sandpit_probe(request: ApiRequest, attempt_id: int, payload: ProbeIn):
+def sandpit_probe(
+    request: ApiRequest, attempt_id: int, payload: ProbeIn
+) -> dict[str, Any] | JsonResponse:
     """Push the dip-stick in at (x, y) metres: the depth, the arrow −∇f (or null), the status.
 
     When the round ends (found or failed) the answer also carries the contour grid for the

@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import Field, Schema
 from ninja.parser import Parser
 from pydantic import AfterValidator, ConfigDict
@@ -48,7 +49,7 @@ class StrictParser(Parser):
     cause's own response.
     """
 
-    def parse_body(self, request: HttpRequest) -> dict:
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         if not is_json(request.content_type):
             raise InputRefused(415, "Send the body as JSON, with Content-Type: application/json.")
         try:
@@ -60,7 +61,9 @@ class StrictParser(Parser):
         refuse_what_is_not_text("body", body)
         return body
 
-    def parse_querydict(self, data, list_fields: list[str], request: HttpRequest) -> dict:
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
         query = super().parse_querydict(data, list_fields, request)
         refuse_what_is_not_text("query", query)
         return query
@@ -85,7 +88,7 @@ def text_fault(text: str) -> str | None:
     return None
 
 
-def refuse_what_is_not_text(place: str, values: dict) -> None:
+def refuse_what_is_not_text(place: str, values: dict[str, Any]) -> None:
     """Raise InputRefused (422) naming the first string among `values` that is not text.
 
     Walked without recursion: JSON nests as deep as the JSON parser allows.

@@ -7,6 +7,7 @@ is made; only its digest is kept.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -22,12 +23,12 @@ class TokenRefused(Exception):
         self.message = message
 
 
-def tokens_of(user) -> QuerySet[ApiKey]:
+def tokens_of(user: User) -> QuerySet[ApiKey]:
     """The learner's personal tokens, newest first, revoked ones included."""
     return ApiKey.objects.filter(user=user, personal=True).order_by("-created_at")
 
 
-def make_token(user, name: str) -> NewKey:
+def make_token(user: User, name: str) -> NewKey:
     """A new token to read and submit as `user`; TokenRefused past MAX_ACTIVE live ones."""
     name = name.strip()
     if not name or len(name) > 100:
@@ -40,7 +41,7 @@ def make_token(user, name: str) -> NewKey:
     return made
 
 
-def revoke_token(user, token_id: int) -> bool:
+def revoke_token(user: User, token_id: int) -> bool:
     """Revoke one of the learner's tokens; False if they have no such token."""
     tokens = tokens_of(user).filter(pk=token_id)
     if not tokens.exists():

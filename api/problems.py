@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 
 from courseware.grading.intake import SubmissionRefused
@@ -39,7 +40,7 @@ class Problem(Schema):
     errors: dict[str, list[str]] | None = None
 
 
-def documented(*statuses: int) -> dict:
+def documented(*statuses: int) -> dict[str, Any]:
     """`openapi_extra` for an operation: the problem responses it may give."""
     content = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {
@@ -50,7 +51,7 @@ def documented(*statuses: int) -> dict:
     }
 
 
-def api_not_found(request, path: str = "") -> JsonResponse:
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown URLs under /api/ answer in problem JSON too."""
     return problem(404, f"No API endpoint at {request.path}; see /api/v1/openapi.json.")
 
@@ -59,12 +60,12 @@ def problem(
     status: int,
     detail: str,
     *,
-    errors: dict | None = None,
-    headers: dict | None = None,
-    extra: dict | None = None,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JsonResponse:
     """A problem+json response; `extra` adds members such as a located error's `column`."""
-    body = {
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,

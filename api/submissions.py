@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
@@ -170,7 +171,7 @@ class SubmissionFilters(Schema):
 SYNCS = Prefetch("score_syncs", queryset=ScoreSync.objects.select_related("line").order_by("pk"))
 
 
-def lms_sync(submission: Submission) -> list[dict]:
+def lms_sync(submission: Submission) -> list[dict[str, Any]]:
     """Where the LMS gradebook stands for this submission's score changes (prefetched: SYNCS)."""
     return [
         {
@@ -196,8 +197,8 @@ def assessment_of(submission: Submission) -> str | None:
 
 
 def serialise_submission(
-    submission: Submission, client, refs: dict[int, str] | None = None, staff: bool = False
-) -> dict:
+    submission: Submission, client: User, refs: dict[int, str] | None = None, staff: bool = False
+) -> dict[str, Any]:
     """The submission as `client` sees it: the learner by the client's own reference, if any
     (from `refs`, learner id → reference, when a page's are looked up at once); verdict, score
     and feedback only once the learner may see them (or to `staff`)."""
@@ -222,13 +223,13 @@ def serialise_submission(
     }
 
 
-def notebook_cells(submission: Submission) -> dict | None:
+def notebook_cells(submission: Submission) -> dict[str, Any] | None:
     """Which cells of an uploaded notebook were graded, if the answer came in one."""
     upload = submission.uploaded_notebook
     return None if upload is None else {"cells": upload.cells, "note": upload.note}
 
 
-def submission_event_data(submission: Submission, client) -> dict:
+def submission_event_data(submission: Submission, client: User) -> dict[str, Any]:
     """The submission as JSON-ready data, as webhook events to `client` carry it (the API's shape)."""
     prefetch_related_objects([submission], SYNCS)
     data = serialise_submission(submission, client)
@@ -266,7 +267,7 @@ def created(
     response={202: SubmissionCreated},
     openapi_extra=documented(*KEYED, *BODY, 404, 409),
 )
-def create_submission(request: ApiRequest, payload: SubmissionIn):
+def create_submission(request: ApiRequest, payload: SubmissionIn) -> HttpResponse:
     """Store an answer and queue its grading; poll the Location (or wait for a webhook).
 
     Send `Idempotency-Key` to make retries safe: the same key and body replay the first
@@ -298,8 +299,9 @@ def create_submission(request: ApiRequest, payload: SubmissionIn):
     return response
 
 
-def _json(response: JsonResponse) -> dict:
-    return json.loads(response.content)
+def _json(response: HttpResponse) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(response.content)
+    return body
 
 
 def _create(request: ApiRequest, payload: SubmissionIn) -> JsonResponse:
@@ -373,7 +375,7 @@ def encode_cursor(pk: int) -> str:
 
 
 @router.get("/submissions", response=SubmissionList, openapi_extra=documented(*KEYED, 404, 422))
-def list_submissions(request: ApiRequest, filters: Query[SubmissionFilters]):
+def list_submissions(request: ApiRequest, filters: Query[SubmissionFilters]) -> dict[str, Any]:
     """The submissions the key may see, newest first; filter by exercise, status or learner;
     page with `next`."""
     principal = require_scope(request, ApiKey.Scope.READ)
@@ -410,7 +412,7 @@ def submission_or_404(request: ApiRequest, submission_id: int) -> Submission:
     response=SubmissionOut,
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def get_submission(request: ApiRequest, submission_id: int):
+def get_submission(request: ApiRequest, submission_id: int) -> dict[str, Any]:
     """A submission: status, then verdict, score and feedback once graded, and its LMS sync."""
     principal = require_scope(request, ApiKey.Scope.READ)
     submission = submission_or_404(request, submission_id)
@@ -422,7 +424,7 @@ def get_submission(request: ApiRequest, submission_id: int):
     response=SubmissionOut,
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def cancel_submission(request: ApiRequest, submission_id: int):
+def cancel_submission(request: ApiRequest, submission_id: int) -> dict[str, Any]:
     """Cancel a submission that is still queued (one being graded or graded cannot be)."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
     submission = submission_or_404(request, submission_id)
@@ -438,7 +440,7 @@ def cancel_submission(request: ApiRequest, submission_id: int):
     response={202: SubmissionCreated},
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def regrade_submission(request: ApiRequest, submission_id: int):
+def regrade_submission(request: ApiRequest, submission_id: int) -> JsonResponse:
     """Staff: grade a finished submission again (a new grading row; the old one stays); a course
     key regrades only in its course."""
     require_scope(request, ApiKey.Scope.STAFF)
@@ -454,7 +456,7 @@ class ResultQuery(Input):
     figures: Literal["svg"] | None = Field(None, description="`svg`: figures drawn as SVG too.")
 
 
-def with_svg(item: dict) -> dict:
+def with_svg(item: dict[str, Any]) -> dict[str, Any]:
     """A feedback item; a figure's with its SVG drawing (courseware.plots) in `data.svg`."""
     if item.get("type") != "figure":
         return item
@@ -480,7 +482,9 @@ def graded_or_409(request: ApiRequest, submission_id: int) -> tuple[Submission, 
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def get_result(request: ApiRequest, submission_id: int, query: Query[ResultQuery]):
+def get_result(
+    request: ApiRequest, submission_id: int, query: Query[ResultQuery]
+) -> dict[str, Any]:
     """The latest grading of a submission: score out of max, verdict, feedback, versions, timings.
 
     With `figures=svg`, each figure item's data also holds the figure drawn as on the page (`svg`).
@@ -518,7 +522,7 @@ def get_result(request: ApiRequest, submission_id: int, query: Query[ResultQuery
     tags=["results"],
     openapi_extra=documented(*KEYED, 404, 409, 422),
 )
-def gradescope_result(request: ApiRequest, submission_id: int):
+def gradescope_result(request: ApiRequest, submission_id: int) -> dict[str, Any]:
     """The result in Gradescope's autograder `results.json` format (score out of 100)."""
     require_scope(request, ApiKey.Scope.READ)
     _, grading = graded_or_409(request, submission_id)

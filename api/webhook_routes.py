@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from api.access import ApiRequest, refuse_personal, require_scope
 from api.parsing import Input
 from api.problems import BODY, KEYED, documented
 from lms import outbound
-from lms.models import ApiKey, Webhook
+from lms.models import ApiKey, Webhook, WebhookDelivery
 
 router = Router(tags=["webhooks"])
 
@@ -57,7 +58,7 @@ class DeliveryList(Schema):
     next: str | None = None
 
 
-def describe(webhook: Webhook) -> dict:
+def describe(webhook: Webhook) -> dict[str, Any]:
     return {
         "id": webhook.pk,
         "url": webhook.url,
@@ -76,7 +77,7 @@ def webhook_or_404(request: ApiRequest, webhook_id: int) -> Webhook:
 
 
 @router.post("/webhooks", response={201: WebhookCreated}, openapi_extra=documented(*KEYED, *BODY))
-def register_webhook(request: ApiRequest, payload: WebhookIn):
+def register_webhook(request: ApiRequest, payload: WebhookIn) -> Status[dict[str, Any]]:
     """Register an https URL for events about the submissions the key's owner makes through the
     API; the signing secret is shown only here."""
     principal = require_scope(request, ApiKey.Scope.SUBMIT)
@@ -91,7 +92,7 @@ def register_webhook(request: ApiRequest, payload: WebhookIn):
 
 
 @router.get("/webhooks", response=WebhookList, openapi_extra=documented(*KEYED))
-def list_webhooks(request: ApiRequest):
+def list_webhooks(request: ApiRequest) -> dict[str, Any]:
     principal = require_scope(request, ApiKey.Scope.READ)
     refuse_personal(request, "manage webhooks")
     hooks = Webhook.objects.filter(client=principal.user, deleted_at__isnull=True)
@@ -101,7 +102,7 @@ def list_webhooks(request: ApiRequest):
 @router.delete(
     "/webhooks/{webhook_id}", response={204: None}, openapi_extra=documented(*KEYED, 404, 422)
 )
-def delete_webhook(request: ApiRequest, webhook_id: int):
+def delete_webhook(request: ApiRequest, webhook_id: int) -> Status[None]:
     require_scope(request, ApiKey.Scope.SUBMIT)
     refuse_personal(request, "manage webhooks")
     webhook = webhook_or_404(request, webhook_id)
@@ -115,7 +116,7 @@ def delete_webhook(request: ApiRequest, webhook_id: int):
     response={202: DeliveryOut},
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def send_test_event(request: ApiRequest, webhook_id: int):
+def send_test_event(request: ApiRequest, webhook_id: int) -> Status[dict[str, Any]]:
     """Send a `webhook.test` event now, to check the receiver and its signature check."""
     from lms.tasks import send_webhook
 
@@ -127,7 +128,7 @@ def send_test_event(request: ApiRequest, webhook_id: int):
     return Status(202, describe_delivery(delivery))
 
 
-def describe_delivery(delivery) -> dict:
+def describe_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
     return {
         "id": delivery.pk,
         "event_id": str(delivery.event_id),
@@ -146,7 +147,7 @@ def describe_delivery(delivery) -> dict:
     response=DeliveryList,
     openapi_extra=documented(*KEYED, 404, 422),
 )
-def list_deliveries(request: ApiRequest, webhook_id: int):
+def list_deliveries(request: ApiRequest, webhook_id: int) -> dict[str, Any]:
     """The delivery log of a webhook, newest first (the last 200)."""
     require_scope(request, ApiKey.Scope.READ)
     refuse_personal(request, "manage webhooks")

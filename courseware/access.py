@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import Http404, HttpRequest
 
 from courseware.models import (
     Assessment,
@@ -16,18 +19,24 @@ from courseware.models import (
 from courseware.variants import holding
 
 
-def memberships_of(user) -> list[Membership]:
+class SignedInRequest(HttpRequest):
+    """A request to a page that `login_required` guards: its user is signed in."""
+
+    user: User
+
+
+def memberships_of(user: User) -> list[Membership]:
     """The user's memberships with their courses, read once per request: a page asks twice (its
     course, and the navigation's Staff link), and Django builds the user afresh for every request,
     so the list is kept on the user object."""
-    found = getattr(user, "_memberships", None)
+    found: list[Membership] | None = getattr(user, "_memberships", None)
     if found is None:
         found = list(Membership.objects.filter(user=user).select_related("course"))
-        user._memberships = found
+        setattr(user, "_memberships", found)  # noqa: B010 - User declares no such attribute
     return found
 
 
-def membership_for(user, course_slug: str) -> Membership:
+def membership_for(user: User, course_slug: str) -> Membership:
     """The user's membership of the course (learner or staff), or 404."""
     membership = next((m for m in memberships_of(user) if m.course.slug == course_slug), None)
     if membership is None:
@@ -48,7 +57,10 @@ def exercise_in_course(course: Course, exercise_slug: str) -> Exercise:
 
 
 def attempt_for(
-    user, attempt_id, exercise: Exercise | None = None, item: AssessmentItem | None = None
+    user: User,
+    attempt_id: Any,
+    exercise: Exercise | None = None,
+    item: AssessmentItem | None = None,
 ) -> Attempt:
     """The user's attempt on the exercise, or drawn for the assessment item (the id comes from a
     form, so anything may arrive), or 404."""
@@ -69,7 +81,7 @@ def attempt_for(
     return holding(attempt, user, exercise)
 
 
-def submission_for(user, submission_id: int) -> Submission:
+def submission_for(user: User, submission_id: int) -> Submission:
     """A submission the user may see: their own, or one in a course they are staff of; else 404."""
     submission = (
         Submission.objects.select_related("grading", "attempt__exercise_version")
@@ -107,7 +119,7 @@ def item_in_assessment(assessment: Assessment, item_id: int) -> AssessmentItem:
     return item
 
 
-def may_create_courses(user) -> bool:
+def may_create_courses(user: User | AnonymousUser) -> bool:
     """Instructors (staff of any course) and users granted "add course" may start a course."""
     if not user.is_authenticated:
         return False

@@ -46,12 +46,12 @@ def new_integration_user(prefix: str, **fields: str) -> User:
     raise RuntimeError("could not draw a free username")
 
 
-def integration_prefix(user) -> str | None:
+def integration_prefix(user: User) -> str | None:
     """The reserved prefix of an account made by an integration, None for people's own accounts."""
     return next((p for p in RESERVED_PREFIXES if user.username.startswith(p)), None)
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     """How pages name a person: their full name; else an own account's username; else, for an
     account an integration made (whose username is random), its e-mail or "LMS learner 1a2b3c4d".
     """
@@ -87,7 +87,7 @@ def display_name_expression() -> Case:
     )
 
 
-def shown_username(user) -> str:
+def shown_username(user: User) -> str:
     """The username to show beside `display_name`: an own account's, when its full name is shown
     (an integration's random username tells staff nothing)."""
     if integration_prefix(user) is None and user.get_full_name():
@@ -111,7 +111,7 @@ def service_user(username: str) -> User:
     return user
 
 
-def join_open_courses(user) -> None:
+def join_open_courses(user: User) -> None:
     """A new account joins every course open to everyone."""
     for course in Course.objects.filter(open_enrolment=True):
         Membership.objects.get_or_create(user=user, course=course)

@@ -1,7 +1,10 @@
 """The Django admin's pages of courseware (its site is tangent.admin_site's, for superusers)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from courseware.models import (
     Assessment,
@@ -23,42 +26,42 @@ from courseware.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Course]):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(admin.ModelAdmin[Course]):
     list_display = ["slug", "title", "open_enrolment"]
     inlines = [MembershipInline]
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(admin.ModelAdmin[Module]):
     list_display = ["order", "slug", "title"]
 
 
-class QuizItemInline(admin.TabularInline):
+class QuizItemInline(admin.TabularInline[QuizItem, Quiz]):
     model = QuizItem
     extra = 0
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(admin.ModelAdmin[Quiz]):
     list_display = ["slug", "title", "module", "opens_at", "due_at", "attempt_limit"]
     inlines = [QuizItemInline]
 
 
-class AssessmentExceptionInline(admin.TabularInline):
+class AssessmentExceptionInline(admin.TabularInline[AssessmentException, Assessment]):
     model = AssessmentException
     extra = 0
     raw_id_fields = ["learner", "created_by"]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(admin.ModelAdmin[Assessment]):
     """A course's own assessment (items are composed on the course's staff pages)."""
 
     list_display = ["course", "slug", "title", "kind", "opens_at", "due_at", "weight"]
@@ -67,39 +70,39 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["created_at", "course", "actor", "action", "assessment", "learner"]
     list_filter = ["course", "action"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(admin.ModelAdmin[Exercise]):
     list_display = ["slug", "title", "module", "current_version", "retired"]
     list_filter = ["module", "retired"]
 
 
 @admin.register(ExerciseVersion)
-class ExerciseVersionAdmin(admin.ModelAdmin):
+class ExerciseVersionAdmin(admin.ModelAdmin[ExerciseVersion]):
     list_display = ["exercise", "number", "content_hash", "created_at"]
     readonly_fields = ["exercise", "number", "content_hash", "spec", "created_at"]
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(admin.ModelAdmin[Attempt]):
     list_display = ["learner", "exercise_version", "number", "seed", "created_at"]
     raw_id_fields = ["learner", "exercise_version", "course"]
 
 
-class GradingInline(admin.TabularInline):
+class GradingInline(admin.TabularInline[Grading, Submission]):
     model = Grading
     extra = 0
     can_delete = False
@@ -117,37 +120,42 @@ class GradingInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(admin.ModelAdmin[Submission]):
     list_display = ["pk", "attempt", "status", "deliveries", "grader_errors", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["attempt", "grading"]
     inlines = [GradingInline]
 
 
-class AuthoredExerciseForm(forms.ModelForm):
+class AuthoredExerciseForm(forms.ModelForm[AuthoredExercise]):
+    spec: dict[str, Any]  # what the source defines, once it is checked
+
     class Meta:
         model = AuthoredExercise
         fields = ["module", "source"]
         widgets = {"source": forms.Textarea(attrs={"rows": 30, "cols": 100, "spellcheck": "false"})}
 
-    def clean_source(self):
+    def clean_source(self) -> str:
         from exercises.authoring import check_source
 
-        source = self.cleaned_data["source"]
-        self.spec, problems = check_source(source, self.instance if self.instance.pk else None)
-        if problems:
+        source: str = self.cleaned_data["source"]
+        spec, problems = check_source(source, self.instance if self.instance.pk else None)
+        if problems or spec is None:
             raise forms.ValidationError(problems)
+        self.spec = spec
         return source
 
 
 @admin.register(AuthoredExercise)
-class AuthoredExerciseAdmin(admin.ModelAdmin):
+class AuthoredExerciseAdmin(admin.ModelAdmin[AuthoredExercise]):
     """Declarative exercises written here are checked on save (a few variants graded for real)."""
 
     form = AuthoredExerciseForm
     list_display = ["__str__", "module", "updated_at"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: AuthoredExercise, form: AuthoredExerciseForm, change: bool
+    ) -> None:
         from exercises.authoring import publish
 
         super().save_model(request, obj, form, change)
@@ -155,11 +163,11 @@ class AuthoredExerciseAdmin(admin.ModelAdmin):
 
 
 @admin.register(SandpitGame)
-class SandpitGameAdmin(admin.ModelAdmin):
+class SandpitGameAdmin(admin.ModelAdmin[SandpitGame]):
     list_display = ["attempt", "part", "status", "created_at", "ended_at"]
     raw_id_fields = ["attempt", "submission"]
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(admin.ModelAdmin[OutboxEvent]):
     list_display = ["kind", "created_at", "delivered_at"]

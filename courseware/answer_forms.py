@@ -11,10 +11,11 @@ from django.http import QueryDict
 
 from courseware.models import Attempt
 from courseware.option_tokens import ids_from_tokens, option_token
-from courseware.plots import chart_svg, function_svg, shared_y_range
+from courseware.plots import chart_svg, function_svg
 from courseware.rendering import render_markdown
 from grader.answers import answer_kind
-from grader.figures import compared_x_range, exercise_figure
+from grader.figures import exercise_figure
+from grader.graphs import GraphFrame, compared_graphs, compared_x_range
 from grader.spec import ExerciseDef, PartDef
 
 
@@ -33,34 +34,6 @@ def answer_from_post(exercise: ExerciseDef, attempt: Attempt, post: QueryDict) -
     if exercise.single_part:
         return payloads[exercise.parts[0].name]
     return {"parts": payloads}
-
-
-@dataclass(frozen=True)
-class GraphFrame:
-    """What graphs meant to be compared share: one x range, one y scale, and the function that is
-    drawn faintly behind each option (when the part asks for it)."""
-
-    x_range: tuple[float, float]
-    y_range: tuple[float, float]
-    overlay: str | None = None
-
-
-def compared_graphs(exercise: ExerciseDef, params: dict[str, Any]) -> GraphFrame | None:
-    """The frame shared by the exercise's function figure and the graphs of its parts' options,
-    or None when the exercise has no option graphs. Options are drawn on the figure's x range."""
-    plotted = [
-        (part, [option["plot"] for option in part.config.get("options", []) if option.get("plot")])
-        for part in exercise.parts
-    ]
-    plotted = [(part, plots) for part, plots in plotted if plots]
-    if not plotted:
-        return None
-    figure = exercise.figure if exercise.figure and "expr" in exercise.figure else None
-    part, plots = plotted[0]
-    x_range = compared_x_range(exercise)
-    exprs = plots + ([figure["expr"]] if figure else [])
-    overlay = figure["expr"] if figure and part.config.get("overlay_figure") else None
-    return GraphFrame(x_range, shared_y_range(exprs, params, x_range), overlay)
 
 
 @dataclass
@@ -136,12 +109,11 @@ def figure_svg(exercise: ExerciseDef, params: dict[str, Any]) -> str:
     if "expr" not in figure:
         data = exercise_figure(exercise, params)
         return "" if data is None else chart_svg(data)
-    x_range = tuple(figure.get("x", (-4, 4)))
     frame = compared_graphs(exercise, params)
     return function_svg(
         figure["expr"],
         params,
-        x_range,
+        compared_x_range(exercise),
         label=figure.get("label", "") or "The graph of f",
         y_range=frame.y_range if frame else None,
     )

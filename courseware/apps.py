@@ -5,7 +5,7 @@ class CoursewareConfig(AppConfig):
     name = "courseware"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_save
 
         from courseware import assessments, catalogue

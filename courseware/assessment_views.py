@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,20 +12,24 @@ from django.views.decorators.http import require_POST
 
 from courseware import assessments, exam_views, exams, ratelimits, scoring
 from courseware.access import (
+    SignedInRequest,
     assessment_in_course,
     attempt_for,
     item_in_assessment,
     membership_for,
 )
-from courseware.assessments import Phase
+from courseware.assessments import Phase, Schedule
 from courseware.attempt_page import page_parts
 from courseware.grading.intake import run_examples, submit
+from courseware.models import AssessmentItem, Course
 from courseware.variants import current_item_attempt, new_attempt
-from courseware.views import answer_response, exercise_context
+from courseware.views import AnswerService, answer_response, exercise_context
 
 
 @login_required
-def assessment_page(request, course_slug, assessment_slug):
+def assessment_page(
+    request: SignedInRequest, course_slug: str, assessment_slug: str
+) -> HttpResponse:
     membership = membership_for(request.user, course_slug)
     assessment = assessment_in_course(membership.course, assessment_slug)
     if exams.is_exam(assessment):
@@ -56,7 +61,9 @@ def assessment_page(request, course_slug, assessment_slug):
     return render(request, "courseware/assessment.html", context)
 
 
-def open_item(request, course_slug, assessment_slug, item_id):
+def open_item(
+    request: SignedInRequest, course_slug: str, assessment_slug: str, item_id: int
+) -> tuple[Course, AssessmentItem, Schedule]:
     """(course, item, the learner's schedule), or the page saying it is not open yet (403)."""
     membership = membership_for(request.user, course_slug)
     assessment = assessment_in_course(membership.course, assessment_slug)
@@ -65,13 +72,17 @@ def open_item(request, course_slug, assessment_slug, item_id):
     return membership.course, item, schedule
 
 
-def not_open(request, course, item, schedule):
+def not_open(
+    request: SignedInRequest, course: Course, item: AssessmentItem, schedule: Schedule
+) -> HttpResponse:
     context = {"course": course, "assessment": item.assessment, "schedule": schedule}
     return render(request, "courseware/assessment_not_open.html", context, status=403)
 
 
 @login_required
-def item_page(request, course_slug, assessment_slug, item_id):
+def item_page(
+    request: SignedInRequest, course_slug: str, assessment_slug: str, item_id: int
+) -> HttpResponse:
     course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
     if schedule.phase() == Phase.NOT_OPEN:
         return not_open(request, course, item, schedule)
@@ -100,7 +111,13 @@ def item_page(request, course_slug, assessment_slug, item_id):
     return render(request, "courseware/exercise.html", context)
 
 
-def item_answer(request, course_slug, assessment_slug, item_id, service):
+def item_answer(
+    request: SignedInRequest,
+    course_slug: str,
+    assessment_slug: str,
+    item_id: int,
+    service: AnswerService,
+) -> HttpResponse:
     course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
     if schedule.phase() == Phase.NOT_OPEN:
         return not_open(request, course, item, schedule)
@@ -111,21 +128,27 @@ def item_answer(request, course_slug, assessment_slug, item_id, service):
 @login_required
 @require_POST
 @ratelimits.limited("submit")
-def item_submit(request, course_slug, assessment_slug, item_id):
+def item_submit(
+    request: SignedInRequest, course_slug: str, assessment_slug: str, item_id: int
+) -> HttpResponse:
     return item_answer(request, course_slug, assessment_slug, item_id, submit)
 
 
 @login_required
 @require_POST
 @ratelimits.limited("submit")
-def item_run_tests(request, course_slug, assessment_slug, item_id):
+def item_run_tests(
+    request: SignedInRequest, course_slug: str, assessment_slug: str, item_id: int
+) -> HttpResponse:
     """ "Run my tests" on the item's variant: the visible examples; not an attempt."""
     return item_answer(request, course_slug, assessment_slug, item_id, run_examples)
 
 
 @login_required
 @require_POST
-def item_another_variant(request, course_slug, assessment_slug, item_id):
+def item_another_variant(
+    request: SignedInRequest, course_slug: str, assessment_slug: str, item_id: int
+) -> HttpResponse:
     course, item, schedule = open_item(request, course_slug, assessment_slug, item_id)
     if schedule.phase() == Phase.NOT_OPEN:
         return not_open(request, course, item, schedule)

@@ -8,6 +8,9 @@ the page is up to date the moment the verdict arrives, without a reload.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
 
 from courseware import exams, progress, release, scoring
 from courseware.models import Attempt, Submission
@@ -82,7 +85,7 @@ def scores_in(history: list[Submission], attempt: Attempt) -> list[float] | None
     ]
 
 
-def help_for(attempt: Attempt, scores: list[float] | None = None) -> dict:
+def help_for(attempt: Attempt, scores: list[float] | None = None) -> dict[str, Any]:
     """The hints and worked solution the release rule (courseware.release) allows now
     (`scores`: the attempt's graded answers' if the caller has them)."""
     definition = definition_of(attempt)
@@ -92,7 +95,7 @@ def help_for(attempt: Attempt, scores: list[float] | None = None) -> dict:
     return {"hints": hints, "solution": solution}
 
 
-def after_verdict(submission: Submission, viewer) -> dict:
+def after_verdict(submission: Submission, viewer: User) -> dict[str, Any]:
     """What the verdict fragment carries besides the verdict, for the learner's own page; nothing
     for anyone else (staff looking at a learner's submission) or while it is still grading."""
     attempt = submission.attempt
@@ -101,7 +104,7 @@ def after_verdict(submission: Submission, viewer) -> dict:
     return {"page_parts": True, **page_parts(attempt)}
 
 
-def page_parts(attempt: Attempt) -> dict:
+def page_parts(attempt: Attempt) -> dict[str, Any]:
     """The page's hints, solution, history and progress for `attempt`."""
     history = history_of(attempt)
     return {

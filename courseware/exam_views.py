@@ -4,20 +4,31 @@ learner types, and the learner's own "submit the exam"."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.contrib.auth.models import User
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courseware import assessments, exams, ratelimits, scoring
-from courseware.access import assessment_in_course, item_in_assessment, membership_for
-from courseware.models import Assessment, ExamSitting
+from courseware.access import (
+    SignedInRequest,
+    assessment_in_course,
+    item_in_assessment,
+    membership_for,
+)
+from courseware.assessments import Schedule
+from courseware.models import Assessment, AssessmentItem, Course, ExamSitting
 from courseware.variants import current_item_attempt
 from courseware.views import exercise_context
 
 
-def exam_or_404(request, course_slug, assessment_slug) -> tuple:
+def exam_or_404(
+    request: SignedInRequest, course_slug: str, assessment_slug: str
+) -> tuple[Course, Assessment]:
     membership = membership_for(request.user, course_slug)
     assessment = assessment_in_course(membership.course, assessment_slug)
     if not exams.is_exam(assessment):
@@ -25,7 +36,7 @@ def exam_or_404(request, course_slug, assessment_slug) -> tuple:
     return membership.course, assessment
 
 
-def overview(sitting: ExamSitting, learner) -> list[dict]:
+def overview(sitting: ExamSitting, learner: User) -> list[dict[str, Any]]:
     """The learner's items in their order, each with its exercise and whether a draft holds an answer."""
     drafts = exams.drafts_of(sitting)
     return [
@@ -39,7 +50,7 @@ def overview(sitting: ExamSitting, learner) -> list[dict]:
     ]
 
 
-def timer_context(sitting: ExamSitting) -> dict:
+def timer_context(sitting: ExamSitting) -> dict[str, Any]:
     return {
         "sitting": sitting,
         "seconds_left": exams.seconds_left(sitting),
@@ -47,13 +58,13 @@ def timer_context(sitting: ExamSitting) -> dict:
     }
 
 
-def exam_page(request, course, assessment: Assessment):
+def exam_page(request: SignedInRequest, course: Course, assessment: Assessment) -> HttpResponse:
     """The exam's page: its rules and the start button, the running sitting, or how it ended."""
     schedule = assessments.schedule_for(assessment, request.user)
     sitting = exams.sitting_of(assessment, request.user)
     if sitting is not None:
         exams.finalise_if_over(sitting)
-    context = {
+    context: dict[str, Any] = {
         "course": course,
         "assessment": assessment,
         "schedule": schedule,
@@ -75,7 +86,13 @@ def exam_page(request, course, assessment: Assessment):
     return render(request, "courseware/exam.html", context)
 
 
-def rules_page(request, course, assessment, error: str = "", status: int = 200):
+def rules_page(
+    request: SignedInRequest,
+    course: Course,
+    assessment: Assessment,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     """The exam's rules and its start button (with why it was refused, if it was)."""
     schedule = assessments.schedule_for(assessment, request.user)
     context = {
@@ -90,7 +107,7 @@ def rules_page(request, course, assessment, error: str = "", status: int = 200):
 
 @login_required
 @require_POST
-def start_exam(request, course_slug, assessment_slug):
+def start_exam(request: SignedInRequest, course_slug: str, assessment_slug: str) -> HttpResponse:
     course, assessment = exam_or_404(request, course_slug, assessment_slug)
     try:
         sitting = exams.start(assessment, request.user, request.POST.get("access_code", ""))
@@ -102,7 +119,9 @@ def start_exam(request, course_slug, assessment_slug):
     return redirect("assessment", course.slug, assessment.slug)
 
 
-def exam_item_page(request, course, item, schedule):
+def exam_item_page(
+    request: SignedInRequest, course: Course, item: AssessmentItem, schedule: Schedule
+) -> HttpResponse:
     """An item of a running exam: the prompt and the answer form, saved as a draft as the learner
     types; no verdicts, hints, solutions or other variants. Before the start or after the end, the
     exam's page."""
@@ -140,7 +159,9 @@ def exam_item_page(request, course, item, schedule):
 @login_required
 @require_POST
 @ratelimits.limited("drafts")
-def save_draft(request, course_slug, assessment_slug, item_id):
+def save_draft(
+    request: SignedInRequest, course_slug: str, assessment_slug: str, item_id: int
+) -> HttpResponse:
     """Keep the item's form as the learner's draft: 200 with the time left, or 409 with why not."""
     _, assessment = exam_or_404(request, course_slug, assessment_slug)
     item = item_in_assessment(assessment, item_id)
@@ -162,7 +183,7 @@ def save_draft(request, course_slug, assessment_slug, item_id):
 
 @login_required
 @require_POST
-def finish_exam(request, course_slug, assessment_slug):
+def finish_exam(request: SignedInRequest, course_slug: str, assessment_slug: str) -> HttpResponse:
     """The learner hands the exam in before the end: their drafts are submitted now."""
     course, assessment = exam_or_404(request, course_slug, assessment_slug)
     sitting = exams.sitting_of(assessment, request.user)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -154,11 +157,11 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_open(self, now=None) -> bool:
+    def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.opens_at is None or self.opens_at <= now
 
-    def is_past_due(self, now=None) -> bool:
+    def is_past_due(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.due_at is not None and now > self.due_at
 
@@ -259,7 +262,7 @@ class Submission(models.Model):
         return f"submission {self.pk} ({self.status})"
 
     @property
-    def learner(self):
+    def learner(self) -> User:
         return self.attempt.learner
 
     @property

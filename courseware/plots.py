@@ -1,4 +1,6 @@
-"""Graphs of functions drawn on the server as small, self-contained SVG (no script, no external assets)."""
+"""Graphs and figures drawn on the server as small, self-contained SVG (no script, no external
+assets), with a text alternative. The numbers they are drawn from (samples, shared y scales, tick
+values) are the grading engine's: `grader.graphs` for functions, `grader.figures` for data."""
 
 from __future__ import annotations
 
@@ -8,78 +10,15 @@ import json
 from typing import Any
 
 import numpy as np
-import sympy
 
+from grader.graphs import DEFAULT_X_RANGE, Floats, fitted_y_range, nice_ticks, sample
 from grader.params import params_key
-
-SAMPLES = 241
-
-
-def sample(
-    expr_text: str, params: dict[str, Any], x_range: tuple[float, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """The function (authored text, trusted) at evenly spaced x; NaN where it is undefined."""
-    from grader.mathinput import parse
-
-    expr = parse(expr_text, ["x"], params=params, trusted=True)
-    xs = np.linspace(*x_range, SAMPLES)
-    with np.errstate(all="ignore"):
-        values = _evaluate(expr, xs)
-        if values is None:
-            values = sympy.lambdify(sympy.Symbol("x"), expr, "numpy")(xs)
-        ys = np.broadcast_to(np.asarray(values, dtype=complex), xs.shape)
-    ys = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
-    return xs, ys
-
-
-_NUMPY = {
-    sympy.sin: np.sin,
-    sympy.cos: np.cos,
-    sympy.tan: np.tan,
-    sympy.asin: np.arcsin,
-    sympy.acos: np.arccos,
-    sympy.atan: np.arctan,
-    sympy.sinh: np.sinh,
-    sympy.cosh: np.cosh,
-    sympy.tanh: np.tanh,
-    sympy.exp: np.exp,
-    sympy.log: np.log,
-    sympy.Abs: np.abs,
-}
-
-
-def _evaluate(expr: sympy.Basic, xs: np.ndarray):
-    """`expr` of x at `xs`, walking its tree with numpy as lambdify's code would, for the sums,
-    products, powers and functions graphs are made of; None for anything else. Compiling a
-    lambdify function costs a few milliseconds, which every new variant's graphs would pay."""
-    if not expr.free_symbols:
-        try:
-            value = complex(expr)
-        except (TypeError, ValueError):  # zoo, nan and the like
-            return None
-        return value.real if value.imag == 0 else None
-    if expr.is_Symbol:
-        return xs if expr.name == "x" else None
-    parts = [_evaluate(arg, xs) for arg in expr.args]
-    if any(part is None for part in parts):
-        return None
-    if expr.is_Add:
-        return sum(parts[1:], parts[0])
-    if expr.is_Mul:
-        product = parts[0]
-        for part in parts[1:]:
-            product = product * part
-        return product
-    if expr.is_Pow:
-        return np.power(parts[0], parts[1])
-    function = _NUMPY.get(expr.func)
-    return function(parts[0]) if function is not None and len(parts) == 1 else None
 
 
 def function_svg(
     expr_text: str,
     params: dict[str, Any],
-    x_range=(-4.0, 4.0),
+    x_range: tuple[float, float] = DEFAULT_X_RANGE,
     label: str = "",
     y_range: tuple[float, float] | None = None,
     overlay: str | None = None,
@@ -118,44 +57,11 @@ def _function_svg(
     return chart_svg(spec, description=describe_curve(xs, ys, y_range))
 
 
-def _points(xs: np.ndarray, ys: np.ndarray) -> list[list[float | None]]:
+def _points(xs: Floats, ys: Floats) -> list[list[float | None]]:
     return [[float(x), float(y) if np.isfinite(y) else None] for x, y in zip(xs, ys, strict=True)]
 
 
-def fitted_y_range(curves: list[np.ndarray]) -> tuple[float, float]:
-    """One y range for curves to be read together: their span (clipped at 8 times their median
-    size, so a pole does not flatten the rest), always with the x-axis in view, padded 10 %."""
-    lo = hi = 0.0
-    for curve in curves:
-        finite = curve[np.isfinite(curve)]
-        if finite.size:
-            cap = 8 * max(float(np.median(np.abs(finite))), 1e-9)
-            lo = min(lo, float(np.clip(finite, -cap, cap).min()))
-            hi = max(hi, float(np.clip(finite, -cap, cap).max()))
-    if hi - lo <= 1e-12:
-        return (-1.0, 1.0)
-    pad = 0.1 * (hi - lo)
-    return (lo - pad, hi + pad)
-
-
-def shared_y_range(
-    exprs: list[str], params: dict[str, Any], x_range: tuple[float, float]
-) -> tuple[float, float]:
-    """The y range that graphs of several functions on one x range share (kept, as the graphs
-    are: every page of the variant draws its graphs on it)."""
-    x_range = (float(x_range[0]), float(x_range[1]))
-    return _shared_y_range(tuple(exprs), params_key(params), x_range)
-
-
-@functools.lru_cache(maxsize=1024)
-def _shared_y_range(
-    exprs: tuple[str, ...], params_json: str, x_range: tuple[float, float]
-) -> tuple[float, float]:
-    params = json.loads(params_json)
-    return fitted_y_range([sample(expr, params, x_range)[1] for expr in exprs])
-
-
-def describe_curve(xs: np.ndarray, ys: np.ndarray, y_range: tuple[float, float]) -> str:
+def describe_curve(xs: Floats, ys: Floats, y_range: tuple[float, float]) -> str:
     """What a sighted reader sees in a graph: the ranges, where the curve rises and falls, and
     where it crosses the x-axis (to the precision one can read off a graph)."""
     lo, hi = y_range
@@ -251,7 +157,10 @@ def _chart(spec: dict[str, Any], description: str = "") -> str:
     )
 
 
-def _pairs(points: list) -> list[tuple[float | None, float | None]]:
+Points = list[tuple[float | None, float | None]]
+
+
+def _pairs(points: list[Any]) -> Points:
     return [(_finite(x), _finite(y)) for x, y in points]
 
 
@@ -272,15 +181,6 @@ def _range(given: Any, values: list[float | None]) -> tuple[float, float]:
     if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1.0):
         lo, hi = lo - 1.0, hi + 1.0
     return lo, hi
-
-
-def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    """Round tick values (steps of 1, 2 or 5 × 10^k) inside [lo, hi]."""
-    raw = (hi - lo) / count
-    power = 10 ** np.floor(np.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    first = np.ceil(lo / step) * step
-    return [float(t) for t in np.arange(first, hi + step * 1e-9, step)]
 
 
 class _Frame:
@@ -305,6 +205,15 @@ class _Frame:
             and self.x0 - dx <= x <= self.x1 + dx
             and self.y0 - dy <= y <= self.y1 + dy
         )
+
+    def placed(self, points: Points, slack: float = 0.0) -> list[tuple[float, float] | None]:
+        """Each point's picture coordinates, or None where it is missing or outside (`inside`)."""
+        return [
+            (self.px(x), self.py(y))
+            if x is not None and y is not None and self.inside(x, y, slack)
+            else None
+            for x, y in points
+        ]
 
     def axes(self, x_label: str, y_label: str) -> str:
         bottom, right = CHART_H - BOTTOM, CHART_W - RIGHT
@@ -340,8 +249,8 @@ def _tick(value: float) -> str:
     return f"{round(value, 12) + 0.0:.4g}".replace("-", "−")  # + 0.0: never "−0"
 
 
-def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
-    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+def _draw_series(style: str, points: Points, frame: _Frame, colour: str) -> str:
+    inside = [point for point in frame.placed(points) if point is not None]
     if style == "points":
         return "".join(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in inside
@@ -363,9 +272,9 @@ def _draw_series(style: str, points: list, frame: _Frame, colour: str) -> str:
     return lines
 
 
-def _named_points(label: str, points: list, frame: _Frame, colour: str) -> str:
+def _named_points(label: str, points: Points, frame: _Frame, colour: str) -> str:
     """A dot at each point with the label written beside it (the point's name, such as P)."""
-    inside = [(frame.px(x), frame.py(y)) for x, y in points if frame.inside(x, y)]
+    inside = [point for point in frame.placed(points) if point is not None]
     return "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>'
         f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="11" font-weight="bold" '
@@ -381,13 +290,13 @@ def _cross(x: float, y: float, colour: str) -> str:
     )
 
 
-def _runs(points: list, frame: _Frame) -> list[str]:
+def _runs(points: Points, frame: _Frame) -> list[str]:
     """Polyline point lists, broken wherever a point is missing or far outside the frame (the
     viewport clips the rest)."""
     runs, current = [], []
-    for x, y in points:
-        if frame.inside(x, y, slack=10):
-            current.append(f"{frame.px(x):.1f},{frame.py(y):.1f}")
+    for point in frame.placed(points, slack=10):
+        if point is not None:
+            current.append(f"{point[0]:.1f},{point[1]:.1f}")
             continue
         if len(current) > 1:
             runs.append(" ".join(current))
@@ -397,7 +306,7 @@ def _runs(points: list, frame: _Frame) -> list[str]:
     return runs
 
 
-def _bars(points: list, frame: _Frame, colour: str) -> str:
+def _bars(points: Points, frame: _Frame, colour: str) -> str:
     """A histogram: bars from 0 (or the frame's floor) up to each value, centred on each x."""
     xs = [x for x, y in points if x is not None and y is not None]
     width = (max(xs) - min(xs)) / max(len(xs) - 1, 1) if len(xs) > 1 else 1.0

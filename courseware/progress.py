@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
 
@@ -14,7 +16,7 @@ from courseware.models import Attempt, Grading, Quiz, Submission
 from grader.results import has_full_marks
 
 
-def best_scores(learner, exercise_ids=None) -> dict[int, float]:
+def best_scores(learner: User | int, exercise_ids: Iterable[int] | None = None) -> dict[int, float]:
     """{exercise id: best score} over each submission's current grading."""
     gradings = Grading.objects.filter(
         submission__attempt__learner=learner,
@@ -91,7 +93,7 @@ def progress_over(
     )
 
 
-def course_progress(learner, scores: dict[int, float] | None = None) -> list[ModuleProgress]:
+def course_progress(learner: User, scores: dict[int, float] | None = None) -> list[ModuleProgress]:
     """Every module with its quizzes' progress for this learner (`scores`: their best_scores)."""
     scores = best_scores(learner) if scores is None else scores
     return [
@@ -102,7 +104,7 @@ def course_progress(learner, scores: dict[int, float] | None = None) -> list[Mod
     ]
 
 
-def last_attempt(learner) -> Attempt | None:
+def last_attempt(learner: User) -> Attempt | None:
     """The variant the learner last opened or answered (for "continue where you left off"): of a
     practice exercise, or of an assessment item."""
     return (
@@ -131,7 +133,7 @@ class ModuleMastery:
     topics: list[Mastery]
 
 
-def mastery_by_topic(learner, scores: dict[int, float] | None = None) -> list[ModuleMastery]:
+def mastery_by_topic(learner: User, scores: dict[int, float] | None = None) -> list[ModuleMastery]:
     """For each topic of the taxonomy, grouped by module: the mean best score over the live
     exercises it covers (its own and those of the topics under it)."""
     scores = best_scores(learner) if scores is None else scores

@@ -12,17 +12,24 @@ import ipaddress
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 import redis
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from tangent import redis_client
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Params = ParamSpec("Params")
+Request = TypeVar("Request", bound=HttpRequest)
+View = Callable[Concatenate[Request, Params], HttpResponseBase]
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def too_many(retry_after: int, message: str) -> HttpResponse:
     return response
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The address of the client that sent the request: the one key for limits by address.
 
     `REMOTE_ADDR`, unless that is one of TANGENT_TRUSTED_PROXIES: then `X-Forwarded-For` is read
@@ -147,20 +154,20 @@ def _trusted(address: Address) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _networks(entries: tuple[str, ...]) -> tuple:
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
 class RateLimitedMiddleware:
     """A `RateLimited` refusal raised by a page's view becomes a 429 page with `Retry-After`."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, RateLimited):
             return None
         response = render(
@@ -170,16 +177,23 @@ class RateLimitedMiddleware:
         return response
 
 
+def user_or_address(request: HttpRequest) -> str:
+    """Who a limit counts: the signed-in user, else the client's address."""
+    return str(request.user.pk or client_address(request))
+
+
 def limited(
     name: str,
-    actor=lambda request: str(request.user.pk or client_address(request)),
-    methods=("POST",),
-):
+    actor: Callable[[HttpRequest], str] = user_or_address,
+    methods: tuple[str, ...] = ("POST",),
+) -> Callable[[View[Request, Params]], View[Request, Params]]:
     """View decorator: refuse with 429 and Retry-After once the actor is over the named limit."""
 
-    def decorate(view):
+    def decorate(view: View[Request, Params]) -> View[Request, Params]:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(
+            request: Request, /, *args: Params.args, **kwargs: Params.kwargs
+        ) -> HttpResponseBase:
             if request.method in methods:
                 retry_after = hit(configured(name), actor(request))
                 if retry_after is not None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courseware.grading.intake import SubmissionRefused, check_can_submit, submit
-from courseware.models import SandpitGame
+from courseware.models import Attempt, SandpitGame
 from courseware.variants import definition_of
 from grader.answers import interactive
 from grader.answers.interactive import landscape_for
@@ -40,11 +40,11 @@ class ProbeRefused(Exception):
         self.field = field
 
 
-def sandpit_parts(attempt) -> list[PartDef]:
+def sandpit_parts(attempt: Attempt) -> list[PartDef]:
     return [part for part in definition_of(attempt).parts if part.kind == "interactive"]
 
 
-def choose_part(attempt, name: str | None) -> PartDef:
+def choose_part(attempt: Attempt, name: str | None) -> PartDef:
     """The interactive part to probe: the named one, else the first whose round is not over."""
     parts = sandpit_parts(attempt)
     if name is not None:
@@ -63,7 +63,7 @@ def _check_point(x: float, y: float) -> None:
             raise ProbeRefused(422, f"{name} must be a number of metres from 0 to {SIZE:g}.", name)
 
 
-def _check_can_play(attempt) -> None:
+def _check_can_play(attempt: Attempt) -> None:
     """A round whose answer could not be recorded (quiz closed, attempts used) does not start."""
     try:
         check_can_submit(attempt)
@@ -78,7 +78,7 @@ def _check_rate(game: SandpitGame, now: float) -> None:
         raise ProbeRefused(429, f"At most {limit} probes a second: wait a moment and probe again.")
 
 
-def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str, Any]:
+def probe(attempt: Attempt, x: float, y: float, part_name: str | None = None) -> dict[str, Any]:
     """Push the dip-stick in at (x, y) on the attempt's sandpit part; what it shows, as a dict.
 
     Raises ProbeRefused. When the round ends, the probes are submitted as the answer.
@@ -111,7 +111,7 @@ def probe(attempt, x: float, y: float, part_name: str | None = None) -> dict[str
     return response
 
 
-def _submit_rounds(attempt, game: SandpitGame) -> dict[str, Any]:
+def _submit_rounds(attempt: Attempt, game: SandpitGame) -> dict[str, Any]:
     """The rounds of one sandpit are one game: once its last round is over, all of them are
     submitted together as the attempt's answer; until then the learner is sent to the next."""
     definition = definition_of(attempt)
@@ -130,7 +130,7 @@ def _submit_rounds(attempt, game: SandpitGame) -> dict[str, Any]:
     return {"submission": game.submission.pk}
 
 
-def _rounds_to_play(attempt) -> list[str]:
+def _rounds_to_play(attempt: Attempt) -> list[str]:
     """The sandpit parts of the attempt whose round is not over yet, in the exercise's order."""
     ended = set(
         SandpitGame.objects.filter(attempt=attempt, status__in=list(ENDED)).values_list(
@@ -158,7 +158,7 @@ def replay_view(
     }
 
 
-def game_state(attempt, part: PartDef) -> dict[str, Any]:
+def game_state(attempt: Attempt, part: PartDef) -> dict[str, Any]:
     """A round as the exercise page resumes it: its probes so far, and the replay when it is over."""
     game = SandpitGame.objects.filter(attempt=attempt, part=part.name).first()
     landscape = landscape_for(part, attempt.params)

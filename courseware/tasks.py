@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
@@ -20,7 +21,7 @@ _heartbeat: workers.Heartbeat | None = None
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)  # time limits: per queue
-def grade_submission(self, submission_id: int, grading_round: int = 1) -> None:
+def grade_submission(self: Task[Any, Any], submission_id: int, grading_round: int = 1) -> None:
     """Grade one submission for one grading round; safe to run twice (the second does nothing)."""
     logs.submission_id.set(submission_id)
     try:
@@ -76,7 +77,7 @@ def finalise_expired_exams() -> int:
 
 @task_prerun.connect
 @task_postrun.connect
-def recycle_connections(sender=None, **kwargs) -> None:
+def recycle_connections(sender: object = None, **kwargs: object) -> None:
     """A task starts and ends as a request does: a broken database connection, or one older than
     CONN_MAX_AGE, is closed; a healthy one is kept for the next task. Not for a task run eagerly,
     in its caller's process and transaction."""
@@ -85,7 +86,7 @@ def recycle_connections(sender=None, **kwargs) -> None:
 
 
 @worker_ready.connect
-def start_heartbeat(sender=None, **kwargs) -> None:
+def start_heartbeat(sender: object = None, **kwargs: object) -> None:
     global _heartbeat
     name = getattr(sender, "hostname", None)
     _heartbeat = workers.Heartbeat(name, info=lambda: {"sandbox": sandbox_report()})
@@ -93,6 +94,6 @@ def start_heartbeat(sender=None, **kwargs) -> None:
 
 
 @worker_shutdown.connect
-def stop_heartbeat(**kwargs) -> None:
+def stop_heartbeat(**kwargs: object) -> None:
     if _heartbeat is not None:
         _heartbeat.stop()

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courseware import catalogue, exams, login_limits, progress, ratelimits
 from courseware.access import (
+    SignedInRequest,
     attempt_for,
     exercise_in_course,
     may_create_courses,
@@ -32,7 +37,7 @@ from courseware.explorer import ExplorerError, explorer, is_explorer
 from courseware.forms import NewCourseForm, SignUpForm
 from courseware.grading.intake import SubmissionRefused, run_examples, submit
 from courseware.grading.progress import grading_progress
-from courseware.models import Attempt, Course, Membership, Quiz, Submission
+from courseware.models import Assessment, Attempt, Course, Membership, Quiz, Submission
 from courseware.notebook_answers import NotebookRefused, notebook_file, submit_notebook
 from courseware.ratelimits import client_address
 from courseware.rendering import render_markdown
@@ -44,7 +49,7 @@ from grader.results import AnswerTooLarge, InvalidAnswer
 from monitoring import metrics
 
 
-def metrics_page(request):
+def metrics_page(request: HttpRequest) -> HttpResponse:
     """Prometheus metrics for superusers and for scrapers that send the METRICS_TOKEN."""
     token = settings.METRICS_TOKEN
     bearer = request.headers.get("Authorization", "")
@@ -56,13 +61,16 @@ def metrics_page(request):
     return HttpResponse(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("courses")
     return render(request, "courseware/landing.html")
 
 
-def refused_form(view, refused: ratelimits.RateLimited):
+FormPage = auth_views.LoginView | auth_views.PasswordResetView | auth_views.PasswordResetConfirmView
+
+
+def refused_form(view: FormPage, refused: ratelimits.RateLimited) -> HttpResponse:
     """A form view's page again with the refusal (`refusal`): 429 with Retry-After.
 
     The form is not validated (a held log-in's password is not checked); what was typed is kept.
@@ -81,18 +89,18 @@ def refused_form(view, refused: ratelimits.RateLimited):
 class LogInView(auth_views.LoginView):
     """Django's log-in, holding failures against the account and the address (login_limits)."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             login_limits.check(request.POST.get("username", ""), client_address(request))
         except ratelimits.RateLimited as refused:
             return refused_form(self, refused)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         login_limits.failed(self.request.POST.get("username", ""), client_address(self.request))
         return super().form_invalid(form)
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         login_limits.forget(self.request.POST.get("username", ""), client_address(self.request))
         return super().form_valid(form)
 
@@ -103,7 +111,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     Log-in failures never hold it: a reset is how a held owner gets back in.
     """
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("email", "").strip().casefold()[:254]
         message = "Too many reset requests. Try again in {wait}."
         try:
@@ -117,13 +125,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's new-password form; setting one forgets the log-in failures from this address."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         login_limits.forget(form.user.get_username(), client_address(self.request))
         return super().form_valid(form)
 
 
 @ratelimits.limited("signup", actor=client_address)
-def sign_up(request):
+def sign_up(request: HttpRequest) -> HttpResponse:
     if not settings.OPEN_SIGNUP:
         return render(request, "registration/signup_closed.html", status=403)
     form = SignUpForm(request.POST or None)
@@ -139,7 +147,7 @@ def sign_up(request):
 
 
 @login_required
-def course_list(request):
+def course_list(request: SignedInRequest) -> HttpResponse:
     memberships = memberships_of(request.user)
     joined = {m.course_id for m in memberships}
     open_courses = Course.objects.filter(open_enrolment=True).exclude(pk__in=joined)
@@ -152,7 +160,7 @@ def course_list(request):
 
 
 @login_required
-def new_course(request):
+def new_course(request: SignedInRequest) -> HttpResponse:
     """Start a course (its creator becomes its staff); it gets a copy of the bank's quizzes."""
     if not may_create_courses(request.user):
         raise Http404("No such page.")
@@ -170,14 +178,14 @@ def new_course(request):
 
 @login_required
 @require_POST
-def enrol(request, course_slug):
+def enrol(request: SignedInRequest, course_slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=course_slug, open_enrolment=True)
     Membership.objects.get_or_create(user=request.user, course=course)
     return redirect("course", course_slug=course.slug)
 
 
 @login_required
-def course_page(request, course_slug):
+def course_page(request: SignedInRequest, course_slug: str) -> HttpResponse:
     membership = membership_for(request.user, course_slug)
     scores = progress.best_scores(request.user)
     context = {
@@ -191,7 +199,7 @@ def course_page(request, course_slug):
 
 
 @login_required
-def quiz_page(request, course_slug, quiz_slug):
+def quiz_page(request: SignedInRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
     membership = membership_for(request.user, course_slug)
     quiz = get_object_or_404(Quiz.objects.select_related("module"), slug=quiz_slug)
     items = [item for item in quiz.items.select_related("exercise") if not item.exercise.retired]
@@ -212,7 +220,9 @@ def quiz_page(request, course_slug, quiz_slug):
     )
 
 
-def exercise_context(course, attempt: Attempt, query=None) -> dict:
+def exercise_context(
+    course: Course, attempt: Attempt, query: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """What the exercise page shows of an attempt to answer it: its prompt and answer widgets.
     Raises ExplorerError for an explorer setting (in `query`) that the exercise does not offer."""
     definition = definition_of(attempt)
@@ -229,14 +239,14 @@ def exercise_context(course, attempt: Attempt, query=None) -> dict:
     }
 
 
-def practice_closed_page(request, course, exam):
+def practice_closed_page(request: HttpRequest, course: Course, exam: Assessment) -> HttpResponse:
     """403: the learner's exam in progress holds this exercise."""
     context = {"course": course, "exam": exam, "message": exams.practice_closed_message(exam)}
     return render(request, "courseware/practice_closed.html", context, status=403)
 
 
 @login_required
-def exercise_page(request, course_slug, exercise_slug):
+def exercise_page(request: SignedInRequest, course_slug: str, exercise_slug: str) -> HttpResponse:
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
     closed = exams.practice_closed_by(request.user, membership.course.pk, exercise.pk)
@@ -257,7 +267,7 @@ def exercise_page(request, course_slug, exercise_slug):
 
 
 @login_required
-def taylor_explorer(request, course_slug, exercise_slug):
+def taylor_explorer(request: SignedInRequest, course_slug: str, exercise_slug: str) -> HttpResponse:
     """The explorer of the learner's current variant redrawn for the order and centre asked for
     (the fragment the exercise page swaps in); 400 for a choice it does not offer."""
     membership = membership_for(request.user, course_slug)
@@ -274,14 +284,19 @@ def taylor_explorer(request, course_slug, exercise_slug):
     return render(request, "courseware/_taylor_explorer.html", context)
 
 
-def posted_attempt(request, course_slug, exercise_slug):
+def posted_attempt(request: SignedInRequest, course_slug: str, exercise_slug: str) -> Attempt:
     """The attempt a page form answers (its id comes from the form: the learner's own, or 404)."""
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
     return attempt_for(request.user, request.POST.get("attempt", 0) or 0, exercise)
 
 
-def answer_response(request, attempt: Attempt, service):
+AnswerService = Callable[[Attempt, dict[str, Any]], Submission]
+
+
+def answer_response(
+    request: SignedInRequest, attempt: Attempt, service: AnswerService
+) -> HttpResponse:
     """Read the page's answer to `attempt`, hand it to `service` (submit, or run the examples) and
     render the result (or why it was refused)."""
     return answered(
@@ -290,12 +305,14 @@ def answer_response(request, attempt: Attempt, service):
     )
 
 
-def take_answer(request, course_slug, exercise_slug, service):
+def take_answer(
+    request: SignedInRequest, course_slug: str, exercise_slug: str, service: AnswerService
+) -> HttpResponse:
     """The practice page's answer to its exercise."""
     return answer_response(request, posted_attempt(request, course_slug, exercise_slug), service)
 
 
-def answered(request, make_submission):
+def answered(request: SignedInRequest, make_submission: Callable[[], Submission]) -> HttpResponse:
     """Make the submission in a transaction and render it, or render why it was refused."""
     try:
         with transaction.atomic():
@@ -313,7 +330,7 @@ def answered(request, make_submission):
     )
 
 
-def verdict_context(request, submission) -> dict:
+def verdict_context(request: SignedInRequest, submission: Submission) -> dict[str, Any]:
     """The verdict fragment's context: the submission, whether its result is withheld from the
     viewer, and the parts of the learner's page the verdict changes (courseware.attempt_page)."""
     return {
@@ -323,7 +340,7 @@ def verdict_context(request, submission) -> dict:
     }
 
 
-def answer_error(request, error, status: int):
+def answer_error(request: HttpRequest, error: Exception, status: int) -> HttpResponse:
     """Why an answer was not taken (the error's `message`), with its 4xx status."""
     return render(request, "courseware/_answer_error.html", {"error": error}, status=status)
 
@@ -331,14 +348,14 @@ def answer_error(request, error, status: int):
 @login_required
 @require_POST
 @ratelimits.limited("submit")
-def submit_answer(request, course_slug, exercise_slug):
+def submit_answer(request: SignedInRequest, course_slug: str, exercise_slug: str) -> HttpResponse:
     return take_answer(request, course_slug, exercise_slug, submit)
 
 
 @login_required
 @require_POST
 @ratelimits.limited("submit")
-def run_tests(request, course_slug, exercise_slug):
+def run_tests(request: SignedInRequest, course_slug: str, exercise_slug: str) -> HttpResponse:
     """ "Run my tests": the visible examples, graded by the worker; not an attempt."""
     return take_answer(request, course_slug, exercise_slug, run_examples)
 
@@ -346,19 +363,22 @@ def run_tests(request, course_slug, exercise_slug):
 @login_required
 @require_POST
 @ratelimits.limited("submit")
-def upload_notebook(request, course_slug, exercise_slug):
+def upload_notebook(request: SignedInRequest, course_slug: str, exercise_slug: str) -> HttpResponse:
     """A notebook uploaded on the exercise page, graded as the attempt's code answer."""
     attempt = posted_attempt(request, course_slug, exercise_slug)
     upload = request.FILES.get("notebook")
     if upload is None:
         return answer_error(request, NotebookRefused(422, "Choose a notebook (.ipynb)."), 422)
-    if upload.size > MAX_NOTEBOOK_BYTES:
-        return answer_error(request, NotebookRefused(413, too_large(upload.size)), 413)
+    size = upload.size or 0  # a form's upload always has one; read_upload counts the bytes too
+    if size > MAX_NOTEBOOK_BYTES:
+        return answer_error(request, NotebookRefused(413, too_large(size)), 413)
     return answered(request, lambda: submit_notebook(attempt, upload.read()))
 
 
 @login_required
-def exercise_notebook(request, course_slug, exercise_slug):
+def exercise_notebook(
+    request: SignedInRequest, course_slug: str, exercise_slug: str
+) -> HttpResponse:
     """ "Open as notebook": the learner's current variant as a .ipynb file."""
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
@@ -367,7 +387,7 @@ def exercise_notebook(request, course_slug, exercise_slug):
 
 
 @login_required
-def submission_status(request, submission_id):
+def submission_status(request: SignedInRequest, submission_id: int) -> HttpResponse:
     submission = submission_for(request.user, submission_id)
     running = submission.status == Submission.Status.RUNNING
     tests_done = grading_progress(submission.pk) if running else None
@@ -377,7 +397,7 @@ def submission_status(request, submission_id):
 
 @login_required
 @require_POST
-def another_variant(request, course_slug, exercise_slug):
+def another_variant(request: SignedInRequest, course_slug: str, exercise_slug: str) -> HttpResponse:
     membership = membership_for(request.user, course_slug)
     exercise = exercise_in_course(membership.course, exercise_slug)
     closed = exams.practice_closed_by(request.user, membership.course.pk, exercise.pk)

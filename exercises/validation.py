@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sympy
 
 from exercises.degenerate import degenerate_reasons, function_parts, reference_value
 from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
@@ -26,7 +25,8 @@ from exercises.slips import misnamed_slips
 from grader import grade
 from grader.answers import answer_kind
 from grader.answers.expression import Earlier, own_values
-from grader.figures import compared_x_range, exercise_figure, taylor_choices, taylor_figure
+from grader.figures import exercise_figure, taylor_choices, taylor_figure
+from grader.graphs import compared_x_range, sample
 from grader.mathinput import MathInputError, read
 from grader.mathinput.operators import REGISTRY
 from grader.mathinput.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, GREEK
@@ -37,7 +37,6 @@ from grader.sandbox import SandboxUnavailable, refuse_unless_ready
 from grader.spec import ExerciseDef, PartDef
 
 UNFILLED = "[["
-PLOT_SAMPLES = 81
 LOOK_ALIKE = 0.08  # of the drawn height: about 13 px of a 172-px plot
 SOLUTIONS = "solutions"
 REFERENCE_SOLUTION = "reference"
@@ -477,7 +476,7 @@ def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> li
         curves = {}
         for option in part.config.get("options", []):
             if option.get("plot"):
-                curves[option["id"]] = _samples(str(option["plot"]), params, x_range)
+                curves[option["id"]] = sample(str(option["plot"]), params, x_range)[1]
         ids = list(curves)
         for i, first in enumerate(ids):
             for second in ids[i + 1 :]:
@@ -485,18 +484,6 @@ def _check_distinct_plots(definition: ExerciseDef, params: dict[str, Any]) -> li
                     reason = f"options {first!r} and {second!r} draw the same graph"
                     problems.append((f"parts.{part.name}.options", reason))
     return problems
-
-
-def _samples(
-    text: str, params: dict[str, Any], x_range: tuple[float, float] = (-4, 4)
-) -> np.ndarray:
-    """The plotted function on the part's range, NaN where it is undefined."""
-    x = sympy.Symbol("x")
-    value = read(text, ["x"], params=params, trusted=True).value
-    xs = np.linspace(*x_range, PLOT_SAMPLES)
-    with np.errstate(all="ignore"):
-        ys = np.broadcast_to(np.asarray(sympy.lambdify(x, value, "numpy")(xs), complex), xs.shape)
-    return np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
 
 
 def _same_curve(first: np.ndarray, second: np.ndarray) -> bool:

@@ -281,11 +281,3 @@ def exercise_figure(exercise: ExerciseDef, params: dict[str, Any]) -> dict[str, 
         )(params)
         return drawn
     return None
-
-
-def compared_x_range(exercise: ExerciseDef) -> tuple[float, float]:
-    """The x range shared by an exercise's function figure and the graphs of its choice options:
-    the figure's own, else the options' default."""
-    figure = exercise.figure if exercise.figure and "expr" in exercise.figure else None
-    low, high = figure.get("x", (-4.0, 4.0)) if figure else (-4.0, 4.0)
-    return (float(low), float(high))

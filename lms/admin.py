@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from lti_tool.admin import LtiRegistrationAdmin
@@ -17,7 +18,7 @@ from lms.models import (
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     """Keys are made by `create_api_key` or the API (which show the key once); here they can be
     renamed or revoked. Neither the digest nor the callback secret is shown."""
 
@@ -57,14 +58,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "last_used_at",
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
 admin.site.unregister(LtiRegistration)
 
 
-class FrameAncestorsInline(admin.StackedInline):
+class FrameAncestorsInline(admin.StackedInline[FrameAncestors, LtiRegistration]):
     """The other origins where the platform frames Tangent (the Learning MFE, Studio…)."""
 
     model = FrameAncestors
@@ -101,7 +102,7 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):  # type: ignore[misc]  # 
     inlines = [*LtiRegistrationAdmin.inlines, FrameAncestorsInline]
 
     @admin.display(description="URLs for the platform")
-    def tool_urls(self, registration):
+    def tool_urls(self, registration: LtiRegistration) -> str:
         if registration.pk is None:
             return "Save first."
         return format_html(
@@ -112,38 +113,38 @@ class PlatformRegistrationAdmin(LtiRegistrationAdmin):  # type: ignore[misc]  # 
         )
 
     @admin.display(description="May frame Tangent")
-    def allowed_frame_ancestors(self, registration):
+    def allowed_frame_ancestors(self, registration: LtiRegistration) -> str:
         if registration.pk is None:
             return "Save first."
         return ", ".join(platform_origins(registration))
 
 
 @admin.register(LtiCourse)
-class LtiCourseAdmin(admin.ModelAdmin):
+class LtiCourseAdmin(admin.ModelAdmin[LtiCourse]):
     list_display = ["context", "course"]
 
 
 @admin.register(GradeLine)
-class GradeLineAdmin(admin.ModelAdmin):
+class GradeLineAdmin(admin.ModelAdmin[GradeLine]):
     list_display = ["learner", "course", "exercise", "quiz", "lineitem_url", "last_timestamp"]
     list_filter = ["course"]
 
 
 @admin.register(ScoreSync)
-class ScoreSyncAdmin(admin.ModelAdmin):
+class ScoreSyncAdmin(admin.ModelAdmin[ScoreSync]):
     list_display = ["line", "score", "state", "tries", "timestamp", "sent_at"]
     list_filter = ["state"]
     readonly_fields = [f.name for f in ScoreSync._meta.fields]
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(admin.ModelAdmin[Webhook]):
     list_display = ["url", "client", "events", "created_at", "deleted_at"]
     exclude = ["secret"]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_display = ["kind", "url", "state", "tries", "response_status", "created_at"]
     list_filter = ["state", "kind"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]

@@ -3,7 +3,10 @@ its gradebook column (out of 100, or out of the assessment's total points)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from lti_tool.models import LtiRegistration
 from pylti1p3.deep_link import DeepLink
@@ -59,7 +62,12 @@ def resource_for(item: Exercise | Quiz | Assessment, launch_url: str) -> DeepLin
 DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 
 
-def response_jwt(launch: dict, registration: LtiRegistration, item, launch_url: str) -> str:
+def response_jwt(
+    launch: dict[str, Any],
+    registration: LtiRegistration,
+    item: Exercise | Quiz | Assessment,
+    launch_url: str,
+) -> str:
     """The signed LtiDeepLinkingResponse carrying the chosen item.
 
     It echoes the request's `data` when the platform sent one, and has no `data` claim when it
@@ -69,14 +77,15 @@ def response_jwt(launch: dict, registration: LtiRegistration, item, launch_url: 
     message = link.get_message_jwt([resource_for(item, launch_url)])
     if "data" not in launch["settings"]:
         del message[DATA_CLAIM]
-    return link.encode_jwt(message)
+    signed: str = link.encode_jwt(message)
+    return signed
 
 
-def launch_url(request) -> str:
+def launch_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("lti:launch"))
 
 
-def choices(course_id: int | None) -> dict:
+def choices(course_id: int | None) -> dict[str, QuerySet[Any]]:
     """What an instructor may pick: the launch's course's assessments, any quiz, a live exercise."""
     return {
         "assessments": _assessments_of(course_id),
@@ -105,7 +114,11 @@ def chosen_item(value: str, course_id: int | None) -> Exercise | Quiz | Assessme
 
 
 def respond(
-    launch_id: str, launch: dict, registration: LtiRegistration, value: str, launch_url: str
+    launch_id: str,
+    launch: dict[str, Any],
+    registration: LtiRegistration,
+    value: str,
+    launch_url: str,
 ) -> tuple[Exercise | Quiz | Assessment, str]:
     """The picked item and its signed response, sent once per request (the launch is forgotten);
     LaunchRejected says why not."""

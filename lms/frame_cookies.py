@@ -19,13 +19,15 @@ import secrets
 from http.cookies import Morsel
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 STATE_COOKIE_PREFIX = "tangent-lti-state-"
 BINDING_COOKIE = "tangent-launch"
 SECRET = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
-class PartitionedMorsel(Morsel):
+class PartitionedMorsel(Morsel[str]):
     """A cookie with the `Partitioned` attribute (CHIPS), which Django 5.2's set_cookie lacks."""
 
     # Morsel's private tables of attributes, which typeshed does not declare.
@@ -33,7 +35,9 @@ class PartitionedMorsel(Morsel):
     _flags = Morsel._flags | {"partitioned"}  # type: ignore[attr-defined]
 
 
-def set_partitioned(response, name: str, value: str, max_age: int, path: str = "/") -> None:
+def set_partitioned(
+    response: HttpResponseBase, name: str, value: str, max_age: int, path: str = "/"
+) -> None:
     response.set_cookie(
         name, value, max_age=max_age, path=path, secure=True, httponly=True, samesite="None"
     )
@@ -53,7 +57,7 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def keeps_frame_cookies(request) -> bool:
+def keeps_frame_cookies(request: HttpRequest) -> bool:
     """True if the browser sent any of these cookies: it keeps them in this frame."""
     return any(
         name == BINDING_COOKIE or name.startswith(STATE_COOKIE_PREFIX) for name in request.COOKIES
@@ -67,15 +71,16 @@ def state_cookie_name(state: str) -> str:
     return STATE_COOKIE_PREFIX + hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-def set_state(response, state: str, secret: str, max_age: int) -> None:
+def set_state(response: HttpResponseBase, state: str, secret: str, max_age: int) -> None:
     set_partitioned(response, state_cookie_name(state), secret, max_age, path="/lti/")
 
 
-def state_secret(request, state: str) -> str | None:
-    return request.COOKIES.get(state_cookie_name(state))
+def state_secret(request: HttpRequest, state: str) -> str | None:
+    secret: str | None = request.COOKIES.get(state_cookie_name(state))
+    return secret
 
 
-def drop_state(request, response, state: str) -> None:
+def drop_state(request: HttpRequest, response: HttpResponseBase, state: str) -> None:
     """Remove a login's state cookie once its launch has been answered."""
     name = state_cookie_name(state)
     if name in request.COOKIES:
@@ -85,15 +90,16 @@ def drop_state(request, response, state: str) -> None:
 # --- the launch binding -----------------------------------------------------------------------------
 
 
-def binding_secret(request) -> str:
+def binding_secret(request: HttpRequest) -> str:
     """This browser's binding secret: the one its cookie holds, or a new one."""
     sent = request.COOKIES.get(BINDING_COOKIE, "")
     return sent if SECRET.fullmatch(sent) else new_secret()
 
 
-def set_binding(response, secret: str) -> None:
+def set_binding(response: HttpResponseBase, secret: str) -> None:
     set_partitioned(response, BINDING_COOKIE, secret, settings.LTI_LAUNCH_TTL_SECONDS)
 
 
-def sent_binding(request) -> str | None:
-    return request.COOKIES.get(BINDING_COOKIE)
+def sent_binding(request: HttpRequest) -> str | None:
+    secret: str | None = request.COOKIES.get(BINDING_COOKIE)
+    return secret

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
+from uuid import UUID
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from django.conf import settings
+from django.http import HttpRequest
 from lti_tool.models import LtiDeployment, LtiRegistration
 
 from lms import frame_cookies, launch_state, outbound, platform_keys
@@ -46,18 +51,20 @@ class Launch:
 
     registration: LtiRegistration
     deployment: LtiDeployment
-    claims: dict
+    claims: dict[str, Any]
 
-    def claim(self, name: str, default=None):
+    def claim(self, name: str, default: Any = None) -> Any:
         return self.claims.get(LTI + name, default)
 
     @property
     def message_type(self) -> str:
-        return self.claim("message_type")
+        kind: str = self.claim("message_type")  # one this tool handles (_check_message)
+        return kind
 
     @property
     def roles(self) -> list[str]:
-        return self.claim("roles", [])
+        roles: list[str] = self.claim("roles", [])  # role URIs (_check_message)
+        return roles
 
     @property
     def is_staff(self) -> bool:
@@ -68,7 +75,9 @@ class Launch:
 MAX_PARAM_CHARS = 2048  # login_hint, lti_message_hint, target_link_uri: platforms send far less
 
 
-def login_registration(registration_uuid, params, request) -> LtiRegistration:
+def login_registration(
+    registration_uuid: UUID, params: Mapping[str, str], request: HttpRequest
+) -> LtiRegistration:
     """The active registration an OIDC third-party login request names, once the request passes
     its checks; LaunchRejected with the reason otherwise."""
     registration = LtiRegistration.objects.active().filter(uuid=registration_uuid).first()
@@ -94,7 +103,11 @@ def login_registration(registration_uuid, params, request) -> LtiRegistration:
 
 
 def auth_request_url(
-    registration: LtiRegistration, params, state: str, nonce: str, redirect_uri: str
+    registration: LtiRegistration,
+    params: Mapping[str, str],
+    state: str,
+    nonce: str,
+    redirect_uri: str,
 ) -> str:
     """The platform's authorisation URL for a checked login request, carrying state and nonce."""
     query = {
@@ -110,11 +123,12 @@ def auth_request_url(
     }
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
-    separator = "&" if "?" in registration.auth_url else "?"
-    return registration.auth_url + separator + urlencode(query)
+    auth_url: str = registration.auth_url
+    separator = "&" if "?" in auth_url else "?"
+    return auth_url + separator + urlencode(query)
 
 
-def validate(request) -> Launch:
+def validate(request: HttpRequest) -> Launch:
     """Check the id_token posted to the launch URL; LaunchRejected with the reason otherwise."""
     id_token, state = request.POST.get("id_token", ""), request.POST.get("state", "")
     if not id_token:
@@ -134,7 +148,13 @@ def validate(request) -> Launch:
         raise
 
 
-def _check_token(request, state: str, record: dict, registration, id_token: str) -> Launch:
+def _check_token(
+    request: HttpRequest,
+    state: str,
+    record: dict[str, Any],
+    registration: LtiRegistration,
+    id_token: str,
+) -> Launch:
     """The checks made once the login's state has named the registration."""
     _check_browser(request, state, record)
     key = _signing_key(registration, id_token)
@@ -149,7 +169,7 @@ def _check_token(request, state: str, record: dict, registration, id_token: str)
     return Launch(registration, deployment, claims)
 
 
-def on_this_site(url, request) -> bool:
+def on_this_site(url: object, request: HttpRequest) -> bool:
     """`url` is on this site's host, over https (or http where the site itself is served so)."""
     if not isinstance(url, str):
         return False
@@ -158,7 +178,7 @@ def on_this_site(url, request) -> bool:
     return parts.scheme in schemes and parts.netloc == request.get_host()
 
 
-def platform_url(url) -> bool:
+def platform_url(url: object) -> bool:
     """`url` is an absolute URL a platform may use (https; http for test platforms)."""
     if not isinstance(url, str):
         return False
@@ -166,7 +186,7 @@ def platform_url(url) -> bool:
     return parts.scheme in outbound.allowed_schemes() and bool(parts.hostname)
 
 
-def _check_browser(request, state: str, record: dict) -> None:
+def _check_browser(request: HttpRequest, state: str, record: dict[str, Any]) -> None:
     """The login was started by this browser, where the browser keeps our frame cookies.
 
     A browser that sends none of them (no cookies in the frame at all) is let through on the
@@ -182,7 +202,7 @@ def _check_browser(request, state: str, record: dict) -> None:
         )
 
 
-def _signing_key(registration: LtiRegistration, id_token: str):
+def _signing_key(registration: LtiRegistration, id_token: str) -> RSAPublicKey:
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.InvalidTokenError as error:
@@ -200,7 +220,7 @@ def _signing_key(registration: LtiRegistration, id_token: str):
         raise LaunchRejected(str(error)) from error
 
 
-def _decode(id_token: str, key, registration: LtiRegistration) -> dict:
+def _decode(id_token: str, key: RSAPublicKey, registration: LtiRegistration) -> dict[str, Any]:
     try:
         return jwt.decode(
             id_token,
@@ -229,7 +249,7 @@ def _decode(id_token: str, key, registration: LtiRegistration) -> dict:
         raise LaunchRejected(f"The id_token is not valid: {error}.") from error
 
 
-def _check_times(claims: dict) -> None:
+def _check_times(claims: dict[str, Any]) -> None:
     for name in ("exp", "iat"):
         if not isinstance(claims[name], int | float) or isinstance(claims[name], bool):
             raise LaunchRejected(f"The id_token's {name!r} is not a number.")
@@ -238,7 +258,7 @@ def _check_times(claims: dict) -> None:
         raise LaunchRejected(f"The id_token was issued {int(age)} seconds ago: too long ago.")
 
 
-def _check_audience(claims: dict, registration: LtiRegistration) -> None:
+def _check_audience(claims: dict[str, Any], registration: LtiRegistration) -> None:
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     azp = claims.get("azp")
     if len(audiences) > 1 and azp is None:
@@ -249,7 +269,9 @@ def _check_audience(claims: dict, registration: LtiRegistration) -> None:
         raise LaunchRejected("The id_token has an empty subject (sub).")
 
 
-def _check_message(claims: dict, registration: LtiRegistration, request) -> LtiDeployment:
+def _check_message(
+    claims: dict[str, Any], registration: LtiRegistration, request: HttpRequest
+) -> LtiDeployment:
     if claims.get(LTI + "version") != "1.3.0":
         raise LaunchRejected("The launch is not LTI version 1.3.0.")
     message_type = claims.get(LTI + "message_type")

@@ -18,6 +18,7 @@ import json
 import math
 import secrets
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -48,7 +49,10 @@ def issue(registration_pk: int, browser: str) -> tuple[str, str]:
     return state, nonce
 
 
-def take(state: str) -> dict | None:
+Record = dict[str, Any]
+
+
+def take(state: str) -> Record | None:
     """The record a state was issued with, removed so the state never works again."""
     if not state or len(state) > 200:
         return None
@@ -81,15 +85,15 @@ def _user_key(user_pk: int) -> str:
     return redis_client.key(f"lti:launches-of:{user_pk}")
 
 
-def _seconds_left(record: dict, now: float) -> float:
-    started = record.get("started", 0)  # a record with no start time has ended
+def _seconds_left(record: Record, now: float) -> float:
+    started = float(record.get("started", 0))  # a record with no start time has ended
     if not record.get("staff"):
         return started + settings.LTI_LAUNCH_TTL_SECONDS - now
-    idle_end = record["used"] + settings.LTI_STAFF_LAUNCH_IDLE_SECONDS
+    idle_end = float(record["used"]) + settings.LTI_STAFF_LAUNCH_IDLE_SECONDS
     return min(idle_end, started + settings.LTI_STAFF_LAUNCH_MAX_SECONDS) - now
 
 
-def keep(launch: dict, *, staff: bool, binding: str) -> str:
+def keep(launch: Record, *, staff: bool, binding: str) -> str:
     """Store a validated launch for its user; `binding` is the digest of the browser's binding
     secret. Returns the launch id."""
     launch_id = secrets.token_urlsafe(24)
@@ -103,7 +107,7 @@ def keep(launch: dict, *, staff: bool, binding: str) -> str:
     return launch_id
 
 
-def find(launch_id: str) -> dict | None:
+def find(launch_id: str) -> Record | None:
     """The current launch with this id (`bound`: its binding cookie has come back); a staff
     launch's idle time starts again."""
     if not launch_id or len(launch_id) > 64:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -18,12 +20,12 @@ from lms.models import LtiCourse
 NAME_CLAIMS = ("given_name", "family_name", "name")
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     """A claim value that should be a string; anything else counts as absent."""
     return value if isinstance(value, str) else ""
 
 
-def plain(value, limit: int) -> str:
+def plain(value: object, limit: int) -> str:
     """A claim's text on one line, without control characters, at most `limit` characters."""
     kept = "".join(
         c for c in text(value) if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs")
@@ -31,7 +33,7 @@ def plain(value, limit: int) -> str:
     return " ".join(kept.split())[:limit]
 
 
-def identity(data: dict) -> dict:
+def identity(data: dict[str, Any]) -> dict[str, str]:
     """The LtiUser fields for the person a launch's claims or an NRPS member describe.
 
     The name claims travel together: when the platform sends any of `given_name`, `family_name`
@@ -51,7 +53,7 @@ def identity(data: dict) -> dict:
     return {**fields, "email": email}
 
 
-def person_fields(lti_user: LtiUser) -> dict:
+def person_fields(lti_user: LtiUser) -> dict[str, str]:
     """The Django user's names and e-mail from what the platform sent: its given and family
     names, or else its `name` whole as the first name (names are not split: not every name is
     "given family")."""
@@ -62,7 +64,7 @@ def person_fields(lti_user: LtiUser) -> dict:
     return {"first_name": first[:150], "last_name": last[:150], "email": lti_user.email}
 
 
-def auth_user_for(lti_user: LtiUser):
+def auth_user_for(lti_user: LtiUser) -> User:
     """The Django user behind an LTI user, made (random name, no password) on first need, with
     the name and e-mail the platform last sent.
 
@@ -77,7 +79,7 @@ def auth_user_for(lti_user: LtiUser):
                 locked.auth_user = new_integration_user("lti-", **fields)
                 locked.save(update_fields=["auth_user"])
         lti_user.auth_user = locked.auth_user
-    user = lti_user.auth_user
+    user: User = lti_user.auth_user
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     if changed:
         for name in changed:
@@ -86,7 +88,7 @@ def auth_user_for(lti_user: LtiUser):
     return user
 
 
-def learner_for(registration: LtiRegistration, claims: dict):
+def learner_for(registration: LtiRegistration, claims: dict[str, Any]) -> User:
     """The Tangent user for the launch's `sub`, with the platform's name and e-mail kept current."""
     lti_user, _ = LtiUser.objects.update_or_create(
         registration=registration, sub=claims["sub"], defaults=identity(claims)
@@ -127,7 +129,7 @@ def course_for(launch: Launch) -> Course:
     return course
 
 
-def enrol(user, course: Course, staff: bool) -> Membership:
+def enrol(user: User, course: Course, staff: bool) -> Membership:
     """Membership with the role the platform gives; a platform's instructor becomes staff."""
     role = Membership.Role.STAFF if staff else Membership.Role.LEARNER
     membership, _ = Membership.objects.update_or_create(

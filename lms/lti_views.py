@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib.auth import get_user_model, login
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -22,7 +24,9 @@ from lms.middleware import framed, launch_refusal, refused, with_launch
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def rejected(request, reason: str, registration: LtiRegistration | None = None) -> HttpResponse:
+def rejected(
+    request: HttpRequest, reason: str, registration: LtiRegistration | None = None
+) -> HttpResponse:
     """The 400 page for a refused launch, framed as `frame_origins.refusal_origins` allows."""
     return refused(request, reason, frame_origins.refusal_origins(registration), status=400)
 
@@ -30,7 +34,7 @@ def rejected(request, reason: str, registration: LtiRegistration | None = None) 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @ratelimits.limited("lti-login", methods=("GET", "POST"))
-def login_initiation(request, registration_uuid):
+def login_initiation(request: HttpRequest, registration_uuid: UUID) -> HttpResponse:
     """OIDC third-party login: check the platform's request, then send the browser to its auth URL.
 
     The state is tied to this browser by a partitioned state cookie (`lms.frame_cookies`).
@@ -50,14 +54,14 @@ def login_initiation(request, registration_uuid):
 
 @csrf_exempt
 @require_POST
-def launch(request):
+def launch(request: HttpRequest) -> HttpResponse:
     """Validate the id_token strictly, map the user and course, and open the linked item."""
     response = open_item(request)
     frame_cookies.drop_state(request, response, request.POST.get("state", ""))
     return response
 
 
-def open_item(request) -> HttpResponse:
+def open_item(request: HttpRequest) -> HttpResponse:
     try:
         landing = launch_landing.land(validate_launch(request))
     except LaunchRejected as error:
@@ -75,7 +79,9 @@ def open_item(request) -> HttpResponse:
     return keep_launch(request, landing, lambda launch_id: reverse("lti:open", args=[launch_id]))
 
 
-def keep_launch(request, landing: launch_landing.Landing, page) -> HttpResponse:
+def keep_launch(
+    request: HttpRequest, landing: launch_landing.Landing, page: Callable[[str], str]
+) -> HttpResponse:
     """Keep the launch, bound to this browser's binding cookie, and send the browser to
     `page(launch_id)`."""
     secret = frame_cookies.binding_secret(request)
@@ -89,7 +95,7 @@ def keep_launch(request, landing: launch_landing.Landing, page) -> HttpResponse:
 
 @xframe_options_exempt
 @require_GET
-def open_launch(request, launch_id):
+def open_launch(request: HttpRequest, launch_id: str) -> HttpResponse:
     """Land a launch in its tab: go to the item, carrying the launch id if no cookie came back.
 
     Browsers that block third-party cookies drop the session inside the LMS frame; the item's
@@ -123,7 +129,7 @@ def open_launch(request, launch_id):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def deep_link_select(request):
+def deep_link_select(request: HttpRequest) -> HttpResponse:
     """An instructor picks one of the course's assessments, a quiz or an exercise; the choice goes
     back to the platform, signed."""
     launch_id = request.GET.get("launch") or request.POST.get("launch", "")
@@ -157,6 +163,6 @@ def deep_link_select(request):
 
 
 @require_GET
-def jwks(request):
+def jwks(request: HttpRequest) -> JsonResponse:
     """Tangent's public keys, for platforms to verify its tokens and deep-linking responses."""
     return JsonResponse(tool_keys.jwks())

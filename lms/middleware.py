@@ -1,11 +1,17 @@
 """Serving LTI launches inside the platform's frame."""
 
+from __future__ import annotations
+
 import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 
@@ -23,10 +29,10 @@ class LtiFrameMiddleware:
     response keeps the site's `frame-ancestors 'none'`.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         origins = getattr(response, "frame_origins", None)
         if origins is None:
@@ -34,7 +40,7 @@ class LtiFrameMiddleware:
         if origins is None and hasattr(request, "session"):
             origins = request.session.get("lti_frame_origins")
         if origins:
-            response.xframe_options_exempt = True
+            setattr(response, "xframe_options_exempt", True)  # noqa: B010 - Django reads it so
             response["Content-Security-Policy"] = frame_policy(
                 origins, getattr(response, "form_origins", ())
             )
@@ -64,10 +70,10 @@ class LtiLaunchMiddleware:
     learner pages call themselves (`LAUNCH_API`).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         launch_id = launch_in(request)
         record = launch_state.find(launch_id) if launch_id else None
         if not launch_id or record is None:
@@ -79,11 +85,16 @@ class LtiLaunchMiddleware:
         if user is None:
             return self.get_response(request)
         request.user = user
-        request.lti_launch = launch_id
-        request.lti_frame_origins = record["origins"]
         login = urlencode({"login": launch_state.new_tab_token(launch_id)})  # a tab of its own
-        request.lti_new_tab_url = f"{reverse('lti:open', args=[launch_id])}?{login}"
-        request._dont_enforce_csrf_checks = True
+        # Attributes HttpRequest does not declare: the templates, LtiFrameMiddleware and Django's
+        # CSRF check read them with getattr.
+        for name, value in (
+            ("lti_launch", launch_id),
+            ("lti_frame_origins", record["origins"]),
+            ("lti_new_tab_url", f"{reverse('lti:open', args=[launch_id])}?{login}"),
+            ("_dont_enforce_csrf_checks", True),
+        ):
+            setattr(request, name, value)
         response = self.get_response(request)
         location = response.get("Location")
         if location and urlsplit(location).netloc in ("", request.get_host()):
@@ -96,7 +107,7 @@ OTHER_BROWSER = "This launch is open in another browser. Open the link again fro
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
-def launch_refusal(request, launch_id: str, record: dict) -> str | None:
+def launch_refusal(request: HttpRequest, launch_id: str, record: dict[str, Any]) -> str | None:
     """Why this request may not use the launch id, or None if it may.
 
     A state-changing request from another site may not. A browser that sends the binding cookie
@@ -115,7 +126,7 @@ def launch_refusal(request, launch_id: str, record: dict) -> str | None:
     return None
 
 
-def from_another_site(request) -> bool:
+def from_another_site(request: HttpRequest) -> bool:
     """The request says it was sent by a page of another site (`Sec-Fetch-Site`, `Origin`)."""
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         return True
@@ -124,7 +135,9 @@ def from_another_site(request) -> bool:
     return origin is not None and origin not in own
 
 
-def refused(request, reason: str, frame_origins=None, status: int = 403) -> HttpResponse:
+def refused(
+    request: HttpRequest, reason: str, frame_origins: list[str] | None = None, status: int = 403
+) -> HttpResponse:
     """The page (or problem JSON) for a refused launch or launch id, framed by its platform."""
     if request.path_info.startswith("/api/"):
         return problem(status, reason)
@@ -150,7 +163,7 @@ LAUNCH_HEADER = "X-Tangent-Launch"
 LAUNCH_API = {"api:preview", "api:sandpit_probe"}  # they accept the learner's session too
 
 
-def launch_in(request) -> str | None:
+def launch_in(request: HttpRequest) -> str | None:
     """The launch id a request carries, where launch ids are accepted at all.
 
     The API takes it from the header only, and a POST from its form fields only when urlencoded
@@ -174,7 +187,7 @@ def api_view(path: str) -> str | None:
         return None
 
 
-def launch_user(request, record: dict):
+def launch_user(request: HttpRequest, record: dict[str, Any]) -> User | None:
     """The launch's user, if the launch opens an item and no other user is logged in here."""
     if record.get("kind") == "deep_linking":
         return None
@@ -190,7 +203,7 @@ def with_launch(url: str, launch_id: str) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("launch", launch_id)])))
 
 
-def frame_policy(frame_origins, form_origins=()) -> str:
+def frame_policy(frame_origins: Iterable[str], form_origins: Iterable[str] = ()) -> str:
     """The site's CSP with `frame-ancestors` (and `form-action`) widened to the given origins."""
     ancestors = " ".join(sorted(set(frame_origins)))
     policy = site_policy().replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")

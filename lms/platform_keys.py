@@ -7,7 +7,10 @@ Tangent hammer the platform (or tie up its own threads waiting for it).
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from django.core.cache import cache
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
@@ -27,7 +30,10 @@ def _cache_key(registration: LtiRegistration) -> str:
     return f"lti:jwks:{registration.pk}"
 
 
-def _fetch(registration: LtiRegistration) -> dict:
+JWK = dict[str, Any]
+
+
+def _fetch(registration: LtiRegistration) -> JWK:
     try:
         response = outbound.send("GET", registration.keyset_url)
         response.raise_for_status()
@@ -44,7 +50,7 @@ def _miss_key(registration: LtiRegistration) -> str:
     return f"lti:jwks-miss:{registration.pk}"
 
 
-def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None:
+def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> JWK | None:
     """The key `kid` from a fresh fetch, unless a fetch failed or lacked a key lately."""
     if cache.get(_miss_key(registration)) is not None:
         raise KeyUnavailable(
@@ -61,15 +67,16 @@ def _fetch_unless_missed(registration: LtiRegistration, kid: str) -> dict | None
     return jwk
 
 
-def _cached(registration: LtiRegistration) -> dict | None:
-    return cache.get(_cache_key(registration))
+def _cached(registration: LtiRegistration) -> JWK | None:
+    keyset: JWK | None = cache.get(_cache_key(registration))
+    return keyset
 
 
-def _find(keyset: dict, kid: str) -> dict | None:
+def _find(keyset: JWK, kid: str) -> JWK | None:
     return next((k for k in keyset["keys"] if isinstance(k, dict) and k.get("kid") == kid), None)
 
 
-def public_key(registration: LtiRegistration, kid: str):
+def public_key(registration: LtiRegistration, kid: str) -> RSAPublicKey:
     """The RSA public key `kid` of the platform: from the cache, else from one fresh fetch."""
     keyset = _cached(registration)
     jwk = _find(keyset, kid) if keyset else None
@@ -80,6 +87,9 @@ def public_key(registration: LtiRegistration, kid: str):
     if jwk.get("kty") != "RSA":
         raise KeyUnavailable(f"The platform's key {kid!r} is not an RSA key.")
     try:
-        return PyJWK(jwk, algorithm="RS256").key
+        key = PyJWK(jwk, algorithm="RS256").key
     except PyJWKError as error:
         raise KeyUnavailable(f"The platform's key {kid!r} cannot be read.") from error
+    if not isinstance(key, RSAPublicKey):  # a private key, published by mistake
+        raise KeyUnavailable(f"The platform's key {kid!r} is not a public key.")
+    return key

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from api.keys import NewKey
 from api.personal_tokens import TokenRefused, make_token, revoke_token, tokens_of
 from courseware import ratelimits
+from courseware.access import SignedInRequest
 
 
-def profile_page(request, made=None, error: str = "", status: int = 200):
+def profile_page(
+    request: SignedInRequest, made: NewKey | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
     context = {
         "tokens": tokens_of(request.user),
         "made": made,
@@ -24,14 +28,14 @@ def profile_page(request, made=None, error: str = "", status: int = 200):
 
 @login_required
 @require_GET
-def profile(request):
+def profile(request: SignedInRequest) -> HttpResponse:
     return profile_page(request)
 
 
 @login_required
 @require_POST
 @ratelimits.limited("tokens")
-def create_token(request):
+def create_token(request: SignedInRequest) -> HttpResponse:
     """Make a token and show it, this once."""
     try:
         made = make_token(request.user, request.POST.get("name", ""))
@@ -42,7 +46,7 @@ def create_token(request):
 
 @login_required
 @require_POST
-def revoke(request, token_id: int):
+def revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     if not revoke_token(request.user, token_id):
         raise Http404("No such token.")
     messages.success(request, "The token is revoked: it no longer works.")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.contrib.auth.models import User
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from courseware.access import membership_for
-from courseware.models import Membership
+from courseware.access import SignedInRequest, membership_for
+from courseware.models import Course, Membership
 from lms import roster
 from lms.models import LtiCourse, ScoreSync
 
 
-def staff_course(user, course_slug: str):
+def staff_course(user: User, course_slug: str) -> Course:
     """The course if `user` is on its staff; 404 otherwise (learners may not know the page exists)."""
     membership = membership_for(user, course_slug)
     if membership.role != Membership.Role.STAFF:
@@ -24,7 +25,7 @@ def staff_course(user, course_slug: str):
 
 @login_required
 @require_GET
-def lms_page(request, course_slug):
+def lms_page(request: SignedInRequest, course_slug: str) -> HttpResponse:
     """Score syncs (newest first) and the LMS contexts of a course."""
     course = staff_course(request.user, course_slug)
     syncs = (
@@ -42,7 +43,7 @@ def lms_page(request, course_slug):
 
 @login_required
 @require_POST
-def sync_roster(request, course_slug):
+def sync_roster(request: SignedInRequest, course_slug: str) -> HttpResponse:
     """Fetch every linked context's roster from the platform and enrol its members."""
     course = staff_course(request.user, course_slug)
     links = LtiCourse.objects.filter(course=course).select_related("context__deployment")

@@ -39,7 +39,8 @@ def private_pem(key: Key) -> str:
 
 
 def kid(key: Key) -> str:
-    return key.as_jwk()["kid"]
+    found: str = key.as_jwk()["kid"]
+    return found
 
 
 def published() -> list[Key]:
@@ -56,7 +57,7 @@ def published() -> list[Key]:
     return keys
 
 
-def jwks() -> dict:
+def jwks() -> dict[str, list[dict[str, str]]]:
     return {"keys": [key.as_jwk() for key in published()]}
 
 
@@ -68,4 +69,5 @@ def rotate() -> Key:
 def retire_expired() -> int:
     """Deactivate keys past their grace period; returns how many."""
     keep = {key.pk for key in published()}
-    return Key.objects.active().exclude(pk__in=keep).update(is_active=False)
+    retired: int = Key.objects.active().exclude(pk__in=keep).update(is_active=False)
+    return retired

@@ -10,10 +10,15 @@ import ipaddress
 import json
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from tangent import queues
 from tangent.environment import BASE_DIR, VAR_DIR, env, env_bool, env_list, redis_url
+
+# Django's generic classes take their type arguments at run time too, as mypy reads them:
+# `admin.ModelAdmin[Course]`, `forms.ModelForm[Course]`.
+django_stubs_ext.monkeypatch()
 
 MODE = env("TANGENT_MODE", "production")
 DEVELOPMENT = MODE == "development"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from html import unescape
 
@@ -115,6 +116,21 @@ def test_a_launch_signed_by_a_key_the_platform_never_published_is_refused(platfo
     intruder.kid = platform.key.kid  # claims to be the platform's key
     response = launch(platform, registration, key=intruder)
     assert response.status_code == 400 and "signature does not verify" in unescape(response.text)
+
+
+class LeakedKey(SigningKey):
+    """A key whose platform publishes its private half in its key set."""
+
+    def public(self) -> dict:
+        return {**json.loads(self.jwk.export_private()), "kid": self.kid, "alg": "RS256"}
+
+
+def test_a_launch_signed_by_a_key_published_with_its_private_half_is_refused(
+    platform, registration
+):
+    platform.keys = platform.published = [LeakedKey()]
+    response = launch(platform, registration)
+    assert response.status_code == 400 and "is not a public key" in unescape(response.text)
 
 
 def test_an_unknown_key_id_is_refetched_once_then_refused(platform, registration):

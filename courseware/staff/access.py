@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
 
-from courseware.access import memberships_of
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import Http404
+from django.http.response import HttpResponseBase
+
+from courseware.access import SignedInRequest, memberships_of
 from courseware.models import Course, Membership
 
+Params = ParamSpec("Params")
 
-def staff_course(user, course_slug: str) -> Course:
+
+def staff_course(user: User, course_slug: str) -> Course:
     """The course if the user is one of its staff; a 404 for learners, other courses' staff, anyone."""
     membership = (
         Membership.objects.select_related("course")
@@ -21,11 +28,16 @@ def staff_course(user, course_slug: str) -> Course:
     return membership.course
 
 
-def staff_only(view):
-    """Login required, then the course's staff only; the view receives the Course, not its slug."""
+def staff_only(
+    view: Callable[Concatenate[SignedInRequest, Course, Params], HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """Login required, then the course's staff only; the view receives the Course, not its slug
+    (which the URL passes by name)."""
 
     @login_required
-    def guarded(request, course_slug, *args, **kwargs):
+    def guarded(
+        request: SignedInRequest, course_slug: str, *args: Params.args, **kwargs: Params.kwargs
+    ) -> HttpResponseBase:
         return view(request, staff_course(request.user, course_slug), *args, **kwargs)
 
     guarded.__name__ = view.__name__
@@ -33,7 +45,7 @@ def staff_only(view):
     return guarded
 
 
-def staffed_courses(user) -> list[Course]:
+def staffed_courses(user: User | AnonymousUser) -> list[Course]:
     """The courses this user is staff of (for the navigation's Staff link)."""
     if not user.is_authenticated:
         return []

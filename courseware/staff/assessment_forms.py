@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
 from courseware.models import Assessment, AssessmentException, Course, Exercise, Module
 from grader.answers import KINDS
@@ -12,23 +15,23 @@ from grader.answers import KINDS
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class NewAssessmentForm(forms.ModelForm):
+class NewAssessmentForm(forms.ModelForm[Assessment]):
     class Meta:
         model = Assessment
         fields = ["title", "slug", "kind"]
 
-    def __init__(self, *args, course: Course, **kwargs):
+    def __init__(self, *args: Any, course: Course, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.course = course
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
+        slug: str = self.cleaned_data["slug"]
         if self.course.assessments.filter(slug=slug).exists():
             raise forms.ValidationError("This course already has an assessment with this slug.")
         return slug
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(forms.ModelForm[Assessment]):
     """Schedule and policy. Credits and penalties are typed in percent."""
 
     late_credit_percent = forms.FloatField(
@@ -70,7 +73,7 @@ class AssessmentForm(forms.ModelForm):
             "late_until": "UTC; empty: no late answers.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["late_credit_percent"].initial = round(self.instance.late_credit * 100, 2)
         self.fields["penalty_percent"].initial = round(
@@ -78,7 +81,7 @@ class AssessmentForm(forms.ModelForm):
         )
         self.fields["weight"].widget.attrs["min"] = 0
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         opens, due, late = data.get("opens_at"), data.get("due_at"), data.get("late_until")
@@ -100,7 +103,7 @@ class AssessmentForm(forms.ModelForm):
             self.add_error("weight", "The weight cannot be negative.")
         return data
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> Assessment:
         self.instance.late_credit = self.cleaned_data["late_credit_percent"] / 100
         self.instance.penalty_per_wrong_attempt = self.cleaned_data["penalty_percent"] / 100
         return super().save(commit)
@@ -117,14 +120,14 @@ class BankSearchForm(forms.Form):
     text = forms.CharField(required=False, max_length=100, label="Title or slug contains")
 
 
-class LearnerChoiceField(forms.ModelChoiceField):
+class LearnerChoiceField(forms.ModelChoiceField[User]):
     """A learner of the course (the form sets which), shown by name, else username."""
 
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
 
-class ExceptionForm(forms.ModelForm):
+class ExceptionForm(forms.ModelForm[AssessmentException]):
     learner = LearnerChoiceField(get_user_model().objects.none())
 
     class Meta:
@@ -137,14 +140,14 @@ class ExceptionForm(forms.ModelForm):
             "time_multiplier": "For exams: 1.5 gives half as much time again.",
         }
 
-    def __init__(self, *args, learners, assessment: Assessment, **kwargs):
+    def __init__(self, *args: Any, learners: QuerySet[User], assessment: Assessment, **kwargs: Any):
         super().__init__(*args, **kwargs)
         learner = self.fields["learner"]
         assert isinstance(learner, LearnerChoiceField)
         learner.queryset = learners
         self.assessment = assessment
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         due = data.get("due_at") or self.assessment.due_at
@@ -172,7 +175,7 @@ class PointsField(forms.FloatField):
 
     default_error_messages = {"invalid": "Points must be a number."}
 
-    def validate(self, value) -> None:
+    def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
 
 
@@ -189,7 +192,7 @@ class AddItemsForm(forms.Form):
     pool = forms.BooleanField(required=False)
 
     def clean_points(self) -> float:
-        points = self.cleaned_data["points"]
+        points: float | None = self.cleaned_data["points"]
         return 1.0 if points is None else points
 
 
@@ -200,7 +203,7 @@ class ItemChangeForm(forms.Form):
     remove = forms.BooleanField(required=False)
     points = PointsField(required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         chosen = data.get("move") or data.get("remove") or data.get("points") is not None

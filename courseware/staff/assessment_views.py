@@ -3,14 +3,18 @@ policy, per-learner exceptions, grades (with CSV) and the audit log."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from courseware import audit
+from courseware.access import SignedInRequest
 from courseware.audit import Action
-from courseware.models import Assessment, AssessmentException, AuditEntry
+from courseware.models import Assessment, AssessmentException, AuditEntry, Course
 from courseware.staff import composing, extensions, grades
 from courseware.staff.access import staff_only
 from courseware.staff.assessment_forms import (
@@ -25,13 +29,14 @@ from courseware.staff.forms import error_text
 from courseware.staff.scope import learners_of
 
 
-def _assessment(course, slug) -> Assessment:
+def _assessment(course: Course, slug: str) -> Assessment:
     """The course's own assessment, or 404 (another course's is not found here)."""
-    return get_object_or_404(course.assessments, slug=slug)
+    assessment: Assessment = get_object_or_404(course.assessments, slug=slug)
+    return assessment
 
 
 @staff_only
-def assessment_list(request, course):
+def assessment_list(request: SignedInRequest, course: Course) -> HttpResponse:
     """The course's assessments, and a form for a new one."""
     form = NewAssessmentForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +59,7 @@ def assessment_list(request, course):
     return render(request, "staff/assessments.html", context, status=400 if form.errors else 200)
 
 
-def _changes(form) -> dict:
+def _changes(form: forms.BaseForm) -> dict[str, Any]:
     """The changed fields of a settings form, JSON-able, for the audit log."""
     return {
         name: (value.isoformat() if hasattr(value, "isoformat") else value)
@@ -64,7 +69,7 @@ def _changes(form) -> dict:
 
 
 @staff_only
-def assessment_edit(request, course, assessment_slug):
+def assessment_edit(request: SignedInRequest, course: Course, assessment_slug: str) -> HttpResponse:
     """Settings (schedule, policy), items (order, points, pools) and the bank to add from."""
     assessment = _assessment(course, assessment_slug)
     form = AssessmentForm(request.POST or None, instance=assessment)
@@ -95,18 +100,20 @@ def assessment_edit(request, course, assessment_slug):
     return render(request, "staff/assessment.html", context, status=400 if form.errors else 200)
 
 
-def _back(course, assessment):
+def _back(course: Course, assessment: Assessment) -> HttpResponseRedirect:
     return redirect(f"/courses/{course.slug}/staff/assessments/{assessment.slug}/#items")
 
 
-def _not_changed(request, course, assessment, message: str):
+def _not_changed(
+    request: SignedInRequest, course: Course, assessment: Assessment, message: str
+) -> HttpResponse:
     context = {"course": course, "assessment": assessment, "message": message, "tab": "assessments"}
     return render(request, "staff/_not_changed.html", context, status=422)
 
 
 @staff_only
 @require_POST
-def add_items(request, course, assessment_slug):
+def add_items(request: SignedInRequest, course: Course, assessment_slug: str) -> HttpResponse:
     """Add the chosen exercises: one item each, or one pool (`pool=on`) with the given points."""
     assessment = _assessment(course, assessment_slug)
     form = AddItemsForm(request.POST)
@@ -129,7 +136,9 @@ def add_items(request, course, assessment_slug):
 
 @staff_only
 @require_POST
-def change_item(request, course, assessment_slug, item_id):
+def change_item(
+    request: SignedInRequest, course: Course, assessment_slug: str, item_id: int
+) -> HttpResponse:
     """Move an item (`move=up|down`), set its points, or remove it (`remove`)."""
     assessment = _assessment(course, assessment_slug)
     item = get_object_or_404(assessment.items, pk=item_id)
@@ -150,7 +159,7 @@ def change_item(request, course, assessment_slug, item_id):
 
 
 @staff_only
-def exception_list(request, course, assessment_slug):
+def exception_list(request: SignedInRequest, course: Course, assessment_slug: str) -> HttpResponse:
     """The assessment's exceptions, and a form to grant one."""
     assessment = _assessment(course, assessment_slug)
     form = ExceptionForm(request.POST or None, learners=learners_of(course), assessment=assessment)
@@ -178,7 +187,9 @@ def exception_list(request, course, assessment_slug):
 
 @staff_only
 @require_POST
-def exception_remove(request, course, assessment_slug, exception_id):
+def exception_remove(
+    request: SignedInRequest, course: Course, assessment_slug: str, exception_id: int
+) -> HttpResponse:
     assessment = _assessment(course, assessment_slug)
     exception = get_object_or_404(AssessmentException, pk=exception_id, assessment=assessment)
     extensions.revoke(exception, request.user)
@@ -187,7 +198,9 @@ def exception_remove(request, course, assessment_slug, exception_id):
 
 
 @staff_only
-def grades_page(request, course, assessment_slug=None):
+def grades_page(
+    request: SignedInRequest, course: Course, assessment_slug: str | None = None
+) -> HttpResponse:
     """Learners × assessments (weighted total), or × one assessment's items."""
     assessment = _assessment(course, assessment_slug) if assessment_slug else None
     book = grades.build(course, assessment)
@@ -196,7 +209,7 @@ def grades_page(request, course, assessment_slug=None):
 
 
 @staff_only
-def grades_csv(request, course):
+def grades_csv(request: SignedInRequest, course: Course) -> HttpResponse:
     """The grades (or one assessment's items with ?assessment=) as CSV."""
     slug = request.GET.get("assessment")
     assessment = _assessment(course, slug) if slug else None
@@ -208,7 +221,7 @@ def grades_csv(request, course):
 
 
 @staff_only
-def audit_log(request, course):
+def audit_log(request: SignedInRequest, course: Course) -> HttpResponse:
     """Every grade-changing staff action in the course, newest first."""
     entries = AuditEntry.objects.filter(course=course).select_related(
         "actor", "assessment", "learner"

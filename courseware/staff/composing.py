@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from courseware import assessments, audit
 from courseware.audit import Action
-from courseware.models import Assessment, AssessmentItem, Exercise
+from courseware.models import Assessment, AssessmentItem, Exercise, Module
 
 
 class CompositionRefused(Exception):
@@ -22,7 +23,9 @@ def checked_points(points: float) -> float:
     return points
 
 
-def search_bank(module=None, topic: str = "", kind: str = "", text: str = "") -> list[Exercise]:
+def search_bank(
+    module: Module | None = None, topic: str = "", kind: str = "", text: str = ""
+) -> list[Exercise]:
     """Live exercises of the bank matching every criterion given (the bank is small: read whole)."""
     exercises = Exercise.objects.filter(retired=False).select_related("module", "current_version")
     if module is not None:
@@ -44,7 +47,7 @@ def search_bank(module=None, topic: str = "", kind: str = "", text: str = "") ->
 
 
 def add_exercises(
-    assessment: Assessment, actor, exercises: list[Exercise], points: float, as_pool: bool
+    assessment: Assessment, actor: User, exercises: list[Exercise], points: float, as_pool: bool
 ) -> list[AssessmentItem]:
     """One item per exercise, or one item drawing from all of them (`as_pool`)."""
     if not exercises:
@@ -73,7 +76,7 @@ def renumber(assessment: Assessment) -> list[AssessmentItem]:
     return items
 
 
-def move(item: AssessmentItem, actor, step: int) -> None:
+def move(item: AssessmentItem, actor: User, step: int) -> None:
     """Move an item one place up (step -1) or down (+1)."""
     with transaction.atomic():
         items = renumber(item.assessment)
@@ -94,7 +97,7 @@ def move(item: AssessmentItem, actor, step: int) -> None:
         )
 
 
-def set_points(item: AssessmentItem, actor, points: float) -> None:
+def set_points(item: AssessmentItem, actor: User, points: float) -> None:
     checked_points(points)
     before = item.points
     item.points = points
@@ -110,7 +113,7 @@ def set_points(item: AssessmentItem, actor, points: float) -> None:
     )
 
 
-def remove(item: AssessmentItem, actor) -> None:
+def remove(item: AssessmentItem, actor: User) -> None:
     """Remove an item nobody has answered; one with answers would take grades with it."""
     if item.attempts.exists():
         raise CompositionRefused(

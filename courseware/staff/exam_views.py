@@ -3,22 +3,29 @@ accommodation; staff end one learner's exam or give them more time (both in the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from courseware import assessments, exams
-from courseware.models import Assessment, ExamSitting
+from courseware.access import SignedInRequest
+from courseware.models import Assessment, Course, ExamSitting
 from courseware.staff.access import staff_only
 from courseware.staff.forms import ExtendForm, error_text
 from courseware.staff.scope import learners_of
 
 
-def _exam(course, slug) -> Assessment:
-    return get_object_or_404(course.assessments, slug=slug, kind=Assessment.Kind.EXAM)
+def _exam(course: Course, slug: str) -> Assessment:
+    exam: Assessment = get_object_or_404(course.assessments, slug=slug, kind=Assessment.Kind.EXAM)
+    return exam
 
 
-def live_rows(assessment: Assessment, learners) -> list[dict]:
+def live_rows(assessment: Assessment, learners: Iterable[User]) -> list[dict[str, Any]]:
     """One row per learner: their schedule (accommodation applied) and their sitting, if any."""
     learners = list(learners)
     schedules = assessments.schedules_for(assessment, learners)
@@ -48,7 +55,7 @@ def live_rows(assessment: Assessment, learners) -> list[dict]:
 
 
 @staff_only
-def live_page(request, course, assessment_slug):
+def live_page(request: SignedInRequest, course: Course, assessment_slug: str) -> HttpResponse:
     exam = _exam(course, assessment_slug)
     rows = live_rows(exam, learners_of(course))
     counts = {
@@ -66,17 +73,19 @@ def live_page(request, course, assessment_slug):
     return render(request, "staff/exam_live.html", context)
 
 
-def _sitting(exam, sitting_id) -> ExamSitting:
+def _sitting(exam: Assessment, sitting_id: int) -> ExamSitting:
     return get_object_or_404(ExamSitting, pk=sitting_id, assessment=exam)
 
 
-def _back_to_live(course, exam):
+def _back_to_live(course: Course, exam: Assessment) -> HttpResponseRedirect:
     return redirect("staff:exam_live", course_slug=course.slug, assessment_slug=exam.slug)
 
 
 @staff_only
 @require_POST
-def end_sitting(request, course, assessment_slug, sitting_id):
+def end_sitting(
+    request: SignedInRequest, course: Course, assessment_slug: str, sitting_id: int
+) -> HttpResponse:
     exam = _exam(course, assessment_slug)
     sitting = _sitting(exam, sitting_id)
     try:
@@ -90,7 +99,9 @@ def end_sitting(request, course, assessment_slug, sitting_id):
 
 @staff_only
 @require_POST
-def extend_sitting(request, course, assessment_slug, sitting_id):
+def extend_sitting(
+    request: SignedInRequest, course: Course, assessment_slug: str, sitting_id: int
+) -> HttpResponse:
     exam = _exam(course, assessment_slug)
     sitting = _sitting(exam, sitting_id)
     form = ExtendForm(request.POST)

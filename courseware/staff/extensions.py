@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from courseware import audit
@@ -9,11 +13,11 @@ from courseware.audit import Action
 from courseware.models import Assessment, AssessmentException
 
 
-def _when(value) -> str | None:
+def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def grant(assessment: Assessment, actor, learner, **fields) -> AssessmentException:
+def grant(assessment: Assessment, actor: User, learner: User, **fields: Any) -> AssessmentException:
     """Set (or replace) the learner's exception on the assessment."""
     with transaction.atomic():
         exception, _ = AssessmentException.objects.update_or_create(
@@ -35,7 +39,7 @@ def grant(assessment: Assessment, actor, learner, **fields) -> AssessmentExcepti
     return exception
 
 
-def revoke(exception: AssessmentException, actor) -> None:
+def revoke(exception: AssessmentException, actor: User) -> None:
     with transaction.atomic():
         audit.record(
             exception.assessment.course,

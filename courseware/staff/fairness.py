@@ -10,7 +10,9 @@ step-down method, and a group is flagged when its adjusted p-value is below ALPH
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from scipy.stats import fisher_exact
 
@@ -27,7 +29,7 @@ class VariantGroup:
     """Attempts sharing parameters: `params` holds all of them, or the one parameter tested."""
 
     label: str
-    params: dict
+    params: dict[str, Any]
     attempts: int
     successes: int
     rest_attempts: int = 0
@@ -75,9 +77,9 @@ class FairnessReport:
         return [g for g in self.by_variant + self.by_parameter if g.flagged]
 
 
-def first_outcomes(submissions: list[Submission]) -> list[tuple[dict, bool]]:
+def first_outcomes(submissions: list[Submission]) -> list[tuple[dict[str, Any], bool]]:
     """(parameters, first graded answer correct?) for each attempt, from submissions oldest first."""
-    seen: dict[int, tuple[dict, bool]] = {}
+    seen: dict[int, tuple[dict[str, Any], bool]] = {}
     for submission in submissions:
         if submission.attempt_id not in seen:
             seen[submission.attempt_id] = (submission.attempt.params, is_correct(submission))
@@ -103,7 +105,10 @@ def assess_fairness(submissions: list[Submission]) -> FairnessReport:
     )
 
 
-def tally(outcomes: list[tuple[dict, bool]], keys) -> list[VariantGroup]:
+def tally(
+    outcomes: list[tuple[dict[str, Any], bool]],
+    keys: Callable[[dict[str, Any]], list[dict[str, Any]]],
+) -> list[VariantGroup]:
     """Attempts and successes per group; `keys(params)` names the groups an attempt belongs to."""
     groups: dict[str, VariantGroup] = {}
     for params, ok in outcomes:
@@ -117,7 +122,7 @@ def tally(outcomes: list[tuple[dict, bool]], keys) -> list[VariantGroup]:
     return list(groups.values())
 
 
-def describe(params: dict) -> str:
+def describe(params: dict[str, Any]) -> str:
     return ", ".join(f"{name} = {value}" for name, value in params.items()) or "(no parameters)"
 
 

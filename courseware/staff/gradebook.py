@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
@@ -25,7 +26,7 @@ from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
 from django.db.models.functions import Lower
 
 from courseware.accounts import display_name_expression
-from courseware.models import Course, Quiz
+from courseware.models import Course, Quiz, Submission
 from courseware.scoring import COUNTED
 from courseware.staff.scope import learners_of, submissions_in
 
@@ -144,7 +145,9 @@ def columns_of(quiz: Quiz | None) -> list[Column]:
     return exercise_columns(quiz) if quiz else quiz_columns()
 
 
-def record_rows(course: Course, among=None) -> QuerySet:
+def record_rows(
+    course: Course, among: Iterable[int] | None = None
+) -> QuerySet[Submission, Mapping[str, Any]]:
     """Per learner × exercise of the course's work: the best current score, the counted attempts
     and the last activity, as one GROUP BY (the one definition the pages and the sums share);
     only the learners `among` the given ids if given."""
@@ -162,7 +165,10 @@ def record_rows(course: Course, among=None) -> QuerySet:
     )
 
 
-def exercise_records(course: Course, learners) -> dict[tuple[int, int], ExerciseRecord]:
+Records = dict[tuple[int, int], ExerciseRecord]
+
+
+def exercise_records(course: Course, learners: Iterable[User]) -> Records:
     """{(learner id, exercise id): record} for the given learners, from one query."""
     rows = record_rows(course, [learner.pk for learner in learners])
     return {
@@ -171,7 +177,7 @@ def exercise_records(course: Course, learners) -> dict[tuple[int, int], Exercise
     }
 
 
-def rows_for(columns: list[Column], learners, records) -> list[Row]:
+def rows_for(columns: list[Column], learners: Iterable[User], records: Records) -> list[Row]:
     """A row per learner, its cells from their exercise records."""
     rows = []
     for learner in learners:
@@ -189,7 +195,7 @@ def rows_for(columns: list[Column], learners, records) -> list[Row]:
     return rows
 
 
-def build_gradebook(course: Course, learners, columns: list[Column]) -> Gradebook:
+def build_gradebook(course: Course, learners: Iterable[User], columns: list[Column]) -> Gradebook:
     """The given learners' rows, from one query over their work."""
     learners = list(learners)
     return Gradebook(columns, rows_for(columns, learners, exercise_records(course, learners)))
@@ -230,7 +236,9 @@ def learner_summaries(
         }
 
 
-def ordered_learners(course: Course, columns: list[Column], query: Query):
+def ordered_learners(
+    course: Course, columns: list[Column], query: Query
+) -> QuerySet[User] | Sequence[User]:
     """The course's learners matching the query, in its order: what a gradebook pages through.
 
     By learner with no score filter, a query the database sorts and pages; any other order or a
@@ -268,8 +276,8 @@ def ordered_learners(course: Course, columns: list[Column], query: Query):
 
 
 def gradebook_page(
-    course: Course, quiz: Quiz | None, query: Query, number
-) -> tuple[Gradebook, Page]:
+    course: Course, quiz: Quiz | None, query: Query, number: int | str
+) -> tuple[Gradebook, Page[User]]:
     """One page of the gradebook (`number` from 1; InvalidPage when there is no such page)."""
     columns = columns_of(quiz)
     page = Paginator(ordered_learners(course, columns, query), PAGE_SIZE).page(number)
@@ -306,15 +314,16 @@ class _Echo:
         return text
 
 
-def _csv_line(values: Iterable) -> str:
-    return csv.writer(_Echo()).writerow([safe_cell(v) for v in values])
+def _csv_line(values: Iterable[object]) -> str:
+    line: str = csv.writer(_Echo()).writerow([safe_cell(v) for v in values])
+    return line
 
 
 def percent(score: float) -> str:
     return f"{score * 100:.1f}"
 
 
-def safe_cell(value) -> str:
+def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet will not run as a formula (text starting = + - @ gets a quote)."""
     text = str(value)
     if text and text[0] in "=+-@\t\r" and not _is_number(text):

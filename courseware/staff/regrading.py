@@ -14,15 +14,17 @@ records it on the new Grading (Grading.exercise_version), so every grading says 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 
 from courseware import audit
 from courseware.audit import Action
 from courseware.grading import transitions
-from courseware.models import Attempt, Course, Exercise, Grading, Submission
+from courseware.models import Attempt, Course, Exercise, ExerciseVersion, Grading, Submission
 from courseware.staff.scope import submissions_in
 from grader.params import draw_params
 from tangent import redis_client
@@ -97,7 +99,12 @@ def start(course: Course, exercise: Exercise, ids: list[int], use_current_versio
 
 
 def regrade_matching(
-    course: Course, exercise: Exercise, choice: RegradeFilter, actor, *, use_current_version: bool
+    course: Course,
+    exercise: Exercise,
+    choice: RegradeFilter,
+    actor: User,
+    *,
+    use_current_version: bool,
 ) -> int:
     """Regrade in the background the course's submissions matching the filter (MAX_REGRADE at
     most), written to the audit log; returns how many."""
@@ -147,7 +154,7 @@ def job(course: Course, exercise: Exercise) -> RegradeJob | None:
     )
 
 
-def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> QuerySet:
+def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> QuerySet[Submission]:
     """The course's submissions on the exercise that match the filter (newest first).
 
     A submission whose current grade was given by staff is left out: a regrade never silently
@@ -165,14 +172,16 @@ def regradable(course: Course, exercise: Exercise, choice: RegradeFilter) -> Que
     return submissions.order_by("-created_at")
 
 
-def fits(attempt: Attempt, version) -> bool:
+def fits(attempt: Attempt, version: ExerciseVersion) -> bool:
     """Whether the version draws parameters with the same names as the attempt's."""
     spec = version.spec
     drawn = draw_params(spec.get("params", {}), attempt.seed, spec.get("redraw_if"))
     return set(drawn) == set(attempt.params)
 
 
-def regrade(submissions, *, use_current_version: bool = True) -> RegradeReport:
+def regrade(
+    submissions: Iterable[Submission], *, use_current_version: bool = True
+) -> RegradeReport:
     """Queue a new grading round for each submission (see the module docstring); one still
     being graded, or cancelled, is skipped (courseware.grading.transitions.regrade)."""
     report = RegradeReport()

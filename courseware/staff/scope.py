@@ -6,7 +6,10 @@ A learner's work in a course is their attempts made in it, plus their attempts w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from courseware.models import Attempt, Course, Membership, Submission
@@ -17,7 +20,7 @@ SCOPE_HELP = (
 )
 
 
-def learners_of(course: Course) -> QuerySet:
+def learners_of(course: Course) -> QuerySet[User]:
     """The course's learners (Membership role learner), by username."""
     return (
         get_user_model()
@@ -26,7 +29,7 @@ def learners_of(course: Course) -> QuerySet:
     )
 
 
-def _made_in(course: Course, attempt: str = "", among=None) -> Q:
+def _made_in(course: Course, attempt: str = "", among: Iterable[int] | None = None) -> Q:
     """Work by the course's learners (those of them `among` the given ids) made in it, or with no
     course (`attempt`: the path to the attempt, for a model that points at one)."""
     learners = learners_of(course) if among is None else learners_of(course).filter(pk__in=among)
@@ -35,12 +38,12 @@ def _made_in(course: Course, attempt: str = "", among=None) -> Q:
     )
 
 
-def attempts_in(course: Course) -> QuerySet:
+def attempts_in(course: Course) -> QuerySet[Attempt]:
     """Attempts by the course's learners made in it, or with no course."""
     return Attempt.objects.filter(_made_in(course))
 
 
-def submissions_in(course: Course, among=None) -> QuerySet:
+def submissions_in(course: Course, among: Iterable[int] | None = None) -> QuerySet[Submission]:
     """Answers on the course's attempts ("run my tests" runs are not answers), of the learners
     `among` the given ids if given; checked on the answer's own attempt (one join, not a second
     scan of the attempts: the gradebook sums a course's answers)."""

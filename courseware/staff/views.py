@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import InvalidPage
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courseware.models import Exercise, Grading, Quiz, Submission
+from courseware.access import SignedInRequest
+from courseware.models import Course, Exercise, Grading, Quiz, Submission
 from courseware.scoring import course_scores
 from courseware.staff import charts, gradebook, regrading, review
 from courseware.staff.access import staff_only
@@ -39,18 +42,18 @@ def _percent_filter(text: str) -> float | None:
     return min(max(value, 0.0), 100.0) / 100.0
 
 
-def _query(request) -> gradebook.Query:
+def _query(request: SignedInRequest) -> gradebook.Query:
     """The gradebook's filter (q, below) and sort (sort, desc) from the request."""
     return gradebook.Query(
         request.GET.get("q", ""),
-        _percent_filter(request.GET.get("below")),
+        _percent_filter(request.GET.get("below", "")),
         request.GET.get("sort", "learner"),
         request.GET.get("desc") == "1",
     )
 
 
 @staff_only
-def exercise_preview(request, course, exercise_slug):
+def exercise_preview(request: SignedInRequest, course: Course, exercise_slug: str) -> HttpResponse:
     """Any variant of an exercise with its reference answers and mistakes; "next seed" steps on."""
     exercise = get_object_or_404(
         Exercise.objects.select_related("current_version"), slug=exercise_slug
@@ -68,7 +71,9 @@ def exercise_preview(request, course, exercise_slug):
 
 
 @staff_only
-def gradebook_page(request, course, quiz_slug=None):
+def gradebook_page(
+    request: SignedInRequest, course: Course, quiz_slug: str | None = None
+) -> HttpResponse:
     """Learners × quizzes, or × one quiz's exercises (the drill-down), a page of learners at a time."""
     quiz = get_object_or_404(Quiz, slug=quiz_slug) if quiz_slug else None
     query = _query(request)
@@ -92,7 +97,7 @@ def gradebook_page(request, course, quiz_slug=None):
 
 
 @staff_only
-def gradebook_chart(request, course):
+def gradebook_chart(request: SignedInRequest, course: Course) -> HttpResponse:
     """The course scores' histogram, on the gradebook page when asked for (it sums every learner)."""
     scores = gradebook.all_course_scores(course)
     histogram = charts.score_histogram(scores, "Course scores") if scores else ""
@@ -100,7 +105,7 @@ def gradebook_chart(request, course):
 
 
 @staff_only
-def gradebook_csv(request, course):
+def gradebook_csv(request: SignedInRequest, course: Course) -> StreamingHttpResponse:
     """The gradebook (or one quiz's drill-down with ?quiz=) as CSV, with the page's filter and
     sort, streamed a chunk of learners at a time."""
     quiz_slug = request.GET.get("quiz")
@@ -115,7 +120,7 @@ def gradebook_csv(request, course):
 
 
 @staff_only
-def learner_page(request, course, learner_id):
+def learner_page(request: SignedInRequest, course: Course, learner_id: int) -> HttpResponse:
     """One learner's scores per quiz and their full history of submissions and gradings."""
     learner = get_object_or_404(learners_of(course), pk=learner_id)
     book = gradebook.build_gradebook(course, [learner], gradebook.quiz_columns())
@@ -129,17 +134,17 @@ def learner_page(request, course, learner_id):
             "attempt__course",
             "attempt__assessment_item__assessment",
         )
+        .prefetch_related(
+            Prefetch(
+                "gradings",
+                Grading.objects.select_related("graded_by", "exercise_version").order_by(
+                    "grading_round"
+                ),
+                to_attr="all_gradings",
+            )
+        )
         .order_by("-created_at")
     )
-    gradings: dict[int, list[Grading]] = {}
-    for grading in Grading.objects.filter(submission__in=history).select_related(
-        "graded_by", "exercise_version"
-    ):
-        gradings.setdefault(grading.submission_id, []).append(grading)
-    for submission in history:
-        submission.all_gradings = sorted(
-            gradings.get(submission.pk, []), key=lambda g: g.grading_round
-        )
     context = {
         "course": course,
         "learner": learner,
@@ -154,7 +159,7 @@ def learner_page(request, course, learner_id):
 
 
 @staff_only
-def exercise_list(request, course):
+def exercise_list(request: SignedInRequest, course: Course) -> HttpResponse:
     """Every exercise of the bank with the course's attempt counts, linking to its analytics."""
     counts = dict(
         submissions_in(course)
@@ -172,7 +177,9 @@ def exercise_list(request, course):
 
 
 @staff_only
-def exercise_analytics(request, course, exercise_slug):
+def exercise_analytics(
+    request: SignedInRequest, course: Course, exercise_slug: str
+) -> HttpResponse:
     """Attempts, success, time to correct, mistakes fired, wrong answers grouped, failing tests."""
     exercise = get_object_or_404(Exercise.objects.select_related("module"), slug=exercise_slug)
     submissions = counted_submissions(course, exercise)
@@ -194,7 +201,7 @@ def exercise_analytics(request, course, exercise_slug):
 
 
 @staff_only
-def variant_fairness(request, course, exercise_slug):
+def variant_fairness(request: SignedInRequest, course: Course, exercise_slug: str) -> HttpResponse:
     """First-attempt success by variant and by parameter value, with significant differences flagged."""
     exercise = get_object_or_404(Exercise, slug=exercise_slug)
     report = assess_fairness(counted_submissions(course, exercise))
@@ -211,7 +218,7 @@ def variant_fairness(request, course, exercise_slug):
 
 
 @staff_only
-def regrade_page(request, course, exercise_slug):
+def regrade_page(request: SignedInRequest, course: Course, exercise_slug: str) -> HttpResponse:
     """The regrade form (with how many submissions match) and the before/after table."""
     exercise = get_object_or_404(
         Exercise.objects.select_related("current_version"), slug=exercise_slug
@@ -232,7 +239,9 @@ def regrade_page(request, course, exercise_slug):
     return redirect("staff:regrade", course_slug=course.slug, exercise_slug=exercise.slug)
 
 
-def _regrade_form(request, course, exercise, form: RegradeFilterForm) -> HttpResponse:
+def _regrade_form(
+    request: SignedInRequest, course: Course, exercise: Exercise, form: RegradeFilterForm
+) -> HttpResponse:
     """The regrade page; a filter that cannot be read matches nothing, and says why (400)."""
     valid = form.is_valid()
     choice = form.choice() if valid else RegradeFilter()
@@ -250,7 +259,7 @@ def _regrade_form(request, course, exercise, form: RegradeFilterForm) -> HttpRes
     return render(request, "staff/regrade.html", context, status=200 if valid else 400)
 
 
-def _results_context(course, exercise, show_all: bool) -> dict:
+def _results_context(course: Course, exercise: Exercise, show_all: bool) -> dict[str, Any]:
     changes = regrading.regrade_results(course, exercise)
     return {
         "job": regrading.job(course, exercise),
@@ -263,7 +272,7 @@ def _results_context(course, exercise, show_all: bool) -> dict:
 
 
 @staff_only
-def regrade_results(request, course, exercise_slug):
+def regrade_results(request: SignedInRequest, course: Course, exercise_slug: str) -> HttpResponse:
     """The before/after table alone (polled by the regrade page while gradings are pending)."""
     exercise = get_object_or_404(Exercise, slug=exercise_slug)
     form = RegradeResultsForm(request.GET)
@@ -276,7 +285,7 @@ def regrade_results(request, course, exercise_slug):
 
 
 @staff_only
-def review_queue(request, course):
+def review_queue(request: SignedInRequest, course: Course) -> HttpResponse:
     """Answers the engine could not decide, oldest first, with its evidence and the staff's choices."""
     queue = [(s, review.evidence_for(s)) for s in review.review_queue(course)[:100]]
     return render(
@@ -286,7 +295,7 @@ def review_queue(request, course):
     )
 
 
-def _course_submission(course, submission_id) -> Submission:
+def _course_submission(course: Course, submission_id: int) -> Submission:
     submission = (
         submissions_in(course)
         .select_related("grading", "attempt__learner", "attempt__exercise_version__exercise")
@@ -299,7 +308,7 @@ def _course_submission(course, submission_id) -> Submission:
 
 
 @staff_only
-def submission_page(request, course, submission_id):
+def submission_page(request: SignedInRequest, course: Course, submission_id: int) -> HttpResponse:
     """One submission: the answer, the engine's evidence, every grading, and the staff grade form."""
     submission = _course_submission(course, submission_id)
     gradings = submission.gradings.select_related("graded_by", "exercise_version").order_by(
@@ -317,7 +326,7 @@ def submission_page(request, course, submission_id):
 
 @staff_only
 @require_POST
-def grade_submission(request, course, submission_id):
+def grade_submission(request: SignedInRequest, course: Course, submission_id: int) -> HttpResponse:
     """Accept, reject or override a submission's score with a reason (a grading by this person)."""
     submission = _course_submission(course, submission_id)
     form = StaffGradeForm(request.POST)
@@ -336,6 +345,8 @@ def grade_submission(request, course, submission_id):
     return redirect("staff:submission", course_slug=course.slug, submission_id=submission.pk)
 
 
-def _not_graded(request, course, submission, message: str) -> HttpResponse:
+def _not_graded(
+    request: SignedInRequest, course: Course, submission: Submission, message: str
+) -> HttpResponse:
     context = {"course": course, "submission": submission, "message": message}
     return render(request, "staff/_refused.html", context, status=422)

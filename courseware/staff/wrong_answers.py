@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from courseware.models import Submission
 from courseware.staff.analytics import fired_rules
@@ -35,7 +37,7 @@ class AnswerGroup:
     """Answers that are the same function, for one part and one set of parameters."""
 
     part: str
-    params: dict
+    params: dict[str, Any]
     latex: str
     texts: list[str] = field(default_factory=list)
     rules: set[str] = field(default_factory=set)
@@ -78,7 +80,9 @@ def expression_parts(submission: Submission) -> list[tuple[PartDef, str]]:
     return found
 
 
-def group_wrong_answers(submissions: list[Submission], now=time.perf_counter) -> Grouping:
+def group_wrong_answers(
+    submissions: list[Submission], now: Callable[[], float] = time.perf_counter
+) -> Grouping:
     """Group the wrong expression answers (score below 1) among `submissions`, most frequent first."""
     wrong = [s for s in submissions if s.grading and not has_full_marks(s.grading.score)]
     wrong = sorted(wrong, key=lambda s: s.created_at, reverse=True)[:MAX_ANSWERS]
@@ -104,7 +108,7 @@ def group_wrong_answers(submissions: list[Submission], now=time.perf_counter) ->
     return Grouping(groups, considered, ran_out)
 
 
-def expected_group(part: PartDef, params: dict) -> AnswerGroup:
+def expected_group(part: PartDef, params: dict[str, Any]) -> AnswerGroup:
     """An (empty) group for the expected answer, so answers equal to it are labelled as such."""
     try:
         reading = authored(part, part.config["answer"], params)
@@ -120,7 +124,12 @@ def expected_group(part: PartDef, params: dict) -> AnswerGroup:
 
 
 def place(
-    groups: list[AnswerGroup], part: PartDef, params: dict, text: str, *, use_equivalence: bool
+    groups: list[AnswerGroup],
+    part: PartDef,
+    params: dict[str, Any],
+    text: str,
+    *,
+    use_equivalence: bool,
 ) -> AnswerGroup:
     """The group the text belongs to (same text, or the same function), else a new group."""
     normal = " ".join(text.split())

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from typing import Any
 
 from django import template
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from courseware.accounts import display_name, shown_username
 from courseware.staff.access import staffed_courses
+from courseware.staff.gradebook import Cell
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def staff_link(context) -> str:
+def staff_link(context: template.Context) -> str:
     """The staff pages of the course on screen if the user is its staff, else of their first such course."""
-    courses = staffed_courses(context.get("user"))
+    courses = staffed_courses(context["user"])  # the page shows the link to a signed-in user
     if not courses:
         return ""
     shown = context.get("course")
@@ -27,19 +31,19 @@ def staff_link(context) -> str:
 
 
 @register.filter
-def person(user) -> str:
+def person(user: User) -> str:
     """The name pages show for a user (courseware.accounts.display_name)."""
     return display_name(user)
 
 
 @register.filter
-def username_note(user) -> str:
+def username_note(user: User) -> str:
     """The username shown beside a person's name, or "" (courseware.accounts.shown_username)."""
     return shown_username(user)
 
 
 @register.filter
-def percent(score) -> str:
+def percent(score: float | str | None) -> str:
     """0.8333 → "83%"; empty for no score."""
     if score is None or score == "":
         return ""
@@ -47,7 +51,7 @@ def percent(score) -> str:
 
 
 @register.simple_tag
-def gradebook_cell(cell) -> str:
+def gradebook_cell(cell: Cell) -> str:
     """A gradebook cell (one tag: a page has thousands): the score, "pending" for attempts not
     graded yet, or a dash; then the attempts."""
     if cell.score is not None:
@@ -64,13 +68,13 @@ def gradebook_cell(cell) -> str:
 
 
 @register.filter
-def thousands(number) -> str:
+def thousands(number: int) -> str:
     """10000 → "10,000"."""
     return f"{number:,}"
 
 
 @register.filter
-def duration(delta) -> str:
+def duration(delta: timedelta | None) -> str:
     """A timedelta in words a reader takes in at a glance: "45 s", "12 min", "3.5 h", "2.0 days"."""
     if delta is None:
         return "—"
@@ -85,18 +89,19 @@ def duration(delta) -> str:
 
 
 @register.filter
-def share(value) -> str:
+def share(value: float) -> str:
     """A 0–1 share as a percentage with one decimal."""
     return f"{float(value) * 100:.1f}%"
 
 
 @register.filter
-def answer_text(answer) -> str:
+def answer_text(answer: Any) -> str:
     """A stored answer as a person reads it: the typed text, `part: text; …`, or its JSON."""
     if isinstance(answer, dict):
         for key in ("value", "latex", "code"):
-            if isinstance(answer.get(key), str) and len(answer) == 1:
-                return answer[key]
+            text = answer.get(key)
+            if isinstance(text, str) and len(answer) == 1:
+                return text
         if isinstance(answer.get("parts"), dict) and len(answer) == 1:
             return "; ".join(
                 f"{name}: {answer_text(part)}" for name, part in answer["parts"].items()

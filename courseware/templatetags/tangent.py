@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from courseware.answer_display import shown_answer
 from courseware.grading import events
 from courseware.grading.intake import poll_delay_ms
+from courseware.models import Submission
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
 from courseware.variants import definition_of
@@ -42,13 +43,13 @@ def markdown(text: str) -> str:
 
 
 @register.filter
-def chart(figure: dict) -> str:
+def chart(figure: dict[str, Any]) -> str:
     """A figure from a feedback item (grader.figures data) as inline SVG."""
     return mark_safe(chart_svg(figure))  # noqa: S308 - chart_svg escapes every text and number
 
 
 @register.filter
-def entry_grid(feedback: list) -> list[list[dict]]:
+def entry_grid(feedback: list[dict[str, Any]]) -> list[list[dict[str, str]]]:
     """Per-entry marks of a matrix answer, as rows of {"mark", "css", "label"} for a small grid."""
     entries = [
         item["data"]
@@ -76,19 +77,19 @@ def entry_grid(feedback: list) -> list[list[dict]]:
 
 
 @register.filter
-def events_url(submission) -> str:
+def events_url(submission: Submission) -> str:
     """Where the page hears at once that the submission is graded ("" when push is off)."""
     return events.events_url(submission.pk)
 
 
 @register.filter
-def poll_delay(submission) -> int:
+def poll_delay(submission: Submission) -> int:
     """How long the page waits before asking again about a pending submission (ms)."""
     return poll_delay_ms(submission.created_at)
 
 
 @register.inclusion_tag("courseware/_answer.html")
-def typeset_answer(submission) -> dict:
+def typeset_answer(submission: Submission) -> dict[str, Any]:
     """A recorded answer read back as the learner wrote it (see courseware.answer_display)."""
     attempt = submission.attempt
     definition = definition_of(attempt)

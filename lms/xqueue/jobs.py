@@ -17,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from api import learners
 from courseware.grading.intake import SubmissionRefused, submit
-from courseware.models import Exercise, Submission
+from courseware.models import Attempt, Exercise, Submission
 from courseware.variants import attempt_with_seed, current_attempt, definition_of, table_seed
 from grader.answers import answer_kind
 from grader.results import InvalidAnswer, Verdict
@@ -93,7 +95,7 @@ def read_body(body: str) -> Request:
     return Request(payload["exercise"], student, response, variants, seed)
 
 
-def _payload(text: object) -> dict:
+def _payload(text: object) -> dict[str, Any]:
     """The problem's grader_payload as an object naming an exercise."""
     example = '{"exercise": "m1-chain-rule"}'
     setup = "this problem is not set up correctly: its grader_payload"
@@ -111,7 +113,7 @@ def _payload(text: object) -> dict:
     return {**payload, "exercise": exercise.strip()}
 
 
-def _json_object(text: object) -> dict | None:
+def _json_object(text: object) -> dict[str, Any] | None:
     try:
         value = json.loads(text) if isinstance(text, str) else None
     except ValueError:
@@ -123,7 +125,7 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def accept(pulled: Pulled, queue: str, owner) -> XQueueSubmission:
+def accept(pulled: Pulled, queue: str, owner: User) -> XQueueSubmission:
     """The record of a handed-out submission; on first sight its answer is submitted to Tangent
     (or the reason it cannot be is recorded). Later handings-out only renew the header."""
     digest = hashlib.sha256(pulled.body.encode()).hexdigest()
@@ -145,7 +147,7 @@ def accept(pulled: Pulled, queue: str, owner) -> XQueueSubmission:
     return record
 
 
-def _submit(request: Request, owner) -> Submission:
+def _submit(request: Request, owner: User) -> Submission:
     exercise = (
         Exercise.objects.select_related("current_version")
         .filter(slug=request.exercise, retired=False)
@@ -174,7 +176,7 @@ def _submit(request: Request, owner) -> Submission:
         raise Unusable(error.message) from None
 
 
-def answer_from(response: str, attempt) -> dict:
+def answer_from(response: str, attempt: Attempt) -> dict[str, Any]:
     """The API answer for a response: JSON in the API's shape, or text for a one-part exercise."""
     try:
         parsed = json.loads(response)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -40,7 +41,7 @@ class Reply:
     score: float
     msg: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"correct": self.correct, "score": self.score, "msg": self.msg}
 
 
@@ -64,7 +65,7 @@ def for_grading(grading: Grading) -> Reply:
     )
 
 
-def not_graded(reason: str, feedback: Sequence[dict] = ()) -> Reply:
+def not_graded(reason: str, feedback: Sequence[dict[str, Any]] = ()) -> Reply:
     """A reply for an answer Tangent did not grade, with the reason in words (not HTML)."""
     headline = f"<p><strong>Not graded:</strong> {escape(reason)}</p>"
     return Reply(
@@ -72,7 +73,7 @@ def not_graded(reason: str, feedback: Sequence[dict] = ()) -> Reply:
     )
 
 
-def _feedback_list(feedback: Sequence[dict]) -> str:
+def _feedback_list(feedback: Sequence[dict[str, Any]]) -> str:
     """Feedback items as a list; an item repeated word for word (the same hint for each failing
     test) is shown once."""
     seen: set[tuple[str, str]] = set()
@@ -105,7 +106,7 @@ def _element(css: str, inner: str) -> str:
 class _XhtmlWriter(HTMLParser):
     VOID = frozenset({"br", "hr", "img", "wbr", "col", "source", "track", "input"})
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
 
@@ -113,15 +114,15 @@ class _XhtmlWriter(HTMLParser):
         attributes = "".join(f" {name}={quoteattr(value or '')}" for name, value in attrs)
         return f"<{tag}{attributes}{'/' if void else ''}>"
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self._tag(tag, attrs, tag in self.VOID))
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self._tag(tag, attrs, True))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag not in self.VOID:
             self.out.append(f"</{tag}>")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.out.append(xml_escape(data))

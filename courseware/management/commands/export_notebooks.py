@@ -1,8 +1,9 @@
 """Write a module's code exercises as Jupyter notebooks, for instructors to hand out."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courseware.grading.definitions import definition_for
 from courseware.models import Exercise, Module
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         "the visible tests of one variant, drawn from the same tests.py files the grader uses."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "module", help="the module's slug, e.g. m3-chain-rule-and-neural-networks"
         )
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="the variant's seed (default 1)")
         parser.add_argument("--site", default="", help="Tangent's URL, for the submit instructions")
 
-    def handle(self, *args, module, out, seed, site, **options):
+    def handle(
+        self, *args: Any, module: str, out: str, seed: int, site: str, **options: Any
+    ) -> None:
         found = Module.objects.filter(slug=module).first()
         if found is None:
             known = ", ".join(Module.objects.values_list("slug", flat=True))

@@ -1,4 +1,5 @@
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -11,5 +12,5 @@ class Command(BaseCommand):
         'one JSON line per input on stdout ({"id", "equivalent", "error", "seconds"}), in order.'
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         grade_lines(sys.stdin, sys.stdout)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "(their password is DEMO_PASSWORD in the development .env); prints their log-ins."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEVELOPMENT:
             raise CommandError(
                 "Demo users exist only in development mode (TANGENT_MODE=development)."

@@ -1,7 +1,8 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exercises.sync import BankInvalid, load_bank
 
@@ -11,12 +12,12 @@ class Command(BaseCommand):
         "Load the exercise bank into the database (idempotent; a changed file makes a new version)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--path", type=Path, default=settings.EXERCISES_DIR, help="the bank's folder"
         )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
         try:
             report = load_bank(path)
         except BankInvalid as invalid:

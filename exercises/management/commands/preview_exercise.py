@@ -1,7 +1,8 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exercises.loader import build_definition, read_bank
 from exercises.validation import build_variant, read_solutions
@@ -14,14 +15,14 @@ class Command(BaseCommand):
         "Print one variant of an exercise: its prompt, reference answer and anticipated mistakes."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument(
             "--path", type=Path, default=settings.EXERCISES_DIR, help="the bank's folder"
         )
 
-    def handle(self, *args, slug, seed, path: Path, **options):
+    def handle(self, *args: Any, slug: str, seed: int, path: Path, **options: Any) -> None:
         bank = read_bank(path)
         found = [x for x in bank.exercises if x.spec["slug"] == slug]
         if not found:
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  mistake {name}: {_shown(payload)}")
 
 
-def _shown(payload: dict) -> str:
+def _shown(payload: dict[str, Any]) -> str:
     if "code" in payload:
         return f"a program of {len(payload['code'].splitlines())} lines"
     return str(next(iter(payload.values())))

@@ -1,8 +1,9 @@
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exercises.loader import read_bank
 from exercises.validation import bank_problems, chosen, validate_exercise
@@ -11,14 +12,14 @@ from exercises.validation import bank_problems, chosen, validate_exercise
 class Command(BaseCommand):
     help = "Self-test exercises over many seeds: variants draw, texts fill, references and mistakes grade."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slugs", nargs="*", metavar="SLUG", help="only these exercises")
         parser.add_argument("--seeds", type=int, default=50, help="seeds 0..N-1 (default 50)")
         parser.add_argument(
             "--path", type=Path, default=settings.EXERCISES_DIR, help="the bank's folder"
         )
 
-    def handle(self, *args, slugs, seeds, path: Path, **options):
+    def handle(self, *args: Any, slugs: list[str], seeds: int, path: Path, **options: Any) -> None:
         started = time.monotonic()
         bank = read_bank(path)
         problems = bank_problems(bank, slugs)

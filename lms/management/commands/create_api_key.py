@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.access import KeyRefused, check_grant
 from api.keys import create_key
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "key is the last line."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True, help="username")
         parser.add_argument("--name", default="", help="a label for the key")
         parser.add_argument("--course", help="the slug of the course the key acts in")
@@ -32,7 +34,16 @@ class Command(BaseCommand):
             help="a site-wide key with every scope, for the site's operators",
         )
 
-    def handle(self, *args, user, name, course, scopes, operator, **options):
+    def handle(
+        self,
+        *args: Any,
+        user: str,
+        name: str,
+        course: str | None,
+        scopes: list[str] | None,
+        operator: bool,
+        **options: Any,
+    ) -> None:
         try:
             owner = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:

@@ -1,8 +1,9 @@
 """Write an Open edX problem (capa XML) graded by Tangent through XQueue, with its variants."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courseware.models import Exercise
 from lms.xqueue.problems import ProblemRefused, problem_xml
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         "problem's Advanced Editor and set the problem's Randomization (e.g. Per Student)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="The exercise, e.g. m1-chain-rule")
         parser.add_argument(
             "--variants",
@@ -30,7 +31,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", help="A file to write (default: standard output)")
 
-    def handle(self, *args, slug, variants, queue, output, **options):
+    def handle(
+        self, *args: Any, slug: str, variants: int, queue: str, output: str | None, **options: Any
+    ) -> None:
         exercise = (
             Exercise.objects.select_related("current_version")
             .filter(slug=slug, retired=False)

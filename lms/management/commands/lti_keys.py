@@ -1,6 +1,8 @@
 """Tangent's LTI signing keys: show, generate the first, rotate, retire those past their grace."""
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from lms import tool_keys
 
@@ -11,10 +13,10 @@ class Command(BaseCommand):
         "JWKS for TANGENT_LTI_KEY_GRACE_HOURS so platforms that cached it keep working."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["show", "generate", "rotate", "retire"])
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "generate":
             key = tool_keys.signing_key()
             self.stdout.write(f"Signing key: {tool_keys.kid(key)}")

@@ -1,5 +1,7 @@
 """Re-encrypt every stored secret under the newest TANGENT_ENCRYPTION_KEYS key."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from lti_tool.models import Key
 
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "webhook secrets and API keys' callback secrets with it; the old key can then be removed."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         count = 0
         for model, field in (
             (Key, "private_key"),

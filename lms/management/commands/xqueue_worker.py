@@ -1,9 +1,10 @@
 """Grade an Open edX XQueue with Tangent: `python manage.py xqueue_worker --url ... --queue ...`."""
 
 import os
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from courseware.accounts import service_user
 from lms import outbound
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         f"the worker exits (status {EXIT_CONFIG}) only when its configuration is refused."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--url", required=True, help="The XQueue server, e.g. https://xqueue.example.org"
         )
@@ -60,7 +61,16 @@ class Command(BaseCommand):
             "--once", action="store_true", help="Stop when the queue is empty and all is answered"
         )
 
-    def handle(self, *args, url, queue, username, allow_private_host, once, **options):
+    def handle(
+        self,
+        *args: Any,
+        url: str,
+        queue: str,
+        username: str,
+        allow_private_host: list[str],
+        once: bool,
+        **options: Any,
+    ) -> None:
         if (
             options["timeout"] <= 0
             or options["concurrency"] < 1
