@@ -31,6 +31,7 @@ from courseware.models import (
     ItemDraw,
     PoolEntry,
     Quiz,
+    QuizItem,
     Submission,
 )
 from courseware.release import feedback_shown
@@ -40,35 +41,52 @@ from courseware.release import feedback_shown
 
 def copy_of_quiz(course: Course, quiz: Quiz, position: int = 0) -> Assessment:
     """The course's assessment copied from `quiz` (a homework, one item of one point per exercise)."""
-    assessment = Assessment.objects.create(
-        course=course,
-        slug=quiz.slug,
-        title=quiz.title,
-        position=position,
-        opens_at=quiz.opens_at,
-        due_at=quiz.due_at,
-        attempt_limit=quiz.attempt_limit,
-        source_quiz=quiz,
-    )
-    exercises = [
-        item.exercise for item in quiz.items.select_related("exercise").order_by("position")
-    ]
-    for item_position, exercise in enumerate(e for e in exercises if not e.retired):
-        add_item(assessment, [exercise], position=item_position)
-    return assessment
+    return _copies(course, [quiz], position)[0]
 
 
 def copy_bank_template(course: Course) -> list[Assessment]:
     """Give the course a copy of every bank quiz it has no assessment of yet (by slug)."""
     have = set(course.assessments.values_list("slug", flat=True))
     quizzes = Quiz.objects.select_related("module").order_by("module__order", "order")
-    start = course.assessments.count()
-    made: list[Assessment] = []
+    missing = [quiz for quiz in quizzes if quiz.slug not in have]
     with transaction.atomic():
-        for quiz in quizzes:
-            if quiz.slug not in have:
-                made.append(copy_of_quiz(course, quiz, position=start + len(made)))
-    return made
+        return _copies(course, missing, course.assessments.count()) if missing else []
+
+
+def _copies(course: Course, quizzes: list[Quiz], start: int) -> list[Assessment]:
+    """Copies of `quizzes` for the course from `start` on, in four statements however many there
+    are (bulk inserts send no post_save: the course's shared list is forgotten once, here)."""
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            course=course,
+            slug=quiz.slug,
+            title=quiz.title,
+            position=start + offset,
+            opens_at=quiz.opens_at,
+            due_at=quiz.due_at,
+            attempt_limit=quiz.attempt_limit,
+            source_quiz=quiz,
+        )
+        for offset, quiz in enumerate(quizzes)
+    )
+    by_quiz = {assessment.source_quiz_id: assessment for assessment in assessments}
+    in_quizzes = QuizItem.objects.filter(quiz__in=quizzes, exercise__retired=False)
+    pending: list[tuple[AssessmentItem, int]] = []
+    positions: dict[int, int] = {}
+    for quiz_id, exercise_id in in_quizzes.order_by("quiz", "position").values_list(
+        "quiz_id", "exercise_id"
+    ):
+        position = positions[quiz_id] = positions.get(quiz_id, -1) + 1
+        pending.append(
+            (AssessmentItem(assessment=by_quiz[quiz_id], position=position), exercise_id)
+        )
+    items = AssessmentItem.objects.bulk_create(item for item, _ in pending)
+    PoolEntry.objects.bulk_create(
+        PoolEntry(item=item, exercise_id=exercise_id)
+        for item, (_, exercise_id) in zip(items, pending, strict=True)
+    )
+    shared_cache.forget(_key(course.pk))
+    return assessments
 
 
 def give_new_course_the_template(
