@@ -2,15 +2,19 @@
 rule now allows, the learner's attempt history, and their progress on the exercise.
 
 The page renders them on load; the verdict fragment carries them again (swapped out of band), so
-the page is up to date the moment the verdict arrives, without a reload.
+the page is up to date the moment the verdict arrives, without a reload. Of the history it carries
+the graded submission's row alone, which the page puts at the top of its table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+
+from django.db.models import Exists, QuerySet
 
 from courseware import exams, progress, release, scoring
 from courseware.models import Attempt, Submission
@@ -36,18 +40,25 @@ class ExerciseProgress:
         return self.score is not None and has_full_marks(self.score)
 
 
-def history_of(attempt: Attempt) -> list[Submission]:
-    """The learner's latest submissions where `attempt` is answered: the assessment item's, or
-    (in practice) the exercise's practice attempts, newest first."""
+def answered_where(attempt: Attempt) -> QuerySet[Submission]:
+    """The learner's submissions where `attempt` is answered: the assessment item's, or (in
+    practice) the exercise's practice attempts."""
     mine = Submission.objects.filter(attempt__learner_id=attempt.learner_id)
     if attempt.assessment_item_id is not None:
-        mine = mine.filter(attempt__assessment_item_id=attempt.assessment_item_id)
-    else:
-        mine = mine.filter(
-            attempt__assessment_item__isnull=True,
-            attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
-        )
-    rows = mine.select_related("grading", "attempt__exercise_version").order_by("-created_at")
+        return mine.filter(attempt__assessment_item_id=attempt.assessment_item_id)
+    return mine.filter(
+        attempt__assessment_item__isnull=True,
+        attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
+    )
+
+
+def history_of(attempt: Attempt) -> list[Submission]:
+    """The history the page shows: the latest of `answered_where(attempt)`, newest first."""
+    rows = (
+        answered_where(attempt)
+        .select_related("grading", "attempt__exercise_version")
+        .order_by("-created_at")
+    )
     rows = rows.defer("grading__feedback")  # the table shows verdicts and scores only
     return list(rows[:HISTORY_ROWS])
 
@@ -73,14 +84,19 @@ def progress_of(attempt: Attempt) -> ExerciseProgress | None:
 
 
 def scores_in(history: list[Submission], attempt: Attempt) -> list[float] | None:
-    """The scores of the attempt's graded answers (as courseware.release reads them) from the
-    history shown with it, which holds all of them unless it was cut at HISTORY_ROWS; None
-    then."""
+    """The scores of the attempt's graded answers from the history shown with it, which holds all
+    of them unless it was cut at HISTORY_ROWS; None then."""
     if len(history) >= HISTORY_ROWS:
         return None
+    return scores_among(history, attempt)
+
+
+def scores_among(submissions: Iterable[Submission], attempt: Attempt) -> list[float]:
+    """The scores of the attempt's graded answers (as courseware.release reads them) among
+    `submissions`, read with their gradings."""
     return [
         s.grading.score
-        for s in history
+        for s in submissions
         if s.attempt_id == attempt.pk and release.is_graded_answer(s) and s.grading is not None
     ]
 
@@ -101,15 +117,38 @@ def after_verdict(submission: Submission, viewer: User) -> dict[str, Any]:
     attempt = submission.attempt
     if attempt.learner_id != viewer.pk or submission.status in ("queued", "running"):
         return {}
-    return {"page_parts": True, **page_parts(attempt)}
+    return {"page_parts": True, **verdict_parts(submission)}
 
 
 def page_parts(attempt: Attempt) -> dict[str, Any]:
     """The page's hints, solution, history and progress for `attempt`."""
     history = history_of(attempt)
+    return {"history": history, **parts_around_history(attempt, scores_in(history, attempt))}
+
+
+def verdict_parts(submission: Submission) -> dict:
+    """The page parts for the verdict of `submission`, the history as its row alone (`new_row`)
+    unless that row is all of it (the page has no table yet). The release rule reads the scores of
+    the attempt's answers, with whether the history holds other submissions, in one query."""
+    attempt = submission.attempt
+    others = answered_where(attempt).exclude(pk=submission.pk)
+    answers = list(
+        attempt.submissions.select_related("grading")
+        .only("attempt", "purpose", "grading__verdict", "grading__score")
+        .annotate(others=Exists(others))
+    )
+    parts = parts_around_history(attempt, scores_among(answers, attempt))
+    if answers[0].others:
+        return {"new_row": submission, **parts}
+    return {"history": [submission], **parts}
+
+
+def parts_around_history(attempt: Attempt, scores: list[float] | None) -> dict:
+    """The hints, solution and progress for `attempt` (`scores`: as `help_for` takes), and the
+    history's length limit, which the page keeps to as verdicts add rows."""
     return {
-        "history": history,
+        "history_limit": HISTORY_ROWS,
         "hide_results": results_withheld(attempt),
         "standing": progress_of(attempt),
-        **help_for(attempt, scores_in(history, attempt)),
+        **help_for(attempt, scores),
     }

@@ -100,6 +100,27 @@ def test_no_verdict_before_the_due_date_when_feedback_comes_after_it(client, lea
     assert "Incorrect" in client.get(item_url(homework)).content.decode()
 
 
+def test_a_later_answer_on_an_item_brings_its_row_alone_results_withheld_or_not(
+    client, learner, homework
+):
+    homework.feedback = "after_due"
+    homework.due_at = timezone.now() + HOUR
+    homework.save()
+    answer(client, learner, homework, "negated")
+    answer(client, learner, homework, "shifted")
+    latest = Submission.objects.filter(attempt__learner=learner).latest("pk")
+    status = client.get(f"/submissions/{latest.pk}/").content.decode()
+    assert re.findall(r'<tr id="attempt-row-(\d+)"', status) == [str(latest.pk)]
+    assert 'hx-swap-oob="afterbegin:#history-rows"' in status and 'id="history"' not in status
+    assert "<td>received</td>" in status and "Incorrect" not in status
+    assert "a peak or a trough" not in status
+    homework.due_at = timezone.now() - HOUR  # released: the two failed answers bring the hint
+    homework.save()
+    status = client.get(f"/submissions/{latest.pk}/").content.decode()
+    assert re.findall(r'<tr id="attempt-row-(\d+)"', status) == [str(latest.pk)]
+    assert "Incorrect" in status and "a peak or a trough" in status
+
+
 def test_hints_can_be_turned_off(client, learner, homework):
     answer(client, learner, homework, "negated")
     assert "a peak or a trough" in client.get(item_url(homework)).content.decode()

@@ -41,7 +41,7 @@ def test_the_exercise_page(client, django_assert_max_num_queries):
     assert 'name="part-answer"' in page
     assert "Variant 1" in page
     history = re.search(r'<section id="history".*?</section>', page, re.S).group(0)
-    assert history.count("<tr>") == 1 + 1  # the header and the answer
+    assert history.count("<tr") == 1 + 1  # the header and the answer
     assert "Best score 0%" in page
 
 
@@ -58,12 +58,25 @@ def test_an_answer_taken(client, django_assert_max_num_queries):
 
 def test_the_verdict_fragment(client, django_assert_max_num_queries):
     submission = answered(client, "x")
-    # user, the submission with its notebook, history, best score
+    # user, the submission with its notebook, the attempt's scores (and whether the history holds
+    # other answers), best score
     with django_assert_max_num_queries(4):
         fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert '<p class="verdict' in fragment and "score 0%" in fragment
     assert 'id="history"' in fragment and 'id="hints"' in fragment
     assert "Best score 0%" in fragment
+
+
+def test_a_later_verdict_fragment(client, django_assert_max_num_queries):
+    for _ in range(3):
+        answered(client, "x")
+    submission = answered(client, "x")
+    # as the first: the earlier rows are neither read nor sent
+    with django_assert_max_num_queries(4):
+        fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
+    assert fragment.count("<tr id=") == 1 and 'id="history"' not in fragment
+    assert f'id="attempt-row-{submission.pk}"' in fragment
+    assert 'id="hints"' in fragment and "Best score 0%" in fragment
 
 
 def test_the_course_page(client, django_assert_max_num_queries):

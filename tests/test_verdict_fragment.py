@@ -1,6 +1,7 @@
 """The verdict fragment carries what the verdict changes on the learner's page (the hints now
 released, the worked solution, the new row of the attempt history, the best score), swapped in out
-of band; the status region itself holds the verdict alone."""
+of band; the status region itself holds the verdict alone. Of the history it carries the new row
+alone, for the top of the page's table, unless that row is all of it (the page had no table)."""
 
 import re
 
@@ -49,6 +50,21 @@ def out_of_band(fragment: str, element_id: str) -> str:
     return found.group(0)
 
 
+def new_history_row(fragment: str) -> str:
+    """The rows the fragment puts at the top of the page's history table."""
+    found = re.search(
+        r'<template><tbody hx-swap-oob="afterbegin:#history-rows">(.*?)</tbody></template>',
+        fragment,
+        re.S,
+    )
+    assert found, "no history row for the top of the table in the fragment"
+    return found.group(1)
+
+
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="(attempt-row-\d+)"', html)
+
+
 def verdict_part(fragment: str) -> str:
     return re.search(r'<div class="grading done".*?</div>', fragment, re.S).group(0)
 
@@ -61,8 +77,10 @@ def test_a_wrong_answer_brings_the_first_hint_and_its_history_row(learner):
     assert "Incorrect" in verdict_part(fragment) and HINT not in verdict_part(fragment)
     hints = out_of_band(fragment, "hints")
     assert HINT in hints and " hidden" not in hints.split(">")[0]
-    history = out_of_band(fragment, "history")
-    assert history.count("<tr>") == 2  # the heading and the new row
+    history = out_of_band(fragment, "history")  # the first row: the whole section, with its table
+    submission = Attempt.objects.get(learner=learner).submissions.get()
+    assert row_ids(history) == [f"attempt-row-{submission.pk}"]
+    assert 'id="history-rows" data-limit="50"' in history
     assert "Incorrect" in history and "0%" in history
     assert "Best score 0%" in out_of_band(fragment, "exercise-progress")
     assert "Worked solution" not in fragment  # not released after one wrong answer
@@ -76,7 +94,10 @@ def test_the_right_answer_brings_solved_the_score_and_the_worked_solution(learne
     assert "Worked solution" in out_of_band(fragment, "solution")
     progress = out_of_band(fragment, "exercise-progress")
     assert "Best score 100%" in progress and "solved" in progress
-    assert out_of_band(fragment, "history").count("<tr>") == 3
+    newest = Attempt.objects.get(learner=learner).submissions.latest("pk")
+    row = new_history_row(fragment)
+    assert row_ids(row) == [f"attempt-row-{newest.pk}"]
+    assert "Correct" in row and "100%" in row
     page = client.get(URL).content.decode()  # a reload shows the same
     assert "Best score 100%" in page and "Worked solution" in page and HINT in page
 
@@ -90,3 +111,20 @@ def test_staff_looking_at_a_learners_submission_get_the_verdict_alone(learner):
     assert "Incorrect" in fragment
     assert seen.status_code == 200 and "Incorrect" in seen.content.decode()
     assert "hx-swap-oob" not in seen.content.decode()
+
+
+def test_a_later_answer_brings_its_row_alone_not_the_earlier_rows(learner):
+    client = logged_in(learner)
+    answer(client, learner, "negated")
+    answer(client, learner, "negated")
+    earlier = row_ids(client.get(URL).content.decode())
+    fragment = answer(client, learner, "derivative")
+    newest = Attempt.objects.get(learner=learner).submissions.latest("pk")
+    assert len(earlier) == 2 and f"attempt-row-{newest.pk}" not in earlier
+    assert row_ids(fragment) == [f"attempt-row-{newest.pk}"]  # the earlier two are not sent
+    assert 'id="history"' not in fragment
+    assert "Correct" in new_history_row(fragment)
+    assert "Worked solution" in out_of_band(fragment, "solution")  # the release rule still reads
+    assert HINT in out_of_band(fragment, "hints")  # the earlier answers' scores
+    page = client.get(URL).content.decode()
+    assert row_ids(page) == [f"attempt-row-{newest.pk}", *earlier]  # newest first, as the page

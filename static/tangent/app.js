@@ -32,6 +32,19 @@
   document.addEventListener("htmx:load", function (event) {
     if (event.detail.elt && event.detail.elt.querySelectorAll) renderMath(event.detail.elt);
   });
+  // A verdict's history row arrives at the top of the table (out of band, typeset above as new
+  // content): it replaces the row the page had for that submission, and the table keeps to its
+  // limit (data-limit), the oldest rows leaving.
+  document.addEventListener("htmx:load", function (event) {
+    var row = event.detail.elt;
+    var rows = row && row.parentNode;
+    if (!rows || rows.id !== "history-rows") return;
+    Array.prototype.slice.call(rows.rows).forEach(function (other) {
+      if (other !== row && other.id === row.id) other.remove();
+    });
+    var limit = parseInt(rows.dataset.limit, 10);
+    while (rows.rows.length > limit) rows.deleteRow(-1);
+  });
   // Show refusals (4xx with a message) in the result area instead of dropping them.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
