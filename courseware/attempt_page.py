@@ -14,8 +14,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from django.db.models import Exists, QuerySet
-
 from courseware import exams, progress, release, scoring
 from courseware.models import Attempt, Submission
 from courseware.rendering import render_markdown
@@ -40,25 +38,18 @@ class ExerciseProgress:
         return self.score is not None and has_full_marks(self.score)
 
 
-def answered_where(attempt: Attempt) -> QuerySet[Submission]:
-    """The learner's submissions where `attempt` is answered: the assessment item's, or (in
-    practice) the exercise's practice attempts."""
+def history_of(attempt: Attempt) -> list[Submission]:
+    """The learner's latest submissions where `attempt` is answered: the assessment item's, or
+    (in practice) the exercise's practice attempts, newest first."""
     mine = Submission.objects.filter(attempt__learner_id=attempt.learner_id)
     if attempt.assessment_item_id is not None:
-        return mine.filter(attempt__assessment_item_id=attempt.assessment_item_id)
-    return mine.filter(
-        attempt__assessment_item__isnull=True,
-        attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
-    )
-
-
-def history_of(attempt: Attempt) -> list[Submission]:
-    """The history the page shows: the latest of `answered_where(attempt)`, newest first."""
-    rows = (
-        answered_where(attempt)
-        .select_related("grading", "attempt__exercise_version")
-        .order_by("-created_at")
-    )
+        mine = mine.filter(attempt__assessment_item_id=attempt.assessment_item_id)
+    else:
+        mine = mine.filter(
+            attempt__assessment_item__isnull=True,
+            attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
+        )
+    rows = mine.select_related("grading", "attempt__exercise_version").order_by("-created_at")
     rows = rows.defer("grading__feedback")  # the table shows verdicts and scores only
     return list(rows[:HISTORY_ROWS])
 
@@ -126,24 +117,17 @@ def page_parts(attempt: Attempt) -> dict[str, Any]:
     return {"history": history, **parts_around_history(attempt, scores_in(history, attempt))}
 
 
-def verdict_parts(submission: Submission) -> dict:
-    """The page parts for the verdict of `submission`, the history as its row alone (`new_row`)
-    unless that row is all of it (the page has no table yet). The release rule reads the scores of
-    the attempt's answers, with whether the history holds other submissions, in one query."""
+def verdict_parts(submission: Submission) -> dict[str, Any]:
+    """The page parts for the verdict of `submission`, the history as its row alone (`new_row`).
+    The release rule reads the scores of the attempt's answers, in one query."""
     attempt = submission.attempt
-    others = answered_where(attempt).exclude(pk=submission.pk)
-    answers = list(
-        attempt.submissions.select_related("grading")
-        .only("attempt", "purpose", "grading__verdict", "grading__score")
-        .annotate(others=Exists(others))
+    answers = attempt.submissions.select_related("grading").only(
+        "attempt", "purpose", "grading__verdict", "grading__score"
     )
-    parts = parts_around_history(attempt, scores_among(answers, attempt))
-    if answers[0].others:
-        return {"new_row": submission, **parts}
-    return {"history": [submission], **parts}
+    return {"new_row": submission, **parts_around_history(attempt, scores_among(answers, attempt))}
 
 
-def parts_around_history(attempt: Attempt, scores: list[float] | None) -> dict:
+def parts_around_history(attempt: Attempt, scores: list[float] | None) -> dict[str, Any]:
     """The hints, solution and progress for `attempt` (`scores`: as `help_for` takes), and the
     history's length limit, which the page keeps to as verdicts add rows."""
     return {

@@ -58,13 +58,12 @@ def test_an_answer_taken(client, django_assert_max_num_queries):
 
 def test_the_verdict_fragment(client, django_assert_max_num_queries):
     submission = answered(client, "x")
-    # user, the submission with its notebook, the attempt's scores (and whether the history holds
-    # other answers), best score
+    # user, the submission with its notebook, the attempt's scores, best score
     with django_assert_max_num_queries(4):
         fragment = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert '<p class="verdict' in fragment and "score 0%" in fragment
-    assert 'id="history"' in fragment and 'id="hints"' in fragment
-    assert "Best score 0%" in fragment
+    assert fragment.count("<tr id=") == 1 and f'id="attempt-row-{submission.pk}"' in fragment
+    assert 'id="hints"' in fragment and "Best score 0%" in fragment
 
 
 def test_a_later_verdict_fragment(client, django_assert_max_num_queries):

@@ -1,7 +1,7 @@
 """The verdict fragment carries what the verdict changes on the learner's page (the hints now
 released, the worked solution, the new row of the attempt history, the best score), swapped in out
 of band; the status region itself holds the verdict alone. Of the history it carries the new row
-alone, for the top of the page's table, unless that row is all of it (the page had no table)."""
+alone, for the top of the page's table (on the page from the start, hidden while empty)."""
 
 import re
 
@@ -77,11 +77,11 @@ def test_a_wrong_answer_brings_the_first_hint_and_its_history_row(learner):
     assert "Incorrect" in verdict_part(fragment) and HINT not in verdict_part(fragment)
     hints = out_of_band(fragment, "hints")
     assert HINT in hints and " hidden" not in hints.split(">")[0]
-    history = out_of_band(fragment, "history")  # the first row: the whole section, with its table
+    assert 'id="history-rows" data-limit="50"' in page and "No attempts yet." in page
+    row = new_history_row(fragment)  # the first row too: the table is on the page, still empty
     submission = Attempt.objects.get(learner=learner).submissions.get()
-    assert row_ids(history) == [f"attempt-row-{submission.pk}"]
-    assert 'id="history-rows" data-limit="50"' in history
-    assert "Incorrect" in history and "0%" in history
+    assert row_ids(row) == [f"attempt-row-{submission.pk}"]
+    assert "Incorrect" in row and "0%" in row
     assert "Best score 0%" in out_of_band(fragment, "exercise-progress")
     assert "Worked solution" not in fragment  # not released after one wrong answer
 

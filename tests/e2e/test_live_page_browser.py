@@ -31,7 +31,8 @@ def test_the_verdict_brings_hints_history_score_and_solution_without_a_reload(
     hints = page.locator("#hints")
     history = page.locator("#history tbody tr")
     expect(hints).to_be_hidden()
-    expect(page.locator("#history")).to_contain_text("No attempts yet.")
+    expect(page.get_by_text("No attempts yet.")).to_be_visible()
+    expect(page.locator("#history table")).to_be_hidden()  # on the page, empty until a verdict
 
     answer.fill(reference_text(attempt, index=0))
     submit.click()
@@ -41,6 +42,8 @@ def test_the_verdict_brings_hints_history_score_and_solution_without_a_reload(
     expect(hints.locator(".katex").first).to_be_visible()  # its math typeset after the swap
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text("Incorrect")
+    expect(page.locator("#history table")).to_be_visible()
+    expect(page.get_by_text("No attempts yet.")).to_be_hidden()
     expect(page.locator("#exercise-progress")).to_contain_text("Best score 0%")
     expect(status).not_to_contain_text("Hints")  # the status region holds the verdict alone
     expect(page.locator("#solution")).to_be_hidden()
