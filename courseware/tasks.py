@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
 from celery import Task, shared_task
-from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
+from celery.signals import task_postrun, task_prerun, worker_init, worker_ready, worker_shutdown
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
@@ -83,6 +84,16 @@ def recycle_connections(sender: object = None, **kwargs: object) -> None:
     in its caller's process and transaction."""
     if not getattr(getattr(sender, "request", None), "is_eager", False):
         close_old_connections()
+
+
+@worker_init.connect
+def freeze_what_start_up_made(**kwargs: object) -> None:
+    """The modules a worker imports before its pool starts (SymPy, NumPy, the bank's definitions)
+    are frozen out of the garbage collector's reach, as tangent/wsgi.py does for web processes, and
+    the pool's processes inherit that: a full collection then walks only what gradings create, so
+    it neither stalls a grading nor spends the CPU budget of an equivalence check."""
+    gc.collect()
+    gc.freeze()
 
 
 @worker_ready.connect
