@@ -16,18 +16,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transac
 URL = "/courses/calc/exercises/m1-chain-rule/"
 
 
-def test_the_verdict_brings_hints_history_score_and_solution_without_a_reload(
-    page, live_site, live_worker, events, bank
-):
+def opened(page, live_site, live_worker):
+    """A new learner's exercise page, a worker grading: the attempt, the answer box, Submit and
+    the status region."""
     learner = learner_in(make_course())
     live_worker()
     log_in(page, live_site, learner.username)
     page.goto(live_site + URL)
     page.evaluate("window.loadedOnce = true")  # gone if the page reloads
-    attempt = Attempt.objects.get(learner=learner)
-    answer = page.get_by_label("Your answer")
-    submit = page.get_by_role("button", name="Submit", exact=True)
-    status = page.get_by_role("status", name="Grading result")
+    return (
+        Attempt.objects.get(learner=learner),
+        page.get_by_label("Your answer"),
+        page.get_by_role("button", name="Submit", exact=True),
+        page.get_by_role("status", name="Grading result"),
+    )
+
+
+def test_the_verdict_brings_hints_history_score_and_solution_without_a_reload(
+    page, live_site, live_worker, events, bank
+):
+    attempt, answer, submit, status = opened(page, live_site, live_worker)
     hints = page.locator("#hints")
     history = page.locator("#history tbody tr")
     expect(hints).to_be_hidden()
@@ -67,15 +75,7 @@ def row_ids(attempt: Attempt) -> list[str]:
 def test_each_answer_puts_its_row_at_the_top_and_the_earlier_rows_stay(
     page, live_site, live_worker, events, bank
 ):
-    learner = learner_in(make_course())
-    live_worker()
-    log_in(page, live_site, learner.username)
-    page.goto(live_site + URL)
-    page.evaluate("window.loadedOnce = true")  # gone if the page reloads
-    attempt = Attempt.objects.get(learner=learner)
-    answer = page.get_by_label("Your answer")
-    submit = page.get_by_role("button", name="Submit", exact=True)
-    status = page.get_by_role("status", name="Grading result")
+    attempt, answer, submit, status = opened(page, live_site, live_worker)
     rows = page.locator("#history-rows > tr")
     progress = page.locator("#exercise-progress")
     answers = [
@@ -105,11 +105,7 @@ def test_each_answer_puts_its_row_at_the_top_and_the_earlier_rows_stay(
 def test_a_row_listed_as_queued_takes_its_verdict_and_the_table_keeps_its_length(
     page, live_site, live_worker, bank
 ):
-    learner = learner_in(make_course())
-    live_worker()
-    log_in(page, live_site, learner.username)
-    page.goto(live_site + URL)
-    attempt = Attempt.objects.get(learner=learner)
+    attempt, answer, submit, status = opened(page, live_site, live_worker)
     for n in range(49):  # earlier answers, the table's limit reached with the next
         Submission.objects.create(
             attempt=attempt, answer={"value": f"{n + 2}x"}, status=Submission.Status.FAILED
@@ -117,7 +113,6 @@ def test_a_row_listed_as_queued_takes_its_verdict_and_the_table_keeps_its_length
     queued = Submission.objects.create(attempt=attempt, answer={"value": reference_text(attempt)})
     page.reload()
     rows = page.locator("#history-rows > tr")
-    status = page.get_by_role("status", name="Grading result")
     expect(rows).to_have_count(50)
     expect(rows.first).to_contain_text("queued")
     oldest = row_ids(attempt)[-1]
@@ -136,8 +131,8 @@ def test_a_row_listed_as_queued_takes_its_verdict_and_the_table_keeps_its_length
     expect(rows.first.locator(".katex")).to_have_count(1)
     expect(page.locator("#exercise-progress")).to_contain_text("Best score 100% · solved")
 
-    page.get_by_label("Your answer").fill("x")
-    page.get_by_role("button", name="Submit", exact=True).click()
+    answer.fill("x")
+    submit.click()
     expect(status).to_contain_text("Incorrect", timeout=45_000)
     expect(rows.first).to_contain_text("Incorrect")
     expect(rows).to_have_count(50)  # the oldest row left
