@@ -203,7 +203,7 @@ def quiz_page(request: SignedInRequest, course_slug: str, quiz_slug: str) -> Htt
     membership = membership_for(request.user, course_slug)
     quiz = get_object_or_404(Quiz.objects.select_related("module"), slug=quiz_slug)
     items = [item for item in quiz.items.select_related("exercise") if not item.exercise.retired]
-    scores = progress.best_scores(request.user, [item.exercise_id for item in items])
+    scores = progress.best_scores(request.user)
     rows = [
         {
             "exercise": item.exercise,
@@ -313,10 +313,10 @@ def take_answer(
 
 
 def answered(request: SignedInRequest, make_submission: Callable[[], Submission]) -> HttpResponse:
-    """Make the submission in a transaction and render it, or render why it was refused."""
+    """Make the submission (each service stores its rows in one transaction) and render it, or
+    render why it was refused."""
     try:
-        with transaction.atomic():
-            submission = make_submission()
+        submission = make_submission()
     except AnswerTooLarge as error:
         return answer_error(request, error, 413)
     except InvalidAnswer as error:
