@@ -191,7 +191,7 @@ def course_page(request: SignedInRequest, course_slug: str) -> HttpResponse:
     context = {
         "course": membership.course,
         "membership": membership,
-        "assessments": course_scores(membership.course, request.user),
+        "assessments": [score.row for score in course_scores(membership.course, request.user)],
         "resume": progress.last_attempt(request.user),
         "mastery": progress.mastery_by_topic(request.user, scores),
     }
