@@ -47,6 +47,7 @@ from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
 from grader.notebooks.read import too_large
 from grader.results import AnswerTooLarge, InvalidAnswer
 from monitoring import metrics
+from tangent import auth
 
 
 def metrics_page(request: HttpRequest) -> HttpResponse:
@@ -138,7 +139,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         join_open_courses(user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=auth.BACKEND)
         messages.success(request, f"Welcome to Tangent, {user.username}.")
         return redirect("courses")
     return render(
