@@ -122,4 +122,8 @@ class Prepared(Generic[T]):
         missing = parameters - {index for _, index in slots}
         if missing:
             raise TypeError(f"arguments {sorted(missing)} are not parameters of the query's SQL")
+        filled = {at for at, _ in slots}
+        elsewhere = [sql] + [str(param) for at, param in enumerate(params) if at not in filled]
+        if any(str(stand_ins[i]) in text for i in parameters for text in elsewhere):
+            raise TypeError("an argument reaches the query's SQL changed, or in its text")
         return _Compiled(queryset, compiler, sql, tuple(params), slots)

@@ -65,3 +65,11 @@ def test_an_argument_that_is_not_a_parameter_of_the_sql_is_refused():
         ignored("calc")
     with pytest.raises(TypeError, match="ints, strs, bools and None"):
         Prepared(lambda slugs: Course.objects.filter(slug__in=slugs))(["calc"])
+    with pytest.raises(TypeError, match="in its text"):
+        Prepared(lambda count: Course.objects.filter(pk__gte=count)[:count])(2)
+    with pytest.raises(TypeError, match="changed"):
+        Prepared(
+            lambda slug: (
+                Course.objects.filter(slug=slug) | Course.objects.filter(title__contains=slug)
+            )
+        )("calc")
