@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from api.access import ApiRequest, acting_learner, attempt_course, require_scope, variant_for
 from api.parsing import Input, LearnerRef, Seed, Slug
 from api.problems import BODY, KEYED, documented
+from courseware.access import live_exercise
 from courseware.models import Exercise
 from courseware.notebook_answers import MEDIA_TYPE, notebook_file
 from courseware.rendering import render_markdown
@@ -58,11 +59,7 @@ class VariantOut(Schema):
 
 
 def exercise_or_404(slug: str) -> Exercise:
-    exercise = (
-        Exercise.objects.filter(slug=slug, retired=False)
-        .select_related("module", "current_version")
-        .first()
-    )
+    exercise = live_exercise(slug)
     if exercise is None:
         raise HttpError(404, f"No exercise {slug!r}.")
     return exercise

@@ -20,6 +20,7 @@ from api.webhooks import new_secret
 from courseware.models import Course
 from lms import vault
 from lms.models import ApiKey
+from tangent.prepared import Prepared
 
 # last_used_at is written at most this often: a write per request would cost every API request
 # a durable commit (a WAL flush), for a date the pages show to the minute.
@@ -63,16 +64,19 @@ def create_key(
     return NewKey(record, key, callback_secret)
 
 
+_ACTIVE_KEY = Prepared(
+    lambda prefix: ApiKey.objects.select_related("user", "course").filter(
+        prefix=prefix, revoked_at__isnull=True
+    )[:1]  # the prefix is unique
+)
+
+
 def authenticate(key: str) -> ApiKey | None:
     """The active key matching `key`, or None; constant-time comparison of digests."""
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "tk":
         return None
-    record = (
-        ApiKey.objects.select_related("user", "course")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
+    record = _ACTIVE_KEY.first(parts[1])
     if record is None or not hmac.compare_digest(record.digest, digest(key)):
         return None
     if not record.user.is_active:

@@ -9,12 +9,13 @@ is reported, with the queries one request makes.
 
     git worktree add /tmp/base e058029
     python bench/requests.py --base /tmp/base     # this tree against the earlier release
+    python bench/requests.py --base /tmp/base --base /tmp/prev   # against two, in the same run
     python bench/requests.py                      # this tree alone
     python bench/requests.py --profile course     # cProfile of one kind, this tree
 
-DATABASE_URL names this tree's database (created if missing); the base tree's is the same name
-with `_base`. Both are migrated and loaded with the bank first. The base runs the same script
-in a subprocess from its own directory, alternating with this tree's runs.
+DATABASE_URL names this tree's database (created if missing); a base tree's is the same name
+with `_base` (`_base2`, … for the next ones). All are migrated and loaded with the bank first. A
+base runs the same script in a subprocess from its own directory, alternating with this tree's runs.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def new_key(user) -> str:
     try:
         from api.keys import create_key
     except ImportError:  # the earlier release kept keys in lms/
-        from api.keys import create_key
+        from lms.keys import create_key
     return create_key(user, "bench").key
 
 
@@ -228,18 +229,19 @@ def mix(result: dict) -> float:
 
 
 def report(runs: dict[str, dict]) -> None:
-    this, base = runs["this"], runs.get("base")
+    """A column of CPU ms and queries per tree; each base's ratio is this tree's over the base's."""
+    this, bases = runs["this"], {name: result for name, result in runs.items() if name != "this"}
     header = f"{'kind':<16}{'this: CPU ms':>14}{'queries':>9}"
-    if base:
-        header += f"{'base: CPU ms':>14}{'queries':>9}{'this/base':>11}"
+    for name in bases:
+        header += f"{name + ': CPU ms':>16}{'queries':>9}{'this/' + name:>12}"
     print(header)
     for kind in [*KINDS, "mix"]:
         cpu = mix(this) if kind == "mix" else statistics.median(this[kind]["rounds"])
         line = f"{kind:<16}{cpu:>14.1f}{this[kind]['queries'] if kind != 'mix' else '':>9}"
-        if base:
+        for base in bases.values():
             was = mix(base) if kind == "mix" else statistics.median(base[kind]["rounds"])
             queried = base[kind]["queries"] if kind != "mix" else ""
-            line += f"{was:>14.1f}{queried:>9}{cpu / was:>10.2f}×"
+            line += f"{was:>16.1f}{queried:>9}{cpu / was:>11.2f}×"
         print(line)
     weights = ", ".join(f"{kind} {weight:g}" for kind, weight in MIX.items())
     print(f"(mix: CPU per request weighted as a learner's pass makes them: {weights})")
@@ -257,7 +259,8 @@ def merged(results: list[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--base", default="", help="a worktree of the earlier release")
+    parser.add_argument("--base", action="append", default=[],
+                        help="a worktree of an earlier release (repeat for several)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3, help="rounds per run (each tree, 2 runs)")
     parser.add_argument("--per-round", type=int, default=20, help="requests of a kind per round")
     parser.add_argument("--profile", choices=KINDS, help="profile one kind in this tree")
@@ -276,9 +279,9 @@ def main() -> int:
         setup_django()
         profile(args.profile, args.per_round * 2)
         return 0
-    if args.base:
-        base = Path(args.base)
-        trees["base"] = (base, environment(base, database + "_base", prefix + "base:"))
+    for number, base in enumerate(map(Path, args.base), 1):
+        name = "base" if number == 1 else f"base{number}"
+        trees[name] = (base, environment(base, f"{database}_{name}", f"{prefix}{name}:"))
     for tree, env in trees.values():
         prepare(tree, env)
     results: dict[str, list[dict]] = {name: [] for name in trees}
@@ -286,17 +289,17 @@ def main() -> int:
         for name, (tree, env) in trees.items():
             results[name].append(measure_tree(tree, env, args.rounds, args.per_round))
     report({name: merged(found) for name, found in results.items()})
-    forget_queued(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), prefix)
+    forget_queued(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), prefix, list(trees))
     return 0
 
 
-def forget_queued(redis_url: str, prefix: str) -> None:
+def forget_queued(redis_url: str, prefix: str, trees: list[str]) -> None:
     """Delete the run's keys (the gradings it queued and no worker takes, its caches)."""
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    for tree in ("this:", "base:"):
-        for key in client.scan_iter(match=f"{prefix}{tree}*", count=1000):
+    for tree in trees:
+        for key in client.scan_iter(match=f"{prefix}{tree}:*", count=1000):
             client.delete(key)
 
 

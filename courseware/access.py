@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from courseware.models import (
@@ -17,6 +18,7 @@ from courseware.models import (
     Submission,
 )
 from courseware.variants import holding
+from tangent.prepared import Prepared
 
 
 class SignedInRequest(HttpRequest):
@@ -25,13 +27,44 @@ class SignedInRequest(HttpRequest):
     user: User
 
 
+_MEMBERSHIPS = Prepared(
+    lambda user_id: Membership.objects.filter(user_id=user_id).select_related("course")
+)
+_SUBMISSION = Prepared(
+    lambda pk: Submission.objects.select_related("grading", "attempt__exercise_version").filter(
+        pk=pk
+    )[:1]
+)
+_LIVE_EXERCISE = Prepared(
+    lambda slug: Exercise.objects.select_related("module", "current_version").filter(
+        slug=slug, retired=False
+    )[:1]
+)
+
+
+def _learners_attempt(
+    attempt_id: int, learner_id: int, item_id: int | None, exercise_id: int | None
+) -> QuerySet[Attempt]:
+    attempts = Attempt.objects.select_related("exercise_version").filter(
+        pk=attempt_id, learner_id=learner_id
+    )
+    if item_id is not None:
+        return attempts.filter(assessment_item_id=item_id)[:1]
+    assert exercise_id is not None, "an attempt on an exercise or on an assessment item"
+    return attempts.filter(exercise_version__exercise_id=exercise_id)[:1]
+
+
+_LEARNERS_ATTEMPT = Prepared(_learners_attempt)
+IDS = range(1, 2**63)  # the primary keys a row may have
+
+
 def memberships_of(user: User) -> list[Membership]:
     """The user's memberships with their courses, read once per request: a page asks twice (its
     course, and the navigation's Staff link), and Django builds the user afresh for every request,
     so the list is kept on the user object."""
     found: list[Membership] | None = getattr(user, "_memberships", None)
     if found is None:
-        found = list(Membership.objects.filter(user=user).select_related("course"))
+        found = _MEMBERSHIPS(user.pk)
         setattr(user, "_memberships", found)  # noqa: B010 - User declares no such attribute
     return found
 
@@ -44,13 +77,15 @@ def membership_for(user: User, course_slug: str) -> Membership:
     return membership
 
 
+def live_exercise(slug: str) -> Exercise | None:
+    """The exercise of the bank with this slug, with its module and current version, unless it is
+    retired."""
+    return _LIVE_EXERCISE.first(slug)
+
+
 def exercise_in_course(course: Course, exercise_slug: str) -> Exercise:
     """A live exercise of the bank (every course offers the whole bank), or 404."""
-    exercise = (
-        Exercise.objects.select_related("module", "current_version")
-        .filter(slug=exercise_slug, retired=False)
-        .first()
-    )
+    exercise = live_exercise(exercise_slug)
     if exercise is None:
         raise Http404("No such exercise.")
     return exercise
@@ -68,14 +103,11 @@ def attempt_for(
         attempt_id = int(attempt_id)
     except (TypeError, ValueError):
         raise Http404("No such attempt.") from None
-    attempts = Attempt.objects.select_related("exercise_version").filter(
-        pk=attempt_id, learner=user
-    )
-    if item is not None:
-        attempts = attempts.filter(assessment_item=item)
-    else:
-        attempts = attempts.filter(exercise_version__exercise=exercise)
-    attempt = attempts.first()
+    attempt = None
+    if attempt_id in IDS:
+        attempt = _LEARNERS_ATTEMPT.first(
+            attempt_id, user.pk, item.pk if item else None, exercise.pk if exercise else None
+        )
     if attempt is None:
         raise Http404("No such attempt.")
     return holding(attempt, user, exercise)
@@ -83,11 +115,7 @@ def attempt_for(
 
 def submission_for(user: User, submission_id: int) -> Submission:
     """A submission the user may see: their own, or one in a course they are staff of; else 404."""
-    submission = (
-        Submission.objects.select_related("grading", "attempt__exercise_version")
-        .filter(pk=submission_id)
-        .first()
-    )
+    submission = _SUBMISSION.first(submission_id) if submission_id in IDS else None
     if submission is None:
         raise Http404("No such submission.")
     if submission.attempt.learner_id == user.pk:

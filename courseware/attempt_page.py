@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
 from courseware import exams, progress, release, scoring
 from courseware.models import Attempt, Submission
 from courseware.rendering import render_markdown
 from courseware.variants import definition_of
 from grader.results import has_full_marks
+from tangent.prepared import Prepared
 
 HISTORY_ROWS = 50
 
@@ -38,20 +40,38 @@ class ExerciseProgress:
         return self.score is not None and has_full_marks(self.score)
 
 
-def history_of(attempt: Attempt) -> list[Submission]:
-    """The learner's latest submissions where `attempt` is answered: the assessment item's, or
-    (in practice) the exercise's practice attempts, newest first."""
-    mine = Submission.objects.filter(attempt__learner_id=attempt.learner_id)
-    if attempt.assessment_item_id is not None:
-        mine = mine.filter(attempt__assessment_item_id=attempt.assessment_item_id)
+def _history(learner_id: int, item_id: int | None, exercise_id: int | None) -> QuerySet[Submission]:
+    """The item's answers, or (`item_id` None) the exercise's in practice."""
+    mine = Submission.objects.filter(attempt__learner_id=learner_id)
+    if item_id is not None:
+        mine = mine.filter(attempt__assessment_item_id=item_id)
     else:
+        assert exercise_id is not None, "practice answers are of an exercise"
         mine = mine.filter(
             attempt__assessment_item__isnull=True,
-            attempt__exercise_version__exercise_id=attempt.exercise_version.exercise_id,
+            attempt__exercise_version__exercise_id=exercise_id,
         )
     rows = mine.select_related("grading", "attempt__exercise_version").order_by("-created_at")
     rows = rows.defer("grading__feedback")  # the table shows verdicts and scores only
-    return list(rows[:HISTORY_ROWS])
+    return rows[:HISTORY_ROWS]
+
+
+_HISTORY = Prepared(_history)
+_ANSWERS_SCORED = Prepared(
+    lambda attempt_id: (
+        Submission.objects.filter(attempt_id=attempt_id)
+        .select_related("grading")
+        .only("attempt", "purpose", "grading__verdict", "grading__score")
+    )
+)
+
+
+def history_of(attempt: Attempt) -> list[Submission]:
+    """The learner's latest submissions where `attempt` is answered: the assessment item's, or
+    (in practice) the exercise's practice attempts, newest first."""
+    item_id = attempt.assessment_item_id
+    exercise_id = attempt.exercise_version.exercise_id if item_id is None else None
+    return _HISTORY(attempt.learner_id, item_id, exercise_id)
 
 
 def results_withheld(attempt: Attempt) -> bool:
@@ -67,8 +87,9 @@ def progress_of(attempt: Attempt) -> ExerciseProgress | None:
     item = attempt.assessment_item
     if item is None:
         exercise_id = attempt.exercise_version.exercise_id
-        best = progress.best_scores(attempt.learner, [exercise_id]).get(exercise_id)
-        return ExerciseProgress(best)
+        return ExerciseProgress(
+            progress.best_scores(attempt.learner_id, exercise_id).get(exercise_id)
+        )
     if results_withheld(attempt):
         return None
     return ExerciseProgress(scoring.item_score(item, attempt.learner).fraction)
@@ -121,9 +142,7 @@ def verdict_parts(submission: Submission) -> dict[str, Any]:
     """The page parts for the verdict of `submission`, the history as its row alone (`new_row`).
     The release rule reads the scores of the attempt's answers, in one query."""
     attempt = submission.attempt
-    answers = attempt.submissions.select_related("grading").only(
-        "attempt", "purpose", "grading__verdict", "grading__score"
-    )
+    answers = _ANSWERS_SCORED(attempt.pk)
     return {"new_row": submission, **parts_around_history(attempt, scores_among(answers, attempt))}
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from courseware.models import (
     PoolEntry,
     Submission,
 )
+from tangent.prepared import Prepared
 
 
 class ExamRefused(Exception):
@@ -283,18 +285,27 @@ def extend(sitting: ExamSitting, minutes: int, actor: User) -> None:
 # --- practice closed during an exam, and release -------------------------------------------------
 
 
+def _unfinished_sittings(learner_id: int, course_id: int | None) -> QuerySet[ExamSitting]:
+    sittings = ExamSitting.objects.filter(learner_id=learner_id, finished_at__isnull=True)
+    if course_id is not None:
+        sittings = sittings.filter(assessment__course_id=course_id)
+    return sittings.select_related("assessment")
+
+
+_UNFINISHED_SITTINGS = Prepared(_unfinished_sittings)
+
+
 def practice_closed_by(learner: User, course_id: int | None, exercise_id: int) -> Assessment | None:
     """The exam in progress for this learner (in the course `course_id`) that holds the exercise,
     if any: its practice page is closed to them until the exam ends."""
-    sittings = ExamSitting.objects.filter(
-        learner=learner, finished_at__isnull=True, ends_at__gt=timezone.now() - grace()
-    ).select_related("assessment")
-    if course_id is not None:
-        sittings = sittings.filter(assessment__course_id=course_id)
-    for sitting in sittings:
-        if PoolEntry.objects.filter(
-            item__assessment=sitting.assessment, exercise_id=exercise_id
-        ).exists():
+    cutoff = timezone.now() - grace()
+    for sitting in _UNFINISHED_SITTINGS(learner.pk, course_id):
+        if (
+            sitting.ends_at > cutoff
+            and PoolEntry.objects.filter(
+                item__assessment=sitting.assessment, exercise_id=exercise_id
+            ).exists()
+        ):
             return sitting.assessment
     return None
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 
 from courseware.grading.intake import submit
@@ -79,12 +80,13 @@ def submit_notebook(
         answer = {"code": found[parts[0].name].code}
     else:
         answer = {"parts": {name: {"code": f.code} for name, f in found.items()}}
-    submission = service(attempt, answer)
     notes = [(f"{name}: " if len(found) > 1 else "") + f.describe() for name, f in found.items()]
-    NotebookUpload.objects.create(
-        submission=submission,
-        notebook=notebook,
-        cells=sorted({cell for f in found.values() for cell in f.cells}),
-        note=" ".join(notes),
-    )
+    with transaction.atomic():
+        submission = service(attempt, answer)
+        NotebookUpload.objects.create(
+            submission=submission,
+            notebook=notebook,
+            cells=sorted({cell for f in found.values() for cell in f.cells}),
+            note=" ".join(notes),
+        )
     return submission

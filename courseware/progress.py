@@ -2,35 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 
 from courseware import catalogue
 from courseware.catalogue import ModuleOutline, QuizOutline
 from courseware.models import Attempt, Grading, Quiz, Submission
 from grader.results import has_full_marks
+from tangent.prepared import Prepared
+
+EXERCISE = "submission__attempt__exercise_version__exercise_id"
 
 
-def best_scores(learner: User | int, exercise_ids: Iterable[int] | None = None) -> dict[int, float]:
-    """{exercise id: best score} over each submission's current grading."""
+def _best_gradings(learner_id: int, exercise_id: int | None) -> QuerySet[Grading, dict[str, Any]]:
     gradings = Grading.objects.filter(
-        submission__attempt__learner=learner,
+        submission__attempt__learner_id=learner_id,
         submission__grading=F("id"),
         submission__purpose=Submission.Purpose.ANSWER,
     )
-    if exercise_ids is not None:
-        gradings = gradings.filter(
-            submission__attempt__exercise_version__exercise_id__in=exercise_ids
-        )
-    rows = gradings.values("submission__attempt__exercise_version__exercise_id").annotate(
-        best=Max("score")
-    )
-    return {row["submission__attempt__exercise_version__exercise_id"]: row["best"] for row in rows}
+    if exercise_id is not None:
+        gradings = gradings.filter(submission__attempt__exercise_version__exercise_id=exercise_id)
+    best: QuerySet[Grading, dict[str, Any]] = gradings.values(EXERCISE).annotate(best=Max("score"))
+    return best
+
+
+_BEST_GRADINGS = Prepared(_best_gradings)
+
+
+def best_scores(learner: User | int, exercise_id: int | None = None) -> dict[int, float]:
+    """{exercise id: best score} over each submission's current grading, of every exercise or of
+    one."""
+    rows = _BEST_GRADINGS(learner if isinstance(learner, int) else learner.pk, exercise_id)
+    return {row[EXERCISE]: row["best"] for row in rows}
 
 
 class Scored:
@@ -104,18 +111,22 @@ def course_progress(learner: User, scores: dict[int, float] | None = None) -> li
     ]
 
 
-def last_attempt(learner: User) -> Attempt | None:
-    """The variant the learner last opened or answered (for "continue where you left off"): of a
-    practice exercise, or of an assessment item."""
-    return (
-        Attempt.objects.filter(learner=learner, exercise_version__exercise__retired=False)
+_LAST_ATTEMPT = Prepared(
+    lambda learner_id: (
+        Attempt.objects.filter(learner_id=learner_id, exercise_version__exercise__retired=False)
         .annotate(
             active=Greatest("created_at", Coalesce(Max("submissions__created_at"), "created_at"))
         )
         .select_related("exercise_version__exercise", "assessment_item__assessment")
-        .order_by("-active")
-        .first()
+        .order_by("-active")[:1]
     )
+)
+
+
+def last_attempt(learner: User) -> Attempt | None:
+    """The variant the learner last opened or answered (for "continue where you left off"): of a
+    practice exercise, or of an assessment item."""
+    return _LAST_ATTEMPT.first(learner.pk)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from courseware.models import (
     Submission,
 )
 from grader.results import NOT_AN_ATTEMPT
+from tangent.prepared import Prepared
 
 NOT_COUNTED = [verdict.value for verdict in NOT_AN_ATTEMPT]
 Made = tuple[datetime, float | None]  # a counted submission: when it was made, its score if graded
@@ -239,27 +240,35 @@ def assessment_scores(
     }
 
 
+_EXCEPTIONS = Prepared(
+    lambda course_id, learner_id: AssessmentException.objects.filter(
+        assessment__course_id=course_id, learner_id=learner_id
+    )
+)
+_ITEM_ANSWERS = Prepared(
+    lambda course_id, learner_id: counted(
+        Submission.objects.filter(
+            attempt__assessment_item__assessment__course_id=course_id,
+            attempt__learner_id=learner_id,
+        )
+    ).values_list("attempt__assessment_item_id", "created_at", "grading__score")
+)
+_EXAMS_RUNNING = Prepared(
+    lambda course_id, learner_id: ExamSitting.objects.filter(
+        assessment__course_id=course_id, learner_id=learner_id, finished_at__isnull=True
+    ).values_list("assessment_id", flat=True)
+)
+
+
 def course_scores(course: Course, learner: User) -> list[AssessmentScore]:
     """The learner's score on each of the course's assessments, in order, from three queries (the
     assessments themselves are shared by the course's learners)."""
     assessments = course_assessments(course)
-    exceptions = {
-        e.assessment_id: e
-        for e in AssessmentException.objects.filter(assessment__course=course, learner=learner)
-    }
+    exceptions = {e.assessment_id: e for e in _EXCEPTIONS(course.pk, learner.pk)}
     made: dict[int, list[Made]] = defaultdict(list)
-    rows = counted(
-        Submission.objects.filter(
-            attempt__assessment_item__assessment__course=course, attempt__learner=learner
-        )
-    ).values_list("attempt__assessment_item_id", "created_at", "grading__score")
-    for item_id, created_at, score in rows:
+    for item_id, created_at, score in _ITEM_ANSWERS(course.pk, learner.pk):
         made[item_id].append((created_at, score))
-    running = set(
-        ExamSitting.objects.filter(
-            assessment__course=course, learner=learner, finished_at__isnull=True
-        ).values_list("assessment_id", flat=True)
-    )
+    running = set(_EXAMS_RUNNING(course.pk, learner.pk))
     scores = []
     for assessment, its_items in assessments:
         schedule = schedule_of(assessment, exceptions.get(assessment.pk))

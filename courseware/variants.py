@@ -15,6 +15,7 @@ from courseware.grading.definitions import definition_for
 from courseware.models import AssessmentItem, Attempt, Course, Exercise, ExerciseVersion
 from grader.params import SEED_BITS, draw_params
 from grader.spec import ExerciseDef
+from tangent.prepared import Prepared
 
 TOO_MANY_ATTEMPTS = "You have drawn many variants of this exercise; try again in {wait}."
 
@@ -75,9 +76,21 @@ def new_attempt(
         )
 
 
-def _attempts(learner: User, course: Course | None, in_course_only: bool) -> QuerySet[Attempt]:
+def _attempts(
+    learner: User | int, course: Course | int | None, in_course_only: bool
+) -> QuerySet[Attempt]:
     attempts = Attempt.objects.filter(learner=learner)
     return attempts.filter(course=course) if in_course_only else attempts
+
+
+_LATEST_ATTEMPT = Prepared(
+    lambda learner, exercise, course, in_course_only: (
+        _attempts(learner, course, in_course_only)
+        .filter(exercise_version__exercise=exercise)
+        .select_related("exercise_version")
+        .order_by("-number")[:1]
+    )
+)
 
 
 def current_attempt(
@@ -92,13 +105,8 @@ def current_attempt(
     With `in_course_only`, only an attempt made in `course` (None: outside any course) counts:
     the API keeps a course key's work in its course.
     """
-    attempt = (
-        _attempts(learner, course, in_course_only)
-        .filter(exercise_version__exercise=exercise)
-        .select_related("exercise_version")
-        .order_by("-number")
-        .first()
-    )
+    course_id = course.pk if course is not None and in_course_only else None  # else unread
+    attempt = _LATEST_ATTEMPT.first(learner.pk, exercise.pk, course_id, in_course_only)
     return holding(attempt or new_attempt(learner, exercise, course), learner, exercise)
 
 

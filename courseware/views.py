@@ -47,6 +47,7 @@ from grader.notebooks.read import MAX_BYTES as MAX_NOTEBOOK_BYTES
 from grader.notebooks.read import too_large
 from grader.results import AnswerTooLarge, InvalidAnswer
 from monitoring import metrics
+from tangent import auth
 
 
 def metrics_page(request: HttpRequest) -> HttpResponse:
@@ -138,7 +139,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         join_open_courses(user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=auth.BACKEND)
         messages.success(request, f"Welcome to Tangent, {user.username}.")
         return redirect("courses")
     return render(
@@ -191,7 +192,7 @@ def course_page(request: SignedInRequest, course_slug: str) -> HttpResponse:
     context = {
         "course": membership.course,
         "membership": membership,
-        "assessments": course_scores(membership.course, request.user),
+        "assessments": [score.row for score in course_scores(membership.course, request.user)],
         "resume": progress.last_attempt(request.user),
         "mastery": progress.mastery_by_topic(request.user, scores),
     }
@@ -203,7 +204,7 @@ def quiz_page(request: SignedInRequest, course_slug: str, quiz_slug: str) -> Htt
     membership = membership_for(request.user, course_slug)
     quiz = get_object_or_404(Quiz.objects.select_related("module"), slug=quiz_slug)
     items = [item for item in quiz.items.select_related("exercise") if not item.exercise.retired]
-    scores = progress.best_scores(request.user, [item.exercise_id for item in items])
+    scores = progress.best_scores(request.user)
     rows = [
         {
             "exercise": item.exercise,
@@ -313,10 +314,10 @@ def take_answer(
 
 
 def answered(request: SignedInRequest, make_submission: Callable[[], Submission]) -> HttpResponse:
-    """Make the submission in a transaction and render it, or render why it was refused."""
+    """Make the submission (each service stores its rows in one transaction) and render it, or
+    render why it was refused."""
     try:
-        with transaction.atomic():
-            submission = make_submission()
+        submission = make_submission()
     except AnswerTooLarge as error:
         return answer_error(request, error, 413)
     except InvalidAnswer as error:

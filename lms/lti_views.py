@@ -20,8 +20,7 @@ from lms import deep_linking, frame_cookies, frame_origins, launch_landing, laun
 from lms.launch import LaunchRejected, auth_request_url, login_registration
 from lms.launch import validate as validate_launch
 from lms.middleware import framed, launch_refusal, refused, with_launch
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+from tangent import auth
 
 
 def rejected(
@@ -74,7 +73,7 @@ def open_item(request: HttpRequest) -> HttpResponse:
                 reverse("lti:deep_link_select") + "?" + urlencode({"launch": launch_id})
             ),
         )
-    login(request, landing.user, backend=BACKEND)
+    login(request, landing.user, backend=auth.BACKEND)
     request.session["lti_frame_origins"] = landing.record["origins"]
     return keep_launch(request, landing, lambda launch_id: reverse("lti:open", args=[launch_id]))
 
@@ -109,7 +108,7 @@ def open_launch(request: HttpRequest, launch_id: str) -> HttpResponse:
     if token:
         if not launch_state.use_new_tab_token(launch_id, token):
             return rejected(request, "This sign-in link has expired or has been used already.")
-        login(request, get_user_model().objects.get(pk=record["user"]), backend=BACKEND)
+        login(request, get_user_model().objects.get(pk=record["user"]), backend=auth.BACKEND)
         request.session["lti_frame_origins"] = record["origins"]
         return HttpResponseRedirect(record["target"])
     refusal = launch_refusal(request, launch_id, record)

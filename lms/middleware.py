@@ -173,7 +173,8 @@ def launch_in(request: HttpRequest) -> str | None:
     if path.startswith("/admin/"):
         return None
     if path.startswith("/api/"):
-        return request.headers.get(LAUNCH_HEADER) if api_view(path) in LAUNCH_API else None
+        launch_id = request.headers.get(LAUNCH_HEADER)
+        return launch_id if launch_id and api_view(path) in LAUNCH_API else None
     launch_id = request.headers.get(LAUNCH_HEADER) or request.GET.get("launch")
     if not launch_id and request.content_type == "application/x-www-form-urlencoded":
         launch_id = request.POST.get("launch")

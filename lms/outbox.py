@@ -43,8 +43,7 @@ def score_for(line: GradeLine, event: OutboxEvent) -> float | None:
     quiz = Quiz.objects.prefetch_related("items__exercise").get(pk=line.quiz_id)
     if not any(item.exercise.slug == slug for item in quiz.items.all()):
         return None
-    ids = [item.exercise_id for item in quiz.items.all()]
-    return quiz_progress(quiz, best_scores(line.learner_id, ids)).score
+    return quiz_progress(quiz, best_scores(line.learner_id)).score
 
 
 def fan_out(serialise: webhooks.SubmissionSerialiser) -> tuple[list[int], list[int]]:

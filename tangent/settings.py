@@ -105,6 +105,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's model backend with the signed-in user read by a compiled query; Django's own stays for
+# the sessions it signed in (tangent.auth).
+AUTHENTICATION_BACKENDS = ["tangent.auth.ModelBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

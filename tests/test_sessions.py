@@ -2,6 +2,7 @@
 good and pages keep working when Redis is away."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client, override_settings
 
@@ -82,3 +83,22 @@ def test_a_request_that_read_the_session_before_the_log_out_cannot_bring_it_back
     stolen = Client()
     stolen.cookies["sessionid"] = key
     assert stolen.get("/courses/").status_code == 302
+
+
+def test_a_session_signed_in_through_djangos_own_backend_stays_signed_in():
+    ada = make_user("ada")
+    client = Client()
+    client.force_login(ada, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/courses/")
+    assert response.status_code == 200
+    assert "ada" in response.content.decode()
+
+
+def test_a_wrong_password_signs_no_one_in_and_a_deactivated_learner_is_signed_out(client):
+    other = Client()
+    refused = other.post("/accounts/login/", {"username": "ada", "password": "not-it"})
+    assert refused.status_code == 200
+    assert "enter a correct username and password" in refused.content.decode()
+    assert other.get("/courses/").status_code == 302  # to the log-in page
+    User.objects.filter(username="ada").update(is_active=False)
+    assert client.get("/courses/").status_code == 302

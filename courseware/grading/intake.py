@@ -14,6 +14,7 @@ from courseware.scoring import attempts_used, item_attempts_used
 from courseware.variants import definition_of
 from grader import validate
 from tangent import queues
+from tangent.prepared import Prepared
 
 
 class SubmissionRefused(Exception):
@@ -22,6 +23,9 @@ class SubmissionRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+_QUIZZES_WITH = Prepared(lambda exercise_id: Quiz.objects.filter(exercises=exercise_id))
 
 
 def check_can_submit(attempt: Attempt) -> None:
@@ -35,7 +39,7 @@ def check_can_submit(attempt: Attempt) -> None:
     )
     if closed is not None:
         raise SubmissionRefused(exams.practice_closed_message(closed))
-    quizzes = list(Quiz.objects.filter(exercises=attempt.exercise_version.exercise_id))
+    quizzes = _QUIZZES_WITH(attempt.exercise_version.exercise_id)
     if not quizzes:
         return
     now = timezone.now()

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -19,13 +20,20 @@ register = template.Library()
 
 
 @register.simple_tag
-def fragment(template_name: str, **values: Any) -> SafeString:
-    """`template_name` rendered with `values` alone. For values compared by content (strings,
-    numbers, frozen dataclasses: never model instances) it is the same HTML every time, so each
-    process keeps the fragments it rendered recently: a table's rows recur from one learner's
-    page to the next."""
-    key = tuple(sorted(values.items()))
-    return _fragment(template_name, key, get_language(), get_script_prefix())
+def fragments(template_name: str, name: str, items: Iterable[Any], **values: Any) -> SafeString:
+    """`template_name` rendered for each of `items` (as `name`) with `values` alone, joined: a
+    table's rows. For values compared by content (strings, numbers, frozen dataclasses: never
+    model instances) a row is the same HTML every time, so each process keeps the rows it rendered
+    recently: they recur from one learner's page to the next."""
+    language, url_prefix = get_language(), get_script_prefix()
+    return mark_safe(  # noqa: S308 - each row is a template's output, escaped as it renders
+        "".join(
+            _fragment(
+                template_name, tuple(sorted({**values, name: item}.items())), language, url_prefix
+            )
+            for item in items
+        )
+    )
 
 
 @lru_cache(maxsize=4096)
