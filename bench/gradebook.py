@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its requests.py would shadow the package
 from bench.load import database_url, drop_database, percentile, prepare
 from tangent.embedded_redis import start_redis, stop
 

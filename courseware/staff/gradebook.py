@@ -5,7 +5,8 @@ mean over its live exercises (0 for one not attempted), the course's the mean ov
 
 The gradebook is read a page of learners at a time. By learner, the database sorts, searches and
 pages the learners (by the name pages show); a page's cells come from one aggregate query over
-those learners' answers (per learner × exercise: best score, counted attempts, last activity).
+those learners' answers (per learner × exercise: best score, counted attempts, last activity),
+summed per learner × column in the database.
 Sorting or filtering by a score needs every learner's sums: one more query over the course's
 answers, summed per learner in the database, so no request holds every learner's cells.
 """
@@ -16,15 +17,16 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, DateTimeField, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Lower
 
+from courseware import catalogue
 from courseware.accounts import display_name_expression
 from courseware.models import Course, Quiz, Submission
 from courseware.scoring import COUNTED
@@ -45,6 +47,14 @@ _WEIGHT = (
     "(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION),"
     " CAST(%s AS INTEGER))"
 )
+# A page's cells: its learners' records summed per column (`column_cells`); as above, only
+# placeholders and the ORM's own SQL reach the text.
+_CELLS = (
+    "WITH w (exercise, col) AS (VALUES {places})"
+    " SELECT r.learner, w.col, SUM(r.best), SUM(r.attempts), MAX(r.last)"
+    " FROM ({records}) r JOIN w ON w.exercise = r.exercise GROUP BY r.learner, w.col"
+)
+_PLACE = "(CAST(%s AS BIGINT), CAST(%s AS INTEGER))"
 
 
 @dataclass
@@ -90,15 +100,6 @@ class Gradebook:
 
 
 @dataclass
-class ExerciseRecord:
-    """One learner's record on one exercise: best score, attempts, last activity."""
-
-    best: float | None = None
-    attempts: int = 0
-    last: datetime | None = None
-
-
-@dataclass
 class Summary:
     """A learner's row totals as the database sums them, for ordering and filtering."""
 
@@ -119,15 +120,11 @@ class Query:
 
 
 def quiz_columns() -> list[Column]:
-    """Every quiz, in module order, with its live exercises."""
-    quizzes = Quiz.objects.prefetch_related("items__exercise").order_by("module__order", "order")
+    """Every quiz, in module order, with its live exercises (the bank's shared outline)."""
     return [
-        Column(
-            quiz.slug,
-            quiz.title,
-            [item.exercise_id for item in quiz.items.all() if not item.exercise.retired],
-        )
-        for quiz in quizzes
+        Column(quiz.slug, quiz.title, list(quiz.exercise_ids))
+        for module in catalogue.outline().modules
+        for quiz in module.quizzes
     ]
 
 
@@ -165,40 +162,48 @@ def record_rows(
     )
 
 
-Records = dict[tuple[int, int], ExerciseRecord]
+def column_cells(
+    course: Course, learners: list[int], columns: list[Column]
+) -> dict[tuple[int, int], Cell]:
+    """{(learner id, column index): cell} for the given learners' work in the columns, from one
+    query: a column's score is its exercises' best scores summed over its size (None while none is
+    graded), its attempts and last activity those of its exercises."""
+    places = [(e, i) for i, column in enumerate(columns) for e in column.exercise_ids]
+    if not places or not learners:
+        return {}
+    inner, inner_params = record_rows(course, learners).query.sql_with_params()
+    sql = _CELLS.format(places=", ".join([_PLACE] * len(places)), records=inner)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(value for place in places for value in place), *inner_params])
+        return {
+            (learner, i): Cell(
+                None if best is None else best / len(columns[i].exercise_ids),
+                int(attempts),
+                _moment(last),
+            )
+            for learner, i, best, attempts, last in cursor.fetchall()
+        }
 
 
-def exercise_records(course: Course, learners: Iterable[User]) -> Records:
-    """{(learner id, exercise id): record} for the given learners, from one query."""
-    rows = record_rows(course, [learner.pk for learner in learners])
-    return {
-        (r["learner"], r["exercise"]): ExerciseRecord(r["best"], r["attempts"], r["last"])
-        for r in rows
-    }
-
-
-def rows_for(columns: list[Column], learners: Iterable[User], records: Records) -> list[Row]:
-    """A row per learner, its cells from their exercise records."""
-    rows = []
-    for learner in learners:
-        row = Row(learner)
-        for column in columns:
-            mine = [r for e in column.exercise_ids if (r := records.get((learner.pk, e)))]
-            scores = [r.best for r in mine if r.best is not None]
-            cell = Cell(attempts=sum(r.attempts for r in mine))
-            if scores:
-                cell.score = sum(scores) / len(column.exercise_ids)
-            times = [r.last for r in mine if r.last]
-            cell.last = max(times) if times else None
-            row.cells.append(cell)
-        rows.append(row)
-    return rows
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A time that raw SQL read: PostgreSQL gives a datetime, SQLite text in UTC."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build_gradebook(course: Course, learners: Iterable[User], columns: list[Column]) -> Gradebook:
     """The given learners' rows, from one query over their work."""
     learners = list(learners)
-    return Gradebook(columns, rows_for(columns, learners, exercise_records(course, learners)))
+    cells = column_cells(course, [learner.pk for learner in learners], columns)
+    return Gradebook(
+        columns,
+        [
+            Row(learner, [cells.get((learner.pk, i)) or Cell() for i in range(len(columns))])
+            for learner in learners
+        ],
+    )
 
 
 def learner_summaries(
@@ -227,11 +232,10 @@ def learner_summaries(
         for e in share
         for value in (e, share[e], 1 / len(sorted_ids) if e in sorted_ids else 0.0, repeats[e])
     ]
-    to_datetime = DateTimeField().to_python  # SQLite gives the maximum back as text
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *inner_params])
         return {
-            learner: Summary(score, column_score, attempts, to_datetime(last))
+            learner: Summary(score, column_score, attempts, _moment(last))
             for learner, score, column_score, attempts, last in cursor.fetchall()
         }
 

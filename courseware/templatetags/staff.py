@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.contrib.auth.models import User
@@ -51,20 +52,35 @@ def percent(score: float | str | None) -> str:
 
 
 @register.simple_tag
-def gradebook_cell(cell: Cell) -> str:
-    """A gradebook cell (one tag: a page has thousands): the score, "pending" for attempts not
-    graded yet, or a dash; then the attempts."""
+def gradebook_cells(cells: list[Cell]) -> str:
+    """A gradebook row's cells, as one tag (a page has thousands of cells): each the score,
+    "pending" for attempts not graded yet, or a dash; then the attempts."""
+    return mark_safe("".join(map(_gradebook_cell, cells)))  # noqa: S308 - numbers and fixed text
+
+
+def _gradebook_cell(cell: Cell) -> str:
     if cell.score is not None:
         shown = percent(cell.score)
     elif cell.attempts:
         shown = "pending"
     else:
-        shown = mark_safe('<span class="help">—</span>')
+        shown = '<span class="help">—</span>'
     if not cell.attempts:
-        return format_html('<td class="num">{}</td>', shown)
-    return format_html(
-        '<td class="num">{} <span class="help">· {} att.</span></td>', shown, cell.attempts
-    )
+        return f'<td class="num">{shown}</td>'
+    return f'<td class="num">{shown} <span class="help">· {cell.attempts:d} att.</span></td>'
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: template.Context, key: str, label: str) -> str:
+    """A gradebook heading: a link that sorts by `key` (the other way round if it already does),
+    keeping the filter (context: sort, desc, q, below)."""
+    sorted_by, descending = context["sort"] == key, context["desc"]
+    again = "&desc=1" if sorted_by and not descending else ""
+    href = f"?sort={quote(key)}{again}&q={quote(context['q'])}&below={quote(context['below'])}"
+    if not sorted_by:
+        return format_html('<a href="{}">{}</a>', href, label)
+    order, arrow = ("descending", "▼") if descending else ("ascending", "▲")
+    return format_html('<a href="{}" aria-sort="{}">{} {}</a>', href, order, label, arrow)
 
 
 @register.filter
