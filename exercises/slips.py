@@ -66,7 +66,7 @@ def _same(first: Any, second: Any) -> bool:
         return getattr(first, "shape", None) == getattr(second, "shape", None) and all(
             _same(a, b) for a, b in zip(first, second, strict=True)
         )
-    symbols = sympy.sympify(first).free_symbols | sympy.sympify(second).free_symbols
+    symbols = getattr(first, "free_symbols", set()) | getattr(second, "free_symbols", set())
     return check_equivalent(first, second, symbols).equivalent is True
 
 
