@@ -2,6 +2,7 @@
 graded, over server-sent events, holding no thread and reading no session; a forged or expired
 link is refused, and a page without push still polls."""
 
+import os
 import re
 import threading
 import time
@@ -15,6 +16,7 @@ from courseware.grading import events as grading_events
 from courseware.grading.intake import submit
 from courseware.models import Exercise
 from courseware.variants import current_attempt
+from tangent import redis_client
 from tests.support.people import PASSWORD, learner_in, make_course
 
 
@@ -68,6 +70,45 @@ def test_a_listener_that_comes_after_the_grading_hears_it_at_once(events):
     heard: list[str] = []
     listen(f"{events}/graded/{grading_events.token_for(9002)}", heard).join(10)
     assert heard == ["200", "graded", "closed"]
+
+
+def test_a_rush_of_listeners_shares_one_subscription_and_each_hears_its_own(events):
+    """More waiting pages than the service has Redis connections: each listener costs a future,
+    not a connection, and hears only its own submission's event."""
+    count = 300
+    heard: dict[int, list[str]] = {n: [] for n in range(9100, 9100 + count)}
+    threads = [listen(f"{events}/graded/{grading_events.token_for(n)}", heard[n]) for n in heard]
+    deadline = time.monotonic() + 20
+    while sum(bool(h) for h in heard.values()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(h == ["200"] for h in heard.values())  # every stream open, none has heard yet
+    for n in heard:
+        grading_events.announce_progress(n) if n % 2 else grading_events._publish(n, "graded")
+    for thread in threads:
+        thread.join(10)
+    assert {n: h for n, h in heard.items() if h != ["200", "progress" if n % 2 else "graded",
+            "closed"]} == {}  # fmt: skip
+
+
+def test_a_broken_subscription_tells_its_listeners_to_check_and_the_next_one_resubscribes(events):
+    waiting: list[str] = []
+    listen(f"{events}/graded/{grading_events.token_for(9501)}", waiting)
+    time.sleep(0.5)
+    client = redis_client.client()
+    mine = f"tangent-events-{os.getpid()}"
+    for connection in client.client_list(_type="pubsub"):
+        if connection["name"] == mine:
+            client.client_kill_filter(_id=connection["id"])
+    deadline = time.monotonic() + 10
+    while waiting[-1:] != ["closed"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert waiting == ["200", "timeout", "closed"]  # the page fetches, then listens again
+    again: list[str] = []
+    thread = listen(f"{events}/graded/{grading_events.token_for(9501)}", again)
+    time.sleep(0.5)
+    grading_events._publish(9501, "graded")
+    thread.join(10)
+    assert again == ["200", "graded", "closed"]
 
 
 def test_a_forged_link_is_refused(events):

@@ -24,8 +24,17 @@ TOKEN_SECONDS = 3600  # a page left open longer falls back to polling
 DONE_SECONDS = 600  # how long "graded" is remembered for a listener that subscribes late
 
 
+CHANNELS = "events:submission:"
+
+
 def channel(submission_id: int) -> str:
-    return redis_client.key(f"events:submission:{submission_id}")
+    return redis_client.key(f"{CHANNELS}{submission_id}")
+
+
+def every_channel() -> str:
+    """The pattern of every submission's channel (the prefix's glob characters escaped)."""
+    escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in redis_client.key(CHANNELS))
+    return f"{escaped}*"
 
 
 def done_key(submission_id: int) -> str:
