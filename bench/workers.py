@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.load import database_url, django, drop_database, prepare
 from tangent.embedded_redis import start_redis, stop
-
-CODE_DIRS = ("tangent", "courseware", "grader", "lms", "exercises")
+from tests.support.checkout import checkout_without_bank
 
 QUEUE_ANSWERS = """
 import json
@@ -61,20 +59,6 @@ done = list(Grading.objects.filter(submission_id__in=ids).order_by("finished_at"
 span = (done[-1] - done[0]).total_seconds() if len(done) > 1 else 0
 print(json.dumps({{"graded": len(done), "seconds": span}}))
 """
-
-
-def checkout_without_bank(target: Path) -> Path:
-    def not_code(folder: str, names: list[str]) -> list[str]:
-        bank = Path(folder) == ROOT / "exercises"
-        return [n for n in names if n == "__pycache__"
-                or (bank and ((Path(folder) / n / "_module.yaml").exists() or n == "README.md"))]  # fmt: skip
-
-    for name in CODE_DIRS:
-        shutil.copytree(ROOT / name, target / name, ignore=not_code)
-    shutil.copy(ROOT / "manage.py", target)
-    if (ROOT / ".env").exists():
-        shutil.copy(ROOT / ".env", target)
-    return target
 
 
 def worker(env: dict, root: Path, queues: str, name: str, log: Path) -> subprocess.Popen:

@@ -3,7 +3,6 @@ exercise version carries its trusted files (content-addressed, in the shared dat
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,39 +19,10 @@ from exercises.sync import load_bank
 from grader.answers.choice import is_correct
 from grader.answers.interactive import landscape_for
 from tests.conftest import ROOT
+from tests.support.checkout import checkout_without_bank
 from tests.support.grading import expression_text, right_number_answers, wait_for_status
 from tests.support.people import api_key_for, learner_in, make_course
 from tests.support.sandbox import CORRECT_D_SIGMA, require_sandbox
-
-CODE_DIRS = ("tangent", "courseware", "grader", "lms", "api", "monitoring", "exercises")
-
-
-def checkout_without_bank(target: Path) -> Path:
-    """The application's code as another host has it, with no exercise files at all."""
-
-    def not_code(folder: str, names: list[str]) -> list[str]:
-        bank = Path(folder) == ROOT / "exercises"
-        return [
-            name
-            for name in names
-            if name == "__pycache__"
-            or (
-                bank
-                and (
-                    (Path(folder) / name / "_module.yaml").exists()
-                    or name in ("README.md", "topics.yaml")
-                )
-            )
-        ]
-
-    for name in CODE_DIRS:
-        shutil.copytree(ROOT / name, target / name, ignore=not_code)
-    shutil.copy(ROOT / "manage.py", target)
-    if (ROOT / ".env").exists():  # the host's configuration (a development SECRET_KEY)
-        shutil.copy(ROOT / ".env", target)
-    assert not [*target.rglob("*.yaml"), *target.rglob("tests.py")]
-    return target
-
 
 # The store
 
