@@ -209,12 +209,25 @@ def no_workers(shared_worker):
     shared_worker.stop()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that ran workers shows the end of each one's log beside its traceback."""
+    report = yield
+    if report.failed:
+        for worker in getattr(item, "workers_seen", []):
+            tail = worker.log.read_text(errors="replace")[-6000:] if worker.log.exists() else ""
+            report.sections.append((f"worker {worker.name} (log tail)", tail))
+    return report
+
+
 @pytest.fixture
-def live_worker(transactional_db, shared_worker):
+def live_worker(request, transactional_db, shared_worker):
     """Real Celery workers: `live_worker()` returns a ready Worker, the test process's shared
     plain worker when asked for one with the defaults; all are stopped (the shared one paused)
-    afterwards."""
+    afterwards. A failed test's report holds the end of each one's log."""
     started: list[Worker] = []
+    seen: list[Worker] = []  # the shared one too, for a failure's report
+    request.node.workers_seen = seen
     took_shared = False
 
     def start(
@@ -235,9 +248,11 @@ def live_worker(transactional_db, shared_worker):
         ):
             assert not took_shared, "one plain worker a test"
             took_shared = True
-            return shared_worker.take()
+            seen.append(shared_worker.take())
+            return seen[-1]
         worker = Worker(module, concurrency, root, queues, **env)
         started.append(worker)
+        seen.append(worker)
         return worker.wait_ready()
 
     yield start
