@@ -8,7 +8,7 @@ submits number, expression and matrix answers in turn (each wrong for every vari
 check, mistake rules included, runs), one at a time, alternating two ways of waiting:
 
 - push: read the `events` link of the 202, listen with the key, GET the Location on "graded";
-- polling: GET the Location every 0.4 s (the interval docs/api.md advises, the pages' first).
+- polling: GET the Location every 0.4 s (the interval docs/api.md advises).
 
 Prints p50/p95/mean from sending the POST to holding the graded submission, per kind and way,
 the push way's submit-to-"graded"-heard, where the time went on the server (each grading's own

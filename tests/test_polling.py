@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_polling_interval_grows_with_the_wait():
     now = timezone.now()
     delays = [poll_delay_ms(now - timedelta(seconds=s), now) for s in (0, 2.9, 3, 12, 45, 600)]
-    assert delays == [400, 400, 1000, 2000, 4000, 4000]
+    assert delays == [100, 100, 1000, 2000, 4000, 4000]
 
 
 def test_a_pending_submission_fragment_tells_the_page_when_to_ask_again(bank):
@@ -29,7 +29,7 @@ def test_a_pending_submission_fragment_tells_the_page_when_to_ask_again(bank):
 
     fresh = client.get(f"/submissions/{submission.pk}/").content.decode()
     assert "Grading…" in fresh
-    assert 'data-poll-ms="400"' in fresh
+    assert 'data-poll-ms="100"' in fresh
 
     Submission.objects.filter(pk=submission.pk).update(
         created_at=submission.created_at - timedelta(seconds=20)
