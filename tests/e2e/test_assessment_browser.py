@@ -12,8 +12,8 @@ from courseware.grading.intake import submit
 from courseware.models import Course, Membership
 from courseware.tasks import grade_submission
 from courseware.variants import current_item_attempt
-from tests.e2e.conftest import screenshot
-from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
+from tests.e2e.conftest import screenshot, sign_in
+from tests.support.people import enrol, learner_in, make_course, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -30,10 +30,8 @@ def test_an_instructor_runs_a_homework_with_a_pool_a_late_penalty_and_an_extensi
 ):
     enrol(make_user("prof"), make_course("autumn", "Autumn term"), Membership.Role.STAFF)
     now = timezone.now()
-    page.goto(f"{live_site}/accounts/login/")
-    page.get_by_label("Username").fill("prof")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, live_site, "prof")
+    page.goto(f"{live_site}/")
 
     page.get_by_role("link", name="Create a course").click()
     page.get_by_label("Title").fill("Spring calculus")

@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_learner_browser import log_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.people import learner_in, make_course
 from tests.support.sandbox import require_sandbox
 
@@ -31,7 +30,7 @@ def test_a_learner_runs_their_tests_then_submits_a_passing_function(
     require_sandbox()
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(live_site + URL)
     expect(page.locator(".cm-editor")).to_be_visible()
     write_code(page, WRONG)
@@ -56,7 +55,7 @@ def test_a_learner_sees_their_fitted_line_drawn_over_the_data(page, live_site, l
     require_sandbox()
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(live_site + "/courses/calc/exercises/m6-linfit-py/")
     write_code(page, "def linfit(x, y):\n    return (x * y).sum() / (x * x).sum(), 0.0\n")
     page.get_by_role("button", name="Submit").click()
@@ -79,7 +78,7 @@ def test_a_learner_downloads_the_notebook_and_uploads_it_back_for_grading(
     require_sandbox()
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(live_site + URL)
     with page.expect_download() as download:
         page.get_by_role("link", name="Open as notebook").click()

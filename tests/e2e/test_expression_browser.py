@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 from courseware.models import Attempt
 from courseware.variants import definition_of
 from grader.answers.expression import authored
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_learner_browser import log_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ def test_typing_shows_a_preview_and_a_located_error_then_mistake_feedback(
 ):
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(live_site + URL)
     answer = page.get_by_label("Your answer")
     answer.fill("2x sin(x")
@@ -53,7 +52,7 @@ def test_typing_shows_a_preview_and_a_located_error_then_mistake_feedback(
 def test_the_math_keyboard_sends_latex_through_the_same_parser(page, live_site, live_worker, bank):
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(live_site + URL)
     page.get_by_role("button", name="Math keyboard").click()
     field = page.locator("math-field")

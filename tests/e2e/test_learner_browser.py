@@ -6,14 +6,15 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.models import Attempt
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.grading import right_number_answers
 from tests.support.people import PASSWORD, learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, site, username):
+def log_in_with_the_form(page, site, username):
+    """The log-in form, as a learner fills it (the other tests sign in by a session cookie)."""
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -26,7 +27,7 @@ def test_a_learner_answers_a_numeric_question_and_sees_the_verdict(
 ):
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    log_in_with_the_form(page, live_site, learner.username)
     page.get_by_role("link", name="Calculus for ML").click()
     expect(page.get_by_role("heading", name="Assessments")).to_be_visible()
     screenshot(page, "course")
@@ -51,7 +52,7 @@ def test_a_learner_answers_a_numeric_question_and_sees_the_verdict(
 
 def test_an_unreadable_answer_is_explained_in_place(page, live_site, bank):
     learner = learner_in(make_course())
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(f"{live_site}/courses/calc/exercises/m1-rise-over-run/")
     page.get_by_label("Slope of the secant").fill("abc")
     page.get_by_label("Gradient of the tangent").fill("1")

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from courseware.models import Attempt, Submission
 from courseware.tasks import grade_submission
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_expression_browser import reference_text
-from tests.e2e.test_learner_browser import log_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def opened(page, live_site, live_worker):
     the status region."""
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(live_site + URL)
     page.evaluate("window.loadedOnce = true")  # gone if the page reloads
     return (

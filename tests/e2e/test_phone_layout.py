@@ -4,8 +4,7 @@ Submit visible, and "Try another variant" stands apart from Submit."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_learner_browser import log_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -13,10 +12,8 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touc
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
+def phone(new_page):
+    return new_page(**PHONE)
 
 
 def _overflow(page) -> int:
@@ -25,7 +22,7 @@ def _overflow(page) -> int:
 
 def test_a_phone_shows_the_prompt_without_sideways_scrolling(phone, live_site, bank):
     learner = learner_in(make_course())
-    log_in(phone, live_site, learner.username)
+    sign_in(phone, live_site, learner.username)
     phone.goto(live_site + "/courses/calc/exercises/m2-hessian/")
     expect(phone.locator(".prompt .katex").first).to_be_visible()
     assert _overflow(phone) <= 0
@@ -37,7 +34,7 @@ def test_a_phone_shows_the_prompt_without_sideways_scrolling(phone, live_site, b
 
 def test_the_math_keyboard_leaves_submit_in_view(phone, live_site, bank):
     learner = learner_in(make_course())
-    log_in(phone, live_site, learner.username)
+    sign_in(phone, live_site, learner.username)
     phone.goto(live_site + "/courses/calc/exercises/m1-chain-rule/")
     phone.get_by_role("button", name="Math keyboard").click()
     expect(phone.locator("math-field")).to_be_visible()

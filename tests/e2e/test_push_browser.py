@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.models import Attempt
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_expression_browser import reference_text
-from tests.e2e.test_learner_browser import log_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def slow_polling(monkeypatch):
 
 
 def answer_correctly(page, site, learner):
-    log_in(page, site, learner.username)
+    sign_in(page, site, learner.username)
     page.goto(site + URL)
     attempt = Attempt.objects.get(learner=learner)
     page.get_by_label("Your answer").fill(reference_text(attempt))

@@ -8,9 +8,8 @@ from courseware.sandpit import probe as probe_sandpit
 from courseware.variants import attempt_with_seed, current_attempt, definition_of
 from grader.answers.interactive import landscape_for
 from grader.params import draw_params
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, sign_in
 from tests.e2e.test_accessibility import audit_page, serious_violations  # noqa: F401 (a fixture)
-from tests.e2e.test_learner_browser import log_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -24,7 +23,7 @@ def unlimited(settings):
 
 def open_sandpit(page, site) -> Attempt:
     learner = learner_in(make_course())
-    log_in(page, site, learner.username)
+    sign_in(page, site, learner.username)
     page.goto(f"{site}{URL}")
     return Attempt.objects.get(learner=learner)
 
@@ -92,7 +91,7 @@ def test_a_round_with_a_dry_hole_and_25_probes_without_the_bottom_is_lost_and_re
     exercise = Exercise.objects.get(slug="m2-sandpit")
     learner = learner_in(make_course())
     attempt = attempt_with_seed(learner, exercise, seed_with_a_dry_hole(exercise, "depth_only"))
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(f"{live_site}{URL}")
     game = round_of(page, "depth_only")
     pit = game.locator("svg.sandpit-pit")
@@ -132,7 +131,7 @@ def test_the_sandpit_page_has_no_serious_accessibility_violations_before_and_aft
     bank,
 ):
     learner = learner_in(make_course())
-    log_in(audit_page, live_site, learner.username)
+    sign_in(audit_page, live_site, learner.username)
     audit_page.goto(f"{live_site}{URL}")
     before = serious_violations(audit_page)
     attempt = Attempt.objects.get(learner=learner)

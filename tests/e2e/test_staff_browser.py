@@ -4,9 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.models import Membership, Quiz, QuizItem
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.histories import graded, power_rule, variant
-from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
+from tests.support.people import enrol, learner_in, make_course, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +32,8 @@ def test_an_instructor_opens_the_gradebook_and_an_exercises_analytics(page, live
             graded(attempt, {"value": "6x^2"}, 1.0, minutes=10 + i)
     cat_attempt = attempt
 
-    page.goto(f"{live_site}/accounts/login/")
-    page.get_by_label("Username").fill("prof")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, live_site, "prof")
+    page.goto(f"{live_site}/")
     page.get_by_role("link", name="Staff").click()
     expect(page.get_by_role("heading", name="Gradebook")).to_be_visible()
     expect(page.get_by_role("row", name="ann")).to_contain_text("100%")

@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from courseware.models import Attempt
 from grader.answers.number import expected_value
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_learner_browser import log_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -19,7 +18,7 @@ def test_a_learner_explores_orders_and_centres_then_answers_about_the_error(
 ):
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(f"{live_site}{URL}")
     explorer = page.locator("#taylor-explorer")
     caption = explorer.locator("figcaption")

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from courseware.models import Attempt
 from courseware.option_tokens import option_token
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_learner_browser import log_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.support.people import learner_in, make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -19,7 +18,7 @@ OPTION_IDS = ("derivative", "negated", "second-derivative", "shifted")
 def test_solving_variant_1_shows_no_solution_of_variant_2(page, live_site, live_worker, bank):
     learner = learner_in(make_course())
     live_worker()
-    log_in(page, live_site, learner.username)
+    sign_in(page, live_site, learner.username)
     page.goto(f"{live_site}/courses/calc/exercises/{SLUG}/")
     expect(page.get_by_text("Variant 1")).to_be_visible()
     solution = page.get_by_role("heading", name="Worked solution")
