@@ -32,28 +32,41 @@ def test_a_phone_shows_the_prompt_without_sideways_scrolling(phone, live_site, b
     screenshot(phone, "phone-prompt")
 
 
+def keyboard_top(phone) -> float:
+    """The top of the on-screen keyboard once it has slid in and stopped: two looks 100 ms apart
+    find it at the same place."""
+    phone.evaluate("() => { window.lastKeyboardTop = null; }")
+    settled = phone.wait_for_function(
+        """() => {
+            const keyboard = window.mathVirtualKeyboard;
+            const top = keyboard && keyboard.visible ? keyboard.boundingRect.top : 0;
+            const still = top > 0 && top === window.lastKeyboardTop;
+            window.lastKeyboardTop = top;
+            return still && top;
+        }""",
+        polling=100,
+        timeout=10_000,
+    )
+    return settled.json_value()
+
+
+def submit_bottom(phone) -> float:
+    box = phone.get_by_role("button", name="Submit").bounding_box()
+    return box["y"] + box["height"]
+
+
 def test_the_math_keyboard_leaves_submit_in_view(phone, live_site, bank):
     learner = learner_in(make_course())
     sign_in(phone, live_site, learner.username)
     phone.goto(live_site + "/courses/calc/exercises/m1-chain-rule/")
-    phone.get_by_role("button", name="Math keyboard").click()
-    expect(phone.locator("math-field")).to_be_visible()
-    # The learner has scrolled so that the answer and Submit sit at the bottom of the screen.
+    # The learner has scrolled so that the answer and Submit sit at the bottom of the screen,
+    # where the keyboard comes, before opening it (the field takes the focus: the keyboard opens).
     phone.evaluate("() => document.querySelector('form .actions').scrollIntoView({block: 'end'})")
-    phone.evaluate("() => document.querySelector('math-field').focus({preventScroll: true})")
-    keyboard_top = 0
-    for _ in range(50):  # the keyboard slides in from below the screen
-        phone.wait_for_timeout(100)
-        keyboard_top = phone.evaluate(
-            "() => window.mathVirtualKeyboard && window.mathVirtualKeyboard.visible"
-            " ? window.mathVirtualKeyboard.boundingRect.top : 0"
-        )
-        if 0 < keyboard_top < PHONE["viewport"]["height"] - 100:
-            break
-    assert 0 < keyboard_top < PHONE["viewport"]["height"] - 100, (
-        "the on-screen keyboard did not open"
-    )
-    phone.wait_for_timeout(300)
-    submit = phone.get_by_role("button", name="Submit").bounding_box()
-    assert submit["y"] + submit["height"] <= keyboard_top
+    bottom = PHONE["viewport"]["height"] - 100
+    assert submit_bottom(phone) > bottom
+    phone.get_by_role("button", name="Math keyboard").click()
+    expect(phone.locator("math-field")).to_be_focused()
+    top = keyboard_top(phone)
+    assert 0 < top < bottom, "the on-screen keyboard did not open"
+    assert submit_bottom(phone) <= top
     screenshot(phone, "phone-math-keyboard")
