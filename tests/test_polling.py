@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 def test_the_polling_interval_grows_with_the_wait():
     now = timezone.now()
-    delays = [poll_delay_ms(now - timedelta(seconds=s), now) for s in (0, 2.9, 3, 12, 45, 600)]
-    assert delays == [100, 100, 1000, 2000, 4000, 4000]
+    delays = [
+        poll_delay_ms(now - timedelta(seconds=s), now) for s in (0, 0.9, 1, 2.9, 3, 12, 45, 600)
+    ]
+    assert delays == [100, 100, 400, 400, 1000, 2000, 4000, 4000]
 
 
 def test_a_pending_submission_fragment_tells_the_page_when_to_ask_again(bank):

@@ -115,10 +115,11 @@ def run_examples(attempt: Attempt, answer: dict[str, Any]) -> Submission:
     return submission
 
 
-# (waited for less than this many seconds, ask again after this many ms). Most verdicts come
-# within the first 3 s (a symbolic answer is graded in a few hundred ms), so a page without push
-# asks every 0.1 s then and shows the verdict as soon as it is recorded, not up to 0.4 s later.
-POLL_DELAYS = ((3, 100), (10, 1000), (30, 2000))
+# (waited for less than this many seconds, ask again after this many ms). A symbolic answer is
+# graded in a few hundred ms, so a page without push asks every 0.1 s for the first second and
+# shows the verdict as soon as it is recorded; then every 0.4 s, so that a rush with push down
+# costs at most 15 requests an answer in its first 3 s.
+POLL_DELAYS = ((1, 100), (3, 400), (10, 1000), (30, 2000))
 POLL_DELAY_LONGEST = 4000
 
 
