@@ -435,14 +435,17 @@ def pytest_runtest_teardown(item, nextitem):
 def no_bank(db):
     """An empty bank, for tests of loading one: the session's bank is deleted inside the test's
     transaction (and back for the next test)."""
+    from courseware import catalogue
     from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
 
-    QuizItem.objects.all().delete()
-    Quiz.objects.all().delete()
-    Exercise.objects.update(current_version=None)
-    ExerciseVersion.objects.all().delete()
-    Exercise.objects.all().delete()
-    Module.objects.all().delete()
+    with catalogue.forgotten_at_the_end():
+        QuizItem.objects.all().delete()
+        Quiz.objects.all().delete()
+        Exercise.objects.update(current_version=None)
+        ExerciseVersion.objects.all().delete()
+        Exercise.objects.all().delete()
+        Module.objects.all().delete()
+    catalogue.forget()
 
 
 @pytest.fixture
@@ -486,9 +489,11 @@ def fresh_rate_limits():
     from tangent import redis_client
 
     yield
-    keys = list(redis_client.client().scan_iter(match=redis_client.key("rate:*"), count=500))
+    client = redis_client.client()
+    # One SCAN round trip over the whole shared keyspace, not one per 500 keys
+    keys = list(client.scan_iter(match=redis_client.key("rate:*"), count=100_000))
     if keys:
-        redis_client.client().delete(*keys)
+        client.delete(*keys)
 
 
 # `--pure` (`make test-fast`): the inner loop. A test is pure when it sets up no database, live
