@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Any
 
 from django.core.servers.basehttp import ThreadedWSGIServer
@@ -53,13 +54,16 @@ class KeptThreadsServer(ThreadedWSGIServer):
         close_old_connections()
 
     def server_close(self) -> None:
+        """Idle threads end (closing their connections); one still serving a kept-alive client
+        connection is a daemon thread and ends with the process, as Django's own would."""
         super().server_close()
         with self._lock:
             kept = list(self._kept)
         for _ in kept:
             self._work.put(None)
+        deadline = time.monotonic() + 2
         for thread in kept:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def live_server(addr: str) -> LiveServer:
