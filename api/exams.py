@@ -110,8 +110,10 @@ def start_exam(
         return problem(409, refused.message)
     exams.finalise_if_over(sitting)
     items = []
-    for item in assessments.items_for(exam, learner):
-        exercise = assessments.drawn_exercise(item, learner)
+    in_order = assessments.items_for(exam, learner)
+    drawn = assessments.drawn_exercises(in_order, learner)
+    for item in in_order:
+        exercise = drawn[item.pk]
         attempt = current_item_attempt(learner, item, exercise)
         items.append(
             {

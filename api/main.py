@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -64,13 +65,24 @@ class SiteSession(SessionAuth):
 
 
 class TangentApi(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[str, OpenAPISchema] = {}
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
-        """The schema, with the problem details every error response refers to."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema["components"]["schemas"]["Problem"] = Problem.model_json_schema()
-        return schema
+        """The schema, with the problem details every error response refers to: built once per
+        process for each path prefix (0.1-0.2 s of CPU: it only changes with the code), and a
+        copy of it handed out."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = self._schemas.get(path_prefix)
+        if schema is None:
+            schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            schema["components"]["schemas"]["Problem"] = Problem.model_json_schema()
+            self._schemas[path_prefix] = schema
+        return copy.deepcopy(schema)
 
 
 api = TangentApi(

@@ -39,15 +39,10 @@ def assessment_page(
     released = assessments.feedback_released(assessment, schedule)
     score = scoring.assessment_score(assessment, request.user)
     by_item = {s.item.pk: s for s in score.items}
+    items = assessments.items_for(assessment, request.user)
+    drawn = assessments.drawn_exercises(items, request.user) if phase != Phase.NOT_OPEN else {}
     rows = [
-        {
-            "item": item,
-            "exercise": assessments.drawn_exercise(item, request.user)
-            if phase != Phase.NOT_OPEN
-            else None,
-            "score": by_item[item.pk],
-        }
-        for item in assessments.items_for(assessment, request.user)
+        {"item": item, "exercise": drawn.get(item.pk), "score": by_item[item.pk]} for item in items
     ]
     context = {
         "course": membership.course,

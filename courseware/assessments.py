@@ -213,6 +213,28 @@ def drawn_exercise(item: AssessmentItem, learner: User) -> Exercise:
     return choice
 
 
+def drawn_exercises(items: Iterable[AssessmentItem], learner: User) -> dict[int, Exercise]:
+    """`drawn_exercise` of each item, by item id, in a constant number of queries: one for the
+    pools, one for the learner's draws among pools of several (a draw not made yet is made, as
+    `drawn_exercise` makes it)."""
+    items = list(items)
+    pools: dict[int, list[Exercise]] = {item.pk: [] for item in items}
+    entries = PoolEntry.objects.filter(item__in=items).select_related("exercise__current_version")
+    for entry in entries:
+        pools[entry.item_id].append(entry.exercise)
+    drawn = {item.pk: pool[0] for item in items if len(pool := pools[item.pk]) == 1}
+    several = [item for item in items if len(pools[item.pk]) > 1]
+    if several:
+        draws = ItemDraw.objects.filter(item__in=several, learner=learner).select_related(
+            "exercise"
+        )
+        drawn.update({draw.item_id: draw.exercise for draw in draws})
+    for item in items:
+        if item.pk not in drawn:  # no exercise (raises) or no draw yet
+            drawn[item.pk] = drawn_exercise(item, learner)
+    return drawn
+
+
 def items_for(assessment: Assessment, learner: User) -> list[AssessmentItem]:
     """The assessment's items in the order this learner sees them (their own order if shuffled)."""
     items = list(assessment.items.all())

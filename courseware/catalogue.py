@@ -7,6 +7,9 @@ module, quiz or exercise, so it is shared (courseware.shared_cache) until one of
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -114,9 +117,25 @@ def _from_json(data: dict[str, Any]) -> Outline:
     return Outline(modules, [TopicOutline(**topic) for topic in data["topics"]])
 
 
+_FORGOTTEN_AT_THE_END: ContextVar[bool] = ContextVar("outline_forgotten_at_the_end", default=False)
+
+
 def forget(**_: object) -> None:
-    """Drop the shared outline now and once the current transaction commits."""
-    shared_cache.forget(KEY)
+    """Drop the shared outline now and once the current transaction commits (inside
+    `forgotten_at_the_end`, only by its caller, once)."""
+    if not _FORGOTTEN_AT_THE_END.get():
+        shared_cache.forget(KEY)
+
+
+@contextmanager
+def forgotten_at_the_end() -> Iterator[None]:
+    """For one change of many rows (loading the bank): each row saved does not drop the outline
+    (a Redis round trip each, twice), the caller forgets it once when it is done."""
+    token = _FORGOTTEN_AT_THE_END.set(True)
+    try:
+        yield
+    finally:
+        _FORGOTTEN_AT_THE_END.reset(token)
 
 
 def drop() -> None:

@@ -39,14 +39,16 @@ def exam_or_404(
 def overview(sitting: ExamSitting, learner: User) -> list[dict[str, Any]]:
     """The learner's items in their order, each with its exercise and whether a draft holds an answer."""
     drafts = exams.drafts_of(sitting)
+    items = assessments.items_for(sitting.assessment, learner)
+    drawn = assessments.drawn_exercises(items, learner)
     return [
         {
             "number": number,
             "item": item,
-            "exercise": assessments.drawn_exercise(item, learner),
+            "exercise": drawn[item.pk],
             "answered": exams.answered(drafts.get(item.pk)),
         }
-        for number, item in enumerate(assessments.items_for(sitting.assessment, learner), 1)
+        for number, item in enumerate(items, 1)
     ]
 
 

@@ -109,8 +109,10 @@ def start(assessment: Assessment, learner: User, access_code: str = "") -> ExamS
             defaults={"started_at": now, "ends_at": end_of(schedule, now)},
         )
         if created:
-            for item in assessments.items_for(assessment, learner):
-                current_item_attempt(learner, item, assessments.drawn_exercise(item, learner))
+            items = assessments.items_for(assessment, learner)
+            drawn = assessments.drawn_exercises(items, learner)
+            for item in items:
+                current_item_attempt(learner, item, drawn[item.pk])
     return sitting
 
 

@@ -326,51 +326,61 @@ def _bars(points: Points, frame: _Frame, colour: str) -> str:
 
 
 def _contour_paths(spec: dict[str, Any], frame: _Frame) -> str:
-    """Level lines by marching squares over the grid (linear interpolation along cell edges)."""
-    xs = [float(v) for v in spec["x"]]
-    ys = [float(v) for v in spec["y"]]
+    """Level lines by marching squares over the grid (linear interpolation along cell edges): the
+    crossings of every cell edge are found with NumPy, level by level, and only the cells that a
+    level crosses are visited one by one, in rows from the first, to write their segments."""
+    xs = np.array([float(v) for v in spec["x"]], dtype=float)
+    ys = np.array([float(v) for v in spec["y"]], dtype=float)
     z = np.array([[np.nan if v is None else float(v) for v in row] for row in spec["z"]])
     if z.shape != (len(ys), len(xs)):
         return ""
+    # A cell's corners: (x_j, y_i), (x_j+1, y_i), (x_j+1, y_i+1), (x_j, y_i+1); its edges join
+    # them in that order, the last back to the first. Each coordinate at every cell's shape.
+    shape = (max(len(ys) - 1, 0), max(len(xs) - 1, 0))
+    x_left, x_right = (np.broadcast_to(v[None, :], shape) for v in (xs[:-1], xs[1:]))
+    y_low, y_high = (np.broadcast_to(v[:, None], shape) for v in (ys[:-1], ys[1:]))
+    corners = [
+        (x_left, y_low, z[:-1, :-1]),
+        (x_right, y_low, z[:-1, 1:]),
+        (x_right, y_high, z[1:, 1:]),
+        (x_left, y_high, z[1:, :-1]),
+    ]
+    edges = list(zip(corners, corners[1:] + corners[:1], strict=True))
+    finite = [np.isfinite(za) & np.isfinite(zb) for (_, _, za), (_, _, zb) in edges]
+    dx, dy = (frame.x1 - frame.x0) * 0.0, (frame.y1 - frame.y0) * 0.0  # as frame.inside()
     paths = []
     for level in spec["levels"]:
         if level is None:
             continue
         level = float(level)
+        crossed: list[Any] = []
+        drawn: list[Any] = []
+        px: list[Any] = []  # frame.px and frame.py of arrays
+        py: list[Any] = []
+        with np.errstate(all="ignore"):
+            for ok, ((xa, ya, za), (xb, yb, zb)) in zip(finite, edges, strict=True):
+                crossed.append(ok & ((za < level) != (zb < level)))
+                t = (level - za) / (zb - za)
+                x, y = xa + t * (xb - xa), ya + t * (yb - ya)
+                drawn.append(
+                    (frame.x0 - dx <= x) & (x <= frame.x1 + dx)
+                    & (frame.y0 - dy <= y) & (y <= frame.y1 + dy)
+                )  # fmt: skip
+                px.append(frame.px(x))
+                py.append(frame.py(y))
         moves = []
-        for i in range(len(ys) - 1):
-            for j in range(len(xs) - 1):
-                corners = [
-                    (xs[j], ys[i], z[i, j]),
-                    (xs[j + 1], ys[i], z[i, j + 1]),
-                    (xs[j + 1], ys[i + 1], z[i + 1, j + 1]),
-                    (xs[j], ys[i + 1], z[i + 1, j]),
-                ]
-                crossings = _crossings(corners, level)
-                for a, b in zip(crossings[::2], crossings[1::2], strict=False):
-                    if frame.inside(*a) and frame.inside(*b):
-                        moves.append(
-                            f"M{frame.px(a[0]):.1f},{frame.py(a[1]):.1f}"
-                            f"L{frame.px(b[0]):.1f},{frame.py(b[1]):.1f}"
-                        )
+        for i, j in np.argwhere(sum(c.astype(int) for c in crossed) >= 2).tolist():
+            found = [k for k in range(4) if crossed[k][i, j]]
+            for a, b in zip(found[::2], found[1::2], strict=False):
+                if drawn[a][i, j] and drawn[b][i, j]:
+                    moves.append(
+                        f"M{px[a][i, j]:.1f},{py[a][i, j]:.1f}L{px[b][i, j]:.1f},{py[b][i, j]:.1f}"
+                    )
         if moves:
             paths.append(
                 f'<path d="{"".join(moves)}" fill="none" stroke="{CONTOUR_COLOUR}" stroke-width="1"/>'
             )
     return "".join(paths)
-
-
-def _crossings(
-    corners: list[tuple[float, float, float]], level: float
-) -> list[tuple[float, float]]:
-    """Where the level crosses the cell's four edges (0, 2 or 4 points, paired in order)."""
-    found = []
-    for (xa, ya, za), (xb, yb, zb) in zip(corners, corners[1:] + corners[:1], strict=True):
-        if not (np.isfinite(za) and np.isfinite(zb)) or (za < level) == (zb < level):
-            continue
-        t = (level - za) / (zb - za)
-        found.append((xa + t * (xb - xa), ya + t * (yb - ya)))
-    return found
 
 
 def _legend(entries: list[tuple[str, str, str]]) -> str:

@@ -38,8 +38,9 @@ def apply_bank(bank: Bank) -> LoadReport:
     if bank.errors:
         raise BankInvalid(bank.errors)
     with transaction.atomic():
-        report = _apply(bank)
-        catalogue.forget()  # retirements and quiz items are written in bulk, without signals
+        with catalogue.forgotten_at_the_end():
+            report = _apply(bank)
+        catalogue.forget()  # once, for every row written (in bulk or one by one)
         return report
 
 

@@ -24,6 +24,7 @@ from exercises.loader import Bank, LoadedExercise, build_definition, read_bank
 from exercises.slips import misnamed_slips
 from grader import grade
 from grader.answers import answer_kind
+from grader.answers.code import cases_kept
 from grader.answers.expression import Earlier, own_values
 from grader.figures import exercise_figure, taylor_choices, taylor_figure
 from grader.graphs import compared_x_range, sample
@@ -132,9 +133,10 @@ def validate_exercise(loaded: LoadedExercise, root: Path, seeds: int = 50) -> li
     functions = function_parts(definition)
     for index, seed in enumerate(distinct_seeds(definition, seeds)):
         slips = index < SLIP_VARIANTS
-        problems.extend(
-            validate_variant(definition, loaded.spec, seed, solutions, functions, slips)
-        )
+        with cases_kept():  # the variant's code cases, drawn once for all its programs
+            problems.extend(
+                validate_variant(definition, loaded.spec, seed, solutions, functions, slips)
+            )
     return problems
 
 

@@ -169,7 +169,7 @@ def contour_map(config: dict[str, Any], params: dict[str, Any]) -> dict[str, Any
     expr = parse(str(config["contours"]), ["x", "y"], params=params, trusted=True)
     grid_x, grid_y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
-        z = sympy.lambdify(sympy.symbols("x y"), expr, "numpy")(grid_x, grid_y)
+        z = sympy.lambdify(sympy.symbols("x y"), expr, "numpy", docstring_limit=0)(grid_x, grid_y)
     z = np.broadcast_to(np.asarray(z, dtype=float), grid_x.shape)
     points = {str(label): numbers(pair) for label, pair in (config.get("marks") or {}).items()}
     marks = [series(label, [x], [y], "named") for label, (x, y) in points.items()]
@@ -225,8 +225,12 @@ def taylor_figure(
     x_range = [float(evaluate_number(str(v), params)) for v in config.get("x", (-4, 4))]
     xs = np.linspace(x_range[0], x_range[1], CURVE_SAMPLES)
     with np.errstate(all="ignore"):
-        f_values = np.broadcast_to(sympy.lambdify(x, f, "numpy")(xs), xs.shape).astype(float)
-        t_values = np.broadcast_to(sympy.lambdify(x, polynomial, "numpy")(xs), xs.shape)
+        f_values = np.broadcast_to(
+            sympy.lambdify(x, f, "numpy", docstring_limit=0)(xs), xs.shape
+        ).astype(float)
+        t_values = np.broadcast_to(
+            sympy.lambdify(x, polynomial, "numpy", docstring_limit=0)(xs), xs.shape
+        )
         f_at_a = float(sympy.N(f.subs(x, evaluate_number(centre_text, params))))
     y_range = (
         [float(evaluate_number(str(v), params)) for v in config["y"]]

@@ -37,7 +37,7 @@ def sample(
     with np.errstate(all="ignore"):
         values = _evaluate(expr, xs)
         if values is None:
-            values = sympy.lambdify(sympy.Symbol("x"), expr, "numpy")(xs)
+            values = sympy.lambdify(sympy.Symbol("x"), expr, "numpy", docstring_limit=0)(xs)
         ys = np.broadcast_to(np.asarray(values, dtype=complex), xs.shape)
     return xs, np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
 

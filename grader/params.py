@@ -6,6 +6,8 @@ regrade never depends on today's generator code.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections.abc import Mapping
 from decimal import Decimal
@@ -23,6 +25,22 @@ def params_key(params: Mapping[str, Any] | None) -> str:
     """A variant's parameters as canonical JSON text: the cache key of what is a pure function of
     them. They are JSON values (the attempt stores them so), so `json.loads` gives them back."""
     return json.dumps(params or {}, sort_keys=True, default=str)
+
+
+def plain_params_key(params: Mapping[str, Any] | None) -> str | None:
+    """`params_key` when the values are plain JSON values (so `json.loads` gives back the same
+    values), else None: a learner's own values carried forward may be SymPy numbers."""
+    return params_key(params) if _plain(dict(params or {})) else None
+
+
+def _plain(value: Any) -> bool:
+    if value is None or type(value) in (bool, int, float, str):
+        return True
+    if type(value) is list:
+        return all(map(_plain, value))
+    if type(value) is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return False
 
 
 class ParamSpecError(ValueError):
@@ -99,6 +117,22 @@ def draw_params(specs: Any, seed: int, redraw_if: str | None = None) -> dict[str
     `specs` is the stored list of [name, specification] pairs (or a mapping in declared order):
     the same seed draws the same variant from the file, from SQLite and from PostgreSQL.
     """
+    try:
+        key = json.dumps(specs)
+    except (TypeError, ValueError):  # not JSON: drawn afresh
+        return _draw(specs, seed, redraw_if)
+    return copy.deepcopy(_drawn(key, seed, redraw_if))
+
+
+@functools.lru_cache(maxsize=4096)
+def _drawn(specs_json: str, seed: int, redraw_if: str | None) -> dict[str, Any]:
+    """A variant drawn once per process: a `redraw_if` condition is read (parsed and evaluated)
+    for every draw, milliseconds each, and the same variant is drawn again and again (a page, its
+    preview, the validator's seeds)."""
+    return _draw(json.loads(specs_json), seed, redraw_if)
+
+
+def _draw(specs: Any, seed: int, redraw_if: str | None) -> dict[str, Any]:
     declared = in_declared_order(specs)
     rng = np.random.Generator(np.random.PCG64(seed))
     for _ in range(MAX_REDRAWS):

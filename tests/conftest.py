@@ -23,6 +23,7 @@ from django.test.signals import clear_cache_handlers
 
 from tangent.embedded_redis import start_redis, stop
 from tangent.queues import QUEUES
+from tests.support import written_tables
 
 pytest_plugins = ["tests.support.lti"]
 
@@ -262,6 +263,22 @@ def live_worker(request, transactional_db, shared_worker):
         shared_worker.release()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, whose request threads keep their database connections
+    (tests/support/live_server.py)."""
+    from tests.support.live_server import live_server
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = live_server(addr)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def live_site(live_server):
     """The site served over HTTP on a free port (pytest-django's live server, with static files)."""
@@ -292,18 +309,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     transaction rolled back afterwards, so every one of them starts from this state."""
     from exercises.sync import apply_bank
 
+    postgres = connection.vendor == "postgresql"
     with django_db_blocker.unblock():
+        if postgres:
+            written_tables.install()
         before = row_counts()
         apply_bank(parsed_bank())
         BANK_ROWS[:] = bank_rows(before, row_counts())
-    if connection.vendor == "postgresql":
-        empty_tables_by_delete()
+        if postgres:
+            empty_only_what_was_written(written_tables.written())
+            written_tables.forget()
     # As a worker does: collections skip what the session set up, so they are cheaper and a
     # budgeted equivalence check's CPU time is its own.
     gc.collect()
     gc.freeze()
     yield
-    if connection.vendor == "postgresql":
+    if postgres:
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             # A connection a test left open (a server thread's, a killed worker's not yet gone)
             # would keep the test database from being dropped after this.
@@ -313,20 +334,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
 
 
-def empty_tables_by_delete() -> None:
-    """After a transactional test PostgreSQL's tables are emptied with DELETE, not TRUNCATE: they
-    hold a few rows, and TRUNCATE gives every table new files (about a second a test). Django's
-    foreign keys are deferred, so one transaction may delete the tables in any order."""
-    truncate = connection.ops.sql_flush
+FLUSH: list[written_tables.Flush] = []  # the one in use (PostgreSQL)
 
-    def delete(style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences:
-            return truncate(style, tables, reset_sequences=True, allow_cascade=allow_cascade)
-        kept = {"django_content_type", "auth_permission"}  # as migrate made them: post_migrate
-        quoted = [connection.ops.quote_name(table) for table in tables if table not in kept]
-        return [f"DELETE FROM {table};" for table in quoted]  # noqa: S608 (the models' tables)
 
-    connection.ops.sql_flush = delete
+def empty_only_what_was_written(bank_tables: set[str]) -> None:
+    """After a transactional test PostgreSQL's tables are emptied with DELETE, not TRUNCATE
+    (which gives every table new files: about a second a test), and only those the test wrote
+    (tests/support/written_tables.py); migrate's signal is sent again only when a table it
+    fills was written. Django's foreign keys are deferred, so one transaction may delete the
+    tables in any order."""
+    from django.core.management.commands import flush as flush_command
+
+    FLUSH[:] = [written_tables.Flush(connection.ops.sql_flush, bank_tables)]
+    connection.ops.sql_flush = FLUSH[0]
+    emit = flush_command.emit_post_migrate_signal
+
+    def post_migrate(*args, **kwargs):
+        if FLUSH[0].post_migrate:
+            emit(*args, **kwargs)
+
+    flush_command.emit_post_migrate_signal = post_migrate
 
 
 # The rows loading the bank wrote, table by table: put back in bulk after a transactional test
@@ -359,18 +386,24 @@ def restore_bank() -> None:
     from courseware.models import Exercise
     from exercises.sync import apply_bank
 
+    if FLUSH:
+        if not FLUSH[0].emptied_all:
+            return  # the bank's tables were not written
+        FLUSH[0].emptied_all = False
     if Exercise.objects.exists():
         return
     if not BANK_ROWS:
         apply_bank(parsed_bank())
-        return
-    with transaction.atomic():
-        for model, rows in BANK_ROWS:
-            model._base_manager.bulk_create(rows, batch_size=500)
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in BANK_ROWS]):
-                cursor.execute(sql)
-    catalogue.forget()
+    else:
+        with transaction.atomic():
+            for model, rows in BANK_ROWS:
+                model._base_manager.bulk_create(rows, batch_size=500)
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in BANK_ROWS]):
+                    cursor.execute(sql)
+        catalogue.forget()
+    if FLUSH:
+        written_tables.forget()  # the bank's tables, written again
 
 
 def empties_the_database(item: pytest.Item) -> bool:
@@ -402,14 +435,17 @@ def pytest_runtest_teardown(item, nextitem):
 def no_bank(db):
     """An empty bank, for tests of loading one: the session's bank is deleted inside the test's
     transaction (and back for the next test)."""
+    from courseware import catalogue
     from courseware.models import Exercise, ExerciseVersion, Module, Quiz, QuizItem
 
-    QuizItem.objects.all().delete()
-    Quiz.objects.all().delete()
-    Exercise.objects.update(current_version=None)
-    ExerciseVersion.objects.all().delete()
-    Exercise.objects.all().delete()
-    Module.objects.all().delete()
+    with catalogue.forgotten_at_the_end():
+        QuizItem.objects.all().delete()
+        Quiz.objects.all().delete()
+        Exercise.objects.update(current_version=None)
+        ExerciseVersion.objects.all().delete()
+        Exercise.objects.all().delete()
+        Module.objects.all().delete()
+    catalogue.forget()
 
 
 @pytest.fixture
@@ -453,9 +489,11 @@ def fresh_rate_limits():
     from tangent import redis_client
 
     yield
-    keys = list(redis_client.client().scan_iter(match=redis_client.key("rate:*"), count=500))
+    client = redis_client.client()
+    # One SCAN round trip over the whole shared keyspace, not one per 500 keys
+    keys = list(client.scan_iter(match=redis_client.key("rate:*"), count=100_000))
     if keys:
-        redis_client.client().delete(*keys)
+        client.delete(*keys)
 
 
 # `--pure` (`make test-fast`): the inner loop. A test is pure when it sets up no database, live

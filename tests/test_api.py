@@ -212,6 +212,15 @@ def test_the_openapi_schema_lists_the_endpoints():
     } <= set(schema["paths"])
 
 
+def test_the_openapi_schema_is_built_once_and_each_caller_gets_its_own_copy():
+    from api.main import api as the_api
+
+    first = the_api.get_openapi_schema(path_prefix="/api/v1/")
+    first["paths"].clear()
+    assert "/api/v1/health" in the_api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    assert api().get("/api/v1/openapi.json").json()["components"]["schemas"]["Problem"]
+
+
 def test_an_unknown_api_url_is_a_problem_json_404():
     response = api().get("/api/v1/no-such-thing")
     assert response.status_code == 404

@@ -61,6 +61,25 @@ def test_an_exercise_dropped_from_the_bank_leaves_the_course_page_at_once(client
     assert "0 of 2</td>" in after.split(graphs_row, 1)[1].split("</tr>", 1)[0]
 
 
+def test_reloading_the_bank_drops_the_shared_outline_once_not_for_every_row(client, monkeypatch):
+    from courseware import shared_cache
+
+    client.get(COURSE)
+    drops = []
+    drop = shared_cache.drop
+    monkeypatch.setattr(shared_cache, "drop", lambda key: drops.append(key) or drop(key))
+    quiz = Quiz.objects.get(slug="m1-matching-graphs")
+    quiz.title = "Slopes of graphs"
+    quiz.save()
+    assert drops == [catalogue.KEY]  # a single change: dropped at once
+    drops.clear()
+    load_bank(settings.EXERCISES_DIR)  # hundreds of rows written: the title comes back
+    assert drops == [catalogue.KEY]
+    assert (
+        GRAPHS_QUIZ in client.get(f"{COURSE}exercises/m1-graph-derivative-match/").content.decode()
+    )
+
+
 def test_without_redis_the_course_page_reads_the_outline_from_the_database(client):
     away = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:9/0"}}
     with override_settings(CACHES=away):  # the discard port: no Redis

@@ -80,6 +80,27 @@ def test_contours_are_drawn_as_level_lines():
     assert chart_svg(spec).count('fill="none" stroke="#c4c9d4"') == 3
 
 
+def test_a_level_line_lies_on_its_level_and_leaves_gaps_where_the_surface_is_missing():
+    grid = np.linspace(-2, 2, 41)
+    bowl = np.add.outer(grid**2, grid**2)
+    bowl[30:, :] = np.nan  # no values for y > 1: no line there
+    spec = figures.figure(
+        "A bowl",
+        [],
+        x_range=[-2, 2],
+        y_range=[-2, 1.5],
+        contours=figures.contours(grid, grid, bowl, [1, 9]),  # radius 3: outside the frame
+    )
+    (path,) = re.findall(r'<path d="([^"]+)" fill="none" stroke="#c4c9d4"', chart_svg(spec))
+    points = np.array(re.findall(r"[ML](-?[\d.]+),(-?[\d.]+)", path), dtype=float)
+    x = -2 + (points[:, 0] - 46) / 304 * 4  # back to the data: the frame's 304 x 180 px box
+    y = 1.5 - (points[:, 1] - 26) / 180 * 3.5
+    assert len(points) > 40
+    assert np.allclose(np.hypot(x, y), 1, atol=0.01)  # on the circle x² + y² = 1
+    assert y.max() <= 0.95 + 0.01  # below the missing rows' cells
+    assert y.min() < -0.99 and x.min() < -0.99 and x.max() > 0.99
+
+
 def test_numbers_that_are_not_finite_leave_gaps_and_malformed_figures_draw_nothing():
     spec = figures.figure("Gaps", [figures.series("y", [0, 1, 2, 3], [0, np.nan, np.inf, 3])])
     assert series(spec, "y") == [[0.0, 0.0], [1.0, None], [2.0, None], [3.0, 3.0]]

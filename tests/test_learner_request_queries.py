@@ -1,13 +1,16 @@
 """The requests a learner makes most read the database a bounded number of times: the course page,
-an exercise page, an answer taken, and its verdict fragment (each also shows what it should)."""
+an exercise page, an answer taken, and its verdict fragment (each also shows what it should); an
+exam's or an assessment's list of items costs the same however many items and pools it has."""
 
 import re
 
 import pytest
 from django.test import Client
 
-from courseware.models import Attempt, Submission
+from courseware.assessments import add_item, drawn_exercise
+from courseware.models import Attempt, Exercise, Submission
 from courseware.tasks import grade_submission
+from tests.support.exams import make_exam
 from tests.support.people import PASSWORD, learner_in, make_course
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +90,43 @@ def test_the_course_page(client, django_assert_max_num_queries):
     assert "Continue where you left off" in page
     assert re.search(r"<td>\d+ of \d+ points · 0%</td>", page)
     assert "Mastery by topic" in page
+
+
+def with_items(assessment, count: int) -> None:
+    """`count` more items, every other one a pool of two the learner draws from."""
+    slugs = list(Exercise.objects.order_by("slug").values_list("slug", flat=True)[: 2 * count])
+    for index in range(count):
+        pool = slugs[2 * index : 2 * index + (2 if index % 2 else 1)]
+        add_item(assessment, list(Exercise.objects.filter(slug__in=pool)))
+
+
+def queries_of(client, url: str, django_assert_max_num_queries) -> tuple[int, str]:
+    client.get(url)  # draws made, attempts created
+    with django_assert_max_num_queries(1000) as counted:
+        page = client.get(url).content.decode()
+    return len(counted.captured_queries), page
+
+
+@pytest.mark.parametrize("kind", ["exam", "homework"])
+def test_a_list_of_items_costs_the_same_however_many_items(
+    bank, kind, django_assert_max_num_queries
+):
+    counts = []
+    for size, slug in [(2, "small"), (8, "large")]:
+        course = make_course(slug)
+        learner = learner_in(course, f"learner-{slug}")
+        client = Client()
+        client.login(username=learner.username, password=PASSWORD)
+        assessment = make_exam(course)
+        assessment.kind = kind
+        assessment.save()
+        with_items(assessment, size)
+        url = f"/courses/{slug}/assessments/{assessment.slug}/"
+        if kind == "exam":
+            started = client.post(url + "start/")
+            assert started.status_code in (200, 302), started.content.decode()[:300]
+        count, page = queries_of(client, url, django_assert_max_num_queries)
+        drawn = [drawn_exercise(item, learner) for item in assessment.items.all()]
+        assert len(drawn) == 2 + size and all(exercise.title in page for exercise in drawn)
+        counts.append(count)
+    assert counts[0] == counts[1]

@@ -38,6 +38,15 @@ def test_degenerate_variants_are_redrawn_deterministically():
     assert draws == [draw_params(specs, seed, redraw_if="a == n") for seed in range(100)]
 
 
+def test_a_variant_drawn_again_is_a_copy_of_its_own():
+    specs = {"a": {"int": [1, 3]}, "v": {"choice": [[1, 2], [3, 4]]}}
+    first = draw_params(specs, 5, redraw_if="a == 2")
+    first["a"] = 99
+    first["v"].append(0)
+    assert draw_params(specs, 5, redraw_if="a == 2") != first
+    assert draw_params(specs, 5, redraw_if="a == 2") == draw_params(specs, 5, redraw_if="a == 2")
+
+
 def test_an_impossible_redraw_condition_is_an_authoring_error():
     with pytest.raises(ParamSpecError):
         draw_params({"a": {"int": [1, 1]}}, 1, redraw_if="a == 1")

@@ -16,6 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -98,18 +101,45 @@ def _tests_module(digest: str, source: str) -> types.ModuleType:
     return module
 
 
+_KEPT_CASES: ContextVar[dict[tuple[str, str], list[Any]] | None] = ContextVar(
+    "kept_cases", default=None
+)
+
+
+@contextmanager
+def cases_kept() -> Iterator[None]:
+    """Within it, each variant's cases are drawn once and used for every grading: for one variant
+    graded with several programs (the bank's validator: the reference and each planted mistake).
+    Elsewhere each grading draws them afresh, so no state of a case outlives its grading."""
+    token = _KEPT_CASES.set({})
+    try:
+        yield
+    finally:
+        _KEPT_CASES.reset(token)
+
+
 def draw_cases(part: PartDef, params: dict[str, Any]) -> list[Case | SessionTest]:
     """The variant's cases; the generator is seeded from the parameters, so grading is repeatable."""
     seed_text = json.dumps([part.name, params], sort_keys=True, default=str)
+    source = part.config["tests_source"]
+    kept = _KEPT_CASES.get()
+    key = (
+        (hashlib.sha256(source.encode("utf-8")).hexdigest(), seed_text)
+        if kept is not None
+        else None
+    )
+    if kept is not None and key in kept:
+        return list(kept[key])
     seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "little")
     import numpy as np
 
     try:
-        return list(
-            load_tests(part.config["tests_source"]).cases(params, np.random.default_rng(seed))
-        )
+        drawn = list(load_tests(source).cases(params, np.random.default_rng(seed)))
     except Exception as error:
         raise GraderError(f"the exercise's tests failed: {error!r}") from error
+    if kept is not None and key is not None:
+        kept[key] = drawn
+    return list(drawn)
 
 
 def evaluate(part: PartDef, params: dict[str, Any], code: str, visible_only: bool) -> PartResult:

@@ -3,7 +3,9 @@ significant figures; anticipated mistakes."""
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import math
 import re
 from fractions import Fraction
@@ -21,6 +23,7 @@ from grader.answers.expression import (
     carried_name,
     check_follow_through,
 )
+from grader.params import plain_params_key
 from grader.placeholders import fill
 from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
 from grader.spec import PartDef
@@ -160,10 +163,23 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[float, int | None]:
 
 
 def expected_value(text: str, params: dict[str, Any]) -> float:
-    """An authored numeric answer (an expression of the parameters), evaluated exactly, as a float."""
+    """An authored numeric answer (an expression of the parameters), evaluated exactly, as a float;
+    once per variant and process (every grading of a variant reads its answer and mistakes)."""
+    key = plain_params_key(params)
+    if key is None:
+        return _evaluated(str(text), params)
+    return _expected_value(str(text), key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _expected_value(text: str, key: str) -> float:
+    return _evaluated(text, json.loads(key))
+
+
+def _evaluated(text: str, params: dict[str, Any]) -> float:
     from grader.mathinput import evaluate_number
 
-    return float(evaluate_number(str(text), params))
+    return float(evaluate_number(text, params))
 
 
 def _close(value: float, target: float, rel: float, abs_: float) -> bool:

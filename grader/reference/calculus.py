@@ -285,14 +285,14 @@ def compile_numeric(expr: sp.Expr | sp.Matrix, variables: Variables) -> Callable
     """A NumPy function of the variables' values; a Matrix gives arrays of shape (*batch, rows, cols)."""
     if isinstance(expr, sp.MatrixBase):
         shape = expr.shape
-        entries = sp.lambdify(list(variables), list(expr), "numpy")
+        entries = sp.lambdify(list(variables), list(expr), "numpy", docstring_limit=0)
 
         def evaluate_matrix(*values: Any) -> np.ndarray:
             flat = np.broadcast_arrays(*(np.asarray(e, dtype=float) for e in entries(*values)))
             return np.stack(flat, axis=-1).reshape(flat[0].shape + shape)
 
         return evaluate_matrix
-    scalar = sp.lambdify(list(variables), expr, "numpy")
+    scalar = sp.lambdify(list(variables), expr, "numpy", docstring_limit=0)
 
     def evaluate(*values: Any) -> np.ndarray:
         return np.broadcast_to(

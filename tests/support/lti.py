@@ -4,9 +4,40 @@ from __future__ import annotations
 
 import pytest
 import requests
+from jwcrypto.jwk import JWK
 
 from tangent.celery import app
 from tests.support.lti_platform import LtiPlatform
+
+
+class KeyPool:
+    """2048-bit RSA keys, made once a session (30-200 ms each): the n-th key a test asks for is
+    the n-th of the pool, so the keys of one test (the platform's, the tool's, an intruder's)
+    are all different, as when each is made anew."""
+
+    def __init__(self) -> None:
+        self.keys: list[JWK] = []
+        self.taken = 0
+        self.make = JWK.generate
+
+    def generate(self, **params) -> JWK:
+        if params != {"kty": "RSA", "size": 2048}:
+            return self.make(**params)
+        if self.taken == len(self.keys):
+            self.keys.append(self.make(**params))
+        key = self.keys[self.taken]
+        self.taken += 1
+        return JWK(**key.export(private_key=True, as_dict=True))  # a copy of its own
+
+
+KEYS = KeyPool()
+
+
+@pytest.fixture(autouse=True)
+def rsa_key_pool(monkeypatch):
+    """RSA keys (the tool's, a test platform's) come from the session's pool."""
+    KEYS.taken = 0
+    monkeypatch.setattr(JWK, "generate", KEYS.generate)
 
 
 @pytest.fixture
