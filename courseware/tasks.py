@@ -8,6 +8,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.signals import task_postrun, task_prerun, worker_init, worker_ready, worker_shutdown
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
@@ -45,7 +46,10 @@ def grade_once(submission_id: int, grading_round: int) -> None:
         raise
     except Exception as error:  # any other fault here is ours, never the learner's
         if pipeline.record_grader_error(submission_id, grading_round, error, started_at):
-            enqueue(submission, countdown=2**submission.grader_errors)
+            # `submission` was read before this fault: the first retry waits the base, the
+            # second twice as long.
+            base = settings.GRADER_ERROR_RETRY_BASE_SECONDS
+            enqueue(submission, countdown=base * 2**submission.grader_errors)
         return
     pipeline.record(submission_id, grading_round, result, started_at)
 

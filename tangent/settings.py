@@ -169,11 +169,28 @@ CACHES = {
     }
 }
 
+
+def unacked_restore_options(seconds: float) -> dict[str, float]:
+    """Kombu's options for how often a worker looks for messages that a dead worker took and never
+    acknowledged (older than the visibility timeout) and puts them back in their queue: every
+    `seconds`, roughly (kombu polls every 10 s at most and scans one poll in N; 100 s, its default,
+    is every 10 s and one in 10)."""
+    interval = min(seconds, 10.0)
+    return {
+        "unacked_restore_interval": interval,
+        "unacked_restore_throttle": max(1, round(seconds / interval)),
+    }
+
+
 CELERY_BROKER_URL = REDIS_URL
+# Kombu's Redis transport, kept alive when Redis is lost while a worker holds unacknowledged
+# messages (tangent/broker.py); other schemes (rediss://, sentinel://) keep kombu's own.
+CELERY_BROKER_TRANSPORT = "tangent.broker:Transport" if REDIS_URL.startswith("redis://") else None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": REDIS_PREFIX,
     # Longer than the longest grading, so a slow job is never redelivered while it still runs.
     "visibility_timeout": int(env("TANGENT_VISIBILITY_TIMEOUT", "3600") or 3600),
+    **unacked_restore_options(float(env("TANGENT_UNACKED_RESTORE_SECONDS", "100") or 100)),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
@@ -248,7 +265,9 @@ API_THROTTLE_PER_MINUTE = int(env("TANGENT_API_THROTTLE_PER_MINUTE", "120") or 1
 GRADING_LEASE_SECONDS = int(env("TANGENT_GRADING_LEASE_SECONDS", "120") or 120)
 QUEUED_GRACE_SECONDS = int(env("TANGENT_QUEUED_GRACE_SECONDS", "60") or 60)
 GRADER_ERROR_RETRIES = 2
-WORKER_HEARTBEAT_SECONDS = 5
+# A fault of ours is retried after this many seconds, twice as long after the second.
+GRADER_ERROR_RETRY_BASE_SECONDS = float(env("TANGENT_GRADER_ERROR_RETRY_BASE_SECONDS", "1") or 1)
+WORKER_HEARTBEAT_SECONDS = float(env("TANGENT_WORKER_HEARTBEAT_SECONDS", "5") or 5)
 
 # Rate limits: name -> (events, seconds) per actor (a user, an API key or an address).
 RATE_LIMITS = {

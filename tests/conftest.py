@@ -101,7 +101,12 @@ def process_env(**extra: str) -> dict[str, str]:
 
 class Worker:
     """A real Celery worker process (prefork pool) on the test database and Redis, consuming
-    every queue unless told which."""
+    every queue unless told which. A standby worker starts consuming only a queue of its own,
+    which nothing is sent to, until `take_over()` gives it its queues: a test that kills a worker
+    starts the next one beforehand instead of waiting for a start (seconds) after the kill.
+
+    Django's system checks are skipped at start-up (Celery's `--skip-checks`: they cost a start
+    2-4 s here, and the test session has run them)."""
 
     def __init__(
         self,
@@ -109,13 +114,17 @@ class Worker:
         concurrency: int = 1,
         root: Path = ROOT,
         queues: tuple[str, ...] = tuple(QUEUES),
+        *,
+        standby: bool = False,
         **env: str,
     ):
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.queues = tuple(queues)
         self.log = ROOT / "var" / "test-logs" / f"{self.name.split('@')[0]}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "celery", "-A", module, "worker", "--pool", "prefork",
-                   "--queues", ",".join(queues),
+        consumed = (f"standby-{self.name.split('@')[0]}",) if standby else self.queues
+        command = [sys.executable, "-m", "celery", "--skip-checks", "-A", module, "worker",
+                   "--pool", "prefork", "--queues", ",".join(consumed),
                    "--concurrency", str(concurrency), "--hostname", self.name, "--loglevel", "INFO",
                    "--without-gossip", "--without-mingle"]  # fmt: skip
         self.process = subprocess.Popen(
@@ -126,18 +135,39 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.ready = False
 
     def wait_ready(self, timeout: float = 60) -> Worker:
         from courseware.grading import workers
 
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while not self.ready and time.monotonic() < deadline:
             if any(w.get("name") == self.name for w in workers.live_workers()):
-                return self
-            if self.process.poll() is not None:
+                self.ready = True
+            elif self.process.poll() is not None:
                 break
-            time.sleep(0.1)
-        raise RuntimeError(f"worker did not start:\n{self.log.read_text()[-3000:]}")
+            else:
+                time.sleep(0.05)
+        if not self.ready:
+            raise RuntimeError(f"worker did not start:\n{self.log.read_text()[-3000:]}")
+        return self
+
+    def take_over(self) -> Worker:
+        """A standby worker, once ready, consumes its queues."""
+        self.wait_ready().control("add_consumer", self.queues)
+        return self
+
+    def control(self, command: str, queues: tuple[str, ...]) -> None:
+        """Celery's remote control (`add_consumer`, `cancel_consumer`), queue by queue: an answer
+        in milliseconds."""
+        from tangent.celery import app
+
+        for queue in queues:
+            replies = getattr(app.control, command)(
+                queue, destination=[self.name], reply=True, timeout=10
+            )
+            if not replies:
+                raise RuntimeError(f"worker {self.name} did not answer {command} {queue}")
 
     def children(self) -> list[int]:
         out = subprocess.run(
@@ -161,47 +191,64 @@ class Worker:
 
 
 class SharedWorker:
-    """The plain worker (every queue, one process, this checkout) of one test process: started
-    for the first test that asks for it, then kept, consuming only while a test holds it (Celery's
-    remote control cancels and adds its queues, in milliseconds instead of a start's seconds)."""
+    """The plain worker (this checkout, no settings of its own) of one test process: started
+    paused as the session sets up when a test will ask for it, then kept, consuming only the
+    queues a test asks for while the test holds it, with as many pool processes as it asks for
+    (Celery's remote control adds and cancels queues and grows and shrinks the pool in
+    milliseconds, where a start takes seconds)."""
 
     def __init__(self) -> None:
         self.worker: Worker | None = None
+        self.taken: tuple[str, ...] = ()
+        self.grown = 0
 
-    def take(self) -> Worker:
+    def start(self) -> Worker:
+        """Started (consuming nothing) unless it runs; the last may have been killed by its test."""
         if self.worker is None or self.worker.process.poll() is not None:
-            self.worker = Worker().wait_ready()  # the first, or the last was killed by its test
-        else:
-            self._control("add_consumer")
+            self.worker = Worker(standby=True)
+            self.taken, self.grown = (), 0
         return self.worker
+
+    def take(self, queues: tuple[str, ...] = tuple(QUEUES), concurrency: int = 1) -> Worker:
+        worker = self.start().wait_ready()
+        worker.control("add_consumer", queues)
+        self.taken = queues
+        if concurrency > 1:
+            if not self._pool("pool_grow", concurrency - 1):
+                raise RuntimeError(f"worker {worker.name} did not grow its pool")
+            self.grown = concurrency - 1
+        return worker
 
     def release(self) -> None:
         if self.worker is not None and self.worker.process.poll() is None:
-            self._control("cancel_consumer")
+            self.worker.control("cancel_consumer", self.taken)
+            if self.grown and not self._pool("pool_shrink", self.grown):
+                self.stop()  # (its processes still busy) the next test gets a new one
+        self.taken, self.grown = (), 0
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
 
-    def _control(self, command: str) -> None:
+    def _pool(self, command: str, n: int) -> bool:
         from tangent.celery import app
 
         assert self.worker is not None
-        for queue in QUEUES:
-            replies = getattr(app.control, command)(
-                queue, destination=[self.worker.name], reply=True, timeout=10
-            )
-            if not replies:
-                raise RuntimeError(f"worker {self.worker.name} did not answer {command} {queue}")
+        replies = getattr(app.control, command)(
+            n, destination=[self.worker.name], reply=True, timeout=10
+        )
+        return bool(replies) and "ok" in next(iter(replies[0].values()))
+
+
+SHARED_WORKER = SharedWorker()
 
 
 @pytest.fixture(scope="session")
 def shared_worker(django_db_setup):
     """Stopped before the test database is dropped (it holds connections to it)."""
-    shared = SharedWorker()
-    yield shared
-    shared.stop()
+    yield SHARED_WORKER
+    SHARED_WORKER.stop()
 
 
 @pytest.fixture
@@ -223,9 +270,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def live_worker(request, transactional_db, shared_worker):
-    """Real Celery workers: `live_worker()` returns a ready Worker, the test process's shared
-    plain worker when asked for one with the defaults; all are stopped (the shared one paused)
-    afterwards. A failed test's report holds the end of each one's log."""
+    """Real Celery workers: `live_worker()` returns a ready Worker: the test process's shared
+    worker when asked for one with no module, checkout or settings of its own (on the queues and
+    with the pool processes asked for), else a new one. `ready=False` returns a new worker at once
+    (start several together, then `wait_ready()` each); `standby=True` one that consumes nothing
+    until its `take_over()`. All are stopped (the shared one paused) afterwards. A failed test's
+    report holds the end of each one's log."""
     started: list[Worker] = []
     seen: list[Worker] = []  # the shared one too, for a failure's report
     request.node.workers_seen = seen
@@ -236,25 +286,22 @@ def live_worker(request, transactional_db, shared_worker):
         concurrency: int = 1,
         root: Path = ROOT,
         queues: tuple[str, ...] = tuple(QUEUES),
+        *,
+        ready: bool = True,
+        standby: bool = False,
         **env: str,
     ) -> Worker:
         """`root`: the directory the worker runs from (another host's checkout)."""
         nonlocal took_shared
-        if (module, concurrency, root, tuple(queues), env) == (
-            "tangent",
-            1,
-            ROOT,
-            tuple(QUEUES),
-            {},
-        ):
-            assert not took_shared, "one plain worker a test"
+        if (module, root, env, standby) == ("tangent", ROOT, {}, False):
+            assert not took_shared, "one shared worker a test"
             took_shared = True
-            seen.append(shared_worker.take())
+            seen.append(shared_worker.take(tuple(queues), concurrency))
             return seen[-1]
-        worker = Worker(module, concurrency, root, queues, **env)
+        worker = Worker(module, concurrency, root, queues, standby=standby, **env)
         started.append(worker)
         seen.append(worker)
-        return worker.wait_ready()
+        return worker.wait_ready() if ready and not standby else worker
 
     yield start
     for worker in started:
@@ -304,12 +351,15 @@ def parsed_bank():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database with the exercise bank loaded once: a test that uses `db` runs inside a
-    transaction rolled back afterwards, so every one of them starts from this state."""
+    transaction rolled back afterwards, so every one of them starts from this state. When a test
+    will ask for a worker, the shared one starts meanwhile (paused)."""
     from exercises.sync import apply_bank
 
     postgres = connection.vendor == "postgresql"
+    if any("live_worker" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        SHARED_WORKER.start()
     with django_db_blocker.unblock():
         if postgres:
             written_tables.install()
@@ -324,6 +374,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     gc.collect()
     gc.freeze()
     yield
+    SHARED_WORKER.stop()  # (started here, it may never have been asked for)
     if postgres:
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             # A connection a test left open (a server thread's, a killed worker's not yet gone)

@@ -1,7 +1,6 @@
 """One outbox for webhooks and LTI scores: sent when the grading commits, on their own queue."""
 
 import json
-import time
 
 import pytest
 from django.test import Client
@@ -9,18 +8,12 @@ from django.test import Client
 from courseware.models import OutboxEvent, Submission
 from lms.models import WebhookDelivery
 from tangent.queues import CODE, DELIVERY, GRADING
+from tests.support.faults import wait_until
 from tests.support.people import api_key_for, make_user
 from tests.support.receiver import Receiver
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 RIGHT = {"parts": {"secant": {"value": "1"}, "tangent": {"value": "2"}}}
-
-
-def wait_until(condition, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def test_a_slow_webhook_receiver_holds_up_neither_grading_nor_the_next_event(
@@ -30,11 +23,15 @@ def test_a_slow_webhook_receiver_holds_up_neither_grading_nor_the_next_event(
     while the grading queue's workers go on grading."""
     settings.OUTBOUND_ALLOW_PRIVATE = True
     env = {"TANGENT_OUTBOUND_ALLOW_PRIVATE": "1"}
-    live_worker(queues=(GRADING, CODE), **env)
-    live_worker(queues=(DELIVERY,), **env)
+    workers = [
+        live_worker(queues=(GRADING, CODE), ready=False, **env),
+        live_worker(queues=(DELIVERY,), ready=False, **env),
+    ]  # started together
+    for worker in workers:
+        worker.wait_ready()
     client = Client(headers={"authorization": f"Bearer {api_key_for(make_user('client'))}"})
     with Receiver() as receiver:
-        receiver.delay = 4.0
+        receiver.hold()  # it answers nothing until the test releases it
         hook = {"url": receiver.url, "events": ["submission.graded"]}
         client.post("/api/v1/webhooks", json.dumps(hook), content_type="application/json")
 
@@ -44,11 +41,14 @@ def test_a_slow_webhook_receiver_holds_up_neither_grading_nor_the_next_event(
             return created.json()["id"]
 
         first = submit()
-        wait_until(lambda: receiver.requests)  # its event is being delivered, slowly
+        wait_until(lambda: receiver.requests, what="the first event's delivery")  # held
         second = submit()
-        wait_until(lambda: Submission.objects.get(pk=second).status == "graded", timeout=30)
+        wait_until(lambda: Submission.objects.get(pk=second).status == "graded")
         assert not WebhookDelivery.objects.filter(state="delivered").exists()  # still waiting
-        wait_until(lambda: WebhookDelivery.objects.filter(state="delivered").count() == 2)
+        receiver.release()
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(state="delivered").count() == 2, timeout=60
+        )
     events = [json.loads(r["body"]) for r in receiver.requests]
     assert [e["data"]["id"] for e in events] == [first, second]
     assert not OutboxEvent.objects.filter(delivered_at__isnull=True).exists()

@@ -64,3 +64,15 @@ def test_a_grading_worker_grades_expressions_while_code_waits_for_its_own_worker
     assert redis_client.queue_depth((GRADING,)) == 0
     assert redis_client.queue_depth() == 1  # the sweeper's "queue empty" counts both grading queues
     assert set(QUEUES) == {GRADING, CODE, DELIVERY}
+
+
+def test_workers_look_for_a_dead_workers_messages_as_often_as_set():
+    from tangent.settings import unacked_restore_options
+
+    def every(seconds):
+        options = unacked_restore_options(seconds)
+        return options["unacked_restore_interval"], options["unacked_restore_throttle"]
+
+    assert every(100) == (10, 10)  # kombu's own: a look every 10 s, one in 10 scanning Redis
+    assert every(1) == (1, 1)
+    assert every(30) == (10, 3)

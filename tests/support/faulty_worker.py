@@ -1,6 +1,7 @@
 """A Celery app for fault tests: the real worker, with grading slowed down or failing on demand.
 
-TANGENT_TEST_GRADING_DELAY=3      sleep 3 s before grading (time to kill the worker mid-grading)
+TANGENT_TEST_GRADING_DELAY=3      sleep 3 s before a submission's first grading (time to kill the
+                                  worker mid-grading; a redelivery is graded at once)
 TANGENT_TEST_GRADER_FAILURES=2    raise a grader error until the submission has had 2 of them
 """
 
@@ -19,7 +20,8 @@ _evaluate = pipeline.evaluate
 
 
 def evaluate(submission):
-    time.sleep(float(os.environ.get("TANGENT_TEST_GRADING_DELAY", "0")))
+    if submission.deliveries == 1:
+        time.sleep(float(os.environ.get("TANGENT_TEST_GRADING_DELAY", "0")))
     if submission.grader_errors < int(os.environ.get("TANGENT_TEST_GRADER_FAILURES", "0")):
         raise RuntimeError("injected grader fault")
     return _evaluate(submission)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from http.server import BaseHTTPRequestHandler
 
 from tests.support.http_server import ServerThread
@@ -12,7 +12,8 @@ class Receiver:
     def __init__(self):
         self.requests: list[dict] = []
         self.replies: list[int] = []  # statuses for the next requests; 200 once it runs out
-        self.delay = 0.0  # seconds before each answer (a slow receiver)
+        self.answering = threading.Event()  # cleared by hold(): a receiver that does not answer
+        self.answering.set()
         self.serving = ServerThread(self._handler())
         self.url = f"http://127.0.0.1:{self.serving.port}/hook"
 
@@ -21,7 +22,16 @@ class Receiver:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release()
         self.serving.stop()
+
+    def hold(self) -> None:
+        """Requests are recorded as they come but answered only once the test releases them (a
+        slow receiver, for as long as the test needs one)."""
+        self.answering.clear()
+
+    def release(self) -> None:
+        self.answering.set()
 
     def _handler(self):
         receiver = self
@@ -36,7 +46,7 @@ class Receiver:
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
                 status = receiver.replies.pop(0) if receiver.replies else 200
-                time.sleep(receiver.delay)
+                receiver.answering.wait(60)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

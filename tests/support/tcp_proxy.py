@@ -20,6 +20,7 @@ class TcpProxy:
         self.connections: list[socket.socket] = []
         self.lock = threading.Lock()
         self.stopped = False
+        self.refused = 0  # connections refused while cut
         threading.Thread(target=self.accept, daemon=True).start()
 
     def accept(self) -> None:
@@ -30,6 +31,7 @@ class TcpProxy:
                 return
             if not self.open.is_set():
                 client.close()
+                self.refused += 1
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
