@@ -56,7 +56,7 @@ def test_regrading_after_a_fix_raises_scores_on_the_fixed_version_and_reports_th
     )
     assert "Regrading 1 submission(s) in the background." in response.content.decode()
 
-    after = wait_for_status(before.pk)
+    after = wait_for_status(before.pk, grading_round=2)
     progress = client.get("/courses/calc/staff/exercises/t-power-rule/regrade/results/")
     assert "Queued 1 submission for regrading." in progress.content.decode()
     assert (after.grading_round, after.grading.verdict, after.grading.score) == (2, "correct", 1.0)
@@ -92,7 +92,7 @@ def test_a_regrade_that_lowers_a_best_score_is_a_change_too(course, live_worker)
 
     report = regrade(regradable(course, power, RegradeFilter()))
     assert report.queued == [submission.pk] and report.moved_attempts == 1
-    after = wait_for_status(submission.pk)
+    after = wait_for_status(submission.pk, grading_round=2)
     assert after.grading_round == 2 and after.grading.score == 0.0
     lowered = OutboxEvent.objects.filter(kind="score.changed", payload__previous=1.0)
     assert [e.payload["score"] for e in lowered] == [0.0]
@@ -105,7 +105,7 @@ def test_regrading_can_keep_the_version_each_attempt_was_drawn_on(course, live_w
     original = power.current_version
     add_version(power, power_rule_spec(BROKEN))
     regrade([submission], use_current_version=False)
-    after = wait_for_status(submission.pk)
+    after = wait_for_status(submission.pk, grading_round=2)
     assert after.grading.exercise_version == original and after.grading.score == 1.0
     assert not OutboxEvent.objects.filter(payload__previous=1.0).exists()  # nothing changed
 
