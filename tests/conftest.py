@@ -396,9 +396,18 @@ def empty_only_what_was_written(bank_tables: set[str]) -> None:
     fills was written. Django's foreign keys are deferred, so one transaction may delete the
     tables in any order."""
     from django.core.management.commands import flush as flush_command
+    from django.db.backends.postgresql.operations import DatabaseOperations
 
-    FLUSH[:] = [written_tables.Flush(connection.ops.sql_flush, bank_tables)]
-    connection.ops.sql_flush = FLUSH[0]
+    FLUSH[:] = [written_tables.Flush(DatabaseOperations.sql_flush, bank_tables)]
+
+    def sql_flush(ops, style, tables, *, reset_sequences=False, allow_cascade=False):
+        return FLUSH[0](
+            ops, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+
+    # On the class: a test's connection is not always the one set up here (Django's connections
+    # are per thread and per asyncio context: a browser test's differs)
+    DatabaseOperations.sql_flush = sql_flush
     emit = flush_command.emit_post_migrate_signal
 
     def post_migrate(*args, **kwargs):
@@ -456,9 +465,10 @@ def restore_bank() -> None:
     from exercises.sync import apply_bank
 
     if FLUSH:
-        if not FLUSH[0].emptied_all:
+        flushed, emptied_all = FLUSH[0].flushed, FLUSH[0].emptied_all
+        FLUSH[0].flushed = FLUSH[0].emptied_all = False
+        if flushed and not emptied_all:
             return  # the bank's tables were not written
-        FLUSH[0].emptied_all = False
     if Exercise.objects.exists():
         return
     if not BANK_ROWS:

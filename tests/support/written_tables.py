@@ -13,8 +13,10 @@ put back; the missing triggers are made again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 WRITES = "test_tables_written"
 TRIGGER = "test_note_write"
@@ -35,17 +37,16 @@ END $$
 def _trigger(table: str) -> str:
     return (
         f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
-        f" ON {connection.ops.quote_name(table)}"
-        f" FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
+        f' ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()'
     )
 
 
-def install() -> None:
+def install(db: BaseDatabaseWrapper = connection) -> None:
     """The notes table (unlogged: it only lives as long as the test database) and a trigger on
     every table of the models, no table noted yet. No unique index: two transactions noting
     the same table never wait for each other (a name may be noted twice)."""
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    with connection.cursor() as cursor:
+    tables = db.introspection.django_table_names(only_existing=True, include_views=False)
+    with db.cursor() as cursor:
         cursor.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {WRITES} (name text NOT NULL)")
         cursor.execute(_FUNCTION)
         for table in tables:
@@ -53,16 +54,16 @@ def install() -> None:
         cursor.execute(f"DELETE FROM {WRITES}")  # noqa: S608 (our own table)
 
 
-def written() -> set[str]:
+def written(db: BaseDatabaseWrapper = connection) -> set[str]:
     """The tables noted since the last `forget()`."""
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT name FROM {WRITES}")  # noqa: S608 (our own table)
         return {name for (name,) in cursor.fetchall()}
 
 
-def untracked(tables: Iterable[str]) -> set[str]:
+def untracked(tables: Iterable[str], db: BaseDatabaseWrapper = connection) -> set[str]:
     """Those of `tables` without the trigger."""
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s)"
             " AND c.relnamespace = current_schema()::regnamespace AND NOT EXISTS"
@@ -72,38 +73,45 @@ def untracked(tables: Iterable[str]) -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
-def forget() -> None:
-    with connection.cursor() as cursor:
+def forget(db: BaseDatabaseWrapper = connection) -> None:
+    with db.cursor() as cursor:
         cursor.execute(f"DELETE FROM {WRITES}")  # noqa: S608 (our own table)
 
 
 class Flush:
-    """The SQL that empties the database after a transactional test (`connection.ops.sql_flush`
-    replaced): `emptied_all` tells whether it emptied every table (the bank goes back then), and
-    `post_migrate` whether `migrate`'s own rows may need making again."""
+    """The SQL that empties the database after a transactional test (in place of PostgreSQL's
+    `DatabaseOperations.sql_flush`, whichever thread or context flushes): `emptied_all` tells
+    whether it emptied every table (the bank goes back then), `post_migrate` whether `migrate`'s
+    own rows may need making again, and `flushed` whether it ran since the bank last went back."""
 
     def __init__(self, truncate: Callable[..., list[str]], bank_tables: set[str]):
         self.truncate = truncate
         self.bank_tables = bank_tables
+        self.flushed = False
         self.emptied_all = False
         self.post_migrate = True
 
-    def __call__(self, style, tables, *, reset_sequences=False, allow_cascade=False) -> list[str]:
+    def __call__(
+        self, ops: Any, style: Any, tables: list[str], *, reset_sequences=False, allow_cascade=False
+    ) -> list[str]:
+        db = ops.connection
         forget_them = f"DELETE FROM {WRITES};"  # noqa: S608 (our own table)
+        self.flushed = True
         if reset_sequences:  # TRUNCATE, every table with its sequence, as Django does
             self.emptied_all, self.post_migrate = True, True
             return [
-                *self.truncate(style, tables, reset_sequences=True, allow_cascade=allow_cascade),
+                *self.truncate(
+                    ops, style, tables, reset_sequences=True, allow_cascade=allow_cascade
+                ),
                 forget_them,
             ]
-        noted = written()
-        missing = untracked(tables)
+        noted = written(db)
+        missing = untracked(tables, db)
         full = bool(missing or noted & (self.bank_tables | KEPT))
         self.emptied_all, self.post_migrate = full, bool(noted & KEPT)
         chosen = [t for t in tables if t not in KEPT and (full or t in noted)]
         if not chosen and not missing:
             return [forget_them] if noted else []
-        quote = connection.ops.quote_name
-        statements = [f"DELETE FROM {quote(table)};" for table in chosen]  # noqa: S608
+        statements = [f"DELETE FROM {ops.quote_name(table)};" for table in chosen]  # noqa: S608
         statements += [f"{_trigger(table)};" for table in sorted(missing)]
         return [*statements, forget_them]
