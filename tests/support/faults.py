@@ -19,8 +19,15 @@ SHORT_LEASE = {"TANGENT_GRADING_LEASE_SECONDS": "1"}
 SWEEP_SECONDS = 0.5  # the sweeper, run by the test as beat would (every 30 s in production)
 
 
-def wait_until(condition: Callable[[], T], timeout: float = 30.0, what: str = "the condition") -> T:
-    """The condition's first true value, polled until `timeout`."""
+def wait_until(
+    condition: Callable[[], T],
+    timeout: float = 30.0,
+    what: str = "the condition",
+    between: Callable[[], object] | None = None,
+    interval: float = 0.05,
+) -> T:
+    """The condition's first true value, polled every `interval` until `timeout`, with `between`
+    (if given) run before each wait."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -28,23 +35,22 @@ def wait_until(condition: Callable[[], T], timeout: float = 30.0, what: str = "t
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.05)
+        if between is not None:
+            between()
+        time.sleep(interval)
+
+
+def sweep() -> None:
+    """The sweeper, run as beat would; the broker may still be coming back."""
+    try:
+        sweep_stuck_submissions()
+    except Exception:
+        pass
 
 
 def sweeping_until(condition: Callable[[], T], timeout: float = 60, what: str = "it") -> T:
     """The condition's first true value, the sweeper run every SWEEP_SECONDS meanwhile."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s of sweeps")
-        try:
-            sweep_stuck_submissions()
-        except Exception:  # the broker may still be coming back
-            pass
-        time.sleep(SWEEP_SECONDS)
+    return wait_until(condition, timeout, f"{what} (with sweeps)", sweep, SWEEP_SECONDS)
 
 
 def settle(expected: int, timeout: float = 180) -> None:
