@@ -310,22 +310,6 @@ def live_worker(request, transactional_db, shared_worker):
         shared_worker.release()
 
 
-@pytest.fixture(scope="session")
-def live_server(request):
-    """pytest-django's live server, whose request threads keep their database connections
-    (tests/support/live_server.py)."""
-    from tests.support.live_server import live_server
-
-    addr = (
-        request.config.getvalue("liveserver")
-        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-        or "localhost"
-    )
-    server = live_server(addr)
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def live_site(live_server):
     """The site served over HTTP on a free port (pytest-django's live server, with static files)."""
