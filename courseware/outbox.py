@@ -20,6 +20,7 @@ SCORE_CHANGED = "score.changed"
 SUBMISSION_FINISHED = "submission.finished"
 KINDS = (SCORE_CHANGED, SUBMISSION_FINISHED)
 KICK_SECONDS = 0.5  # events committed within this window are fanned out together
+KICK_KEY = "outbox:kick"  # set while a fan-out is due (under the deployment's Redis prefix)
 
 
 def publish(kind: str, payload: dict[str, Any]) -> OutboxEvent:
@@ -36,7 +37,7 @@ def kick() -> None:
     from tangent.celery import app
 
     due = redis_client.client().set(
-        redis_client.key("outbox:kick"), 1, nx=True, px=int(KICK_SECONDS * 1000)
+        redis_client.key(KICK_KEY), 1, nx=True, px=int(KICK_SECONDS * 1000)
     )
     if due:
         app.signature("lms.tasks.deliver_outbox").apply_async(

@@ -220,11 +220,42 @@ class SharedWorker:
         return worker
 
     def release(self) -> None:
+        """Paused, holding nothing of its test: the tasks it reserved or holds until they are
+        due (a retry's back-off, the outbox's kick) are revoked, or they would run in a later
+        test, on that test's data. One still running, or a pool that does not shrink, and the
+        next test gets a new worker."""
         if self.worker is not None and self.worker.process.poll() is None:
             self.worker.control("cancel_consumer", self.taken)
-            if self.grown and not self._pool("pool_shrink", self.grown):
-                self.stop()  # (its processes still busy) the next test gets a new one
+            shrunk = not self.grown or self._pool("pool_shrink", self.grown)
+            if not (shrunk and self._drop_held()):
+                self.stop()
         self.taken, self.grown = (), 0
+
+    def _drop_held(self, wait: float = 2.0) -> bool:
+        """Revoke the tasks the worker holds, then let the ones running end; False if one still
+        runs after `wait` seconds (a fan-out or a sweep a test set off as it ended takes
+        milliseconds)."""
+        from tangent.celery import app
+
+        assert self.worker is not None
+        name = self.worker.name
+        inspect = app.control.inspect(destination=[name], limit=1, timeout=10)
+        held = [entry["request"] for entry in (inspect.scheduled() or {}).get(name, [])]
+        held += (inspect.reserved() or {}).get(name, [])
+        if held:
+            app.control.revoke(
+                [task["id"] for task in held],
+                destination=[name],
+                reply=True,
+                limit=1,
+                timeout=10,
+            )
+        deadline = time.monotonic() + wait
+        while (inspect.active() or {}).get(name):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -546,17 +577,30 @@ def fresh_catalogue():
     catalogue.drop()
 
 
+def broker_keys() -> list[str]:
+    """The Redis keys (unprefixed) holding the session's queued and unacknowledged tasks."""
+    from kombu.transport.redis import PRIORITY_STEPS, Channel
+
+    lists = [
+        q + (f"{Channel.sep}{step}" if step else "") for q in QUEUES for step in PRIORITY_STEPS
+    ]
+    return [*lists, Channel.unacked_key, Channel.unacked_index_key]
+
+
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Each test starts with empty rate-limit windows (the counters live in the shared Redis)."""
+def fresh_redis():
+    """What a test leaves in the test session's Redis does not reach the next test: rate-limit
+    windows, tasks still queued or taken by a worker that is gone (a later test's worker would
+    run them on that test's data) and the outbox's kick window."""
+    from courseware.outbox import KICK_KEY
     from tangent import redis_client
 
     yield
     client = redis_client.client()
     # One SCAN round trip over the whole shared keyspace, not one per 500 keys
     keys = list(client.scan_iter(match=redis_client.key("rate:*"), count=100_000))
-    if keys:
-        client.delete(*keys)
+    keys += [redis_client.key(name) for name in (*broker_keys(), KICK_KEY)]
+    client.delete(*keys)
 
 
 # `--pure` (`make test-fast`): the inner loop. A test is pure when it sets up no database, live

@@ -29,16 +29,18 @@ class TcpProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            if not self.open.is_set():
-                client.close()
-                self.refused += 1
-                continue
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
+            # Deciding and registering under the lock `cut` takes: a connection accepted as the
+            # cut begins is either refused or registered in time to be dropped by it.
             with self.lock:
+                if not self.open.is_set():
+                    client.close()
+                    self.refused += 1
+                    continue
+                try:
+                    upstream = socket.create_connection(self.target, timeout=5)
+                except OSError:
+                    client.close()
+                    continue
                 self.connections += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
@@ -54,8 +56,8 @@ class TcpProxy:
 
     def cut(self) -> None:
         """Drop every open connection and refuse new ones until `restore`."""
-        self.open.clear()
         with self.lock:
+            self.open.clear()
             for sock in self.connections:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
