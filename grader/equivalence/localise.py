@@ -10,12 +10,12 @@ the engine), so the message never blames a part that is right.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sympy
 
+from grader.equivalence import clock
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.limits import evaluate_tree
 from grader.mathinput.printing import to_latex, to_text
@@ -54,7 +54,7 @@ def locate(
     or None. `literal` is the answer as written (for "the second term"); `same(a, b)` is the
     equivalence check that makes a candidate certain; nothing is tried after `deadline`."""
     for candidate in _candidates(answer, expected, literal):
-        if time.thread_time() > deadline:
+        if clock.cpu_seconds() > deadline:
             return None
         if candidate.replaced == answer:
             continue

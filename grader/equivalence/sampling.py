@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +19,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from grader.equivalence import clock
 from grader.equivalence.realvalues import Evaluator, Overflow, Undefined, compile_real
 from grader.equivalence.verdicts import How
 
@@ -213,7 +213,7 @@ def sample(
         tries += 1
         if len(agreeing) >= wanted + 2 * (count - 1) or tries > 120:
             break
-        if time.thread_time() > deadline:
+        if clock.cpu_seconds() > deadline:
             return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Undefined and b is Undefined:
@@ -238,7 +238,7 @@ def sample(
     if tolerance is None:
         smallest_first = sorted(agreeing, key=lambda point: max(map(abs, point)))
         for point in smallest_first[:_CONFIRMED_POINTS]:
-            if time.thread_time() > deadline:
+            if clock.cpu_seconds() > deadline:
                 return Outcome(None, How.TIME)
             verdict = compare_at(answer, expected, point, None)
             if verdict == DIFFER:
@@ -289,7 +289,7 @@ def _on_lattice(
     """The verdict from lattice points alone: every defined point must agree, `wanted` of them."""
     agreeing = 0
     for point in points:
-        if time.thread_time() > deadline:
+        if clock.cpu_seconds() > deadline:
             return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if a is Undefined and b is Undefined:
@@ -316,7 +316,7 @@ def _lattice_difference(
 ) -> Outcome | None:
     """A lattice point where both sides are defined and differ: (a^b)^c against a^(bc)."""
     for point in points:
-        if time.thread_time() > deadline:
+        if clock.cpu_seconds() > deadline:
             return Outcome(None, How.TIME)
         a, b = answer.at_float(point), expected.at_float(point)
         if Undefined in (a, b) or Overflow in (a, b) or floats_agree(a, b, tolerance):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from pathlib import Path
@@ -102,6 +103,33 @@ def test_a_heavy_check_stays_within_its_time_budget():
     result = verdict("(x+y+z)^999", "(x+y+z)^998 (x+y+z)", ("x", "y", "z"))
     assert time.perf_counter() - started < 0.75  # the budget is 0.25 s
     assert result.equivalent in (True, None)
+
+
+def test_a_garbage_collection_during_a_check_does_not_use_up_its_budget():
+    """A full collection of a large process's heap can outlast a check's budget: that time is
+    the process's, not the answer's, and must not leave a decidable answer undecided."""
+    answer, expected = read("sin(pi x)", ["x"]), read("0", trusted=True)
+    collections = []
+
+    def one_slow_collection(phase, info):
+        if phase != "start":
+            return
+        collections.append(info)
+        if len(collections) == 20:  # well inside the check
+            spin_until = time.thread_time() + 0.3  # longer than the whole 0.25 s budget
+            while time.thread_time() < spin_until:
+                pass
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(one_slow_collection)
+    gc.set_threshold(1)  # a collection at nearly every allocation
+    try:
+        result = check_equivalent(answer, expected, ["x"])
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(one_slow_collection)
+    assert len(collections) > 20, "the slow collection ran during the check"
+    assert result.equivalent is False
 
 
 def test_expected_answers_may_be_sympy_expressions():

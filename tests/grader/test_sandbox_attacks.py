@@ -92,7 +92,7 @@ def planted(tmp_path_factory):
     yield {"secrets": found, "dir": canary_dir, "listener": listener}
     listener.close()
     for path in project_files:
-        path.unlink()
+        path.unlink(missing_ok=True)  # (another test process may share the checkout)
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
