@@ -134,6 +134,7 @@ def grade(part: PartDef, params: dict[str, Any], payload: dict[str, Any]) -> Par
     )
 
 
+@clock.budgeted
 def _locations(
     part: PartDef, grid: Grid, expected: Grid, marks: Marks
 ) -> dict[tuple[int, int], Location]:

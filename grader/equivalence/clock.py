@@ -1,43 +1,54 @@
-"""The clock the engine's time budgets run on: this thread's CPU time, less what the garbage
-collector spent in it.
+"""The clock the engine's time budgets run on, and the rule that keeps it about the answer.
 
-A budget bounds the work one check does on one answer. Wall time would let a busy machine turn
-a decidable answer into "undecided"; CPU time alone still counts a collection that happens to
-start during the check, and a full collection walks the whole process's heap (hundreds of
-milliseconds in a large process). Neither depends on the answer, so neither is counted: a
-verdict depends only on the exercise and the answer.
+A budget bounds the work one check does on one answer, so that a verdict depends only on the
+exercise and the answer. It counts this thread's CPU time: wall time would let a busy machine
+turn a decidable answer into "undecided". And no garbage collection starts while a budgeted step
+runs (`budgeted`): a full collection walks the whole process's heap, hundreds of milliseconds in
+a large process, which would be counted against whichever answer happened to be checked. The
+collector runs again once the step ends (a step's own garbage is mostly freed by reference
+counting as it goes).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-class _Collections(threading.local):
-    """Per thread (the collector runs in the thread whose allocation set it off)."""
-
-    started: float | None = None
-    seconds: float = 0.0
-
-
-_collections = _Collections()
-
-
-def _on_collection(phase: str, info: dict[str, Any]) -> None:
-    if phase == "start":
-        _collections.started = time.thread_time()
-    elif _collections.started is not None:
-        _collections.seconds += time.thread_time() - _collections.started
-        _collections.started = None
-
-
-gc.callbacks.append(_on_collection)
+_lock = threading.Lock()
+_running = 0  # budgeted steps running now, in any thread
+_collector_was_on = False
 
 
 def cpu_seconds() -> float:
-    """This thread's CPU time in seconds, garbage collection left out (only differences mean
-    anything)."""
-    return time.thread_time() - _collections.seconds
+    """This thread's CPU time in seconds (only differences mean anything)."""
+    return time.thread_time()
+
+
+def budgeted(step: Callable[P, R]) -> Callable[P, R]:
+    """`step` runs with the garbage collector paused (steps may nest and run in several
+    threads: the collector resumes, if it was on, when the last one ends)."""
+
+    @functools.wraps(step)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        global _running, _collector_was_on
+        with _lock:
+            if _running == 0:
+                _collector_was_on = gc.isenabled()
+                gc.disable()
+            _running += 1
+        try:
+            return step(*args, **kwargs)
+        finally:
+            with _lock:
+                _running -= 1
+                if _running == 0 and _collector_was_on:
+                    gc.enable()
+
+    return paused

@@ -51,6 +51,7 @@ _SHOWN_DIGITS = 4
 _SEED = 20240601  # fixed: an answer always meets the same points, so regrades agree
 
 
+@clock.budgeted
 def check_equivalent(
     answer: Reading | sympy.Basic,
     expected: Reading | sympy.Basic,
@@ -89,8 +90,8 @@ def check_equivalent(
     >>> differ.equivalent, differ.describe()
     (False, 'At x = 0.5 your answer is 2.25, the expected value is 1.25.')
     """
-    # Budgets run on this thread's CPU time less garbage collection (`clock`): neither a busy
-    # machine nor a collection must turn a decidable answer into "needs review".
+    # Budgets run on this thread's CPU time, with no garbage collection starting (`clock`):
+    # neither a busy machine nor a collection must turn a decidable answer into "needs review".
     started = clock.cpu_seconds()
     deadline = started + 0.85 * budget_s  # room for the last step, which is not interrupted
     answer, expected = _reading(answer), _reading(expected)
@@ -240,6 +241,7 @@ def _number(value: Any, places: int) -> str:
     return text.removesuffix(".0")
 
 
+@clock.budgeted
 def locate_difference(
     answer: Reading | sympy.Basic,
     expected: Reading | sympy.Basic,
