@@ -33,18 +33,20 @@ def test_a_phone_shows_the_prompt_without_sideways_scrolling(phone, live_site, b
 
 
 def keyboard_top(phone) -> float:
-    """The top of the on-screen keyboard once it has slid in and stopped: two looks 100 ms apart
-    find it at the same place."""
-    phone.evaluate("() => { window.lastKeyboardTop = null; }")
+    """The top of the on-screen keyboard as the learner sees it (its backdrop), once it has slid
+    in: shown, its slide (a CSS transition) over and its bottom on the screen's. MathLive's own
+    `boundingRect` can still hold where the keyboard started from on a busy machine."""
     settled = phone.wait_for_function(
         """() => {
             const keyboard = window.mathVirtualKeyboard;
-            const top = keyboard && keyboard.visible ? keyboard.boundingRect.top : 0;
-            const still = top > 0 && top === window.lastKeyboardTop;
-            window.lastKeyboardTop = top;
-            return still && top;
+            const backdrop = document.querySelector(".ML__keyboard.is-visible .MLK__backdrop");
+            if (!keyboard || !keyboard.visible || !backdrop || backdrop.getAnimations().length) {
+                return 0;
+            }
+            const box = backdrop.getBoundingClientRect();
+            return Math.abs(box.bottom - window.innerHeight) <= 1 && box.top;
         }""",
-        polling=100,
+        polling=50,
         timeout=10_000,
     )
     return settled.json_value()
