@@ -11,6 +11,7 @@ import json
 import secrets
 import time
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -28,11 +29,22 @@ INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
 
+# Each key's private half as `cryptography` loads it, by thumbprint: loading checks the key
+# (tens of milliseconds), and the session's keys come back from its pool in every test.
+LOADED: dict[str, Any] = {}
+
+
 class SigningKey:
     def __init__(self):
         self.jwk = JWK.generate(kty="RSA", size=2048)
-        self.kid = self.jwk.thumbprint()
-        self.pem = self.jwk.export_to_pem(private_key=True, password=None)
+        self.thumbprint = self.kid = self.jwk.thumbprint()  # (a test may make `kid` lie)
+
+    @property
+    def private(self) -> Any:
+        """The private key as PyJWT signs with it."""
+        if self.thumbprint not in LOADED:
+            LOADED[self.thumbprint] = self.jwk.get_op_key("sign")
+        return LOADED[self.thumbprint]
 
     def public(self) -> dict:
         return {
@@ -153,7 +165,7 @@ class LtiPlatform:
     ) -> str:
         key = key or self.key
         return jwt.encode(
-            claims, key.pem, algorithm=alg, headers={"kid": key.kid, **(headers or {})}
+            claims, key.private, algorithm=alg, headers={"kid": key.kid, **(headers or {})}
         )
 
     def login(self, session, registration, *, target: str | None = None, login_host=None) -> dict:
