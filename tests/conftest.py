@@ -577,14 +577,15 @@ def fresh_catalogue():
     catalogue.drop()
 
 
-def broker_keys() -> list[str]:
+@functools.cache
+def broker_keys() -> tuple[str, ...]:
     """The Redis keys (unprefixed) holding the session's queued and unacknowledged tasks."""
     from kombu.transport.redis import PRIORITY_STEPS, Channel
 
     lists = [
         q + (f"{Channel.sep}{step}" if step else "") for q in QUEUES for step in PRIORITY_STEPS
     ]
-    return [*lists, Channel.unacked_key, Channel.unacked_index_key]
+    return (*lists, Channel.unacked_key, Channel.unacked_index_key)
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,10 @@ from courseware.models import Exercise, Submission
 from courseware.variants import attempt_with_seed, table_seed
 from lms.models import XQueueSubmission
 from tangent.celery import app
+from tests.support.faults import wait_until
 from tests.support.grading import expression_text
 from tests.support.xqueue_server import FakeXQueue
-from tests.support.xqueue_worker import RunningWorker, wait_until, xqueue_body
+from tests.support.xqueue_worker import RunningWorker, xqueue_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

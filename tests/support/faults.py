@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from kombu.transport.redis import Channel
+
 from courseware.models import Grading, Submission
 from courseware.tasks import sweep_stuck_submissions
 from tangent import redis_client
@@ -77,7 +79,7 @@ def assert_graded_exactly_once(count: int) -> None:
 def unacknowledged() -> int:
     """Messages a worker took from a queue and has not acknowledged (kombu's record in Redis,
     from which it puts a dead worker's back after the visibility timeout)."""
-    return int(redis_client.client().hlen(redis_client.key("unacked")))
+    return int(redis_client.client().hlen(redis_client.key(Channel.unacked_key)))
 
 
 def broker_idle() -> bool:
