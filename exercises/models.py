@@ -1,4 +1,4 @@
-"""Trusted exercise files (tests.py, generator.py) stored by the SHA-256 of their text."""
+"""Trusted exercise files (tests.py) stored by the SHA-256 of their text."""
 
 from __future__ import annotations
 
