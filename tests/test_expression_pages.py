@@ -176,3 +176,19 @@ def test_an_unknown_name_on_the_right_of_y_equals_is_refused_before_grading(lear
     assert response.status_code == 422
     assert "`t` is not a variable" in response.content.decode()
     assert attempt.submissions.count() == 0
+
+
+@pytest.mark.parametrize(
+    "exercise, code_editor", [("m1-chain-rule", False), ("m6-linfit-py", True)]
+)
+def test_a_page_loads_the_code_editor_only_for_code_and_the_math_keyboard_on_demand(
+    learner, exercise, code_editor
+):
+    """CodeMirror (470 kB) comes with code parts alone; MathLive (840 kB) is fetched by app.js
+    when a learner first asks for the keyboard, so no page names it."""
+    client = Client()
+    client.login(username=learner.username, password=PASSWORD)
+    page = client.get(f"/courses/calc/exercises/{exercise}/").content.decode()
+    assert ("vendor/codemirror/codemirror.min.js" in page) is code_editor
+    assert "mathlive" not in page
+    assert ("Math keyboard" in page) is not code_editor

@@ -104,7 +104,9 @@ class SessionTest:
     """A session the trusted side drives call by call: `drive(session) -> SessionScore`.
 
     `session.start()` loads a fresh copy of the learner's module; `session.call(*args)` returns an
-    Outcome (kind "value" with `.value`, or "raised" with `.raised["name"]`); at most `budget` calls.
+    Outcome (kind "value" with `.value`, or "raised" with `.raised["name"]`), and
+    `session.call_each(args1, args2, ...)` the outcomes of independent calls sent together (one
+    wait on the sandbox instead of one a call); at most `budget` calls in all.
     """
 
     name: str

@@ -93,7 +93,8 @@ class BudgetExceeded(Exception):
 
 
 class Session:
-    """A step-driven session: a fresh module, then one call at a time, within a call budget."""
+    """A step-driven session: a fresh module, then calls as the trusted side decides, within a call
+    budget."""
 
     def __init__(self, conversation: Conversation, result: JobResult, budget: int):
         self.conversation, self.result, self.budget = conversation, result, budget
@@ -109,17 +110,26 @@ class Session:
         return False
 
     def call(self, *args: Any) -> Outcome:
-        if self.calls >= self.budget:
+        return self.call_each(args)[0]
+
+    def call_each(self, *calls: Sequence[Any]) -> list[Outcome]:
+        """Independent calls (each its arguments), sent together: their outcomes in order, for one
+        wait on the pipes instead of one a call."""
+        if self.calls + len(calls) > self.budget:
             raise BudgetExceeded(f"more than {self.budget} calls")
-        self.calls += 1
-        blobs: list[bytes] = []
-        self.conversation.send(
-            {"op": "call", "args": [protocol.encode(a, blobs) for a in args]}, blobs
-        )
-        header, blobs = self._receive()
-        if header.get("call") is not True:
-            raise SessionEnded("unexpected message")
-        return decode_outcome(header, blobs)
+        self.calls += len(calls)
+        for args in calls:
+            blobs: list[bytes] = []
+            self.conversation.send(
+                {"op": "call", "args": [protocol.encode(a, blobs) for a in args]}, blobs
+            )
+        outcomes = []
+        for _ in calls:
+            header, blobs = self._receive()
+            if header.get("call") is not True:
+                raise SessionEnded("unexpected message")
+            outcomes.append(decode_outcome(header, blobs))
+        return outcomes
 
     def _receive(self) -> tuple[dict[str, Any], list[bytes]]:
         frame = self.conversation.receive()

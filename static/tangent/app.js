@@ -207,11 +207,29 @@
     });
   }
 
+  // MathLive (840 kB) is fetched the first time a learner asks for the keyboard, not with every page.
+  var waiting = null;
+  function withMathLive(then) {
+    if (window.MathfieldElement) return then();
+    if (!waiting) {
+      waiting = [];
+      var script = document.createElement("script");
+      script.src = document.body.dataset.static + "vendor/mathlive/mathlive.min.js";
+      script.onload = function () {
+        waiting.forEach(function (call) { call(); });
+      };
+      document.head.appendChild(script);
+    }
+    waiting.push(then);
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-math-keyboard]");
     if (button) {
-      toggle(button);
-      keepSubmitVisible();
+      withMathLive(function () {
+        toggle(button);
+        keepSubmitVisible();
+      });
     }
   });
 })();

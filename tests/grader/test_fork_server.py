@@ -15,6 +15,7 @@ from grader.answers import code
 from grader.results import Verdict
 from grader.sandbox import Call, Job, Sandbox, sandbox_status, status
 from grader.sandbox.forkserver import SandboxError
+from grader.sandbox.jobs import BudgetExceeded
 from tests.support.sandbox import CORRECT_D_SIGMA, d_sigma_part, require_sandbox
 
 LISTING = """\
@@ -115,3 +116,26 @@ def test_a_job_past_its_deadline_is_stopped_and_the_server_keeps_serving(sandbox
     assert result.exit.timed_out
     assert sandbox.run(d_sigma_job()).outcomes[0].kind == "value"
     assert sandbox.server.proc.pid == server_pid
+
+
+SQUARE_UNLESS_NEGATIVE = """\
+def f(x):
+    if x < 0:
+        raise ValueError("negative")
+    return x * x
+"""
+
+
+def test_a_session_sends_independent_calls_together_and_reads_each_outcome_in_order(sandbox):
+    def drive(session):
+        assert session.start()
+        together = session.call_each((2,), (-1,), (3,))
+        with pytest.raises(BudgetExceeded):
+            session.call_each((4,), (5,))  # two more than the budget of four leaves
+        return [*together, session.call(6)]
+
+    result = sandbox.run(Job(code=SQUARE_UNLESS_NEGATIVE, function="f"), [(drive, 4)])
+    [outcomes] = result.sessions
+    assert [o.kind for o in outcomes] == ["value", "raised", "value", "value"]
+    assert [o.value for o in outcomes] == [4, None, 9, 36]
+    assert outcomes[1].raised["message"] == "negative"

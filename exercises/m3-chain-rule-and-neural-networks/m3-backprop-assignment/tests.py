@@ -227,7 +227,8 @@ def training_session(layers, x, y, steps=50, rate=5.0):
     def drive(session):
         P, costs, first_off = as_dict(layers), [], None
         for step in range(steps):
-            jacobians = {name: call_value(session.call(name, P, x, y)) for name in JACOBIANS}
+            outcomes = session.call_each(*[(name, P, x, y) for name in JACOBIANS])
+            jacobians = {name: call_value(o) for name, o in zip(JACOBIANS, outcomes, strict=True)}
             for name, value in jacobians.items():
                 if not isinstance(value, np.ndarray) or value.shape != P[name[2:]].shape:
                     text = f"{name} did not return an array of {name[2:]}'s shape."
