@@ -252,6 +252,11 @@ def _visible_to(
     )
 
 
+# No LIMIT: PostgreSQL plans the joins faster without it (the id picks one row).
+_VISIBLE_SUBMISSION = Prepared(
+    lambda submission_id, *scope: _visible_to(*scope).filter(pk=submission_id).order_by()
+)
+
 
 # --- API keys ---------------------------------------------------------------------------------------
 
@@ -323,9 +328,3 @@ def new_key_terms(
     except KeyRefused as refused:
         raise HttpError(403, refused.message) from None
     return owner, course
-
-
-# No LIMIT: PostgreSQL plans the joins faster without it (the id picks one row).
-_VISIBLE_SUBMISSION = Prepared(
-    lambda submission_id, *scope: _visible_to(*scope).filter(pk=submission_id).order_by()
-)
