@@ -207,26 +207,34 @@
     });
   }
 
-  // MathLive (840 kB) is fetched the first time a learner asks for the keyboard, not with every page.
-  var waiting = null;
-  function withMathLive(then) {
+  // MathLive (840 kB) is fetched the first time a learner asks for the keyboard, not with every
+  // page; a click while it loads is not counted twice, and a failed load can be tried again.
+  var loading = false;
+  function withMathLive(button, then) {
     if (window.MathfieldElement) return then();
-    if (!waiting) {
-      waiting = [];
-      var script = document.createElement("script");
-      script.src = document.body.dataset.static + "vendor/mathlive/mathlive.min.js";
-      script.onload = function () {
-        waiting.forEach(function (call) { call(); });
-      };
-      document.head.appendChild(script);
-    }
-    waiting.push(then);
+    if (loading) return;
+    loading = true;
+    button.setAttribute("aria-busy", "true");
+    var script = document.createElement("script");
+    script.src = document.body.dataset.static + "vendor/mathlive/mathlive.min.js";
+    script.onload = function () {
+      loading = false;
+      button.removeAttribute("aria-busy");
+      then();
+    };
+    script.onerror = function () {
+      loading = false;
+      button.removeAttribute("aria-busy");
+      script.remove();
+      button.textContent = "Math keyboard (did not load: try again)";
+    };
+    document.head.appendChild(script);
   }
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-math-keyboard]");
     if (button) {
-      withMathLive(function () {
+      withMathLive(button, function () {
         toggle(button);
         keepSubmitVisible();
       });
