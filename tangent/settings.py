@@ -102,6 +102,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Values travel apart from the SQL, so a query's text repeats and PostgreSQL plans it once per
+    # connection: psycopg prepares a statement the second time the connection runs it (a page's
+    # ten-table reads were planned anew on every request). Behind PgBouncer in transaction mode
+    # that needs its max_prepared_statements (1.21+), or DATABASE_PREPARED_STATEMENTS=false.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 2 if env_bool("DATABASE_PREPARED_STATEMENTS", default=True) else None,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

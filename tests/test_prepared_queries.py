@@ -73,3 +73,21 @@ def test_an_argument_that_is_not_a_parameter_of_the_sql_is_refused():
                 Course.objects.filter(slug=slug) | Course.objects.filter(title__contains=slug)
             )
         )("calc")
+
+
+def test_postgresql_plans_a_repeated_query_once_per_connection():
+    """The second run of the same SQL on a connection uses a server-side prepared statement."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    user = make_user("ada")
+    prepared = Prepared(lambda user_id: Membership.objects.filter(user_id=user_id))
+    for _ in range(3):
+        prepared(user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "courseware_membership"%'],
+        )
+        assert cursor.fetchone()[0] >= 1

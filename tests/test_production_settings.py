@@ -4,6 +4,8 @@ import secrets
 import subprocess
 import sys
 
+import pytest
+
 from django.test import Client
 
 from tests.conftest import ROOT
@@ -57,3 +59,17 @@ def test_the_web_application_loads_every_view_and_freezes_them_out_of_the_garbag
     )
     result = run_in_production("-c", code)
     assert result.stdout.split() == ["True", "True"], result.stderr
+
+
+@pytest.mark.parametrize("switch, threshold", [(None, "2"), ("false", "None")])
+def test_postgresql_prepares_repeated_statements_unless_turned_off(switch, threshold):
+    """On by default; DATABASE_PREPARED_STATEMENTS=false for a pooler that cannot keep them."""
+    code = (
+        "import tangent.settings as s; options = s.DATABASES['default']['OPTIONS'];"
+        "print(options['server_side_binding'], options['prepare_threshold'])"
+    )
+    extra = {"DATABASE_URL": "postgres://tangent@db.example.org:5432/tangent"}
+    if switch is not None:
+        extra["DATABASE_PREPARED_STATEMENTS"] = switch
+    result = run_in_production("-c", code, **extra)
+    assert result.stdout.split() == ["True", threshold], result.stderr
