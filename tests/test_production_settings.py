@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from django.test import Client
 
 from tests.conftest import ROOT
