@@ -88,6 +88,6 @@ def test_postgresql_plans_a_repeated_query_once_per_connection():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['%FROM "courseware_membership"%'],
+            ['%FROM "courseware_membership" WHERE "courseware_membership"."user_id" = $1%'],
         )
         assert cursor.fetchone()[0] >= 1
