@@ -4,17 +4,22 @@ Ctrl-C stops them all."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from types import FrameType
 from typing import NoReturn
 
 from tangent.embedded_redis import start_redis, stop
 from tangent.environment import EMBEDDED_REDIS_URL_FILE, VAR_DIR, demo_logins, env
 from tangent.queues import GRADING, QUEUES
+
+READY_SECONDS = 120  # a first start compiles every module; later ones take a few seconds
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
@@ -25,10 +30,31 @@ def beat(queue: str) -> list[str]:
     return ["--beat"] if queue == GRADING else []
 
 
-def _announce(port: str) -> None:
-    """The last lines of the start-up output: where Tangent is and the demo log-ins."""
-    time.sleep(3)  # after the worker's and the web server's own start-up lines
+def ready(
+    port: str, workers: int, children: list[subprocess.Popen[bytes]], timeout: float = READY_SECONDS
+) -> bool:
+    """Wait until the site's health check counts `workers` live workers: True then, False when a
+    child has exited or `timeout` seconds have passed first."""
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/api/v1/health"
+    while time.monotonic() < deadline and all(child.poll() is None for child in children):
+        # not answering yet, or answering with an error page while it starts
+        with (
+            contextlib.suppress(OSError, ValueError),
+            urllib.request.urlopen(url, timeout=2) as response,
+        ):
+            if json.load(response).get("workers", 0) >= workers:
+                return True
+        time.sleep(0.25)
+    return False
+
+
+def _announce(port: str, children: list[subprocess.Popen[bytes]]) -> None:
+    """The last lines of the start-up output, once the site and every worker are up: where
+    Tangent is and the demo log-ins."""
     lines = [f"Tangent is running at http://127.0.0.1:{port}/ — press Ctrl-C to stop."]
+    if not ready(port, len(QUEUES), children):
+        lines.append("(not every part answered in time: the lines above say why)")
     if env("DEMO_PASSWORD"):
         lines.append(demo_logins())
     print("\n".join(lines), flush=True)
@@ -65,7 +91,7 @@ def main() -> int:
                 env=child_env,
             )
         )  # fmt: skip
-        _announce(port)
+        _announce(port, children)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         return 1
