@@ -553,6 +553,22 @@ def bank(db):
         apply_bank(parsed_bank())
 
 
+@pytest.fixture
+def course(bank):
+    """A new course on the bank (a module whose tests need more of it defines its own)."""
+    from tests.support.people import make_course
+
+    return make_course()
+
+
+@pytest.fixture
+def learner(course):
+    """A learner enrolled in `course`."""
+    from tests.support.people import learner_in
+
+    return learner_in(course)
+
+
 def require_tool(path: str, reason: str) -> None:
     """Skip with a visible reason when a tool is missing locally; in CI, fail instead."""
     if not Path(path).exists():

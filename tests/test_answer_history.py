@@ -8,14 +8,9 @@ from django.test import Client
 
 from courseware.models import Exercise, Submission
 from courseware.variants import current_attempt
-from tests.support.people import PASSWORD, learner_in, make_course
+from tests.support.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 def history_of(learner, slug: str, answer) -> str:

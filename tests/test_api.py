@@ -7,14 +7,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from courseware.models import Attempt, Submission
-from tests.support.people import api_key_for, enrol, learner_in, make_course, make_user
+from tests.support.people import api_key_for, enrol, make_course, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 def api(key=None):

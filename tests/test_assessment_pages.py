@@ -11,20 +11,10 @@ from courseware import assessments
 from courseware.models import Attempt, Exercise, Submission
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
-from tests.support.people import PASSWORD, learner_in, make_course
+from tests.support.people import PASSWORD, make_course
 
 pytestmark = pytest.mark.django_db
 HOUR = timezone.timedelta(hours=1)
-
-
-@pytest.fixture
-def course(bank):
-    return make_course()
-
-
-@pytest.fixture
-def learner(course):
-    return learner_in(course)
 
 
 @pytest.fixture

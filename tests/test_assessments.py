@@ -19,16 +19,6 @@ RIGHT, WRONG = {"choices": ["derivative"]}, {"choices": ["negated"]}
 
 
 @pytest.fixture
-def course(bank):
-    return make_course()
-
-
-@pytest.fixture
-def learner(course):
-    return learner_in(course)
-
-
-@pytest.fixture
 def matching(course) -> Assessment:
     """The course's copy of the quiz with one exercise: m1-graph-derivative-match."""
     return course.assessments.get(slug="m1-matching-graphs")

@@ -6,15 +6,10 @@ import pytest
 from django.test import Client
 
 from courseware.models import Attempt
-from tests.support.people import PASSWORD, api_key_for, learner_in, make_course, make_user
+from tests.support.people import PASSWORD, api_key_for, make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/courses/calc/exercises/m1-power-sum/"
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 @pytest.fixture

@@ -8,16 +8,11 @@ from django.test import Client
 from courseware.models import Attempt, Submission
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
-from tests.support.people import PASSWORD, learner_in, make_course
+from tests.support.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
 URL = "/courses/calc/exercises/m1-graph-derivative-match/"
 IDS = ("derivative", "negated", "second-derivative", "shifted")
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 @pytest.fixture

@@ -18,11 +18,6 @@ BASE = "/api/v1/courses/calc/assessments/midterm"
 
 
 @pytest.fixture
-def course(bank):
-    return make_course()
-
-
-@pytest.fixture
 def exam(course):
     return make_exam(course, feedback="after_due")
 

@@ -19,20 +19,10 @@ from courseware.models import (
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
 from tests.support.exams import make_exam
-from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
+from tests.support.people import PASSWORD, enrol, learner_in, make_user
 
 pytestmark = pytest.mark.django_db
 MINUTE = timezone.timedelta(minutes=1)
-
-
-@pytest.fixture
-def course(bank):
-    return make_course()
-
-
-@pytest.fixture
-def learner(course):
-    return learner_in(course)
 
 
 @pytest.fixture

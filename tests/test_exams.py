@@ -28,16 +28,6 @@ MINUTE = timezone.timedelta(minutes=1)
 
 
 @pytest.fixture
-def course(bank):
-    return make_course()
-
-
-@pytest.fixture
-def learner(course):
-    return learner_in(course)
-
-
-@pytest.fixture
 def exam(course):
     return make_exam(course, feedback="after_due", solutions="never", hints=False)
 

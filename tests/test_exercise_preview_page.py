@@ -3,14 +3,9 @@
 import pytest
 from django.test import Client
 
-from tests.support.people import PASSWORD, enrol, learner_in, make_course, make_user
+from tests.support.people import PASSWORD, enrol, learner_in, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def course(bank):
-    return make_course()
 
 
 def logged_in(user) -> Client:

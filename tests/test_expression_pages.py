@@ -12,14 +12,9 @@ from courseware.models import Attempt
 from courseware.tasks import grade_submission
 from courseware.variants import definition_of
 from grader.answers.matrix import expected_grid
-from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+from tests.support.people import PASSWORD, api_key_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 def preview(client, value, exercise="m1-chain-rule", part=None, **extra):

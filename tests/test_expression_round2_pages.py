@@ -9,7 +9,7 @@ from django.test import Client
 from courseware.models import Attempt
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
-from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+from tests.support.people import PASSWORD, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,6 @@ M4_PARAMS = {"f": "exp(x)*y^2 + a*x*y", "a": 2, "x0": 1, "y0": 2}
 M4_APPROXIMATION = "(4e+4) + (4e+4)(x-1) + (4e+2)(y-2) + 2e(x-1)^2 + (4e+2)(x-1)(y-2) + e(y-2)^2"
 # m3-multivariate-chain with f = x^2 y, a = 2, b = 1: x = t^2 + 2t, y = t^3.
 M3_PARAMS = {"f": "x^2*y", "a": 2, "b": 1, "t0": 1}
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 def _attempt(client, learner, slug, params):

@@ -16,7 +16,7 @@ from courseware.tasks import grade_submission
 from grader.notebooks.build import ANSWER_TAG
 from lms.models import ApiKey
 from tests.support.notebooks import solution, tagged
-from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+from tests.support.people import PASSWORD, api_key_for, learner_in
 from tests.support.sandbox import require_sandbox
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 PAGE = "/courses/calc/exercises/m3-d-sigma/"
 RIGHT = solution("m3-chain-rule-and-neural-networks/m3-d-sigma")
 SIGMA_ITSELF = "import numpy as np\n\ndef d_sigma(z):\n    return 1 / (1 + np.exp(-z))\n"
-
-
-@pytest.fixture
-def course(bank):
-    return make_course()
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ from django.test import Client
 
 from courseware.models import Attempt, Grading
 from tests.support.grading import right_number_answers, wait_for_status
-from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+from tests.support.people import PASSWORD, api_key_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 def test_an_answer_sent_to_the_api_is_graded_by_the_worker(learner, live_worker):

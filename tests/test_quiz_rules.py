@@ -9,15 +9,10 @@ from django.utils import timezone
 from courseware.models import Attempt, Exercise, Quiz
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
-from tests.support.people import PASSWORD, api_key_for, learner_in, make_course
+from tests.support.people import PASSWORD, api_key_for
 
 pytestmark = pytest.mark.django_db
 URL = "/courses/calc/exercises/m1-graph-derivative-match/"
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 @pytest.fixture

@@ -30,11 +30,6 @@ REPLAY_KEYS = {"contours", "minimum", "dry_holes", "round", "submission"}
 
 
 @pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
-
-
-@pytest.fixture
 def attempt(learner):
     return current_attempt(learner, Exercise.objects.get(slug="m2-sandpit"))
 

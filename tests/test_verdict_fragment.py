@@ -11,16 +11,11 @@ from django.test import Client
 from courseware.models import Attempt, Membership
 from courseware.option_tokens import option_token
 from courseware.tasks import grade_submission
-from tests.support.people import PASSWORD, learner_in, make_course
+from tests.support.people import PASSWORD, learner_in
 
 pytestmark = pytest.mark.django_db
 URL = "/courses/calc/exercises/m1-graph-derivative-match/"
 HINT = "a peak or a trough"
-
-
-@pytest.fixture
-def learner(bank):
-    return learner_in(make_course())
 
 
 def logged_in(user) -> Client:
