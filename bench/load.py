@@ -354,8 +354,8 @@ class Learner:
 
     def submit(self, slug: str, attempt: str, fields: dict, push: bool = True) -> float | None:
         """Submit from the open page, then wait as the page does until the verdict shows: listen
-        on the events link the fragment gives and fetch the fragment on an event (or after
-        SAFETY_SECONDS of silence), else (no link, push unavailable, or not `push`) fetch it at
+        on the events link the fragment gives and fetch the fragment on an event (or after the
+        silence it allows), else (no link, push unavailable, or not `push`) fetch it at
         the interval it sets. Returns the seconds from sending to holding the verdict."""
         body = {
             "attempt": attempt,
@@ -390,7 +390,9 @@ class Learner:
         """Until the pending fragment is worth fetching again, as the page decides."""
         events = re.search(r'data-events="([^"]+)"', fragment)
         if push and events:
-            heard = listen(events.group(1).replace("&amp;", "&"))
+            safety = re.search(r'data-safety-ms="(\d+)"', fragment)  # the page's own check
+            seconds = int(safety.group(1)) / 1000 if safety else SAFETY_SECONDS
+            heard = listen(events.group(1).replace("&amp;", "&"), timeout=seconds)
             with self.stats.lock:
                 self.stats.listens[heard] += 1
             if heard != "unavailable":

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from courseware.answer_display import shown_answer
 from courseware.grading import events
-from courseware.grading.intake import poll_delay_ms
+from courseware.grading.intake import poll_delay_ms, safety_delay_ms
 from courseware.models import Submission
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
@@ -94,6 +94,12 @@ def events_url(submission: Submission) -> str:
 def poll_delay(submission: Submission) -> int:
     """How long the page waits before asking again about a pending submission (ms)."""
     return poll_delay_ms(submission.created_at)
+
+
+@register.filter
+def safety_delay(submission: Submission) -> int:
+    """How long the page, listening for the verdict, waits in silence before it asks anyway (ms)."""
+    return safety_delay_ms(submission.created_at)
 
 
 @register.inclusion_tag("courseware/_answer.html")

@@ -289,10 +289,9 @@
 // Verdicts pushed, not polled: a pending grading listens on the push service (server-sent events)
 // and fetches its fragment the moment the grading is recorded or reports progress. When push is
 // unavailable it polls, backing off as the server asks (data-poll-ms); while push is live it only
-// checks now and then, in case an event was lost.
+// checks now and then, in case an event was lost (data-safety-ms, longer as the wait grows).
 (function () {
   "use strict";
-  var SAFETY_MS = 15000;
 
   function refresh(el) {
     if (!document.body.contains(el) || !window.htmx) return;
@@ -303,6 +302,7 @@
     if (el.dataset.watched) return;
     el.dataset.watched = "1";
     var poll = parseInt(el.dataset.pollMs, 10) || 1000;
+    var safety = parseInt(el.dataset.safetyMs, 10) || 15000;
     var timer = null;
     var source = null;
 
@@ -323,7 +323,7 @@
     source.addEventListener("open", function () {
       opened = true;
       el.dataset.push = "live";
-      after(SAFETY_MS);
+      after(safety);
     });
     ["graded", "progress", "timeout"].forEach(function (name) {
       source.addEventListener(name, function () {
@@ -338,7 +338,7 @@
       el.dataset.push = "unavailable";
       after(poll);
     });
-    after(SAFETY_MS); // in case the connection never opens nor fails
+    after(safety); // in case the connection never opens nor fails
   }
 
   function watchIn(root) {

@@ -1,10 +1,12 @@
 """The verdict pushed to the page in Chromium: with polling slowed to once a minute, the verdict
-still appears as soon as the worker records it; with the push service away, polling brings it."""
+still appears as soon as the worker records it; with the push service away, polling brings it;
+an event lost on the way is made up for by the page's own check, as late as the server says."""
 
 import pytest
 from playwright.sync_api import expect
 
-from courseware.models import Attempt
+from courseware.models import Attempt, Submission
+from courseware.tasks import grade_submission
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_expression_browser import reference_text
 from tests.support.people import learner_in, make_course
@@ -44,3 +46,22 @@ def test_without_the_push_service_the_page_polls(page, live_site, live_worker, s
     live_worker()
     status = answer_correctly(page, live_site, learner)
     expect(status).to_contain_text("Correct", timeout=45_000)
+
+
+def test_a_lost_event_is_made_up_for_by_the_check_the_server_times(
+    page, live_site, no_workers, events, slow_polling, monkeypatch, bank
+):
+    monkeypatch.setattr("courseware.grading.intake.SAFETY_DELAYS", ())
+    monkeypatch.setattr("courseware.grading.intake.SAFETY_DELAY_LONGEST", 2000)
+    # The grading is recorded, but "graded" never reaches the push service.
+    monkeypatch.setattr("courseware.grading.events.announce_done", lambda submission_id: None)
+    learner = learner_in(make_course())
+    status = answer_correctly(page, live_site, learner)
+    pending = page.locator(".grading.pending")
+    expect(pending).to_have_attribute("data-safety-ms", "2000")
+    expect(pending).to_have_attribute("data-push", "live")
+    submission = Submission.objects.get(attempt__learner=learner)
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
+    # A poll would come after 60 s and the push service says nothing for 55 s.
+    expect(status).to_contain_text("Correct", timeout=12_000)
+    assert page.console_errors == []
