@@ -49,7 +49,7 @@ def ready(
     return False
 
 
-def _announce(port: str, children: list[subprocess.Popen[bytes]]) -> None:
+def announce(port: str, children: list[subprocess.Popen[bytes]]) -> None:
     """The last lines of the start-up output, once the site and every worker are up: where
     Tangent is and the demo log-ins."""
     lines = [f"Tangent is running at http://127.0.0.1:{port}/ — press Ctrl-C to stop."]
@@ -91,7 +91,7 @@ def main() -> int:
                 env=child_env,
             )
         )  # fmt: skip
-        _announce(port, children)
+        announce(port, children)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         return 1

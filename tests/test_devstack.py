@@ -64,3 +64,21 @@ def test_the_start_up_stops_waiting_when_a_part_has_exited(site, child):
 def test_the_start_up_stops_waiting_at_its_deadline(site, child):
     assert not devstack.ready(site, 4, [child], timeout=1.5)
     assert Health.asked >= 5
+
+
+def test_the_last_lines_say_where_tangent_is_and_the_demo_log_ins(site, child, capsys, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-secret-1")
+    devstack.announce(site, [child])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Tangent is running at http://127.0.0.1:{site}/ — press Ctrl-C to stop."
+    assert "not every part answered" not in "\n".join(lines)
+    assert any("learner" in line and "demo-secret-1" in line for line in lines[1:])
+
+
+def test_the_last_lines_say_when_a_part_did_not_start(site, child, capsys):
+    child.kill()
+    child.wait()
+    devstack.announce(site, [child])
+    out = capsys.readouterr().out
+    assert "Tangent is running at" in out
+    assert "(not every part answered in time: the lines above say why)" in out
