@@ -27,7 +27,7 @@ run: install
 
 # Test processes (pytest-xdist): each has its own test database, Redis prefix, live server and
 # sandbox; a test module stays in one process. TEST_WORKERS=0 runs in this process alone.
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 PYTEST_PARALLEL = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 test: install

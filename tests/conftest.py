@@ -653,20 +653,12 @@ def pytest_collection_modifyitems(config, items):
     if impure:  # tests of the engine stay free of the database, servers, workers and browsers
         raise pytest.UsageError(f"tests/grader/ holds pure tests only; not pure: {impure[:5]}")
     if not config.getoption("--pure"):
-        long_modules_first(items)
         return
     kept, dropped = [], []
     for item in items:
         (kept if is_pure(item) else dropped).append(item)
     config.hook.pytest_deselected(items=dropped)
     items[:] = kept
-
-
-def long_modules_first(items: list[pytest.Item]) -> None:
-    """Modules with worker or browser tests (the longest) first: a module stays in one test
-    process, and the short ones left for the end then share it out evenly."""
-    long = {item.path for item in items if any(map(item.get_closest_marker, ("worker", "e2e")))}
-    items.sort(key=lambda item: item.path not in long)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from concurrent.futures import ThreadPoolExecutor
 
 import nbclient
 import nbformat
@@ -53,8 +54,11 @@ def run_headless(notebook) -> str:
 
 
 def run_headless_each(*notebooks) -> list[str]:
-    """`run_headless` of each notebook, each in its own kernel, at most two kernels at a time."""
-    return asyncio.run(_run_each(notebooks))
+    """`run_headless` of each notebook, each in its own kernel, at most two kernels at a time.
+    Their event loop runs in a thread of its own: the test process's thread may already run one
+    (Playwright's, once a browser test has run in it)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _run_each(notebooks)).result()
 
 
 async def _run_each(notebooks) -> list[str]:
