@@ -19,16 +19,13 @@ RIGHT = {"parts": {"secant": {"value": "1"}, "tangent": {"value": "2"}}}
 def test_a_slow_webhook_receiver_holds_up_neither_grading_nor_the_next_event(
     bank, live_worker, settings
 ):
-    """No beat runs: each grading's commit starts its delivery, on the delivery queue's workers,
-    while the grading queue's workers go on grading."""
+    """No beat runs: each grading's commit starts its delivery, on the delivery queue's worker
+    (the only one that may reach a private address), while the grading queue's worker goes on
+    grading."""
     settings.OUTBOUND_ALLOW_PRIVATE = True
-    env = {"TANGENT_OUTBOUND_ALLOW_PRIVATE": "1"}
-    workers = [
-        live_worker(queues=(GRADING, CODE), ready=False, **env),
-        live_worker(queues=(DELIVERY,), ready=False, **env),
-    ]  # started together
-    for worker in workers:
-        worker.wait_ready()
+    delivering = live_worker(queues=(DELIVERY,), ready=False, TANGENT_OUTBOUND_ALLOW_PRIVATE="1")
+    live_worker(queues=(GRADING, CODE))
+    delivering.wait_ready()
     client = Client(headers={"authorization": f"Bearer {api_key_for(make_user('client'))}"})
     with Receiver() as receiver:
         receiver.hold()  # it answers nothing until the test releases it

@@ -3,6 +3,7 @@ empty environment, the runner's files passed as data, and (where allowed) a cgro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -151,14 +152,14 @@ class Cgroup:
         return 0
 
     def remove(self) -> None:
-        """Remove this cgroup, and any earlier one whose processes have all gone."""
+        """Remove this cgroup, and any earlier one whose processes have all gone. Other sandboxes
+        sweep at the same time (every worker process has one): a group one of them removed while
+        this sweep read it is passed over, as is one still emptying (a later sweep removes it)."""
         for path in self.paths:
             for group in [path, *path.parent.iterdir()]:
-                if group.is_dir() and not (group / "cgroup.procs").read_text().strip():
-                    try:
+                with contextlib.suppress(OSError):
+                    if group.is_dir() and not (group / "cgroup.procs").read_text().strip():
                         group.rmdir()
-                    except OSError:
-                        pass  # still emptying; a later sweep removes it
 
 
 def spawn(
