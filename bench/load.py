@@ -52,7 +52,7 @@ PASSWORD = "load-test-password-1"
 # What `page latency` leaves out.
 NOT_PAGES = ("submit", "log in", "fragment", "api submit", "api list")
 GIVE_UP = 300.0  # seconds without a verdict before a submission counts as an error
-SAFETY_SECONDS = 15.0  # the page fetches the fragment anyway when push says nothing this long
+SAFETY_SECONDS = 60.0  # the page fetches the fragment anyway when push says nothing this long
 RIGHT_D_SIGMA = (
     "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
 )

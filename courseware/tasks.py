@@ -1,4 +1,5 @@
-"""Celery tasks: grade a submission; sweep submissions whose grading was lost."""
+"""Celery tasks: grade a submission; sweep submissions whose grading was lost; announce gradings
+whose "graded" was lost."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
 
 from courseware import exams
-from courseware.grading import pipeline, workers
+from courseware.grading import events, pipeline, workers
 from courseware.grading.intake import enqueue
 from monitoring.health import sandbox_report
 from tangent import logs, redis_client
@@ -62,6 +63,15 @@ def sweep_stuck_submissions() -> int:
         log.warning("re-queueing stuck submission %s (%s)", submission.pk, submission.status)
         pipeline.requeue(submission)
     return len(stuck)
+
+
+@shared_task(ignore_result=True)
+def announce_missed_gradings() -> int:
+    """Announce again the recent gradings whose "graded" never reached the listening pages."""
+    missed = events.announce_missed()
+    if missed:
+        log.warning("announced %s grading(s) again whose announcement was lost", missed)
+    return missed
 
 
 @shared_task(ignore_result=True)

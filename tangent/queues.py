@@ -3,8 +3,9 @@
 - `grading`: expressions, numbers, matrices, choices and the Sandpit (milliseconds of CPU each),
   and the sweeper;
 - `code`: Python answers, run in the sandbox (seconds each, memory-hungry);
-- `delivery`: outbound HTTP to LMSs and webhook receivers (waiting on the network), and the
-  outbox fan-out.
+- `delivery`: outbound HTTP to LMSs and webhook receivers (waiting on the network), the outbox
+  fan-out, and the announcement of gradings whose "graded" was lost (never behind a rush's
+  backlog of answers).
 
 A slow LMS fills only the delivery queue and a rush of code answers only the code queue, so
 neither takes grading capacity from the other. Each queue has its own workers (`python -m
@@ -42,6 +43,7 @@ GRADING_QUEUES = (GRADING, CODE)
 
 # Where each task goes unless its sender names a queue (a code answer's grading names `code`).
 ROUTES = {
+    "courseware.tasks.announce_missed_gradings": {"queue": DELIVERY},  # a name before a pattern
     "courseware.tasks.*": {"queue": GRADING},
     "courseware.staff.tasks.*": {"queue": GRADING},
     "lms.tasks.*": {"queue": DELIVERY},

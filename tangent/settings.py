@@ -230,6 +230,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Announcements of "graded" lost on their way (courseware.grading.events.announce_missed): a page
+# listening for push hears its verdict within this many seconds even then.
+CELERY_BEAT_SCHEDULE["announce-missed-gradings"] = {
+    "task": "courseware.tasks.announce_missed_gradings",
+    "schedule": float(env("TANGENT_MISSED_EVENTS_INTERVAL_SECONDS", "5") or 5),
+}
+
 CELERY_BEAT_SCHEDULE["finalise-expired-exams"] = {
     "task": "courseware.tasks.finalise_expired_exams",
     "schedule": float(env("TANGENT_EXAM_SWEEP_INTERVAL_SECONDS", "15") or 15),

@@ -6,15 +6,18 @@ import os
 import re
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 import requests
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 
 from courseware.grading import events as grading_events
 from courseware.grading.intake import submit
 from courseware.models import Exercise
+from courseware.tasks import grade_submission
 from courseware.variants import current_attempt
 from tangent import redis_client
 from tests.support.people import PASSWORD, learner_in, make_course
@@ -51,7 +54,7 @@ def test_a_listener_hears_graded_the_moment_it_is_announced(events):
     heard: list[str] = []
     thread = listen(f"{events}/graded/{token}", heard)
     time.sleep(0.5)  # subscribed
-    grading_events._publish(9001, "graded", remember=True)
+    grading_events.announce_graded([9001])
     thread.join(10)
     assert heard == ["200", "graded", "closed"]
 
@@ -66,7 +69,7 @@ def test_a_code_gradings_progress_is_heard_so_the_page_shows_tests_done(events):
 
 
 def test_a_listener_that_comes_after_the_grading_hears_it_at_once(events):
-    grading_events._publish(9002, "graded", remember=True)
+    grading_events.announce_graded([9002])
     heard: list[str] = []
     listen(f"{events}/graded/{grading_events.token_for(9002)}", heard).join(10)
     assert heard == ["200", "graded", "closed"]
@@ -83,7 +86,7 @@ def test_a_rush_of_listeners_shares_one_subscription_and_each_hears_its_own(even
         time.sleep(0.05)
     assert all(h == ["200"] for h in heard.values())  # every stream open, none has heard yet
     for n in heard:
-        grading_events.announce_progress(n) if n % 2 else grading_events._publish(n, "graded")
+        grading_events.announce_progress(n) if n % 2 else grading_events._publish([n], "graded")
     for thread in threads:
         thread.join(10)
     assert {n: h for n, h in heard.items() if h != ["200", "progress" if n % 2 else "graded",
@@ -106,9 +109,33 @@ def test_a_broken_subscription_tells_its_listeners_to_check_and_the_next_one_res
     again: list[str] = []
     thread = listen(f"{events}/graded/{grading_events.token_for(9501)}", again)
     time.sleep(0.5)
-    grading_events._publish(9501, "graded")
+    grading_events._publish([9501], "graded")
     thread.join(10)
     assert again == ["200", "graded", "closed"]
+
+
+@pytest.mark.django_db
+def test_a_grading_whose_announcement_was_lost_is_announced_again(events, bank):
+    learner = learner_in(make_course())
+    attempt = current_attempt(learner, Exercise.objects.get(slug="m1-rise-over-run"))
+    right = {"parts": {"secant": {"value": "1"}, "tangent": {"value": "2"}}}
+    graded, queued = submit(attempt, right), submit(attempt, right)
+    # Graded in this test's transaction, which never commits: its "graded" is never published,
+    # as when a worker dies between its commit and the publish.
+    grade_submission.apply(args=(graded.pk, 1))
+    heard: list[str] = []
+    listen(f"{events}/graded/{grading_events.token_for(graded.pk)}", heard)
+    time.sleep(0.5)  # subscribed
+    a_minute_on = timezone.now() + timedelta(seconds=grading_events.MISSED_SECONDS + 1)
+    assert grading_events.announce_missed(a_minute_on) == 0  # too old to look at by then
+
+    assert grading_events.announce_missed() == 1
+    deadline = time.monotonic() + 10
+    while heard[-1:] != ["closed"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert heard == ["200", "graded", "closed"]
+    assert not redis_client.client().exists(grading_events.done_key(queued.pk))
+    assert grading_events.announce_missed() == 0  # remembered now
 
 
 def test_a_forged_link_is_refused(events):

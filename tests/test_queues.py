@@ -23,6 +23,8 @@ def test_tasks_are_routed_to_their_queue():
     assert routed_to("lms.tasks.send_score") == DELIVERY
     assert routed_to("lms.tasks.send_webhook") == DELIVERY
     assert routed_to("lms.tasks.deliver_outbox") == DELIVERY
+    # Never behind a rush's backlog of answers on the grading queue.
+    assert routed_to("courseware.tasks.announce_missed_gradings") == DELIVERY
 
 
 def test_code_answers_are_graded_on_the_sandbox_s_queue():

@@ -1,6 +1,11 @@
 """Grading events: the moment a grading is recorded (or a code grading reports progress), the
 page waiting for it learns at once through the push service (tangent/events.py).
 
+Every announcement is made good: the beat runs `announce_missed` every few seconds, which
+announces again each recent grading whose "graded" never reached Redis (its worker died between
+the commit and the publish, or Redis was away for a moment), so a page listening for push hears
+every verdict and checks on its own only once a minute.
+
 A page that shows a pending submission gets a signed events token for it: the token names one
 submission and grants nothing but the right to hear "graded" or "progress" for it, so the push
 service needs no session, no database and no thread per waiting learner. The page then fetches
@@ -11,17 +16,21 @@ its key (`holder`: the key's digest), so the service hears it only from that key
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime, timedelta
 
 import redis
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.utils import timezone
 
+from courseware.models import Submission
 from tangent import redis_client
 
 SALT = "tangent.grading-events"
 TOKEN_SECONDS = 3600  # a page left open longer falls back to polling
 DONE_SECONDS = 600  # how long "graded" is remembered for a listener that subscribes late
+MISSED_SECONDS = 60  # how far back announce_missed looks for gradings whose "graded" was lost
 
 
 CHANNELS = "events:submission:"
@@ -69,17 +78,44 @@ def events_url(submission_id: int, holder: str = "") -> str:
 
 def announce_done(submission_id: int) -> None:
     """Tell listeners the submission's grading is recorded, once the transaction commits."""
-    transaction.on_commit(lambda: _publish(submission_id, "graded", remember=True))
+    transaction.on_commit(lambda: announce_graded([submission_id]))
+
+
+def announce_graded(submission_ids: list[int]) -> None:
+    """Tell these submissions' listeners now that they are graded, and remember it for a
+    listener that subscribes later (one round trip)."""
+    _publish(submission_ids, "graded", remember=True)
 
 
 def announce_progress(submission_id: int) -> None:
-    _publish(submission_id, "progress")
+    _publish([submission_id], "progress")
 
 
-def _publish(submission_id: int, event: str, remember: bool = False) -> None:
+def _publish(submission_ids: list[int], event: str, remember: bool = False) -> None:
     with contextlib.suppress(redis.RedisError):  # a missed event costs a poll, never a grading
-        pipe = redis_client.client().pipeline(transaction=False)  # one round trip
-        if remember:
-            pipe.set(done_key(submission_id), "1", ex=DONE_SECONDS)
-        pipe.publish(channel(submission_id), event)
+        pipe = redis_client.client().pipeline(transaction=False)
+        for submission_id in submission_ids:
+            if remember:
+                pipe.set(done_key(submission_id), "1", ex=DONE_SECONDS)
+            pipe.publish(channel(submission_id), event)
         pipe.execute()
+
+
+def announce_missed(now: datetime | None = None) -> int:
+    """Announce "graded" again for each submission finished in the last MISSED_SECONDS whose
+    announcement is not remembered in Redis (lost, or Redis lost it); returns how many."""
+    since = (now or timezone.now()) - timedelta(seconds=MISSED_SECONDS)
+    finished = list(
+        Submission.objects.filter(
+            status__in=(Submission.Status.GRADED, Submission.Status.FAILED),
+            updated_at__gte=since,
+        ).values_list("pk", flat=True)
+    )
+    if not finished:
+        return 0
+    pipe = redis_client.client().pipeline(transaction=False)
+    for submission_id in finished:
+        pipe.exists(done_key(submission_id))
+    missed = [pk for pk, known in zip(finished, pipe.execute(), strict=True) if not known]
+    announce_graded(missed)
+    return len(missed)

@@ -123,19 +123,11 @@ POLL_DELAYS = ((1, 100), (3, 400), (10, 1000), (30, 2000))
 POLL_DELAY_LONGEST = 4000
 
 
-# While push is live a page still checks now and then, in case an event was lost: 15 s into the
-# wait, then once a minute (the push service ends a listen after 55 s anyway). A deadline's backlog
-# keeps thousands of pages waiting for minutes; each check is a fragment request and a new
+# While push is live a page still checks once a minute, in case the push service fails it without
+# a word (a lost "graded" is announced again within seconds: events.announce_missed). A deadline's
+# backlog keeps thousands of pages waiting for minutes; each check is a fragment request and a new
 # listener: checking every 15 s made a third of a 5,000-answer rush's requests.
-SAFETY_DELAYS = ((60, 15_000),)
-SAFETY_DELAY_LONGEST = 60_000
-
-
-def _backed_off(
-    created_at: datetime, delays: tuple[tuple[int, int], ...], longest: int, now: datetime | None
-) -> int:
-    waited = ((now or timezone.now()) - created_at).total_seconds()
-    return next((delay for limit, delay in delays if waited < limit), longest)
+SAFETY_DELAY_MS = 60_000
 
 
 def poll_delay_ms(created_at: datetime, now: datetime | None = None) -> int:
@@ -144,12 +136,8 @@ def poll_delay_ms(created_at: datetime, now: datetime | None = None) -> int:
     A class submitting at a deadline fills the queue; backing off keeps thousands of waiting pages
     from spending the server's time on "not yet" instead of on grading.
     """
-    return _backed_off(created_at, POLL_DELAYS, POLL_DELAY_LONGEST, now)
-
-
-def safety_delay_ms(created_at: datetime, now: datetime | None = None) -> int:
-    """How long a page listening for the verdict waits in silence before it checks anyway (ms)."""
-    return _backed_off(created_at, SAFETY_DELAYS, SAFETY_DELAY_LONGEST, now)
+    waited = ((now or timezone.now()) - created_at).total_seconds()
+    return next((delay for limit, delay in POLL_DELAYS if waited < limit), POLL_DELAY_LONGEST)
 
 
 def enqueue(submission: Submission, countdown: float | None = None) -> None:

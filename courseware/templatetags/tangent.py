@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from courseware.answer_display import shown_answer
 from courseware.grading import events
-from courseware.grading.intake import poll_delay_ms, safety_delay_ms
+from courseware.grading.intake import SAFETY_DELAY_MS, poll_delay_ms
 from courseware.models import Submission
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
@@ -96,10 +96,10 @@ def poll_delay(submission: Submission) -> int:
     return poll_delay_ms(submission.created_at)
 
 
-@register.filter
-def safety_delay(submission: Submission) -> int:
+@register.simple_tag
+def safety_delay() -> int:
     """How long the page, listening for the verdict, waits in silence before it asks anyway (ms)."""
-    return safety_delay_ms(submission.created_at)
+    return SAFETY_DELAY_MS
 
 
 @register.inclusion_tag("courseware/_answer.html")
