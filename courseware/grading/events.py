@@ -117,5 +117,6 @@ def announce_missed(now: datetime | None = None) -> int:
     for submission_id in finished:
         pipe.exists(done_key(submission_id))
     missed = [pk for pk, known in zip(finished, pipe.execute(), strict=True) if not known]
-    announce_graded(missed)
+    if missed:
+        announce_graded(missed)
     return len(missed)
