@@ -73,6 +73,24 @@ def queue_test(webhook: Webhook) -> WebhookDelivery:
     )
 
 
+def announce_each(finished: list[dict[str, Any]], serialise: SubmissionSerialiser) -> list[int]:
+    """announce() for each payload of a batch; one query first finds which submissions were made
+    through the API (most gradings were not, and have nothing to announce)."""
+    if not finished:
+        return []
+    through_api = set(
+        ApiSubmission.objects.filter(
+            submission_id__in={payload["submission"] for payload in finished}
+        ).values_list("submission_id", flat=True)
+    )
+    return [
+        delivery
+        for payload in finished
+        if payload["submission"] in through_api
+        for delivery in announce(payload, serialise)
+    ]
+
+
 def announce(finished: dict[str, Any], serialise: SubmissionSerialiser) -> list[int]:
     """Deliveries of a finished grading round (a "submission.finished" outbox payload) to the
     webhooks of the submission's API client and its callback URL; none for a submission not made

@@ -13,6 +13,8 @@ then the line is marked withheld, and `release_withheld` sends the score when th
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -50,35 +52,37 @@ def fan_out(serialise: webhooks.SubmissionSerialiser) -> tuple[list[int], list[i
     """Turn undelivered events into pending score syncs and webhook deliveries; returns the new
     ones' ids (syncs, deliveries). `serialise(submission, client)`: a submission as its API
     client sees it."""
-    syncs: list[int] = []
-    deliveries: list[int] = []
     with transaction.atomic():
         events = list(
             OutboxEvent.objects.select_for_update(skip_locked=True)
             .filter(kind__in=KINDS, delivered_at__isnull=True)
             .order_by("pk")[:BATCH]
         )
-        for event in events:
-            if event.kind == SCORE_CHANGED:
-                syncs += score_syncs(event)
-            elif event.kind == SUBMISSION_FINISHED:
-                deliveries += webhooks.announce(event.payload, serialise)
+        syncs = score_syncs([e for e in events if e.kind == SCORE_CHANGED])
+        finished = [e.payload for e in events if e.kind == SUBMISSION_FINISHED]
+        deliveries = webhooks.announce_each(finished, serialise)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(
             delivered_at=timezone.now()
         )
     return syncs, deliveries
 
 
-def score_syncs(event: OutboxEvent) -> list[int]:
+def score_syncs(events: list[OutboxEvent]) -> list[int]:
+    """The syncs a batch of score changes calls for; one query finds the gradebook lines of
+    every learner in it (most learners of a rush have none)."""
+    lines: dict[int, list[GradeLine]] = defaultdict(list)
+    learners = {event.payload.get("learner") for event in events}
+    if learners:
+        found = GradeLine.objects.select_related("exercise", "assessment", "learner")
+        for line in found.filter(learner_id__in=learners).order_by("pk"):
+            lines[line.learner_id].append(line)
     created: list[int] = []
-    lines = GradeLine.objects.select_related("exercise", "assessment", "learner").filter(
-        learner_id=event.payload.get("learner")
-    )
-    for line in lines:
-        score = score_for(line, event)
-        if score is not None:
-            sync = passback.record(line, event, score, event.payload.get("submission"))
-            created.append(sync.pk)
+    for event in events:
+        for line in lines[event.payload.get("learner")]:
+            score = score_for(line, event)
+            if score is not None:
+                sync = passback.record(line, event, score, event.payload.get("submission"))
+                created.append(sync.pk)
     return created
 
 
@@ -89,13 +93,10 @@ def released_score(line: GradeLine) -> float | None:
     score = scoring.assessment_score(line.assessment, line.learner)
     if not score.possible:
         return None  # nothing to be out of yet
-    if not score.released:
-        if not line.withheld:
-            GradeLine.objects.filter(pk=line.pk).update(withheld=True)
-        return None
-    if line.withheld:
-        GradeLine.objects.filter(pk=line.pk).update(withheld=False)
-    return score.fraction
+    if line.withheld != (not score.released):  # the line may serve more events of the batch
+        line.withheld = not score.released
+        GradeLine.objects.filter(pk=line.pk).update(withheld=line.withheld)
+    return score.fraction if score.released else None
 
 
 def release_withheld() -> list[int]:
