@@ -227,6 +227,9 @@ class Submission(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
+    # The round's grading is committed (the grading pipeline marks it so in the same transaction).
+    FINISHED = (Status.GRADED, Status.FAILED)
+
     class Purpose(models.TextChoices):
         ANSWER = "answer"
         EXAMPLES = "examples", "run the visible examples (not an attempt)"

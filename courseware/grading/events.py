@@ -107,7 +107,7 @@ def announce_missed(now: datetime | None = None) -> int:
     since = (now or timezone.now()) - timedelta(seconds=MISSED_SECONDS)
     finished = list(
         Submission.objects.filter(
-            status__in=(Submission.Status.GRADED, Submission.Status.FAILED),
+            status__in=Submission.FINISHED,
             updated_at__gte=since,
         ).values_list("pk", flat=True)
     )

@@ -44,9 +44,6 @@ class Busy(Exception):
         self.seconds = seconds
 
 
-FINISHED = (Status.GRADED, Status.FAILED)
-
-
 def locked(submission_id: int) -> Submission | None:
     """The submission, its row locked until the transaction ends (not its attempt's nor its
     exercise's, which every grading of that exercise reads), with its attempt and exercise."""
@@ -62,7 +59,7 @@ def locked(submission_id: int) -> Submission | None:
 def recorded(submission: Submission, grading_round: int) -> bool:
     """Is there nothing left to record for this round: a later round opened, or this round's
     grading committed (the submission, locked, is then graded or failed)?"""
-    return submission.grading_round != grading_round or submission.status in FINISHED
+    return submission.grading_round != grading_round or submission.status in Submission.FINISHED
 
 
 def claim(submission_id: int, grading_round: int) -> Submission | None:

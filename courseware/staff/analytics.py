@@ -39,7 +39,7 @@ def counted_submissions(course: Course, exercise: Exercise) -> list[Submission]:
         counted(submissions_in(course))
         .filter(
             attempt__exercise_version__exercise=exercise,
-            status__in=[Submission.Status.GRADED, Submission.Status.FAILED],
+            status__in=Submission.FINISHED,
         )
         .select_related("grading", "attempt__learner", "attempt__exercise_version")
         .order_by("created_at", "pk")
