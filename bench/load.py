@@ -52,7 +52,8 @@ PASSWORD = "load-test-password-1"
 # What `page latency` leaves out.
 NOT_PAGES = ("submit", "log in", "fragment", "api submit", "api list")
 GIVE_UP = 300.0  # seconds without a verdict before a submission counts as an error
-SAFETY_SECONDS = 60.0  # the page fetches the fragment anyway when push says nothing this long
+SAFETY_SECONDS = 60.0  # the page gives up a listen that says nothing this long, and fetches
+CHECK_SECONDS = 300.0  # the page fetches anyway after listening this long
 RIGHT_D_SIGMA = (
     "import numpy as np\n\ndef d_sigma(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)\n"
 )
@@ -254,7 +255,7 @@ class Stats:
 
 def listen(events_url: str, headers: dict | None = None, timeout: float = SAFETY_SECONDS) -> str:
     """Wait on a submission's events link as the page's EventSource does: the event's name
-    ("graded", "progress", "timeout"); "safety" when nothing came for SAFETY_SECONDS (the page
+    ("graded", "progress", "timeout"); "safety" when nothing came within `timeout` (the page
     then fetches anyway); "unavailable" when the service refused or could not be reached (the
     page then polls)."""
     url = urlsplit(events_url)
@@ -390,15 +391,28 @@ class Learner:
         """Until the pending fragment is worth fetching again, as the page decides."""
         events = re.search(r'data-events="([^"]+)"', fragment)
         if push and events:
-            safety = re.search(r'data-safety-ms="(\d+)"', fragment)  # the page's own check
-            seconds = int(safety.group(1)) / 1000 if safety else SAFETY_SECONDS
-            heard = listen(events.group(1).replace("&amp;", "&"), timeout=seconds)
-            with self.stats.lock:
-                self.stats.listens[heard] += 1
+            heard = self.listen_until_worth_fetching(
+                events.group(1).replace("&amp;", "&"), fragment
+            )
             if heard != "unavailable":
                 return
         delay = re.search(r'data-poll-ms="(\d+)"', fragment)  # the page's own polling interval
         time.sleep(int(delay.group(1)) / 1000 if delay else 1)
+
+    def listen_until_worth_fetching(self, events_url: str, fragment: str) -> str:
+        """Listen as the page does: again after each quiet end ("timeout"), until an event, a
+        failure, a listen silent for the page's safety delay, or its check delay is up."""
+        safety = re.search(r'data-safety-ms="(\d+)"', fragment)
+        check = re.search(r'data-check-ms="(\d+)"', fragment)
+        silent = int(safety.group(1)) / 1000 if safety else SAFETY_SECONDS
+        check_at = time.monotonic() + (int(check.group(1)) / 1000 if check else CHECK_SECONDS)
+        while (left := check_at - time.monotonic()) > 0:
+            heard = listen(events_url, timeout=min(silent, left))
+            with self.stats.lock:
+                self.stats.listens[heard] += 1
+            if heard != "timeout":
+                return heard
+        return "check"
 
 
 ON_PAGE = object()  # a choice: one of the options the page shows (each under its own token)

@@ -12,7 +12,8 @@ gets such a link in the answer to POST /api/v1/submissions, bound to its key: it
 
 GET /events/graded/<token>  ->  text/event-stream with one event, then the stream ends:
                                 "graded", "progress" (the page refreshes and listens again), or
-                                "timeout" after LISTEN_SECONDS (the page checks, then listens).
+                                "timeout" after LISTEN_SECONDS (the page listens again;
+                                a new listen hears "graded" at once if it came meanwhile).
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ class Hub:
     """Every listener of this process on one Redis subscription to every submission's channel.
 
     `listen` returns a future that the first event for that submission resolves; if the
-    subscription breaks, every waiting listener gets "timeout" (its page checks, then listens
-    again, and polls while Redis is away) and the next listener subscribes afresh."""
+    subscription breaks, every waiting listener gets "timeout" and the next listener subscribes
+    afresh (its page listens again, and polls while Redis is away: the new listen is refused)."""
 
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()

@@ -123,11 +123,16 @@ POLL_DELAYS = ((1, 100), (3, 400), (10, 1000), (30, 2000))
 POLL_DELAY_LONGEST = 4000
 
 
-# While push is live a page still checks once a minute, in case the push service fails it without
-# a word (a lost "graded" is announced again within seconds: events.announce_missed). A deadline's
-# backlog keeps thousands of pages waiting for minutes; each check is a fragment request and a new
-# listener: checking every 15 s made a third of a 5,000-answer rush's requests.
+# While push is live a page fetches its fragment when it hears an event; a listen the service
+# ends quietly after 55 s is opened again, not followed by a fetch (a new listen hears "graded" at
+# once if it came meanwhile). A deadline's backlog keeps thousands of pages waiting for minutes,
+# and each fetch is a request to the web: checking every 15 s made a third of a 5,000-answer
+# rush's requests. So the page fetches on its own only when a listen has neither ended nor failed
+# for SAFETY_DELAY_MS (the push service stalled without a word), and every CHECK_DELAY_MS of
+# waiting (a "graded" lost on its way is announced again within seconds by the beat,
+# events.announce_missed; this covers a site running without it).
 SAFETY_DELAY_MS = 60_000
+CHECK_DELAY_MS = 300_000
 
 
 def poll_delay_ms(created_at: datetime, now: datetime | None = None) -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from courseware.answer_display import shown_answer
 from courseware.grading import events
-from courseware.grading.intake import SAFETY_DELAY_MS, poll_delay_ms
+from courseware.grading.intake import CHECK_DELAY_MS, SAFETY_DELAY_MS, poll_delay_ms
 from courseware.models import Submission
 from courseware.plots import chart_svg
 from courseware.rendering import render_markdown
@@ -98,8 +98,15 @@ def poll_delay(submission: Submission) -> int:
 
 @register.simple_tag
 def safety_delay() -> int:
-    """How long the page, listening for the verdict, waits in silence before it asks anyway (ms)."""
+    """How long a listen for the verdict may stay silent, neither ended nor failed, before the
+    page gives it up and asks (ms)."""
     return SAFETY_DELAY_MS
+
+
+@register.simple_tag
+def check_delay() -> int:
+    """How long the page listens for the verdict before it asks anyway (ms)."""
+    return CHECK_DELAY_MS
 
 
 @register.inclusion_tag("courseware/_answer.html")

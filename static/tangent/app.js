@@ -287,9 +287,12 @@
 })();
 
 // Verdicts pushed, not polled: a pending grading listens on the push service (server-sent events)
-// and fetches its fragment the moment the grading is recorded or reports progress. When push is
-// unavailable it polls, backing off as the server asks (data-poll-ms); while push is live it only
-// checks now and then, in case an event was lost (data-safety-ms, longer as the wait grows).
+// and fetches its fragment the moment the grading is recorded or reports progress. A listen the
+// service ends quietly ("timeout") is simply opened again: the service answers a new listen at
+// once when the grading finished meanwhile, so the wait costs no request to the web. When push is
+// unavailable it polls, backing off as the server asks (data-poll-ms). It fetches on its own only
+// when a listen neither opens, fails nor ends within data-safety-ms, and after data-check-ms of
+// waiting.
 (function () {
   "use strict";
 
@@ -302,43 +305,53 @@
     if (el.dataset.watched) return;
     el.dataset.watched = "1";
     var poll = parseInt(el.dataset.pollMs, 10) || 1000;
-    var safety = parseInt(el.dataset.safetyMs, 10) || 15000;
+    var safety = parseInt(el.dataset.safetyMs, 10) || 60000;
+    var checkAt = Date.now() + (parseInt(el.dataset.checkMs, 10) || 300000);
     var timer = null;
     var source = null;
 
     function after(ms) {
       clearTimeout(timer);
+      ms = Math.max(0, Math.min(ms, checkAt - Date.now()));
       timer = setTimeout(function () {
         if (source) source.close();
         refresh(el);
       }, ms);
     }
 
+    function listen() {
+      source = new EventSource(el.dataset.events);
+      var opened = false;
+      source.addEventListener("open", function () {
+        opened = true;
+        el.dataset.push = "live";
+        after(safety);
+      });
+      ["graded", "progress"].forEach(function (name) {
+        source.addEventListener(name, function () {
+          clearTimeout(timer);
+          source.close();
+          refresh(el);
+        });
+      });
+      source.addEventListener("timeout", function () {
+        source.close();
+        if (document.body.contains(el)) listen();
+      });
+      source.addEventListener("error", function () {
+        if (opened) return; // the browser reconnects by itself
+        source.close();
+        el.dataset.push = "unavailable";
+        after(poll);
+      });
+      after(safety); // in case the connection never opens nor fails
+    }
+
     if (!el.dataset.events || !window.EventSource) {
       after(poll);
       return;
     }
-    source = new EventSource(el.dataset.events);
-    var opened = false;
-    source.addEventListener("open", function () {
-      opened = true;
-      el.dataset.push = "live";
-      after(safety);
-    });
-    ["graded", "progress", "timeout"].forEach(function (name) {
-      source.addEventListener(name, function () {
-        clearTimeout(timer);
-        source.close();
-        refresh(el);
-      });
-    });
-    source.addEventListener("error", function () {
-      if (opened) return; // the browser reconnects by itself
-      source.close();
-      el.dataset.push = "unavailable";
-      after(poll);
-    });
-    after(safety); // in case the connection never opens nor fails
+    listen();
   }
 
   function watchIn(root) {

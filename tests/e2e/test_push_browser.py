@@ -1,7 +1,7 @@
 """The verdict pushed to the page in Chromium: with polling slowed to once a minute, the verdict
 still appears as soon as the worker records it; with the push service away, polling brings it;
 an event lost on the way is announced again by the beat's next look, long before the page's own
-check."""
+check; a listen the service ends quietly is opened again without a request to the web."""
 
 import pytest
 from playwright.sync_api import expect
@@ -65,4 +65,31 @@ def test_a_lost_event_is_announced_again_by_the_beat(
     # A poll would come after 60 s, the page's own check too, and the push service says nothing
     # for 55 s.
     expect(status).to_contain_text("Correct", timeout=12_000)
+    assert page.console_errors == []
+
+
+def test_a_quiet_listen_is_opened_again_without_asking_the_web(
+    page, live_site, no_workers, events, slow_polling, monkeypatch, bank
+):
+    monkeypatch.setattr("tangent.events.LISTEN_SECONDS", 0.3)  # the service's 55 s, shortened
+    listens, fetches = [], []
+    page.on(
+        "request", lambda request: listens.append(1) if "/events/graded/" in request.url else None
+    )
+    page.on(
+        "request", lambda request: fetches.append(1) if "/submissions/" in request.url else None
+    )
+    learner = learner_in(make_course())
+    status = answer_correctly(page, live_site, learner)
+    expect(page.locator(".grading.pending")).to_have_attribute("data-push", "live")
+    for _ in range(100):
+        if len(listens) >= 4:
+            break
+        page.wait_for_timeout(100)
+    assert len(listens) >= 4  # each quiet end opened a new listen
+    assert fetches == []  # and none asked the web
+    submission = Submission.objects.get(attempt__learner=learner)
+    grade_submission.apply(args=(submission.pk, submission.grading_round))
+    expect(status).to_contain_text("Correct", timeout=12_000)
+    assert len(fetches) == 1
     assert page.console_errors == []
