@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import BooleanField, F, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 import grader
@@ -28,6 +29,7 @@ from courseware.variants import definition_of
 from grader.progress import reporting
 from grader.results import Feedback, GradeResult, Verdict
 from monitoring import metrics
+from tangent.prepared import Prepared
 
 log = logging.getLogger(__name__)
 Status = Submission.Status
@@ -63,37 +65,55 @@ def recorded(submission: Submission, grading_round: int) -> bool:
 
 
 def claim(submission_id: int, grading_round: int) -> Submission | None:
-    """Take the lease on a submission for this grading round, or None if there is nothing to do."""
+    """Take the lease on a submission for this grading round, or None if there is nothing to do.
+
+    One UPDATE takes it (queued, or running with its lease gone), so the claim costs one round
+    trip and holds no lock across several; its commit does not wait for the disk (the costliest
+    step between a worker taking a submission and grading it): a lease lost in a database crash
+    only lets the grading run again (record() needs no lease)."""
     now = timezone.now()
-    with transaction.atomic():
-        _commit_without_waiting_for_the_disk()
-        submission = locked(submission_id)
-        if (
-            submission is None
-            or recorded(submission, grading_round)
-            or submission.status == Status.CANCELLED
-        ):
-            return None
-        if (
-            submission.status == Status.RUNNING
-            and submission.lease_expires_at
-            and submission.lease_expires_at > now
-        ):
-            raise Busy((submission.lease_expires_at - now).total_seconds())
-        submission.status = Status.RUNNING
-        submission.lease_expires_at = now + timedelta(seconds=settings.GRADING_LEASE_SECONDS)
-        submission.deliveries += 1
-        submission.save(update_fields=["status", "lease_expires_at", "deliveries", "updated_at"])
-        return submission
+    free = Q(status=Status.QUEUED) | Q(status=Status.RUNNING) & (
+        Q(lease_expires_at=None) | Q(lease_expires_at__lte=now)
+    )
+    takeable = Submission.objects.filter(free, pk=submission_id, grading_round=grading_round)
+    taken = _without_waiting_for_the_disk(takeable).update(
+        status=Status.RUNNING,
+        lease_expires_at=now + timedelta(seconds=settings.GRADING_LEASE_SECONDS),
+        deliveries=F("deliveries") + 1,
+        updated_at=now,
+    )
+    if taken:
+        return _CLAIMED.first(submission_id)
+    held = (
+        Submission.objects.filter(
+            pk=submission_id, grading_round=grading_round, status=Status.RUNNING
+        )
+        .values_list("lease_expires_at", flat=True)
+        .first()
+    )
+    if held is not None and held > now:  # another worker grades it: try when its lease ends
+        raise Busy((held - now).total_seconds())
+    return None  # recorded, cancelled, a later round, or gone
 
 
-def _commit_without_waiting_for_the_disk() -> None:
-    """This transaction's commit returns before PostgreSQL flushes it: a lease lost in a database
-    crash only lets the grading run again (record() needs no lease), and the wait was the
-    costliest step between a worker taking a submission and grading it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+def _without_waiting_for_the_disk(statement: QuerySet[Submission]) -> QuerySet[Submission]:
+    """The statement, made to commit without waiting for PostgreSQL to flush it when it is its
+    own transaction: a condition, always true, whose set_config lasts until that transaction
+    ends (inside a caller's transaction, it would change the caller's commit: left as it is)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return statement
+    return statement.filter(
+        RawSQL("set_config('synchronous_commit', 'off', true) = 'off'", (), BooleanField())
+    )
+
+
+_CLAIMED = Prepared(
+    lambda pk: (
+        Submission.objects.select_related("attempt__exercise_version__exercise")
+        .filter(pk=pk)
+        .order_by()
+    )
+)
 
 
 def evaluate(submission: Submission) -> GradeResult:
