@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Max, Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ import grader
 from courseware import outbox
 from courseware.grading import events, progress
 from courseware.models import Grading, Submission
+from courseware.progress import best_scores
 from courseware.variants import definition_of
 from grader.progress import reporting
 from grader.results import Feedback, GradeResult, Verdict
@@ -49,13 +50,17 @@ class Busy(Exception):
 def locked(submission_id: int) -> Submission | None:
     """The submission, its row locked until the transaction ends (not its attempt's nor its
     exercise's, which every grading of that exercise reads), with its attempt and exercise."""
-    rows = (
+    return _LOCKED.first(submission_id)
+
+
+_LOCKED = Prepared(  # no LIMIT: PostgreSQL then plans the joins faster
+    lambda pk: (
         Submission.objects.select_for_update(of=("self",))
         .select_related("attempt__exercise_version__exercise")
-        .filter(pk=submission_id)
+        .filter(pk=pk)
         .order_by()
     )
-    return next(iter(rows), None)  # no LIMIT: PostgreSQL then plans the joins faster
+)
 
 
 def recorded(submission: Submission, grading_round: int) -> bool:
@@ -127,13 +132,7 @@ def evaluate(submission: Submission) -> GradeResult:
 
 def best_score(learner_id: int, exercise_id: int) -> float | None:
     """The learner's best score on the exercise, over each submission's current grading."""
-    best: float | None = Grading.objects.filter(
-        submission__attempt__learner_id=learner_id,
-        submission__attempt__exercise_version__exercise_id=exercise_id,
-        submission__grading=F("id"),
-        submission__purpose=Submission.Purpose.ANSWER,
-    ).aggregate(best=Max("score"))["best"]
-    return best
+    return best_scores(learner_id, exercise_id).get(exercise_id)
 
 
 def record(
