@@ -1,11 +1,13 @@
-"""Web CPU per request of each kind in `make load`'s mix, this code against an earlier release.
+"""Web CPU per request of each kind in `make load`'s mix, and a worker's CPU per grading, this
+code against an earlier release.
 
 In one process per tree (Django's test client, production settings, PostgreSQL and Redis), one
 learner of the course `load` opens the course page and exercise pages, previews an expression,
-submits (graded at once in this process, outside the timing), fetches the verdict fragment and
-reads the submission through the API with a key. Each kind is timed with `time.process_time`
-(the web process's CPU only: not PostgreSQL's or Redis's) over several rounds; the median round
-is reported, with the queries one request makes.
+submits, fetches the verdict fragment and reads the submission through the API with a key; and
+the grading task runs in the process as a worker runs it (claim, grade, record) on another
+learner's answer, sent just before, outside the timing. Each kind is timed with
+`time.process_time` (this process's CPU only: not PostgreSQL's or Redis's) over several rounds;
+the median round is reported, with the queries one request (or grading) makes.
 
     git worktree add /tmp/base e058029
     python bench/requests.py --base /tmp/base     # this tree against the earlier release
@@ -37,7 +39,7 @@ SCRIPT = Path(__file__).resolve()
 # The load's mix, per learner at work: requests of each kind in one pass (bench/load.py: a quarter
 # of the exercises opened are previewed three times; push on, so one verdict fetch per answer).
 MIX = {"course": 1.0, "exercise": 1.0, "preview": 0.75, "submit": 1.0, "verdict": 1.0}
-KINDS = [*MIX, "api submission"]
+KINDS = [*MIX, "api submission", "grading"]
 EXERCISES = ["m1-chain-rule", "m1-graph-derivative-match", "m2-jacobian", "m3-d-sigma"]
 ANSWERS = [
     ("m1-chain-rule", {"part-answer": "2x cos(x^2)"}),
@@ -137,10 +139,33 @@ class Mix:
         self.submission_id = submission.pk
         self.key = new_key(self.reader.user)
         self.turn = 0
+        self.queued = 0
+
+    def prepare(self, kind: str) -> None:
+        """What a request of `kind` needs first, outside its timing: for a grading, an answer."""
+        from courseware.models import Submission
+
+        if kind == "grading":
+            self.submitter.submit(self.turn)
+            latest = Submission.objects.filter(attempt__learner=self.submitter.user).latest("pk")
+            self.queued = latest.pk
+
+    def check(self, kind: str, response) -> None:
+        """No 4xx or 5xx; a grading recorded."""
+        from courseware.models import Submission
+
+        if kind == "grading":
+            assert Submission.objects.get(pk=self.queued).status == "graded", self.queued
+        else:
+            assert response.status_code < 400, (kind, response.status_code, response.content[:300])
 
     def request(self, kind: str):
+        from courseware.tasks import grade_submission
+
         self.turn += 1
         client = self.reader.client
+        if kind == "grading":
+            return grade_submission.apply((self.queued, 1))
         if kind == "course":
             return client.get("/courses/load/")
         if kind == "exercise":
@@ -165,13 +190,14 @@ def new_key(user) -> str:
 
 
 def timed(mix: Mix, kind: str, count: int) -> float:
-    """CPU ms per request over `count` requests of `kind` (each checked: no 4xx or 5xx)."""
+    """CPU ms per request over `count` requests of `kind` (each checked)."""
     spent = 0.0
     for _ in range(count):
+        mix.prepare(kind)
         started = time.process_time()
         response = mix.request(kind)
         spent += time.process_time() - started
-        assert response.status_code < 400, (kind, response.status_code, response.content[:300])
+        mix.check(kind, response)
     return spent / count * 1000
 
 
@@ -179,6 +205,7 @@ def queries(mix: Mix, kind: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    mix.prepare(kind)
     with CaptureQueriesContext(connection) as captured:
         mix.request(kind)
     return len(captured)
