@@ -36,6 +36,25 @@ def test_progress_is_stored_a_few_times_per_grading_not_once_per_test():
     assert progress.grading_progress(12345) == (1000, 1000)
 
 
+def test_a_listening_page_hears_progress_only_of_a_grading_that_takes_a_while(monkeypatch):
+    clock, told = [100.0], []
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(
+        "courseware.grading.events.announce_progress", lambda submission_id: told.append(clock[0])
+    )
+    quick = progress.progress_recorder(12346)
+    for done in range(6):  # all in an instant: the page hears "graded" alone
+        quick(done, 5)
+    assert told == [] and progress.grading_progress(12346) == (5, 5)
+
+    slow = progress.progress_recorder(12347)
+    for at, done in [(100.0, 0), (100.6, 1), (100.7, 2), (101.2, 3), (101.3, 5)]:
+        clock[0] = at
+        slow(done, 5)
+    assert told == [100.6, 101.2]  # not at the start, not twice in 0.5 s, not the last
+    assert progress.grading_progress(12347) == (5, 5)
+
+
 def _set_calls() -> int:
     return redis_client.client().info("commandstats").get("cmdstat_set", {}).get("calls", 0)
 
