@@ -53,14 +53,16 @@ def locked(submission_id: int) -> Submission | None:
     return _LOCKED.first(submission_id)
 
 
-_LOCKED = Prepared(  # no LIMIT: PostgreSQL then plans the joins faster
-    lambda pk: (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("attempt__exercise_version__exercise")
+def _with_exercise(pk: int) -> QuerySet[Submission]:
+    return (
+        Submission.objects.select_related("attempt__exercise_version__exercise")
         .filter(pk=pk)
-        .order_by()
+        .order_by()  # no LIMIT either: PostgreSQL then plans the joins faster
     )
-)
+
+
+_LOCKED = Prepared(lambda pk: _with_exercise(pk).select_for_update(of=("self",)))
+_CLAIMED = Prepared(_with_exercise)
 
 
 def recorded(submission: Submission, grading_round: int) -> bool:
@@ -110,15 +112,6 @@ def _without_waiting_for_the_disk(statement: QuerySet[Submission]) -> QuerySet[S
     return statement.filter(
         RawSQL("set_config('synchronous_commit', 'off', true) = 'off'", (), BooleanField())
     )
-
-
-_CLAIMED = Prepared(
-    lambda pk: (
-        Submission.objects.select_related("attempt__exercise_version__exercise")
-        .filter(pk=pk)
-        .order_by()
-    )
-)
 
 
 def evaluate(submission: Submission) -> GradeResult:
