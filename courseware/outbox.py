@@ -23,11 +23,14 @@ KICK_SECONDS = 0.5  # events committed within this window are fanned out togethe
 KICK_KEY = "outbox:kick"  # set while a fan-out is due (under the deployment's Redis prefix)
 
 
-def publish(kind: str, payload: dict[str, Any]) -> OutboxEvent:
-    """Record an event in the caller's transaction; delivery starts when it commits."""
-    event = OutboxEvent.objects.create(kind=kind, payload=payload)
+def publish(*events: tuple[str, dict[str, Any]]) -> list[OutboxEvent]:
+    """Record events, each a (kind, payload), in the caller's transaction with one statement;
+    delivery starts when it commits."""
+    made = OutboxEvent.objects.bulk_create(
+        [OutboxEvent(kind=kind, payload=payload) for kind, payload in events]
+    )
     transaction.on_commit(kick, robust=True)
-    return event
+    return made
 
 
 def kick() -> None:

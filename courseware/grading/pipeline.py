@@ -165,7 +165,7 @@ def record(
         else:  # a regrade: the grading it replaces may have been the best
             after = best_score(attempt.learner_id, exercise_id)
         counted(grading, submission)
-        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))
+        told = [(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))]
         # An answer in an assessment may change its score even when the exercise's best does not.
         item = attempt.assessment_item
         if (
@@ -181,7 +181,8 @@ def record(
             }
             if item is not None:
                 payload["assessment"] = item.assessment_id
-            outbox.publish(outbox.SCORE_CHANGED, payload)
+            told.append((outbox.SCORE_CHANGED, payload))
+        outbox.publish(*told)
         return grading
 
 
@@ -224,7 +225,7 @@ def record_grader_error(
         submission.status = Status.FAILED
         submission.grading = grading
         counted(grading, submission)
-        outbox.publish(outbox.SUBMISSION_FINISHED, finished(submission, grading_round))
+        outbox.publish((outbox.SUBMISSION_FINISHED, finished(submission, grading_round)))
         events.announce_done(submission.pk)
         submission.save(
             update_fields=[
