@@ -66,6 +66,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def _user_id(request: HttpRequest) -> int | None:
+    """Who made the request: an API key's owner (the API's principal), else the signed-in user;
+    None for nobody."""
+    principal = getattr(request, "auth", None)
+    user = getattr(principal, "user", None) or getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
 class RequestIdMiddleware:
     """Gives each request an id (the caller's X-Request-ID when sane), echoes it, logs the access."""
 
@@ -80,20 +88,20 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = rid
-            user = getattr(request, "user", None)
-            access_log.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user": user.pk if user is not None and user.is_authenticated else None,
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "user": _user_id(request),
+                    },
+                )
             return response
         finally:
             request_id.reset(token)

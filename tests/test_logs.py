@@ -37,6 +37,25 @@ def test_every_response_carries_a_request_id_that_the_access_log_records(json_li
     assert line["duration_ms"] >= 0
 
 
+def test_the_access_log_names_the_user_a_request_acts_for(json_lines):
+    from django.contrib.auth.models import User
+
+    from api.keys import create_key
+
+    owner = User.objects.create_user("key-owner")
+    key = create_key(owner, "logs").key
+    response = Client().get("/api/v1/submissions", headers={"authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    signed_in = Client()
+    signed_in.force_login(User.objects.create_user("browser"))
+    page = signed_in.get("/courses/")
+    anonymous = Client().get("/accounts/login/")
+    users = {entry["request_id"]: entry.get("user") for entry in json_lines()}
+    assert users[response["X-Request-ID"]] == owner.pk  # the key's owner, not "anonymous"
+    assert users[page["X-Request-ID"]] == User.objects.get(username="browser").pk
+    assert users[anonymous["X-Request-ID"]] is None
+
+
 def test_a_callers_request_id_is_kept_when_sane_and_replaced_when_not(json_lines):
     assert (
         Client().get("/", headers={"x-request-id": "lms-abc-123"})["X-Request-ID"] == "lms-abc-123"
