@@ -193,6 +193,21 @@ def test_an_unknown_key_inside_an_answer_is_a_422_naming_it(
     assert not Submission.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("e^(e^(e^(e^99)))", "too large to compare"),  # once held a web thread without end
+        ("sqrt(2)^(sqrt(2)^100)", "a number is too large"),  # 2^(2^49), once computed
+        ("tan(10^100)", "cannot be computed precisely enough"),
+    ],
+)
+def test_a_number_answer_beyond_computing_is_a_422_not_a_held_request(key, bank, answer, message):
+    body = {"exercise": "m6-chi2", "answer": {"value": answer}}
+    refused = assert_refused(post_json(api(key), "/api/v1/submissions", body), 422)
+    assert message in refused["detail"]
+    assert not Submission.objects.exists()
+
+
 def test_an_expression_may_come_as_latex(key, bank):
     body = {"exercise": "m1-chain-rule", "answer": {"latex": r"\cos x"}}
     assert post_json(api(key), "/api/v1/submissions", body).status_code == 202

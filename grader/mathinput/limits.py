@@ -49,8 +49,12 @@ def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
     elif exponent.q > MAX_EXPONENT:
         raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})")
     elif size > MAX_EXPONENT and isinstance(base, sympy.Mul):
-        # (2x)^n distributes to 2^n x^n: the coefficient's power must be computable.
-        check_power(base.as_coeff_Mul()[0], exponent)
+        # (2x)^n distributes to 2^n x^n: each factor's power must be computable.
+        for factor in base.args:
+            check_power(factor, exponent)
+    elif size > MAX_EXPONENT and isinstance(base, sympy.Pow):
+        # (b^e)^n is b^(e·n) (sqrt(2)^(2^50) is 2^(2^49)): that power must be computable.
+        check_power(base.base, base.exp * exponent)
 
 
 def read_decimal(text: str, column: int) -> sympy.Expr:

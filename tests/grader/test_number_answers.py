@@ -82,6 +82,40 @@ def test_malformed_numbers_are_rejected_with_a_clear_message(text, message):
     assert graded(text).verdict == Verdict.INVALID
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("e^(e^(e^(e^99)))", "is too large to compare"),  # SymPy's evalf never returned
+        ("cosh(e^e^e)", "is too large to compare"),
+        ("sqrt(2)^(sqrt(2)^100)", "a number is too large"),  # 2^(2^49), refused by the parser
+        ("tan(10^100)", "cannot be computed precisely enough to compare"),  # needs 100 digits
+        ("sqrt(-1)", "is not a real number"),
+        ("(-8)^(1/3)", "is not a real number"),
+        ("log(log(0.5))", "is not a real number"),
+    ],
+)
+def test_a_number_that_cannot_be_computed_is_refused_with_the_reason(text, message):
+    with pytest.raises(InvalidAnswer) as caught:
+        validate(number_exercise(), {"value": text})
+    assert message in caught.value.message
+    assert graded(text).verdict == Verdict.INVALID
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("e^(pi*sqrt(163))", "2.6253741264076874e17"),
+        ("sin(pi*10^30)", "0"),  # exact, however the precision rounds pi·10^30
+        ("exp(1) - e", "0"),
+        ("sqrt(2)^sqrt(2)", "1.63252691943815"),
+    ],
+)
+def test_a_number_written_as_an_expression_is_computed_to_full_precision(text, value):
+    assert graded(text, number_exercise(value, tolerance={"rel": 1e-14})).verdict == (
+        Verdict.CORRECT
+    )
+
+
 def test_a_non_text_value_is_rejected():
     with pytest.raises(InvalidAnswer, match="Enter a number"):
         validate(number_exercise(), {"value": [1, 2]})
