@@ -9,6 +9,7 @@ sin x cos x is sin(x)cos(x), sin x/2 is sin(x)/2.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, TypeAlias
 
 import sympy
 from sympy import Abs, Add, Mul, Pow
+from sympy.core.logic import fuzzy_and
 
 from grader.mathinput import operators
 from grader.mathinput.errors import MathInputError
@@ -46,6 +48,12 @@ _COMPARE, _NOT, _AND, _OR = 6, 5, 4, 3
 _COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 _KEYWORDS = {"and", "or", "not"}
 _OPERAND_STARTS = {"num", "name", "(", "|"}
+_LONGEST_BUILT_IN = max(
+    map(
+        len,
+        [*FUNCTIONS, *ALIASES, *OPTIONAL_FUNCTIONS, *CONSTANTS, *operators.REGISTRY, *_KEYWORDS],
+    )
+)
 
 
 @dataclass
@@ -58,6 +66,11 @@ class Scope:
     trusted: bool = False
     conditions: bool = False
     param_reader: Callable[[str, int], sympy.Basic] | None = None
+
+    @functools.cached_property
+    def longest_name(self) -> int:
+        """The length of the longest name this scope could know: no piece of a run is longer."""
+        return max([_LONGEST_BUILT_IN, *map(len, self.params), *map(len, self.variables)])
 
     def knows(self, name: str) -> bool:
         return (
@@ -406,10 +419,14 @@ class Parser:
             return left / right
         return self.chain(Mul, left, Pow(right, -1, evaluate=False))
 
-    def chain(self, kind: Callable[..., Tree], left: Tree, right: Tree) -> Tree:
-        """left op right, flattening a chain a + b + c into one node (keeps trees shallow)."""
-        if type(left) is kind and id(left) in self.chains:
-            node = kind(*left.args, right, evaluate=False)
+    def chain(self, kind: Any, left: Tree, right: Tree) -> Tree:
+        """left op right, flattening a chain a + b + c into one node (keeps trees shallow).
+
+        A chain grows from its node's arguments as they stand: SymPy's constructor would convert
+        and check every argument again at each step (a run of 750 terms took 0.7 s)."""
+        if type(left) is kind and id(left) in self.chains and isinstance(right, sympy.Basic):
+            commutative = fuzzy_and((left.is_commutative, right.is_commutative))
+            node = kind._from_args((*left.args, right), commutative)
         else:
             node = kind(left, right, evaluate=False)
         self.chains.add(id(node))
@@ -498,21 +515,30 @@ def _compare(operator: str, left: Tree, right: Tree, token: Token) -> bool:
 
 
 def _split(name: str, scope: Scope) -> list[str] | None:
-    """`xy` as [x, y], `xsinx` as [x, sin, x], `x2` as [x, 2]: known names, fewest pieces first."""
+    """`xy` as [x, y], `xsinx` as [x, sin, x], `x2` as [x, 2]: known names, fewest pieces first.
+
+    In time linear in the run's length: a piece is never longer than the longest known name."""
     if "_" in name:
         return None
     letters = name.rstrip("0123456789")
     digits = name[len(letters) :]
-    best: dict[int, list[str]] = {0: []}
+    # fewest[end]: the fewest pieces that make letters[:end], and where the last of them starts
+    fewest: dict[int, tuple[int, int]] = {0: (0, 0)}
     for end in range(1, len(letters) + 1):
-        options = [
-            best[start] + [letters[start:end]]
-            for start in range(end)
-            if start in best and scope.knows(letters[start:end])
-        ]
-        if options:
-            best[end] = min(options, key=len)
-    pieces = best.get(len(letters))
-    if pieces is None or (len(pieces) == 1 and not digits):
+        for start in range(max(0, end - scope.longest_name), end):
+            if start in fewest and scope.knows(letters[start:end]):
+                count = fewest[start][0] + 1
+                if end not in fewest or count < fewest[end][0]:
+                    fewest[end] = (count, start)
+    if len(letters) not in fewest:
+        return None
+    pieces = []
+    end = len(letters)
+    while end:
+        start = fewest[end][1]
+        pieces.append(letters[start:end])
+        end = start
+    pieces.reverse()
+    if len(pieces) == 1 and not digits:
         return None
     return pieces + ([digits] if digits else [])

@@ -15,6 +15,7 @@ from grader.mathinput import (
     preview,
     to_latex,
 )
+from grader.mathinput.reading import read
 from grader.results import InvalidAnswer
 
 x, y, z, t = (sympy.Symbol(name, real=True) for name in "xyzt")
@@ -144,6 +145,21 @@ def test_errors_say_what_is_wrong_and_where(text, message, column):
     assert message in caught.value.message
     assert caught.value.column == column
     assert isinstance(caught.value, InvalidAnswer)
+
+
+def test_a_long_run_of_letters_splits_into_known_names_however_long():
+    assert parse("xy" * 300, VARIABLES) == x**300 * y**300
+    # a parameter's name longer than any built-in one is still found inside a run
+    assert parse("xspringconstantx", ["x"], params={"springconstant": 3}) == 3 * x**2
+    with pytest.raises(MathInputError, match="too long"):
+        parse("x" * 1999, VARIABLES)
+
+
+def test_a_long_chain_is_one_flat_node_as_written():
+    total = read("+".join(["x", "y", "z"] * 200), VARIABLES).literal
+    assert type(total) is sympy.Add and len(total.args) == 600
+    assert total.is_commutative
+    assert sympy.simplify(total - 200 * (x + y + z)) == 0
 
 
 def test_huge_numbers_are_refused_not_computed():
