@@ -199,6 +199,15 @@ def test_hostile_notebooks_are_refused_on_the_page_and_the_api(page, learner):
         assert (
             "JSON" in response.content.decode() or "clear its outputs" in response.content.decode()
         )
+    # 1.9 MB of code and no tag: finding the function by name would parse it all (15 s and
+    # 1.8 GB of a web process); a 413 says what to do instead
+    bulky = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("a = b + c * d - e\n" * 1000) for _ in range(100)]
+    )
+    response = post_json(api, "/api/v1/submissions", {"exercise": "m3-d-sigma", "notebook": bulky})
+    assert response.status_code == 413
+    assert "Tangent reads at most 128 KB" in response.json()["detail"]
+    assert "tag tangent-answer" in response.json()["detail"]
     missing = page.post(PAGE + "upload-notebook/", {"attempt": attempt.pk})
     assert missing.status_code == 422 and "Choose a notebook" in missing.content.decode()
     assert not Submission.objects.exists()

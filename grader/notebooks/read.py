@@ -18,10 +18,14 @@ from typing import Any
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines
 
+from grader.answers.code import MAX_CODE_BYTES
 from grader.notebooks.build import ANSWER_TAG
 
 MAX_BYTES = 2_000_000
 MAX_CELLS = 1000
+# The code cells read to find a function by name, at most: twice the largest code answer. Python's
+# parser holds about 1 KB per node, so 2 MB of code took 15 s and 1.8 GB of a web process.
+MAX_CODE_READ = 2 * MAX_CODE_BYTES
 _MAGIC = re.compile(r"^(\s*)([%!].*)$", re.MULTILINE)
 
 
@@ -131,11 +135,19 @@ def _marks(cell: Any, part: str, parts: int) -> bool:
 def _by_name(code_cells: list[tuple[int, Any]], function: str) -> Found:
     """`function`'s last definition in the notebook and, transitively, the top-level definitions
     and imports it names (each name's last), in notebook order."""
+    sources = [(number, _python(cell.source)) for number, cell in code_cells]
+    size = sum(len(source.encode("utf-8", "surrogatepass")) for _, source in sources)
+    if size > MAX_CODE_READ:
+        raise NotebookRefused(
+            413,
+            f"The notebook holds {size / 1024:.0f} KB of code; to find `{function}` by name "
+            f"Tangent reads at most {MAX_CODE_READ // 1024} KB. Give the cell with your answer the "
+            f"tag {ANSWER_TAG}, or remove the cells you do not need.",
+        )
     defined: dict[str, tuple[int, int, str]] = {}  # name -> (cell, line, source)
     uses: dict[tuple[int, int], set[str]] = {}
     skipped = []
-    for number, cell in code_cells:
-        source = _python(cell.source)
+    for number, source in sources:
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
