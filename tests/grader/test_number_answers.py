@@ -73,6 +73,14 @@ def test_too_few_significant_figures_are_named():
         ("inf", "`inf` is not a finite number"),
         ("1/0", "Division by zero"),
         ("2x", "is not a number"),
+        # numbers that cannot be computed, each refused at once with the reason
+        ("e^(e^(e^(e^99)))", "is too large to compare"),  # SymPy's evalf never returned
+        ("cosh(e^e^e)", "is too large to compare"),
+        ("sqrt(2)^(sqrt(2)^100)", "a number is too large"),  # 2^(2^49), refused by the parser
+        ("tan(10^100)", "cannot be computed precisely enough to compare"),  # needs 100 digits
+        ("sqrt(-1)", "is not a real number"),
+        ("(-8)^(1/3)", "is not a real number"),
+        ("log(log(0.5))", "is not a real number"),
     ],
 )
 def test_malformed_numbers_are_rejected_with_a_clear_message(text, message):
@@ -83,29 +91,10 @@ def test_malformed_numbers_are_rejected_with_a_clear_message(text, message):
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("e^(e^(e^(e^99)))", "is too large to compare"),  # SymPy's evalf never returned
-        ("cosh(e^e^e)", "is too large to compare"),
-        ("sqrt(2)^(sqrt(2)^100)", "a number is too large"),  # 2^(2^49), refused by the parser
-        ("tan(10^100)", "cannot be computed precisely enough to compare"),  # needs 100 digits
-        ("sqrt(-1)", "is not a real number"),
-        ("(-8)^(1/3)", "is not a real number"),
-        ("log(log(0.5))", "is not a real number"),
-    ],
-)
-def test_a_number_that_cannot_be_computed_is_refused_with_the_reason(text, message):
-    with pytest.raises(InvalidAnswer) as caught:
-        validate(number_exercise(), {"value": text})
-    assert message in caught.value.message
-    assert graded(text).verdict == Verdict.INVALID
-
-
-@pytest.mark.parametrize(
     ("text", "value"),
     [
         ("e^(pi*sqrt(163))", "2.6253741264076874e17"),
-        ("sin(pi*10^30)", "0"),  # exact, however the precision rounds pi·10^30
+        ("sin(pi*10^30)", "0"),  # read as exactly 0, before any precision is asked
         ("exp(1) - e", "0"),
         ("sqrt(2)^sqrt(2)", "1.63252691943815"),
     ],
