@@ -11,7 +11,6 @@ import re
 from fractions import Fraction
 from typing import Any
 
-import mpmath
 import sympy
 
 from grader.answers import AnswerKind, Form, Page, Payload, Preview
@@ -24,7 +23,13 @@ from grader.answers.expression import (
     carried_name,
     check_follow_through,
 )
-from grader.equivalence.realvalues import NotNumeric, Overflow, Undefined, compile_real
+from grader.equivalence.realvalues import (
+    NotNumeric,
+    Overflow,
+    Undefined,
+    Unsettled,
+    settled_value,
+)
 from grader.params import plain_params_key
 from grader.placeholders import fill
 from grader.results import FULL_MARKS, Feedback, InvalidAnswer, PartResult, Verdict, literal
@@ -93,43 +98,18 @@ def _parse_expression_number(text: str) -> float:
         names = ", ".join(sorted(str(s) for s in expr.free_symbols))
         raise InvalidAnswer(f"{shown} is not a number (it contains {names}). {_HINT}")
     try:
-        value = _real_value(expr)
+        value = float(settled_value(expr))
     except (Undefined, NotNumeric):
         raise InvalidAnswer(f"{shown} is not a real number. {_HINT}") from None
     except Overflow:
         value = math.inf
-    except _Unsettled:
+    except Unsettled:
         raise InvalidAnswer(
             f"{shown} cannot be computed precisely enough to compare: enter its value as a decimal."
         ) from None
     if not math.isfinite(value):
         raise InvalidAnswer(f"{shown} is too large to compare. {_HINT}")
     return value
-
-
-class _Unsettled(ArithmeticError):
-    """The value moved with the precision it was computed at (tan(10^100) needs 100 digits)."""
-
-
-_PRECISIONS = (30, 60, 120)  # decimal digits, tried in turn until two agree
-_NEGLIGIBLE = 1e-20  # two values this small agree: both are zero for any tolerance
-
-
-def _real_value(expr: sympy.Basic) -> float:
-    """A number expression's value as a float, computed by the grader's guarded evaluator (never
-    SymPy's evalf, which computes e^(e^(e^99)) without limit) at rising precision until two agree.
-    Raises Undefined or NotNumeric (no real value), Overflow (beyond any answer) or _Unsettled."""
-    evaluate = compile_real(expr, (), "mp")
-    previous = None
-    for digits in _PRECISIONS:
-        with mpmath.workdps(digits):
-            value = float(evaluate(()))
-        if previous is not None and math.isclose(
-            value, previous, rel_tol=1e-12, abs_tol=_NEGLIGIBLE
-        ):
-            return value
-        previous = value
-    raise _Unsettled
 
 
 def _beyond_floats(match: re.Match[str]) -> float:

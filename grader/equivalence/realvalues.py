@@ -30,6 +30,10 @@ class NotNumeric(ValueError):
     """The tree holds something that has no numeric evaluator (an unevaluated derivative...)."""
 
 
+class Unsettled(ArithmeticError):
+    """A value that moved with the precision it was computed at (tan(10^100) needs 100 digits)."""
+
+
 # A value as a backend computes it: a float, or an mpmath number (mpmath ships no types).
 Real: TypeAlias = Any
 Values = Sequence[Real]
@@ -317,3 +321,26 @@ def _power(
         return value ** int(n)
 
     return general
+
+
+_SETTLING_DIGITS = (30, 60, 120)  # decimal digits, tried in turn until two agree
+_AGREEING = mpmath.mpf("1e-25")  # relative difference of two values that agree
+_NEGLIGIBLE_VALUE = mpmath.mpf("1e-20")  # two values this small agree: zero for any tolerance
+
+
+def settled_value(expr: sympy.Basic) -> Real:
+    """A constant expression's real value (an mpmath number), computed here, never by SymPy's
+    evalf (which works on e^(e^(e^99)) without end), at rising precision until two agree.
+
+    Raises Undefined or NotNumeric (no real value), Overflow (too large to compute) or Unsettled."""
+    evaluate = compile_real(expr, (), "mp")
+    previous = None
+    for digits in _SETTLING_DIGITS:
+        with mpmath.workdps(digits):
+            value = evaluate(())
+            if previous is not None and mpmath.almosteq(
+                value, previous, _AGREEING, _NEGLIGIBLE_VALUE
+            ):
+                return value
+        previous = value
+    raise Unsettled

@@ -58,10 +58,19 @@ def evaluate_number(text: str, params: Mapping[str, object] | None = None) -> sy
         raise MathInputError(f"`{text}` is not a number: it still has variables")
     if value.is_Rational:
         return value
-    approximate = sympy.N(value, 30)
-    if not (approximate.is_Float and approximate.is_finite):
-        raise MathInputError(f"`{text}` is not a finite real number")
-    return approximate
+    from grader.equivalence.realvalues import (
+        NotNumeric,
+        Overflow,
+        Undefined,
+        Unsettled,
+        settled_value,
+    )
+
+    try:
+        approximate = settled_value(value)
+    except (NotNumeric, Overflow, Undefined, Unsettled):
+        raise MathInputError(f"`{text}` is not a finite real number") from None
+    return sympy.Float(approximate, 30)
 
 
 def preview(

@@ -124,6 +124,13 @@ def test_numbers_are_evaluated_exactly():
     )
     assert value == sympy.Rational(6, 5)
     assert abs(evaluate_number("sqrt(2)") - sympy.sqrt(2)) < 1e-25
+    assert abs(evaluate_number("exp(-2) + pi/4") - (sympy.exp(-2) + sympy.pi / 4)) < 1e-28
+
+
+@pytest.mark.parametrize("text", ["e^(e^(e^(e^99)))", "tan(10^100)", "log(-1)"])
+def test_an_authored_number_beyond_computing_is_refused_at_once(text):
+    with pytest.raises(MathInputError, match="is not a finite real number"):
+        evaluate_number(text)
 
 
 @pytest.mark.parametrize(
