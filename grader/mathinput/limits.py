@@ -17,6 +17,9 @@ MAX_WRITTEN_EXPONENT = 10**6  # |n| in a written 1e-n
 MAX_NUMBER_DIGITS = 10**6  # digits of a power of numbers (compared in arbitrary precision)
 MAX_EXPONENT = 1000  # |n| in x^n that SymPy may evaluate (sampling has no such limit)
 MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 302 digits)
+# Digits of a number whose root SymPy may take: it looks for perfect powers and small factors,
+# which took 0.5 s for the square root of a 2,000-digit number (and ~1 ms at 50 digits).
+MAX_ROOT_DIGITS = 50
 
 
 def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
@@ -43,8 +46,12 @@ def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
     if base.is_Rational:
         if base.is_zero or (abs(base.p) == 1 and base.q == 1):
             return
-        digits = size * (math.log10(abs(base.p)) + math.log10(base.q))
-        if digits > MAX_RESULT_DIGITS or exponent.q > MAX_EXPONENT:
+        digits = math.log10(abs(base.p)) + math.log10(base.q)
+        if (
+            size * digits > MAX_RESULT_DIGITS
+            or exponent.q > MAX_EXPONENT
+            or (exponent.q > 1 and digits > MAX_ROOT_DIGITS)
+        ):
             raise MathInputError("a number is too large: keep powers of numbers small")
     elif exponent.q > MAX_EXPONENT:
         raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})")

@@ -173,7 +173,9 @@ def test_huge_numbers_are_refused_not_computed():
     # A power of an irrational number's power is a power of a number too: sqrt(2)^(2^50) is
     # 2^(2^49), and a product's factors are each raised (SymPy would compute them all).
     for text in ["9^9^9^9", "10^10^10", "(2^100)^100", "sqrt(2)^(sqrt(2)^100)",
-                 "(2^(1/3))^(3*10^5)", "(7 sqrt(2) x)^(2^60)"]:  # fmt: skip
+                 "(2^(1/3))^(3*10^5)", "(7 sqrt(2) x)^(2^60)",
+                 # a root of a number of thousands of digits (SymPy seeks its perfect powers)
+                 "sqrt(10^1999+1)", "(7^2000+1)^(1/7)"]:  # fmt: skip
         with pytest.raises(MathInputError, match="too large"):
             parse(text, ["x"])
 
