@@ -37,7 +37,8 @@ def evaluate_tree(expr: sympy.Basic) -> sympy.Basic:
 
 
 def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
-    """Raise MathInputError when base^exponent would make SymPy compute a number too large.
+    """Raise MathInputError when base^exponent would make SymPy compute a number too large, or
+    the root of a number too large to search for perfect powers.
 
     Powers of symbols, sums and functions stay unexpanded whatever the exponent."""
     if not exponent.is_Rational:
@@ -55,11 +56,12 @@ def check_power(base: sympy.Basic, exponent: sympy.Basic) -> None:
             raise MathInputError("a number is too large: keep powers of numbers small")
     elif exponent.q > MAX_EXPONENT:
         raise MathInputError(f"an exponent is too large (at most {MAX_EXPONENT})")
-    elif size > MAX_EXPONENT and isinstance(base, sympy.Mul):
-        # (2x)^n distributes to 2^n x^n: each factor's power must be computable.
+    elif isinstance(base, sympy.Mul):
+        # (2x)^n distributes to 2^n x^n, and sqrt(2e) to sqrt(2) sqrt(e): each factor's power
+        # must be computable.
         for factor in base.args:
             check_power(factor, exponent)
-    elif size > MAX_EXPONENT and isinstance(base, sympy.Pow):
+    elif isinstance(base, sympy.Pow):
         # (b^e)^n is b^(e·n) (sqrt(2)^(2^50) is 2^(2^49)): that power must be computable.
         check_power(base.base, base.exp * exponent)
 
