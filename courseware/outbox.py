@@ -23,14 +23,13 @@ KICK_SECONDS = 0.5  # events committed within this window are fanned out togethe
 KICK_KEY = "outbox:kick"  # set while a fan-out is due (under the deployment's Redis prefix)
 
 
-def publish(*events: tuple[str, dict[str, Any]]) -> list[OutboxEvent]:
+def publish(*events: tuple[str, dict[str, Any]]) -> None:
     """Record events, each a (kind, payload), in the caller's transaction with one statement;
     delivery starts when it commits."""
-    made = OutboxEvent.objects.bulk_create(
+    OutboxEvent.objects.bulk_create(
         [OutboxEvent(kind=kind, payload=payload) for kind, payload in events]
     )
     transaction.on_commit(kick, robust=True)
-    return made
 
 
 def kick() -> None:
