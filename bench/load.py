@@ -532,10 +532,11 @@ def report(
         )
     else:
         print(f"  accepted {summary['submitted']} (the client does not wait for the verdicts)")
-    print(
-        f"  page latency p50/p95/p99: {summary['page_ms'][50]} / {summary['page_ms'][95]} / {summary['page_ms'][99]} ms"
-    )
-    if waited:
+    if stats.pages:  # a rush opens no pages: its tabs are open already
+        print(
+            f"  page latency p50/p95/p99: {summary['page_ms'][50]} / {summary['page_ms'][95]} / {summary['page_ms'][99]} ms"
+        )
+    if waited and stats.verdict_wait:
         print(
             f"  submit-to-verdict p50/p95/p99: {summary['verdict_s'][50]} / {summary['verdict_s'][95]} / {summary['verdict_s'][99]} s"
         )
@@ -547,8 +548,9 @@ def report(
     )
     kinds = ", ".join(f"{kind} {p50}/{p95}" for kind, (p50, p95) in summary["ms_by_kind"].items())
     print(f"  p50/p95 ms by request: {kinds}")
-    timeline = " ".join(f"{p95:.0f}" for _, p95 in stats.page_p95_by_window())
-    print(f"  page p95 ms per 10 s: {timeline}")
+    if stats.pages:
+        timeline = " ".join(f"{p95:.0f}" for _, p95 in stats.page_p95_by_window())
+        print(f"  page p95 ms per 10 s: {timeline}")
     parts = ", ".join(f"{name} {value}" for name, value in cpu.items())
     print(f"  CPU seconds ({os.cpu_count()} cores × {seconds:.0f} s): {parts}")
     print(f"  web CPU per request: {summary['web_cpu_ms_per_request']} ms")
