@@ -55,6 +55,7 @@ _NUMPY: dict[Any, Callable[[Any], Any]] = {
     sympy.exp: np.exp,
     sympy.log: np.log,
     sympy.Abs: np.abs,
+    sympy.sign: np.sign,
 }
 
 

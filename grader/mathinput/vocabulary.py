@@ -62,6 +62,7 @@ FUNCTIONS = {
     "ln": sympy.log,
     "sqrt": sympy.sqrt,
     "abs": sympy.Abs,
+    "sign": sympy.sign,  # -1, 0 or 1: the derivative of abs away from 0
 }
 
 # Other spellings learners use for the same functions.
@@ -80,6 +81,8 @@ ALIASES = {
     "arctanh": "atanh",
     "cosec": "csc",
     "Abs": "abs",
+    "sgn": "sign",
+    "signum": "sign",
 }
 
 # Functions an exercise may declare with `functions:`.

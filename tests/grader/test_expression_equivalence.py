@@ -52,6 +52,13 @@ def test_labelled_pair_gets_its_verdict(pair):
     assert result.equivalent is pair["equivalent"], result
 
 
+def test_sign_is_written_sign_sgn_or_signum_and_is_abs_over_its_argument():
+    for written in ("sign(x)", "sgn(x)", "signum(x)", "x/abs(x)"):
+        assert verdict(written, "abs(x)/x").equivalent is True, written
+    assert verdict("2x sign(x)", "2 abs(x)").equivalent is True  # the derivative of x abs(x)
+    assert verdict("sign(x)", "1").equivalent is False
+
+
 def test_a_removable_singularity_does_not_make_answers_different():
     assert verdict("(x^2-1)/(x-1)", "x+1").equivalent is True
 
