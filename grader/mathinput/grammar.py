@@ -275,8 +275,8 @@ class Parser:
             return CONSTANTS[name]
         if scope.trusted and name in operators.REGISTRY:
             return self.operator(token)
-        if name.startswith("log_") and name[4:].isdigit():
-            base = read_decimal(name[4:], token.column + 4)
+        base = _log_base(name, token.column)
+        if base is not None:
             argument = self.application(token, sympy.log)
             return Mul(
                 argument,
@@ -457,6 +457,22 @@ class Parser:
         if base is sympy.E:
             return sympy.exp(exponent, evaluate=False)
         return Pow(base, exponent, evaluate=False)
+
+
+def _log_base(name: str, column: int) -> sympy.Expr | None:
+    """The base of a logarithm written `log_2`, `log_10` or, as calculators and NumPy write
+    them, `log2`, `log10`; None for a name that is not one (`log2x` is no name at all)."""
+    for prefix in ("log_", "log"):
+        digits = name[len(prefix) :] if name.startswith(prefix) else ""
+        if digits.isdigit():
+            base = read_decimal(digits, column + len(prefix))
+            if base in (0, 1):
+                raise MathInputError(
+                    f"a logarithm's base must be a positive number other than 1, not {base}",
+                    column + len(prefix),
+                )
+            return base
+    return None
 
 
 def _beyond_any_answer(base: Tree, exponent: Tree) -> bool:

@@ -62,6 +62,9 @@ VARIABLES = ["x", "y", "z"]
         ("sin xy cos x", sympy.sin(x * y) * sympy.cos(x)),
         ("x2", 2 * x),
         ("log_2(8)", sympy.log(8) / sympy.log(2)),
+        ("log10(100)", sympy.log(100) / sympy.log(10)),  # not log(10·100)
+        ("log2 x", sympy.log(x) / sympy.log(2)),
+        ("sign(x) + sgn(y)", sympy.sign(x) + sympy.sign(y)),
     ],
 )
 def test_calculator_syntax_is_read_as_a_person_would(text, expected):
@@ -144,6 +147,8 @@ def test_an_authored_number_beyond_computing_is_refused_at_once(text):
         ("2 3", "two numbers in a row", 3),
         ("x = 2", "not an equation", 3),
         ("x!", "`!` at column 2 is not allowed", 2),
+        ("log_1(8)", "a logarithm's base must be a positive number other than 1, not 1", 5),
+        ("log0(x)", "a logarithm's base must be a positive number other than 1, not 0", 4),
     ],
 )
 def test_errors_say_what_is_wrong_and_where(text, message, column):
