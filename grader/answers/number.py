@@ -47,8 +47,21 @@ _EXPONENT = re.compile(r"[eE]([+-]?\d+)")
 _HINT = "Enter a number such as 0.75, 3/4, -1.2e-3 or sqrt(2)/2."
 
 
+# A space inside a number only groups digits in threes (1 000 000) or sets off its exponent
+# (2.5 × 10^3, 1.5 e3); any other is left for the reader, so `3 1/2` is never read as 31/2.
+_SPACE = "[ \u00a0\u2009\u202f]"
+_DIGIT_GROUP = re.compile(rf"(?<=\d){_SPACE}(?=\d{{3}}(?!\d))")
+_FRACTION_GROUPS = re.compile(rf"\.\d{{3}}(?:{_SPACE}\d{{3}})*(?:{_SPACE}\d{{1,2}})?(?!\d)")
+_TIMES_TEN = re.compile(r"\s*×\s*10\s*\^\s*")
+_EXPONENT_MARK = re.compile(r"(?<=[\d.])\s*([eE])\s*(?=[+-]?\d)")
+_MIXED_NUMBER = re.compile(r"^[+-]?(\d+)\s+(\d+)\s*/\s*(\d+)$")
+
+
 def normalise(text: str) -> str:
-    return text.strip().replace("−", "-").replace("–", "-").replace("×10^", "e").replace(" ", "")
+    text = text.strip().replace("−", "-").replace("–", "-")
+    text = _FRACTION_GROUPS.sub(lambda group: re.sub(_SPACE, "", group[0]), text)
+    text = _TIMES_TEN.sub("e", _DIGIT_GROUP.sub("", text))
+    return _EXPONENT_MARK.sub(r"\1", text)
 
 
 def parse_number(text: str) -> tuple[float, int | None]:
@@ -81,6 +94,16 @@ def parse_number(text: str) -> tuple[float, int | None]:
             return float(value), figures
         except OverflowError:  # beyond floats: far from any answer, graded wrong
             return (math.inf if value > 0 else -math.inf), None
+    mixed = _MIXED_NUMBER.match(cleaned)
+    if mixed and int(mixed.group(3)):
+        whole, numerator, denominator = (int(part) for part in mixed.groups())
+        improper = Fraction(whole * denominator + numerator, denominator)
+        sign = "-" if cleaned.startswith("-") else ""
+        raise InvalidAnswer(
+            f"{literal(text.strip())} looks like a mixed number: write it as one fraction or a "
+            f"decimal, such as {sign}{improper.numerator}/{improper.denominator} or "
+            f"{sign}{float(improper):g}."
+        )
     return _parse_expression_number(text), None
 
 

@@ -299,7 +299,7 @@ class Parser:
     def unknown(self, token: Token) -> MathInputError:
         name, column = token.text, token.column
         following = self.peek()
-        variables = ", ".join(sorted(self.scope.variables)) or "no variables"
+        variables = ", ".join(sorted(self.scope.variables))
         looks_like_function = following.kind == "(" and len(name) > 1
         if looks_like_function or name.lower() in FUNCTIONS or name.lower() in ALIASES:
             choices = [
@@ -313,11 +313,13 @@ class Parser:
             hint = f" — did you mean `{close[0]}`?" if close else ""
             return MathInputError(f"unknown function {literal(name)}{hint}", column)
         if len(name) == 1 or name in GREEK or "_" in name:
+            where = f"use {variables}" if variables else "it has none"
             return MathInputError(
-                f"{literal(name)} is not a variable in this question (use {variables})", column
+                f"{literal(name)} is not a variable in this question ({where})", column
             )
         close = difflib.get_close_matches(name, [*FUNCTIONS, *self.scope.variables], n=1)
-        hint = f" — did you mean `{close[0]}`?" if close else f" (the variables are {variables})"
+        listed = f"the variables are {variables}" if variables else "this question has no variables"
+        hint = f" — did you mean `{close[0]}`?" if close else f" ({listed})"
         return MathInputError(f"unknown name {literal(name)}{hint}", column)
 
     def application(self, token: Token, function: Callable[..., Tree]) -> Tree:

@@ -26,6 +26,22 @@ def test_equal_numbers_in_any_notation_are_correct(text):
     assert result.score == 1.0
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1 000", "1000"),
+        ("12 345.678 9", "12345.6789"),
+        ("1\u2009000", "1000"),  # a thin space
+        ("7.5 × 10^-1", "0.75"),
+        ("7.5 e-1", "0.75"),
+        ("- 3 / 4", "-0.75"),
+    ],
+)
+def test_spaces_that_group_digits_or_set_off_an_exponent_are_read_through(text, value):
+    answer = graded(text, number_exercise(value))
+    assert answer.verdict == Verdict.CORRECT, answer
+
+
 def test_exact_constants_are_read_as_numbers():
     exercise = number_exercise("sqrt(2)/2")
     assert graded("sqrt(2)/2", exercise).verdict == Verdict.CORRECT
@@ -81,6 +97,15 @@ def test_too_few_significant_figures_are_named():
         ("sqrt(-1)", "is not a real number"),
         ("(-8)^(1/3)", "is not a real number"),
         ("log(log(0.5))", "is not a real number"),
+        # a space is only a digit-group or exponent separator, never silently dropped
+        (
+            "3 1/2",
+            "looks like a mixed number: write it as one fraction or a decimal, such as 7/2 or 3.5",
+        ),
+        ("-3 1/2", "such as -7/2 or -3.5"),
+        ("2 3", "two numbers in a row"),
+        ("3.14 15", "two numbers in a row"),
+        ("0x1F", "unknown name `x1F` (this question has no variables)"),
     ],
 )
 def test_malformed_numbers_are_rejected_with_a_clear_message(text, message):
