@@ -94,17 +94,23 @@ def parse_number(text: str) -> tuple[float, int | None]:
             return float(value), figures
         except OverflowError:  # beyond floats: far from any answer, graded wrong
             return (math.inf if value > 0 else -math.inf), None
-    mixed = _MIXED_NUMBER.match(cleaned)
-    if mixed and int(mixed.group(3)):
-        whole, numerator, denominator = (int(part) for part in mixed.groups())
-        improper = Fraction(whole * denominator + numerator, denominator)
-        sign = "-" if cleaned.startswith("-") else ""
-        raise InvalidAnswer(
-            f"{literal(text.strip())} looks like a mixed number: write it as one fraction or a "
-            f"decimal, such as {sign}{improper.numerator}/{improper.denominator} or "
-            f"{sign}{float(improper):g}."
-        )
+    _refuse_a_mixed_number(cleaned, text)
     return _parse_expression_number(text), None
+
+
+def _refuse_a_mixed_number(cleaned: str, text: str) -> None:
+    """`3 1/2` is refused with the fraction and the decimal it stands for."""
+    mixed = _MIXED_NUMBER.match(cleaned)
+    if not mixed or not int(mixed.group(3)):
+        return
+    whole, top, bottom = (int(part) for part in mixed.groups())
+    improper = Fraction(whole * bottom + top, bottom)
+    sign = "-" if cleaned.startswith("-") else ""
+    raise InvalidAnswer(
+        f"{literal(text.strip())} looks like a mixed number: write it as one fraction or a "
+        f"decimal, such as {sign}{improper.numerator}/{improper.denominator} or "
+        f"{sign}{float(improper):g}."
+    )
 
 
 def _parse_expression_number(text: str) -> float:
