@@ -36,6 +36,7 @@ from grader.mathinput.vocabulary import (
     GREEK,
     OPTIONAL_FUNCTIONS,
     function_named,
+    inverse_name,
 )
 from grader.results import literal
 
@@ -329,9 +330,11 @@ class Parser:
             self.position += 1
             exponent = self.expression(_POWER - 1)
             if exponent == -1 or exponent == sympy.Integer(-1):
+                name, inverse = token.text, inverse_name(token.text)
+                undo = f"{inverse}(x) for the inverse function or " if inverse else ""
                 raise MathInputError(
-                    f"{literal(token.text + '^-1')} is ambiguous: write a{token.text}(x) for the inverse "
-                    f"function or 1/{token.text}(x) for the reciprocal",
+                    f"{literal(name + '^-1')} is ambiguous: write {undo}1/{name}(x) for the "
+                    "reciprocal",
                     token.column,
                 )
         following = self.peek()

@@ -119,6 +119,17 @@ def symbol(name: str) -> sympy.Symbol:
     return found
 
 
+def inverse_name(name: str) -> str | None:
+    """The function that undoes `name` as a learner types it (`asin` for sin, `sin` for arcsin,
+    `exp` for ln), or None when the vocabulary has none."""
+    name = ALIASES.get(name, name)
+    if name in ("log", "ln", "exp"):
+        return "ln" if name == "exp" else "exp"
+    if name.startswith("a") and name[1:] in FUNCTIONS:
+        return name[1:]
+    return f"a{name}" if f"a{name}" in FUNCTIONS else None
+
+
 def function_named(name: str, declared: frozenset[str]) -> Callable[..., Any] | None:
     """The SymPy function for `name`, or None when it is not a function in this question."""
     name = ALIASES.get(name, name)

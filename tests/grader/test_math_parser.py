@@ -149,6 +149,9 @@ def test_an_authored_number_beyond_computing_is_refused_at_once(text):
         ("x!", "`!` at column 2 is not allowed", 2),
         ("log_1(8)", "a logarithm's base must be a positive number other than 1, not 1", 5),
         ("log0(x)", "a logarithm's base must be a positive number other than 1, not 0", 4),
+        ("sin^-1(x)", "write asin(x) for the inverse function or 1/sin(x) for the reciprocal", 1),
+        ("x + ln^-1(x)", "write exp(x) for the inverse function or 1/ln(x)", 5),
+        ("sqrt^-1(x)", "`sqrt^-1` is ambiguous: write 1/sqrt(x) for the reciprocal", 1),
     ],
 )
 def test_errors_say_what_is_wrong_and_where(text, message, column):
