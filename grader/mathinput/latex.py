@@ -170,6 +170,8 @@ class _Reader:
         elif name in _BARS:
             self.emit("|", "|", start)
         elif name in _FUNCTION_COMMANDS or name in GREEK or name == "pi":
+            if self.text.startswith("_", self.position):  # \log_{2} x, \theta_{0}
+                name += "_" + self.subscript()
             self.emit("name", name, start)
         elif name == "exponentialE":
             self.emit("name", "e", start)

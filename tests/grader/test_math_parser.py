@@ -212,6 +212,9 @@ def test_preview_shows_the_answer_as_written():
         (r"\exponentialE^{x}", sympy.exp(x)),
         (r"\operatorname{sech}^2 x", sympy.sech(x) ** 2),
         (r"\pi\,x", sympy.pi * x),
+        (r"\log_{2} x", sympy.log(x) / sympy.log(2)),
+        (r"\log_{10}\left(100\right)", sympy.log(100) / sympy.log(10)),
+        (r"\operatorname{sgn}(x)", sympy.sign(x)),
     ],
 )
 def test_latex_from_a_math_keyboard_goes_through_the_same_allow_list(latex, expected):
@@ -225,6 +228,8 @@ def test_latex_greek_and_subscripts_are_variables():
 
     value = read(r"\alpha x_{1} + \sigma", ["alpha", "x_1", "sigma"], latex=True).value
     assert str(value) == "alpha*x_1 + sigma"
+    value = read(r"\theta_{0} + \theta_1 x", ["theta_0", "theta_1", "x"], latex=True).value
+    assert str(value) == "theta_0 + theta_1*x"
 
 
 def test_unsupported_latex_is_rejected_with_its_column():
