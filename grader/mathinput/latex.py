@@ -18,7 +18,8 @@ _FUNCTION_COMMANDS = {
     "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "tanh", "coth", "exp", "ln", "log",
 }  # fmt: skip
-_OPERATOR_COMMANDS = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
+_OPERATOR_COMMANDS = {"cdot": "*", "cdotp": "*", "times": "*", "ast": "*", "div": "/"}
+_BRACKETS = {"lbrack": "(", "rbrack": ")", "lparen": "(", "rparen": ")"}
 _SPACE_COMMANDS = {",", ";", ":", "!", " ", "quad", "qquad", "thinspace", "medspace"}
 _BARS = {"vert", "lvert", "rvert", "mid"}
 _TEXT_COMMANDS = {"mathrm", "operatorname", "text", "mathit"}
@@ -169,6 +170,8 @@ class _Reader:
             self.emit("op", _OPERATOR_COMMANDS[name], start)
         elif name in _BARS:
             self.emit("|", "|", start)
+        elif name in _BRACKETS:
+            self.emit(_BRACKETS[name], _BRACKETS[name], start)
         elif name in _FUNCTION_COMMANDS or name in GREEK or name == "pi":
             if self.text.startswith("_", self.position):  # \log_{2} x, \theta_{0}
                 name += "_" + self.subscript()
@@ -218,6 +221,9 @@ class _Reader:
             self.emit("|", "|", start)
         elif char == "\\":
             name, _ = self.command()
+            if name in _BRACKETS:
+                self.emit(_BRACKETS[name], _BRACKETS[name], start)
+                return
             if name not in _BARS:
                 delimiter = literal("\\" + name)
                 raise self.fail(f"the delimiter {delimiter} is not supported", start)

@@ -215,6 +215,7 @@ def test_preview_shows_the_answer_as_written():
         (r"\log_{2} x", sympy.log(x) / sympy.log(2)),
         (r"\log_{10}\left(100\right)", sympy.log(100) / sympy.log(10)),
         (r"\operatorname{sgn}(x)", sympy.sign(x)),
+        (r"\left\lbrack x+1\right\rbrack^{2}\cdotp y", (x + 1) ** 2 * y),
     ],
 )
 def test_latex_from_a_math_keyboard_goes_through_the_same_allow_list(latex, expected):
