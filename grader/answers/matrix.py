@@ -10,6 +10,7 @@ Payload: {"matrix": [["text", ...], ...]} (or a flat list for a vector).
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 import sympy
@@ -69,10 +70,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[Grid, bool]:
     """The learner's grid of read entries and whether it was written as a flat vector."""
     if not isinstance(payload, dict) or not isinstance(payload.get("matrix"), list):
         raise InvalidAnswer('Send {"matrix": [[...], ...]}: a list of rows.')
-    rows = payload["matrix"]
-    flat = bool(rows) and all(isinstance(item, str) for item in rows)
-    if flat:
-        rows = [[item] for item in rows]
+    rows, flat = _as_rows(payload["matrix"])
     if not rows or not all(isinstance(row, list) and row for row in rows):
         raise InvalidAnswer("The matrix needs at least one row, each with at least one entry.")
     if len({len(row) for row in rows}) != 1:
@@ -84,6 +82,7 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[Grid, bool]:
         cells = []
         for j, text in enumerate(row, start=1):
             where = f"entry {i}" if flat else f"row {i}, column {j}"
+            text = _number_text(text)
             if not isinstance(text, str) or not text.strip():
                 raise InvalidAnswer(f"{where}: enter an expression.")
             try:
@@ -92,6 +91,21 @@ def read(part: PartDef, payload: dict[str, Any]) -> tuple[Grid, bool]:
                 raise InvalidAnswer(f"{where}: {error.message}", column=error.column) from None
         grid.append(cells)
     return grid, flat
+
+
+def _as_rows(rows: list[Any]) -> tuple[list[Any], bool]:
+    """The rows, a flat vector's entries each as a row of one; and whether it was flat."""
+    flat = bool(rows) and all(not isinstance(item, (list, dict)) for item in rows)
+    return ([[item] for item in rows] if flat else rows), flat
+
+
+def _number_text(value: Any) -> Any:
+    """An entry an API client sent as a JSON number, as the text it stands for (exactly: 1e-07 as
+    1*10^(-7), never read as 1·e − 7); anything else as it came."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return value
+    mantissa, _, exponent = repr(value).partition("e")
+    return f"{mantissa}*10^({int(exponent)})" if exponent else mantissa
 
 
 def expected_grid(part: PartDef, answer: Any, params: dict[str, Any]) -> tuple[Grid, bool]:
@@ -356,13 +370,12 @@ def _shown(part: PartDef, payload: Payload, page: Page) -> tuple[str, str]:
     rows = payload.get("matrix")
     if not isinstance(rows, list):
         return "text", html.escape(str(rows or ""))
-    if rows and all(isinstance(item, str) for item in rows):
-        rows = [[item] for item in rows]
+    rows, _ = _as_rows(rows)
     lines = []
     for row in rows:
         if not isinstance(row, list):
             return "text", html.escape(str(rows))
-        cells = [typeset(part, str(cell)) for cell in row]
+        cells = [typeset(part, str(_number_text(cell))) for cell in row]
         if any(cell is None for cell in cells):
             return "text", html.escape(str(rows))
         lines.append(" & ".join(str(cell) for cell in cells))

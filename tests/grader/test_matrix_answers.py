@@ -47,6 +47,15 @@ def test_a_right_jacobian_is_correct():
     assert (result.verdict, result.score) == (Verdict.CORRECT, 1.0)
 
 
+def test_entries_sent_as_json_numbers_are_read_as_the_numbers_they_are():
+    numbers = PartDef("A", "matrix", config={"answer": [["1", "0.5"], ["-2", "4*10^(-7)"]]})
+    assert matrix.grade(numbers, {}, {"matrix": [[1, 0.5], [-2, 4e-7]]}).verdict == Verdict.CORRECT
+    assert matrix.grade(numbers, {}, {"matrix": [[1, 0.5], [-2, 4e-6]]}).verdict != Verdict.CORRECT
+    for cell in (True, float("nan"), None):
+        with pytest.raises(InvalidAnswer, match="row 1, column 1: enter an expression"):
+            matrix.read(numbers, {"matrix": [[cell, 0.5], [-2, 1]]})
+
+
 def test_a_transposed_jacobian_is_named_in_feedback():
     result = matrix.grade(JACOBIAN, {}, {"matrix": [["2xy", "1", "y"], ["x^2", "cos y", "x"]]})
     assert result.verdict == Verdict.INCORRECT
