@@ -214,6 +214,26 @@ def test_an_expression_may_come_as_latex(key, bank):
 
 
 @pytest.mark.parametrize(
+    ("exercise", "answer"),
+    [
+        ("m2-jacobian", {"matrix": [[1, 0.5], [-2, 4e-7]]}),  # JSON numbers as entries
+        ("m1-chain-rule", {"latex": r"\log_{2} x"}),  # a math keyboard's logarithm to a base
+    ],
+)
+def test_answers_written_as_clients_and_keyboards_write_them_are_taken(key, bank, exercise, answer):
+    body = {"exercise": exercise, "answer": answer}
+    assert post_json(api(key), "/api/v1/submissions", body).status_code == 202
+    assert Submission.objects.get().answer == answer
+
+
+def test_a_mixed_number_is_a_422_saying_how_to_write_it(key, bank):
+    body = {"exercise": "m6-chi2", "answer": {"value": "3 1/2"}}
+    refused = assert_refused(post_json(api(key), "/api/v1/submissions", body), 422)
+    assert "write it as one fraction or a decimal, such as 7/2 or 3.5" in refused["detail"]
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("body", "field"),
     [
         ({**RIGHT_SHAPE, "learner": ""}, "learner"),
