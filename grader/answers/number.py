@@ -55,6 +55,7 @@ _FRACTION_GROUPS = re.compile(rf"\.\d{{3}}(?:{_SPACE}\d{{3}})*(?:{_SPACE}\d{{1,2
 _TIMES_TEN = re.compile(r"\s*×\s*10\s*\^\s*")
 _EXPONENT_MARK = re.compile(r"(?<=[\d.])\s*([eE])\s*(?=[+-]?\d)")
 _MIXED_NUMBER = re.compile(r"^[+-]?(\d+)\s+(\d+)\s*/\s*(\d+)$")
+_COMMAS = re.compile(r"^[+-]?\d+(?:,\d+)+(?:\.\d*)?$")
 
 
 def normalise(text: str) -> str:
@@ -95,6 +96,12 @@ def parse_number(text: str) -> tuple[float, int | None]:
         except OverflowError:  # beyond floats: far from any answer, graded wrong
             return (math.inf if value > 0 else -math.inf), None
     _refuse_a_mixed_number(cleaned, text)
+    if _COMMAS.match(cleaned):
+        raise InvalidAnswer(
+            f"{literal(text.strip())} has a comma, which could be a decimal point or separate "
+            "thousands: write a decimal with a point (0.5) and thousands without a separator or "
+            "with spaces (1000 or 1 000)."
+        )
     return _parse_expression_number(text), None
 
 

@@ -104,6 +104,8 @@ def test_too_few_significant_figures_are_named():
         ),
         ("-3 1/2", "such as -7/2 or -3.5"),
         ("2 3", "two numbers in a row"),
+        ("0,5", "has a comma, which could be a decimal point or separate thousands"),
+        ("1,000.5", "write a decimal with a point (0.5) and thousands without a separator"),
         ("3.14 15", "two numbers in a row"),
         ("0x1F", "unknown name `x1F` (this question has no variables)"),
     ],
