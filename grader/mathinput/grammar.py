@@ -23,6 +23,7 @@ from grader.mathinput import operators
 from grader.mathinput.errors import MathInputError
 from grader.mathinput.limits import (
     MAX_DEPTH,
+    MAX_FACTORIAL,
     MAX_NODES,
     MAX_NUMBER_DIGITS,
     evaluate_tree,
@@ -163,6 +164,8 @@ class Parser:
             kind, text = token.kind, token.text
             if kind == "op":
                 power = _binding(text, self.scope.conditions)
+                if text == "!":
+                    raise _not_a_factorial(token.column)
                 if power is None:
                     raise self.unexpected(token)
                 if power <= min_power or (bare and power < _POWER):
@@ -204,7 +207,8 @@ class Parser:
         kind = token.kind
         if kind == "num":
             self.count()
-            return read_decimal(token.text, token.column)
+            number = read_decimal(token.text, token.column)
+            return self.factorial(number, self.advance()) if self.peek().text == "!" else number
         if kind == "name":
             return self.name(token, bare)
         if kind == "(":
@@ -244,6 +248,12 @@ class Parser:
         if kind == "op" and token.text == "^":
             raise MathInputError(f"`^` at column {token.column} has nothing to raise", token.column)
         raise self.unexpected(token)
+
+    def factorial(self, number: sympy.Expr, bang: Token) -> sympy.Expr:
+        """n! of a whole number written as digits (`x^3/3!` in a Taylor series), computed."""
+        if not (number.is_Integer and 0 <= number <= MAX_FACTORIAL):
+            raise _not_a_factorial(bang.column)
+        return sympy.factorial(number)
 
     # -- names --------------------------------------------------------------------------------
 
@@ -462,6 +472,14 @@ class Parser:
         if base is sympy.E:
             return sympy.exp(exponent, evaluate=False)
         return Pow(base, exponent, evaluate=False)
+
+
+def _not_a_factorial(column: int) -> MathInputError:
+    return MathInputError(
+        f"`!` at column {column}: a factorial is of a whole number from 0 to {MAX_FACTORIAL} "
+        "written as digits, such as 3!",
+        column,
+    )
 
 
 def _log_base(name: str, column: int) -> sympy.Expr | None:

@@ -91,7 +91,7 @@ class _Reader:
                     raise self.fail("a lone `.`", start)
                 self.emit("num", number.group(), start)
                 self.position = number.end()
-            elif char in "+-*/":
+            elif char in "+-*/!":
                 self.emit("op", char, start)
                 self.position += 1
             elif char in "()[]|":

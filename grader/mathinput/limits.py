@@ -19,6 +19,7 @@ MAX_EXPONENT = 1000  # |n| in x^n that SymPy may evaluate (sampling has no such 
 MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 302 digits)
 # Digits of a number whose root SymPy may take: it looks for perfect powers and small factors,
 # which took 0.5 s for the square root of a 2,000-digit number (and ~1 ms at 50 digits).
+MAX_FACTORIAL = 100  # n in n! (100! has 158 digits; a Taylor series needs a dozen)
 MAX_ROOT_DIGITS = 50
 
 

@@ -10,6 +10,7 @@ negative powers and rational coefficients as fractions.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import sympy
@@ -44,6 +45,22 @@ def _parenthesised(text: str) -> str:
 
 # SymPy ships no types: its printers are Any, and what they print is sympy.Basic (Any too).
 Marked = tuple[sympy.Symbol, sympy.Basic]
+
+
+LONGEST_WHOLE_NUMBER = 1000  # digits written out; a longer number is shown as m.mmmmmm·10^n
+
+
+def whole_number(n: int, form: str = "({}*10^{})") -> str:
+    """A whole number's digits; one of more than LONGEST_WHOLE_NUMBER digits (Python writes out
+    at most 4,300, and nobody reads a thousand) as its first seven digits and a power of ten,
+    in `form`."""
+    magnitude = abs(n)
+    if magnitude.bit_length() <= LONGEST_WHOLE_NUMBER * math.log2(10):
+        return str(n)
+    power = int(magnitude.bit_length() * math.log10(2)) - 17
+    leading = str(magnitude // 10**power)  # 17 or 18 digits
+    mantissa = f"{'-' if n < 0 else ''}{leading[0]}.{leading[1:7]}".rstrip("0").rstrip(".")
+    return form.format(mantissa, power + len(leading) - 1)
 
 
 class ReadingPrinter(LatexPrinter):  # type: ignore[misc]  # SymPy's printer is untyped
@@ -102,9 +119,10 @@ class ReadingPrinter(LatexPrinter):  # type: ignore[misc]  # SymPy's printer is 
 
     def _print_Rational(self, expr: sympy.Rational) -> str:
         if expr.q == 1:
-            return str(expr.p)
+            return whole_number(expr.p, _LATEX_TIMES_TEN)
         sign = "-" if expr.p < 0 else ""
-        return rf"{sign}\frac{{{abs(expr.p)}}}{{{expr.q}}}"
+        numerator, denominator = (whole_number(n, _LATEX_TIMES_TEN) for n in (abs(expr.p), expr.q))
+        return rf"{sign}\frac{{{numerator}}}{{{denominator}}}"
 
     # -- sums ---------------------------------------------------------------------------------
 
@@ -264,8 +282,17 @@ def to_latex(expr: sympy.Basic, *, as_written: bool = True, marked: Marked | Non
     return latex
 
 
+_LATEX_TIMES_TEN = r"{} \cdot 10^{{{}}}"
+
+
 class TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy's printer is untyped
     """SymPy's text form with the spellings a learner types: `^`, `e`, `abs`, `max`."""
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        return whole_number(expr.p)
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        return f"{whole_number(expr.p)}/{whole_number(expr.q)}"
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         text: str = super()._print_Pow(expr, rational)
@@ -301,7 +328,7 @@ class LearnerPrinter(StrPrinter):  # type: ignore[misc]  # SymPy's printer is un
 
     def _print_Rational(self, expr: Any) -> str:
         # A learner types a long exact fraction as a decimal (the parser takes 20 digits a number).
-        if max(len(str(abs(expr.p))), len(str(expr.q))) > 15:
+        if max(abs(expr.p), expr.q) >= 10**15:
             return unambiguous_decimal(float(expr))
         text: str = super()._print_Rational(expr)
         return text

@@ -9,8 +9,11 @@ import time
 
 import pytest
 
+from grader import grade
 from grader.equivalence import check_equivalent
-from grader.mathinput import MathInputError, parse, read
+from grader.mathinput import MathInputError, parse, preview, read
+from grader.results import Verdict
+from grader.spec import ExerciseDef, PartDef
 
 CODE = [
     "__import__('os').system('ls')",
@@ -110,6 +113,9 @@ CODE = [
 ]
 
 BOMBS = [
+    "100!^100!",
+    "99999!",
+    "3!!",
     "9^9^9^9",
     "10^10^10",
     "2^(2^(2^(2^(2^2))))",
@@ -217,6 +223,25 @@ def test_large_powers_and_numbers_are_decided_quickly(text, other, same):
     verdict = check_equivalent(read(text, ["x"]), read(other, ["x"]), ["x"])
     assert verdict.equivalent is same
     assert time.perf_counter() - started < 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "factor"),
+    [
+        ("10^1000*10^1000*10^1000*10^1000*10^1000*x", "you have `(1*10^5000)`"),
+        ("100!*" * 60 + "x", "you have `(1.585693*10^9478)`"),
+        ("100!" * 30, None),
+    ],
+)
+def test_a_product_of_huge_numbers_is_graded_and_shown_not_a_fault(text, factor):
+    """Python writes out at most 4,300 digits: a longer number is shown as m·10^n."""
+    exercise = ExerciseDef(
+        "e", "E", (PartDef("answer", "expression", 1.0, {"answer": "x", "variables": ["x"]}),)
+    )
+    result = grade(exercise, {}, {"value": text})
+    assert result.verdict == Verdict.INCORRECT
+    assert factor is None or factor in " ".join(item.text for item in result.feedback)
+    assert preview(text, ["x"])  # typeset as written
 
 
 def test_the_column_of_a_bad_character_is_reported():

@@ -62,6 +62,8 @@ VARIABLES = ["x", "y", "z"]
         ("sin xy cos x", sympy.sin(x * y) * sympy.cos(x)),
         ("x2", 2 * x),
         ("log_2(8)", sympy.log(8) / sympy.log(2)),
+        ("1 + x + x^2/2! + x^3/3!", 1 + x + x**2 / 2 + x**3 / 6),  # a Taylor polynomial
+        ("2^3!", sympy.Integer(64)),  # the factorial first, as in print
         ("log10(100)", sympy.log(100) / sympy.log(10)),  # not log(10·100)
         ("log2 x", sympy.log(x) / sympy.log(2)),
         ("sign(x) + sgn(y)", sympy.sign(x) + sympy.sign(y)),
@@ -146,7 +148,13 @@ def test_an_authored_number_beyond_computing_is_refused_at_once(text):
         ("x +", "the expression ends too early", 4),
         ("2 3", "two numbers in a row", 3),
         ("x = 2", "not an equation", 3),
-        ("x!", "`!` at column 2 is not allowed", 2),
+        (
+            "x!",
+            "`!` at column 2: a factorial is of a whole number from 0 to 100 written as digits",
+            2,
+        ),
+        ("(x+1)!", "such as 3!", 6),
+        ("101!", "from 0 to 100", 4),
         ("log_1(8)", "a logarithm's base must be a positive number other than 1, not 1", 5),
         ("log0(x)", "a logarithm's base must be a positive number other than 1, not 0", 4),
         ("sin^-1(x)", "write asin(x) for the inverse function or 1/sin(x) for the reciprocal", 1),
@@ -213,6 +221,7 @@ def test_preview_shows_the_answer_as_written():
         (r"\operatorname{sech}^2 x", sympy.sech(x) ** 2),
         (r"\pi\,x", sympy.pi * x),
         (r"\log_{2} x", sympy.log(x) / sympy.log(2)),
+        (r"1+x+\frac{x^{2}}{2!}", 1 + x + x**2 / 2),
         (r"\log_{10}\left(100\right)", sympy.log(100) / sympy.log(10)),
         (r"\operatorname{sgn}(x)", sympy.sign(x)),
         (r"\left\lbrack x+1\right\rbrack^{2}\cdotp y", (x + 1) ** 2 * y),
