@@ -218,6 +218,7 @@ def test_an_expression_may_come_as_latex(key, bank):
     [
         ("m2-jacobian", {"matrix": [[1, 0.5], [-2, 4e-7]]}),  # JSON numbers as entries
         ("m1-chain-rule", {"latex": r"\log_{2} x"}),  # a math keyboard's logarithm to a base
+        ("m4-maclaurin", {"value": "1 + x + x^2/2! + x^3/3!"}),  # a Taylor polynomial
     ],
 )
 def test_answers_written_as_clients_and_keyboards_write_them_are_taken(key, bank, exercise, answer):
