@@ -34,7 +34,7 @@ from grader.equivalence import Equivalence, check_equivalent, clock, locate_diff
 from grader.equivalence.localise import Location
 from grader.form_checks import MESSAGES, failed_forms
 from grader.mathinput import MathInputError, Reading
-from grader.mathinput.printing import as_text
+from grader.mathinput.printing import as_text, unambiguous_decimal
 from grader.results import FULL_MARKS, Feedback, GraderError, InvalidAnswer, PartResult, Verdict
 from grader.spec import PartDef
 
@@ -100,12 +100,11 @@ def _as_rows(rows: list[Any]) -> tuple[list[Any], bool]:
 
 
 def _number_text(value: Any) -> Any:
-    """An entry an API client sent as a JSON number, as the text it stands for (exactly: 1e-07 as
-    1*10^(-7), never read as 1·e − 7); anything else as it came."""
+    """An entry an API client sent as a JSON number, as the text it stands for (1e-07 as
+    (1*10^(-7)), never read as 1·e − 7); anything else as it came."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return value
-    mantissa, _, exponent = repr(value).partition("e")
-    return f"{mantissa}*10^({int(exponent)})" if exponent else mantissa
+    return str(value) if isinstance(value, int) else unambiguous_decimal(value)
 
 
 def expected_grid(part: PartDef, answer: Any, params: dict[str, Any]) -> tuple[Grid, bool]:

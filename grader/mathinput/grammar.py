@@ -163,9 +163,9 @@ class Parser:
             token = self.peek()
             kind, text = token.kind, token.text
             if kind == "op":
-                power = _binding(text, self.scope.conditions)
-                if text == "!":
+                if text == "!":  # after anything but digits, which prefix() has read with theirs
                     raise _not_a_factorial(token.column)
+                power = _binding(text, self.scope.conditions)
                 if power is None:
                     raise self.unexpected(token)
                 if power <= min_power or (bare and power < _POWER):

@@ -17,9 +17,9 @@ MAX_WRITTEN_EXPONENT = 10**6  # |n| in a written 1e-n
 MAX_NUMBER_DIGITS = 10**6  # digits of a power of numbers (compared in arbitrary precision)
 MAX_EXPONENT = 1000  # |n| in x^n that SymPy may evaluate (sampling has no such limit)
 MAX_RESULT_DIGITS = 2000  # digits of a number the parser computes (2^1000 is 302 digits)
+MAX_FACTORIAL = 100  # n in n! (100! has 158 digits; a Taylor series needs a dozen)
 # Digits of a number whose root SymPy may take: it looks for perfect powers and small factors,
 # which took 0.5 s for the square root of a 2,000-digit number (and ~1 ms at 50 digits).
-MAX_FACTORIAL = 100  # n in n! (100! has 158 digits; a Taylor series needs a dozen)
 MAX_ROOT_DIGITS = 50
 
 

@@ -48,6 +48,7 @@ Marked = tuple[sympy.Symbol, sympy.Basic]
 
 
 LONGEST_WHOLE_NUMBER = 1000  # digits written out; a longer number is shown as m.mmmmmm·10^n
+_LATEX_TIMES_TEN = r"{} \cdot 10^{{{}}}"
 
 
 def whole_number(n: int, form: str = "({}*10^{})") -> str:
@@ -282,9 +283,6 @@ def to_latex(expr: sympy.Basic, *, as_written: bool = True, marked: Marked | Non
     return latex
 
 
-_LATEX_TIMES_TEN = r"{} \cdot 10^{{{}}}"
-
-
 class TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy's printer is untyped
     """SymPy's text form with the spellings a learner types: `^`, `e`, `abs`, `max`."""
 
@@ -338,8 +336,9 @@ class LearnerPrinter(StrPrinter):  # type: ignore[misc]  # SymPy's printer is un
 
 
 def unambiguous_decimal(value: float) -> str:
-    """A float as a learner types it where `e` is Euler's number: (1.5*10^(-165)), never 1.5e-165."""
-    text = format(value, ".17g")
+    """A float as a learner types it where `e` is Euler's number, in the fewest digits that are
+    exactly that float: (1.5*10^(-165)), never 1.5e-165."""
+    text = repr(value)
     mantissa, _, exponent = text.partition("e")
     if not exponent:
         return text

@@ -172,3 +172,14 @@ def test_each_table_entry_reads_back_as_what_was_typed(typed, latex):
     again = read(latex, VARIABLES, latex=True)
     verdict = check_equivalent(again, read(typed, VARIABLES), VARIABLES, budget_s=2.0)
     assert verdict.equivalent, latex
+
+
+def test_a_number_of_more_than_a_thousand_digits_is_shown_as_a_power_of_ten():
+    """Python writes out at most 4,300 digits; nobody reads a thousand."""
+    from grader.mathinput.printing import to_text
+
+    huge = sympy.Integer(7) * sympy.Integer(10) ** 5000 + 123
+    assert to_latex(huge) == r"7 \cdot 10^{5000}"
+    assert to_latex(sympy.Rational(3, huge)) == r"\frac{3}{7 \cdot 10^{5000}}"
+    assert to_text(-huge * sympy.Symbol("x")) == "-(7*10^5000)*x"
+    assert to_latex(sympy.Integer(10) ** 999) == "1" + "0" * 999  # a thousand digits, written out
